@@ -1,0 +1,107 @@
+// Typed errors. Every failure solokube reports carries a stable code, a message that says what
+// happened, an optional cause, a remedy that says what to do, and who must act. Only the CLI entry
+// point prints them and turns them into an exit code.
+
+/** Who has to do something about an error. */
+export type Actor = 'user' | 'aws' | 'node' | 'solokube';
+
+/** 0 ok, 1 failure, 2 usage or configuration error. */
+export type ExitCode = 0 | 1 | 2;
+
+export interface SolokubeErrorOptions {
+  code: string;
+  message: string;
+  remedy?: string;
+  cause?: unknown;
+  actor?: Actor;
+  exitCode?: ExitCode;
+  details?: Record<string, unknown>;
+}
+
+export class SolokubeError extends Error {
+  readonly code: string;
+  readonly remedy: string | undefined;
+  readonly actor: Actor;
+  readonly exitCode: ExitCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(opts: SolokubeErrorOptions) {
+    super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = opts.code;
+    this.remedy = opts.remedy;
+    this.actor = opts.actor ?? 'solokube';
+    this.exitCode = opts.exitCode ?? 1;
+    this.details = opts.details;
+  }
+}
+
+/** Bad flags or arguments: exit 2, nothing was changed. */
+export class UsageError extends SolokubeError {
+  constructor(message: string, remedy?: string) {
+    super({ code: 'usage', message, remedy: remedy ?? 'Run with --help to see the accepted options.', actor: 'user', exitCode: 2 });
+  }
+}
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** Invalid configuration: every problem at once, with its field path; exit 2. */
+export class ConfigError extends SolokubeError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(source: string, issues: readonly ConfigIssue[]) {
+    const lines = issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n');
+    super({
+      code: 'config.invalid',
+      message: `${source} has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${lines}`,
+      remedy: 'Fix the fields listed above; `solokube init` writes a commented example.',
+      actor: 'user',
+      exitCode: 2,
+      details: { issues },
+    });
+    this.issues = issues;
+  }
+}
+
+/**
+ * A resource cannot act yet because something it needs is not there (an address still being
+ * assigned, a change still PENDING). The executor retries it until the resource's deadline.
+ */
+export class NotReadyError extends SolokubeError {
+  constructor(message: string, cause?: unknown) {
+    super({ code: 'not-ready', message, cause, actor: 'solokube' });
+  }
+}
+
+/** A step did not finish in time; carries the last cause seen. */
+export class DeadlineError extends SolokubeError {
+  constructor(what: string, ms: number, lastCause?: unknown) {
+    const why = lastCause instanceof Error ? `: ${lastCause.message}` : '';
+    super({
+      code: 'deadline',
+      message: `${what} did not finish within ${formatMs(ms)}${why}`,
+      cause: lastCause,
+      remedy: 'Check the cause above; rerunning is safe, solokube converges from where it stopped.',
+    });
+  }
+}
+
+/** The user declined, or there was no TTY to ask and no --yes. */
+export class NotConfirmedError extends SolokubeError {
+  constructor(message: string, remedy: string) {
+    super({ code: 'not-confirmed', message, remedy, actor: 'user', exitCode: 1 });
+  }
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+}
+
+/** Wrap anything thrown into a SolokubeError, keeping typed ones as they are. */
+export function asSolokubeError(err: unknown): SolokubeError {
+  if (err instanceof SolokubeError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SolokubeError({ code: 'internal', message, cause: err, remedy: 'Rerun with --debug and report the output.' });
+}

@@ -1,0 +1,120 @@
+// Applying a plan: every resource in dependency order (independent ones side by side), each
+// re-checked against the live system unless the plan's reading of it is still valid, retried on
+// NotReadyError until its deadline.
+
+import { DeadlineError, NotReadyError, formatMs } from './errors.js';
+import { info } from './io.js';
+import type { IoHost } from './io.js';
+import type { Action, PlanResult } from './plan.js';
+import type { Resource, ResourceContext } from './resource.js';
+import { runInDependencyOrder } from './schedule.js';
+import { sleep } from './sleep.js';
+
+export const DEFAULT_DEADLINE_MS = 60_000;
+
+export interface AppliedStep {
+  id: string;
+  title: string;
+  action: Action;
+  durationMs: number;
+}
+
+export interface ApplyReport {
+  steps: AppliedStep[];
+}
+
+export interface ApplyOptions {
+  io: IoHost;
+  signal: AbortSignal;
+  /** First retry delay after NotReadyError; doubles up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+const VERB: Record<Action, string> = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'unchanged' };
+
+/** Bring every resource to its desired state. */
+export async function applyConverge(resources: readonly Resource[], planned: PlanResult, opts: ApplyOptions): Promise<ApplyReport> {
+  const state = new Map<string, unknown>();
+  const changed = new Set<string>();
+  const steps: AppliedStep[] = [];
+  await runInDependencyOrder(resources, 'forward', async (r) => {
+    const started = Date.now();
+    const ctx = applyingContext(r, state, opts);
+    // The plan's reading is still the truth if nothing this resource depends on has changed since.
+    let reuse = planned.evidence.actual.has(r.id) && !(r.dependsOn ?? []).some((d) => changed.has(d));
+    const action = await withDeadline(r, opts, async () => {
+      const actual = reuse ? (planned.evidence.actual.get(r.id) as unknown) : await r.find(ctx);
+      reuse = false;
+      const desired = await r.desired(ctx);
+      const changes = r.readOnly ? [] : r.diff(actual, desired);
+      if (changes.length === 0) {
+        state.set(r.id, actual);
+        return 'unchanged' as const;
+      }
+      const result = await r.apply(ctx, actual, desired, changes);
+      state.set(r.id, result === undefined ? await r.find(ctx) : result);
+      return actual === undefined ? ('create' as const) : ('update' as const);
+    });
+    if (action !== 'unchanged') changed.add(r.id);
+    const durationMs = Date.now() - started;
+    steps.push({ id: r.id, title: r.title, action, durationMs });
+    if (action !== 'unchanged') info(opts.io, `${VERB[action]} ${r.title} (${formatMs(durationMs)})`, { step: r.id, action, durationMs });
+  });
+  return { steps };
+}
+
+/** Remove every resource that exists, dependents before what they depend on. */
+export async function applyDestroy(resources: readonly Resource[], planned: PlanResult, opts: ApplyOptions): Promise<ApplyReport> {
+  const state = new Map<string, unknown>(planned.evidence.actual);
+  const steps: AppliedStep[] = [];
+  await runInDependencyOrder(resources, 'reverse', async (r) => {
+    if (r.readOnly) return;
+    const started = Date.now();
+    const ctx = applyingContext(r, state, opts);
+    let first = true;
+    const action = await withDeadline(r, opts, async () => {
+      const actual = first ? state.get(r.id) : await r.find(ctx);
+      first = false;
+      if (actual === undefined) return 'unchanged' as const;
+      await r.delete(ctx, actual);
+      return 'delete' as const;
+    });
+    const durationMs = Date.now() - started;
+    steps.push({ id: r.id, title: r.title, action, durationMs });
+    if (action === 'delete') info(opts.io, `deleted ${r.title} (${formatMs(durationMs)})`, { step: r.id, action, durationMs });
+  });
+  return { steps };
+}
+
+function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOptions): ResourceContext {
+  return {
+    io: opts.io,
+    signal: opts.signal,
+    planning: false,
+    dependency<T>(id: string): T {
+      if (!(r.dependsOn ?? []).includes(id)) throw new Error(`${r.id} read ${id} without declaring it in dependsOn`);
+      return state.get(id) as T;
+    },
+  };
+}
+
+/** Run attempt() until it stops throwing NotReadyError or the resource's deadline passes. */
+async function withDeadline<T>(r: Resource, opts: ApplyOptions, attempt: () => Promise<T>): Promise<T> {
+  const deadlineMs = r.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const giveUpAt = Date.now() + deadlineMs;
+  let delay = opts.retryBaseMs ?? 200;
+  const maxDelay = opts.retryMaxMs ?? 5_000;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof NotReadyError)) throw err;
+      const left = giveUpAt - Date.now();
+      if (left <= 0) throw new DeadlineError(r.title, deadlineMs, err);
+      info(opts.io, `waiting for ${r.title}: ${err.message}`, { step: r.id });
+      await sleep(Math.min(delay, left), opts.signal);
+      delay = Math.min(delay * 2, maxDelay);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// A Plan is a value: for every resource, what would change and how, computed before anything is
+// touched. Rendering is separate (plan-render.ts).
+
+import type { Change, Resource, ResourceContext } from './resource.js';
+import { dependencyOrder } from './graph.js';
+import type { IoHost } from './io.js';
+import { isUnknown } from './unknown.js';
+
+export type Action = 'create' | 'update' | 'delete' | 'unchanged';
+export type PlanMode = 'converge' | 'destroy';
+
+export interface PlannedStep {
+  id: string;
+  title: string;
+  action: Action;
+  changes: Change[];
+  readOnly: boolean;
+}
+
+export interface Plan {
+  mode: PlanMode;
+  steps: PlannedStep[];
+}
+
+/** What the engine learned while planning, kept so applying right after can skip a second read. */
+export interface PlanEvidence {
+  actual: Map<string, unknown>;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  evidence: PlanEvidence;
+}
+
+export function countActions(plan: Plan): Record<Action, number> {
+  const counts: Record<Action, number> = { create: 0, update: 0, delete: 0, unchanged: 0 };
+  for (const s of plan.steps) counts[s.action]++;
+  return counts;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.steps.some((s) => s.action !== 'unchanged');
+}
+
+/** Plan bringing every resource to its desired state. Reads only. */
+export async function planConverge(resources: readonly Resource[], io: IoHost, signal: AbortSignal): Promise<PlanResult> {
+  const planned = new Map<string, unknown>();
+  const actualById = new Map<string, unknown>();
+  const steps: PlannedStep[] = [];
+  for (const r of dependencyOrder(resources)) {
+    const ctx = planningContext(r, planned, io, signal);
+    const actual = await r.find(ctx);
+    actualById.set(r.id, actual);
+    const desired = await r.desired(ctx);
+    const changes = r.readOnly ? [] : r.diff(actual, desired);
+    const action: Action = r.readOnly ? 'unchanged' : actual === undefined ? 'create' : changes.length > 0 ? 'update' : 'unchanged';
+    steps.push({ id: r.id, title: r.title, action, changes, readOnly: r.readOnly ?? false });
+    planned.set(r.id, action === 'unchanged' ? actual : mergeKnown(actual, desired));
+  }
+  return { plan: { mode: 'converge', steps }, evidence: { actual: actualById } };
+}
+
+/** Plan removing every resource that exists, dependents first. Reads only. */
+export async function planDestroy(resources: readonly Resource[], io: IoHost, signal: AbortSignal): Promise<PlanResult> {
+  const found = new Map<string, unknown>();
+  const stepsInOrder: PlannedStep[] = [];
+  for (const r of dependencyOrder(resources)) {
+    const ctx = planningContext(r, found, io, signal);
+    const actual = await r.find(ctx);
+    found.set(r.id, actual);
+    if (r.readOnly) {
+      stepsInOrder.push({ id: r.id, title: r.title, action: 'unchanged', changes: [], readOnly: true });
+      continue;
+    }
+    const action: Action = actual === undefined ? 'unchanged' : 'delete';
+    const changes = actual === undefined ? [] : deletionChanges(actual);
+    stepsInOrder.push({ id: r.id, title: r.title, action, changes, readOnly: false });
+  }
+  return { plan: { mode: 'destroy', steps: stepsInOrder.reverse() }, evidence: { actual: found } };
+}
+
+function planningContext(r: Resource, planned: Map<string, unknown>, io: IoHost, signal: AbortSignal): ResourceContext {
+  return {
+    io,
+    signal,
+    planning: true,
+    dependency<T>(id: string): T {
+      if (!(r.dependsOn ?? []).includes(id)) throw new Error(`${r.id} read ${id} without declaring it in dependsOn`);
+      return planned.get(id) as T;
+    },
+  };
+}
+
+/** Desired values, except where desired is Unknown and actual already knows the value. */
+function mergeKnown(actual: unknown, desired: unknown): unknown {
+  if (actual === undefined || typeof desired !== 'object' || desired === null || typeof actual !== 'object' || actual === null) return desired;
+  const merged: Record<string, unknown> = { ...(actual as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(desired)) {
+    if (!(isUnknown(v) && (actual as Record<string, unknown>)[k] !== undefined)) merged[k] = v;
+  }
+  return merged;
+}
+
+function deletionChanges(actual: unknown): Change[] {
+  if (typeof actual !== 'object' || actual === null) return [{ field: 'value', from: actual, to: undefined }];
+  return Object.entries(actual)
+    .filter(([, v]) => v !== undefined)
+    .map(([field, from]) => ({ field, from, to: undefined }));
+}
