@@ -72,8 +72,9 @@ export async function planDestroy(resources: readonly Resource[], io: IoHost, si
       stepsInOrder.push({ id: r.id, title: r.title, action: 'unchanged', changes: [], readOnly: true });
       continue;
     }
-    const action: Action = actual === undefined ? 'unchanged' : 'delete';
-    const changes = actual === undefined ? [] : deletionChanges(actual);
+    const kept = actual === undefined || (r.retain?.(actual) ?? false);
+    const action: Action = kept ? 'unchanged' : 'delete';
+    const changes = kept ? [] : deletionChanges(actual);
     stepsInOrder.push({ id: r.id, title: r.title, action, changes, readOnly: false });
   }
   return { plan: { mode: 'destroy', steps: stepsInOrder.reverse() }, evidence: { actual: found } };
