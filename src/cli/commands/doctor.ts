@@ -1,0 +1,22 @@
+// `solokube doctor`: each AWS hop checked (pass/warn/fail with a remedy); exit 1 if any fails.
+
+import { renderChecks, runAwsDoctor } from '../../aws/doctor.js';
+import { withAwsClients } from '../../aws/session.js';
+import { SolokubeError } from '../../core/errors.js';
+import type { CommandRegistry } from '../context.js';
+
+export function registerDoctor(r: CommandRegistry): void {
+  r.program
+    .command('doctor')
+    .description('check credentials, quota, ownership of addresses, association, security group and DNS; exit 1 if any check fails')
+    .action(r.action('doctor', async (ctx) => {
+      const config = await ctx.loadConfig();
+      const checks = await withAwsClients(config, (clients) => runAwsDoctor(config, clients, ctx.io, ctx.signal));
+      const failedChecks = checks.filter((c) => c.status === 'fail');
+      const result = { data: { cluster: config.name, ok: failedChecks.length === 0, checks }, text: renderChecks(checks) };
+      if (failedChecks.length === 0) return result;
+      // The report is the result even when checks fail: print it, then fail the command.
+      ctx.output.result('doctor', result);
+      throw new SolokubeError({ code: 'doctor.failed', message: `${failedChecks.length} check(s) failed: ${failedChecks.map((c) => c.id).join(', ')}`, remedy: 'Follow the remedy shown under each failed check.', actor: 'user' });
+    }));
+}
