@@ -6,6 +6,9 @@ import { describeAccountAttributes } from './account.js';
 import { allocateAddress, associateAddress, describeAddresses, disassociateAddress, releaseAddress } from './addresses.js';
 import type { Ec2Context, Ec2Operation } from './context.js';
 import { describeInstances } from './instances.js';
+import { assignPrivateIpAddresses, unassignPrivateIpAddresses } from './private-ips.js';
+import { authorizeSecurityGroupIngress, createSecurityGroup, deleteSecurityGroup, describeSecurityGroups, revokeSecurityGroupIngress } from './security-groups.js';
+import { createTags, deleteTags } from './tags.js';
 import { describeNetworkInterfaces, describeSubnets, describeVpcs, modifyNetworkInterfaceAttribute } from './network.js';
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -22,6 +25,15 @@ const OPERATIONS: Record<string, Ec2Operation> = {
   ReleaseAddress: releaseAddress,
   DescribeAddresses: describeAddresses,
   DescribeAccountAttributes: describeAccountAttributes,
+  AssignPrivateIpAddresses: assignPrivateIpAddresses,
+  UnassignPrivateIpAddresses: unassignPrivateIpAddresses,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  DescribeSecurityGroups: describeSecurityGroups,
+  CreateSecurityGroup: createSecurityGroup,
+  DeleteSecurityGroup: deleteSecurityGroup,
+  AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
+  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
 };
 
 export function ec2Operation(action: string): Ec2Operation | undefined {
