@@ -1,10 +1,8 @@
-// `solokube dns sync | status`: the apps' Route 53 records → the Elastic IP.
+// `solokube dns sync | status`: the apps' Route 53 records → the Elastic IP. AWS modules load
+// when a command runs (see secondary-ip.ts).
 
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
-import { readDnsStatus, renderDnsStatus } from '../../aws/dns-status.js';
-import { awsResources } from '../../aws/resources/index.js';
-import { withAwsClients } from '../../aws/session.js';
 import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withMutationOptions } from '../context.js';
@@ -21,6 +19,8 @@ export function registerDns(r: CommandRegistry): void {
     .action(r.action<SyncOptions>('dns sync', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await ctx.loadConfig();
+      const { awsResources } = await import('../../aws/resources/index.js');
+      const { withAwsClients } = await import('../../aws/session.js');
       return withAwsClients(config, async (clients) => {
         const result = await planAndApply(awsResources(config, clients, named).dns, {
           io: ctx.io, signal: ctx.signal, mode: 'converge', yes: opts.yes ?? false, dryRun: opts.dryRun ?? false, showPlan: ctx.showPlan,
@@ -35,6 +35,8 @@ export function registerDns(r: CommandRegistry): void {
     .description('show each app record, what it points at, and whether that is the Elastic IP; changes nothing')
     .action(r.action('dns status', async (ctx) => {
       const config = await ctx.loadConfig();
+      const { readDnsStatus, renderDnsStatus } = await import('../../aws/dns-status.js');
+      const { withAwsClients } = await import('../../aws/session.js');
       return withAwsClients(config, async (clients) => {
         const status = await readDnsStatus(config, clients, ctx.signal);
         return { data: status, text: renderDnsStatus(status) };

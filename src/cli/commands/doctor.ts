@@ -1,7 +1,5 @@
 // `solokube doctor`: each AWS hop checked (pass/warn/fail with a remedy); exit 1 if any fails.
 
-import { renderChecks, runAwsDoctor } from '../../aws/doctor.js';
-import { withAwsClients } from '../../aws/session.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { CommandRegistry } from '../context.js';
 
@@ -11,6 +9,8 @@ export function registerDoctor(r: CommandRegistry): void {
     .description('check credentials, quota, ownership of addresses, association, security group and DNS; exit 1 if any check fails')
     .action(r.action('doctor', async (ctx) => {
       const config = await ctx.loadConfig();
+      const { renderChecks, runAwsDoctor } = await import('../../aws/doctor.js');
+      const { withAwsClients } = await import('../../aws/session.js');
       const checks = await withAwsClients(config, (clients) => runAwsDoctor(config, clients, ctx.io, ctx.signal));
       const failedChecks = checks.filter((c) => c.status === 'fail');
       const result = { data: { cluster: config.name, ok: failedChecks.length === 0, checks }, text: renderChecks(checks) };

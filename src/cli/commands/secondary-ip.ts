@@ -1,13 +1,11 @@
 // `solokube secondary-ip setup | status | cleanup`: the Elastic IP for apps on a secondary private
 // IP of the control-plane ENI, with the app security group. Flags and configuration are validated
-// before any client exists, so a usage error contacts nothing.
+// before any client exists, so a usage error contacts nothing. The AWS modules are imported when a
+// command runs: loading the SDK costs about half a second that other commands should not pay.
 
 import type { Command } from 'commander';
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
-import { awsResources } from '../../aws/resources/index.js';
-import { withAwsClients } from '../../aws/session.js';
-import { readAwsStatus, renderAwsStatus } from '../../aws/status.js';
 import { UsageError } from '../../core/errors.js';
 import { renderPlan } from '../../core/plan-render.js';
 import { planAndApply } from '../../core/run.js';
@@ -32,6 +30,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
     .action(r.action<SetupOptions>('secondary-ip setup', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await ctx.loadConfig();
+      const { awsResources, withAwsClients } = await aws();
       if (!config.secondaryIp) throw new UsageError('secondaryIp is false in the configuration; there is nothing to set up', 'Set secondaryIp: true in solokube.yaml, or use the NodePort URLs (see `solokube plan`).');
       return withAwsClients(config, async (clients) => {
         const result = await planAndApply(awsResources(config, clients, named).secondaryIp, runOptions(ctx, opts, 'converge'));
@@ -44,6 +43,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
     .action(r.action<EipFlags>('secondary-ip status', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await ctx.loadConfig();
+      const { withAwsClients, readAwsStatus, renderAwsStatus } = await aws();
       return withAwsClients(config, async (clients) => {
         const status = await readAwsStatus(config, clients, ctx.io, ctx.signal, named);
         return { data: status, text: renderAwsStatus(status) };
@@ -56,11 +56,17 @@ export function registerSecondaryIp(r: CommandRegistry): void {
     .action(r.action<CleanupOptions>('secondary-ip cleanup', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await ctx.loadConfig();
+      const { awsResources, withAwsClients } = await aws();
       return withAwsClients(config, async (clients) => {
         const result = await planAndApply(awsResources(config, clients, named).destroy, runOptions(ctx, { ...opts, yes: opts.yes || opts.force }, 'destroy'));
         return runResult(result, 'cleanup');
       });
     }));
+}
+
+async function aws() {
+  const [resources, session, status] = await Promise.all([import('../../aws/resources/index.js'), import('../../aws/session.js'), import('../../aws/status.js')]);
+  return { awsResources: resources.awsResources, withAwsClients: session.withAwsClients, readAwsStatus: status.readAwsStatus, renderAwsStatus: status.renderAwsStatus };
 }
 
 function runOptions(ctx: CommandContext, opts: MutationFlags, mode: 'converge' | 'destroy') {
