@@ -30,6 +30,8 @@ export interface AwsClientOptions {
   timeouts?: Partial<AwsTimeouts>;
   /** Attempts per call including the first (default 3, the SDK's standard mode). */
   maxAttempts?: number;
+  /** Static credentials for library callers; without them the SDK's default chain applies. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 /** How one call is identified in errors and logs, e.g. "ec2:AllocateAddress". */
@@ -69,6 +71,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     region: opts.region,
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
     maxAttempts: opts.maxAttempts ?? 3,
     retryMode: 'standard',
     requestHandler,

@@ -11,6 +11,12 @@ import { kopsClusterSeed, startAwsEmulator } from '../../src/sandbox/aws/index.j
 import type { AwsEmulator, EmulatorSeed } from '../../src/sandbox/aws/index.js';
 import type { AddressRecord, EmulatorStateView } from '../../src/sandbox/aws/model.js';
 
+// In-process SDK clients of the tests run on Node 20 too; the SDK's upgrade notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** Credentials for in-process clients (the emulator accepts any). */
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDSOLOKUBETEST', secretAccessKey: 'solokube-test-secret' };
+
 export const CLUSTER = 'c1.example.com';
 export const ZONE = 'example.com';
 export const APPS = 'apps.example.com';
