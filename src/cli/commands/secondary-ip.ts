@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
 import { UsageError } from '../../core/errors.js';
-import { renderPlan } from '../../core/plan-render.js';
 import { planAndApply } from '../../core/run.js';
 import type { RunResult } from '../../core/run.js';
 import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
@@ -77,7 +76,7 @@ function runResult(result: RunResult, verb: string) {
   const summary = result.decision === 'nothing-to-do'
     ? `${verb}: no changes needed`
     : result.decision === 'dry-run'
-      ? `${verb}: dry run, nothing changed\n${renderPlan(result.plan)}`
+      ? `${verb}: dry run, nothing changed (the plan is above; --output json has it as data)`
       : `${verb}: done (${result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0} changed)`;
   return { data: { decision: result.decision, plan: result.plan, steps: result.report?.steps ?? [] }, text: summary };
 }
