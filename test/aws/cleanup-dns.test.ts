@@ -31,7 +31,10 @@ describe('dns sync, doctor and cleanup', () => {
   test('GIVEN nothing is set up WHEN doctor runs THEN it fails with remedies and exit 1', async () => {
     const run = await lab.cli(['doctor', '--output', 'json']);
     assert.equal(run.code, 1);
-    const checks = run.json<{ result: { checks: { id: string; status: string; remedy?: string }[] } }>().result.checks;
+    const out = run.json<{ ok: boolean; error: { code: string; details: { checks: { id: string; status: string; remedy?: string }[] } } }>();
+    assert.equal(out.ok, false);
+    assert.equal(out.error.code, 'doctor.failed');
+    const checks = out.error.details.checks;
     assert.equal(checks.find((c) => c.id === 'credentials')?.status, 'pass');
     assert.equal(checks.find((c) => c.id === 'association')?.status, 'fail');
     assert.ok(checks.filter((c) => c.status !== 'pass').every((c) => c.remedy));

@@ -93,10 +93,10 @@ export function cliEnv(endpoint: string): NodeJS.ProcessEnv {
 }
 
 /** Asynchronous on purpose: the emulator answers from this same event loop. */
-export function runCli(endpoint: string, args: string[], timeoutMs: number): Promise<CliRun> {
+export function runCli(endpoint: string, args: string[], timeoutMs: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(endpoint), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...cliEnv(endpoint), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

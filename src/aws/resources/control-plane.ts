@@ -21,6 +21,8 @@ export interface ControlPlane {
   availabilityZone: string;
   vpcId: string;
   networkInterfaceId: string;
+  /** The ENI's MAC address: how the node finds which of its interfaces this is. */
+  macAddress?: string;
   subnetId: string;
   subnetCidr: string;
   prefixLength: number;
@@ -95,6 +97,7 @@ async function describe(env: AwsEnv, inst: Instance, signal: AbortSignal): Promi
     availabilityZone: inst.Placement?.AvailabilityZone ?? '',
     vpcId: eni.VpcId ?? inst.VpcId ?? '',
     networkInterfaceId: eni.NetworkInterfaceId,
+    ...(eni.MacAddress ? { macAddress: eni.MacAddress } : {}),
     subnetId,
     subnetCidr: cidr,
     prefixLength: Number(cidr.split('/')[1]),

@@ -15,8 +15,15 @@ export function registerDoctor(r: CommandRegistry): void {
       const failedChecks = checks.filter((c) => c.status === 'fail');
       const result = { data: { cluster: config.name, ok: failedChecks.length === 0, checks }, text: renderChecks(checks) };
       if (failedChecks.length === 0) return result;
-      // The report is the result even when checks fail: print it, then fail the command.
-      ctx.output.result('doctor', result);
-      throw new SolokubeError({ code: 'doctor.failed', message: `${failedChecks.length} check(s) failed: ${failedChecks.map((c) => c.id).join(', ')}`, remedy: 'Follow the remedy shown under each failed check.', actor: 'user' });
+      // The report is still what a person wants to read: in text mode it goes to stdout before the
+      // error; with --output json it travels in the error's details.
+      if (ctx.globals.output === 'text') ctx.output.result('doctor', result);
+      throw new SolokubeError({
+        code: 'doctor.failed',
+        message: `${failedChecks.length} check(s) failed: ${failedChecks.map((c) => c.id).join(', ')}`,
+        remedy: 'Follow the remedy shown under each failed check.',
+        actor: 'user',
+        details: result.data,
+      });
     }));
 }
