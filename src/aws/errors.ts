@@ -61,7 +61,7 @@ export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
     return make('aws.credentials', `${where}: AWS did not accept the credentials (${name}): ${raw}`, 'Configure credentials: `aws configure` or `aws sso login`, pass --profile, or set AWS_PROFILE / AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.');
   }
   if (PERMISSION_CODES.has(name)) {
-    return make('aws.permission', `${where}: the credentials are not allowed to do this (${name}): ${raw}`, `Grant the IAM permission for ${ctx.call.replace(':', ':')} to the identity shown by \`solokube doctor\`, or use a profile that has it.`);
+    return make('aws.permission', `${where}: the credentials are not allowed to do this (${name}): ${raw}`, `Grant the IAM permission ${ctx.call} to the identity shown by \`solokube doctor\`, or use a profile that has it.`);
   }
   if (THROTTLE_CODES.has(name) || status === 429) {
     return make('aws.throttled', `${where} was throttled by AWS and still failed after ${attempts ?? 'several'} attempts (${name})`, 'Wait a minute and rerun; other tools using the same account may be exhausting the API rate.', 'aws');

@@ -116,13 +116,13 @@ export const MUTATING = new Set([
   'CreateTags', 'DeleteTags', 'ChangeResourceRecordSets',
 ]);
 
-/** Operation names the emulator saw (Route 53 calls are named by the emulator's own routing). */
+/** Operation names the emulator saw, in order. */
 export function operations(emu: AwsEmulator): string[] {
   return emu.calls().map((c) => c.operation);
 }
 
 export function mutatingCalls(emu: AwsEmulator): string[] {
-  return operations(emu).filter((op) => MUTATING.has(op) || /ChangeResourceRecordSets|^POST /.test(op));
+  return operations(emu).filter((op) => MUTATING.has(op));
 }
 
 export function addressesOf(state: EmulatorStateView, cluster = CLUSTER): AddressRecord[] {

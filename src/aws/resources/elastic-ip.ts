@@ -101,6 +101,7 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
         },
         recheck: async () => (await describe(ctx, { Filters: names.ownedFilters(ROLE) })).find((a) => !a.AssociationId),
       });
+      info(ctx.io, `Elastic IP ${address.PublicIp} (${address.AllocationId}) allocated for ${cluster}`);
       return toState(address, 'tagged');
     },
 

@@ -4,6 +4,7 @@
 // carrying our Elastic IP, so it never takes away an address another tool assigned.
 
 import { AssignPrivateIpAddressesCommand, DescribeNetworkInterfacesCommand, UnassignPrivateIpAddressesCommand } from '@aws-sdk/client-ec2';
+import { info } from '../../core/io.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import { known, unknownAfter } from '../../core/unknown.js';
@@ -73,6 +74,7 @@ export function secondaryPrivateIp(env: AwsEnv, opts: { mode: AwsMode }): Resour
           return ips.find((p) => !p.Primary && p.PrivateIpAddress && !before.has(p.PrivateIpAddress))?.PrivateIpAddress;
         },
       });
+      info(ctx.io, `secondary private IP ${address}/${cp.prefixLength} assigned to ${cp.networkInterfaceId}`);
       return state(cp, address);
     },
 
