@@ -60,7 +60,7 @@ describe('AWS emulator: Elastic IPs', () => {
     assert.equal(onSecondary.Association?.AllocationId, a.allocationId);
   });
 
-  test('GIVEN no PrivateIpAddress WHEN associating THEN the EIP lands on the primary private IP and replaces the auto-assigned public IP', async (t) => {
+  test('GIVEN no PrivateIpAddress WHEN associating THEN the EIP lands on the primary private IP and replaces the auto-assigned public IP until disassociated', async (t) => {
     const { ec2, eniId, instanceId } = await harness(t);
     await addSecondary(ec2, eniId);
     const a = await allocate(ec2);
@@ -69,6 +69,10 @@ describe('AWS emulator: Elastic IPs', () => {
     assert.equal(addr.PrivateIpAddress, '198.18.0.10');
     const inst = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!.Instances![0]!;
     assert.equal(inst.PublicIpAddress, a.publicIp);
+    // Taking the EIP away gives the instance a new auto-assigned public IP, as on AWS.
+    await ec2.send(new DisassociateAddressCommand({ AssociationId: (await ec2.send(new DescribeAddressesCommand({}))).Addresses![0]!.AssociationId }));
+    const later = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!.Instances![0]!;
+    assert.ok(later.PublicIpAddress !== undefined && later.PublicIpAddress !== a.publicIp);
   });
 
   test('GIVEN AllowReassociation=false WHEN the EIP is associated elsewhere OR the target already has an EIP THEN Resource.AlreadyAssociated and nothing moves', async (t) => {
