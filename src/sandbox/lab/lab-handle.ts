@@ -70,6 +70,16 @@ export interface LabClient {
   address: string;
   /** Runs argv in the client ("internet") namespace. */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<RunResult>;
+  /** curl from the client, verifying TLS with the lab CA; `address` pins the URL's host:port to it (curl --resolve). */
+  curl(url: string, opts?: ClientCurlOptions): Promise<RunResult>;
+}
+
+export interface ClientCurlOptions {
+  address?: string;
+  headers?: readonly string[];
+  /** Send a PROXY protocol (v1) header first, as curl --haproxy-protocol does. */
+  haproxyProtocol?: boolean;
+  timeoutMs?: number;
 }
 
 export interface Lab {
@@ -171,6 +181,7 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     netns: record.netns.client,
     address: CLIENT_ADDRESS,
     exec: (argv, opts = {}) => run(inNetns(record.netns.client, argv), opts),
+    curl: (url, opts = {}) => run(inNetns(record.netns.client, curlArgv(url, record.tls.caCertPath, opts)), { timeoutMs: (opts.timeoutMs ?? 5000) + 2000 }),
   };
 
   return {
@@ -184,6 +195,18 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     client,
     destroy: () => destroyLab(record),
   };
+}
+
+function curlArgv(url: string, caCertPath: string, opts: ClientCurlOptions): string[] {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return [
+    'curl', '--silent', '--show-error', '--max-time', String((opts.timeoutMs ?? 5000) / 1000), '--cacert', caCertPath,
+    ...(opts.address ? ['--resolve', `${u.hostname}:${port}:${opts.address}`] : []),
+    ...(opts.haproxyProtocol ? ['--haproxy-protocol'] : []),
+    ...(opts.headers ?? []).flatMap((h) => ['--header', h]),
+    '--', url,
+  ];
 }
 
 function notRunning(record: LabRecord, s: SupervisorStatus): SolokubeError {
