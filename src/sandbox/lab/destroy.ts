@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { SolokubeError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
+import { removeClientEtc } from './client-hosts.js';
 import { deleteLabNetwork } from './gateway.js';
 import { childPids, isOurProcess, signal, waitGone } from './processes.js';
 import { readSupervisorStatus, type LabRecord } from './record.js';
@@ -17,6 +18,7 @@ export async function destroyLab(record: LabRecord): Promise<void> {
   await stopContainer(record);
   await unmountAll(record.root);
   await deleteLabNetwork(record.netns);
+  await removeClientEtc(record.netns.client);
   await rm(record.dir, { recursive: true, force: true });
 }
 

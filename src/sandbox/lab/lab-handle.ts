@@ -8,7 +8,8 @@ import { SolokubeError, UsageError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
 import { destroyLab } from './destroy.js';
 import { CLIENT_ADDRESS, INTERNET_GATEWAY, VPC_GATEWAY } from './addresses.js';
-import { inNetns, listPublicIps, mapPublicIp, unmapPublicIp, type PublicIpMapping } from './gateway.js';
+import { writeClientHosts } from './client-hosts.js';
+import { listPublicIps, mapPublicIp, unmapPublicIp, type PublicIpMapping } from './gateway.js';
 import { childPids, isOurProcess } from './processes.js';
 import { readLabRecord, readSupervisorStatus, writeJsonAtomic, type LabRecord, type SupervisorStatus } from './record.js';
 import { run, type RunResult } from './run.js';
@@ -68,8 +69,10 @@ export interface LabGateway {
 export interface LabClient {
   netns: string;
   address: string;
-  /** Runs argv in the client ("internet") namespace. */
+  /** Runs argv in the client ("internet") namespace, where /etc/hosts is the one setHosts wrote. */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<RunResult>;
+  /** The client's own /etc/hosts (name → address), for tools without --resolve (e.g. wrk, which then sends the right SNI). */
+  setHosts(entries: Readonly<Record<string, string>>): Promise<void>;
   /** curl from the client, verifying TLS with the lab CA; `address` pins the URL's host:port to it (curl --resolve). */
   curl(url: string, opts?: ClientCurlOptions): Promise<RunResult>;
 }
@@ -120,7 +123,10 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
 
   const waitReady = async (timeoutMs = DEFAULT_BOOT_TIMEOUT_MS): Promise<void> => {
     const end = Date.now() + timeoutMs;
-    await waitForSsh(record.ssh.host, record.ssh.port, timeoutMs);
+    await waitForSsh(record.ssh.host, record.ssh.port, timeoutMs, async () => {
+      const s = await status();
+      if (s.state === 'stopped') throw notRunning(record, s);
+    });
     // sshd may come up before the stand-ins; wait for systemd to finish the boot transaction.
     const r = await exec(['systemctl', 'is-system-running', '--wait'], { timeoutMs: Math.max(1000, end - Date.now()) });
     if (r.stdout.trim() !== 'running') {
@@ -180,8 +186,9 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
   const client: LabClient = {
     netns: record.netns.client,
     address: CLIENT_ADDRESS,
-    exec: (argv, opts = {}) => run(inNetns(record.netns.client, argv), opts),
-    curl: (url, opts = {}) => run(inNetns(record.netns.client, curlArgv(url, record.tls.caCertPath, opts)), { timeoutMs: (opts.timeoutMs ?? 5000) + 2000 }),
+    exec: (argv, opts = {}) => run(inClientNetns(record, argv), opts),
+    curl: (url, opts = {}) => run(inClientNetns(record, curlArgv(url, record.tls.caCertPath, opts)), { timeoutMs: (opts.timeoutMs ?? 5000) + 2000 }),
+    setHosts: (entries) => writeClientHosts(record.netns.client, entries),
   };
 
   return {
@@ -195,6 +202,11 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     client,
     destroy: () => destroyLab(record),
   };
+}
+
+/** `ip netns exec` (unlike nsenter) also bind-mounts /etc/netns/<ns>/hosts over /etc/hosts. */
+function inClientNetns(record: LabRecord, argv: readonly string[]): string[] {
+  return ['ip', 'netns', 'exec', record.netns.client, ...argv];
 }
 
 function curlArgv(url: string, caCertPath: string, opts: ClientCurlOptions): string[] {

@@ -20,6 +20,7 @@ test('GIVEN a lab started by a process that has exited WHEN another process atta
   t.after(() => destroyLab(record));
 
   const lab = await attachLab(record.recordPath);
+  await lab.client.setHosts({ 'api.cluster.lab.test': lab.node.primaryAddress });
   const banner = await readSshBanner(lab.node.ssh.host, lab.node.ssh.port, 5000);
   assert.match(banner ?? '', /^SSH-2\.0-OpenSSH/);
   const hostname = await lab.node.exec(['hostname']);
@@ -36,6 +37,7 @@ test('GIVEN a lab started by a process that has exited WHEN another process atta
   assert.equal(existsSync(netnsPath(record.netns.gw)), false);
   assert.equal(existsSync(netnsPath(record.netns.client)), false);
   assert.equal(isMounted(record.root), false);
+  assert.equal(existsSync(`/etc/netns/${record.netns.client}`), false);
   assert.equal(existsSync(record.dir), false);
   assert.equal(await readSshBanner(lab.node.ssh.host, lab.node.ssh.port, 1000), undefined);
 });

@@ -51,6 +51,10 @@ describe('lab node', () => {
     assert.equal(tls.code, 0, tls.stderr);
     assert.match(tls.stdout, new RegExp(`^ingress host=shop\\.${lab.appsDomain.replace(/\./g, '\\.')} scheme=https client=198\\.19\\.0\\.100 `, 'm'));
 
+    await lab.client.setHosts({ [`api.${lab.clusterName}`]: lab.node.primaryAddress });
+    const byName = await lab.client.exec(['curl', '-sS', '-m', '5', '--cacert', lab.caCertPath, `https://api.${lab.clusterName}/`]);
+    assert.match(byName.stdout, /^apiserver /m, byName.stderr);
+
     const plain = await lab.client.curl(`http://shop.${lab.appsDomain}:30080/16k`, { address: lab.node.primaryAddress });
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(plain.stdout.length, 16 * 1024);
