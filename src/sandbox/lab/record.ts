@@ -1,6 +1,7 @@
 // The lab record: a small JSON file that lets a later process find and control a lab it did not
 // start (`solokube up --sandbox` starts the lab, a later `solokube down --sandbox` destroys it).
 // The supervisor keeps its own, changing, status next to it.
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -67,7 +68,7 @@ export type SupervisorStatus = z.infer<typeof supervisorStatusSchema>;
 
 /** Write JSON atomically (temp file + rename) so a reader never sees half a file. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
   await rename(tmp, path);
 }
