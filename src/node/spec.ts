@@ -62,6 +62,9 @@ const nodeSpecSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    // zod runs this even when fields failed above; cross-field checks need valid parts.
+    const addressesValid = isIpv4(s.primaryIp) && isIpv4(s.secondaryIp) && Number.isInteger(s.prefixLength) && s.prefixLength >= 1 && s.prefixLength <= 32;
+    if (!addressesValid) return;
     if (s.primaryIp === s.secondaryIp) ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: 'must differ from primaryIp' });
     else if (!sameSubnet(s.primaryIp, s.secondaryIp, s.prefixLength)) {
       ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: `must be in the same /${s.prefixLength} subnet as primaryIp ${s.primaryIp}` });
