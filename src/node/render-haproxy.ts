@@ -22,7 +22,8 @@ global
     user haproxy
     group haproxy
     daemon
-    maxconn 20000
+    # No maxconn: HAProxy derives it from the file-descriptor limit systemd gives it, so it never
+    # asks for more descriptors than the unit allows (a fixed value fails to load where it does).
 
 defaults
     log global

@@ -68,8 +68,20 @@ export class SshShell implements NodeShell {
     const line = quoteCommand(this.sudo ? ['sudo', '-n', '--', ...argv] : argv);
     const client = await this.connect();
     const timeoutMs = opts.timeoutMs ?? this.commandTimeoutMs;
-    const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(line, (err, ch) => (err ? reject(new SshConnectError(this.description, err)) : resolve(ch))));
     const result = await new Promise<RunResult>((resolve, reject) => {
+      client.exec(line, (execErr, channel) => {
+        if (execErr) return reject(new SshConnectError(this.description, execErr));
+        // Listeners go on inside this callback: ssh2 may already hold the command's exit status and
+        // CLOSE in the same read, and emits them synchronously right after this returns.
+        this.collect(channel, argv, timeoutMs, opts.input ?? '').then(resolve, reject);
+      });
+    });
+    if (result.code !== 0 && !opts.allowFailure) throw new NodeCommandError(this.description, argv, result);
+    return result;
+  }
+
+  private collect(channel: ClientChannel, argv: readonly string[], timeoutMs: number, input: string): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let exitCode: number | undefined;
@@ -92,10 +104,8 @@ export class SshShell implements NodeShell {
         clearTimeout(timer);
         resolve({ code: exitCode ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
       });
-      channel.end(opts.input ?? '');
+      channel.end(input);
     });
-    if (result.code !== 0 && !opts.allowFailure) throw new NodeCommandError(this.description, argv, result);
-    return result;
   }
 
   readFile(path: string): Promise<string | undefined> {

@@ -10,6 +10,7 @@ import { renderHaproxyConfig, renderHaproxyDropIn } from '../render-haproxy.js';
 import type { NodeShell } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
 import { NODE_RESOURCE_IDS } from './ids.js';
+import { HAPROXY_SERVICE, haproxyActive, startOrReloadHaproxy } from './haproxy-service.js';
 
 export interface ProxyConfigState {
   /** solokube's haproxy.cfg; undefined when the live file is absent or not ours. */
@@ -30,11 +31,6 @@ export class ProxyConfigInvalidError extends SolokubeError {
   }
 }
 
-const HAPROXY_SERVICE = 'haproxy.service';
-
-async function serviceActive(shell: NodeShell): Promise<boolean> {
-  return (await shell.run(['systemctl', 'is-active', '--quiet', HAPROXY_SERVICE], { allowFailure: true })).code === 0;
-}
 
 async function ensureHaproxyInstalled(shell: NodeShell): Promise<void> {
   if ((await shell.run(['sh', '-c', 'command -v haproxy'], { allowFailure: true })).code === 0) return;
@@ -42,7 +38,7 @@ async function ensureHaproxyInstalled(shell: NodeShell): Promise<void> {
 }
 
 /** Validate the new config beside the live one, then swap it in with one rename. */
-async function installConfig(shell: NodeShell, config: string): Promise<void> {
+export async function installHaproxyConfig(shell: NodeShell, config: string): Promise<void> {
   const live = await shell.readFile(NODE_PATHS.haproxyConfig);
   // Keep the first foreign file we replaced; a later foreign edit never overwrites that backup.
   if (live !== undefined && !live.startsWith(MANAGED_MARKER) && (await shell.readFile(NODE_PATHS.haproxyBackup)) === undefined) {
@@ -68,7 +64,7 @@ async function removeConfig(shell: NodeShell): Promise<void> {
   if (live !== undefined && !live.startsWith(MANAGED_MARKER)) return;
   if ((await shell.readFile(NODE_PATHS.haproxyBackup)) !== undefined) {
     await shell.run(['mv', '-f', '--', NODE_PATHS.haproxyBackup, NODE_PATHS.haproxyConfig]);
-    await shell.run(['systemctl', 'try-reload-or-restart', HAPROXY_SERVICE]);
+    if (await haproxyActive(shell)) await startOrReloadHaproxy(shell);
   } else {
     await shell.run(['systemctl', 'stop', HAPROXY_SERVICE], { allowFailure: true });
     await shell.run(['rm', '-f', '--', NODE_PATHS.haproxyConfig]);
@@ -89,23 +85,23 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
       const live = await shell.readFile(NODE_PATHS.haproxyConfig);
       const config = live?.startsWith(MANAGED_MARKER) ? live : undefined;
       const dropIn = await shell.readFile(NODE_PATHS.haproxyDropIn);
-      const state = { config, dropIn, active: await serviceActive(shell) };
+      const state = { config, dropIn, active: await haproxyActive(shell) };
       // In haproxy mode "nothing of ours" is absent (a create); in direct mode it is the desired state.
       return haproxyMode && config === undefined && dropIn === undefined ? undefined : state;
     },
     diff: (actual, desired): Change[] => diffFields(actual, desired, haproxyMode ? ['config', 'dropIn', 'active'] : ['config', 'dropIn']),
-    async apply(_ctx, _actual, desired) {
+    async apply(ctx, _actual, desired) {
       if (desired.config === undefined) {
         await removeConfig(shell);
         return undefined;
       }
       await ensureHaproxyInstalled(shell);
-      await installConfig(shell, desired.config);
+      await installHaproxyConfig(shell, desired.config);
       await shell.run(['mkdir', '-p', '/etc/systemd/system/haproxy.service.d']);
       await shell.writeFileAtomic(NODE_PATHS.haproxyDropIn, desired.dropIn ?? '', 0o644);
       await shell.run(['systemctl', 'daemon-reload']);
       await shell.run(['systemctl', 'enable', HAPROXY_SERVICE]);
-      await shell.run(['systemctl', 'reload-or-restart', HAPROXY_SERVICE]);
+      await startOrReloadHaproxy(shell, ctx.signal);
       return undefined;
     },
     async delete() {

@@ -39,7 +39,7 @@ export function secondaryAddress(spec: NodeSpec, shell: NodeShell): Resource<Sec
     desired: () => ({ interface: spec.interface, address: spec.secondaryIp, prefixLength: spec.prefixLength }),
     async find() {
       const r = await shell.run(['ip', '-j', 'addr', 'show', 'dev', spec.interface], { allowFailure: true });
-      if (r.code !== 0) throw new InterfaceMissingError(spec.interface, shell.description, r.stderr);
+      if (r.code !== 0) throw new InterfaceMissingError(spec.interface, shell.description, `exit ${r.code} ${r.stderr}`);
       const links = JSON.parse(r.stdout) as IpAddrJson[];
       const info = links.flatMap((l) => l.addr_info ?? []).find((a) => a.family === 'inet' && a.local === spec.secondaryIp);
       if (!info || typeof info.prefixlen !== 'number') return undefined;
