@@ -11,6 +11,8 @@ import type { Lab } from '../../src/sandbox/lab/index.js';
 import { nodeResources, parseNodeSpec, SshShell } from '../../src/node/index.js';
 import type { NodeSpec, NodeSpecInput } from '../../src/node/index.js';
 import { installHaproxyConfig, ProxyConfigInvalidError } from '../../src/node/resources/proxy-config.js';
+import { ProxyReloadError } from '../../src/node/resources/haproxy-service.js';
+import { InterfaceMissingError } from '../../src/node/index.js';
 import { assertAnsweredBy, httpFromClient, httpsFromClient, nodeSnapshot } from './support/lab-checks.js';
 
 const SECONDARY = '198.18.0.20';
@@ -57,6 +59,11 @@ describe('node data path in the lab, through the real resources over SSH', { tim
   after(async () => {
     await shell?.close();
     await lab?.destroy();
+  });
+
+  test('GIVEN a wrong interface name WHEN planning THEN a typed error says so and nothing changes', async () => {
+    await assert.rejects(planAndApply(nodeResources(nodeSpec({ interface: 'nosuch0' }), shell), { io, signal, mode: 'converge', yes: true, dryRun: false }), InterfaceMissingError);
+    assert.deepEqual(await nodeSnapshot(lab), before0);
   });
 
   test('GIVEN a fresh node WHEN set up in haproxy mode THEN apps answer on the secondary address 443 and 80, the API on the primary 443, stats stay private', async () => {
@@ -133,6 +140,18 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     await assertConverged(spec);
   });
 
+  test('GIVEN the hostNetwork ingress still holds :8443 WHEN switching to haproxy mode THEN HAProxy refusing to load is a typed error and its previous config stays on disk', async () => {
+    const cfgBefore = await shell.readFile('/etc/haproxy/haproxy.cfg');
+    await assert.rejects(converge(nodeSpec()), ProxyReloadError);
+    assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg'), cfgBefore);
+    assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg.before-solokube'), undefined, 'no stray backup');
+    assert.equal((await lab.node.exec(['systemctl', 'is-active', 'haproxy'])).stdout.trim(), 'active', 'the old HAProxy keeps running');
+    // Converging direct mode again repairs the rules the failed run had already switched.
+    await converge(nodeSpec({ proxy: 'direct' }));
+    await assertConverged(nodeSpec({ proxy: 'direct' }));
+    assertAnsweredBy(await httpFromClient(lab, app(), EIP_SECONDARY), 'ingress', CLIENT);
+  });
+
   test('GIVEN a set-up node WHEN removed THEN it is as it was and the API still answers on 443', async () => {
     // Back to haproxy mode first, so removal has the most to undo.
     await lab.node.setIngressMode({ proxyProtocol: false, direct: false });
@@ -143,7 +162,9 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     assert.deepEqual(await nodeSnapshot(lab), before0);
     assertAnsweredBy(await httpsFromClient(lab, api(), EIP_PRIMARY), 'apiserver');
     assert.equal((await httpsFromClient(lab, app(), EIP_SECONDARY)).ok, false, 'nothing answers on the secondary address any more');
-    const again = await planAndApply(nodeResources(nodeSpec(), shell), { io, signal, mode: 'destroy', yes: true, dryRun: false });
-    assert.equal(again.decision, 'nothing-to-do');
+    for (const spec of [nodeSpec(), nodeSpec({ proxy: 'direct' })]) {
+      const again = await planAndApply(nodeResources(spec, shell), { io, signal, mode: 'destroy', yes: true, dryRun: false });
+      assert.equal(again.decision, 'nothing-to-do');
+    }
   });
 });

@@ -54,6 +54,26 @@ export async function installHaproxyConfig(shell: NodeShell, config: string): Pr
   await shell.run(['mv', '-f', '--', NODE_PATHS.haproxyCandidate, NODE_PATHS.haproxyConfig]);
 }
 
+/**
+ * Install config and make it live; when HAProxy refuses to load it, put the previous file back so
+ * that what is on disk is what runs (and what the next boot starts).
+ */
+async function installAndLoad(shell: NodeShell, config: string, signal: AbortSignal): Promise<void> {
+  const previous = await shell.readFile(NODE_PATHS.haproxyConfig);
+  await installHaproxyConfig(shell, config);
+  try {
+    await startOrReloadHaproxy(shell, signal);
+  } catch (err) {
+    if (previous !== undefined) await shell.writeFileAtomic(NODE_PATHS.haproxyConfig, previous, 0o644);
+    else await shell.run(['rm', '-f', '--', NODE_PATHS.haproxyConfig]);
+    // The foreign file is back in place, so its backup copy would only be a stray file.
+    if (previous !== undefined && !previous.startsWith(MANAGED_MARKER) && (await shell.readFile(NODE_PATHS.haproxyBackup)) === previous) {
+      await shell.run(['rm', '-f', '--', NODE_PATHS.haproxyBackup]);
+    }
+    throw err;
+  }
+}
+
 /** Put back what was there before solokube (or nothing), and stop HAProxy when nothing was. */
 async function removeConfig(shell: NodeShell): Promise<void> {
   const dropInExisted = (await shell.readFile(NODE_PATHS.haproxyDropIn)) !== undefined;
@@ -85,23 +105,23 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
       const live = await shell.readFile(NODE_PATHS.haproxyConfig);
       const config = live?.startsWith(MANAGED_MARKER) ? live : undefined;
       const dropIn = await shell.readFile(NODE_PATHS.haproxyDropIn);
-      const state = { config, dropIn, active: await haproxyActive(shell) };
-      // In haproxy mode "nothing of ours" is absent (a create); in direct mode it is the desired state.
-      return haproxyMode && config === undefined && dropIn === undefined ? undefined : state;
+      if (config === undefined && dropIn === undefined) return undefined;
+      return { config, dropIn, active: await haproxyActive(shell) };
     },
-    diff: (actual, desired): Change[] => diffFields(actual, desired, haproxyMode ? ['config', 'dropIn', 'active'] : ['config', 'dropIn']),
+    // In direct mode the desired state is "nothing of ours": absent is converged, anything else an update.
+    diff: (actual, desired): Change[] =>
+      haproxyMode ? diffFields(actual, desired, ['config', 'dropIn', 'active']) : actual === undefined ? [] : diffFields(actual, desired, ['config', 'dropIn']),
     async apply(ctx, _actual, desired) {
       if (desired.config === undefined) {
         await removeConfig(shell);
         return undefined;
       }
       await ensureHaproxyInstalled(shell);
-      await installHaproxyConfig(shell, desired.config);
       await shell.run(['mkdir', '-p', '/etc/systemd/system/haproxy.service.d']);
       await shell.writeFileAtomic(NODE_PATHS.haproxyDropIn, desired.dropIn ?? '', 0o644);
       await shell.run(['systemctl', 'daemon-reload']);
       await shell.run(['systemctl', 'enable', HAPROXY_SERVICE]);
-      await startOrReloadHaproxy(shell, ctx.signal);
+      await installAndLoad(shell, desired.config, ctx.signal);
       return undefined;
     },
     async delete() {
