@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything solokube's sandbox and test suite need on a Debian machine (as root), then
+# builds. Safe to rerun: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Node.js 20+ is required; the machines we target ship it.
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "solokube needs Node.js 20 or newer on PATH (found: $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
+
+# System packages: the lab node (systemd-nspawn, debootstrap), its network (iproute2, iptables,
+# nftables), the client side of the checks (curl, openssl, ssh), and wrk for `npm run bench`.
+packages=(systemd-container debootstrap iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+# npm packages exactly as locked; skipped when node_modules already matches the lock file.
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json .solokube-lock-installed 2>/dev/null; then
+  npm ci --no-audit --no-fund >&2
+  cp package-lock.json .solokube-lock-installed
+fi
+npm run build >&2

@@ -1,0 +1,11 @@
+// Every command solokube has. A command is listed here only when it works.
+import type { CommandRegistry } from '../context.js';
+import { registerInit } from './init.js';
+import { registerPlan } from './plan.js';
+import { registerVersion } from './version.js';
+
+export function registerCommands(r: CommandRegistry): void {
+  registerInit(r);
+  registerPlan(r);
+  registerVersion(r);
+}

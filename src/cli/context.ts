@@ -1,0 +1,54 @@
+// What every command receives: the IoHost, the output, the global flags, a signal that fires on
+// Ctrl-C or when the command's deadline passes, and config loading with flag overrides.
+
+import type { Command } from 'commander';
+import { loadConfigFile } from '../config/load.js';
+import type { ConfigOverrides } from '../config/load.js';
+import type { SolokubeConfig } from '../config/schema.js';
+import type { Plan } from '../core/plan.js';
+import type { CliIoHost, TimestampStyle } from './io-host.js';
+import type { CommandResult, Output, OutputFormat } from './output.js';
+
+export interface GlobalOptions {
+  config: string;
+  profile?: string;
+  region?: string;
+  output: OutputFormat;
+  debug: boolean;
+  logTimestamps: TimestampStyle;
+  timeout: number;
+}
+
+export interface CommandContext {
+  readonly io: CliIoHost;
+  readonly output: Output;
+  readonly globals: GlobalOptions;
+  readonly signal: AbortSignal;
+  loadConfig(overrides?: ConfigOverrides): Promise<SolokubeConfig>;
+  /** Show a plan to the person before asking (stderr in text mode, nothing in JSON mode). */
+  showPlan(plan: Plan, text: string): void;
+}
+
+export type CommandAction<O> = (ctx: CommandContext, opts: O, args: string[]) => Promise<CommandResult>;
+
+/** How command modules attach themselves; `run` wraps an action with context, errors and output. */
+export interface CommandRegistry {
+  program: Command;
+  action<O>(name: string, fn: CommandAction<O>): (...args: unknown[]) => Promise<void>;
+}
+
+export function globalsFrom(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+/** --dry-run and --yes, the same on every mutating command. */
+export function withMutationOptions(cmd: Command): Command {
+  return cmd
+    .option('--dry-run', 'print the plan and stop; nothing is changed')
+    .option('-y, --yes', 'apply without asking (required when there is no terminal)');
+}
+
+export interface MutationFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+}

@@ -1,0 +1,71 @@
+// The CLI's IoHost: progress, warnings and errors to stderr, one line each, with a timestamp;
+// colour only when stderr is a terminal; questions only when stdin and stderr are terminals.
+
+import { createInterface } from 'node:readline/promises';
+import type { IoEvent, IoHost, LogLevel } from '../core/io.js';
+
+export type TimestampStyle = 'full' | 'short' | 'none';
+
+export interface CliIoHostOptions {
+  debug: boolean;
+  timestamps: TimestampStyle;
+  stderr?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+const COLOUR: Record<LogLevel, string> = { debug: '\x1b[2m', info: '', warn: '\x1b[33m', error: '\x1b[31m' };
+const LABEL: Record<LogLevel, string> = { debug: 'debug', info: 'info ', warn: 'warn ', error: 'error' };
+
+export class CliIoHost implements IoHost {
+  private readonly stderr: NodeJS.WriteStream;
+  private readonly stdin: NodeJS.ReadStream;
+  private readonly colour: boolean;
+
+  constructor(private readonly opts: CliIoHostOptions) {
+    this.stderr = opts.stderr ?? process.stderr;
+    this.stdin = opts.stdin ?? process.stdin;
+    this.colour = Boolean(this.stderr.isTTY) && !process.env.NO_COLOR;
+  }
+
+  get interactive(): boolean {
+    return Boolean(this.stdin.isTTY && this.stderr.isTTY);
+  }
+
+  emit(event: IoEvent): void {
+    if (event.level === 'debug' && !this.opts.debug) return;
+    this.line(event.level, event.message, event.time);
+  }
+
+  /** Write free text (a rendered plan) to stderr as it is. */
+  block(text: string): void {
+    this.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  async confirm(question: string): Promise<boolean> {
+    const answer = await this.ask(`${question} [y/N] `);
+    return answer !== undefined && /^y(es)?$/i.test(answer.trim());
+  }
+
+  async ask(question: string): Promise<string | undefined> {
+    if (!this.interactive) return undefined;
+    const rl = createInterface({ input: this.stdin, output: this.stderr });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  }
+
+  private line(level: LogLevel, message: string, time: Date): void {
+    const stamp = formatTime(time, this.opts.timestamps);
+    const text = message.split('\n').map((m, i) => `${i === 0 ? stamp : ' '.repeat(stamp.length)}${LABEL[level]} ${m}`).join('\n');
+    const coloured = this.colour && COLOUR[level] ? `${COLOUR[level]}${text}\x1b[0m` : text;
+    this.stderr.write(`${coloured}\n`);
+  }
+}
+
+export function formatTime(time: Date, style: TimestampStyle): string {
+  if (style === 'none') return '';
+  if (style === 'short') return `${time.toISOString().slice(11, 19)} `;
+  return `${time.toISOString()} `;
+}

@@ -1,0 +1,50 @@
+// The commented example `solokube init` writes. It must always parse: a test checks it.
+
+export const EXAMPLE_CONFIG = `# solokube.yaml: one single-node kops cluster whose apps answer on 80/443.
+# Every field is documented in the README's configuration reference.
+
+# The kops cluster name: a DNS name inside dnsZone. kops publishes api.<name> there.
+name: c1.example.com
+
+# The Route 53 public hosted zone solokube and kops write records into.
+dnsZone: example.com
+
+# Apps answer as <app>.<appsDomain>; defaults to dnsZone.
+# appsDomain: apps.example.com
+
+# AWS region and, optionally, a named profile from ~/.aws/config (AWS_PROFILE also works).
+region: eu-west-1
+# profile: default
+# zones: [eu-west-1a]
+
+instanceType: t3.medium
+kubernetesVersion: "1.33.4"
+
+ssh:
+  # Private key for the node; the matching .pub is what kops installs.
+  privateKey: ~/.ssh/id_ed25519
+  # Login user of the node image (Debian images: admin, Ubuntu: ubuntu).
+  user: admin
+  # solokube pins node host keys here; it never disables host-key checking.
+  knownHosts: ~/.solokube/known_hosts
+
+# Serve apps on 443/80 of a secondary private IP with its own Elastic IP (about $3.60/month).
+# false: apps answer only on the ingress NodePorts (30443/30080) of the node's primary address.
+secondaryIp: true
+
+# haproxy: redirect <secondary>:443 to HAProxy on :8443, which routes by TLS SNI.
+# direct:  redirect <secondary>:443/80 straight to an ingress listening on the node (8443/8080).
+proxy: haproxy
+
+# With proxy: haproxy, send the client address to the ingress with PROXY protocol v2.
+proxyProtocol: false
+
+# Let's Encrypt account e-mail for cert-manager.
+tlsEmail: ops@example.com
+
+apps:
+  - name: hello
+    port: 8080
+    # host: hello.example.com   (default: <name>.<appsDomain>)
+    dockerfile: ./apps/hello/Dockerfile
+`;
