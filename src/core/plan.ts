@@ -53,7 +53,9 @@ export async function planConverge(resources: readonly Resource[], io: IoHost, s
     actualById.set(r.id, actual);
     const desired = await r.desired(ctx);
     const changes = r.readOnly ? [] : r.diff(actual, desired);
-    const action: Action = r.readOnly ? 'unchanged' : actual === undefined ? 'create' : changes.length > 0 ? 'update' : 'unchanged';
+    // A resource whose desired state is "absent" diffs to no changes while absent: unchanged, not a
+    // create (the executor already skips it, since it acts only on changes).
+    const action: Action = r.readOnly || changes.length === 0 ? 'unchanged' : actual === undefined ? 'create' : 'update';
     steps.push({ id: r.id, title: r.title, action, changes, readOnly: r.readOnly ?? false });
     planned.set(r.id, action === 'unchanged' ? actual : mergeKnown(actual, desired));
   }

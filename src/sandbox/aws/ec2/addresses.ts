@@ -1,6 +1,7 @@
 // Elastic IPs (note §4.1): allocation against the quota, association rules, release, describe.
 import { AwsError, missingParameter } from '../errors.js';
 import { ec2Id } from '../ids.js';
+import type { EmulatorConfig } from '../config.js';
 import type { AddressRecord, EmulatorData, NetworkInterfaceRecord } from '../model.js';
 import { el, list, opt } from '../xml.js';
 import type { Ec2Operation } from './context.js';
@@ -43,14 +44,26 @@ function resolveTarget(d: EmulatorData, instanceId: string | undefined, eniId: s
   return enis[0]!;
 }
 
-/** Drops an association; an auto-assigned primary public IP is not given back (as on AWS). */
-function disassociate(a: AddressRecord): void {
+/**
+ * Drops an association. As on AWS, an instance whose primary IP loses its EIP gets a NEW
+ * auto-assigned public IP when its subnet maps public IPs and it has a single ENI.
+ */
+function disassociate(d: EmulatorData, config: EmulatorConfig, a: AddressRecord): void {
+  const assoc = a.association;
   delete a.association;
+  const eni = assoc ? d.networkInterfaces[assoc.networkInterfaceId] : undefined;
+  if (!eni || !assoc || assoc.privateIpAddress !== primaryPrivateIp(eni) || eni.attachment?.deviceIndex !== 0) return;
+  if (enisOfInstance(d, eni.attachment.instanceId).length !== 1 || !d.subnets[eni.subnetId]?.mapPublicIpOnLaunch) return;
+  try {
+    eni.autoPublicIp = lowestFreePublicIp(d, config.publicIpPool);
+  } catch {
+    // Pool exhausted: the instance simply has no public IP, which AWS also allows.
+  }
 }
 
 export const associateAddress: Ec2Operation = {
   mutates: true,
-  run({ data: d, q }) {
+  run({ data: d, q, config }) {
     const allocationId = q.get('AllocationId');
     if (allocationId === undefined) throw missingParameter('AllocationId');
     const eip = getAddress(d, allocationId);
@@ -72,8 +85,8 @@ export const associateAddress: Ec2Operation = {
     if (!allowReassociation && occupant) {
       throw new AwsError('Resource.AlreadyAssociated', `resource ${eni.networkInterfaceId} and ${privateIp} is already associated with public address ${occupant.publicIp}`);
     }
-    if (occupant) disassociate(occupant);
-    if (current) disassociate(eip);
+    if (occupant) disassociate(d, config, occupant);
+    if (current) disassociate(d, config, eip);
     if (privateIp === primaryPrivateIp(eni)) delete eni.autoPublicIp;
     eip.association = { associationId: ec2Id(d, 'eipassoc'), networkInterfaceId: eni.networkInterfaceId, privateIpAddress: privateIp };
     return [el('return', true), el('associationId', eip.association.associationId)];
@@ -82,7 +95,7 @@ export const associateAddress: Ec2Operation = {
 
 export const disassociateAddress: Ec2Operation = {
   mutates: true,
-  run({ data: d, q }) {
+  run({ data: d, q, config }) {
     const associationId = q.get('AssociationId');
     const publicIp = q.get('PublicIp');
     if (associationId === undefined && publicIp === undefined) throw missingParameter('AssociationId');
@@ -94,7 +107,7 @@ export const disassociateAddress: Ec2Operation = {
       if (!eip) throw new AwsError('InvalidAddress.NotFound', `The address '${publicIp}' does not exist`);
       return [el('return', true)];
     }
-    disassociate(eip);
+    disassociate(d, config, eip);
     return [el('return', true)];
   },
 };

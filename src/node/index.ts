@@ -1,0 +1,33 @@
+// The node layer's public surface: the spec, the shells, the renderers and nodeResources(), which the
+// CLI (`solokube proxy setup|status|remove`, `up`, `down`) and the sandbox plan and apply.
+
+import type { Resource } from '../core/resource.js';
+import type { NodeShell } from './shell.js';
+import type { NodeSpec } from './spec.js';
+import { bootUnit } from './resources/boot-unit.js';
+import { proxyConfig } from './resources/proxy-config.js';
+import { redirectRules } from './resources/redirect-rules.js';
+import { secondaryAddress } from './resources/secondary-address.js';
+
+export { parseNodeSpec, DEFAULT_PORTS } from './spec.js';
+export type { NodeSpec, NodeSpecInput, NodePorts, ProxyMode } from './spec.js';
+export type { NodeShell, RunOptions, RunResult } from './shell.js';
+export { NodeCommandError, NodeCommandTimeoutError } from './shell.js';
+export { SshShell, SshConnectError } from './ssh-shell.js';
+export type { SshShellOptions } from './ssh-shell.js';
+export { LocalShell } from './local-shell.js';
+export type { LocalShellOptions } from './local-shell.js';
+export { quoteArg, quoteCommand } from './shell-quote.js';
+export { HostKeyChangedError, HostKeyUnknownError, defaultKnownHostsPath, fingerprint } from './host-keys.js';
+export { renderHaproxyConfig, renderHaproxyDropIn } from './render-haproxy.js';
+export { renderNatRules } from './render-nat.js';
+export { renderBootUnit } from './render-boot.js';
+export { NODE_PATHS, BOOT_UNIT_NAME, NFT_TABLE } from './paths.js';
+export { NODE_RESOURCE_IDS } from './resources/ids.js';
+export { InterfaceMissingError } from './resources/secondary-address.js';
+export { ProxyConfigInvalidError } from './resources/proxy-config.js';
+
+/** Everything solokube sets up on the node, in dependency order: address, rules and proxy, boot unit. */
+export function nodeResources(spec: NodeSpec, shell: NodeShell): Resource[] {
+  return [secondaryAddress(spec, shell), redirectRules(spec, shell), proxyConfig(spec, shell), bootUnit(spec, shell)] as Resource[];
+}

@@ -1,0 +1,99 @@
+// NodeSpec: everything the node layer needs, as plain data. The lead's config layer maps
+// solokube.yaml (plus what AWS discovery found) onto it; parseNodeSpec validates it strictly, because
+// every value here ends up in a shell command, a config file or a netfilter rule on the node.
+
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import type { ConfigIssue } from '../core/errors.js';
+import { isIpv4, isNetworkOrBroadcast, sameSubnet } from './ipv4.js';
+
+/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, ≤ 253 chars. */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** Linux interface names: IFNAMSIZ is 16 including the terminating NUL. */
+const INTERFACE_NAME = /^[a-zA-Z0-9_.-]{1,15}$/;
+
+const dnsName = z.string().regex(DNS_NAME, 'must be a lower-case RFC 1123 DNS name');
+const ipv4 = z.string().refine(isIpv4, 'must be a dotted-quad IPv4 address');
+const port = z.number().int().min(1).max(65535);
+
+export const DEFAULT_PORTS = {
+  proxyHttps: 8443,
+  ingressHttps: 30443,
+  ingressHttp: 30080,
+  directHttps: 8443,
+  directHttp: 8080,
+  apiServer: 443,
+  stats: 8404,
+} as const;
+
+const portsSchema = z
+  .object({
+    /** HAProxy's TLS frontend, the REDIRECT target for secondary:443 in haproxy mode. */
+    proxyHttps: port,
+    /** The ingress controller's HTTPS NodePort. */
+    ingressHttps: port,
+    /** The ingress controller's HTTP NodePort. */
+    ingressHttp: port,
+    /** proxy: direct — the hostNetwork ingress's HTTPS port (REDIRECT target for secondary:443). */
+    directHttps: port,
+    /** proxy: direct — the hostNetwork ingress's HTTP port (REDIRECT target for secondary:80). */
+    directHttp: port,
+    /** kube-apiserver's port on the primary address. */
+    apiServer: port,
+    /** HAProxy's stats page, bound to 127.0.0.1 only. */
+    stats: port,
+  })
+  .strict();
+
+const nodeSpecSchema = z
+  .object({
+    clusterName: dnsName,
+    /** TLS SNI names that HAProxy routes to the API server, e.g. api.<cluster>, api.internal.<cluster>. */
+    apiServerNames: z.array(dnsName).min(1),
+    primaryIp: ipv4,
+    secondaryIp: ipv4,
+    /** The subnet's real prefix length; the secondary address is added with it. */
+    prefixLength: z.number().int().min(1).max(32),
+    interface: z.string().regex(INTERFACE_NAME, 'must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -)'),
+    proxy: z.enum(['haproxy', 'direct']),
+    /** haproxy mode only: send PROXY protocol v2 to the ingress so it sees the client's address. */
+    proxyProtocol: z.boolean(),
+    ports: portsSchema,
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    // zod runs this even when fields failed above; cross-field checks need valid parts.
+    const addressesValid = isIpv4(s.primaryIp) && isIpv4(s.secondaryIp) && Number.isInteger(s.prefixLength) && s.prefixLength >= 1 && s.prefixLength <= 32;
+    if (!addressesValid) return;
+    if (s.primaryIp === s.secondaryIp) ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: 'must differ from primaryIp' });
+    else if (!sameSubnet(s.primaryIp, s.secondaryIp, s.prefixLength)) {
+      ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: `must be in the same /${s.prefixLength} subnet as primaryIp ${s.primaryIp}` });
+    }
+    if (isNetworkOrBroadcast(s.secondaryIp, s.prefixLength)) {
+      ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: `is the network or broadcast address of its /${s.prefixLength} subnet` });
+    }
+    if (s.proxy === 'direct' && s.proxyProtocol) {
+      ctx.addIssue({ code: 'custom', path: ['proxyProtocol'], message: 'applies to proxy: haproxy only (direct mode keeps the client address without it)' });
+    }
+    const listening = s.proxy === 'haproxy' ? [s.ports.proxyHttps, s.ports.stats, 80] : [s.ports.directHttps, s.ports.directHttp];
+    if (new Set(listening).size !== listening.length) ctx.addIssue({ code: 'custom', path: ['ports'], message: `ports the node listens on collide: ${listening.join(', ')}` });
+    if (s.proxy === 'haproxy' && listening.includes(s.ports.apiServer)) {
+      ctx.addIssue({ code: 'custom', path: ['ports'], message: `the proxy must not listen on the API server's port ${s.ports.apiServer}` });
+    }
+  });
+
+export type NodePorts = z.infer<typeof portsSchema>;
+export type NodeSpec = z.infer<typeof nodeSpecSchema>;
+export type ProxyMode = NodeSpec['proxy'];
+
+/** Input to parseNodeSpec: ports and proxyProtocol may be left out and take their defaults. */
+export type NodeSpecInput = Omit<NodeSpec, 'ports' | 'proxyProtocol'> & { ports?: Partial<NodePorts>; proxyProtocol?: boolean };
+
+/** Validate a node spec; throws ConfigError listing every problem at once with its field path. */
+export function parseNodeSpec(input: NodeSpecInput, source = 'node spec'): NodeSpec {
+  const withDefaults = { proxyProtocol: false, ...input, ports: { ...DEFAULT_PORTS, ...(input.ports ?? {}) } };
+  const result = nodeSpecSchema.safeParse(withDefaults);
+  if (result.success) return result.data;
+  const issues: ConfigIssue[] = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new ConfigError(source, issues);
+}

@@ -1,0 +1,58 @@
+// Runs host programs for the lab (ip, iptables, openssl, ssh-keygen, nsenter, ...) with an argv,
+// never a shell string, so no value from a caller is ever parsed by a shell. Every run is bounded.
+import { spawn } from 'node:child_process';
+import { SolokubeError } from '../../core/errors.js';
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Run argv to completion (or until timeoutMs, then SIGKILL) and collect its output. Never throws for a non-zero exit. */
+export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const [cmd, ...args] = argv;
+  if (!cmd) throw new Error('run: empty argv');
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+    child.stdin.on('error', () => undefined); // the program may exit before reading its input
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Run argv and throw a typed error naming the command when it does not exit 0; returns stdout. */
+export async function runOk(argv: readonly string[], opts: RunOptions = {}): Promise<string> {
+  const r = await run(argv, opts);
+  if (r.code !== 0) {
+    throw new SolokubeError({
+      code: 'lab.command-failed',
+      message: `lab command failed (${r.signal ?? `exit ${r.code}`}): ${argv.join(' ')}\n${r.stderr.trim()}`,
+      remedy: 'The lab needs root, network namespaces and the tools listed in the lab README; check the output above.',
+      actor: 'solokube',
+      details: { argv, stdout: r.stdout, stderr: r.stderr },
+    });
+  }
+  return r.stdout;
+}

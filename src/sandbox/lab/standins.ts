@@ -1,0 +1,69 @@
+// The stand-ins that run inside the lab node, served by nginx (a real HTTP/TLS server, as
+// ingress-nginx is): the "kube-apiserver" holding *:443 the way kops' does, and the "ingress"
+// on its NodePorts 30443 (TLS) / 30080 (HTTP). Each answers a body that names who answered and
+// the client address it saw, so tests can tell which path a request took.
+// Pure: renders nginx config text; the lab writes it into the node.
+
+export interface IngressMode {
+  /** The ingress expects PROXY protocol v2 on 30443/30080 and reports the address carried in it. */
+  proxyProtocol: boolean;
+  /** hostNetwork style: the ingress also listens on the node at 8443 (TLS) / 8080 (HTTP). */
+  direct: boolean;
+}
+
+export const STANDIN_TLS_DIR = '/etc/solokube-lab/tls';
+export const STANDIN_CONFIG_PATH = '/etc/nginx/sites-enabled/solokube-lab.conf';
+export const STANDIN_WWW_DIR = '/var/www/solokube-lab';
+/** Size of the large response (`GET /16k`) the benchmark uses. */
+export const LARGE_RESPONSE_BYTES = 16 * 1024;
+
+export const API_PORT = 443;
+export const INGRESS_HTTPS_NODEPORT = 30443;
+export const INGRESS_HTTP_NODEPORT = 30080;
+export const INGRESS_DIRECT_HTTPS_PORT = 8443;
+export const INGRESS_DIRECT_HTTP_PORT = 8080;
+
+export function renderStandinConfig(mode: IngressMode): string {
+  const pp = mode.proxyProtocol ? ' proxy_protocol' : '';
+  const nodePortClient = mode.proxyProtocol ? '$proxy_protocol_addr' : '$remote_addr';
+  const blocks = [
+    '# solokube lab stand-ins, written by the lab (not by solokube)',
+    server('the "kube-apiserver": a wildcard listener on 443, like kops\'', [`listen ${API_PORT} ssl;`], 'api',
+      'return 200 "apiserver host=$host client=$remote_addr\\n";'),
+    server('the "ingress" NodePorts', [`listen ${INGRESS_HTTPS_NODEPORT} ssl${pp};`, `listen ${INGRESS_HTTP_NODEPORT}${pp};`], 'ingress',
+      ingressBody(nodePortClient)),
+  ];
+  if (mode.direct) {
+    blocks.push(server('the "ingress" on the node itself (hostNetwork, proxy: direct)',
+      [`listen ${INGRESS_DIRECT_HTTPS_PORT} ssl;`, `listen ${INGRESS_DIRECT_HTTP_PORT};`], 'ingress', ingressBody('$remote_addr')));
+  }
+  return blocks.join('\n');
+}
+
+function ingressBody(client: string): string {
+  return `return 200 "ingress host=$host scheme=$scheme client=${client} xff=$http_x_forwarded_for\\n";`;
+}
+
+function server(comment: string, listens: string[], cert: 'api' | 'ingress', body: string): string {
+  return [
+    `# ${comment}`,
+    'server {',
+    ...listens.map((l) => `    ${l}`),
+    `    ssl_certificate ${STANDIN_TLS_DIR}/${cert}.crt;`,
+    `    ssl_certificate_key ${STANDIN_TLS_DIR}/${cert}.key;`,
+    '    access_log off;',
+    '    keepalive_requests 1000000;',
+    '    default_type text/plain;',
+    `    location = /16k { root ${STANDIN_WWW_DIR}; }`,
+    `    location / { ${body} }`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function assertIngressMode(mode: IngressMode): void {
+  if (mode.direct && mode.proxyProtocol) {
+    // A kernel-only redirect cannot add a PROXY header, so this pair describes no real setup.
+    throw new Error('ingress mode: direct and proxyProtocol exclude each other');
+  }
+}
