@@ -3,13 +3,10 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAwsClients } from '../../src/aws/clients.js';
 import { awsResources } from '../../src/aws/resources/index.js';
-import { parseConfig } from '../../src/config/load.js';
 import { SolokubeError } from '../../src/core/errors.js';
-import { RecordingIoHost } from '../../src/core/io.js';
 import { planAndApply } from '../../src/core/run.js';
-import { CLUSTER, CONFIG_YAML, REGION, TEST_CREDENTIALS, addressesOf, controlPlaneEni, mutatingCalls, operations, runCli, startLab } from './harness.js';
+import { CLUSTER, CONFIG_YAML, addressesOf, controlPlaneEni, mutatingCalls, operations, runCli, startLab, withLibraryLab } from './harness.js';
 
 describe('discovery and error reporting', () => {
   test('GIVEN no cluster with that name WHEN setup runs THEN it fails saying which tags it looked for, and changes nothing', async () => {
@@ -71,28 +68,18 @@ describe('discovery and error reporting', () => {
     }
   });
 
-  test('GIVEN Route 53 keeps a change PENDING WHEN records are synced with a short deadline THEN it fails with a not-in-sync error after polling with backoff', async () => {
-    const lab = await startLab({ changeSyncPolls: 10_000 });
-    const clients = createAwsClients({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS });
-    try {
-      const config = parseConfig(CONFIG_YAML, 'test');
-      const io = new RecordingIoHost();
-      const signal = new AbortController().signal;
-      await planAndApply(awsResources(config, clients).secondaryIp, { io, signal, mode: 'converge', yes: true, dryRun: false });
-      lab.emu.resetCalls();
-      const started = Date.now();
-      const err = await planAndApply(awsResources(config, clients, { dnsSyncDeadlineMs: 1_000 }).dns, { io, signal, mode: 'converge', yes: true, dryRun: false }).then(() => undefined, (e: unknown) => e);
-      assert.ok(err instanceof SolokubeError);
-      assert.equal(err.code, 'aws.dns-not-in-sync');
-      assert.ok(err.remedy);
-      const polls = operations(lab.emu).filter((op) => /GetChange|change/i.test(op)).length;
-      assert.ok(polls >= 2 && polls <= 6, `polled ${polls} times in about a second: backoff, not a busy loop`);
-      assert.ok(Date.now() - started < 5_000);
-    } finally {
-      clients.destroy();
-      await lab.close();
-    }
-  });
+  test('GIVEN Route 53 keeps a change PENDING WHEN records are synced with a short deadline THEN it fails with a not-in-sync error after polling with backoff', () => withLibraryLab(async ({ lab, clients, config, io, signal }) => {
+    await planAndApply(awsResources(config, clients).secondaryIp, { io, signal, mode: 'converge', yes: true, dryRun: false });
+    lab.emu.resetCalls();
+    const started = Date.now();
+    const err = await planAndApply(awsResources(config, clients, { dnsSyncDeadlineMs: 1_000 }).dns, { io, signal, mode: 'converge', yes: true, dryRun: false }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof SolokubeError);
+    assert.equal(err.code, 'aws.dns-not-in-sync');
+    assert.ok(err.remedy);
+    const polls = operations(lab.emu).filter((op) => op === 'GetChange').length;
+    assert.ok(polls >= 2 && polls <= 6, `polled ${polls} times in about a second: backoff, not a busy loop`);
+    assert.ok(Date.now() - started < 5_000);
+  }, { changeSyncPolls: 10_000 }));
 
   test('GIVEN two idle addresses of this cluster WHEN setup then cleanup run THEN setup uses one and cleanup releases both', async () => {
     const tags = { 'solokube.io/cluster': CLUSTER, 'solokube.io/role': 'apps-elastic-ip' };

@@ -138,3 +138,26 @@ export function controlPlaneEni(state: EmulatorStateView) {
 export function ourGroups(state: EmulatorStateView) {
   return Object.values(state.securityGroups).filter((g) => g.tags['solokube.io/cluster'] === CLUSTER);
 }
+
+export interface LibraryLab {
+  lab: Lab;
+  clients: import('../../src/aws/clients.js').AwsClients;
+  config: import('../../src/config/schema.js').SolokubeConfig;
+  io: import('../../src/core/io.js').RecordingIoHost;
+  signal: AbortSignal;
+}
+
+/** A lab plus in-process clients, config, IoHost and signal for library-level tests; always torn down. */
+export async function withLibraryLab(fn: (l: LibraryLab) => Promise<void>, opts: Parameters<typeof startLab>[0] & { clientOptions?: Partial<import('../../src/aws/clients.js').AwsClientOptions> } = {}): Promise<void> {
+  const { createAwsClients } = await import('../../src/aws/clients.js');
+  const { parseConfig } = await import('../../src/config/load.js');
+  const { RecordingIoHost } = await import('../../src/core/io.js');
+  const lab = await startLab(opts);
+  const clients = createAwsClients({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS, ...opts.clientOptions });
+  try {
+    await fn({ lab, clients, config: parseConfig(opts.config ?? CONFIG_YAML, 'test'), io: new RecordingIoHost(), signal: new AbortController().signal });
+  } finally {
+    clients.destroy();
+    await lab.close();
+  }
+}
