@@ -75,6 +75,9 @@ export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
   if (name === 'PrivateIpAddressLimitExceeded') {
     return make('aws.private-ip-limit', `${where}: the network interface already holds as many private IPs as its instance type allows`, 'Unassign an unused secondary private IP from the control-plane interface, or use a larger instance type.');
   }
+  if (name === 'SecurityGroupsPerInterfaceLimitExceeded') {
+    return make('aws.sg-per-eni-limit', `${where}: the control-plane network interface already has the maximum number of security groups`, 'Detach a security group you do not need from the interface, or raise the "Security groups per network interface" quota.');
+  }
   if (name === 'InvalidGroup.Duplicate') {
     return make('aws.sg-duplicate', `${where}: a security group with that name exists but is not tagged for this cluster: ${raw}`, 'Delete or rename the group if it is a leftover, or tag it yourself if solokube should own it.');
   }

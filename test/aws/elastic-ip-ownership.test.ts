@@ -47,6 +47,22 @@ describe('Elastic IP ownership and quota', () => {
     }
   });
 
+  test('GIVEN Service Quotas is denied WHEN the quota is full THEN EC2\'s own account attribute still gives the quota and the error is the same', async () => {
+    const lab = await startLab({ seed: { eipQuota: 1, addresses: [{ publicIp: '198.51.100.200' }] } });
+    try {
+      lab.emu.injectFault({ service: 'servicequotas', kind: 'error', status: 400, code: 'AccessDeniedException', times: Infinity });
+      const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--output', 'json']);
+      assert.equal(run.code, 1);
+      const err = run.json().error!;
+      assert.equal(err.code, 'aws.eip-quota');
+      assert.equal(err.details?.quota, 1);
+      assert.ok(operations(lab.emu).includes('DescribeAccountAttributes'));
+      assert.deepEqual(mutatingCalls(lab.emu), []);
+    } finally {
+      await lab.close();
+    }
+  });
+
   test('GIVEN a foreign idle address named with --allocation-id WHEN setup and then cleanup run THEN it is used, and cleanup disassociates but never releases it', async () => {
     const lab = await startLab({ seed: { addresses: [{ allocationId: 'eipalloc-0123456789abcdef0', publicIp: '198.51.100.210' }] } });
     try {
