@@ -62,7 +62,8 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
     id: AWS_IDS.elasticIp,
     title: `Elastic IP ${names.elasticIpName}`,
     dependsOn: [AWS_IDS.controlPlane],
-    retain: (actual) => !actual.owned && !(actual.spares?.length),
+    // A named or in-use address is needed by dependents (to undo the association) but not ours to release.
+    retain: (actual) => !actual.owned,
 
     async find(ctx) {
       const cp = ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane);
@@ -106,15 +107,13 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
     },
 
     async delete(ctx, actual) {
-      const ids = [...(actual.owned ? [actual.allocationId as string] : []), ...(actual.spares ?? [])];
-      for (const id of ids) {
+      for (const id of [actual.allocationId as string, ...(actual.spares ?? [])]) {
         try {
           await clients.call('ec2:ReleaseAddress', ctx.signal, (o) => clients.ec2.send(new ReleaseAddressCommand({ AllocationId: id }), o));
         } catch (err) {
           if (awsErrorCode(err) !== 'InvalidAllocationID.NotFound') throw err;
         }
       }
-      if (!actual.owned) info(ctx.io, `kept ${String(actual.publicIp)} allocated: solokube did not create it`);
     },
   };
 
