@@ -2,14 +2,18 @@
 import type { CommandRegistry } from '../context.js';
 import { registerDns } from './dns.js';
 import { registerDoctor } from './doctor.js';
+import { registerDown } from './down.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
 import { registerSecondaryIp } from './secondary-ip.js';
+import { registerUp } from './up.js';
 import { registerVersion } from './version.js';
 
 export function registerCommands(r: CommandRegistry): void {
   registerInit(r);
   registerPlan(r);
+  registerUp(r);
+  registerDown(r);
   registerSecondaryIp(r);
   registerDns(r);
   registerDoctor(r);
