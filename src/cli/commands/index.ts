@@ -2,10 +2,12 @@
 import type { CommandRegistry } from '../context.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
+import { registerProxy } from './proxy.js';
 import { registerVersion } from './version.js';
 
 export function registerCommands(r: CommandRegistry): void {
   registerInit(r);
   registerPlan(r);
+  registerProxy(r);
   registerVersion(r);
 }
