@@ -76,7 +76,7 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
     const action = await withDeadline(r, opts, async () => {
       const actual = first ? state.get(r.id) : await r.find(ctx);
       first = false;
-      if (actual === undefined) return 'unchanged' as const;
+      if (actual === undefined || r.retain?.(actual)) return 'unchanged' as const;
       await r.delete(ctx, actual);
       return 'delete' as const;
     });

@@ -1,13 +1,19 @@
 // Every command solokube has. A command is listed here only when it works.
 import type { CommandRegistry } from '../context.js';
+import { registerDns } from './dns.js';
+import { registerDoctor } from './doctor.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
 import { registerProxy } from './proxy.js';
+import { registerSecondaryIp } from './secondary-ip.js';
 import { registerVersion } from './version.js';
 
 export function registerCommands(r: CommandRegistry): void {
   registerInit(r);
   registerPlan(r);
+  registerSecondaryIp(r);
   registerProxy(r);
+  registerDns(r);
+  registerDoctor(r);
   registerVersion(r);
 }

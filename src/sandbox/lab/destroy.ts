@@ -4,8 +4,10 @@
 // thing already being gone, so a half-started lab and a second destroy are both fine.
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { basename, isAbsolute } from 'node:path';
 import { SolokubeError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
+import { removeClientEtc } from './client-hosts.js';
 import { deleteLabNetwork } from './gateway.js';
 import { childPids, isOurProcess, signal, waitGone } from './processes.js';
 import { readSupervisorStatus, type LabRecord } from './record.js';
@@ -14,10 +16,23 @@ import { run } from './run.js';
 const SUPERVISOR_STOP_MS = 15_000;
 
 export async function destroyLab(record: LabRecord): Promise<void> {
+  assertOwnPaths(record);
   await stopContainer(record);
   await unmountAll(record.root);
   await deleteLabNetwork(record.netns);
+  await removeClientEtc(record.netns.client);
   await rm(record.dir, { recursive: true, force: true });
+}
+
+/** A record is read from disk: refuse to unmount or delete anything outside the lab's own directory. */
+function assertOwnPaths(record: LabRecord): void {
+  const inside = (p: string): boolean => p.startsWith(`${record.dir}/`) && !p.includes('/../');
+  const ok = basename(record.dir) === record.name && isAbsolute(record.dir) && !record.dir.includes('/../') &&
+    [record.root, record.upper, record.work, record.statusPath, record.recordPath].every(inside);
+  if (!ok) {
+    throw new SolokubeError({ code: 'lab.record-unsafe', message: `lab record for ${record.name} names paths outside ${record.dir}; refusing to remove anything`,
+      remedy: 'Remove that lab by hand.', actor: 'user' });
+  }
 }
 
 async function stopContainer(record: LabRecord): Promise<void> {

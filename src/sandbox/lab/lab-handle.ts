@@ -8,7 +8,8 @@ import { SolokubeError, UsageError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
 import { destroyLab } from './destroy.js';
 import { CLIENT_ADDRESS, INTERNET_GATEWAY, VPC_GATEWAY } from './addresses.js';
-import { inNetns, listPublicIps, mapPublicIp, unmapPublicIp, type PublicIpMapping } from './gateway.js';
+import { writeClientHosts } from './client-hosts.js';
+import { listPublicIps, mapPublicIp, unmapPublicIp, type PublicIpMapping } from './gateway.js';
 import { childPids, isOurProcess } from './processes.js';
 import { readLabRecord, readSupervisorStatus, writeJsonAtomic, type LabRecord, type SupervisorStatus } from './record.js';
 import { run, type RunResult } from './run.js';
@@ -68,8 +69,20 @@ export interface LabGateway {
 export interface LabClient {
   netns: string;
   address: string;
-  /** Runs argv in the client ("internet") namespace. */
+  /** Runs argv in the client ("internet") namespace, where /etc/hosts is the one setHosts wrote. */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<RunResult>;
+  /** The client's own /etc/hosts (name → address), for tools without --resolve (e.g. wrk, which then sends the right SNI). */
+  setHosts(entries: Readonly<Record<string, string>>): Promise<void>;
+  /** curl from the client, verifying TLS with the lab CA; `address` pins the URL's host:port to it (curl --resolve). */
+  curl(url: string, opts?: ClientCurlOptions): Promise<RunResult>;
+}
+
+export interface ClientCurlOptions {
+  address?: string;
+  headers?: readonly string[];
+  /** Send a PROXY protocol (v1) header first, as curl --haproxy-protocol does. */
+  haproxyProtocol?: boolean;
+  timeoutMs?: number;
 }
 
 export interface Lab {
@@ -110,7 +123,10 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
 
   const waitReady = async (timeoutMs = DEFAULT_BOOT_TIMEOUT_MS): Promise<void> => {
     const end = Date.now() + timeoutMs;
-    await waitForSsh(record.ssh.host, record.ssh.port, timeoutMs);
+    await waitForSsh(record.ssh.host, record.ssh.port, timeoutMs, async () => {
+      const s = await status();
+      if (s.state === 'stopped') throw notRunning(record, s);
+    });
     // sshd may come up before the stand-ins; wait for systemd to finish the boot transaction.
     const r = await exec(['systemctl', 'is-system-running', '--wait'], { timeoutMs: Math.max(1000, end - Date.now()) });
     if (r.stdout.trim() !== 'running') {
@@ -170,7 +186,9 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
   const client: LabClient = {
     netns: record.netns.client,
     address: CLIENT_ADDRESS,
-    exec: (argv, opts = {}) => run(inNetns(record.netns.client, argv), opts),
+    exec: (argv, opts = {}) => run(inClientNetns(record, argv), opts),
+    curl: (url, opts = {}) => run(inClientNetns(record, curlArgv(url, record.tls.caCertPath, opts)), { timeoutMs: (opts.timeoutMs ?? 5000) + 2000 }),
+    setHosts: (entries) => writeClientHosts(record.netns.client, entries),
   };
 
   return {
@@ -184,6 +202,23 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     client,
     destroy: () => destroyLab(record),
   };
+}
+
+/** `ip netns exec` (unlike nsenter) also bind-mounts /etc/netns/<ns>/hosts over /etc/hosts. */
+function inClientNetns(record: LabRecord, argv: readonly string[]): string[] {
+  return ['ip', 'netns', 'exec', record.netns.client, ...argv];
+}
+
+function curlArgv(url: string, caCertPath: string, opts: ClientCurlOptions): string[] {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return [
+    'curl', '--silent', '--show-error', '--max-time', String((opts.timeoutMs ?? 5000) / 1000), '--cacert', caCertPath,
+    ...(opts.address ? ['--resolve', `${u.hostname}:${port}:${opts.address}`] : []),
+    ...(opts.haproxyProtocol ? ['--haproxy-protocol'] : []),
+    ...(opts.headers ?? []).flatMap((h) => ['--header', h]),
+    '--', url,
+  ];
 }
 
 function notRunning(record: LabRecord, s: SupervisorStatus): SolokubeError {

@@ -3,7 +3,7 @@
 // for what the handle offers and destroy.ts for teardown.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SolokubeError } from '../../core/errors.js';
@@ -97,8 +97,17 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     info(opts.io, `lab ${name}: node booted, sshd on 127.0.0.1:${port} (${Date.now() - started} ms)`, { ms: Date.now() - started });
     return lab;
   } catch (err) {
+    // The console log goes with the lab's directory; keep its end in the error for diagnosis.
+    const tail = (await readFile(paths.log, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n').trim();
     await destroyLab(record).catch(() => undefined);
-    throw err;
+    if (err instanceof SolokubeError && err.exitCode === 2) throw err;
+    throw new SolokubeError({
+      code: 'lab.start-failed',
+      message: `lab ${name} did not start: ${err instanceof Error ? err.message : String(err)}${tail ? `\nlast lines of its console:\n${tail}` : ''}`,
+      cause: err,
+      remedy: 'The lab was removed again. Check the cause above (root, overlayfs, network namespaces, systemd-nspawn) and retry.',
+      actor: 'solokube',
+    });
   }
 }
 

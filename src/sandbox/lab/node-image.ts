@@ -8,6 +8,7 @@ import { mkdir, rename, rm, symlink, writeFile, readdir, unlink } from 'node:fs/
 import { join } from 'node:path';
 import { SolokubeError } from '../../core/errors.js';
 import { debug, info, type IoHost } from '../../core/io.js';
+import { isAlive } from './processes.js';
 import { runOk } from './run.js';
 
 /** Bump when the customisation below changes, so cached images are rebuilt. */
@@ -53,6 +54,7 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
     return final;
   }
   await mkdir(cacheRoot, { recursive: true });
+  await removeAbandonedBuilds(cacheRoot, key);
   const tmp = join(cacheRoot, `.node-image-${key}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
   const started = Date.now();
   try {
@@ -87,6 +89,15 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
   }
   info(opts.io, `node image ready at ${final} in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   return final;
+}
+
+/** Temp dirs of builds whose process died (killed mid-debootstrap) are removed; live ones are left alone. */
+async function removeAbandonedBuilds(cacheRoot: string, key: string): Promise<void> {
+  const pattern = new RegExp(`^\\.node-image-${key}\\.tmp-(\\d+)-[0-9a-f]+$`);
+  for (const entry of await readdir(cacheRoot)) {
+    const pid = Number(pattern.exec(entry)?.[1] ?? 0);
+    if (pid > 0 && !isAlive(pid)) await rm(join(cacheRoot, entry), { recursive: true, force: true });
+  }
 }
 
 /** Static, run-independent changes. Per-run identity (host keys, address, hostname) is written by the lab. */

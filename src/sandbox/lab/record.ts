@@ -1,7 +1,9 @@
 // The lab record: a small JSON file that lets a later process find and control a lab it did not
 // start (`solokube up --sandbox` starts the lab, a later `solokube down --sandbox` destroys it).
 // The supervisor keeps its own, changing, status next to it.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { SolokubeError } from '../../core/errors.js';
 
@@ -66,7 +68,7 @@ export type SupervisorStatus = z.infer<typeof supervisorStatusSchema>;
 
 /** Write JSON atomically (temp file + rename) so a reader never sees half a file. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
   await rename(tmp, path);
 }
@@ -93,4 +95,10 @@ async function parseJsonFile<T>(path: string, schema: z.ZodType<T>, what: string
       remedy: 'Remove the lab by hand (see its directory) and start a new one.', actor: 'solokube' });
   }
   return parsed.data;
+}
+
+/** Paths of every lab record under stateRoot (labs of any process, including other test runs). */
+export async function listLabRecordPaths(stateRoot: string): Promise<string[]> {
+  const names = await readdir(stateRoot).catch(() => [] as string[]);
+  return names.filter((n) => /^skl-[0-9a-f]{6}$/.test(n)).map((n) => join(stateRoot, n, 'lab.json'));
 }

@@ -1,0 +1,9 @@
+// Settings fixed for the life of one emulator process (the state itself lives in EmulatorData).
+import type { Cidr } from './ipv4.js';
+
+export interface EmulatorConfig {
+  /** Pool for AllocateAddress and auto-assigned public IPs. */
+  publicIpPool: Cidr;
+  /** GetChange answers PENDING this many times for a change, then INSYNC. */
+  changeSyncPolls: number;
+}

@@ -1,0 +1,91 @@
+// The emulator's in-memory state: plain JSON-able data, so it can be deep-copied for a
+// transaction (every mutating request runs against a copy that is committed only on success),
+// written to a file, and handed out as a view.
+
+export type Tags = Record<string, string>;
+
+export interface VpcRecord { vpcId: string; cidrBlock: string; isDefault: boolean; tags: Tags }
+
+export interface SubnetRecord {
+  subnetId: string; vpcId: string; cidrBlock: string; availabilityZone: string;
+  mapPublicIpOnLaunch: boolean; tags: Tags;
+}
+
+/** One security-group rule: protocol, port range and exactly one peer. */
+export interface SgRule {
+  ruleId: string; ipProtocol: string; fromPort?: number; toPort?: number;
+  cidrIp?: string; cidrIpv6?: string; groupId?: string; prefixListId?: string; description?: string;
+}
+
+export interface SecurityGroupRecord {
+  groupId: string; groupName: string; description: string; vpcId: string; tags: Tags;
+  ingress: SgRule[]; egress: SgRule[];
+}
+
+export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface InstanceRecord {
+  instanceId: string; imageId: string; instanceType: string; state: InstanceStateName;
+  subnetId: string; vpcId: string; availabilityZone: string; keyName?: string;
+  launchTime: string; tags: Tags;
+}
+
+export interface PrivateIpRecord { address: string; primary: boolean }
+
+export interface NetworkInterfaceRecord {
+  networkInterfaceId: string; subnetId: string; vpcId: string; availabilityZone: string;
+  description: string; macAddress: string; groupIds: string[]; tags: Tags; sourceDestCheck: boolean;
+  privateIps: PrivateIpRecord[];
+  /** The Amazon-owned public IP auto-assigned to the primary private IP (lost when an EIP covers it). */
+  autoPublicIp?: string;
+  attachment?: { attachmentId: string; instanceId: string; deviceIndex: number; attachTime: string; deleteOnTermination: boolean };
+}
+
+export interface AddressRecord {
+  allocationId: string; publicIp: string; tags: Tags;
+  association?: { associationId: string; networkInterfaceId: string; privateIpAddress: string };
+}
+
+export interface AliasTarget { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean }
+
+/** A Route 53 record set; `name` is canonical: unescaped, lower-case, with the trailing dot. */
+export interface RecordSetRecord {
+  name: string; type: string; ttl?: number; values: string[]; alias?: AliasTarget;
+  setIdentifier?: string; weight?: number; region?: string; failover?: string;
+  multiValueAnswer?: boolean; healthCheckId?: string;
+}
+
+export interface HostedZoneRecord {
+  /** Bare id (`Z…`); responses add the `/hostedzone/` prefix. */
+  id: string; name: string; callerReference: string; comment?: string; privateZone: boolean;
+  records: RecordSetRecord[];
+}
+
+export interface ChangeRecord { id: string; submittedAt: string; comment?: string; pendingPollsLeft: number }
+
+export interface EmulatorData {
+  accountId: string;
+  region: string;
+  /** EC2-VPC Elastic IPs quota (L-0263D0A3); drives AddressLimitExceeded and both quota views. */
+  eipQuota: number;
+  vpcs: Record<string, VpcRecord>;
+  subnets: Record<string, SubnetRecord>;
+  securityGroups: Record<string, SecurityGroupRecord>;
+  instances: Record<string, InstanceRecord>;
+  networkInterfaces: Record<string, NetworkInterfaceRecord>;
+  addresses: Record<string, AddressRecord>;
+  hostedZones: Record<string, HostedZoneRecord>;
+  changes: Record<string, ChangeRecord>;
+  /** Per-prefix counters behind deterministic ids. */
+  counters: Record<string, number>;
+}
+
+/** What `state()` and GET /_sandbox/state return: a deep copy of the data. */
+export type EmulatorStateView = EmulatorData;
+
+export function emptyData(accountId: string, region: string): EmulatorData {
+  return {
+    accountId, region, eipQuota: 5, vpcs: {}, subnets: {}, securityGroups: {}, instances: {},
+    networkInterfaces: {}, addresses: {}, hostedZones: {}, changes: {}, counters: {},
+  };
+}

@@ -1,0 +1,27 @@
+// The client namespace's own /etc/hosts. `ip netns exec <ns>` bind-mounts /etc/netns/<ns>/hosts
+// over /etc/hosts, so names resolve for any tool run there without touching the host's file.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { ipv4ToInt } from './addresses.js';
+
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export function clientEtcDir(netns: string): string {
+  return join('/etc/netns', netns);
+}
+
+export async function writeClientHosts(netns: string, entries: Readonly<Record<string, string>>): Promise<void> {
+  const lines = ['127.0.0.1 localhost'];
+  for (const [name, address] of Object.entries(entries)) {
+    if (!HOST_NAME.test(name)) throw new UsageError(`not a host name: ${JSON.stringify(name)}`);
+    ipv4ToInt(address); // validates
+    lines.push(`${address} ${name}`);
+  }
+  await mkdir(clientEtcDir(netns), { recursive: true });
+  await writeFile(join(clientEtcDir(netns), 'hosts'), `${lines.join('\n')}\n`);
+}
+
+export async function removeClientEtc(netns: string): Promise<void> {
+  await rm(clientEtcDir(netns), { recursive: true, force: true });
+}
