@@ -5,6 +5,7 @@ import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
+import { registerProxy } from './proxy.js';
 import { registerSecondaryIp } from './secondary-ip.js';
 import { registerUp } from './up.js';
 import { registerVersion } from './version.js';
@@ -15,6 +16,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerUp(r);
   registerDown(r);
   registerSecondaryIp(r);
+  registerProxy(r);
   registerDns(r);
   registerDoctor(r);
   registerVersion(r);
