@@ -11,9 +11,9 @@ import type { Unknown } from '../core/unknown.js';
 import { AWS_IDS } from '../aws/resources/context.js';
 import type { ControlPlane } from '../aws/resources/control-plane.js';
 import type { SecondaryPrivateIpState } from '../aws/resources/secondary-private-ip.js';
-import { nodeResources, NODE_RESOURCE_IDS } from '../node/index.js';
+import { discoverNodeLayout, nodeResources, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from '../node/index.js';
 import type { NodeShell, NodeSpec } from '../node/index.js';
-import { interfaceHolding, nodeSpecFor } from './node-spec.js';
+import { nodeSpecFor } from './node-spec.js';
 
 /** How the step reaches the node the AWS side found (SSH to its public address, or the sandbox's). */
 export interface NodeAccess {
@@ -44,7 +44,7 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
     const key = `${cp.instanceId}/${cp.primaryPrivateIp}/${sip.address}/${sip.prefixLength}`;
     if (cachedSpec?.key !== key) {
       const shell = await access.shellFor(cp);
-      const iface = config.nodeInterface ?? (await interfaceHolding(shell, cp.primaryPrivateIp));
+      const iface = config.nodeInterface ?? (await discoverNodeLayout(shell, cp.primaryPrivateIp)).interface;
       const spec = nodeSpecFor(config, { primaryIp: cp.primaryPrivateIp, secondaryIp: sip.address, prefixLength: sip.prefixLength }, iface);
       cachedSpec = { key, spec, shell };
     }
@@ -59,11 +59,10 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
       inner = (await resolve(ctx))?.find((r) => r.id === id);
       return inner;
     };
-    const innerDeps = dependsOnOf(id);
     return {
       id,
       title: TITLES[id] ?? id,
-      dependsOn: [...innerDeps, AWS_IDS.controlPlane, AWS_IDS.secondaryPrivateIp],
+      dependsOn: [...(NODE_RESOURCE_DEPENDS_ON[id] ?? []), AWS_IDS.controlPlane, AWS_IDS.secondaryPrivateIp],
       deadlineMs: 120_000,
       async find(ctx) {
         const r = await innerOf(ctx);
@@ -94,13 +93,4 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
 
 function isPending(v: unknown): v is Pending {
   return typeof v === 'object' && v !== null && 'pending' in v && isUnknown((v as Pending).pending);
-}
-
-/** The node layer's own ordering between its resources (address first, boot unit last). */
-function dependsOnOf(id: string): string[] {
-  switch (id) {
-    case NODE_RESOURCE_IDS.secondaryAddress: return [];
-    case NODE_RESOURCE_IDS.bootUnit: return [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig];
-    default: return [NODE_RESOURCE_IDS.secondaryAddress];
-  }
 }

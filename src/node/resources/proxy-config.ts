@@ -9,7 +9,7 @@ import { BOOT_UNIT_NAME, MANAGED_MARKER, NODE_PATHS } from '../paths.js';
 import { renderHaproxyConfig, renderHaproxyDropIn } from '../render-haproxy.js';
 import type { NodeShell } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { HAPROXY_SERVICE, haproxyActive, startOrReloadHaproxy } from './haproxy-service.js';
 import { ensureInstalled } from './packages.js';
 
@@ -92,7 +92,7 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
   return {
     id: NODE_RESOURCE_IDS.proxyConfig,
     title: haproxyMode ? `HAProxy SNI proxy on :${spec.ports.proxyHttps} and ${spec.secondaryIp}:80` : 'no HAProxy routing (proxy: direct)',
-    dependsOn: [NODE_RESOURCE_IDS.secondaryAddress],
+    dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.proxyConfig],
     desired: () =>
       haproxyMode
         ? { config: renderHaproxyConfig(spec), dropIn: renderHaproxyDropIn(spec, BOOT_UNIT_NAME), active: true }

@@ -9,7 +9,7 @@ import { renderNatRules } from '../render-nat.js';
 import type { NodeShell } from '../shell.js';
 import { NodeCommandError } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { ensureInstalled, isInstalled } from './packages.js';
 
 export interface RedirectRulesState {
@@ -33,7 +33,7 @@ export function redirectRules(spec: NodeSpec, shell: NodeShell): Resource<Redire
   return {
     id: NODE_RESOURCE_IDS.redirectRules,
     title: `redirect rules for ${spec.secondaryIp} (${what}, nft table ip ${NFT_TABLE})`,
-    dependsOn: [NODE_RESOURCE_IDS.secondaryAddress],
+    dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.redirectRules],
     desired: () => ({ table: desiredNatLines(spec), file: renderNatRules(spec) }),
     async find() {
       const table = await liveTable(shell);
