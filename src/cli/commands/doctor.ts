@@ -2,16 +2,20 @@
 
 import { SolokubeError } from '../../core/errors.js';
 import type { CommandRegistry } from '../context.js';
+import { configFor } from '../config-source.js';
+import { runningSandbox } from '../sandbox-target.js';
 
 export function registerDoctor(r: CommandRegistry): void {
   r.program
     .command('doctor')
     .description('check credentials, quota, ownership of addresses, association, security group and DNS; exit 1 if any check fails')
-    .action(r.action('doctor', async (ctx) => {
-      const config = await ctx.loadConfig();
+    .option('--sandbox', 'check the running local sandbox instead of AWS')
+    .action(r.action<{ sandbox?: boolean }>('doctor', async (ctx, opts) => {
+      const config = await configFor(ctx, Boolean(opts.sandbox));
+      const overrides = opts.sandbox ? (await runningSandbox()).awsClientOverrides : {};
       const { renderChecks, runAwsDoctor } = await import('../../aws/doctor.js');
       const { withAwsClients } = await import('../../aws/session.js');
-      const checks = await withAwsClients(config, (clients) => runAwsDoctor(config, clients, ctx.io, ctx.signal));
+      const checks = await withAwsClients(config, (clients) => runAwsDoctor(config, clients, ctx.io, ctx.signal), overrides);
       const failedChecks = checks.filter((c) => c.status === 'fail');
       const result = { data: { cluster: config.name, ok: failedChecks.length === 0, checks }, text: renderChecks(checks) };
       if (failedChecks.length === 0) return result;

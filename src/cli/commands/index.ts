@@ -6,7 +6,9 @@ import { registerDown } from './down.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
 import { registerProxy } from './proxy.js';
+import { registerSandbox } from './sandbox.js';
 import { registerSecondaryIp } from './secondary-ip.js';
+import { registerStatus } from './status.js';
 import { registerUp } from './up.js';
 import { registerVersion } from './version.js';
 
@@ -15,9 +17,11 @@ export function registerCommands(r: CommandRegistry): void {
   registerPlan(r);
   registerUp(r);
   registerDown(r);
+  registerStatus(r);
   registerSecondaryIp(r);
   registerProxy(r);
   registerDns(r);
   registerDoctor(r);
+  registerSandbox(r);
   registerVersion(r);
 }

@@ -56,6 +56,17 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     assert.ok(r.plan.steps.every((s) => s.action === 'unchanged'));
   });
 
+  test('status and doctor --sandbox read the running sandbox: converged, every check passing', async () => {
+    const status = await sbx.cli(['status', '--sandbox', '-o', 'json']);
+    assert.equal(status.code, 0, status.stderr);
+    const s = json<{ converged: boolean; aws: { ready: boolean } }>(status);
+    assert.equal(s.converged, true);
+    assert.equal(s.aws.ready, true);
+    const doctor = await sbx.cli(['doctor', '--sandbox', '-o', 'json']);
+    assert.equal(doctor.code, 0, doctor.stderr + doctor.stdout);
+    assert.equal(json<{ ok: boolean }>(doctor).ok, true);
+  });
+
   test('down --sandbox leaves nothing of ours in the emulator, and no namespace, process or state', async () => {
     const record = sbx.record();
     const upInfo = json<UpResult>(await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']));
