@@ -62,6 +62,8 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     const s = json<{ converged: boolean; aws: { ready: boolean } }>(status);
     assert.equal(s.converged, true);
     assert.equal(s.aws.ready, true);
+    const plan = json<{ plan: { steps: { action: string }[] } }>(await sbx.cli(['plan', '--sandbox', '-o', 'json']));
+    assert.ok(plan.plan.steps.length >= 10 && plan.plan.steps.every((st) => st.action === 'unchanged'));
     const doctor = await sbx.cli(['doctor', '--sandbox', '-o', 'json']);
     assert.equal(doctor.code, 0, doctor.stderr + doctor.stdout);
     assert.equal(json<{ ok: boolean }>(doctor).ok, true);
