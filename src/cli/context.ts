@@ -52,3 +52,10 @@ export interface MutationFlags {
   dryRun?: boolean;
   yes?: boolean;
 }
+
+/** --elastic-ip / --allocation-id: use an address the user names instead of allocating one. */
+export function withEipOptions(cmd: Command): Command {
+  return cmd
+    .option('--elastic-ip <ipv4>', 'use this existing Elastic IP (by public address) instead of allocating one')
+    .option('--allocation-id <id>', 'use this existing Elastic IP (by allocation id, eipalloc-…)');
+}

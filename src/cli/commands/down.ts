@@ -8,7 +8,7 @@ import type { EipFlags } from '../../aws/flags.js';
 import { renderPlan } from '../../core/plan-render.js';
 import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
-import { withMutationOptions } from '../context.js';
+import { withEipOptions, withMutationOptions } from '../context.js';
 import { configFor } from '../config-source.js';
 
 interface DownOptions extends MutationFlags, EipFlags {
@@ -17,12 +17,10 @@ interface DownOptions extends MutationFlags, EipFlags {
 }
 
 export function registerDown(r: CommandRegistry): void {
-  withMutationOptions(r.program.command('down'))
+  withEipOptions(withMutationOptions(r.program.command('down')))
     .description('remove everything solokube made for the cluster (DNS records, security group, Elastic IP, secondary IP, node rules and proxy); kops\' own objects are never touched')
     .option('--sandbox', 'remove from the local sandbox, then remove the sandbox itself')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking')
-    .option('--elastic-ip <ipv4>', 'also disassociate this named Elastic IP (it is never released unless tagged ours)')
-    .option('--allocation-id <id>', 'as --elastic-ip, by allocation id')
     .action(r.action<DownOptions>('down', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await configFor(ctx, Boolean(opts.sandbox));

@@ -3,28 +3,23 @@
 // before any client exists, so a usage error contacts nothing. The AWS modules are imported when a
 // command runs: loading the SDK costs about half a second that other commands should not pay.
 
-import type { Command } from 'commander';
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
 import { UsageError } from '../../core/errors.js';
 import { planAndApply } from '../../core/run.js';
 import type { RunResult } from '../../core/run.js';
 import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
-import { withMutationOptions } from '../context.js';
+import { withEipOptions, withMutationOptions } from '../context.js';
 
 interface SetupOptions extends MutationFlags, EipFlags {}
 interface CleanupOptions extends SetupOptions {
   force?: boolean;
 }
 
-const withEipFlags = (cmd: Command): Command => cmd
-  .option('--elastic-ip <ipv4>', 'use this existing Elastic IP (by public address) instead of allocating one')
-  .option('--allocation-id <id>', 'use this existing Elastic IP (by allocation id, eipalloc-…)');
-
 export function registerSecondaryIp(r: CommandRegistry): void {
   const group = r.program.command('secondary-ip').description('the Elastic IP for apps on a secondary private IP of the control-plane instance');
 
-  withEipFlags(withMutationOptions(group.command('setup')))
+  withEipOptions(withMutationOptions(group.command('setup')))
     .description('assign a secondary private IP, give it an Elastic IP, open 80/443 in solokube\'s own security group')
     .action(r.action<SetupOptions>('secondary-ip setup', async (ctx, opts) => {
       const named = validateEipFlags(opts);
@@ -37,7 +32,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
       });
     }));
 
-  withEipFlags(group.command('status'))
+  withEipOptions(group.command('status'))
     .description('show the control-plane instance, secondary IP, Elastic IP, association, security group and DNS records; changes nothing')
     .action(r.action<EipFlags>('secondary-ip status', async (ctx, opts) => {
       const named = validateEipFlags(opts);
@@ -49,7 +44,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
       });
     }));
 
-  withEipFlags(withMutationOptions(group.command('cleanup')))
+  withEipOptions(withMutationOptions(group.command('cleanup')))
     .option('--force', 'same as --yes')
     .description('remove the DNS records pointing at the Elastic IP, the association, the secondary IP and the security group; release only addresses tagged for this cluster')
     .action(r.action<CleanupOptions>('secondary-ip cleanup', async (ctx, opts) => {

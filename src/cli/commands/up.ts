@@ -12,7 +12,7 @@ import { AWS_IDS } from '../../aws/resources/context.js';
 import { renderPlan } from '../../core/plan-render.js';
 import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
-import { withMutationOptions } from '../context.js';
+import { withEipOptions, withMutationOptions } from '../context.js';
 import { configFor } from '../config-source.js';
 
 interface UpOptions extends MutationFlags, EipFlags {
@@ -22,14 +22,12 @@ interface UpOptions extends MutationFlags, EipFlags {
 }
 
 export function registerUp(r: CommandRegistry): void {
-  withMutationOptions(r.program.command('up'))
+  withEipOptions(withMutationOptions(r.program.command('up')))
     .description('set up everything for the cluster: secondary IP + Elastic IP, security group, node proxy and rules, DNS; converging and safe to rerun')
     .option('--sandbox', 'run against the local sandbox (AWS emulator + a systemd-booted node container) instead of AWS')
     .option('--no-secondary-ip', 'set up nothing of the secondary path; apps answer on the ingress NodePorts 30443/30080')
     .option('--with-secondary-ip', 'the secondary IP path (the default)')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking (a changed key is always refused)')
-    .option('--elastic-ip <ipv4>', 'use this existing Elastic IP (by public address) instead of allocating one')
-    .option('--allocation-id <id>', 'use this existing Elastic IP (by allocation id, eipalloc-…)')
     .action(r.action<UpOptions>('up', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await configFor(ctx, Boolean(opts.sandbox), opts.secondaryIp === false ? { secondaryIp: false } : {});

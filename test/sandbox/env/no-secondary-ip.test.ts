@@ -1,0 +1,33 @@
+// `up --no-secondary-ip`: nothing of the secondary path is made (no address, no Elastic IP, no
+// group, no records, nothing on the node), and the summary explains the NodePort URLs, whose
+// checks work as printed.
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { json, runCheck, sandboxRun } from './support.js';
+
+const sbx = sandboxRun();
+after(async () => {
+  await sbx.cli(['down', '--sandbox', '--yes']);
+});
+
+test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists and the NodePort checks answer', async () => {
+  const up = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
+  assert.equal(up.code, 0, up.stderr);
+  const r = json<{ decision: string; summary: { secondaryIp: boolean; appUrl: string; checks: string[]; monthlyCostUsd: number } }>(up);
+  assert.equal(r.decision, 'nothing-to-do');
+  assert.equal(r.summary.secondaryIp, false);
+  assert.match(r.summary.appUrl, /:30443$/);
+  assert.equal(r.summary.monthlyCostUsd, 0);
+  const https = runCheck(r.summary.checks[0]!);
+  assert.equal(https.code, 0, https.stderr);
+  assert.match(https.stdout, /^ingress host=hello\.example\.com scheme=https/);
+
+  const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
+  const state = (await res.json()) as { addresses: object; securityGroups: Record<string, { groupName: string }> };
+  assert.deepEqual(state.addresses, {});
+  assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
+  const status = json<{ aws: { secondaryPrivateIp?: unknown; elasticIp?: unknown } }>(await sbx.cli(['status', '--sandbox', '-o', 'json']));
+  assert.equal(status.aws.secondaryPrivateIp, undefined);
+  assert.equal(status.aws.elasticIp, undefined);
+});
