@@ -168,7 +168,11 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
       // The overlay is mounted on the host too; the container sees the same file.
       await writeFile(join(record.root, STANDIN_CONFIG_PATH), renderStandinConfig(mode));
       const r = await exec(['systemctl', 'restart', 'nginx'], { timeoutMs: 30_000 });
-      if (r.code !== 0) throw new SolokubeError({ code: 'lab.ingress-mode', message: `restarting the stand-ins failed: ${r.stderr}`, remedy: 'Check the node journal.' });
+      if (r.code !== 0) {
+        const journal = await exec(['journalctl', '--no-pager', '-o', 'cat', '-n', '8', '-u', 'nginx']);
+        throw new SolokubeError({ code: 'lab.ingress-mode', message: `restarting the stand-ins (nginx) failed:\n${journal.stdout.trim()}`,
+          remedy: 'A port the new mode needs may be held by something else on the node (e.g. HAProxy on 8443 before direct mode).' });
+      }
       record.ingressMode = mode;
       await writeJsonAtomic(record.recordPath, record);
     },

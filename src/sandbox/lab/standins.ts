@@ -22,6 +22,12 @@ export const INGRESS_HTTPS_NODEPORT = 30443;
 export const INGRESS_HTTP_NODEPORT = 30080;
 export const INGRESS_DIRECT_HTTPS_PORT = 8443;
 export const INGRESS_DIRECT_HTTP_PORT = 8080;
+/**
+ * Lab-only: the same ingress stand-in over plain TLS on its own port in every mode (also while the
+ * NodePorts expect PROXY protocol), so the benchmark can measure the direct-to-ingress floor next
+ * to each data path without reconfiguring anything.
+ */
+export const INGRESS_FLOOR_PORT = 30444;
 
 export function renderStandinConfig(mode: IngressMode): string {
   const pp = mode.proxyProtocol ? ' proxy_protocol' : '';
@@ -32,6 +38,8 @@ export function renderStandinConfig(mode: IngressMode): string {
       'return 200 "apiserver host=$host client=$remote_addr\\n";'),
     server('the "ingress" NodePorts', [`listen ${INGRESS_HTTPS_NODEPORT} ssl${pp};`, `listen ${INGRESS_HTTP_NODEPORT}${pp};`], 'ingress',
       ingressBody(nodePortClient)),
+    server('the "ingress" without PROXY protocol in every mode: the benchmark\'s floor (lab only)', [`listen ${INGRESS_FLOOR_PORT} ssl;`], 'ingress',
+      ingressBody('$remote_addr')),
   ];
   if (mode.direct) {
     blocks.push(server('the "ingress" on the node itself (hostNetwork, proxy: direct)',
