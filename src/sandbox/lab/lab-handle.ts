@@ -125,7 +125,8 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     const end = Date.now() + timeoutMs;
     await waitForSsh(record.ssh.host, record.ssh.port, timeoutMs, async () => {
       const s = await status();
-      if (s.state === 'stopped') throw notRunning(record, s);
+      // A killed supervisor never writes "stopped"; without it nothing would relaunch the node either.
+      if (s.state === 'stopped' || !isOurProcess(record.supervisorPid, ['supervisor-main.js', record.recordPath])) throw notRunning(record, s);
     });
     // sshd may come up before the stand-ins; wait for systemd to finish the boot transaction.
     const r = await exec(['systemctl', 'is-system-running', '--wait'], { timeoutMs: Math.max(1000, end - Date.now()) });
