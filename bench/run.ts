@@ -1,6 +1,6 @@
 // `npm run bench`: runs each benchmark module and prints its table. Benchmarks are not tests:
-// they report figures measured side by side in one run and never fail on a number.
-// Usage: node dist/bench/run.js [module-name ...]
+// they report figures measured side by side in one run and never gate CI.
+// Usage: node dist/bench/run.js [module-name ...]   (default: all)
 import type { IoHost } from '../src/core/io.js';
 import { renderTable, type BenchTable } from './table.js';
 
@@ -10,6 +10,21 @@ export interface BenchModule {
 }
 
 const modules: Record<string, () => Promise<BenchModule>> = {
+  'control-path': async () => {
+    const { controlPathBench } = await import('./control-path.js');
+    return {
+      name: 'control-path',
+      async run() {
+        const rows = await controlPathBench();
+        return [{
+          title: 'control path: AWS calls and wall time',
+          columns: ['benchmark', 'AWS calls', 'wall time', 'target', 'exit'],
+          rows: rows.map((r) => [r.name, String(r.calls), `${r.wallMs} ms`, `≤ ${r.callTarget} calls, ≤ ${r.wallTargetMs} ms`, String(r.exitCode)]),
+          notes: rows.map((r) => `${r.name}: ${r.operations.join(' → ')}`),
+        }];
+      },
+    };
+  },
   datapath: async () => (await import('./datapath.js')).datapathBench,
 };
 

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// The SDK warns on every command that its releases after January 2027 need Node 22. Our lock file
+// pins SDK versions that support Node 20, and the README says which Node is required; the warning
+// would only bury solokube's own stderr lines. An explicit setting by the user still wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

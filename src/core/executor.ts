@@ -21,6 +21,8 @@ export interface AppliedStep {
 
 export interface ApplyReport {
   steps: AppliedStep[];
+  /** Every resource's state after the run (for converge: as applied; for destroy: as last found). */
+  states: ReadonlyMap<string, unknown>;
 }
 
 export interface ApplyOptions {
@@ -61,7 +63,7 @@ export async function applyConverge(resources: readonly Resource[], planned: Pla
     steps.push({ id: r.id, title: r.title, action, durationMs });
     if (action !== 'unchanged') info(opts.io, `${VERB[action]} ${r.title} (${formatMs(durationMs)})`, { step: r.id, action, durationMs });
   });
-  return { steps };
+  return { steps, states: state };
 }
 
 /** Remove every resource that exists, dependents before what they depend on. */
@@ -76,7 +78,7 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
     const action = await withDeadline(r, opts, async () => {
       const actual = first ? state.get(r.id) : await r.find(ctx);
       first = false;
-      if (actual === undefined) return 'unchanged' as const;
+      if (actual === undefined || r.retain?.(actual)) return 'unchanged' as const;
       await r.delete(ctx, actual);
       return 'delete' as const;
     });
@@ -84,7 +86,7 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
     steps.push({ id: r.id, title: r.title, action, durationMs });
     if (action === 'delete') info(opts.io, `deleted ${r.title} (${formatMs(durationMs)})`, { step: r.id, action, durationMs });
   });
-  return { steps };
+  return { steps, states: state };
 }
 
 function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOptions): ResourceContext {

@@ -3,6 +3,7 @@
 
 import type { Change, Resource, ResourceContext } from './resource.js';
 import { dependencyOrder } from './graph.js';
+import { runInDependencyOrder } from './schedule.js';
 import type { IoHost } from './io.js';
 import { isUnknown } from './unknown.js';
 
@@ -42,12 +43,15 @@ export function hasChanges(plan: Plan): boolean {
   return plan.steps.some((s) => s.action !== 'unchanged');
 }
 
-/** Plan bringing every resource to its desired state. Reads only. */
+/**
+ * Plan bringing every resource to its desired state. Reads only; independent resources are read
+ * side by side (each as soon as what it depends on is planned), steps are listed in dependency order.
+ */
 export async function planConverge(resources: readonly Resource[], io: IoHost, signal: AbortSignal): Promise<PlanResult> {
   const planned = new Map<string, unknown>();
   const actualById = new Map<string, unknown>();
-  const steps: PlannedStep[] = [];
-  for (const r of dependencyOrder(resources)) {
+  const stepById = new Map<string, PlannedStep>();
+  await runInDependencyOrder(resources, 'forward', async (r) => {
     const ctx = planningContext(r, planned, io, signal);
     const actual = await r.find(ctx);
     actualById.set(r.id, actual);
@@ -56,29 +60,32 @@ export async function planConverge(resources: readonly Resource[], io: IoHost, s
     // A resource whose desired state is "absent" diffs to no changes while absent: unchanged, not a
     // create (the executor already skips it, since it acts only on changes).
     const action: Action = r.readOnly || changes.length === 0 ? 'unchanged' : actual === undefined ? 'create' : 'update';
-    steps.push({ id: r.id, title: r.title, action, changes, readOnly: r.readOnly ?? false });
+    stepById.set(r.id, { id: r.id, title: r.title, action, changes, readOnly: r.readOnly ?? false });
     planned.set(r.id, action === 'unchanged' ? actual : mergeKnown(actual, desired));
-  }
+  });
+  const steps = dependencyOrder(resources).map((r) => stepById.get(r.id)!);
   return { plan: { mode: 'converge', steps }, evidence: { actual: actualById } };
 }
 
-/** Plan removing every resource that exists, dependents first. Reads only. */
+/** Plan removing every resource that exists, dependents first. Reads only, side by side where independent. */
 export async function planDestroy(resources: readonly Resource[], io: IoHost, signal: AbortSignal): Promise<PlanResult> {
   const found = new Map<string, unknown>();
-  const stepsInOrder: PlannedStep[] = [];
-  for (const r of dependencyOrder(resources)) {
+  const stepById = new Map<string, PlannedStep>();
+  await runInDependencyOrder(resources, 'forward', async (r) => {
     const ctx = planningContext(r, found, io, signal);
     const actual = await r.find(ctx);
     found.set(r.id, actual);
     if (r.readOnly) {
-      stepsInOrder.push({ id: r.id, title: r.title, action: 'unchanged', changes: [], readOnly: true });
-      continue;
+      stepById.set(r.id, { id: r.id, title: r.title, action: 'unchanged', changes: [], readOnly: true });
+      return;
     }
-    const action: Action = actual === undefined ? 'unchanged' : 'delete';
-    const changes = actual === undefined ? [] : deletionChanges(actual);
-    stepsInOrder.push({ id: r.id, title: r.title, action, changes, readOnly: false });
-  }
-  return { plan: { mode: 'destroy', steps: stepsInOrder.reverse() }, evidence: { actual: found } };
+    const kept = actual === undefined || (r.retain?.(actual) ?? false);
+    const action: Action = kept ? 'unchanged' : 'delete';
+    const changes = kept ? [] : deletionChanges(actual);
+    stepById.set(r.id, { id: r.id, title: r.title, action, changes, readOnly: false });
+  });
+  const steps = dependencyOrder(resources).map((r) => stepById.get(r.id)!).reverse();
+  return { plan: { mode: 'destroy', steps }, evidence: { actual: found } };
 }
 
 function planningContext(r: Resource, planned: Map<string, unknown>, io: IoHost, signal: AbortSignal): ResourceContext {

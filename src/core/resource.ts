@@ -50,6 +50,11 @@ export interface Resource<S = unknown> {
   apply(ctx: ResourceContext, actual: S | undefined, desired: S, changes: readonly Change[]): Promise<S | void>;
   /** Remove what solokube made, proven by tags or markers. */
   delete(ctx: ResourceContext, actual: S): Promise<void>;
+  /**
+   * True when the object exists and dependents need its state, but it is not solokube's to remove
+   * (an Elastic IP the user named): destroy plans show it unchanged and never call delete().
+   */
+  retain?(actual: S): boolean;
 }
 
 /** Compare two plain values deeply; Unknown never equals anything, so it shows as a change. */

@@ -52,6 +52,8 @@ export interface RunResult {
   plan: Plan;
   decision: Decision;
   report?: ApplyReport;
+  /** Each resource's state at the end: as applied, or as found when nothing was applied. */
+  states: ReadonlyMap<string, unknown>;
 }
 
 export interface RunOptions extends ConfirmOptions {
@@ -68,9 +70,9 @@ export async function planAndApply(resources: readonly Resource[], opts: RunOpti
   const decision = await decide(opts.io, planned.plan, opts);
   if (decision !== 'apply') {
     if (decision === 'nothing-to-do') info(opts.io, 'no changes needed');
-    return { plan: planned.plan, decision };
+    return { plan: planned.plan, decision, states: planned.evidence.actual };
   }
   const applyOpts = { io: opts.io, signal: opts.signal };
   const report = opts.mode === 'converge' ? await applyConverge(resources, planned, applyOpts) : await applyDestroy(resources, planned, applyOpts);
-  return { plan: planned.plan, decision, report };
+  return { plan: planned.plan, decision, report, states: report.states };
 }

@@ -23,7 +23,10 @@ export { renderHaproxyConfig, renderHaproxyDropIn } from './render-haproxy.js';
 export { renderNatRules } from './render-nat.js';
 export { renderBootUnit } from './render-boot.js';
 export { NODE_PATHS, BOOT_UNIT_NAME, NFT_TABLE } from './paths.js';
-export { NODE_RESOURCE_IDS } from './resources/ids.js';
+export { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './resources/ids.js';
+export { discoverNodeLayout } from './discover.js';
+export type { NodeLayout } from './discover.js';
+export { ProxyReloadError } from './resources/haproxy-service.js';
 export { InterfaceMissingError } from './resources/secondary-address.js';
 export { ProxyConfigInvalidError } from './resources/proxy-config.js';
 

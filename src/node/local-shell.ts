@@ -37,9 +37,13 @@ export class LocalShell implements NodeShell {
       child.stderr.on('data', (d: Buffer) => err.push(d));
       // A command that does not read stdin closes it early; that EPIPE is not an error of ours.
       child.stdin.on('error', () => undefined);
-      child.on('error', (e) => {
+      child.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(e);
+        // Report a missing program the way a shell over SSH does (exit 127), so callers see one behaviour.
+        if (e.code !== 'ENOENT') return reject(e);
+        const result: RunResult = { code: 127, stdout: '', stderr: `${full[0]}: command not found\n` };
+        if (opts.allowFailure) resolve(result);
+        else reject(new NodeCommandError(this.description, argv, result));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);

@@ -10,7 +10,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'solokube-cli-'));
 
 describe('CLI as a subprocess', () => {
   test('plan: the result on stdout, nothing but logs on stderr, exit 0', async () => {
-    const r = await runCli(['plan', '-c', example]);
+    const r = await runCli(['plan', '--offline', '-c', example]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Elastic IP solokube-apps\.c1\.example\.com/);
     assert.match(r.stdout, /\*\.example\.com/);
@@ -18,7 +18,7 @@ describe('CLI as a subprocess', () => {
   });
 
   test('plan --output json: stdout is exactly one JSON document', async () => {
-    const r = await runCli(['plan', '-c', example, '--output', 'json']);
+    const r = await runCli(['plan', '--offline', '-c', example, '--output', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { ok: boolean; result: { desired: { id: string }[] } };
     assert.equal(doc.ok, true);
@@ -57,7 +57,7 @@ describe('CLI as a subprocess', () => {
     assert.match(readFileSync(cfg, 'utf8'), /# my edit/);
     assert.equal((await runCli(['init', '-c', cfg, '--force'])).code, 0);
     assert.doesNotMatch(readFileSync(cfg, 'utf8'), /# my edit/);
-    assert.equal((await runCli(['plan', '-c', cfg])).code, 0);
+    assert.equal((await runCli(['plan', '--offline', '-c', cfg])).code, 0);
   });
 
   test('usage errors exit 2; --help exits 0 and documents exit codes', async () => {

@@ -12,7 +12,8 @@ import { nodeResources, parseNodeSpec, SshShell } from '../../src/node/index.js'
 import type { NodeSpec, NodeSpecInput } from '../../src/node/index.js';
 import { installHaproxyConfig, ProxyConfigInvalidError } from '../../src/node/resources/proxy-config.js';
 import { ProxyReloadError } from '../../src/node/resources/haproxy-service.js';
-import { InterfaceMissingError } from '../../src/node/index.js';
+import { InterfaceMissingError, NodeCommandError } from '../../src/node/index.js';
+import { execFileSync } from 'node:child_process';
 import { assertAnsweredBy, httpFromClient, httpsFromClient, nodeSnapshot } from './support/lab-checks.js';
 
 const SECONDARY = '198.18.0.20';
@@ -49,6 +50,12 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     assert.deepEqual(plan.steps.filter((s) => s.action !== 'unchanged').map((s) => `${s.id} ${JSON.stringify(s.changes)}`), []);
   }
 
+  /** Test setup inside the node (not the code under test): a file with owner and mode. */
+  async function writeOnNode(path: string, content: string, mode: string, owner: string): Promise<void> {
+    const r = await lab.node.exec(['sh', '-c', 'cat > "$1" && chmod "$2" "$1" && chown "$3" "$1"', 'sh', path, mode, owner], { input: content });
+    assert.equal(r.code, 0, r.stderr);
+  }
+
   before(async () => {
     lab = await startLab({ io });
     shell = new SshShell({ host: lab.node.ssh.host, port: lab.node.ssh.port, user: lab.node.ssh.user, privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io, connectTimeoutMs: 15_000 });
@@ -59,6 +66,32 @@ describe('node data path in the lab, through the real resources over SSH', { tim
   after(async () => {
     await shell?.close();
     await lab?.destroy();
+  });
+
+  test('GIVEN a non-root SSH user WHEN running commands THEN they run through sudo -n, and without sudo rights they fail instead of prompting', async () => {
+    const publicKey = execFileSync('ssh-keygen', ['-y', '-f', lab.node.ssh.privateKeyPath], { encoding: 'utf8' });
+    for (const user of ['skn-admin', 'skn-nosudo']) {
+      await lab.node.exec(['useradd', '-m', '-s', '/bin/bash', user]);
+      await lab.node.exec(['install', '-d', '-m', '700', '-o', user, `/home/${user}/.ssh`]);
+      await writeOnNode(`/home/${user}/.ssh/authorized_keys`, publicKey, '600', user);
+    }
+    await writeOnNode('/etc/sudoers.d/skn-admin', 'skn-admin ALL=(ALL) NOPASSWD: ALL\n', '440', 'root');
+    // sudo resolves the host name; the lab node has no DNS, and EC2 nodes resolve their own name.
+    await lab.node.exec(['sh', '-c', 'cp -p /etc/hosts /etc/hosts.skn-saved && echo "127.0.1.1 $(hostname)" >> /etc/hosts']);
+    const connect = (user: string): SshShell =>
+      new SshShell({ host: lab.node.ssh.host, port: lab.node.ssh.port, user, privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io });
+    const admin = connect('skn-admin');
+    const nosudo = connect('skn-nosudo');
+    try {
+      assert.equal((await admin.run(['id', '-u'])).stdout, '0\n');
+      await admin.writeFileAtomic('/etc/skn-sudo-test', 'written as root\n', 0o600);
+      assert.equal(await admin.readFile('/etc/skn-sudo-test'), 'written as root\n');
+      await assert.rejects(nosudo.run(['id', '-u'], { timeoutMs: 10_000 }), NodeCommandError);
+    } finally {
+      await admin.close();
+      await nosudo.close();
+      await lab.node.exec(['sh', '-c', 'mv -f /etc/hosts.skn-saved /etc/hosts; rm -f /etc/skn-sudo-test /etc/sudoers.d/skn-admin; userdel -r skn-admin; userdel -r skn-nosudo']);
+    }
   });
 
   test('GIVEN a wrong interface name WHEN planning THEN a typed error says so and nothing changes', async () => {

@@ -7,7 +7,7 @@ import { BOOT_UNIT_NAME, NODE_PATHS } from '../paths.js';
 import { renderBootUnit } from '../render-boot.js';
 import type { NodeShell } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 
 export interface BootUnitState {
   unit: string | undefined;
@@ -20,7 +20,7 @@ export function bootUnit(spec: NodeSpec, shell: NodeShell): Resource<BootUnitSta
   return {
     id: NODE_RESOURCE_IDS.bootUnit,
     title: `boot unit ${BOOT_UNIT_NAME} (address and rules restored at boot)`,
-    dependsOn: [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig],
+    dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.bootUnit],
     desired: () => ({ ...renderBootUnit(spec), enabled: true }),
     async find() {
       const unit = await shell.readFile(NODE_PATHS.bootUnit);

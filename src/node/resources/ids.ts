@@ -5,3 +5,11 @@ export const NODE_RESOURCE_IDS = {
   proxyConfig: 'node/proxy-config',
   bootUnit: 'node/boot-unit',
 } as const;
+
+/** How the node resources depend on each other: the address first, the boot unit last. */
+export const NODE_RESOURCE_DEPENDS_ON: Readonly<Record<string, readonly string[]>> = {
+  [NODE_RESOURCE_IDS.secondaryAddress]: [],
+  [NODE_RESOURCE_IDS.redirectRules]: [NODE_RESOURCE_IDS.secondaryAddress],
+  [NODE_RESOURCE_IDS.proxyConfig]: [NODE_RESOURCE_IDS.secondaryAddress],
+  [NODE_RESOURCE_IDS.bootUnit]: [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig],
+};

@@ -9,8 +9,9 @@ import { BOOT_UNIT_NAME, MANAGED_MARKER, NODE_PATHS } from '../paths.js';
 import { renderHaproxyConfig, renderHaproxyDropIn } from '../render-haproxy.js';
 import type { NodeShell } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { HAPROXY_SERVICE, haproxyActive, startOrReloadHaproxy } from './haproxy-service.js';
+import { ensureInstalled } from './packages.js';
 
 export interface ProxyConfigState {
   /** solokube's haproxy.cfg; undefined when the live file is absent or not ours. */
@@ -31,11 +32,6 @@ export class ProxyConfigInvalidError extends SolokubeError {
   }
 }
 
-
-async function ensureHaproxyInstalled(shell: NodeShell): Promise<void> {
-  if ((await shell.run(['sh', '-c', 'command -v haproxy'], { allowFailure: true })).code === 0) return;
-  await shell.run(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '--no-install-recommends', 'haproxy'], { timeoutMs: 600_000 });
-}
 
 /** Validate the new config beside the live one, then swap it in with one rename. */
 export async function installHaproxyConfig(shell: NodeShell, config: string): Promise<void> {
@@ -96,7 +92,7 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
   return {
     id: NODE_RESOURCE_IDS.proxyConfig,
     title: haproxyMode ? `HAProxy SNI proxy on :${spec.ports.proxyHttps} and ${spec.secondaryIp}:80` : 'no HAProxy routing (proxy: direct)',
-    dependsOn: [NODE_RESOURCE_IDS.secondaryAddress],
+    dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.proxyConfig],
     desired: () =>
       haproxyMode
         ? { config: renderHaproxyConfig(spec), dropIn: renderHaproxyDropIn(spec, BOOT_UNIT_NAME), active: true }
@@ -116,7 +112,7 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
         await removeConfig(shell);
         return undefined;
       }
-      await ensureHaproxyInstalled(shell);
+      await ensureInstalled(shell, 'haproxy', 'haproxy');
       await shell.run(['mkdir', '-p', '/etc/systemd/system/haproxy.service.d']);
       await shell.writeFileAtomic(NODE_PATHS.haproxyDropIn, desired.dropIn ?? '', 0o644);
       await shell.run(['systemctl', 'daemon-reload']);

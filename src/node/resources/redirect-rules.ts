@@ -9,7 +9,8 @@ import { renderNatRules } from '../render-nat.js';
 import type { NodeShell } from '../shell.js';
 import { NodeCommandError } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
+import { ensureInstalled, isInstalled } from './packages.js';
 
 export interface RedirectRulesState {
   /** The live table, as canonical lines (see nat-state.ts); empty when the table is absent. */
@@ -22,6 +23,8 @@ async function liveTable(shell: NodeShell): Promise<string[] | undefined> {
   const r = await shell.run(['nft', '-j', 'list', 'table', 'ip', NFT_TABLE], { allowFailure: true });
   if (r.code === 0) return parseNatTable(r.stdout);
   if (/No such file or directory/.test(r.stderr)) return undefined;
+  // A node without nft cannot have our table; apply installs nftables.
+  if (!(await isInstalled(shell, 'nft'))) return undefined;
   throw new NodeCommandError(shell.description, ['nft', '-j', 'list', 'table', 'ip', NFT_TABLE], r);
 }
 
@@ -30,7 +33,7 @@ export function redirectRules(spec: NodeSpec, shell: NodeShell): Resource<Redire
   return {
     id: NODE_RESOURCE_IDS.redirectRules,
     title: `redirect rules for ${spec.secondaryIp} (${what}, nft table ip ${NFT_TABLE})`,
-    dependsOn: [NODE_RESOURCE_IDS.secondaryAddress],
+    dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.redirectRules],
     desired: () => ({ table: desiredNatLines(spec), file: renderNatRules(spec) }),
     async find() {
       const table = await liveTable(shell);
@@ -40,6 +43,7 @@ export function redirectRules(spec: NodeSpec, shell: NodeShell): Resource<Redire
     },
     diff: (actual, desired): Change[] => diffFields(actual, desired, ['table', 'file']),
     async apply(_ctx, _actual, desired) {
+      await ensureInstalled(shell, 'nft', 'nftables');
       await shell.run(['mkdir', '-p', '-m', '0755', '/etc/solokube']);
       await shell.writeFileAtomic(NODE_PATHS.natRules, desired.file ?? '', 0o644);
       // One transaction: the file deletes and recreates our table, nothing else.

@@ -52,6 +52,22 @@ describe('AWS emulator: private IPs', () => {
     assert.equal((await privateIps(h)).length, 6);
   });
 
+  test('GIVEN an address on another ENI with an EIP WHEN assigning it with AllowReassignment THEN it moves and its EIP moves along; the other ENI\'s primary never moves', async (t) => {
+    const h = await harness(t);
+    const subnetId = Object.keys(h.emu.state().subnets)[0]!;
+    h.emu.seed({
+      networkInterfaces: [{ networkInterfaceId: 'eni-000000000000000e2', subnetId, privateIpAddresses: ['198.18.0.20', '198.18.0.21'] }],
+      addresses: [{ allocationId: 'eipalloc-000000000000000e2', publicIp: '198.19.1.100', association: { networkInterfaceId: 'eni-000000000000000e2', privateIpAddress: '198.18.0.21' } }],
+    });
+    await h.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, PrivateIpAddresses: ['198.18.0.21'], AllowReassignment: true }));
+    assert.ok((await privateIps(h)).includes('198.18.0.21'));
+    const addr = (await h.ec2.send(new DescribeAddressesCommand({ AllocationIds: ['eipalloc-000000000000000e2'] }))).Addresses![0]!;
+    assert.equal(addr.NetworkInterfaceId, h.eniId);
+    assert.equal(addr.PrivateIpAddress, '198.18.0.21');
+    const primary = await rejection(h.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, PrivateIpAddresses: ['198.18.0.20'], AllowReassignment: true })));
+    assert.equal(primary.name, 'InvalidParameterValue');
+  });
+
   test('GIVEN an EIP on a secondary IP WHEN unassigning that IP THEN the IP is gone and the EIP stays allocated but unassociated; the primary cannot be unassigned', async (t) => {
     const h = await harness(t);
     const ip = (await h.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, SecondaryPrivateIpAddressCount: 1 }))).AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;

@@ -1,0 +1,121 @@
+// `solokube doctor`, AWS side: every hop from the credentials to the DNS answers checked, each
+// with pass/warn/fail and, unless it passes, what to do. All reads start at once.
+
+import { DescribeAddressesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import type { Address } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { TAG_CLUSTER } from '../config/naming.js';
+import { names } from '../config/naming.js';
+import type { SolokubeConfig } from '../config/schema.js';
+import { SolokubeError } from '../core/errors.js';
+import type { ResourceContext } from '../core/resource.js';
+import type { IoHost } from '../core/io.js';
+import type { AwsClients } from './clients.js';
+import { EIP_QUOTA_CODE, elasticIpQuota } from './quota.js';
+import { DESIRED_RULES, ruleTexts } from './resources/app-security-group.js';
+import type { ControlPlane } from './resources/control-plane.js';
+import { controlPlaneInstance } from './resources/control-plane.js';
+import { findPublicZone, listARecords, appRecordNames } from './resources/dns-records.js';
+import { isOurAddress } from './resources/elastic-ip.js';
+import { renderTable } from './table.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  summary: string;
+  remedy?: string;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: SolokubeError };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof SolokubeError ? e : new SolokubeError({ code: 'internal', message: String(e) }) }));
+const failed = (id: string, e: SolokubeError): Check => ({ id, status: 'fail', summary: e.message, ...(e.remedy ? { remedy: e.remedy } : {}) });
+
+export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal): Promise<Check[]> {
+  const n = names(config);
+  const env = { config, names: n, clients };
+  const ctx: ResourceContext = { io, signal, planning: true, dependency: () => { throw new Error('no dependencies'); } };
+  const [identity, cp, addresses, quota, groups, dns] = await Promise.all([
+    settle(clients.call('sts:GetCallerIdentity', signal, (o) => clients.sts.send(new GetCallerIdentityCommand({}), o))),
+    settle(controlPlaneInstance(env, { mustExist: true }).find(ctx) as Promise<ControlPlane>),
+    settle(clients.call('ec2:DescribeAddresses', signal, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o)).then((r) => r.Addresses ?? [])),
+    settle(elasticIpQuota(clients, signal)),
+    settle(clients.call('ec2:DescribeSecurityGroups', signal, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o)).then((r) => r.SecurityGroups ?? [])),
+    settle(findPublicZone(clients, config.dnsZone, signal).then(async (zoneId) => listARecords(clients, zoneId, new Set([...appRecordNames(env), n.apiName]), signal))),
+  ]);
+  const checks: Check[] = [];
+
+  checks.push(identity.ok
+    ? { id: 'credentials', status: 'pass', summary: `AWS identity ${identity.value.Arn} (account ${identity.value.Account})` }
+    : failed('credentials', identity.error));
+  checks.push(cp.ok
+    ? { id: 'control-plane', status: 'pass', summary: `${cp.value.instanceId} on ${cp.value.networkInterfaceId}, primary ${cp.value.primaryPrivateIp}${cp.value.primaryPublicIp ? ` / ${cp.value.primaryPublicIp}` : ''}` }
+    : failed('control-plane', cp.error));
+
+  const all = addresses.ok ? addresses.value : [];
+  const ours = all.filter((a) => isOurAddress(a, n.cluster));
+  if (!addresses.ok) checks.push(failed('elastic-ip-ownership', addresses.error));
+  if (quota.ok && addresses.ok) {
+    const full = all.length >= quota.value.value;
+    checks.push({
+      id: 'elastic-ip-quota',
+      status: full && ours.length === 0 ? 'fail' : full ? 'warn' : 'pass',
+      summary: `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota from ${quota.value.source})`,
+      ...(full ? { remedy: `Release idle addresses or request more (quota code ${EIP_QUOTA_CODE}).` } : {}),
+    });
+  } else if (!quota.ok) checks.push(failed('elastic-ip-quota', quota.error));
+
+  if (addresses.ok) checks.push(ownershipCheck(ours, all));
+  const eip = ours.find((a) => cp.ok && a.NetworkInterfaceId === cp.value.networkInterfaceId) ?? ours[0];
+  checks.push(associationCheck(eip, cp.ok ? cp.value : undefined));
+  checks.push(groups.ok ? securityGroupCheck(groups.value, cp.ok ? cp.value : undefined) : failed('security-group', groups.error));
+  if (!dns.ok) checks.push(failed('dns', dns.error));
+  else {
+    const wanted = appRecordNames(env);
+    const wrong = wanted.filter((w) => { const r = dns.value.find((x) => x.name === w); return !eip?.PublicIp || r?.values.length !== 1 || r.values[0] !== eip.PublicIp; });
+    checks.push(wrong.length === 0
+      ? { id: 'dns', status: 'pass', summary: `${wanted.join(', ')} → ${eip!.PublicIp}` }
+      : { id: 'dns', status: 'fail', summary: `${wrong.join(', ')} ${wrong.length === 1 ? 'does' : 'do'} not point at the Elastic IP ${eip?.PublicIp ?? '(none)'}`, remedy: 'Run `solokube dns sync`.' });
+    const api = dns.value.find((r) => r.name === n.apiName);
+    if (api && eip?.PublicIp && api.values.includes(eip.PublicIp)) {
+      checks.push({ id: 'dns-api', status: 'fail', summary: `${n.apiName} points at the apps' Elastic IP`, remedy: 'The API name belongs to the primary address; let kops\' dns-controller own it and remove the apps IP from it.' });
+    }
+  }
+  return checks;
+}
+
+function ownershipCheck(ours: Address[], all: Address[]): Check {
+  const idleForeign = all.filter((a) => !a.AssociationId && !ours.includes(a));
+  const idleOurs = ours.filter((a) => !a.AssociationId);
+  const foreignNote = idleForeign.length ? `; ${idleForeign.length} idle address(es) not ours, still billed: ${idleForeign.map((a) => `${a.PublicIp} (${a.Tags?.find((t) => t.Key === TAG_CLUSTER)?.Value ?? 'untagged'})`).join(', ')}` : '';
+  if (ours.length === 0) return { id: 'elastic-ip-ownership', status: 'warn', summary: `no Elastic IP tagged for this cluster${foreignNote}`, remedy: 'Run `solokube secondary-ip setup`.' };
+  if (ours.length > 1) return { id: 'elastic-ip-ownership', status: 'warn', summary: `${ours.length} Elastic IPs tagged for this cluster (${ours.map((a) => a.PublicIp).join(', ')}); ${idleOurs.length} idle${foreignNote}`, remedy: 'Release the idle extra ones (`solokube secondary-ip cleanup` releases all of ours).' };
+  return { id: 'elastic-ip-ownership', status: idleForeign.length ? 'warn' : 'pass', summary: `one Elastic IP tagged for this cluster: ${ours[0]!.PublicIp} (${ours[0]!.AllocationId})${foreignNote}` };
+}
+
+function associationCheck(eip: Address | undefined, cp: ControlPlane | undefined): Check {
+  if (!eip) return { id: 'association', status: 'fail', summary: 'no Elastic IP of this cluster to check', remedy: 'Run `solokube secondary-ip setup`.' };
+  if (!eip.AssociationId) return { id: 'association', status: 'fail', summary: `${eip.PublicIp} is not associated (billed while idle)`, remedy: 'Run `solokube secondary-ip setup`; after a kops instance replacement it re-creates the secondary IP and associates the address again.' };
+  const onSecondary = cp && eip.NetworkInterfaceId === cp.networkInterfaceId && eip.PrivateIpAddress !== cp.primaryPrivateIp;
+  return onSecondary
+    ? { id: 'association', status: 'pass', summary: `${eip.PublicIp} → secondary private IP ${eip.PrivateIpAddress} on ${eip.NetworkInterfaceId}` }
+    : { id: 'association', status: 'fail', summary: `${eip.PublicIp} is associated with ${eip.NetworkInterfaceId} ${eip.PrivateIpAddress}, not a secondary IP of the control-plane ENI`, remedy: 'Disassociate it and run `solokube secondary-ip setup`.' };
+}
+
+function securityGroupCheck(groups: { GroupId?: string; IpPermissions?: Parameters<typeof ruleTexts>[0] }[], cp: ControlPlane | undefined): Check {
+  const g = groups[0];
+  if (!g?.GroupId) return { id: 'security-group', status: 'fail', summary: 'solokube\'s apps security group does not exist', remedy: 'Run `solokube secondary-ip setup`.' };
+  const rules = ruleTexts(g.IpPermissions);
+  const missing = DESIRED_RULES.filter((r) => !rules.includes(r));
+  const attached = cp?.securityGroupIds.includes(g.GroupId) ?? false;
+  if (missing.length || !attached) {
+    return { id: 'security-group', status: 'fail', summary: `${g.GroupId}: ${missing.length ? `missing ${missing.join(', ')}` : 'rules ok'}; ${attached ? 'attached' : 'not attached to the control-plane ENI'}`, remedy: 'Run `solokube secondary-ip setup`.' };
+  }
+  return { id: 'security-group', status: 'pass', summary: `${g.GroupId}: ${rules.join(', ')}; attached to ${cp!.networkInterfaceId}` };
+}
+
+export function renderChecks(checks: readonly Check[]): string {
+  const rows = checks.map((c) => [c.status.toUpperCase(), c.id, c.summary + (c.remedy && c.status !== 'pass' ? `\n    → ${c.remedy}` : '')]);
+  return renderTable(['result', 'check', 'detail'], rows);
+}

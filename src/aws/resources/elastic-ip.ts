@@ -1,0 +1,170 @@
+// The Elastic IP the apps answer on. Ownership is the point of this file: solokube reuses only an
+// address tagged for this cluster (or one the user names), never adopts someone else's idle
+// address, releases only what carries its tags, and checks the quota while planning so that an
+// exhausted quota fails before anything is changed.
+
+import { AllocateAddressCommand, DescribeAddressesCommand, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
+import type { Address, DescribeAddressesCommandInput } from '@aws-sdk/client-ec2';
+import { TAG_CLUSTER, TAG_ROLE } from '../../config/naming.js';
+import { SolokubeError } from '../../core/errors.js';
+import { info } from '../../core/io.js';
+import type { Resource, ResourceContext } from '../../core/resource.js';
+import { diffFields } from '../../core/resource.js';
+import { unknownAfter } from '../../core/unknown.js';
+import type { Unknown } from '../../core/unknown.js';
+import { awsErrorCode } from '../errors.js';
+import { createOnce } from '../create-once.js';
+import { EIP_QUOTA_CODE, elasticIpQuota } from '../quota.js';
+import { AWS_IDS, tagMap } from './context.js';
+import type { AwsEnv, AwsMode } from './context.js';
+import type { ControlPlane } from './control-plane.js';
+
+const ROLE = 'apps-elastic-ip' as const;
+
+export interface EipAssociationInfo {
+  associationId: string;
+  networkInterfaceId: string;
+  privateIpAddress: string;
+}
+
+export interface ElasticIpState {
+  allocationId: string | Unknown;
+  publicIp: string | Unknown;
+  /** Tagged for this cluster by solokube: only then may cleanup release it. */
+  owned: boolean;
+  /** How it was chosen: created/tagged by solokube, named with a flag, or already serving our ENI. */
+  source: 'tagged' | 'named' | 'in-use';
+  association?: EipAssociationInfo;
+  /** Further idle addresses of ours (cleanup releases them too). */
+  spares?: string[];
+}
+
+export interface ElasticIpOptions {
+  mode: AwsMode;
+  /** --allocation-id */
+  allocationId?: string;
+  /** --elastic-ip */
+  publicIp?: string;
+}
+
+export function isOurAddress(a: Address, cluster: string): boolean {
+  const t = tagMap(a.Tags);
+  return t[TAG_CLUSTER] === cluster && t[TAG_ROLE] === ROLE;
+}
+
+export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<ElasticIpState> {
+  const { clients, names } = env;
+  const cluster = names.cluster;
+  const describe = (ctx: ResourceContext, input: DescribeAddressesCommandInput) =>
+    clients.call('ec2:DescribeAddresses', ctx.signal, (o) => clients.ec2.send(new DescribeAddressesCommand(input), o)).then((r) => r.Addresses ?? []);
+
+  return {
+    id: AWS_IDS.elasticIp,
+    title: `Elastic IP ${names.elasticIpName}`,
+    dependsOn: [AWS_IDS.controlPlane],
+    // A named or in-use address is needed by dependents (to undo the association) but not ours to release.
+    retain: (actual) => !actual.owned,
+
+    async find(ctx) {
+      const cp = ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane);
+      if (opts.allocationId || opts.publicIp) return findNamed(ctx);
+      const all = await describe(ctx, {});
+      const ours = all.filter((a) => isOurAddress(a, cluster));
+      const onOurEni = (a: Address) => cp !== undefined && a.NetworkInterfaceId === cp.networkInterfaceId;
+      const pick = ours.find(onOurEni) ?? ours.find((a) => !a.AssociationId) ?? ours[0];
+      if (pick) {
+        const spares = opts.mode === 'destroy' ? ours.filter((a) => a !== pick && !a.AssociationId).map((a) => a.AllocationId!) : [];
+        return toState(pick, 'tagged', spares);
+      }
+      // An address the user named on an earlier run is untagged (solokube never tags afterwards);
+      // it is recognisable by sitting on a secondary private IP of the control-plane ENI.
+      const inUse = cp && all.find((a) => onOurEni(a) && a.PrivateIpAddress !== cp.primaryPrivateIp);
+      if (inUse) return toState(inUse, 'in-use');
+      if (opts.mode === 'converge') await assertQuotaLeft(ctx, all);
+      return undefined;
+    },
+
+    desired: () => ({ allocationId: unknownAfter(AWS_IDS.elasticIp), publicIp: unknownAfter(AWS_IDS.elasticIp), owned: true, source: 'tagged' as const }),
+
+    diff: (actual, desired) => (actual === undefined ? diffFields(actual, desired, ['allocationId', 'publicIp', 'owned']) : []),
+
+    async apply(ctx) {
+      const address = await createOnce({
+        what: 'AllocateAddress',
+        io: ctx.io,
+        signal: ctx.signal,
+        create: async () => {
+          const out = await clients.call('ec2:AllocateAddress', ctx.signal, (o) => clients.ec2Once.send(new AllocateAddressCommand({
+            Domain: 'vpc',
+            TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: names.tags(ROLE) }],
+          }), o));
+          return { AllocationId: out.AllocationId, PublicIp: out.PublicIp } as Address;
+        },
+        recheck: async () => (await describe(ctx, { Filters: names.ownedFilters(ROLE) })).find((a) => !a.AssociationId),
+      });
+      info(ctx.io, `Elastic IP ${address.PublicIp} (${address.AllocationId}) allocated for ${cluster}`);
+      return toState(address, 'tagged');
+    },
+
+    async delete(ctx, actual) {
+      for (const id of [actual.allocationId as string, ...(actual.spares ?? [])]) {
+        try {
+          await clients.call('ec2:ReleaseAddress', ctx.signal, (o) => clients.ec2.send(new ReleaseAddressCommand({ AllocationId: id }), o));
+        } catch (err) {
+          if (awsErrorCode(err) !== 'InvalidAllocationID.NotFound') throw err;
+        }
+      }
+    },
+  };
+
+  async function findNamed(ctx: ResourceContext): Promise<ElasticIpState | undefined> {
+    const input = opts.allocationId ? { AllocationIds: [opts.allocationId] } : { PublicIps: [opts.publicIp!] };
+    let found: Address[];
+    try {
+      found = await describe(ctx, input);
+    } catch (err) {
+      if (!/^InvalidA(llocationID|ddress)\.NotFound$/.test(awsErrorCode(err) ?? '')) throw err;
+      found = [];
+    }
+    const a = found[0];
+    if (!a) {
+      throw new SolokubeError({
+        code: 'aws.named-eip-missing',
+        message: `the Elastic IP you named (${opts.allocationId ?? opts.publicIp}) does not exist in ${env.config.region}`,
+        remedy: 'Check the id or address and the region (`aws ec2 describe-addresses`), or leave the flag out to let solokube allocate one.',
+        actor: 'user',
+      });
+    }
+    return toState(a, isOurAddress(a, cluster) ? 'tagged' : 'named');
+  }
+
+  async function assertQuotaLeft(ctx: ResourceContext, all: Address[]): Promise<void> {
+    const quota = await elasticIpQuota(clients, ctx.signal);
+    if (all.length < quota.value) return;
+    const idle = all.filter((a) => !a.AssociationId);
+    const idleText = idle.length === 0 ? 'none of them is idle' : `idle (unassociated, still billed): ${idle.map((a) => `${a.PublicIp} (${a.AllocationId}, ${ownerOf(a)})`).join(', ')}`;
+    throw new SolokubeError({
+      code: 'aws.eip-quota',
+      message: `all ${quota.value} Elastic IPs allowed in ${env.config.region} are allocated and none is tagged for ${cluster}; ${idleText}`,
+      remedy: `Release an address you no longer need (\`aws ec2 release-address --allocation-id <id>\`), name one for solokube to use with --allocation-id, request a quota increase for ${EIP_QUOTA_CODE} (\`aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${EIP_QUOTA_CODE} --desired-value ${quota.value + 1}\`), or run with --no-secondary-ip (apps then answer on the NodePorts).`,
+      actor: 'user',
+      details: { quota: quota.value, allocated: all.length, idle: idle.map((a) => ({ allocationId: a.AllocationId, publicIp: a.PublicIp, owner: ownerOf(a) })) },
+    });
+  }
+
+  function ownerOf(a: Address): string {
+    const c = tagMap(a.Tags)[TAG_CLUSTER];
+    return c === undefined ? 'not solokube' : `solokube cluster ${c}`;
+  }
+}
+
+function toState(a: Address, source: ElasticIpState['source'], spares: string[] = []): ElasticIpState {
+  return {
+    allocationId: a.AllocationId!,
+    publicIp: a.PublicIp!,
+    owned: source === 'tagged',
+    source,
+    ...(a.AssociationId ? { association: { associationId: a.AssociationId, networkInterfaceId: a.NetworkInterfaceId ?? '', privateIpAddress: a.PrivateIpAddress ?? '' } } : {}),
+    ...(spares.length ? { spares } : {}),
+  };
+}

@@ -1,0 +1,62 @@
+// `solokube down`: remove everything `up` made, in reverse order, touching nothing that is not
+// ours. On a terminal it asks for the cluster name to be typed, unless --yes. With --sandbox it
+// then removes the sandbox itself (node container, namespaces, emulator, state) and reports what
+// the emulator still held of ours just before it stopped — which must be nothing.
+
+import { validateEipFlags } from '../../aws/flags.js';
+import type { EipFlags } from '../../aws/flags.js';
+import { renderPlan } from '../../core/plan-render.js';
+import { planAndApply } from '../../core/run.js';
+import type { CommandRegistry, MutationFlags } from '../context.js';
+import { withMutationOptions } from '../context.js';
+import { configFor } from '../config-source.js';
+
+interface DownOptions extends MutationFlags, EipFlags {
+  sandbox?: boolean;
+  acceptNewHostKey?: boolean;
+}
+
+export function registerDown(r: CommandRegistry): void {
+  withMutationOptions(r.program.command('down'))
+    .description('remove everything solokube made for the cluster (DNS records, security group, Elastic IP, secondary IP, node rules and proxy); kops\' own objects are never touched')
+    .option('--sandbox', 'remove from the local sandbox, then remove the sandbox itself')
+    .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking')
+    .option('--elastic-ip <ipv4>', 'also disassociate this named Elastic IP (it is never released unless tagged ours)')
+    .option('--allocation-id <id>', 'as --elastic-ip, by allocation id')
+    .action(r.action<DownOptions>('down', async (ctx, opts) => {
+      const named = validateEipFlags(opts);
+      const config = await configFor(ctx, Boolean(opts.sandbox));
+      const [{ withAwsClients }, { downResources }, { sshAccess }, sandboxModule] = await Promise.all([
+        import('../../aws/session.js'), import('../../stack/stack.js'), import('../../stack/node-access.js'),
+        opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined),
+      ]);
+      const sandbox = sandboxModule ? await sandboxModule.openSandbox() : undefined;
+      if (sandboxModule && !sandbox) {
+        const removal = await sandboxModule.removeSandbox(ctx.io);
+        return { data: { decision: 'nothing-to-do', sandbox: { removal } }, text: 'no sandbox is running; its leftovers (if any) were removed' };
+      }
+      const access = sandbox ? sandbox.nodeAccess(ctx.io) : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(opts.acceptNewHostKey) });
+      const dryRun = opts.dryRun ?? false;
+      let result;
+      try {
+        result = await withAwsClients(config, (clients) => planAndApply(downResources(config, clients, access, named), {
+          io: ctx.io, signal: ctx.signal, mode: 'destroy', yes: opts.yes ?? false, dryRun,
+          typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
+          showPlan: dryRun ? undefined : ctx.showPlan,
+        }), sandbox ? sandbox.awsClientOverrides : {});
+      } finally {
+        await access.close();
+      }
+      if (result.decision === 'dry-run') return { data: { decision: result.decision, plan: result.plan }, text: renderPlan(result.plan) };
+      const removed = result.report?.steps.filter((s) => s.action === 'delete').length ?? 0;
+      const text = [result.decision === 'nothing-to-do' ? `nothing of solokube's is left for ${config.name}` : `removed ${removed} things solokube had made for ${config.name}`];
+      if (!sandbox || !sandboxModule) return { data: { decision: result.decision, removed, plan: result.plan }, text: text.join('\n') };
+      const { emulatorState } = await import('../../sandbox/env/emulator-process.js');
+      const { ownedLeftovers, isEmpty } = await import('../../sandbox/env/leftovers.js');
+      const leftovers = ownedLeftovers(await emulatorState(sandbox.record.emulator.endpoint, ctx.signal), config.name);
+      const removal = await sandboxModule.removeSandbox(ctx.io);
+      text.push(isEmpty(leftovers) ? 'the emulator held nothing of ours any more' : `the emulator still held: ${JSON.stringify(leftovers)}`);
+      text.push(`sandbox removed: node ${removal.lab ?? '(none)'}, emulator pid ${removal.emulatorPid ?? '(none)'}, ${removal.dir}`);
+      return { data: { decision: result.decision, removed, plan: result.plan, sandbox: { leftovers, removal } }, text: text.join('\n') };
+    }));
+}

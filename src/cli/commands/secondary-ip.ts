@@ -1,0 +1,82 @@
+// `solokube secondary-ip setup | status | cleanup`: the Elastic IP for apps on a secondary private
+// IP of the control-plane ENI, with the app security group. Flags and configuration are validated
+// before any client exists, so a usage error contacts nothing. The AWS modules are imported when a
+// command runs: loading the SDK costs about half a second that other commands should not pay.
+
+import type { Command } from 'commander';
+import { validateEipFlags } from '../../aws/flags.js';
+import type { EipFlags } from '../../aws/flags.js';
+import { UsageError } from '../../core/errors.js';
+import { planAndApply } from '../../core/run.js';
+import type { RunResult } from '../../core/run.js';
+import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
+import { withMutationOptions } from '../context.js';
+
+interface SetupOptions extends MutationFlags, EipFlags {}
+interface CleanupOptions extends SetupOptions {
+  force?: boolean;
+}
+
+const withEipFlags = (cmd: Command): Command => cmd
+  .option('--elastic-ip <ipv4>', 'use this existing Elastic IP (by public address) instead of allocating one')
+  .option('--allocation-id <id>', 'use this existing Elastic IP (by allocation id, eipalloc-…)');
+
+export function registerSecondaryIp(r: CommandRegistry): void {
+  const group = r.program.command('secondary-ip').description('the Elastic IP for apps on a secondary private IP of the control-plane instance');
+
+  withEipFlags(withMutationOptions(group.command('setup')))
+    .description('assign a secondary private IP, give it an Elastic IP, open 80/443 in solokube\'s own security group')
+    .action(r.action<SetupOptions>('secondary-ip setup', async (ctx, opts) => {
+      const named = validateEipFlags(opts);
+      const config = await ctx.loadConfig();
+      const { awsResources, withAwsClients } = await aws();
+      if (!config.secondaryIp) throw new UsageError('secondaryIp is false in the configuration; there is nothing to set up', 'Set secondaryIp: true in solokube.yaml, or use the NodePort URLs (see `solokube plan`).');
+      return withAwsClients(config, async (clients) => {
+        const result = await planAndApply(awsResources(config, clients, named).secondaryIp, runOptions(ctx, opts, 'converge'));
+        return runResult(result, 'setup');
+      });
+    }));
+
+  withEipFlags(group.command('status'))
+    .description('show the control-plane instance, secondary IP, Elastic IP, association, security group and DNS records; changes nothing')
+    .action(r.action<EipFlags>('secondary-ip status', async (ctx, opts) => {
+      const named = validateEipFlags(opts);
+      const config = await ctx.loadConfig();
+      const { withAwsClients, readAwsStatus, renderAwsStatus } = await aws();
+      return withAwsClients(config, async (clients) => {
+        const status = await readAwsStatus(config, clients, ctx.io, ctx.signal, named);
+        return { data: status, text: renderAwsStatus(status) };
+      });
+    }));
+
+  withEipFlags(withMutationOptions(group.command('cleanup')))
+    .option('--force', 'same as --yes')
+    .description('remove the DNS records pointing at the Elastic IP, the association, the secondary IP and the security group; release only addresses tagged for this cluster')
+    .action(r.action<CleanupOptions>('secondary-ip cleanup', async (ctx, opts) => {
+      const named = validateEipFlags(opts);
+      const config = await ctx.loadConfig();
+      const { awsResources, withAwsClients } = await aws();
+      return withAwsClients(config, async (clients) => {
+        const result = await planAndApply(awsResources(config, clients, named).destroy, runOptions(ctx, { ...opts, yes: opts.yes || opts.force }, 'destroy'));
+        return runResult(result, 'cleanup');
+      });
+    }));
+}
+
+async function aws() {
+  const [resources, session, status] = await Promise.all([import('../../aws/resources/index.js'), import('../../aws/session.js'), import('../../aws/status.js')]);
+  return { awsResources: resources.awsResources, withAwsClients: session.withAwsClients, readAwsStatus: status.readAwsStatus, renderAwsStatus: status.renderAwsStatus };
+}
+
+function runOptions(ctx: CommandContext, opts: MutationFlags, mode: 'converge' | 'destroy') {
+  return { io: ctx.io, signal: ctx.signal, mode, yes: opts.yes ?? false, dryRun: opts.dryRun ?? false, showPlan: ctx.showPlan };
+}
+
+function runResult(result: RunResult, verb: string) {
+  const summary = result.decision === 'nothing-to-do'
+    ? `${verb}: no changes needed`
+    : result.decision === 'dry-run'
+      ? `${verb}: dry run, nothing changed (the plan is above; --output json has it as data)`
+      : `${verb}: done (${result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0} changed)`;
+  return { data: { decision: result.decision, plan: result.plan, steps: result.report?.steps ?? [] }, text: summary };
+}

@@ -1,0 +1,41 @@
+// `solokube status`: what exists on AWS (instance, secondary IP, Elastic IP, association, security
+// group, DNS) and whether everything `up` manages — the node included — is converged. Changes
+// nothing: it is `up`'s plan, read only.
+
+import { renderPlan } from '../../core/plan-render.js';
+import { hasChanges, planConverge } from '../../core/plan.js';
+import type { CommandRegistry } from '../context.js';
+import { configFor } from '../config-source.js';
+import { runningSandbox } from '../sandbox-target.js';
+
+interface StatusOptions {
+  sandbox?: boolean;
+  acceptNewHostKey?: boolean;
+}
+
+export function registerStatus(r: CommandRegistry): void {
+  r.program
+    .command('status')
+    .description('show what solokube has made for the cluster and whether it is converged (AWS and node); changes nothing')
+    .option('--sandbox', 'show the running local sandbox instead of AWS')
+    .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking')
+    .action(r.action<StatusOptions>('status', async (ctx, opts) => {
+      const config = await configFor(ctx, Boolean(opts.sandbox));
+      const sandbox = opts.sandbox ? await runningSandbox() : undefined;
+      const [{ withAwsClients }, { readAwsStatus, renderAwsStatus }, { upResources }, { sshAccess }] = await Promise.all([
+        import('../../aws/session.js'), import('../../aws/status.js'), import('../../stack/stack.js'), import('../../stack/node-access.js'),
+      ]);
+      const access = sandbox ? sandbox.nodeAccess(ctx.io) : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(opts.acceptNewHostKey) });
+      try {
+        return await withAwsClients(config, async (clients) => {
+          const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
+          const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
+          const converged = !hasChanges(plan);
+          const text = `${renderAwsStatus(aws)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
+          return { data: { aws, converged, plan }, text };
+        }, sandbox ? sandbox.awsClientOverrides : {});
+      } finally {
+        await access.close();
+      }
+    }));
+}

@@ -1,0 +1,99 @@
+// The AWS emulator as a background process that outlives the command that started it, so that
+// `up --sandbox`, `status --sandbox` and `down --sandbox` all talk to the same "AWS". Its state is
+// on disk; it is stopped by PID.
+
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SolokubeError } from '../../core/errors.js';
+import type { EmulatorStateView } from '../aws/index.js';
+
+const EMULATOR_MAIN = fileURLToPath(new URL('../aws/main.js', import.meta.url));
+
+export interface EmulatorProcess {
+  pid: number;
+  endpoint: string;
+}
+
+export interface EmulatorProcessOptions {
+  stateFile: string;
+  logFile: string;
+  region: string;
+  publicIpPool: string;
+  seedKops?: { clusterName: string; dnsZone: string; publicIp: string };
+  startTimeoutMs?: number;
+}
+
+export async function startEmulatorProcess(o: EmulatorProcessOptions): Promise<EmulatorProcess> {
+  const args = [EMULATOR_MAIN, '--port', '0', '--state', o.stateFile, '--region', o.region, '--public-ip-pool', o.publicIpPool];
+  if (o.seedKops) args.push('--seed-kops', o.seedKops.clusterName, '--dns-zone', o.seedKops.dnsZone, '--public-ip', o.seedKops.publicIp);
+  const log = openSync(o.logFile, 'a');
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', log] });
+  closeSync(log);
+  const first = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`no answer within ${o.startTimeoutMs ?? 10_000} ms`)), o.startTimeoutMs ?? 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(buf.slice(0, nl));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`it exited with code ${code}; see ${o.logFile}`));
+    });
+  }).catch((err: Error) => {
+    if (child.pid) killQuietly(child.pid);
+    throw new SolokubeError({ code: 'sandbox.emulator-start', message: `the sandbox's AWS emulator did not start: ${err.message}`, remedy: `Look at ${o.logFile}.`, cause: err });
+  });
+  // It keeps running on its own: stop reading its stdout and let this process exit without it.
+  child.stdout!.destroy();
+  child.unref();
+  const info = JSON.parse(first) as { endpoint: string; pid: number };
+  return { pid: info.pid, endpoint: info.endpoint };
+}
+
+/** The emulator's whole state, through its admin API. */
+export async function emulatorState(endpoint: string, signal?: AbortSignal): Promise<EmulatorStateView> {
+  const res = await fetch(`${endpoint}/_sandbox/state`, signal ? { signal } : {});
+  if (!res.ok) throw new SolokubeError({ code: 'sandbox.emulator-state', message: `the sandbox's AWS emulator answered ${res.status} for its state` });
+  return (await res.json()) as EmulatorStateView;
+}
+
+export async function emulatorHealthy(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${endpoint}/_sandbox/health`, { signal: AbortSignal.timeout(2_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stop by PID and wait until it is gone (SIGTERM, then SIGKILL after the grace period). */
+export async function stopProcess(pid: number, graceMs = 5_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  killQuietly(pid, 'SIGTERM');
+  const until = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) killQuietly(pid, 'SIGKILL');
+}
+
+function killQuietly(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}

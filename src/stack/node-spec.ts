@@ -1,0 +1,36 @@
+// From the configuration plus what AWS discovery found to the node layer's NodeSpec. The interface
+// is the configured one, or the one on the node that holds the primary private address (the same
+// on EC2, where it is ens5 or eth0, and in the sandbox, where it is host0; see discoverNodeLayout).
+
+import { names, PORTS } from '../config/naming.js';
+import type { SolokubeConfig } from '../config/schema.js';
+import { parseNodeSpec } from '../node/index.js';
+import type { NodeSpec } from '../node/index.js';
+
+export interface NodeAddresses {
+  primaryIp: string;
+  secondaryIp: string;
+  prefixLength: number;
+}
+
+export function nodeSpecFor(config: SolokubeConfig, addresses: NodeAddresses, iface: string): NodeSpec {
+  return parseNodeSpec({
+    clusterName: config.name,
+    apiServerNames: names(config).apiServerNames,
+    primaryIp: addresses.primaryIp,
+    secondaryIp: addresses.secondaryIp,
+    prefixLength: addresses.prefixLength,
+    interface: iface,
+    proxy: config.proxy,
+    proxyProtocol: config.proxyProtocol,
+    ports: {
+      proxyHttps: PORTS.proxyHttps,
+      ingressHttps: PORTS.ingressHttps,
+      ingressHttp: PORTS.ingressHttp,
+      directHttps: PORTS.directHttps,
+      directHttp: PORTS.directHttp,
+      apiServer: PORTS.apiServer,
+      stats: PORTS.haproxyStats,
+    },
+  }, 'the node settings derived from the configuration');
+}

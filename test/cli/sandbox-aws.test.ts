@@ -1,0 +1,48 @@
+// `solokube sandbox aws` as a user runs it: the endpoint on stdout, the real SDK answered there,
+// state kept in --state across a restart, Ctrl-C (SIGINT) stops it with exit 0.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AllocateAddressCommand, DescribeAddressesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CLI } from '../support/cli.js';
+
+async function startForeground(state: string): Promise<{ endpoint: string; stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', 'aws', '--state', state, '--region', 'eu-west-1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+  });
+  return {
+    endpoint,
+    stop: () => new Promise((resolve) => {
+      child.on('exit', (code) => resolve(code));
+      child.kill('SIGINT');
+    }),
+  };
+}
+
+test('GIVEN sandbox aws in the foreground THEN the SDK talks to it, its state survives a restart, and Ctrl-C stops it cleanly', async () => {
+  const state = join(mkdtempSync(join(tmpdir(), 'solokube-emu-')), 'state.json');
+  const first = await startForeground(state);
+  assert.match(first.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const client = (endpoint: string) => new EC2Client({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  const c1 = client(first.endpoint);
+  const allocated = await c1.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  c1.destroy();
+  assert.equal(await first.stop(), 0);
+
+  const second = await startForeground(state);
+  const c2 = client(second.endpoint);
+  const { Addresses } = await c2.send(new DescribeAddressesCommand({}));
+  c2.destroy();
+  assert.deepEqual(Addresses?.map((a) => a.AllocationId), [allocated.AllocationId]);
+  assert.equal(await second.stop(), 0);
+});

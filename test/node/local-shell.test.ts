@@ -1,0 +1,56 @@
+// LocalShell: solokube on the node itself, spawning argv directly (no shell in between).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SolokubeError } from '../../src/core/errors.js';
+import { LocalShell } from '../../src/node/local-shell.js';
+import { NodeCommandError, NodeCommandTimeoutError } from '../../src/node/shell.js';
+import { HOSTILE } from './support/hostile.js';
+
+describe('LocalShell', () => {
+  let dir: string;
+  const shell = new LocalShell({ sudo: false });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'skn-local-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('GIVEN hostile argv WHEN run THEN the program receives it unchanged', async () => {
+    const r = await shell.run(['printf', '%s\\0', ...HOSTILE]);
+    assert.deepEqual(r.stdout.split('\0').slice(0, -1), HOSTILE);
+    assert.equal(existsSync('/tmp/skn-pwned'), false);
+  });
+
+  test('GIVEN input WHEN run THEN it reaches stdin', async () => {
+    assert.equal((await shell.run(['cat'], { input: 'through stdin\n' })).stdout, 'through stdin\n');
+  });
+
+  test('GIVEN failing, missing or slow programs WHEN run THEN typed errors or results say so', async () => {
+    await assert.rejects(shell.run(['sh', '-c', 'exit 3']), (e: unknown) => e instanceof NodeCommandError && e.details?.code === 3);
+    assert.equal((await shell.run(['sh', '-c', 'exit 3'], { allowFailure: true })).code, 3);
+    assert.equal((await shell.run(['skn-no-such-program'], { allowFailure: true })).code, 127);
+    await assert.rejects(shell.run(['skn-no-such-program']), NodeCommandError);
+    await assert.rejects(shell.run(['sleep', '5'], { timeoutMs: 200 }), NodeCommandTimeoutError);
+  });
+
+  test('GIVEN a file WHEN written atomically and read THEN content and mode are exact and no temp file is left', async () => {
+    const path = join(dir, 'a.cfg');
+    await shell.writeFileAtomic(path, 'one\ntwo\n', 0o600);
+    await shell.writeFileAtomic(path, "replaced 'quoted' $(x)\n", 0o644);
+    assert.equal(readFileSync(path, 'utf8'), "replaced 'quoted' $(x)\n");
+    assert.equal(execFileSync('stat', ['-c', '%a', path], { encoding: 'utf8' }).trim(), '644');
+    assert.deepEqual(readdirSync(dir), ['a.cfg']);
+    assert.equal(await shell.readFile(path), "replaced 'quoted' $(x)\n");
+    assert.equal(await shell.readFile(join(dir, 'missing')), undefined);
+  });
+
+  test('GIVEN a path that is relative, climbs, or carries shell characters WHEN used THEN it is refused before anything runs', async () => {
+    for (const bad of ['relative/file', '/etc/../etc/passwd', '/tmp/a b', '/tmp/$(id)', '/tmp/a;b']) {
+      await assert.rejects(shell.readFile(bad), SolokubeError, bad);
+      await assert.rejects(shell.writeFileAtomic(bad, 'x', 0o644), SolokubeError, bad);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+// Helpers for the end-to-end sandbox tests: each test gets its own sandbox directory (so it never
+// meets a user's sandbox or another test's), runs the real CLI as a subprocess, and removes the
+// sandbox in `after` even when the test failed.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { runCli } from '../../support/cli.js';
+import type { CliRun } from '../../support/cli.js';
+
+export interface SandboxRun {
+  dir: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  cli(args: string[], timeoutMs?: number): Promise<CliRun>;
+  record(): { emulator: { pid: number; endpoint: string }; labRecordPath: string };
+}
+
+export function sandboxRun(): SandboxRun {
+  const dir = mkdtempSync(join(tmpdir(), 'solokube-sbx-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'solokube-cwd-')); // no solokube.yaml: the built-in example
+  const env = { SOLOKUBE_SANDBOX_DIR: join(dir, 'sandbox') };
+  return {
+    dir,
+    cwd,
+    env,
+    cli: (args, timeoutMs = 240_000) => runCli(args, { cwd, env, timeoutMs }),
+    record: () => JSON.parse(readFileSync(join(env.SOLOKUBE_SANDBOX_DIR, 'sandbox.json'), 'utf8')) as ReturnType<SandboxRun['record']>,
+  };
+}
+
+export function json<T>(r: CliRun): T {
+  try {
+    return (JSON.parse(r.stdout) as { result: T }).result;
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+
+/** Run a pasted check line (e.g. `ip netns exec … curl …`) exactly as a person would. */
+export function runCheck(line: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('sh', ['-c', line], { encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function netnsList(): string[] {
+  return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

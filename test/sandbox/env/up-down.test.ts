@@ -1,0 +1,85 @@
+// End to end, through the CLI as a subprocess: `up --sandbox` on a fresh sandbox, the printed
+// checks pasted from the client namespace, `up` again (no changes), `down --sandbox`, and nothing of
+// ours left: not in the emulator, not as a namespace, not as a process.
+
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
+
+interface UpResult {
+  decision: string;
+  changed: number;
+  summary: { checks: string[]; elasticIp: string; primaryPublicIp: string };
+  sandbox: { lab: string; clientNetns: string; gatewayNetns: string };
+}
+interface DownResult {
+  decision: string;
+  sandbox: { leftovers: { addresses: string[]; securityGroups: string[]; records: string[]; secondaryPrivateIps: string[] } };
+}
+
+describe('sandbox end to end: up, checks, up again, down', () => {
+  const sbx = sandboxRun();
+  after(async () => {
+    await sbx.cli(['down', '--sandbox', '--yes']);
+  });
+
+  test('the README main command brings the sandbox up and its checks show apps on the Elastic IP and the API on the primary IP, both on 443', async () => {
+    const up = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
+    assert.equal(up.code, 0, up.stderr);
+    const r = json<UpResult>(up);
+    assert.equal(r.decision, 'apply');
+    assert.ok(r.changed >= 9, `expected the whole setup to be created, got ${r.changed} changes`);
+    assert.notEqual(r.summary.elasticIp, r.summary.primaryPublicIp);
+    const [appsHttps, api, appsHttp] = r.summary.checks;
+    assert.ok(appsHttps && api && appsHttp, 'three checks printed');
+    assert.ok(appsHttps.includes(`:443:${r.summary.elasticIp}`), appsHttps);
+    assert.ok(api.includes(`:443:${r.summary.primaryPublicIp}`), api);
+    // Pasted as printed, from the client namespace on the "internet" side.
+    const a = runCheck(appsHttps);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /^ingress host=hello\.example\.com scheme=https/);
+    const k = runCheck(api);
+    assert.equal(k.code, 0, k.stderr);
+    assert.match(k.stdout, /^apiserver host=api\.c1\.example\.com/);
+    const h = runCheck(appsHttp);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /^ingress host=hello\.example\.com scheme=http /);
+    assert.match(h.stdout, /xff=198\.19\.0\.100/, 'the HTTP path adds the client address as X-Forwarded-For');
+  });
+
+  test('up again plans no changes', async () => {
+    const again = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
+    assert.equal(again.code, 0, again.stderr);
+    const r = json<UpResult & { plan: { steps: { action: string }[] } }>(again);
+    assert.equal(r.decision, 'nothing-to-do');
+    assert.ok(r.plan.steps.every((s) => s.action === 'unchanged'));
+  });
+
+  test('status and doctor --sandbox read the running sandbox: converged, every check passing', async () => {
+    const status = await sbx.cli(['status', '--sandbox', '-o', 'json']);
+    assert.equal(status.code, 0, status.stderr);
+    const s = json<{ converged: boolean; aws: { ready: boolean } }>(status);
+    assert.equal(s.converged, true);
+    assert.equal(s.aws.ready, true);
+    const plan = json<{ plan: { steps: { action: string }[] } }>(await sbx.cli(['plan', '--sandbox', '-o', 'json']));
+    assert.ok(plan.plan.steps.length >= 10 && plan.plan.steps.every((st) => st.action === 'unchanged'));
+    const doctor = await sbx.cli(['doctor', '--sandbox', '-o', 'json']);
+    assert.equal(doctor.code, 0, doctor.stderr + doctor.stdout);
+    assert.equal(json<{ ok: boolean }>(doctor).ok, true);
+  });
+
+  test('down --sandbox leaves nothing of ours in the emulator, and no namespace, process or state', async () => {
+    const record = sbx.record();
+    const upInfo = json<UpResult>(await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']));
+    const down = await sbx.cli(['down', '--sandbox', '--yes', '-o', 'json']);
+    assert.equal(down.code, 0, down.stderr);
+    const d = json<DownResult>(down);
+    assert.deepEqual(d.sandbox.leftovers, { addresses: [], securityGroups: [], records: [], secondaryPrivateIps: [] });
+    const namespaces = netnsList();
+    assert.ok(!namespaces.includes(upInfo.sandbox.clientNetns) && !namespaces.includes(upInfo.sandbox.gatewayNetns), `namespaces left: ${namespaces.join(' ')}`);
+    assert.equal(isAlive(record.emulator.pid), false, 'the emulator process is gone');
+    assert.equal(existsSync(record.labRecordPath), false, 'the lab state is gone');
+    assert.equal(existsSync(sbx.env.SOLOKUBE_SANDBOX_DIR!), false, 'the sandbox state is gone');
+  });
+});
