@@ -4,7 +4,7 @@
 // one command can be used and destroyed by a later one.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SolokubeError, UsageError } from '../../core/errors.js';
+import { SolokubeError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
 import { destroyLab } from './destroy.js';
 import { CLIENT_ADDRESS, INTERNET_GATEWAY, VPC_GATEWAY } from './addresses.js';
@@ -161,11 +161,7 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
       return { ms: Date.now() - started };
     },
     async setIngressMode(mode) {
-      try {
-        assertIngressMode(mode);
-      } catch (err) {
-        throw new UsageError(err instanceof Error ? err.message : String(err));
-      }
+      assertIngressMode(mode);
       // The overlay is mounted on the host too; the container sees the same file.
       await writeFile(join(record.root, STANDIN_CONFIG_PATH), renderStandinConfig(mode));
       const r = await exec(['systemctl', 'restart', 'nginx'], { timeoutMs: 30_000 });

@@ -3,6 +3,7 @@
 // on its NodePorts 30443 (TLS) / 30080 (HTTP). Each answers a body that names who answered and
 // the client address it saw, so tests can tell which path a request took.
 // Pure: renders nginx config text; the lab writes it into the node.
+import { UsageError } from '../../core/errors.js';
 
 export interface IngressMode {
   /** The ingress expects PROXY protocol v2 on 30443/30080 and reports the address carried in it. */
@@ -72,6 +73,6 @@ function server(comment: string, listens: string[], cert: 'api' | 'ingress', bod
 export function assertIngressMode(mode: IngressMode): void {
   if (mode.direct && mode.proxyProtocol) {
     // A kernel-only redirect cannot add a PROXY header, so this pair describes no real setup.
-    throw new Error('ingress mode: direct and proxyProtocol exclude each other');
+    throw new UsageError('ingress mode: direct and proxyProtocol exclude each other', 'Use PROXY protocol with proxy: haproxy only.');
   }
 }
