@@ -68,7 +68,7 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
       info(opts.io, `node image: debootstrap ${NODE_IMAGE_SUITE} from ${NODE_IMAGE_MIRROR} (about a minute)`);
       await runOk(
         ['debootstrap', '--variant=minbase', `--include=${NODE_IMAGE_PACKAGES.join(',')}`, NODE_IMAGE_SUITE, tmp, NODE_IMAGE_MIRROR],
-        { timeoutMs: opts.timeoutMs ?? BUILD_TIMEOUT_MS },
+        { timeoutMs: opts.timeoutMs ?? BUILD_TIMEOUT_MS, onLine: debootstrapProgress(opts.io) },
       );
     }
     info(opts.io, 'node image: customising');
@@ -92,6 +92,19 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
   }
   info(opts.io, `node image ready at ${final} in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   return final;
+}
+
+/** debootstrap prints "I: Retrieving foo", "I: Unpacking bar" per package: report phase changes, keep the rest for --debug. */
+function debootstrapProgress(io: IoHost): (line: string) => void {
+  let phase = '';
+  return (line) => {
+    const m = /^I: (Retrieving|Validating|Extracting|Installing|Unpacking|Configuring)/.exec(line);
+    if (m?.[1] && m[1] !== phase) {
+      phase = m[1];
+      info(io, `node image: debootstrap ${phase.toLowerCase()} packages`);
+    }
+    debug(io, `debootstrap: ${line}`);
+  };
 }
 
 /**
