@@ -1,10 +1,48 @@
-// `npm run bench`: every benchmark, printed as a table. Benchmarks report; they never gate CI.
+// `npm run bench`: runs each benchmark module and prints its table. Benchmarks are not tests:
+// they report figures measured side by side in one run and never gate CI.
+// Usage: node dist/bench/run.js [module-name ...]   (default: all)
+import type { IoHost } from '../src/core/io.js';
+import { renderTable, type BenchTable } from './table.js';
 
-import { controlPathBench } from './control-path.js';
+export interface BenchModule {
+  name: string;
+  run(io: IoHost): Promise<BenchTable[]>;
+}
 
-const rows = await controlPathBench();
-const header = ['benchmark', 'AWS calls', 'wall time', 'target', 'exit'];
-const table = rows.map((r) => [r.name, String(r.calls), `${r.wallMs} ms`, `≤ ${r.callTarget} calls, ≤ ${r.wallTargetMs} ms`, String(r.exitCode)]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
-for (const line of [header, widths.map((w) => '-'.repeat(w)), ...table]) console.log(line.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-for (const r of rows) console.log(`\n${r.name}:\n  ${r.operations.join(' → ')}`);
+const modules: Record<string, () => Promise<BenchModule>> = {
+  'control-path': async () => {
+    const { controlPathBench } = await import('./control-path.js');
+    return {
+      name: 'control-path',
+      async run() {
+        const rows = await controlPathBench();
+        return [{
+          title: 'control path: AWS calls and wall time',
+          columns: ['benchmark', 'AWS calls', 'wall time', 'target', 'exit'],
+          rows: rows.map((r) => [r.name, String(r.calls), `${r.wallMs} ms`, `≤ ${r.callTarget} calls, ≤ ${r.wallTargetMs} ms`, String(r.exitCode)]),
+          notes: rows.map((r) => `${r.name}: ${r.operations.join(' → ')}`),
+        }];
+      },
+    };
+  },
+  datapath: async () => (await import('./datapath.js')).datapathBench,
+};
+
+const io: IoHost = {
+  emit: (e) => process.stderr.write(`${e.time.toISOString()} ${e.level} ${e.message}\n`),
+  confirm: async () => false,
+  ask: async () => undefined,
+  interactive: false,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(modules)) {
+  const load = modules[name];
+  if (!load) {
+    process.stderr.write(`unknown benchmark ${name}; known: ${Object.keys(modules).join(', ')}\n`);
+    process.exitCode = 2;
+    continue;
+  }
+  const bench = await load();
+  for (const table of await bench.run(io)) process.stdout.write(`${renderTable(table)}\n`);
+}

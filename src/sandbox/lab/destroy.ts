@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { basename, isAbsolute } from 'node:path';
 import { SolokubeError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
+import { killLabCgroup, removeLabCgroups } from './cgroup.js';
 import { removeClientEtc } from './client-hosts.js';
 import { deleteLabNetwork } from './gateway.js';
 import { childPids, isOurProcess, signal, waitGone } from './processes.js';
@@ -18,6 +19,7 @@ const SUPERVISOR_STOP_MS = 15_000;
 export async function destroyLab(record: LabRecord): Promise<void> {
   assertOwnPaths(record);
   await stopContainer(record);
+  await removeCgroups(record.name);
   await unmountAll(record.root);
   await deleteLabNetwork(record.netns);
   await removeClientEtc(record.netns.client);
@@ -49,6 +51,21 @@ async function stopContainer(record: LabRecord): Promise<void> {
     for (const leader of childPids(nspawnPid)) signal(leader, 'SIGKILL');
     signal(nspawnPid, 'SIGKILL');
     await waitGone(nspawnPid, 5_000);
+  }
+}
+
+/** The container's last processes may take a moment to leave their cgroups after the kill. */
+async function removeCgroups(name: string): Promise<void> {
+  let left = removeLabCgroups(name);
+  for (let attempt = 0; attempt < 20 && left.length > 0; attempt++) {
+    // Everything of ours was signalled by PID already; whatever still sits in the lab's own cgroup is ours too.
+    await killLabCgroup(name);
+    await sleep(250);
+    left = removeLabCgroups(name);
+  }
+  if (left.length > 0) {
+    throw new SolokubeError({ code: 'lab.cgroup-busy', message: `lab ${name}: cgroups still in use: ${left.join(', ')}`,
+      remedy: `Kill the processes listed in their cgroup.procs, then rmdir them.` });
   }
 }
 

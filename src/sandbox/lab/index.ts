@@ -10,5 +10,5 @@ export type { RunResult } from './run.js';
 export * from './addresses.js';
 export {
   type IngressMode, API_PORT, INGRESS_HTTPS_NODEPORT, INGRESS_HTTP_NODEPORT, INGRESS_DIRECT_HTTPS_PORT,
-  INGRESS_DIRECT_HTTP_PORT, LARGE_RESPONSE_BYTES,
+  INGRESS_DIRECT_HTTP_PORT, INGRESS_FLOOR_PORT, LARGE_RESPONSE_BYTES,
 } from './standins.js';

@@ -4,7 +4,7 @@
 // one command can be used and destroyed by a later one.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SolokubeError, UsageError } from '../../core/errors.js';
+import { SolokubeError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
 import { destroyLab } from './destroy.js';
 import { CLIENT_ADDRESS, INTERNET_GATEWAY, VPC_GATEWAY } from './addresses.js';
@@ -125,7 +125,8 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     const end = Date.now() + timeoutMs;
     await waitForSsh(record.ssh.host, record.ssh.port, timeoutMs, async () => {
       const s = await status();
-      if (s.state === 'stopped') throw notRunning(record, s);
+      // A killed supervisor never writes "stopped"; without it nothing would relaunch the node either.
+      if (s.state === 'stopped' || !isOurProcess(record.supervisorPid, ['supervisor-main.js', record.recordPath])) throw notRunning(record, s);
     });
     // sshd may come up before the stand-ins; wait for systemd to finish the boot transaction.
     const r = await exec(['systemctl', 'is-system-running', '--wait'], { timeoutMs: Math.max(1000, end - Date.now()) });
@@ -160,15 +161,15 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
       return { ms: Date.now() - started };
     },
     async setIngressMode(mode) {
-      try {
-        assertIngressMode(mode);
-      } catch (err) {
-        throw new UsageError(err instanceof Error ? err.message : String(err));
-      }
+      assertIngressMode(mode);
       // The overlay is mounted on the host too; the container sees the same file.
       await writeFile(join(record.root, STANDIN_CONFIG_PATH), renderStandinConfig(mode));
       const r = await exec(['systemctl', 'restart', 'nginx'], { timeoutMs: 30_000 });
-      if (r.code !== 0) throw new SolokubeError({ code: 'lab.ingress-mode', message: `restarting the stand-ins failed: ${r.stderr}`, remedy: 'Check the node journal.' });
+      if (r.code !== 0) {
+        const journal = await exec(['journalctl', '--no-pager', '-o', 'cat', '-n', '8', '-u', 'nginx']);
+        throw new SolokubeError({ code: 'lab.ingress-mode', message: `restarting the stand-ins (nginx) failed:\n${journal.stdout.trim()}`,
+          remedy: 'A port the new mode needs may be held by something else on the node (e.g. HAProxy on 8443 before direct mode).' });
+      }
       record.ingressMode = mode;
       await writeJsonAtomic(record.recordPath, record);
     },

@@ -6,7 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { SolokubeError } from '../../core/errors.js';
+import { SolokubeError, UsageError } from '../../core/errors.js';
 import { info, type IoHost } from '../../core/io.js';
 import { DEFAULT_NODE_PRIMARY, NODE_IF, VPC_GATEWAY, VPC_PREFIX_LENGTH, VPC_SUBNET, CLIENT_ADDRESS, assertInCidr } from './addresses.js';
 import { destroyLab } from './destroy.js';
@@ -49,11 +49,11 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const clusterName = opts.clusterName ?? 'cluster.lab.test';
   const appsDomain = opts.appsDomain ?? `apps.${clusterName}`;
   for (const n of [clusterName, appsDomain]) {
-    if (!DNS_NAME.test(n)) throw new SolokubeError({ code: 'usage', message: `not a DNS name: ${JSON.stringify(n)}`, remedy: 'Use lower-case DNS names.', actor: 'user', exitCode: 2 });
+    if (!DNS_NAME.test(n)) throw new UsageError(`not a DNS name: ${JSON.stringify(n)}`, 'Use lower-case DNS names.');
   }
   const ingressMode = opts.ingressMode ?? { proxyProtocol: false, direct: false };
   assertIngressMode(ingressMode);
-  if (opts.cpus !== undefined && !/^[0-9]+([,-][0-9]+)*$/.test(opts.cpus)) throw new SolokubeError({ code: 'usage', message: `not a CPU list: ${opts.cpus}`, remedy: 'Use e.g. "1" or "0-1".', actor: 'user', exitCode: 2 });
+  if (opts.cpus !== undefined && !/^[0-9]+([,-][0-9]+)*$/.test(opts.cpus)) throw new UsageError(`not a CPU list: ${JSON.stringify(opts.cpus)}`, 'Use e.g. "1" or "0-1".');
 
   const started = Date.now();
   const imagePath = await ensureNodeImage({ io: opts.io, ...(opts.imageCacheRoot ? { cacheRoot: opts.imageCacheRoot } : {}) });

@@ -8,6 +8,7 @@ import { mkdir, rename, rm, symlink, writeFile, readdir, unlink } from 'node:fs/
 import { join } from 'node:path';
 import { SolokubeError } from '../../core/errors.js';
 import { debug, info, type IoHost } from '../../core/io.js';
+import { sleep } from '../../core/sleep.js';
 import { isAlive } from './processes.js';
 import { runOk } from './run.js';
 
@@ -16,6 +17,7 @@ export const NODE_IMAGE_SCRIPT_VERSION = 1;
 export const NODE_IMAGE_SUITE = 'bookworm';
 export const NODE_IMAGE_MIRROR = 'http://deb.debian.org/debian';
 export const NODE_IMAGE_CACHE_ROOT = '/var/cache/solokube';
+const BUILD_TIMEOUT_MS = 20 * 60_000;
 export const NODE_IMAGE_PACKAGES: readonly string[] = [
   'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'haproxy', 'iptables', 'nftables', 'iproute2',
   'nginx-light', 'openssl', 'ca-certificates', 'sudo', 'procps',
@@ -54,7 +56,8 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
     return final;
   }
   await mkdir(cacheRoot, { recursive: true });
-  await removeAbandonedBuilds(cacheRoot, key);
+  // Parallel test files on a fresh machine all want the image: one builds, the others wait for it.
+  if (await waitForLiveBuild(opts.io, cacheRoot, key, final, opts.timeoutMs ?? BUILD_TIMEOUT_MS)) return final;
   const tmp = join(cacheRoot, `.node-image-${key}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
   const started = Date.now();
   try {
@@ -65,7 +68,7 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
       info(opts.io, `node image: debootstrap ${NODE_IMAGE_SUITE} from ${NODE_IMAGE_MIRROR} (about a minute)`);
       await runOk(
         ['debootstrap', '--variant=minbase', `--include=${NODE_IMAGE_PACKAGES.join(',')}`, NODE_IMAGE_SUITE, tmp, NODE_IMAGE_MIRROR],
-        { timeoutMs: opts.timeoutMs ?? 20 * 60_000 },
+        { timeoutMs: opts.timeoutMs ?? BUILD_TIMEOUT_MS, onLine: debootstrapProgress(opts.io) },
       );
     }
     info(opts.io, 'node image: customising');
@@ -91,12 +94,41 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
   return final;
 }
 
-/** Temp dirs of builds whose process died (killed mid-debootstrap) are removed; live ones are left alone. */
-async function removeAbandonedBuilds(cacheRoot: string, key: string): Promise<void> {
+/** debootstrap prints "I: Retrieving foo", "I: Unpacking bar" per package: report phase changes, keep the rest for --debug. */
+function debootstrapProgress(io: IoHost): (line: string) => void {
+  let phase = '';
+  return (line) => {
+    const m = /^I: (Retrieving|Validating|Extracting|Installing|Unpacking|Configuring)/.exec(line);
+    if (m?.[1] && m[1] !== phase) {
+      phase = m[1];
+      info(io, `node image: debootstrap ${phase.toLowerCase()} packages`);
+    }
+    debug(io, `debootstrap: ${line}`);
+  };
+}
+
+/**
+ * Temp dirs of builds whose process died (killed mid-debootstrap) are removed. While another live
+ * process builds the same image, wait for it: true once the image is there, false when there is
+ * no (longer a) live build and the caller should build.
+ */
+async function waitForLiveBuild(io: IoHost, cacheRoot: string, key: string, final: string, timeoutMs: number): Promise<boolean> {
   const pattern = new RegExp(`^\\.node-image-${key}\\.tmp-(\\d+)-[0-9a-f]+$`);
-  for (const entry of await readdir(cacheRoot)) {
-    const pid = Number(pattern.exec(entry)?.[1] ?? 0);
-    if (pid > 0 && !isAlive(pid)) await rm(join(cacheRoot, entry), { recursive: true, force: true });
+  const end = Date.now() + timeoutMs;
+  let told = false;
+  for (;;) {
+    if (existsSync(final)) return true;
+    let live = false;
+    for (const entry of await readdir(cacheRoot)) {
+      const pid = Number(pattern.exec(entry)?.[1] ?? 0);
+      if (pid <= 0) continue;
+      if (isAlive(pid)) live = true;
+      else await rm(join(cacheRoot, entry), { recursive: true, force: true });
+    }
+    if (!live || Date.now() > end) return existsSync(final);
+    if (!told) info(io, 'node image: another process is building it; waiting');
+    told = true;
+    await sleep(1000);
   }
 }
 

@@ -14,6 +14,8 @@ export interface RunOptions {
   timeoutMs?: number;
   input?: string;
   env?: NodeJS.ProcessEnv;
+  /** Called with each complete line of stdout as it arrives (progress of long commands). */
+  onLine?: (line: string) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -26,7 +28,14 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    let partial = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out.push(b);
+      if (!opts.onLine) return;
+      const lines = (partial + b.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) opts.onLine(line);
+    });
     child.stderr.on('data', (b: Buffer) => err.push(b));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     child.on('error', (e) => {

@@ -3,6 +3,7 @@
 // on its NodePorts 30443 (TLS) / 30080 (HTTP). Each answers a body that names who answered and
 // the client address it saw, so tests can tell which path a request took.
 // Pure: renders nginx config text; the lab writes it into the node.
+import { UsageError } from '../../core/errors.js';
 
 export interface IngressMode {
   /** The ingress expects PROXY protocol v2 on 30443/30080 and reports the address carried in it. */
@@ -22,6 +23,12 @@ export const INGRESS_HTTPS_NODEPORT = 30443;
 export const INGRESS_HTTP_NODEPORT = 30080;
 export const INGRESS_DIRECT_HTTPS_PORT = 8443;
 export const INGRESS_DIRECT_HTTP_PORT = 8080;
+/**
+ * Lab-only: the same ingress stand-in over plain TLS on its own port in every mode (also while the
+ * NodePorts expect PROXY protocol), so the benchmark can measure the direct-to-ingress floor next
+ * to each data path without reconfiguring anything.
+ */
+export const INGRESS_FLOOR_PORT = 30444;
 
 export function renderStandinConfig(mode: IngressMode): string {
   const pp = mode.proxyProtocol ? ' proxy_protocol' : '';
@@ -32,6 +39,8 @@ export function renderStandinConfig(mode: IngressMode): string {
       'return 200 "apiserver host=$host client=$remote_addr\\n";'),
     server('the "ingress" NodePorts', [`listen ${INGRESS_HTTPS_NODEPORT} ssl${pp};`, `listen ${INGRESS_HTTP_NODEPORT}${pp};`], 'ingress',
       ingressBody(nodePortClient)),
+    server('the "ingress" without PROXY protocol in every mode: the benchmark\'s floor (lab only)', [`listen ${INGRESS_FLOOR_PORT} ssl;`], 'ingress',
+      ingressBody('$remote_addr')),
   ];
   if (mode.direct) {
     blocks.push(server('the "ingress" on the node itself (hostNetwork, proxy: direct)',
@@ -64,6 +73,6 @@ function server(comment: string, listens: string[], cert: 'api' | 'ingress', bod
 export function assertIngressMode(mode: IngressMode): void {
   if (mode.direct && mode.proxyProtocol) {
     // A kernel-only redirect cannot add a PROXY header, so this pair describes no real setup.
-    throw new Error('ingress mode: direct and proxyProtocol exclude each other');
+    throw new UsageError('ingress mode: direct and proxyProtocol exclude each other', 'Use PROXY protocol with proxy: haproxy only.');
   }
 }

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { connect, Server, type Socket } from 'node:net';
+import { joinLabCgroup } from './cgroup.js';
 import { NSPAWN_REBOOT_EXIT_CODE, nspawnArgv } from './nspawn.js';
 import { childPids, signal } from './processes.js';
 import { readLabRecord, writeJsonAtomic, type LabRecord, type SupervisorStatus } from './record.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const recordPath = process.argv[2];
   if (!recordPath) throw new Error('usage: supervisor-main.js <lab.json>');
   const record = await readLabRecord(recordPath);
+  await joinLabCgroup(record.name, process.pid);
   let boots = 0;
   let current: ChildProcess | undefined;
   let stopping = false;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { attachLab, destroyLab, readLabRecord } from '../../../src/sandbox/lab/index.js';
+import { labCgroupDirs } from '../../../src/sandbox/lab/cgroup.js';
 import { isMounted } from '../../../src/sandbox/lab/destroy.js';
 import { netnsPath } from '../../../src/sandbox/lab/gateway.js';
 import { childPids, isAlive } from '../../../src/sandbox/lab/processes.js';
@@ -37,6 +38,7 @@ test('GIVEN a lab started by a process that has exited WHEN another process atta
   assert.equal(existsSync(netnsPath(record.netns.gw)), false);
   assert.equal(existsSync(netnsPath(record.netns.client)), false);
   assert.equal(isMounted(record.root), false);
+  assert.deepEqual(labCgroupDirs(record.name).filter((d) => existsSync(d)), []);
   assert.equal(existsSync(`/etc/netns/${record.netns.client}`), false);
   assert.equal(existsSync(record.dir), false);
   assert.equal(await readSshBanner(lab.node.ssh.host, lab.node.ssh.port, 1000), undefined);

@@ -22,6 +22,7 @@ test('GIVEN each ingress mode WHEN rendering the stand-ins THEN the listeners ma
   assert.match(pp, /listen 30080 proxy_protocol;/);
   assert.match(pp, /client=\$proxy_protocol_addr/);
   assert.match(pp, /listen 443 ssl;/, 'the API stand-in never expects PROXY');
+  assert.match(pp, /listen 30444 ssl;/, 'the floor port never expects PROXY');
 
   const direct = renderStandinConfig({ proxyProtocol: false, direct: true });
   assert.match(direct, /listen 8443 ssl;/);

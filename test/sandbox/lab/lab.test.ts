@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingIoHost } from '../../../src/core/io.js';
@@ -113,6 +114,8 @@ describe('lab node', () => {
     await lab.node.reboot();
 
     assert.equal(await lab.node.bootCount(), bootsBefore + 1);
+    // Its own cgroup, so concurrent labs' systemds never manage each other's units.
+    assert.match(readFileSync(`/proc/${await lab.node.leaderPid()}/cgroup`, 'utf8'), new RegExp(`/solokube-lab/${lab.name}/payload/`));
     assert.notEqual(await lab.node.leaderPid(), leaderBefore);
     const addrs = await lab.node.exec(['ip', '-j', 'addr', 'show', 'dev', lab.node.interface]);
     const locals = (JSON.parse(addrs.stdout) as { addr_info: { family: string; local: string }[] }[])
