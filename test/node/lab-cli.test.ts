@@ -90,9 +90,11 @@ describe('solokube proxy against the lab node', { timeout: 300_000 }, () => {
     assert.match(again.stdout, /no changes/);
   });
 
-  test('GIVEN missing addresses WHEN proxy setup runs THEN it is a usage error (exit 2)', async () => {
-    const r = await runCli(['-c', join(dir, 'solokube.yaml'), 'proxy', 'setup', '--yes', '--node-host', '127.0.0.1']);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--primary-ip and --secondary-ip/);
+  test('GIVEN addresses left out and no AWS credentials WHEN proxy setup runs THEN it asks AWS, fails on the credentials and touches nothing', async () => {
+    const before = await nodeSnapshot(lab);
+    const r = await runCli(['-c', join(dir, 'solokube.yaml'), 'proxy', 'setup', '--yes', '-o', 'json', '--node-host', '127.0.0.1']);
+    assert.equal(r.code, 1);
+    assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'aws.credentials');
+    assert.deepEqual(await nodeSnapshot(lab), before);
   });
 });

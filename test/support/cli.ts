@@ -4,6 +4,21 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
+/**
+ * Tests never reach AWS: no credentials or profiles from the machine, no instance metadata service,
+ * and an endpoint where nothing listens, unless a test points the CLI at its emulator.
+ */
+export const NO_REAL_AWS: NodeJS.ProcessEnv = {
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_CONFIG_FILE: '/nonexistent/solokube-test-aws-config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/solokube-test-aws-credentials',
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  AWS_SESSION_TOKEN: '',
+  AWS_PROFILE: '',
+};
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -14,7 +29,7 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      env: { ...process.env, ...NO_REAL_AWS, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

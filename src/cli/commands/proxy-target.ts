@@ -1,14 +1,16 @@
 // From solokube.yaml plus the `proxy` flags to what the node layer needs: an SSH shell with the
-// host key pinned, and a validated NodeSpec. Until AWS discovery lands, the node's addresses come
-// from flags; the interface and prefix length are read from the node when not given.
+// host key pinned, and a validated NodeSpec. The node's addresses come from the flags, or from AWS
+// discovery (the control-plane instance and its secondary IP) for any flag left out; the interface
+// and prefix length are read from the node when not given.
 
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { expandHome, names } from '../../config/naming.js';
+import { expandHome } from '../../config/naming.js';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { UsageError } from '../../core/errors.js';
 import { discoverNodeLayout } from '../../node/discover.js';
-import { parseNodeSpec, SshShell } from '../../node/index.js';
+import { SshShell } from '../../node/index.js';
+import { nodeSpecFor } from '../../stack/node-spec.js';
 import type { NodeShell, NodeSpec } from '../../node/index.js';
 import type { CommandContext } from '../context.js';
 
@@ -48,10 +50,34 @@ export function withNodeTargetOptions(cmd: Command): Command {
     .addOption(intOption('--prefix-length <n>', "the subnet's prefix length (default: read from the node)", 1, 32));
 }
 
-export function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions): SshShell {
-  if (!opts.nodeHost) throw new UsageError('--node-host is required: solokube cannot find the node by itself yet', 'Pass --node-host <public IP of the control-plane node>.');
+/** Where the node is and which addresses it has: the flags, and AWS discovery for what they leave out. */
+export interface NodeTarget {
+  host: string;
+  primaryIp: string;
+  secondaryIp: string;
+  prefixLength?: number;
+}
+
+export async function resolveNodeTarget(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions): Promise<NodeTarget> {
+  if (!config.secondaryIp) {
+    throw new UsageError('the configuration says secondaryIp: false, so there is no data path to set up on the node', 'Set secondaryIp: true in the config; with false, apps answer on the ingress NodePorts 30443/30080.');
+  }
+  if (opts.nodeHost && opts.primaryIp && opts.secondaryIp) {
+    return { host: opts.nodeHost, primaryIp: opts.primaryIp, secondaryIp: opts.secondaryIp, ...(opts.prefixLength ? { prefixLength: opts.prefixLength } : {}) };
+  }
+  // Whatever the flags leave out comes from AWS, as `secondary-ip setup` left it.
+  const [{ withAwsClients }, { readAwsStatus }, { nodeAddressing }] = await Promise.all([
+    import('../../aws/session.js'), import('../../aws/status.js'), import('../../aws/node-addressing.js'),
+  ]);
+  const found = nodeAddressing(await withAwsClients(config, (clients) => readAwsStatus(config, clients, ctx.io, ctx.signal)));
+  const host = opts.nodeHost ?? found.primaryPublicIp;
+  if (!host) throw new UsageError(`the control-plane instance ${found.instanceId} has no public address`, 'Pass --node-host with an address that reaches it over SSH.');
+  return { host, primaryIp: opts.primaryIp ?? found.primaryIp, secondaryIp: opts.secondaryIp ?? found.secondaryIp, prefixLength: opts.prefixLength ?? found.prefixLength };
+}
+
+export function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget): SshShell {
   return new SshShell({
-    host: opts.nodeHost,
+    host: target.host,
     ...(opts.sshPort ? { port: opts.sshPort } : {}),
     user: opts.sshUser ?? config.ssh.user,
     privateKeyPath: expandHome(opts.sshKey ?? config.ssh.privateKey),
@@ -61,26 +87,9 @@ export function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: Nod
   });
 }
 
-export async function nodeSpecFor(config: SolokubeConfig, opts: NodeTargetOptions, shell: NodeShell): Promise<NodeSpec> {
-  if (!config.secondaryIp) {
-    throw new UsageError('the configuration says secondaryIp: false, so there is no data path to set up on the node', 'Set secondaryIp: true in the config; with false, apps answer on the ingress NodePorts 30443/30080.');
-  }
-  const missing = [!opts.primaryIp && '--primary-ip', !opts.secondaryIp && '--secondary-ip'].filter(Boolean);
-  if (missing.length > 0) throw new UsageError(`${missing.join(' and ')} required: solokube cannot read the node's addresses from AWS yet`, "Pass the addresses shown in the EC2 console for the node's network interface.");
-  const primaryIp = opts.primaryIp as string;
+/** The NodeSpec for the target; interface and prefix length are read from the node when not given. */
+export async function nodeSpecForTarget(config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget, shell: NodeShell): Promise<NodeSpec> {
   const given = opts.interface ?? config.nodeInterface;
-  const layout = given !== undefined && opts.prefixLength !== undefined ? { interface: given, prefixLength: opts.prefixLength } : await discoverNodeLayout(shell, primaryIp);
-  return parseNodeSpec(
-    {
-      clusterName: config.name,
-      apiServerNames: names(config).apiServerNames,
-      primaryIp,
-      secondaryIp: opts.secondaryIp as string,
-      prefixLength: opts.prefixLength ?? layout.prefixLength,
-      interface: given ?? layout.interface,
-      proxy: config.proxy,
-      proxyProtocol: config.proxyProtocol,
-    },
-    'the node settings (config and flags)',
-  );
+  const layout = given !== undefined && target.prefixLength !== undefined ? { interface: given, prefixLength: target.prefixLength } : await discoverNodeLayout(shell, target.primaryIp);
+  return nodeSpecFor(config, { primaryIp: target.primaryIp, secondaryIp: target.secondaryIp, prefixLength: target.prefixLength ?? layout.prefixLength }, given ?? layout.interface);
 }

@@ -12,16 +12,17 @@ import { nodeResources } from '../../node/index.js';
 import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
 import { withMutationOptions } from '../context.js';
 import type { CommandResult } from '../output.js';
-import { nodeShell, nodeSpecFor, withNodeTargetOptions } from './proxy-target.js';
+import { nodeShell, nodeSpecForTarget, resolveNodeTarget, withNodeTargetOptions } from './proxy-target.js';
 import type { NodeTargetOptions } from './proxy-target.js';
 
 type ProxyOptions = NodeTargetOptions & MutationFlags;
 
 async function withNode<T>(ctx: CommandContext, opts: NodeTargetOptions, fn: (resources: ReturnType<typeof nodeResources>, where: string) => Promise<T>): Promise<T> {
   const config = await ctx.loadConfig();
-  const shell = nodeShell(ctx, config, opts);
+  const target = await resolveNodeTarget(ctx, config, opts);
+  const shell = nodeShell(ctx, config, opts, target);
   try {
-    const spec = await nodeSpecFor(config, opts, shell);
+    const spec = await nodeSpecForTarget(config, opts, target, shell);
     return await fn(nodeResources(spec, shell), shell.description);
   } finally {
     await shell.close();

@@ -4,7 +4,8 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { runCli } from '../../support/cli.js';
 import { isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
 
 interface UpResult {
@@ -67,6 +68,17 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     const doctor = await sbx.cli(['doctor', '--sandbox', '-o', 'json']);
     assert.equal(doctor.code, 0, doctor.stderr + doctor.stdout);
     assert.equal(json<{ ok: boolean }>(doctor).ok, true);
+  });
+
+  test('proxy status with no address flags reads the addresses from AWS discovery and finds the node converged', async () => {
+    assert.equal((await sbx.cli(['init'])).code, 0); // proxy reads ./solokube.yaml: the same example the sandbox used
+    const lab = JSON.parse(readFileSync(sbx.record().labRecordPath, 'utf8')) as { ssh: { port: number; user: string; privateKeyPath: string }; knownHostsPath: string };
+    const r = await runCli(
+      ['proxy', 'status', '-o', 'json', '--node-host', '127.0.0.1', '--ssh-port', String(lab.ssh.port), '--ssh-user', lab.ssh.user, '--ssh-key', lab.ssh.privateKeyPath, '--known-hosts', lab.knownHostsPath],
+      { cwd: sbx.cwd, env: { ...sbx.env, AWS_ENDPOINT_URL: sbx.record().emulator.endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(json<{ converged: boolean }>(r).converged, true);
   });
 
   test('down --sandbox leaves nothing of ours in the emulator, and no namespace, process or state', async () => {
