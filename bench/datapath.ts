@@ -6,6 +6,7 @@
 // Floor and path runs alternate, so a machine whose load changes during the run (other work on
 // it) skews both alike; ratios compare runs taken next to each other.
 // The node is configured THROUGH solokube's node layer over SSH, exactly as `proxy setup` does.
+import { loadavg } from 'node:os';
 import { info, type IoHost } from '../src/core/io.js';
 import { planAndApply } from '../src/core/run.js';
 import { nodeResources, parseNodeSpec, SshShell, type ProxyMode } from '../src/node/index.js';
@@ -18,7 +19,8 @@ const NODE_CPU = '1';
 const LOAD_CPU = '0';
 const SECONDARY = '198.18.0.11';
 const DURATION_S = Number(process.env.SOLOKUBE_BENCH_DURATION_S ?? 3);
-const ROUNDS = Number(process.env.SOLOKUBE_BENCH_ROUNDS ?? 2);
+// Three rounds by default so the per-round ratios have a median that one disturbed round cannot move.
+const ROUNDS = Number(process.env.SOLOKUBE_BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 4;
 
 interface Phase {
@@ -63,6 +65,7 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
     privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io,
   });
   const rows: string[][] = [];
+  const loadBefore = loadavg()[0] ?? 0;
   try {
     for (const phase of PHASES) {
       await configure(io, lab, shell, phase);
@@ -80,8 +83,9 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
         }
         const f = combine(floor);
         const p = combine(path);
+        const r = pairedRatios(floor, path);
         rows.push([phase.label, v.conn, v.size, p.requestsPerSec.toFixed(0), p.p50Ms.toFixed(2), p.p99Ms.toFixed(2),
-          f.requestsPerSec.toFixed(0), (p.requestsPerSec / f.requestsPerSec).toFixed(2), String(p.errors + f.errors)]);
+          f.requestsPerSec.toFixed(0), r.median.toFixed(2), `${r.min.toFixed(2)}–${r.max.toFixed(2)}`, String(p.errors + f.errors)]);
       }
     }
   } finally {
@@ -89,11 +93,13 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
   }
   return {
     title: `datapath: node pinned to CPU ${NODE_CPU}, wrk on CPU ${LOAD_CPU} (1 thread, ${CONNECTIONS} connections), ${ROUNDS} × ${DURATION_S} s per figure, TLS, nginx stand-in as the ingress`,
-    columns: ['path (client → secondary:443)', 'connections', 'response', 'req/s', 'p50 ms', 'p99 ms', 'floor req/s', '× floor', 'errors'],
+    columns: ['path (client → secondary:443)', 'connections', 'response', 'req/s', 'p50 ms', 'p99 ms', 'floor req/s', '× floor', 'range', 'errors'],
     rows,
     notes: [
       `floor: the client straight to the same ingress (primary:${INGRESS_FLOOR_PORT}), measured alternately with each path.`,
-      'p50: mean over rounds; p99: worst round. Other load on the machine shows as noise; compare ratios, not absolute figures.',
+      '× floor: median over rounds of path/floor, each round\'s floor run taken right before its path run; range: lowest–highest round.',
+      'Ratios whose ranges overlap are not different. p50: mean over rounds; p99: worst round.',
+      `1-minute load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (the node and wrk alone add about 2): more means other work shared the CPUs.`,
     ],
   };
 }
@@ -116,6 +122,17 @@ function combine(runs: WrkResult[]): WrkResult {
     requests: runs.reduce((a, r) => a + r.requests, 0),
     errors: runs.reduce((a, r) => a + r.errors, 0),
   };
+}
+
+/**
+ * Each round's path run over the floor run taken just before it. Pairing adjacent runs cancels
+ * load that changes slowly; the median ignores one round disturbed by a burst of other work.
+ */
+function pairedRatios(floor: readonly WrkResult[], path: readonly WrkResult[]): { median: number; min: number; max: number } {
+  const ratios = path.map((p, i) => p.requestsPerSec / (floor[i]?.requestsPerSec ?? NaN)).sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  const median = ratios.length % 2 ? (ratios[mid] ?? NaN) : ((ratios[mid - 1] ?? NaN) + (ratios[mid] ?? NaN)) / 2;
+  return { median, min: ratios[0] ?? NaN, max: ratios[ratios.length - 1] ?? NaN };
 }
 
 /** Configure the node for a phase through the node layer (plan + apply over SSH), then the ingress stand-in to match. */
