@@ -53,7 +53,7 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
 
   const ids = [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig, NODE_RESOURCE_IDS.bootUnit];
   return ids.map((id): Resource => {
-    // The last inner resource built, so the pure diff() can delegate to the same instance.
+    // The inner resource built by the last find()/desired(), so the pure diff() can delegate to it.
     let inner: Resource | undefined;
     const innerOf = async (ctx: ResourceContext): Promise<Resource | undefined> => {
       inner = (await resolve(ctx))?.find((r) => r.id === id);
@@ -69,19 +69,18 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
         return r ? r.find(ctx) : undefined;
       },
       async desired(ctx): Promise<unknown> {
-        const r = inner ?? (await innerOf(ctx));
+        const r = await innerOf(ctx);
         return r ? r.desired(ctx) : ({ pending: unknownAfter(AWS_IDS.secondaryPrivateIp) } satisfies Pending);
       },
       diff(actual, desired): Change[] {
         if (isPending(desired)) return [{ field: 'settings', from: actual === undefined ? undefined : '(current)', to: desired.pending }];
         return inner ? inner.diff(actual, desired) : [];
       },
+      // While applying, the AWS dependencies are real, so desired() was never pending here.
       async apply(ctx, actual, desired, changes) {
         const r = await innerOf(ctx);
-        if (!r) throw new Error(`${id}: applied before the secondary address was known`);
-        const wanted = isPending(desired) ? await r.desired(ctx) : desired;
-        const current = isPending(desired) ? await r.find(ctx) : actual;
-        return r.apply(ctx, current, wanted, isPending(desired) ? r.diff(current, wanted) : changes);
+        if (!r || isPending(desired)) throw new Error(`${id}: applied before the secondary address was known`);
+        return r.apply(ctx, actual, desired, changes);
       },
       async delete(ctx, actual) {
         const r = await innerOf(ctx);

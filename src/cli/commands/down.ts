@@ -10,6 +10,7 @@ import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
 import { configFor } from '../config-source.js';
+import { withClusterTarget } from '../cluster-target.js';
 
 interface DownOptions extends MutationFlags, EipFlags {
   sandbox?: boolean;
@@ -24,8 +25,8 @@ export function registerDown(r: CommandRegistry): void {
     .action(r.action<DownOptions>('down', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await configFor(ctx, Boolean(opts.sandbox));
-      const [{ withAwsClients }, { downResources }, { sshAccess }, sandboxModule] = await Promise.all([
-        import('../../aws/session.js'), import('../../stack/stack.js'), import('../../stack/node-access.js'),
+      const [{ downResources }, sandboxModule] = await Promise.all([
+        import('../../stack/stack.js'),
         opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined),
       ]);
       const sandbox = sandboxModule ? await sandboxModule.openSandbox() : undefined;
@@ -33,18 +34,13 @@ export function registerDown(r: CommandRegistry): void {
         const removal = await sandboxModule.removeSandbox(ctx.io);
         return { data: { decision: 'nothing-to-do', sandbox: { removal } }, text: 'no sandbox is running; its leftovers (if any) were removed' };
       }
-      const access = sandbox ? sandbox.nodeAccess(ctx.io) : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(opts.acceptNewHostKey) });
       const dryRun = opts.dryRun ?? false;
-      let result;
-      try {
-        result = await withAwsClients(config, (clients) => planAndApply(downResources(config, clients, access, named), {
+      const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access) =>
+        planAndApply(downResources(config, clients, access, named), {
           io: ctx.io, signal: ctx.signal, mode: 'destroy', yes: opts.yes ?? false, dryRun,
           typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
           showPlan: dryRun ? undefined : ctx.showPlan,
-        }), sandbox ? sandbox.awsClientOverrides : {});
-      } finally {
-        await access.close();
-      }
+        }));
       if (result.decision === 'dry-run') return { data: { decision: result.decision, plan: result.plan }, text: renderPlan(result.plan) };
       const removed = result.report?.steps.filter((s) => s.action === 'delete').length ?? 0;
       const text = [result.decision === 'nothing-to-do' ? `nothing of solokube's is left for ${config.name}` : `removed ${removed} things solokube had made for ${config.name}`];

@@ -9,6 +9,7 @@ import type { CommandContext, CommandRegistry } from '../context.js';
 import type { CommandResult } from '../output.js';
 import { configFor } from '../config-source.js';
 import { runningSandbox } from '../sandbox-target.js';
+import { withClusterTarget } from '../cluster-target.js';
 
 interface PlanOptions {
   offline?: boolean;
@@ -41,16 +42,9 @@ function offlinePlan(config: SolokubeConfig): CommandResult {
 
 async function livePlan(ctx: CommandContext, config: SolokubeConfig, opts: PlanOptions): Promise<CommandResult> {
   const sandbox = opts.sandbox ? await runningSandbox() : undefined;
-  const [{ withAwsClients }, { upResources }, { sshAccess }] = await Promise.all([
-    import('../../aws/session.js'), import('../../stack/stack.js'), import('../../stack/node-access.js'),
-  ]);
-  const access = sandbox ? sandbox.nodeAccess(ctx.io) : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(opts.acceptNewHostKey) });
-  try {
-    return await withAwsClients(config, async (clients) => {
-      const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
-      return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
-    }, sandbox ? sandbox.awsClientOverrides : {});
-  } finally {
-    await access.close();
-  }
+  const { upResources } = await import('../../stack/stack.js');
+  return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
+    const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
+    return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
+  });
 }

@@ -7,6 +7,7 @@ import { hasChanges, planConverge } from '../../core/plan.js';
 import type { CommandRegistry } from '../context.js';
 import { configFor } from '../config-source.js';
 import { runningSandbox } from '../sandbox-target.js';
+import { withClusterTarget } from '../cluster-target.js';
 
 interface StatusOptions {
   sandbox?: boolean;
@@ -22,20 +23,13 @@ export function registerStatus(r: CommandRegistry): void {
     .action(r.action<StatusOptions>('status', async (ctx, opts) => {
       const config = await configFor(ctx, Boolean(opts.sandbox));
       const sandbox = opts.sandbox ? await runningSandbox() : undefined;
-      const [{ withAwsClients }, { readAwsStatus, renderAwsStatus }, { upResources }, { sshAccess }] = await Promise.all([
-        import('../../aws/session.js'), import('../../aws/status.js'), import('../../stack/stack.js'), import('../../stack/node-access.js'),
-      ]);
-      const access = sandbox ? sandbox.nodeAccess(ctx.io) : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(opts.acceptNewHostKey) });
-      try {
-        return await withAwsClients(config, async (clients) => {
-          const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
-          const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
-          const converged = !hasChanges(plan);
-          const text = `${renderAwsStatus(aws)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
-          return { data: { aws, converged, plan }, text };
-        }, sandbox ? sandbox.awsClientOverrides : {});
-      } finally {
-        await access.close();
-      }
+      const [{ readAwsStatus, renderAwsStatus }, { upResources }] = await Promise.all([import('../../aws/status.js'), import('../../stack/stack.js')]);
+      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
+        const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
+        const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
+        const converged = !hasChanges(plan);
+        const text = `${renderAwsStatus(aws)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
+        return { data: { aws, converged, plan }, text };
+      });
     }));
 }

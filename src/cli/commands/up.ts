@@ -14,6 +14,7 @@ import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
 import { configFor } from '../config-source.js';
+import { withClusterTarget } from '../cluster-target.js';
 
 interface UpOptions extends MutationFlags, EipFlags {
   sandbox?: boolean;
@@ -31,37 +32,31 @@ export function registerUp(r: CommandRegistry): void {
     .action(r.action<UpOptions>('up', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await configFor(ctx, Boolean(opts.sandbox), opts.secondaryIp === false ? { secondaryIp: false } : {});
-      const [{ withAwsClients }, { upResources }, { sshAccess }, sandboxModule, { upSummary, renderUpSummary }] = await Promise.all([
-        import('../../aws/session.js'), import('../../stack/stack.js'), import('../../stack/node-access.js'),
-        opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined), import('../../stack/summary.js'),
+      const [{ upResources }, sandboxModule, { upSummary, renderUpSummary }] = await Promise.all([
+        import('../../stack/stack.js'), opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined), import('../../stack/summary.js'),
       ]);
       const sandbox = sandboxModule ? await sandboxModule.ensureSandbox(config, ctx.io) : undefined;
-      const access = sandbox ? sandbox.nodeAccess(ctx.io) : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(opts.acceptNewHostKey) });
-      try {
-        return await withAwsClients(config, async (clients) => {
-          const dryRun = opts.dryRun ?? false;
-          const result = await planAndApply(upResources(config, clients, access, named), {
-            io: ctx.io, signal: ctx.signal, mode: 'converge', yes: opts.yes ?? false, dryRun,
-            // A dry run's plan is its result (stdout); otherwise the plan is shown before acting.
-            showPlan: dryRun ? undefined : ctx.showPlan,
-          });
-          if (result.decision === 'dry-run') return { data: { decision: result.decision, plan: result.plan }, text: renderPlan(result.plan) };
-          if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
-          const summary = upSummary({
-            config,
-            controlPlane: result.states.get(AWS_IDS.controlPlane) as ControlPlane | undefined,
-            secondary: result.states.get(AWS_IDS.secondaryPrivateIp) as SecondaryPrivateIpState | undefined,
-            elasticIp: result.states.get(AWS_IDS.elasticIp) as ElasticIpState | undefined,
-            ...(sandbox ? { checkPrefix: `ip netns exec ${sandbox.lab.client.netns}`, caCertPath: sandbox.lab.caCertPath } : {}),
-          });
-          const changed = result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0;
-          return {
-            data: { decision: result.decision, changed, plan: result.plan, summary, ...(sandbox ? { sandbox: { lab: sandbox.lab.name, clientNetns: sandbox.lab.client.netns, gatewayNetns: sandbox.lab.gateway.netns, awsEndpoint: sandbox.record.emulator.endpoint, caCertPath: sandbox.lab.caCertPath } } : {}) },
-            text: `${result.decision === 'nothing-to-do' ? 'no changes needed\n' : ''}${renderUpSummary(summary)}`,
-          };
-        }, sandbox ? sandbox.awsClientOverrides : {});
-      } finally {
-        await access.close();
-      }
+      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
+        const dryRun = opts.dryRun ?? false;
+        const result = await planAndApply(upResources(config, clients, access, named), {
+          io: ctx.io, signal: ctx.signal, mode: 'converge', yes: opts.yes ?? false, dryRun,
+          // A dry run's plan is its result (stdout); otherwise the plan is shown before acting.
+          showPlan: dryRun ? undefined : ctx.showPlan,
+        });
+        if (result.decision === 'dry-run') return { data: { decision: result.decision, plan: result.plan }, text: renderPlan(result.plan) };
+        if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
+        const summary = upSummary({
+          config,
+          controlPlane: result.states.get(AWS_IDS.controlPlane) as ControlPlane | undefined,
+          secondary: result.states.get(AWS_IDS.secondaryPrivateIp) as SecondaryPrivateIpState | undefined,
+          elasticIp: result.states.get(AWS_IDS.elasticIp) as ElasticIpState | undefined,
+          ...(sandbox ? { checkPrefix: `ip netns exec ${sandbox.lab.client.netns}`, caCertPath: sandbox.lab.caCertPath } : {}),
+        });
+        const changed = result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0;
+        return {
+          data: { decision: result.decision, changed, plan: result.plan, summary, ...(sandbox ? { sandbox: { lab: sandbox.lab.name, clientNetns: sandbox.lab.client.netns, gatewayNetns: sandbox.lab.gateway.netns, awsEndpoint: sandbox.record.emulator.endpoint, caCertPath: sandbox.lab.caCertPath } } : {}) },
+          text: `${result.decision === 'nothing-to-do' ? 'no changes needed\n' : ''}${renderUpSummary(summary)}`,
+        };
+      });
     }));
 }
