@@ -6,9 +6,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SolokubeError } from '../../core/errors.js';
+import { isAlive, isOurProcess, signal, waitGone } from '../lab/processes.js';
 import type { EmulatorStateView } from '../aws/index.js';
 
 const EMULATOR_MAIN = fileURLToPath(new URL('../aws/main.js', import.meta.url));
+/** What the emulator's command line ends with; checked before any signal goes to a recorded PID. */
+const EMULATOR_ARGV_MARK = 'sandbox/aws/main.js';
 
 export interface EmulatorProcess {
   pid: number;
@@ -46,7 +49,7 @@ export async function startEmulatorProcess(o: EmulatorProcessOptions): Promise<E
       reject(new Error(`it exited with code ${code}; see ${o.logFile}`));
     });
   }).catch((err: Error) => {
-    if (child.pid) killQuietly(child.pid);
+    if (child.pid) signal(child.pid, 'SIGKILL');
     throw new SolokubeError({ code: 'sandbox.emulator-start', message: `the sandbox's AWS emulator did not start: ${err.message}`, remedy: `Look at ${o.logFile}.`, cause: err });
   });
   // It keeps running on its own: stop reading its stdout and let this process exit without it.
@@ -72,28 +75,14 @@ export async function emulatorHealthy(endpoint: string): Promise<boolean> {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The emulator still runs under that PID (and the PID was not reused by something else). */
+export function isEmulatorAlive(pid: number): boolean {
+  return isAlive(pid) && isOurProcess(pid, [EMULATOR_ARGV_MARK]);
 }
 
-/** Stop by PID and wait until it is gone (SIGTERM, then SIGKILL after the grace period). */
-export async function stopProcess(pid: number, graceMs = 5_000): Promise<void> {
-  if (!isAlive(pid)) return;
-  killQuietly(pid, 'SIGTERM');
-  const until = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  if (isAlive(pid)) killQuietly(pid, 'SIGKILL');
-}
-
-function killQuietly(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
+/** Stop the emulator by PID and wait until it is gone (SIGTERM, then SIGKILL after the grace period). */
+export async function stopEmulator(pid: number, graceMs = 5_000): Promise<void> {
+  if (!isEmulatorAlive(pid)) return;
+  signal(pid, 'SIGTERM');
+  if (!(await waitGone(pid, graceMs))) signal(pid, 'SIGKILL');
 }

@@ -19,7 +19,7 @@ import { memoizedAccess } from '../../stack/node-access.js';
 import { attachLab, destroyLab, readLabRecord, startLab, DEFAULT_NODE_PRIMARY, PUBLIC_SUBNET } from '../lab/index.js';
 import type { Lab } from '../lab/index.js';
 import { writeJsonAtomic } from '../lab/record.js';
-import { emulatorHealthy, emulatorState, isAlive, startEmulatorProcess, stopProcess } from './emulator-process.js';
+import { emulatorHealthy, emulatorState, isEmulatorAlive, startEmulatorProcess, stopEmulator } from './emulator-process.js';
 import { publicMappings, syncGateway } from './gateway-sync.js';
 
 /** One sandbox per machine (override for tests that need their own). */
@@ -71,7 +71,7 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
   const stateFile = join(dir, 'aws-state.json');
   const logFile = join(dir, 'aws-emulator.log');
   let emulator = previous?.emulator;
-  if (!emulator || !isAlive(emulator.pid) || !(await emulatorHealthy(emulator.endpoint))) {
+  if (!emulator || !isEmulatorAlive(emulator.pid) || !(await emulatorHealthy(emulator.endpoint))) {
     const fresh = !existsSync(stateFile);
     info(io, fresh ? 'starting the sandbox AWS emulator (fresh account with a kops-made cluster)' : 'restarting the sandbox AWS emulator from its saved state');
     const started = await startEmulatorProcess({
@@ -98,7 +98,7 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
 /** The running sandbox, or undefined when there is none. Starts nothing. */
 export async function openSandbox(): Promise<Sandbox | undefined> {
   const record = await readRecord();
-  if (!record || !isAlive(record.emulator.pid)) return undefined;
+  if (!record || !isEmulatorAlive(record.emulator.pid)) return undefined;
   const lab = await attachRunningLab(record.labRecordPath);
   return lab ? handle(record, lab) : undefined;
 }
@@ -120,7 +120,7 @@ export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
       await destroyLab(lab);
       removal.lab = lab.name;
     }
-    await stopProcess(record.emulator.pid);
+    await stopEmulator(record.emulator.pid);
     removal.emulatorPid = record.emulator.pid;
   }
   await rm(sandboxDir(), { recursive: true, force: true });

@@ -48,4 +48,4 @@ export function netnsList(): string[] {
   return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
 }
 
-export { isAlive } from '../../../src/sandbox/env/emulator-process.js';
+export { isAlive } from '../../../src/sandbox/lab/processes.js';
