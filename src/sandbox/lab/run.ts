@@ -14,8 +14,11 @@ export interface RunOptions {
   timeoutMs?: number;
   input?: string;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** Called with each complete line of stdout as it arrives (progress of long commands). */
   onLine?: (line: string) => void;
+  /** The same for stderr, where some programs (`go build -v`) report progress. */
+  onErrLine?: (line: string) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -25,18 +28,11 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
   const [cmd, ...args] = argv;
   if (!cmd) throw new Error('run: empty argv');
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let partial = '';
-    child.stdout.on('data', (b: Buffer) => {
-      out.push(b);
-      if (!opts.onLine) return;
-      const lines = (partial + b.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) opts.onLine(line);
-    });
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout.on('data', lineSplitter(out, opts.onLine));
+    child.stderr.on('data', lineSplitter(err, opts.onErrLine));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -49,6 +45,18 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     child.stdin.on('error', () => undefined); // the program may exit before reading its input
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** Collects a stream's chunks and, when asked, hands on each complete line as it arrives. */
+function lineSplitter(chunks: Buffer[], onLine: ((line: string) => void) | undefined): (b: Buffer) => void {
+  let partial = '';
+  return (b) => {
+    chunks.push(b);
+    if (!onLine) return;
+    const lines = (partial + b.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  };
 }
 
 /** Run argv and throw a typed error naming the command when it does not exit 0; returns stdout. */
