@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // `solokube proxy setup|status|remove` as a subprocess, over SSH to the lab node: the whole path a
 // user takes, host-key pinning included. Needs root (the lab boots a container).
 import { test, describe, before, after } from 'node:test';

@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // The node layer end to end: the REAL node resources, applied over SSH (SshShell, pinned host key)
 // to the lab's systemd-booted Debian node, checked with real HTTPS from the lab's client namespace
 // through the lab gateway's Elastic-IP-style NAT. Needs root (the lab boots a container).

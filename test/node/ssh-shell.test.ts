@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // NodeShell over SSH against a real OpenSSH server on 127.0.0.1 (test/node/support/sshd.ts).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -14,6 +14,7 @@ import { sleep } from '../../core/sleep.js';
 import { isAlive } from '../lab/processes.js';
 import { run, runOk } from '../lab/run.js';
 import { GO_TOOLS, type GoToolName } from './catalog.js';
+import { refuseInUnitRun } from '../unit-only.js';
 
 export const GO_TOOLS_CACHE_ROOT = '/var/cache/solokube/go';
 /** Bump when the way binaries are built changes, so caches are rebuilt. */
@@ -41,6 +42,7 @@ export async function ensureGoTools(names: readonly GoToolName[], opts: GoToolsO
 }
 
 export async function ensureGoTool(name: GoToolName, opts: GoToolsOptions): Promise<Record<string, string>> {
+  refuseInUnitRun(`the Go tool ${name}`);
   const tool = GO_TOOLS[name];
   const cacheRoot = opts.cacheRoot ?? GO_TOOLS_CACHE_ROOT;
   const key = await goToolKey(name);

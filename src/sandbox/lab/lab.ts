@@ -20,6 +20,7 @@ import { generateSshKeys, knownHostsLine } from './ssh-keys.js';
 import { assertIngressMode, type IngressMode } from './standins.js';
 import { run, runOk } from './run.js';
 import { generateLabTls } from './tls.js';
+import { refuseInUnitRun } from '../unit-only.js';
 
 export interface StartLabOptions {
   io: IoHost;
@@ -42,6 +43,7 @@ export interface StartLabOptions {
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export async function startLab(opts: StartLabOptions): Promise<Lab> {
+  refuseInUnitRun('the lab node');
   const name = opts.name ?? newLabName();
   assertLabName(name);
   const primaryAddress = opts.primaryAddress ?? DEFAULT_NODE_PRIMARY;

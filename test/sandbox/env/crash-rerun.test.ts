@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // A crash between two steps: `up` is killed after the Elastic IP was allocated and before the node
 // step ran (AssignPrivateIpAddresses hangs, then the process gets SIGKILL). The rerun must converge
 // with exactly one Elastic IP — ours, associated — and the apps must answer.

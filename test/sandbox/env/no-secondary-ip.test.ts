@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // `up --no-secondary-ip`: nothing of the secondary path is made (no address, no Elastic IP, no
 // group, no records, nothing on the node), and the summary explains the NodePort URLs, whose
 // checks work as printed.

@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // End to end, through the CLI as a subprocess: `up --sandbox` on a fresh sandbox, the printed
 // checks pasted from the client namespace, `up` again (no changes), `down --sandbox`, and nothing of
 // ours left: not in the emulator, not as a namespace, not as a process.

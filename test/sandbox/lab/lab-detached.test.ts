@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // A lab outlives the process that started it (issue 5's `up --sandbox` / `down --sandbox`), and
 // destroying it from another process leaves nothing behind. Needs root (CI is root).
 import { test } from 'node:test';

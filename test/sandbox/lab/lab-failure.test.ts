@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // Failure paths of startLab: bad input changes nothing; a node that cannot boot fails fast, says
 // why, and leaves nothing behind. Needs root (CI is root).
 import { test } from 'node:test';

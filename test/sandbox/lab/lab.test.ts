@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // The lab itself, booted for real: one node shared by these tests (a boot costs ~1.5 s), torn
 // down in `after` even when a test fails. Needs root (CI is root).
 import { after, before, describe, test } from 'node:test';
