@@ -2,7 +2,7 @@
 // is the configured one, or the one on the node that holds the primary private address (the same
 // on EC2, where it is ens5 or eth0, and in the sandbox, where it is host0; see discoverNodeLayout).
 
-import { names, PORTS } from '../config/naming.js';
+import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
 import { parseNodeSpec } from '../node/index.js';
 import type { NodeSpec } from '../node/index.js';
@@ -23,14 +23,5 @@ export function nodeSpecFor(config: SolokubeConfig, addresses: NodeAddresses, if
     interface: iface,
     proxy: config.proxy,
     proxyProtocol: config.proxyProtocol,
-    ports: {
-      proxyHttps: PORTS.proxyHttps,
-      ingressHttps: PORTS.ingressHttps,
-      ingressHttp: PORTS.ingressHttp,
-      directHttps: PORTS.directHttps,
-      directHttp: PORTS.directHttp,
-      apiServer: PORTS.apiServer,
-      stats: PORTS.haproxyStats,
-    },
   }, 'the node settings derived from the configuration');
 }
