@@ -81,6 +81,16 @@ const nodeSpecSchema = z
   });
 
 export type NodePorts = z.infer<typeof portsSchema>;
+
+/** What is known of a node spec before AWS has found the node: everything but its addresses. */
+export interface NodeOutline {
+  proxy: 'haproxy' | 'direct';
+  proxyProtocol: boolean;
+  apiServerNames: readonly string[];
+  ports: NodePorts;
+  /** The configured interface; undefined means "discovered on the node". */
+  interface?: string | undefined;
+}
 export type NodeSpec = z.infer<typeof nodeSpecSchema>;
 export type ProxyMode = NodeSpec['proxy'];
 

@@ -4,13 +4,18 @@
 
 import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
-import { parseNodeSpec } from '../node/index.js';
-import type { NodeSpec } from '../node/index.js';
+import { DEFAULT_PORTS, parseNodeSpec } from '../node/index.js';
+import type { NodeOutline, NodeSpec } from '../node/index.js';
 
 export interface NodeAddresses {
   primaryIp: string;
   secondaryIp: string;
   prefixLength: number;
+}
+
+/** The node spec as far as the configuration alone knows it (for `plan --offline`). */
+export function nodeOutlineFor(config: SolokubeConfig): NodeOutline {
+  return { proxy: config.proxy, proxyProtocol: config.proxyProtocol, apiServerNames: names(config).apiServerNames, ports: DEFAULT_PORTS, interface: config.nodeInterface };
 }
 
 export function nodeSpecFor(config: SolokubeConfig, addresses: NodeAddresses, iface: string): NodeSpec {
