@@ -15,10 +15,7 @@ export interface ConfigOverrides {
   region?: string;
   profile?: string;
   secondaryIp?: boolean;
-  proxy?: string;
 }
-
-export const DEFAULT_CONFIG_PATH = 'solokube.yaml';
 
 /** A configuration is a few hundred bytes; anything near this is not one (or is an attack on the parser). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;

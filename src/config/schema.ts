@@ -75,5 +75,4 @@ export const configSchema = z.object({
   });
 });
 
-export type ConfigInput = z.input<typeof configSchema>;
 export type SolokubeConfig = z.output<typeof configSchema> & { appsDomain: string; zones: string[] };

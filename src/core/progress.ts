@@ -6,7 +6,6 @@ import type { IoEvent, IoHost } from './io.js';
 import type { CommandProgress } from './errors.js';
 import { formatMs } from './errors.js';
 
-export type StepPhase = 'start' | 'end';
 export type StepActivity = 'reading' | 'applying' | 'removing';
 
 interface StepRef {

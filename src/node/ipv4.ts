@@ -3,8 +3,6 @@
 
 import { parseIpv4 } from '../config/validators.js';
 
-export { isIpv4 } from '../config/validators.js';
-
 function networkOf(address: number, prefixLength: number): number {
   if (prefixLength === 0) return 0;
   const mask = (0xffffffff << (32 - prefixLength)) >>> 0;

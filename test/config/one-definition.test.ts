@@ -49,6 +49,18 @@ describe('one definition each', () => {
     }
   });
 
+  test('nothing exported from config, cli or core is left unused', () => {
+    const all = sources(SRC).map((f) => readFileSync(f, 'utf8')).join('\n') + sources(join(SRC, '../test')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const unused: string[] = [];
+    for (const file of sources(SRC).filter((f) => /\/(config|cli|core)\//.test(f))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/^export (?:async )?(?:function|const|class|type|interface) ([A-Za-z0-9_]+)/gm)) {
+        const uses = all.match(new RegExp(`\\b${m[1]}\\b`, 'g'))?.length ?? 0;
+        if (uses <= 1) unused.push(`${relative(SRC, file)}: ${m[1]}`);
+      }
+    }
+    assert.deepEqual(unused, []);
+  });
+
   test('each pattern lives in one source file', () => {
     assert.deepEqual(filesMatching(/\{0,61\}/), ['config/validators.ts'], 'DNS label syntax');
     assert.deepEqual(filesMatching(/\{1,15\}/), ['config/validators.ts'], 'interface names');

@@ -26,7 +26,6 @@ export function registerUp(r: CommandRegistry): void {
     .description('set up everything for the cluster: secondary IP + Elastic IP, security group, node proxy and rules, DNS; converging and safe to rerun')
     .option('--sandbox', 'run against the local sandbox (AWS emulator + a systemd-booted node container) instead of AWS')
     .option('--no-secondary-ip', 'set up nothing of the secondary path; apps answer on the ingress NodePorts 30443/30080')
-    .option('--with-secondary-ip', 'the secondary IP path (the default)')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking (a changed key is always refused)')
     .action(r.action<UpOptions>('up', async (ctx, opts) => {
       const named = validateEipFlags(opts);
