@@ -15,6 +15,8 @@ export interface CliIoHostOptions {
   stdin?: NodeJS.ReadStream;
   /** Told when a question opens and when it is answered (the command's clock stands still between). */
   onQuestion?: (state: 'open' | 'answered') => void;
+  /** The command's signal: an open question is abandoned when the command is stopped. */
+  signal?: AbortSignal;
 }
 
 const COLOUR: Record<LogLevel, string> = { debug: '\x1b[2m', info: '', warn: '\x1b[33m', error: '\x1b[31m' };
@@ -57,9 +59,12 @@ export class CliIoHost implements IoHost {
   async ask(question: string): Promise<string | undefined> {
     if (!this.interactive) return undefined;
     const rl = createInterface({ input: this.stdin, output: this.stderr });
+    // On a terminal readline takes Ctrl-C itself; pass it on as the signal it is, so a question
+    // never swallows an interruption.
+    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
     this.opts.onQuestion?.('open');
     try {
-      return await rl.question(printable(question));
+      return await rl.question(printable(question), this.opts.signal ? { signal: this.opts.signal } : {});
     } finally {
       rl.close();
       this.opts.onQuestion?.('answered');

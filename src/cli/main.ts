@@ -149,15 +149,16 @@ async function runCommand(
   options: ActionOptions,
 ): Promise<ExitCode> {
   let clock: CommandClock | undefined;
+  const controller = new AbortController();
   const io = new CliIoHost({
     debug: globals.debug,
     timestamps: globals.logTimestamps,
     ...(mainIo.stderr ? { stderr: mainIo.stderr } : {}),
     ...(mainIo.stdin ? { stdin: mainIo.stdin } : {}),
     onQuestion: (state) => (state === 'open' ? clock?.pause() : clock?.start()),
+    signal: controller.signal,
   });
   const output = new Output(globals.output, mainIo.stdout);
-  const controller = new AbortController();
   const report = (err: unknown): ExitCode => {
     const e = asSolokubeError(err);
     io.emit({ level: 'error', message: `${e.message} [${e.code}]`, time: new Date() });

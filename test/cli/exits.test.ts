@@ -134,23 +134,44 @@ describe('interruption and deadlines', () => {
   test('GIVEN a person takes longer than --timeout to answer the question THEN the deadline starts after the answer and the run succeeds', async () => {
     const lab = await startLab();
     try {
-      // `script` gives the CLI a terminal, so it asks; the answer comes after the --timeout has passed.
-      const cmd = [process.execPath, BIN, '-c', lab.configPath, '--timeout', '5', 'secondary-ip', 'setup'].map((a) => `'${a}'`).join(' ');
-      const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...cliEnv(lab.emu.endpoint), NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      const hardStop = setTimeout(() => child.kill('SIGKILL'), 40_000);
-      for (let i = 0; i < 400 && !out.includes('[y/N]'); i++) await new Promise((r) => setTimeout(r, 50));
-      assert.match(out, /\[y\/N\]/, 'the CLI asked');
+      const run = await onTerminal(lab, ['--timeout', '5', 'secondary-ip', 'setup']);
       await new Promise((r) => setTimeout(r, 7_000));
-      child.stdin.write('y\r');
-      const code = await closed;
-      clearTimeout(hardStop);
-      assert.equal(code, 0, out);
-      assert.match(out, /setup: done/);
+      run.type('y\r');
+      const code = await run.closed;
+      assert.equal(code, 0, run.output());
+      assert.match(run.output(), /setup: done/);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  test('GIVEN the question is open WHEN the person presses Ctrl-C THEN exit 130 as interrupted, nothing changed', async () => {
+    const lab = await startLab();
+    try {
+      const run = await onTerminal(lab, ['secondary-ip', 'setup']);
+      run.type('\u0003');
+      const code = await run.closed;
+      assert.equal(code, 130, run.output());
+      assert.match(run.output(), /\[interrupted\]/);
+      assert.match(run.output(), /Nothing had been changed/);
     } finally {
       await lab.close();
     }
   });
 });
+
+/** Run the CLI on a terminal (`script` makes one) until it asks its question. */
+async function onTerminal(lab: Lab, args: string[]): Promise<{ type(s: string): void; output(): string; closed: Promise<number | null> }> {
+  const cmd = [process.execPath, BIN, '-c', lab.configPath, ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...cliEnv(lab.emu.endpoint), NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const hardStop = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => {
+    clearTimeout(hardStop);
+    resolve(code);
+  }));
+  for (let i = 0; i < 400 && !out.includes('[y/N]'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(out, /\[y\/N\]/, 'the CLI asked');
+  return { type: (s) => child.stdin.write(s), output: () => out, closed };
+}
