@@ -49,11 +49,13 @@ export async function main(argv: string[], mainIo: MainIo = {}): Promise<ExitCod
   } catch (err) {
     const output = new Output(format, stdout);
     if (err instanceof CommanderError) {
-      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      if (err.exitCode === 0) {
         output.result(parse.command, { data: { text: parse.captured }, text: '' });
         return 0;
       }
-      output.failure(parse.command, { code: 'usage', message: err.message.replace(/^error: /, ''), remedy: 'Run with --help to see the accepted options.' });
+      // A group without its subcommand shows its help on stderr (commander.help, exit 1): still a usage error.
+      const message = err.code === 'commander.help' ? `${parse.command} needs a command (the list is on stderr)` : err.message.replace(/^error: /, '');
+      output.failure(parse.command, { code: 'usage', message, remedy: 'Run with --help to see the accepted options.' });
       return 2;
     }
     // Every expected failure is handled in runCommand; this is a bug, but still one document.
@@ -178,10 +180,17 @@ async function runCommand(
   };
   const onSigint = onSignal('SIGINT');
   const onSigterm = onSignal('SIGTERM');
+  // An error thrown where no caller can catch it (an emitter without a listener) would end the
+  // process without the document; report it like any other failure, then end.
+  const onUncaught = (err: unknown): void => {
+    const code = output.done ? 1 : report(err);
+    exit(code === 0 ? 1 : code);
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  process.on('uncaughtException', onUncaught);
   if (options.deadline !== false) {
-    clock = new CommandClock(globals.timeout * 1000, () => controller.abort(new CommandDeadlineError(globals.timeout, io.progress.snapshot())));
+    clock = new CommandClock(globals.timeout * 1000, () => controller.abort(new CommandDeadlineError(name, globals.timeout, io.progress.snapshot())));
     clock.start();
   }
   let windDown: NodeJS.Timeout | undefined;
@@ -215,6 +224,7 @@ async function runCommand(
     clearTimeout(windDown);
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigterm);
+    process.removeListener('uncaughtException', onUncaught);
   }
 }
 

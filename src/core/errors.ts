@@ -120,14 +120,14 @@ export class InterruptedError extends SolokubeError {
 
 /** The whole command ran past --timeout: names the steps that were running then. */
 export class CommandDeadlineError extends SolokubeError {
-  constructor(seconds: number, progress: CommandProgress) {
+  constructor(command: string, seconds: number, progress: CommandProgress) {
     super({
       code: 'deadline',
-      message: `The command did not finish within ${seconds}s (--timeout)${describeProgress(progress)}`,
+      message: `\`solokube ${command}\` did not finish within ${seconds}s (--timeout)${describeProgress(progress)}`,
       remedy: `Check why that step is slow (rerun with --debug), or allow more time with --timeout; rerunning is safe, solokube converges from where it stopped.`,
       actor: 'user',
       exitCode: 1,
-      details: { timeoutSeconds: seconds, done: progress.done, running: progress.running },
+      details: { command, timeoutSeconds: seconds, done: progress.done, running: progress.running },
     });
   }
 }

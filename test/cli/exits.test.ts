@@ -49,6 +49,8 @@ describe('--output json: every exit prints one JSON document', () => {
     ['a missing option value', ['plan', '-c']],
     ['a bad --timeout', ['plan', '--offline', '--timeout', 'soon']],
     ['an unknown subcommand', ['secondary-ip', 'explode']],
+    ['no command at all', []],
+    ['a group without its subcommand', ['secondary-ip']],
   ] as const) {
     test(`GIVEN ${what} and --output json THEN exit 2 and stdout is one JSON error document`, async () => {
       const r = await runCli(['--output', 'json', ...args]);
