@@ -218,7 +218,9 @@ async function runCommand(
     // Once stopped, whatever the work threw (an aborted request, a closed channel) is a consequence:
     // the reason it was stopped is what the person needs to read.
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-    return report(reason instanceof SolokubeError ? reason : err);
+    if (!(reason instanceof SolokubeError)) return report(err);
+    if (globals.debug && err instanceof Error) for (const line of causeChain(err)) io.emit({ level: 'debug', message: `stopped work: ${line}`, time: new Date() });
+    return report(reason);
   } finally {
     clock?.stop();
     clearTimeout(windDown);
