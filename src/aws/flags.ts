@@ -1,6 +1,6 @@
 // Flags that name an Elastic IP, validated before anything is contacted (bad input exits 2).
 
-import { isIpv4 } from '../config/validators.js';
+import { isIpv4, isPublicIpv4 } from '../config/validators.js';
 import { UsageError } from '../core/errors.js';
 
 export interface EipFlags {
@@ -19,6 +19,9 @@ export function validateEipFlags(f: EipFlags): { elasticIp?: string; allocationI
   }
   if (f.elasticIp !== undefined && !isIpv4(f.elasticIp)) {
     throw new UsageError(`--elastic-ip ${JSON.stringify(f.elasticIp)} is not an IPv4 address`, 'Pass the public IPv4 of an Elastic IP in this region, e.g. --elastic-ip 203.0.113.10.');
+  }
+  if (f.elasticIp !== undefined && !isPublicIpv4(f.elasticIp)) {
+    throw new UsageError(`--elastic-ip ${f.elasticIp} is not a public address (private, loopback, link-local, multicast or reserved), so it cannot be an Elastic IP`, 'Pass the public IPv4 of an Elastic IP in this region (`aws ec2 describe-addresses`).');
   }
   return { ...(f.elasticIp ? { elasticIp: f.elasticIp } : {}), ...(f.allocationId ? { allocationId: f.allocationId } : {}) };
 }

@@ -1,8 +1,8 @@
 // What every command receives: the IoHost, the output, the global flags, a signal that fires on
-// Ctrl-C or when the command's deadline passes, and config loading with flag overrides.
+// Ctrl-C, SIGTERM or when the command's deadline passes (its reason is the typed error that ends
+// the run; pass it to every library call that can wait), and config loading with flag overrides.
 
 import type { Command } from 'commander';
-import { loadConfigFile } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
 import type { SolokubeConfig } from '../config/schema.js';
 import type { Plan } from '../core/plan.js';
@@ -34,11 +34,21 @@ export type CommandAction<O> = (ctx: CommandContext, opts: O, args: string[]) =>
 /** How command modules attach themselves; `run` wraps an action with context, errors and output. */
 export interface CommandRegistry {
   program: Command;
-  action<O>(name: string, fn: CommandAction<O>): (...args: unknown[]) => Promise<void>;
+  action<O>(name: string, fn: CommandAction<O>, options?: ActionOptions): (...args: unknown[]) => Promise<void>;
+}
+
+export interface ActionOptions {
+  /** false for commands that run until stopped (a foreground server): --timeout does not apply. */
+  deadline?: boolean;
 }
 
 export function globalsFrom(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+/** The settings flags give for the configuration: they win over the environment and the file. */
+export function commandLineOverrides(globals: GlobalOptions): ConfigOverrides {
+  return { ...(globals.region ? { region: globals.region } : {}), ...(globals.profile ? { profile: globals.profile } : {}) };
 }
 
 /** --dry-run and --yes, the same on every mutating command. */

@@ -3,6 +3,8 @@
 
 import { createInterface } from 'node:readline/promises';
 import type { IoEvent, IoHost, LogLevel } from '../core/io.js';
+import { printable } from '../core/printable.js';
+import { ProgressLog } from '../core/progress.js';
 
 export type TimestampStyle = 'full' | 'short' | 'none';
 
@@ -11,6 +13,10 @@ export interface CliIoHostOptions {
   timestamps: TimestampStyle;
   stderr?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Told when a question opens and when it is answered (the command's clock stands still between). */
+  onQuestion?: (state: 'open' | 'answered') => void;
+  /** The command's signal: an open question is abandoned when the command is stopped. */
+  signal?: AbortSignal;
 }
 
 const COLOUR: Record<LogLevel, string> = { debug: '\x1b[2m', info: '', warn: '\x1b[33m', error: '\x1b[31m' };
@@ -20,6 +26,8 @@ export class CliIoHost implements IoHost {
   private readonly stderr: NodeJS.WriteStream;
   private readonly stdin: NodeJS.ReadStream;
   private readonly colour: boolean;
+  /** What the command has done and is doing, for the error that ends an interrupted run. */
+  readonly progress = new ProgressLog();
 
   constructor(private readonly opts: CliIoHostOptions) {
     this.stderr = opts.stderr ?? process.stderr;
@@ -32,13 +40,15 @@ export class CliIoHost implements IoHost {
   }
 
   emit(event: IoEvent): void {
+    this.progress.observe(event);
     if (event.level === 'debug' && !this.opts.debug) return;
     this.line(event.level, event.message, event.time);
   }
 
   /** Write free text (a rendered plan) to stderr as it is. */
   block(text: string): void {
-    this.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = printable(text);
+    this.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   async confirm(question: string): Promise<boolean> {
@@ -49,16 +59,21 @@ export class CliIoHost implements IoHost {
   async ask(question: string): Promise<string | undefined> {
     if (!this.interactive) return undefined;
     const rl = createInterface({ input: this.stdin, output: this.stderr });
+    // On a terminal readline takes Ctrl-C itself; pass it on as the signal it is, so a question
+    // never swallows an interruption.
+    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+    this.opts.onQuestion?.('open');
     try {
-      return await rl.question(question);
+      return await rl.question(printable(question), this.opts.signal ? { signal: this.opts.signal } : {});
     } finally {
       rl.close();
+      this.opts.onQuestion?.('answered');
     }
   }
 
   private line(level: LogLevel, message: string, time: Date): void {
     const stamp = formatTime(time, this.opts.timestamps);
-    const text = message.split('\n').map((m, i) => `${i === 0 ? stamp : ' '.repeat(stamp.length)}${LABEL[level]} ${m}`).join('\n');
+    const text = printable(message).split('\n').map((m, i) => `${i === 0 ? stamp : ' '.repeat(stamp.length)}${LABEL[level]} ${m}`).join('\n');
     const coloured = this.colour && COLOUR[level] ? `${COLOUR[level]}${text}\x1b[0m` : text;
     this.stderr.write(`${coloured}\n`);
   }

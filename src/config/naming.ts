@@ -63,6 +63,24 @@ export function names(c: SolokubeConfig): Names {
   };
 }
 
+/**
+ * The names kops owns in the zone for a cluster (see shared/reference/kops-notes.md §3, §5): its
+ * A/AAAA/TXT records api.<c>, api.internal.<c>, kops-controller.internal.<c>, bastion.<c> and
+ * etcd-*.<c>, with internal.<c> as kops' private subtree. Returns the reason a name is one of them,
+ * or is inside one, or undefined. The cluster name itself is reserved too, but names under it are not.
+ */
+export function kopsOwnedName(name: string, cluster: string): string | undefined {
+  if (name === cluster) return 'is the cluster name';
+  if (!name.endsWith(`.${cluster}`)) return undefined;
+  const labels = name.slice(0, -(cluster.length + 1)).split('.');
+  const top = labels[labels.length - 1]!;
+  if (top === 'api') return `is or is inside api.${cluster}, kops' name for the API server`;
+  if (top === 'internal') return `is or is inside internal.${cluster}, where kops keeps api.internal and kops-controller.internal`;
+  if (top === 'bastion') return `is or is inside bastion.${cluster}, kops' name for the bastion`;
+  if (top.startsWith('etcd-')) return `is or is inside ${top}.${cluster}, a name kops keeps for etcd`;
+  return undefined;
+}
+
 /** Expand a leading ~/ against the user's home directory. */
 export function expandHome(path: string): string {
   return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;

@@ -4,16 +4,17 @@
 
 import { z } from 'zod';
 import {
-  EMAIL_RE, INSTANCE_TYPE_RE, INTERFACE_RE, K8S_VERSION_RE, LABEL_RE, PROFILE_RE, REGION_RE, SSH_USER_RE,
-  isDnsName, isSafePath, isWithinZone,
+  EMAIL_RE, INSTANCE_TYPE_RE, INTERFACE_RE, K8S_VERSION_RE, LABEL_RE, MAX_PORT, PROFILE_RE, REGION_RE, SSH_USER_RE,
+  isDnsName, isPort, isSafePath, isWithinZone,
 } from './validators.js';
+import { kopsOwnedName } from './naming.js';
 
 const dnsName = z.string().refine(isDnsName, { message: 'must be a DNS name of lower-case RFC 1123 labels such as c1.example.com (no trailing dot)' });
 const safePath = z.string().refine(isSafePath, { message: 'must be a plain file path without spaces or shell metacharacters' });
 
 export const appSchema = z.object({
   name: z.string().regex(LABEL_RE, 'must be a lower-case RFC 1123 label such as hello-web'),
-  port: z.number().int().min(1).max(65535),
+  port: z.number().refine((n) => isPort(n), `must be a port number from 1 to ${MAX_PORT}`),
   host: dnsName.optional(),
   dockerfile: safePath.optional(),
 }).strict();
@@ -53,14 +54,25 @@ export const configSchema = z.object({
   if (c.proxyProtocol && c.proxy === 'direct') {
     ctx.addIssue({ code: 'custom', path: ['proxyProtocol'], message: 'only applies to proxy: haproxy (direct mode already keeps the client address)' });
   }
+  // App records point at the Elastic IP and are removed on cleanup: none may be one of kops' names
+  // or the zone apex, however the host came about (given, or <name>.<appsDomain>).
+  const appsDomain = c.appsDomain ?? c.dnsZone;
+  const kopsName = kopsOwnedName(appsDomain, c.name);
+  if (c.appsDomain && kopsName && appsDomain !== c.name) {
+    ctx.addIssue({ code: 'custom', path: ['appsDomain'], message: `${kopsName}; the apps' records would replace kops' records` });
+  }
   const seen = new Map<string, number>();
   c.apps.forEach((a, i) => {
     if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicates apps[${seen.get(a.name)}].name` });
     seen.set(a.name, i);
     if (a.host && !isWithinZone(a.host, c.dnsZone)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'host'], message: `must be inside the DNS zone ${c.dnsZone}` });
-    if (a.host && a.host === `api.${c.name}`) ctx.addIssue({ code: 'custom', path: ['apps', i, 'host'], message: 'is the API server name; apps cannot use it' });
+    const host = a.host ?? `${a.name}.${appsDomain}`;
+    const why = host === c.dnsZone ? 'is the apex of the DNS zone' : kopsOwnedName(host, c.name);
+    if (why) {
+      const field = a.host ? 'host' : 'name';
+      ctx.addIssue({ code: 'custom', path: ['apps', i, field], message: `gives the host ${host}, which ${why}; apps cannot use it${a.host ? '' : ' (set host: to another name)'}` });
+    }
   });
 });
 
-export type ConfigInput = z.input<typeof configSchema>;
 export type SolokubeConfig = z.output<typeof configSchema> & { appsDomain: string; zones: string[] };

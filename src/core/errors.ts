@@ -5,8 +5,8 @@
 /** Who has to do something about an error. */
 export type Actor = 'user' | 'aws' | 'node' | 'solokube';
 
-/** 0 ok, 1 failure, 2 usage or configuration error. */
-export type ExitCode = 0 | 1 | 2;
+/** 0 ok, 1 failure, 2 usage or configuration error, 128 + the signal's number when interrupted. */
+export type ExitCode = 0 | 1 | 2 | 130 | 143;
 
 export interface SolokubeErrorOptions {
   code: string;
@@ -84,6 +84,50 @@ export class DeadlineError extends SolokubeError {
       message: `${what} did not finish within ${formatMs(ms)}${why}`,
       cause: lastCause,
       remedy: 'Check the cause above; rerunning is safe, solokube converges from where it stopped.',
+    });
+  }
+}
+
+/** What a command had done, and was doing, when it was stopped. */
+export interface CommandProgress {
+  /** Steps that changed something, as "created Elastic IP … [aws/elastic-ip]". */
+  done: readonly string[];
+  /** Steps running at that moment, as "Elastic IP … [aws/elastic-ip]". */
+  running: readonly string[];
+}
+
+function describeProgress(p: CommandProgress): string {
+  const running = p.running.length > 0 ? ` while ${p.running.join('; ')}` : '';
+  const done = p.done.length > 0 ? `Done so far: ${p.done.join('; ')}.` : 'Nothing had been changed yet.';
+  return `${running}. ${done}`;
+}
+
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** Ctrl-C or SIGTERM: exit 128 + the signal's number; says what was done and that a rerun continues. */
+export class InterruptedError extends SolokubeError {
+  constructor(signal: StopSignal, progress: CommandProgress) {
+    super({
+      code: 'interrupted',
+      message: `Interrupted (${signal})${describeProgress(progress)}`,
+      remedy: 'Rerun the same command when ready: solokube converges from where it stopped.',
+      actor: 'user',
+      exitCode: signal === 'SIGINT' ? 130 : 143,
+      details: { signal, done: progress.done, running: progress.running },
+    });
+  }
+}
+
+/** The whole command ran past --timeout: names the steps that were running then. */
+export class CommandDeadlineError extends SolokubeError {
+  constructor(command: string, seconds: number, progress: CommandProgress) {
+    super({
+      code: 'deadline',
+      message: `\`solokube ${command}\` did not finish within ${seconds}s (--timeout)${describeProgress(progress)}`,
+      remedy: `Check why that step is slow (rerun with --debug), or allow more time with --timeout; rerunning is safe, solokube converges from where it stopped.`,
+      actor: 'user',
+      exitCode: 1,
+      details: { command, timeoutSeconds: seconds, done: progress.done, running: progress.running },
     });
   }
 }

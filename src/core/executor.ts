@@ -2,12 +2,13 @@
 // re-checked against the live system unless the plan's reading of it is still valid, retried on
 // NotReadyError until its deadline.
 
-import { DeadlineError, NotReadyError, formatMs } from './errors.js';
+import { DeadlineError, NotReadyError } from './errors.js';
 import { info } from './io.js';
 import type { IoHost } from './io.js';
 import type { Action, PlanResult } from './plan.js';
 import type { Resource, ResourceContext } from './resource.js';
 import { runInDependencyOrder } from './schedule.js';
+import { stepEnded, stepStarted } from './progress.js';
 import { sleep } from './sleep.js';
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -33,8 +34,6 @@ export interface ApplyOptions {
   retryMaxMs?: number;
 }
 
-const VERB: Record<Action, string> = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'unchanged' };
-
 /** Bring every resource to its desired state. */
 export async function applyConverge(resources: readonly Resource[], planned: PlanResult, opts: ApplyOptions): Promise<ApplyReport> {
   const state = new Map<string, unknown>();
@@ -42,6 +41,7 @@ export async function applyConverge(resources: readonly Resource[], planned: Pla
   const steps: AppliedStep[] = [];
   await runInDependencyOrder(resources, 'forward', async (r) => {
     const started = Date.now();
+    stepStarted(opts.io, r, 'applying');
     const ctx = applyingContext(r, state, opts);
     // The plan's reading is still the truth if nothing this resource depends on has changed since.
     let reuse = planned.evidence.actual.has(r.id) && !(r.dependsOn ?? []).some((d) => changed.has(d));
@@ -61,7 +61,7 @@ export async function applyConverge(resources: readonly Resource[], planned: Pla
     if (action !== 'unchanged') changed.add(r.id);
     const durationMs = Date.now() - started;
     steps.push({ id: r.id, title: r.title, action, durationMs });
-    if (action !== 'unchanged') info(opts.io, `${VERB[action]} ${r.title} (${formatMs(durationMs)})`, { step: r.id, action, durationMs });
+    stepEnded(opts.io, r, action, durationMs);
   });
   return { steps, states: state };
 }
@@ -73,6 +73,7 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
   await runInDependencyOrder(resources, 'reverse', async (r) => {
     if (r.readOnly) return;
     const started = Date.now();
+    stepStarted(opts.io, r, 'removing');
     const ctx = applyingContext(r, state, opts);
     let first = true;
     const action = await withDeadline(r, opts, async () => {
@@ -84,7 +85,7 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
     });
     const durationMs = Date.now() - started;
     steps.push({ id: r.id, title: r.title, action, durationMs });
-    if (action === 'delete') info(opts.io, `deleted ${r.title} (${formatMs(durationMs)})`, { step: r.id, action, durationMs });
+    stepEnded(opts.io, r, action, durationMs);
   });
   return { steps, states: state };
 }

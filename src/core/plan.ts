@@ -6,6 +6,7 @@ import { dependencyOrder } from './graph.js';
 import { runInDependencyOrder } from './schedule.js';
 import type { IoHost } from './io.js';
 import { isUnknown } from './unknown.js';
+import { stepEnded, stepStarted } from './progress.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'unchanged';
 export type PlanMode = 'converge' | 'destroy';
@@ -52,6 +53,7 @@ export async function planConverge(resources: readonly Resource[], io: IoHost, s
   const actualById = new Map<string, unknown>();
   const stepById = new Map<string, PlannedStep>();
   await runInDependencyOrder(resources, 'forward', async (r) => {
+    stepStarted(io, r, 'reading');
     const ctx = planningContext(r, planned, io, signal);
     const actual = await r.find(ctx);
     actualById.set(r.id, actual);
@@ -62,6 +64,7 @@ export async function planConverge(resources: readonly Resource[], io: IoHost, s
     const action: Action = r.readOnly || changes.length === 0 ? 'unchanged' : actual === undefined ? 'create' : 'update';
     stepById.set(r.id, { id: r.id, title: r.title, action, changes, readOnly: r.readOnly ?? false });
     planned.set(r.id, action === 'unchanged' ? actual : mergeKnown(actual, desired));
+    stepEnded(io, r, 'planned');
   });
   const steps = dependencyOrder(resources).map((r) => stepById.get(r.id)!);
   return { plan: { mode: 'converge', steps }, evidence: { actual: actualById } };
@@ -72,9 +75,11 @@ export async function planDestroy(resources: readonly Resource[], io: IoHost, si
   const found = new Map<string, unknown>();
   const stepById = new Map<string, PlannedStep>();
   await runInDependencyOrder(resources, 'forward', async (r) => {
+    stepStarted(io, r, 'reading');
     const ctx = planningContext(r, found, io, signal);
     const actual = await r.find(ctx);
     found.set(r.id, actual);
+    stepEnded(io, r, 'planned');
     if (r.readOnly) {
       stepById.set(r.id, { id: r.id, title: r.title, action: 'unchanged', changes: [], readOnly: true });
       return;

@@ -40,6 +40,12 @@ export interface Resource<S = unknown> {
    */
   readonly readOnly?: boolean;
 
+  /**
+   * What this resource will be, from the configuration alone: no call, no dependency, no node.
+   * `plan --offline` prints it, so the offline view is the resources' own and cannot drift.
+   */
+  describe?(): Record<string, unknown>;
+
   /** What the state should be. May read dependencies through ctx.dependency. */
   desired(ctx: ResourceContext): Promise<S> | S;
   /** The actual state, or undefined when absent. Read-only: never changes anything. */

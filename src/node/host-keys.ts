@@ -45,7 +45,7 @@ export async function readKnownHostKeys(path: string, hostName: string): Promise
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    throw new SshFileError('known-hosts', path, err);
   }
   const keys: KnownHostKey[] = [];
   for (const line of text.split('\n')) {
@@ -55,6 +55,23 @@ export async function readKnownHostKeys(path: string, hostName: string): Promise
     if (hosts.split(',').includes(hostName)) keys.push({ type, blob: Buffer.from(b64, 'base64') });
   }
   return keys;
+}
+
+/** An SSH file solokube needs cannot be read: names the file and where it is configured. */
+export class SshFileError extends SolokubeError {
+  constructor(kind: 'key' | 'known-hosts', path: string, cause: unknown) {
+    const why = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(cause as Error).message})`;
+    super({
+      code: kind === 'key' ? 'node.ssh-key-unreadable' : 'node.known-hosts-unreadable',
+      message: kind === 'key' ? `The SSH private key ${path} ${why}.` : `solokube's known-hosts file ${path} ${why}.`,
+      remedy: kind === 'key'
+        ? 'Point ssh.privateKey in solokube.yaml (or --ssh-key) at the private key whose .pub kops installed on the node, readable by this user.'
+        : 'Point ssh.knownHosts in solokube.yaml (or --known-hosts) at a readable file; it may be absent, solokube then creates it.',
+      actor: 'user',
+      exitCode: 2,
+      cause,
+    });
+  }
 }
 
 export async function recordKnownHostKey(path: string, hostName: string, blob: Buffer): Promise<void> {

@@ -4,13 +4,15 @@
 import type { Resource } from '../core/resource.js';
 import type { NodeShell } from './shell.js';
 import type { NodeSpec } from './spec.js';
-import { bootUnit } from './resources/boot-unit.js';
-import { proxyConfig } from './resources/proxy-config.js';
-import { redirectRules } from './resources/redirect-rules.js';
-import { secondaryAddress } from './resources/secondary-address.js';
+import type { NodeOutline } from './spec.js';
+import { bootUnit, outlineBootUnit } from './resources/boot-unit.js';
+import { outlineProxyConfig, proxyConfig } from './resources/proxy-config.js';
+import { outlineRedirectRules, redirectRules } from './resources/redirect-rules.js';
+import { outlineSecondaryAddress, secondaryAddress } from './resources/secondary-address.js';
+import { NODE_RESOURCE_IDS } from './resources/ids.js';
 
 export { parseNodeSpec, DEFAULT_PORTS } from './spec.js';
-export type { NodeSpec, NodeSpecInput, NodePorts, ProxyMode } from './spec.js';
+export type { NodeOutline, NodeSpec, NodeSpecInput, NodePorts, ProxyMode } from './spec.js';
 export type { NodeShell, RunOptions, RunResult } from './shell.js';
 export { NodeCommandError, NodeCommandTimeoutError } from './shell.js';
 export { SshShell, SshConnectError } from './ssh-shell.js';
@@ -29,6 +31,14 @@ export type { NodeLayout } from './discover.js';
 export { ProxyReloadError } from './resources/haproxy-service.js';
 export { InterfaceMissingError } from './resources/secondary-address.js';
 export { ProxyConfigInvalidError } from './resources/proxy-config.js';
+
+/** Each node resource's static description, by id, for `plan --offline` (before the node is known). */
+export const NODE_RESOURCE_OUTLINES: Readonly<Record<string, (o: NodeOutline) => Record<string, unknown>>> = {
+  [NODE_RESOURCE_IDS.secondaryAddress]: outlineSecondaryAddress,
+  [NODE_RESOURCE_IDS.redirectRules]: outlineRedirectRules,
+  [NODE_RESOURCE_IDS.proxyConfig]: outlineProxyConfig,
+  [NODE_RESOURCE_IDS.bootUnit]: outlineBootUnit,
+};
 
 /** Everything solokube sets up on the node, in dependency order: address, rules and proxy, boot unit. */
 export function nodeResources(spec: NodeSpec, shell: NodeShell): Resource[] {

@@ -1,25 +1,7 @@
-// Dotted-quad IPv4 arithmetic for validation: strict parsing (no leading zeros, which some tools
-// read as octal) and subnet membership.
+// Subnet arithmetic for validation (membership, network and broadcast addresses), on the one
+// strict IPv4 parser of config/validators.ts.
 
-const OCTET = /^(0|[1-9][0-9]{0,2})$/;
-
-/** The address as an unsigned 32-bit number, or undefined when it is not a plain dotted quad. */
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!OCTET.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n;
-}
-
-export function isIpv4(text: string): boolean {
-  return parseIpv4(text) !== undefined;
-}
+import { parseIpv4 } from '../config/validators.js';
 
 function networkOf(address: number, prefixLength: number): number {
   if (prefixLength === 0) return 0;

@@ -5,25 +5,23 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import type { ConfigIssue } from '../core/errors.js';
-import { isIpv4, isNetworkOrBroadcast, sameSubnet } from './ipv4.js';
+import { INTERFACE_RE, MAX_PORT, isDnsName, isIpv4, isPort } from '../config/validators.js';
+import { PORTS } from '../config/naming.js';
+import { isNetworkOrBroadcast, sameSubnet } from './ipv4.js';
 
-/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, ≤ 253 chars. */
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-/** Linux interface names: IFNAMSIZ is 16 including the terminating NUL. */
-const INTERFACE_NAME = /^[a-zA-Z0-9_.-]{1,15}$/;
-
-const dnsName = z.string().regex(DNS_NAME, 'must be a lower-case RFC 1123 DNS name');
+const dnsName = z.string().refine(isDnsName, 'must be a lower-case RFC 1123 DNS name');
 const ipv4 = z.string().refine(isIpv4, 'must be a dotted-quad IPv4 address');
-const port = z.number().int().min(1).max(65535);
+const port = z.number().refine((n) => isPort(n), `must be a port number from 1 to ${MAX_PORT}`);
 
+/** The data path's fixed ports, as config/naming.ts defines them (DESIGN.md §1). */
 export const DEFAULT_PORTS = {
-  proxyHttps: 8443,
-  ingressHttps: 30443,
-  ingressHttp: 30080,
-  directHttps: 8443,
-  directHttp: 8080,
-  apiServer: 443,
-  stats: 8404,
+  proxyHttps: PORTS.proxyHttps,
+  ingressHttps: PORTS.ingressHttps,
+  ingressHttp: PORTS.ingressHttp,
+  directHttps: PORTS.directHttps,
+  directHttp: PORTS.directHttp,
+  apiServer: PORTS.apiServer,
+  stats: PORTS.haproxyStats,
 } as const;
 
 const portsSchema = z
@@ -54,7 +52,7 @@ const nodeSpecSchema = z
     secondaryIp: ipv4,
     /** The subnet's real prefix length; the secondary address is added with it. */
     prefixLength: z.number().int().min(1).max(32),
-    interface: z.string().regex(INTERFACE_NAME, 'must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -)'),
+    interface: z.string().regex(INTERFACE_RE, 'must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -)'),
     proxy: z.enum(['haproxy', 'direct']),
     /** haproxy mode only: send PROXY protocol v2 to the ingress so it sees the client's address. */
     proxyProtocol: z.boolean(),
@@ -83,6 +81,16 @@ const nodeSpecSchema = z
   });
 
 export type NodePorts = z.infer<typeof portsSchema>;
+
+/** What is known of a node spec before AWS has found the node: everything but its addresses. */
+export interface NodeOutline {
+  proxy: 'haproxy' | 'direct';
+  proxyProtocol: boolean;
+  apiServerNames: readonly string[];
+  ports: NodePorts;
+  /** The configured interface; undefined means "discovered on the node". */
+  interface?: string | undefined;
+}
 export type NodeSpec = z.infer<typeof nodeSpecSchema>;
 export type ProxyMode = NodeSpec['proxy'];
 

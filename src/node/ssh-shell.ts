@@ -7,7 +7,7 @@ import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { SolokubeError } from '../core/errors.js';
 import type { IoHost } from '../core/io.js';
-import { checkHostKey, defaultKnownHostsPath, knownHostName } from './host-keys.js';
+import { SshFileError, checkHostKey, defaultKnownHostsPath, knownHostName, readKnownHostKeys } from './host-keys.js';
 import { quoteCommand } from './shell-quote.js';
 import type { NodeShell, RunOptions, RunResult } from './shell.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, NodeCommandError, NodeCommandTimeoutError, readFileVia, writeFileAtomicVia } from './shell.js';
@@ -134,10 +134,11 @@ export class SshShell implements NodeShell {
 
   private async open(): Promise<Client> {
     const o = this.opts;
-    const privateKey = o.privateKey ?? (o.privateKeyPath ? await readFile(o.privateKeyPath) : undefined);
+    const privateKey = o.privateKey ?? (o.privateKeyPath ? await readFile(o.privateKeyPath).catch((err: unknown) => { throw new SshFileError('key', o.privateKeyPath!, err); }) : undefined);
     if (privateKey === undefined) throw new SolokubeError({ code: 'node.no-ssh-key', message: 'No SSH private key was given.', remedy: 'Pass the key file (--ssh-key or sshKey in solokube.yaml).', actor: 'user', exitCode: 2 });
     const hostName = knownHostName(o.host, this.port);
     const policy = { knownHostsPath: o.knownHostsPath ?? defaultKnownHostsPath(), acceptNewHostKey: o.acceptNewHostKey ?? false, io: o.io };
+    await readKnownHostKeys(policy.knownHostsPath, hostName); // an unreadable file fails here, before connecting
     const connectTimeoutMs = o.connectTimeoutMs ?? 20_000;
     let hostKeyError: unknown;
     const client = new Client();

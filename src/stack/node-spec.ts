@@ -2,15 +2,20 @@
 // is the configured one, or the one on the node that holds the primary private address (the same
 // on EC2, where it is ens5 or eth0, and in the sandbox, where it is host0; see discoverNodeLayout).
 
-import { names, PORTS } from '../config/naming.js';
+import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
-import { parseNodeSpec } from '../node/index.js';
-import type { NodeSpec } from '../node/index.js';
+import { DEFAULT_PORTS, parseNodeSpec } from '../node/index.js';
+import type { NodeOutline, NodeSpec } from '../node/index.js';
 
 export interface NodeAddresses {
   primaryIp: string;
   secondaryIp: string;
   prefixLength: number;
+}
+
+/** The node spec as far as the configuration alone knows it (for `plan --offline`). */
+export function nodeOutlineFor(config: SolokubeConfig): NodeOutline {
+  return { proxy: config.proxy, proxyProtocol: config.proxyProtocol, apiServerNames: names(config).apiServerNames, ports: DEFAULT_PORTS, interface: config.nodeInterface };
 }
 
 export function nodeSpecFor(config: SolokubeConfig, addresses: NodeAddresses, iface: string): NodeSpec {
@@ -23,14 +28,5 @@ export function nodeSpecFor(config: SolokubeConfig, addresses: NodeAddresses, if
     interface: iface,
     proxy: config.proxy,
     proxyProtocol: config.proxyProtocol,
-    ports: {
-      proxyHttps: PORTS.proxyHttps,
-      ingressHttps: PORTS.ingressHttps,
-      ingressHttp: PORTS.ingressHttp,
-      directHttps: PORTS.directHttps,
-      directHttp: PORTS.directHttp,
-      apiServer: PORTS.apiServer,
-      stats: PORTS.haproxyStats,
-    },
   }, 'the node settings derived from the configuration');
 }

@@ -11,9 +11,9 @@ import type { Unknown } from '../core/unknown.js';
 import { AWS_IDS } from '../aws/resources/context.js';
 import type { ControlPlane } from '../aws/resources/control-plane.js';
 import type { SecondaryPrivateIpState } from '../aws/resources/secondary-private-ip.js';
-import { discoverNodeLayout, nodeResources, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from '../node/index.js';
+import { discoverNodeLayout, nodeResources, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS, NODE_RESOURCE_OUTLINES } from '../node/index.js';
 import type { NodeShell, NodeSpec } from '../node/index.js';
-import { nodeSpecFor } from './node-spec.js';
+import { nodeOutlineFor, nodeSpecFor } from './node-spec.js';
 
 /** How the step reaches the node the AWS side found (SSH to its public address, or the sandbox's). */
 export interface NodeAccess {
@@ -61,9 +61,10 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
     };
     return {
       id,
-      title: TITLES[id] ?? id,
+      title: id === NODE_RESOURCE_IDS.proxyConfig && config.proxy === 'direct' ? 'no HAProxy routing (proxy: direct)' : TITLES[id] ?? id,
       dependsOn: [...(NODE_RESOURCE_DEPENDS_ON[id] ?? []), AWS_IDS.controlPlane, AWS_IDS.secondaryPrivateIp],
       deadlineMs: 120_000,
+      describe: () => NODE_RESOURCE_OUTLINES[id]?.(nodeOutlineFor(config)) ?? {},
       async find(ctx) {
         const r = await innerOf(ctx);
         return r ? r.find(ctx) : undefined;

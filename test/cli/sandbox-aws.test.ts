@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { AllocateAddressCommand, DescribeAddressesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CLI } from '../support/cli.js';
 
-async function startForeground(state: string): Promise<{ endpoint: string; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'sandbox', 'aws', '--state', state, '--region', 'eu-west-1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startForeground(state: string, args: string[] = ['--region', 'eu-west-1']): Promise<{ endpoint: string; stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', 'aws', '--state', state, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -45,4 +45,16 @@ test('GIVEN sandbox aws in the foreground THEN the SDK talks to it, its state su
   c2.destroy();
   assert.deepEqual(Addresses?.map((a) => a.AllocationId), [allocated.AllocationId]);
   assert.equal(await second.stop(), 0);
+});
+
+test('GIVEN sandbox aws --region eu-west-1 (a name the global --region also has) THEN the emulator answers as eu-west-1', async () => {
+  const emu = await startForeground(join(mkdtempSync(join(tmpdir(), 'solokube-emu-')), 'state.json'), ['--region', 'eu-west-1']);
+  try {
+    const ec2 = new EC2Client({ endpoint: emu.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    const allocated = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    ec2.destroy();
+    assert.equal(allocated.NetworkBorderGroup, 'eu-west-1');
+  } finally {
+    assert.equal(await emu.stop(), 0);
+  }
 });

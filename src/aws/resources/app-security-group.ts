@@ -67,6 +67,7 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
     id: AWS_IDS.appSecurityGroup,
     title: `security group ${names.securityGroupName} (80/443 for apps), attached to the control-plane ENI`,
     dependsOn: [AWS_IDS.controlPlane],
+    describe: () => ({ ingress: DESIRED_RULES, tags: names.tags('apps-security-group').map((t) => `${t.Key}=${t.Value}`) }),
 
     async find(ctx) {
       const cp = controlPlane(ctx);

@@ -6,6 +6,7 @@ import { DescribeInstancesCommand, DescribeSubnetsCommand } from '@aws-sdk/clien
 import type { Instance } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
 import type { Resource } from '../../core/resource.js';
+import { PORTS } from '../../config/naming.js';
 import { AWS_IDS, tagMap } from './context.js';
 import type { AwsEnv } from './context.js';
 
@@ -48,6 +49,12 @@ export function controlPlaneInstance(env: AwsEnv, opts: ControlPlaneOptions): Re
     id: AWS_IDS.controlPlane,
     title,
     readOnly: true,
+    describe: () => ({
+      region: config.region,
+      found: `by kops' tag ${env.names.kopsClusterTag.Key}=${env.names.kopsClusterTag.Value}, read only`,
+      instanceType: config.instanceType,
+      ...(config.secondaryIp ? {} : { apps: `secondaryIp is false: apps answer on the ingress NodePorts of the primary address, https://<app>.${config.appsDomain}:${PORTS.ingressHttps} and http://<app>.${config.appsDomain}:${PORTS.ingressHttp}` }),
+    }),
     desired: () => ({}) as ControlPlane, // read-only: never compared
     diff: () => [],
     apply: async () => { throw new Error('read-only resource'); },

@@ -94,6 +94,7 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     title: `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}`,
     dependsOn: [AWS_IDS.elasticIp],
     deadlineMs: opts.syncDeadlineMs ?? 180_000,
+    describe: () => ({ type: 'A', names: wanted, target: '(the Elastic IP)', ttl: APP_RECORD_TTL }),
 
     async find(ctx) {
       let records = await listARecords(clients, await zone(ctx.signal), new Set(wanted), ctx.signal);

@@ -35,6 +35,8 @@ export function eipAssociation(env: AwsEnv, opts: { mode: AwsMode }): Resource<E
     id: AWS_IDS.eipAssociation,
     title: 'Elastic IP → secondary private IP',
     dependsOn: [AWS_IDS.controlPlane, AWS_IDS.elasticIp, AWS_IDS.secondaryPrivateIp],
+    // AssociateAddress names the private IP, or the address would land on the primary one.
+    describe: () => ({ privateIpAddress: '(the secondary private IP)', allowReassociation: false }),
 
     // The association is a property of the address; the Elastic IP's reading already holds it.
     async find(ctx) {

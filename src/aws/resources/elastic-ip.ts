@@ -62,6 +62,9 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
     id: AWS_IDS.elasticIp,
     title: `Elastic IP ${names.elasticIpName}`,
     dependsOn: [AWS_IDS.controlPlane],
+    describe: () => opts.publicIp || opts.allocationId
+      ? { use: opts.publicIp ?? opts.allocationId, owned: false }
+      : { domain: 'vpc', tags: names.tags('apps-elastic-ip').map((t) => `${t.Key}=${t.Value}`) },
     // A named or in-use address is needed by dependents (to undo the association) but not ours to release.
     retain: (actual) => !actual.owned,
 

@@ -32,6 +32,7 @@ export function secondaryPrivateIp(env: AwsEnv, opts: { mode: AwsMode }): Resour
     id: AWS_IDS.secondaryPrivateIp,
     title: 'secondary private IP on the control-plane network interface',
     dependsOn: [AWS_IDS.controlPlane, AWS_IDS.elasticIp],
+    describe: () => ({ count: 1, address: 'assigned by AWS from the subnet' }),
 
     async find(ctx) {
       const cp = controlPlane(ctx);

@@ -3,9 +3,9 @@
 
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
-import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withMutationOptions } from '../context.js';
+import { dryRunResult, runMutation } from '../mutation.js';
 
 interface SyncOptions extends MutationFlags, EipFlags {}
 
@@ -22,11 +22,10 @@ export function registerDns(r: CommandRegistry): void {
       const { awsResources } = await import('../../aws/resources/index.js');
       const { withAwsClients } = await import('../../aws/session.js');
       return withAwsClients(config, async (clients) => {
-        const result = await planAndApply(awsResources(config, clients, named).dns, {
-          io: ctx.io, signal: ctx.signal, mode: 'converge', yes: opts.yes ?? false, dryRun: opts.dryRun ?? false, showPlan: ctx.showPlan,
-        });
+        const result = await runMutation(ctx, awsResources(config, clients, named).dns, { ...opts, mode: 'converge' });
+        if (result.decision === 'dry-run') return dryRunResult(result.plan);
         const changed = result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0;
-        const text = result.decision === 'nothing-to-do' ? 'dns sync: records already point at the Elastic IP' : result.decision === 'dry-run' ? 'dns sync: dry run, nothing changed' : `dns sync: done (${changed} changed, in sync)`;
+        const text = result.decision === 'nothing-to-do' ? 'dns sync: records already point at the Elastic IP' : `dns sync: done (${changed} changed, in sync)`;
         return { data: { decision: result.decision, plan: result.plan, steps: result.report?.steps ?? [] }, text };
       });
     }));

@@ -5,10 +5,9 @@
 
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
-import { renderPlan } from '../../core/plan-render.js';
-import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
+import { dryRunResult, runMutation } from '../mutation.js';
 import { configFor } from '../config-source.js';
 import { withClusterTarget } from '../cluster-target.js';
 
@@ -34,14 +33,11 @@ export function registerDown(r: CommandRegistry): void {
         const removal = await sandboxModule.removeSandbox(ctx.io);
         return { data: { decision: 'nothing-to-do', sandbox: { removal } }, text: 'no sandbox is running; its leftovers (if any) were removed' };
       }
-      const dryRun = opts.dryRun ?? false;
       const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access) =>
-        planAndApply(downResources(config, clients, access, named), {
-          io: ctx.io, signal: ctx.signal, mode: 'destroy', yes: opts.yes ?? false, dryRun,
-          typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
-          showPlan: dryRun ? undefined : ctx.showPlan,
+        runMutation(ctx, downResources(config, clients, access, named), {
+          ...opts, mode: 'destroy', typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
         }));
-      if (result.decision === 'dry-run') return { data: { decision: result.decision, plan: result.plan }, text: renderPlan(result.plan) };
+      if (result.decision === 'dry-run') return dryRunResult(result.plan);
       const removed = result.report?.steps.filter((s) => s.action === 'delete').length ?? 0;
       const text = [result.decision === 'nothing-to-do' ? `nothing of solokube's is left for ${config.name}` : `removed ${removed} things solokube had made for ${config.name}`];
       if (!sandbox || !sandboxModule) return { data: { decision: result.decision, removed, plan: result.plan }, text: text.join('\n') };

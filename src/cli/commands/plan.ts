@@ -1,8 +1,9 @@
 // `solokube plan`: what `up` would do, compared against AWS and the node; changes nothing.
-// `--offline` describes the desired state from the configuration alone, contacting nothing.
+// `--offline` describes the desired state from the configuration alone, contacting nothing: the
+// resources `up` converges, each as its own describe() says.
 
-import { desiredState } from '../../config/desired-state.js';
 import type { SolokubeConfig } from '../../config/schema.js';
+import type { NodeAccess } from '../../stack/node-step.js';
 import { renderPlan, renderValue } from '../../core/plan-render.js';
 import { planConverge } from '../../core/plan.js';
 import type { CommandContext, CommandRegistry } from '../context.js';
@@ -30,14 +31,27 @@ export function registerPlan(r: CommandRegistry): void {
     }));
 }
 
-function offlinePlan(config: SolokubeConfig): CommandResult {
-  const items = desiredState(config);
-  const lines = [`Desired state for ${config.name} (${config.region}):`];
-  for (const item of items) {
-    lines.push(`  ${item.title} [${item.id}]`);
-    for (const [k, v] of Object.entries(item.values)) lines.push(`      ${k}: ${renderValue(v)}`);
+// The offline plan builds the same resource list as `up`; nothing in it is ever called but describe().
+const NO_NODE: NodeAccess = {
+  shellFor: () => Promise.reject(new Error('plan --offline never reaches the node')),
+  close: async () => {},
+};
+
+async function offlinePlan(config: SolokubeConfig): Promise<CommandResult> {
+  const [{ upResources }, { createAwsClients }] = await Promise.all([import('../../stack/stack.js'), import('../../aws/clients.js')]);
+  // Clients are needed to build the resources, not to describe them: no call is made.
+  const clients = createAwsClients({ region: config.region, endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' } });
+  try {
+    const items = upResources(config, clients, NO_NODE).map((r) => ({ id: r.id, title: r.title, values: r.describe?.() ?? {} }));
+    const lines = [`Desired state for ${config.name} (${config.region}${config.profile ? `, profile ${config.profile}` : ''}):`];
+    for (const item of items) {
+      lines.push(`  ${item.title} [${item.id}]`);
+      for (const [k, v] of Object.entries(item.values)) lines.push(`      ${k}: ${renderValue(v)}`);
+    }
+    return { data: { cluster: config.name, region: config.region, ...(config.profile ? { profile: config.profile } : {}), desired: items }, text: lines.join('\n') };
+  } finally {
+    clients.destroy();
   }
-  return { data: { cluster: config.name, region: config.region, desired: items }, text: lines.join('\n') };
 }
 
 async function livePlan(ctx: CommandContext, config: SolokubeConfig, opts: PlanOptions): Promise<CommandResult> {

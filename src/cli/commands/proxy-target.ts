@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { expandHome } from '../../config/naming.js';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { UsageError } from '../../core/errors.js';
+import { MAX_PORT } from '../../config/validators.js';
 import { discoverNodeLayout } from '../../node/discover.js';
 import { SshShell } from '../../node/index.js';
 import { nodeSpecFor } from '../../stack/node-spec.js';
@@ -39,7 +40,7 @@ function intOption(flags: string, description: string, min: number, max: number)
 export function withNodeTargetOptions(cmd: Command): Command {
   return cmd
     .option('--node-host <host>', 'the node to reach over SSH (its public IP or DNS name)')
-    .addOption(intOption('--ssh-port <port>', 'SSH port on the node (default 22)', 1, 65535))
+    .addOption(intOption('--ssh-port <port>', 'SSH port on the node (default 22)', 1, MAX_PORT))
     .option('--ssh-user <user>', 'SSH user (default: ssh.user in the config); not root means sudo -n')
     .option('--ssh-key <file>', 'SSH private key (default: ssh.privateKey in the config)')
     .option('--known-hosts <file>', "solokube's known-hosts file (default: ssh.knownHosts in the config)")

@@ -2,12 +2,11 @@
 // redirect, HAProxy SNI proxy, boot unit) over SSH, through the node layer's resources.
 
 import type { Command } from 'commander';
-import type { Plan } from '../../core/plan.js';
 import { countActions } from '../../core/plan.js';
 import { planConverge } from '../../core/plan.js';
 import { renderPlan } from '../../core/plan-render.js';
-import { planAndApply } from '../../core/run.js';
 import type { RunResult } from '../../core/run.js';
+import { dryRunResult, runMutation } from '../mutation.js';
 import { nodeResources } from '../../node/index.js';
 import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
 import { withMutationOptions } from '../context.js';
@@ -30,10 +29,10 @@ async function withNode<T>(ctx: CommandContext, opts: NodeTargetOptions, fn: (re
 }
 
 function summary(verb: string, where: string, r: RunResult): CommandResult {
+  if (r.decision === 'dry-run') return dryRunResult(r.plan);
   const counts = countActions(r.plan);
   const text =
     r.decision === 'nothing-to-do' ? `${where}: no changes, the node is as configured`
-    : r.decision === 'dry-run' ? `${where}: dry run, nothing changed\n${renderPlan(r.plan)}`
     : `${where}: ${verb} (${counts.create} created, ${counts.update} updated, ${counts.delete} deleted)`;
   return { data: { node: where, decision: r.decision, plan: r.plan, steps: r.report?.steps ?? [] }, text };
 }
@@ -42,14 +41,10 @@ function mutating(r: CommandRegistry, proxy: Command, name: 'setup' | 'remove', 
   withMutationOptions(withNodeTargetOptions(proxy.command(name).description(description))).action(
     r.action<ProxyOptions>(`proxy ${name}`, (ctx, opts) =>
       withNode(ctx, opts, async (resources, where) => {
-        const result = await planAndApply(resources, {
-          io: ctx.io,
-          signal: ctx.signal,
+        const result = await runMutation(ctx, resources, {
+          ...opts,
           mode: name === 'setup' ? 'converge' : 'destroy',
-          yes: opts.yes ?? false,
-          dryRun: opts.dryRun ?? false,
           question: name === 'setup' ? `Apply these changes to ${where}?` : `Remove solokube's data path from ${where}?`,
-          showPlan: (plan: Plan, text: string) => ctx.showPlan(plan, text),
         });
         return summary(name === 'setup' ? 'set up' : 'removed', where, result);
       }),

@@ -2,21 +2,24 @@
 // by hand. Stops on Ctrl-C (or SIGTERM); its state survives in --state.
 
 import { InvalidArgumentError } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { isPort } from '../../config/validators.js';
+import { SolokubeError, UsageError } from '../../core/errors.js';
 import { info } from '../../core/io.js';
 import type { CommandRegistry } from '../context.js';
 
 interface SandboxAwsOptions {
   port: number;
   state?: string;
-  region: string;
+  region?: string;
   seedKops?: string;
   dnsZone?: string;
 }
 
+const DEFAULT_REGION = 'us-east-1';
+
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
+  if (!isPort(n, { allowZero: true })) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
   return n;
 }
 
@@ -27,15 +30,19 @@ export function registerSandbox(r: CommandRegistry): void {
     .description('run the AWS emulator (EC2, Route 53, Service Quotas, STS) on 127.0.0.1 in the foreground')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', port, 0)
     .option('--state <file>', 'keep the emulator\'s state in this file (loaded at start, saved after each change)')
-    .option('--region <region>', 'the region the emulator answers as', 'us-east-1')
+    .option('--region <region>', `the region the emulator answers as (default ${DEFAULT_REGION})`)
     .option('--seed-kops <cluster>', 'seed a kops-made single-node cluster with this name (needs --dns-zone)')
     .option('--dns-zone <zone>', 'the hosted zone for --seed-kops')
     .action(r.action<SandboxAwsOptions>('sandbox aws', async (ctx, opts) => {
       const { kopsClusterSeed, startAwsEmulator } = await import('../../sandbox/aws/index.js');
       if (opts.seedKops && !opts.dnsZone) throw new UsageError('--seed-kops needs --dns-zone');
-      const emu = await startAwsEmulator({ port: opts.port, region: opts.region, ...(opts.state ? { stateFile: opts.state } : {}) });
-      if (opts.seedKops && opts.dnsZone) emu.seed(kopsClusterSeed({ clusterName: opts.seedKops, dnsZone: opts.dnsZone, region: opts.region }));
-      info(ctx.io, `AWS emulator listening on ${emu.endpoint}; point clients at it with: export AWS_ENDPOINT_URL=${emu.endpoint} AWS_REGION=${opts.region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`);
+      // `--region` after `sandbox aws` is taken by the global flag of the same name; either is this one.
+      const region = opts.region ?? ctx.globals.region ?? DEFAULT_REGION;
+      const emu = await startAwsEmulator({ port: opts.port, region, ...(opts.state ? { stateFile: opts.state } : {}) }).catch((err: unknown) => {
+        throw portBusy(err, opts.port) ?? err;
+      });
+      if (opts.seedKops && opts.dnsZone) emu.seed(kopsClusterSeed({ clusterName: opts.seedKops, dnsZone: opts.dnsZone, region }));
+      info(ctx.io, `AWS emulator listening on ${emu.endpoint}; point clients at it with: export AWS_ENDPOINT_URL=${emu.endpoint} AWS_REGION=${region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`);
       info(ctx.io, `admin API: ${emu.endpoint}/_sandbox/state, /_sandbox/faults, /_sandbox/calls (see src/sandbox/aws/README.md); Ctrl-C stops it`);
       if (ctx.globals.output === 'text') process.stdout.write(`${emu.endpoint}\n`);
       await new Promise<void>((resolve) => {
@@ -43,6 +50,19 @@ export function registerSandbox(r: CommandRegistry): void {
         process.once('SIGTERM', resolve);
       });
       await emu.close();
-      return { data: { endpoint: emu.endpoint, state: opts.state ?? null }, text: '' };
-    }));
+      return { data: { endpoint: emu.endpoint, region, state: opts.state ?? null }, text: '' };
+    }, { deadline: false }));
+}
+
+function portBusy(err: unknown, port: number): SolokubeError | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return undefined;
+  return new SolokubeError({
+    code: 'sandbox.port-busy',
+    message: code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use` : `port ${port} on 127.0.0.1 may not be used by this user`,
+    remedy: 'Pick another port with --port, or --port 0 for a free one.',
+    actor: 'user',
+    exitCode: 2,
+    cause: err,
+  });
 }

@@ -6,10 +6,10 @@
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
 import { UsageError } from '../../core/errors.js';
-import { planAndApply } from '../../core/run.js';
 import type { RunResult } from '../../core/run.js';
-import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
+import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
+import { dryRunResult, runMutation } from '../mutation.js';
 
 interface SetupOptions extends MutationFlags, EipFlags {}
 interface CleanupOptions extends SetupOptions {
@@ -27,7 +27,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
       const { awsResources, withAwsClients } = await aws();
       if (!config.secondaryIp) throw new UsageError('secondaryIp is false in the configuration; there is nothing to set up', 'Set secondaryIp: true in solokube.yaml, or use the NodePort URLs (see `solokube plan`).');
       return withAwsClients(config, async (clients) => {
-        const result = await planAndApply(awsResources(config, clients, named).secondaryIp, runOptions(ctx, opts, 'converge'));
+        const result = await runMutation(ctx, awsResources(config, clients, named).secondaryIp, { ...opts, mode: 'converge' });
         return runResult(result, 'setup');
       });
     }));
@@ -52,7 +52,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
       const config = await ctx.loadConfig();
       const { awsResources, withAwsClients } = await aws();
       return withAwsClients(config, async (clients) => {
-        const result = await planAndApply(awsResources(config, clients, named).destroy, runOptions(ctx, { ...opts, yes: opts.yes || opts.force }, 'destroy'));
+        const result = await runMutation(ctx, awsResources(config, clients, named).destroy, { ...opts, yes: opts.yes || opts.force, mode: 'destroy' });
         return runResult(result, 'cleanup');
       });
     }));
@@ -63,15 +63,10 @@ async function aws() {
   return { awsResources: resources.awsResources, withAwsClients: session.withAwsClients, readAwsStatus: status.readAwsStatus, renderAwsStatus: status.renderAwsStatus };
 }
 
-function runOptions(ctx: CommandContext, opts: MutationFlags, mode: 'converge' | 'destroy') {
-  return { io: ctx.io, signal: ctx.signal, mode, yes: opts.yes ?? false, dryRun: opts.dryRun ?? false, showPlan: ctx.showPlan };
-}
-
 function runResult(result: RunResult, verb: string) {
+  if (result.decision === 'dry-run') return dryRunResult(result.plan);
   const summary = result.decision === 'nothing-to-do'
     ? `${verb}: no changes needed`
-    : result.decision === 'dry-run'
-      ? `${verb}: dry run, nothing changed (the plan is above; --output json has it as data)`
-      : `${verb}: done (${result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0} changed)`;
+    : `${verb}: done (${result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0} changed)`;
   return { data: { decision: result.decision, plan: result.plan, steps: result.report?.steps ?? [] }, text: summary };
 }

@@ -9,10 +9,9 @@ import type { ControlPlane } from '../../aws/resources/control-plane.js';
 import type { ElasticIpState } from '../../aws/resources/elastic-ip.js';
 import type { SecondaryPrivateIpState } from '../../aws/resources/secondary-private-ip.js';
 import { AWS_IDS } from '../../aws/resources/context.js';
-import { renderPlan } from '../../core/plan-render.js';
-import { planAndApply } from '../../core/run.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
+import { dryRunResult, runMutation } from '../mutation.js';
 import { configFor } from '../config-source.js';
 import { withClusterTarget } from '../cluster-target.js';
 
@@ -27,7 +26,6 @@ export function registerUp(r: CommandRegistry): void {
     .description('set up everything for the cluster: secondary IP + Elastic IP, security group, node proxy and rules, DNS; converging and safe to rerun')
     .option('--sandbox', 'run against the local sandbox (AWS emulator + a systemd-booted node container) instead of AWS')
     .option('--no-secondary-ip', 'set up nothing of the secondary path; apps answer on the ingress NodePorts 30443/30080')
-    .option('--with-secondary-ip', 'the secondary IP path (the default)')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking (a changed key is always refused)')
     .action(r.action<UpOptions>('up', async (ctx, opts) => {
       const named = validateEipFlags(opts);
@@ -37,13 +35,8 @@ export function registerUp(r: CommandRegistry): void {
       ]);
       const sandbox = sandboxModule ? await sandboxModule.ensureSandbox(config, ctx.io) : undefined;
       return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
-        const dryRun = opts.dryRun ?? false;
-        const result = await planAndApply(upResources(config, clients, access, named), {
-          io: ctx.io, signal: ctx.signal, mode: 'converge', yes: opts.yes ?? false, dryRun,
-          // A dry run's plan is its result (stdout); otherwise the plan is shown before acting.
-          showPlan: dryRun ? undefined : ctx.showPlan,
-        });
-        if (result.decision === 'dry-run') return { data: { decision: result.decision, plan: result.plan }, text: renderPlan(result.plan) };
+        const result = await runMutation(ctx, upResources(config, clients, access, named), { ...opts, mode: 'converge' });
+        if (result.decision === 'dry-run') return dryRunResult(result.plan);
         if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
         const summary = upSummary({
           config,

@@ -6,7 +6,7 @@ import { diffFields } from '../../core/resource.js';
 import { BOOT_UNIT_NAME, NODE_PATHS } from '../paths.js';
 import { renderBootUnit } from '../render-boot.js';
 import type { NodeShell } from '../shell.js';
-import type { NodeSpec } from '../spec.js';
+import type { NodeOutline, NodeSpec } from '../spec.js';
 import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 
 export interface BootUnitState {
@@ -14,6 +14,11 @@ export interface BootUnitState {
   script: string | undefined;
   /** `systemctl is-enabled` says enabled. */
   enabled: boolean;
+}
+
+/** The static description for `plan --offline`. */
+export function outlineBootUnit(_o: NodeOutline): Record<string, unknown> {
+  return { unit: BOOT_UNIT_NAME, restores: 'the secondary address and the redirect rules, before the proxy starts' };
 }
 
 export function bootUnit(spec: NodeSpec, shell: NodeShell): Resource<BootUnitState> {

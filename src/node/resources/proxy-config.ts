@@ -8,7 +8,7 @@ import { diffFields } from '../../core/resource.js';
 import { BOOT_UNIT_NAME, MANAGED_MARKER, NODE_PATHS } from '../paths.js';
 import { renderHaproxyConfig, renderHaproxyDropIn } from '../render-haproxy.js';
 import type { NodeShell } from '../shell.js';
-import type { NodeSpec } from '../spec.js';
+import type { NodeOutline, NodeSpec } from '../spec.js';
 import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { HAPROXY_SERVICE, haproxyActive, startOrReloadHaproxy } from './haproxy-service.js';
 import { ensureInstalled } from './packages.js';
@@ -85,6 +85,17 @@ async function removeConfig(shell: NodeShell): Promise<void> {
     await shell.run(['systemctl', 'stop', HAPROXY_SERVICE], { allowFailure: true });
     await shell.run(['rm', '-f', '--', NODE_PATHS.haproxyConfig]);
   }
+}
+
+/** The static description for `plan --offline`. */
+export function outlineProxyConfig(o: NodeOutline): Record<string, unknown> {
+  if (o.proxy === 'direct') return { haproxy: 'none of solokube\'s (proxy: direct); a config solokube replaced earlier is put back' };
+  return {
+    https: `0.0.0.0:${o.ports.proxyHttps}: ${o.apiServerNames.join(', ')} → API server :${o.ports.apiServer}; other names → ingress :${o.ports.ingressHttps}`,
+    http: `<secondary>:80 → ingress :${o.ports.ingressHttp}`,
+    proxyProtocol: o.proxyProtocol,
+    stats: `127.0.0.1:${o.ports.stats}`,
+  };
 }
 
 export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyConfigState> {

@@ -8,7 +8,7 @@ import { NFT_TABLE, NODE_PATHS } from '../paths.js';
 import { renderNatRules } from '../render-nat.js';
 import type { NodeShell } from '../shell.js';
 import { NodeCommandError } from '../shell.js';
-import type { NodeSpec } from '../spec.js';
+import type { NodeOutline, NodeSpec } from '../spec.js';
 import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { ensureInstalled, isInstalled } from './packages.js';
 
@@ -26,6 +26,12 @@ async function liveTable(shell: NodeShell): Promise<string[] | undefined> {
   // A node without nft cannot have our table; apply installs nftables.
   if (!(await isInstalled(shell, 'nft'))) return undefined;
   throw new NodeCommandError(shell.description, ['nft', '-j', 'list', 'table', 'ip', NFT_TABLE], r);
+}
+
+/** The static description for `plan --offline`. */
+export function outlineRedirectRules(o: NodeOutline): Record<string, unknown> {
+  const rules = o.proxy === 'haproxy' ? [`<secondary>:443 → :${o.ports.proxyHttps}`] : [`<secondary>:443 → :${o.ports.directHttps}`, `<secondary>:80 → :${o.ports.directHttp}`];
+  return { rules, table: `ip ${NFT_TABLE}`, matches: 'the secondary address only' };
 }
 
 export function redirectRules(spec: NodeSpec, shell: NodeShell): Resource<RedirectRulesState> {

@@ -5,7 +5,7 @@ import { SolokubeError } from '../../core/errors.js';
 import type { Change, Resource } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import type { NodeShell } from '../shell.js';
-import type { NodeSpec } from '../spec.js';
+import type { NodeOutline, NodeSpec } from '../spec.js';
 import { NODE_RESOURCE_IDS } from './ids.js';
 
 export interface SecondaryAddressState {
@@ -29,6 +29,11 @@ export class InterfaceMissingError extends SolokubeError {
       exitCode: 2,
     });
   }
+}
+
+/** The static description for `plan --offline`. */
+export function outlineSecondaryAddress(o: NodeOutline): Record<string, unknown> {
+  return { interface: o.interface ?? '(the one holding the primary address)', address: '(the secondary private IP)' };
 }
 
 export function secondaryAddress(spec: NodeSpec, shell: NodeShell): Resource<SecondaryAddressState> {

@@ -1,13 +1,13 @@
-// IPv4 arithmetic for subnets and public pools: addresses as unsigned 32-bit numbers.
+// IPv4 arithmetic for subnets and public pools: addresses as unsigned 32-bit numbers, parsed by
+// the one strict IPv4 parser in config/validators.ts.
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+import { isIpv4, parseIpv4 } from '../../config/validators.js';
 
-export function isIpv4(s: string): boolean {
-  return IPV4.test(s);
-}
+export { isIpv4 };
 
+/** The address as a number; callers validate first (NaN for anything that is not a dotted quad). */
 export function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+  return parseIpv4(ip) ?? Number.NaN;
 }
 
 export function numberToIp(n: number): string {

@@ -1,10 +1,11 @@
 // Validation of seeds arriving as JSON (POST /_sandbox/seed); the type annotation keeps the schema
 // and the documented EmulatorSeed interface in step.
 import { z } from 'zod';
+import { isIpv4 } from '../../config/validators.js';
 import type { EmulatorSeed } from './seed-types.js';
 
 const tags = z.record(z.string(), z.string()).optional();
-const ipv4 = z.ipv4();
+const ipv4 = z.string().refine(isIpv4, 'must be a dotted-quad IPv4 address');
 const cidr = z.cidrv4();
 
 const rule = z.object({

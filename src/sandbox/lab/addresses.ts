@@ -1,6 +1,7 @@
 // The lab's address plan, all inside 198.18.0.0/15 (RFC 2544 benchmarking space), so lab traffic
 // can never leave for a real network. The VPC subnet is behind the gateway; the "internet" client
 // and the public addresses the gateway maps are on the other side of it.
+import { parseIpv4 } from '../../config/validators.js';
 import { UsageError } from '../../core/errors.js';
 
 export const VPC_SUBNET = '198.18.0.0/24';
@@ -18,11 +19,10 @@ export const GW_INTERNET_IF = 'inet0';
 export const CLIENT_IF = 'eth0';
 export const NODE_IF = 'host0';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 export function ipv4ToInt(ip: string): number {
-  if (!IPV4.test(ip)) throw new UsageError(`not an IPv4 address: ${JSON.stringify(ip)}`);
-  return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const n = parseIpv4(ip);
+  if (n === undefined) throw new UsageError(`not an IPv4 address: ${JSON.stringify(ip)}`);
+  return n;
 }
 
 export function inCidr(ip: string, cidr: string): boolean {

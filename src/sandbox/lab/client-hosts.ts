@@ -2,10 +2,9 @@
 // over /etc/hosts, so names resolve for any tool run there without touching the host's file.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isHostName } from '../../config/validators.js';
 import { UsageError } from '../../core/errors.js';
 import { ipv4ToInt } from './addresses.js';
-
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export function clientEtcDir(netns: string): string {
   return join('/etc/netns', netns);
@@ -14,7 +13,7 @@ export function clientEtcDir(netns: string): string {
 export async function writeClientHosts(netns: string, entries: Readonly<Record<string, string>>): Promise<void> {
   const lines = ['127.0.0.1 localhost'];
   for (const [name, address] of Object.entries(entries)) {
-    if (!HOST_NAME.test(name)) throw new UsageError(`not a host name: ${JSON.stringify(name)}`);
+    if (!isHostName(name)) throw new UsageError(`not a host name: ${JSON.stringify(name)}`);
     ipv4ToInt(address); // validates
     lines.push(`${address} ${name}`);
   }

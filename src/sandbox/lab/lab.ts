@@ -6,6 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { isDnsName } from '../../config/validators.js';
 import { SolokubeError, UsageError } from '../../core/errors.js';
 import { info, type IoHost } from '../../core/io.js';
 import { DEFAULT_NODE_PRIMARY, NODE_IF, VPC_GATEWAY, VPC_PREFIX_LENGTH, VPC_SUBNET, CLIENT_ADDRESS, assertInCidr } from './addresses.js';
@@ -40,8 +41,6 @@ export interface StartLabOptions {
   stateRoot?: string;
 }
 
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
-
 export async function startLab(opts: StartLabOptions): Promise<Lab> {
   refuseInUnitRun('the lab node');
   const name = opts.name ?? newLabName();
@@ -51,7 +50,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const clusterName = opts.clusterName ?? 'cluster.lab.test';
   const appsDomain = opts.appsDomain ?? `apps.${clusterName}`;
   for (const n of [clusterName, appsDomain]) {
-    if (!DNS_NAME.test(n)) throw new UsageError(`not a DNS name: ${JSON.stringify(n)}`, 'Use lower-case DNS names.');
+    if (!isDnsName(n)) throw new UsageError(`not a DNS name: ${JSON.stringify(n)}`, 'Use lower-case DNS names.');
   }
   const ingressMode = opts.ingressMode ?? { proxyProtocol: false, direct: false };
   assertIngressMode(ingressMode);

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isPort } from '../../config/validators.js';
 import { SolokubeError } from '../../core/errors.js';
 
 const ingressMode = z.object({ proxyProtocol: z.boolean(), direct: z.boolean() });
@@ -34,7 +35,7 @@ export const labRecordSchema = z.object({
   client: z.object({ address: z.string() }),
   ssh: z.object({
     host: z.string(),
-    port: z.number().int().min(0).max(65535),
+    port: z.number().refine((n) => isPort(n, { allowZero: true })),
     user: z.string(),
     privateKeyPath: z.string(),
     hostPublicKey: z.string(),

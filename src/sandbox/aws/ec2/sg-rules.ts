@@ -3,6 +3,7 @@
 import { AwsError } from '../errors.js';
 import { ec2Id } from '../ids.js';
 import { parseCidr } from '../ipv4.js';
+import { isPort } from '../../../config/validators.js';
 import type { EmulatorData, SecurityGroupRecord, SgRule } from '../model.js';
 import type { QueryParams } from '../query.js';
 import { el, list, opt, type Xml } from '../xml.js';
@@ -19,7 +20,7 @@ function ports(p: QueryParams, protocol: string): Pick<RuleDraft, 'fromPort' | '
   if (fromPort === undefined || toPort === undefined) {
     throw new AwsError('InvalidParameterValue', `Invalid value for portRange. Must specify both from and to ports with ${protocol.toUpperCase()}.`);
   }
-  if (protocol !== 'icmp' && (fromPort < 0 || toPort > 65535 || fromPort > toPort)) {
+  if (protocol !== 'icmp' && (!isPort(fromPort, { allowZero: true }) || !isPort(toPort, { allowZero: true }) || fromPort > toPort)) {
     throw new AwsError('InvalidParameterValue', `Invalid port range ${fromPort}-${toPort}`);
   }
   return { fromPort, toPort };
