@@ -262,10 +262,9 @@ main() {
   if [ "$need_assign" = yes ] || [ "$ASSOC_ENI" != "$ENI" ] || [ "$ASSOC_IP" != "$OURS" ]; then need_assoc=yes; fi
   log "plan: assign secondary $need_assign, tag $need_tag, associate $EIP $need_assoc"
 
-  # Every change is tried as a dry run first: a missing permission stops the run before anything changed.
-  if [ "$need_assign" = yes ]; then
-    retry 'may AssignPrivateIpAddresses' dry_run "Action=AssignPrivateIpAddresses&NetworkInterfaceId=$ENI&SecondaryPrivateIpAddressCount=1" || fail "$LAST_ERROR"
-  fi
+  # The changes after the first are tried as dry runs before it, so a missing permission stops the
+  # run before anything changed. (AssignPrivateIpAddresses has no DryRun parameter; it is the first
+  # change, so its own refusal also leaves everything as it was.)
   if [ "$need_tag" = yes ]; then
     retry 'may CreateTags' dry_run "Action=CreateTags&ResourceId.1=$ENI&Tag.1.Key=$SECONDARY_TAG_Q&Tag.1.Value=0.0.0.0" || fail "$LAST_ERROR"
   fi

@@ -2,6 +2,7 @@
 import type { CallLog } from './calls.js';
 import type { EmulatorConfig } from './config.js';
 import type { FaultBook } from './faults.js';
+import { putRolePolicy, setInstanceRole } from './iam/roles.js';
 import { applySeed } from './seed.js';
 import { seedSchema } from './seed-schema.js';
 import type { EmulatorStore } from './store.js';
@@ -29,6 +30,16 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
       case 'POST /_sandbox/seed': {
         const seed = seedSchema.parse(parseJson(body));
         deps.store.mutate((d) => applySeed(d, seed, deps.config));
+        return { status: 200, body: { ok: true } };
+      }
+      case 'POST /_sandbox/iam/role-policy': {
+        const { roleName, policy } = parseJson(body) as { roleName: string; policy: unknown };
+        deps.store.mutate((d) => putRolePolicy(d, roleName, policy));
+        return { status: 200, body: { ok: true } };
+      }
+      case 'POST /_sandbox/iam/instance-role': {
+        const { instanceId, roleName } = parseJson(body) as { instanceId: string; roleName?: string };
+        deps.store.mutate((d) => setInstanceRole(d, instanceId, roleName));
         return { status: 200, body: { ok: true } };
       }
       case 'GET /_sandbox/faults':
