@@ -1,0 +1,148 @@
+// The reclaim proven on a real node: the lab's systemd-booted Debian node runs the rendered unit
+// (systemctl start), reaching the emulator's per-instance IMDSv2 at 169.254.169.254 and its EC2
+// endpoint through forwards in the lab's gateway namespace (loopback and 198.18.0.0/15 only). The
+// emulator is seeded as after an instance replacement: the ENI has no secondary IP, the cluster's
+// Elastic IP is allocated, tagged and unattached. Needs root (the lab boots a container).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { parseConfig } from '../../src/config/load.js';
+import { EXAMPLE_CONFIG } from '../../src/config/example.js';
+import { RecordingIoHost } from '../../src/core/io.js';
+import { planConverge } from '../../src/core/plan.js';
+import { SshShell } from '../../src/node/index.js';
+import { redirectRules } from '../../src/node/resources/redirect-rules.js';
+import { secondaryAddress } from '../../src/node/resources/secondary-address.js';
+import {
+  parseReclaimState, reclaimSpecFor, RECLAIM_PATHS, RECLAIM_UNIT_NAME, renderReclaimPolicyStatements, renderReclaimScript, renderReclaimUnit,
+} from '../../src/reclaim/index.js';
+import { kopsClusterSeed, startAwsEmulator, type AwsEmulator, type ImdsEndpoint } from '../../src/sandbox/aws/index.js';
+import { labPrerequisites, startLab, type Lab } from '../../src/sandbox/lab/index.js';
+import { forwardGatewayToHost, routeMetadataService, type HostForward } from '../../src/sandbox/lab/host-forward.js';
+import { nodeSpecFor } from '../../src/stack/node-spec.js';
+import { clientConfig } from '../sandbox/aws/harness.js';
+import { httpsFromClient, assertAnsweredBy } from '../node/support/lab-checks.js';
+
+const CLUSTER = 'c1.example.com';
+const EIP = '198.19.1.1';
+const ROLE = `masters.${CLUSTER}`;
+const config = { ...parseConfig(EXAMPLE_CONFIG, 'example'), region: 'us-east-1', proxy: 'direct' as const };
+const spec = reclaimSpecFor(config);
+const MUTATING = new Set(['AssignPrivateIpAddresses', 'CreateTags', 'AssociateAddress', 'DisassociateAddress', 'UnassignPrivateIpAddresses']);
+
+describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
+  const missing = await labPrerequisites();
+  const io = new RecordingIoHost();
+  let lab: Lab;
+  let emu: AwsEmulator;
+  let imds: ImdsEndpoint;
+  let ec2: EC2Client;
+  let shell: SshShell;
+  const forwards: HostForward[] = [];
+  let instanceId = '';
+  let eniId = '';
+  let allocationId = '';
+
+  const node = async (argv: string[], input?: string) => lab.node.exec(argv, { timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
+  const startUnit = () => node(['systemctl', 'start', RECLAIM_UNIT_NAME]);
+  const lastRun = async () => parseReclaimState((await node(['cat', RECLAIM_PATHS.state])).stdout);
+  const journal = async () => (await node(['journalctl', '-u', RECLAIM_UNIT_NAME, '-o', 'cat', '--no-pager'])).stdout;
+  const eni = async () => (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))).NetworkInterfaces![0]!;
+  const address = async () => (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }))).Addresses![0]!;
+
+  before(async () => {
+    if (missing.length > 0) return;
+    lab = await startLab({ io, clusterName: CLUSTER, appsDomain: 'example.com', ingressMode: { proxyProtocol: false, direct: true } });
+    emu = await startAwsEmulator({ publicIpPool: '198.19.1.0/24' });
+    ec2 = new EC2Client(clientConfig(emu.endpoint));
+    shell = new SshShell({ host: lab.node.ssh.host, port: lab.node.ssh.port, user: lab.node.ssh.user, privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io, connectTimeoutMs: 15_000 });
+    // The instance EC2 describes is this node: same primary address, same MAC.
+    const mac = (await node(['cat', `/sys/class/net/${lab.node.interface}/address`])).stdout.trim();
+    const seed = kopsClusterSeed({ clusterName: CLUSTER, dnsZone: 'example.com', publicIp: '198.19.1.10', primaryPrivateIp: lab.node.primaryAddress });
+    seed.instances = seed.instances!.map((i) => ({ ...i, macAddress: mac, iamRole: ROLE }));
+    seed.addresses = [{ publicIp: EIP, tags: { 'solokube.io/cluster': CLUSTER, 'solokube.io/role': 'apps-elastic-ip', Name: `solokube-apps.${CLUSTER}` } }];
+    emu.seed(seed);
+    const state = emu.state();
+    instanceId = Object.keys(state.instances)[0]!;
+    eniId = Object.values(state.networkInterfaces).find((e) => e.attachment?.instanceId === instanceId)!.networkInterfaceId;
+    allocationId = Object.values(state.addresses).find((a) => a.publicIp === EIP)!.allocationId;
+    imds = await emu.serveImds(instanceId, { callerHops: 1 });
+    const imdsForward = await forwardGatewayToHost(lab.gateway.netns, imds.port);
+    const ec2Forward = await forwardGatewayToHost(lab.gateway.netns, emu.port);
+    forwards.push(imdsForward, ec2Forward);
+    await routeMetadataService(lab.gateway.netns, lab.node.primaryAddress, imdsForward);
+    // What the kops fragment's cloud-config writes, plus the sandbox's endpoint override.
+    await node(['mkdir', '-p', '/usr/local/lib/solokube', '/etc/solokube']);
+    await node(['sh', '-c', 'cat > "$1" && chmod 0755 "$1"', 'sh', RECLAIM_PATHS.script], renderReclaimScript(spec));
+    await node(['sh', '-c', 'cat > "$1"', 'sh', RECLAIM_PATHS.unit], renderReclaimUnit(spec));
+    await node(['sh', '-c', 'cat > "$1"', 'sh', RECLAIM_PATHS.environment], `SOLOKUBE_EC2_ENDPOINT=http://${ec2Forward.address}:${ec2Forward.port}/\nSOLOKUBE_RECLAIM_ATTEMPTS=3\n`);
+    assert.equal((await node(['systemctl', 'daemon-reload'])).code, 0);
+    assert.equal((await node(['systemctl', 'enable', RECLAIM_UNIT_NAME])).code, 0);
+  });
+
+  after(async () => {
+    await shell?.close();
+    for (const f of forwards) await f.close();
+    await emu?.close();
+    await lab?.destroy();
+  });
+
+  test('GIVEN a role policy without AssociateAddress on the Elastic IP WHEN the unit runs THEN it fails clearly, records it, and changes nothing', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+    emu.putRolePolicy(ROLE, renderReclaimPolicyStatements(spec).filter((s) => s.Sid !== 'SolokubeReclaimElasticIp'));
+    const r = await startUnit();
+    assert.notEqual(r.code, 0, 'systemctl start reports the failure');
+    const log = await journal();
+    assert.match(log, /FAILED: .*UnauthorizedOperation.*ec2:AssociateAddress on resource: arn:aws:ec2:us-east-1:123456789012:elastic-ip\//);
+    const last = await lastRun();
+    assert.equal(last.kind === 'ran' && last.last.result, 'failed');
+    assert.match(last.kind === 'ran' ? last.last.message : '', /UnauthorizedOperation/);
+    assert.equal((await node(['systemctl', 'is-failed', RECLAIM_UNIT_NAME])).stdout.trim(), 'failed');
+    // Nothing else changed: no secondary IP, no tag, no association, no address or rules on the node.
+    const e = await eni();
+    assert.deepEqual(e.PrivateIpAddresses?.map((p) => p.PrivateIpAddress), [lab.node.primaryAddress]);
+    assert.equal(e.TagSet?.some((t) => t.Key === 'solokube.io/secondary-ip'), false);
+    assert.equal((await address()).AssociationId, undefined);
+    assert.equal((await node(['nft', 'list', 'table', 'ip', 'solokube'])).code, 1);
+    const addrs = (await node(['ip', '-4', '-o', 'addr', 'show', 'dev', lab.node.interface])).stdout;
+    assert.equal(addrs.trim().split('\n').length, 1, addrs);
+    assert.equal(emu.calls().some((c) => MUTATING.has(c.operation) && c.status === 200), false);
+  });
+
+  test('GIVEN the reclaim policy WHEN the unit runs THEN a secondary IP is assigned and tagged, the Elastic IP is on it, and the node has exactly what up sets', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+    emu.putRolePolicy(ROLE, renderReclaimPolicyStatements(spec));
+    const r = await startUnit();
+    assert.equal(r.code, 0, `${r.stderr}\n${await journal()}`);
+    const e = await eni();
+    const secondary = e.PrivateIpAddresses?.find((p) => p.Primary === false)?.PrivateIpAddress;
+    assert.ok(secondary, 'a secondary private IP was assigned');
+    assert.equal(e.TagSet?.find((t) => t.Key === 'solokube.io/secondary-ip')?.Value, secondary);
+    const a = await address();
+    assert.deepEqual([a.NetworkInterfaceId, a.PrivateIpAddress], [eniId, secondary]);
+    // The node: address and rules exactly as up's own resources want them (a plan of zero changes).
+    const upSpec = nodeSpecFor(config, { primaryIp: lab.node.primaryAddress, secondaryIp: secondary, prefixLength: lab.node.prefixLength }, lab.node.interface);
+    const { plan } = await planConverge([secondaryAddress(upSpec, shell), redirectRules(upSpec, shell)], io, new AbortController().signal);
+    assert.deepEqual(plan.steps.filter((s) => s.action !== 'unchanged').map((s) => `${s.id} ${JSON.stringify(s.changes)}`), []);
+    const last = await lastRun();
+    assert.ok(last.kind === 'ran' && last.last.result === 'ok' && last.last.secondaryIp === secondary && last.last.elasticIp === EIP);
+    assert.equal(last.kind === 'ran' && last.last.changes.length, 5);
+    assert.ok(imds.requests().some((q) => q.method === 'PUT' && q.status === 200), 'the node used IMDSv2 tokens');
+    // And the app answers on the Elastic IP once the internet gateway maps it (as AWS does on association).
+    await lab.gateway.mapPublicIp(EIP, secondary);
+    assertAnsweredBy(await httpsFromClient(lab, 'hello.example.com', EIP), 'ingress', /host=hello\.example\.com/);
+  });
+
+  test('GIVEN a reclaimed node WHEN the unit runs again THEN it changes nothing, in EC2 or on the node', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+    const before1 = { eni: await eni(), address: await address(), rules: (await node(['nft', 'list', 'table', 'ip', 'solokube'])).stdout };
+    emu.resetCalls();
+    const r = await startUnit();
+    assert.equal(r.code, 0, await journal());
+    assert.deepEqual(emu.calls().filter((c) => MUTATING.has(c.operation)).map((c) => c.operation), []);
+    const last = await lastRun();
+    assert.ok(last.kind === 'ran' && last.last.result === 'ok');
+    assert.deepEqual(last.kind === 'ran' ? last.last.changes : undefined, []);
+    assert.deepEqual(await eni(), before1.eni);
+    assert.deepEqual(await address(), before1.address);
+    assert.equal((await node(['nft', 'list', 'table', 'ip', 'solokube'])).stdout, before1.rules);
+    assert.match(await journal(), /nothing to change: 198\.19\.1\.1 -> /);
+  });
+});
