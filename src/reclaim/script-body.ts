@@ -80,7 +80,8 @@ read_identity() {
   ENI=$(imds "meta-data/network/interfaces/macs/$mac/interface-id") || { LAST_ERROR="no interface-id for $mac"; return 1; }
   cidr=$(imds "meta-data/network/interfaces/macs/$mac/subnet-ipv4-cidr-block") || { LAST_ERROR="no subnet-ipv4-cidr-block for $mac"; return 1; }
   PREFIX=$(printf '%s' "$cidr" | cut -d/ -f2)
-  role=$(imds meta-data/iam/security-credentials/ | head -n 1) || { LAST_ERROR='no instance role (is an instance profile attached?)'; return 2; }
+  role=$(imds meta-data/iam/security-credentials/) || { LAST_ERROR='no instance role (is an instance profile attached?)'; return 2; }
+  role=$(printf '%s\n' "$role" | head -n 1)
   creds=$(imds "meta-data/iam/security-credentials/$role") || { LAST_ERROR="no credentials for role $role"; return 1; }
   AKID=$(printf '%s' "$creds" | json_field AccessKeyId)
   SECRET=$(printf '%s' "$creds" | json_field SecretAccessKey)
@@ -115,7 +116,9 @@ ec2() {
 
 # dry_run BODY: asks EC2 whether the call would be allowed, without making it.
 dry_run() {
-  ec2 "$1&DryRun=true" || return $?
+  local rc
+  ec2 "$1&DryRun=true"; rc=$?
+  [ "$rc" -eq 0 ] || { LAST_ERROR="dry run: $LAST_ERROR"; return "$rc"; }
   [ "$CODE" = DryRunOperation ] && return 0
   LAST_ERROR="dry run of $(printf '%s' "$1" | cut -d'&' -f1) did not answer DryRunOperation"; return 2
 }

@@ -92,7 +92,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
     const r = await startUnit();
     assert.notEqual(r.code, 0, 'systemctl start reports the failure');
     const log = await journal();
-    assert.match(log, /FAILED: .*UnauthorizedOperation.*ec2:AssociateAddress on resource: arn:aws:ec2:us-east-1:123456789012:elastic-ip\//);
+    assert.match(log, /FAILED: dry run: AssociateAddress: HTTP 403 UnauthorizedOperation.*ec2:AssociateAddress on resource: arn:aws:ec2:us-east-1:123456789012:elastic-ip\//);
     const last = await lastRun();
     assert.equal(last.kind === 'ran' && last.last.result, 'failed');
     assert.match(last.kind === 'ran' ? last.last.message : '', /UnauthorizedOperation/);
@@ -131,7 +131,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
     assertAnsweredBy(await httpsFromClient(lab, 'hello.example.com', EIP), 'ingress', /host=hello\.example\.com/);
   });
 
-  test('GIVEN a reclaimed node WHEN the unit runs again THEN it changes nothing, in EC2 or on the node', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+  test('GIVEN a reclaimed node WHEN the unit runs again THEN it changes nothing, in EC2 or on the node', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async (t) => {
     const before1 = { eni: await eni(), address: await address(), rules: (await node(['nft', 'list', 'table', 'ip', 'solokube'])).stdout };
     emu.resetCalls();
     const r = await startUnit();
@@ -143,6 +143,28 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
     assert.deepEqual(await eni(), before1.eni);
     assert.deepEqual(await address(), before1.address);
     assert.equal((await node(['nft', 'list', 'table', 'ip', 'solokube'])).stdout, before1.rules);
-    assert.match(await journal(), /nothing to change: 198\.19\.1\.1 -> /);
+    const log = await journal();
+    assert.match(log, /nothing to change: 198\.19\.1\.1 -> /);
+    t.diagnostic(`journal of ${RECLAIM_UNIT_NAME}:\n${log}`);
+  });
+
+  test('GIVEN the unit enabled WHEN the node reboots (address and rules gone with its network namespace) THEN the unit restores them at boot, with no EC2 change', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+    const before1 = await lastRun();
+    emu.resetCalls();
+    await lab.node.reboot();
+    const last = await lastRun();
+    assert.ok(last.kind === 'ran' && before1.kind === 'ran' && last.last.at >= before1.last.at && last.last.result === 'ok', JSON.stringify(last));
+    const secondary = last.kind === 'ran' ? last.last.secondaryIp : '';
+    assert.deepEqual(last.kind === 'ran' ? last.last.changes : [], [`added ${secondary}/24 to ${lab.node.interface}`, `loaded redirect rules for ${secondary} (/etc/solokube/nat-rules.nft)`]);
+    assert.deepEqual(emu.calls().filter((c) => MUTATING.has(c.operation)).map((c) => c.operation), []);
+    const upSpec = nodeSpecFor(config, { primaryIp: lab.node.primaryAddress, secondaryIp: secondary, prefixLength: lab.node.prefixLength }, lab.node.interface);
+    const fresh = new SshShell({ host: lab.node.ssh.host, port: lab.node.ssh.port, user: lab.node.ssh.user, privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io, connectTimeoutMs: 15_000 });
+    try {
+      const { plan } = await planConverge([secondaryAddress(upSpec, fresh), redirectRules(upSpec, fresh)], io, new AbortController().signal);
+      assert.deepEqual(plan.steps.filter((s) => s.action !== 'unchanged').map((s) => s.id), []);
+    } finally {
+      await fresh.close();
+    }
+    assertAnsweredBy(await httpsFromClient(lab, 'hello.example.com', EIP), 'ingress', /host=hello\.example\.com/);
   });
 });

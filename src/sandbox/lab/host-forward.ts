@@ -81,5 +81,9 @@ export async function routeMetadataService(gwNetns: string, nodeAddress: string,
     await ipt(['-N', IMDS_CHAIN]);
     await ipt(['-I', 'PREROUTING', '1', '-j', IMDS_CHAIN]);
   }
+  // A replacement instance keeps the node's address but gets its own metadata service: replace the rule.
+  for (const rule of (await ipt(['-S', IMDS_CHAIN])).split('\n').filter((l) => l.startsWith(`-A ${IMDS_CHAIN} -s ${nodeAddress}/32 `))) {
+    await ipt(['-D', ...rule.split(' ').slice(1)]);
+  }
   await ipt(['-A', IMDS_CHAIN, '-s', `${nodeAddress}/32`, '-d', `${IMDS_ADDRESS}/32`, '-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', `${forward.address}:${forward.port}`]);
 }
