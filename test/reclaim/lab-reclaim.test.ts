@@ -5,7 +5,10 @@
 // Elastic IP is allocated, tagged and unattached. Needs root (the lab boots a container).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AssociateAddressCommand, CreateTagsCommand, DeleteTagsCommand, DescribeAddressesCommand, DescribeNetworkInterfacesCommand, DisassociateAddressCommand, EC2Client,
+  UnassignPrivateIpAddressesCommand,
+} from '@aws-sdk/client-ec2';
 import { parseConfig } from '../../src/config/load.js';
 import { EXAMPLE_CONFIG } from '../../src/config/example.js';
 import { RecordingIoHost } from '../../src/core/io.js';
@@ -49,6 +52,21 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
   const journal = async () => (await node(['journalctl', '-u', RECLAIM_UNIT_NAME, '-o', 'cat', '--no-pager'])).stdout;
   const eni = async () => (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))).NetworkInterfaces![0]!;
   const address = async () => (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }))).Addresses![0]!;
+
+  /** Back to what an instance replacement leaves: no secondary IP, no tag, the Elastic IP idle; the node bare. */
+  async function resetToReplaced(): Promise<void> {
+    emu.clearFaults();
+    const secondaries = ((await eni()).PrivateIpAddresses ?? []).filter((p) => p.Primary === false).map((p) => p.PrivateIpAddress!);
+    const a = await address();
+    if (a.AssociationId) await ec2.send(new DisassociateAddressCommand({ AssociationId: a.AssociationId }));
+    if (secondaries.length > 0) await ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, PrivateIpAddresses: secondaries }));
+    await ec2.send(new DeleteTagsCommand({ Resources: [eniId], Tags: [{ Key: 'solokube.io/secondary-ip' }] }));
+    for (const ip of secondaries) await node(['ip', 'addr', 'del', `${ip}/${lab.node.prefixLength}`, 'dev', lab.node.interface]);
+    await node(['sh', '-c', 'nft delete table ip solokube 2>/dev/null; rm -f /etc/solokube/nat-rules.nft']);
+    await lab.gateway.unmapPublicIp(EIP);
+    emu.resetCalls();
+  }
+  const secondariesNow = async () => ((await eni()).PrivateIpAddresses ?? []).filter((p) => p.Primary === false).map((p) => p.PrivateIpAddress!);
 
   before(async () => {
     if (missing.length > 0) return;
@@ -166,5 +184,58 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
       await fresh.close();
     }
     assertAnsweredBy(await httpsFromClient(lab, 'hello.example.com', EIP), 'ingress', /host=hello\.example\.com/);
+  });
+
+  test('GIVEN EC2 throttles twice and loses the reply of AssignPrivateIpAddresses WHEN the unit runs THEN it retries, adopts the address it got, and assigns exactly one', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+    await resetToReplaced();
+    emu.injectFault({ service: 'ec2', operation: 'AssociateAddress', kind: 'error', code: 'RequestLimitExceeded', status: 503, times: 2 });
+    emu.injectFault({ service: 'ec2', operation: 'AssignPrivateIpAddresses', phase: 'after', kind: 'reset', times: 1 });
+    const r = await startUnit();
+    assert.equal(r.code, 0, await journal());
+    const secondaries = await secondariesNow();
+    assert.equal(secondaries.length, 1, `exactly one secondary: ${secondaries.join(', ')}`);
+    const a = await address();
+    assert.deepEqual([a.NetworkInterfaceId, a.PrivateIpAddress], [eniId, secondaries[0]]);
+    const calls = emu.calls().map((c) => `${c.operation} ${c.status}`);
+    assert.deepEqual(calls.filter((c) => c.startsWith('AssignPrivateIpAddresses')), ['AssignPrivateIpAddresses 0'], 'the lost call is not repeated blindly');
+    assert.equal(calls.filter((c) => c === 'AssociateAddress 503').length, 2);
+    assert.match(await journal(), /attempt 1 failed \(.*RequestLimitExceeded/);
+  });
+
+  test('GIVEN the Elastic IP is held by another interface WHEN the unit runs THEN it does not move it: it fails after its retries and changes nothing', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+    await resetToReplaced();
+    const subnetId = Object.keys(emu.state().subnets)[0]!;
+    emu.seed({ networkInterfaces: [{ networkInterfaceId: 'eni-0aaaaaaaaaaaaaaa1', subnetId, privateIpAddresses: ['198.18.0.77'] }] });
+    await ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: 'eni-0aaaaaaaaaaaaaaa1', PrivateIpAddress: '198.18.0.77' }));
+    emu.resetCalls();
+    const r = await startUnit();
+    const calls = emu.calls();
+    assert.notEqual(r.code, 0);
+    assert.match(await journal(), /FAILED: Elastic IP 198\.19\.1\.1 \(eipalloc-[0-9a-f]+\) is associated with eni-0aaaaaaaaaaaaaaa1 198\.18\.0\.77, not with this node's secondary address; it is not moved silently/);
+    assert.equal((await address()).NetworkInterfaceId, 'eni-0aaaaaaaaaaaaaaa1');
+    assert.deepEqual(await secondariesNow(), []);
+    // One reading, then the conflict check SOLOKUBE_RECLAIM_ATTEMPTS (3) times with backoff in between.
+    assert.equal(calls.filter((c) => c.operation === 'DescribeAddresses').length, 1 + 3);
+    assert.equal(calls.some((c) => MUTATING.has(c.operation)), false);
+    const last = await lastRun();
+    assert.equal(last.kind === 'ran' && last.last.result, 'failed');
+    const held = await address();
+    await ec2.send(new DisassociateAddressCommand({ AssociationId: held.AssociationId! }));
+  });
+
+  test('GIVEN no Elastic IP tagged for the cluster WHEN the unit runs THEN it fails at once, naming the tags, and changes nothing', { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false }, async () => {
+    await resetToReplaced();
+    await ec2.send(new DeleteTagsCommand({ Resources: [allocationId], Tags: [{ Key: 'solokube.io/cluster' }] }));
+    try {
+      const r = await startUnit();
+      const calls = emu.calls();
+      assert.notEqual(r.code, 0);
+      assert.match(await journal(), /FAILED: no Elastic IP tagged solokube\.io\/cluster=c1\.example\.com, solokube\.io\/role=apps-elastic-ip/);
+      assert.equal(calls.filter((c) => c.operation === 'DescribeAddresses').length, 1, 'not retried: waiting cannot help');
+      assert.equal(calls.some((c) => MUTATING.has(c.operation)), false);
+      assert.deepEqual(await secondariesNow(), []);
+    } finally {
+      await ec2.send(new CreateTagsCommand({ Resources: [allocationId], Tags: [{ Key: 'solokube.io/cluster', Value: CLUSTER }] }));
+    }
   });
 });

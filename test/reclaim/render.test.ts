@@ -67,3 +67,16 @@ describe('reclaim renderers', () => {
     assert.deepEqual([...new Set(actions)], ['ec2:AssignPrivateIpAddresses', 'ec2:AssociateAddress', 'ec2:CreateTags', 'ec2:DescribeAddresses', 'ec2:DescribeNetworkInterfaces']);
   });
 });
+
+describe('reclaim last-run state (what doctor reads)', () => {
+  test('GIVEN the file the script writes, none, or garbage THEN ran, never-ran or unreadable', async () => {
+    const { parseReclaimState } = await import('../../src/reclaim/index.js');
+    const ok = '{"result":"ok","at":"2026-11-30T10:00:00Z","cluster":"c1.example.com","instanceId":"i-1","networkInterfaceId":"eni-1","secondaryIp":"198.18.0.4","elasticIp":"198.19.1.1","allocationId":"eipalloc-1","changes":["added 198.18.0.4/24 to host0"],"message":"Elastic IP 198.19.1.1 on secondary 198.18.0.4 of eni-1"}\n';
+    const ran = parseReclaimState(ok);
+    assert.equal(ran.kind, 'ran');
+    assert.equal(ran.kind === 'ran' && ran.last.secondaryIp, '198.18.0.4');
+    assert.deepEqual(parseReclaimState(undefined), { kind: 'never-ran' });
+    assert.equal(parseReclaimState('{"result":"maybe"}').kind, 'unreadable');
+    assert.equal(parseReclaimState('not json').kind, 'unreadable');
+  });
+});
