@@ -95,6 +95,22 @@ describe('emulator IMDSv2', () => {
     assert.equal((await get('meta-data/nonexistent')).status, 404);
   });
 
+  test('GIVEN the emulator as a process WHEN the admin API asks for an instance\'s IMDS THEN it serves that instance; an unknown one is a 400', async (t) => {
+    const h = await harness(t);
+    const post = async (body: unknown) => {
+      const r = await fetch(`${h.emu.endpoint}/_sandbox/imds`, { method: 'POST', body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as { endpoint?: string; port?: number; error?: string } };
+    };
+    const started = await post({ instanceId: h.instanceId });
+    assert.equal(started.status, 200);
+    const imds = { instanceId: h.instanceId, endpoint: started.body.endpoint!, port: started.body.port!, requests: () => [], close: async () => undefined };
+    const tok = await token(imds);
+    assert.equal((await call(imds, 'GET', '/latest/meta-data/instance-id', { 'X-aws-ec2-metadata-token': tok })).body, h.instanceId);
+    const unknown = await post({ instanceId: 'i-0nothere' });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error ?? '', /no instance i-0nothere/);
+  });
+
   test('GIVEN an instance role THEN credentials are served in the documented shape, reused, and absent without a role', async (t) => {
     const { h, get } = await setup(t);
     assert.equal((await get('meta-data/iam/security-credentials/')).body, 'masters.dev.example.com');

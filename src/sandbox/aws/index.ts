@@ -73,9 +73,15 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   const faults = new FaultBook();
   const calls = new CallLog();
   let endpoint = '';
-  const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint });
-  const port = await server.listen(opts.port ?? 0);
   const imds = new Set<ImdsEndpoint>();
+  const startImds = async (instanceId: string, o?: ImdsOptions): Promise<ImdsEndpoint> => {
+    if (!store.read((d) => Object.hasOwn(d.instances, instanceId))) throw new Error(`no instance ${instanceId} to serve metadata for`);
+    const e = await serveImds(store, instanceId, o);
+    imds.add(e);
+    return e;
+  };
+  const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint, serveImds: startImds });
+  const port = await server.listen(opts.port ?? 0);
   endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -88,12 +94,7 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     resetCalls: () => calls.clear(),
     putRolePolicy: (roleName, policy) => { store.mutate((d) => putRolePolicy(d, roleName, policy)); },
     setInstanceRole: (instanceId, roleName) => { store.mutate((d) => setInstanceRole(d, instanceId, roleName)); },
-    serveImds: async (instanceId, o) => {
-      if (!store.read((d) => Object.hasOwn(d.instances, instanceId))) throw new Error(`no instance ${instanceId} to serve metadata for`);
-      const endpoint = await serveImds(store, instanceId, o);
-      imds.add(endpoint);
-      return endpoint;
-    },
+    serveImds: startImds,
     close: async () => {
       await Promise.all([...imds].map((e) => e.close()));
       await server.close();

@@ -76,7 +76,7 @@ export class EmulatorServer {
     if (url.pathname.startsWith('/_sandbox/') || url.pathname === '/_sandbox') {
       // Bound to 127.0.0.1 already; refuse anything else anyway in case a proxy forwards to us.
       const reply = LOOPBACK.has(req.socket.remoteAddress ?? '')
-        ? handleAdmin(req.method ?? 'GET', url.pathname, body, this.deps)
+        ? await handleAdmin(req.method ?? 'GET', url.pathname, body, this.deps)
         : { status: 403, body: { error: 'admin API is loopback-only' } };
       const text = JSON.stringify(reply.body, null, 1);
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
