@@ -7,10 +7,7 @@ import { isUnknown } from '../core/unknown.js';
 import type { ControlPlane } from '../aws/resources/control-plane.js';
 import type { ElasticIpState } from '../aws/resources/elastic-ip.js';
 import type { SecondaryPrivateIpState } from '../aws/resources/secondary-private-ip.js';
-
-/** A public IPv4 address costs $0.005 per hour, attached or not (AWS, since February 2024). */
-export const PUBLIC_IPV4_PER_HOUR_USD = 0.005;
-export const HOURS_PER_MONTH = 730;
+import { solokubeShare } from '../cost/share.js';
 
 export interface UpSummary {
   cluster: string;
@@ -21,6 +18,7 @@ export interface UpSummary {
   secondaryPrivateIp?: string;
   primaryPublicIp?: string;
   monthlyCostUsd: number;
+  costLine: string;
   checks: string[];
 }
 
@@ -51,7 +49,8 @@ export function upSummary(i: SummaryInput): UpSummary {
       appUrl: `https://<app>.${i.config.appsDomain}:${PORTS.ingressHttps}`,
       apiUrl: `https://${n.apiName}`,
       ...(primary ? { primaryPublicIp: primary } : {}),
-      monthlyCostUsd: 0,
+      monthlyCostUsd: solokubeShare(i.config).monthlyUsd,
+      costLine: solokubeShare(i.config).line,
       checks: [
         curl(`https://${host}:${PORTS.ingressHttps}/`, host, PORTS.ingressHttps, primary),
         curl(`http://${host}:${PORTS.ingressHttp}/`, host, PORTS.ingressHttp, primary),
@@ -66,7 +65,8 @@ export function upSummary(i: SummaryInput): UpSummary {
     ...(eip ? { elasticIp: eip } : {}),
     ...(known(i.secondary?.address) ? { secondaryPrivateIp: known(i.secondary?.address)! } : {}),
     ...(primary ? { primaryPublicIp: primary } : {}),
-    monthlyCostUsd: Math.round(PUBLIC_IPV4_PER_HOUR_USD * HOURS_PER_MONTH * 100) / 100,
+    monthlyCostUsd: solokubeShare(i.config).monthlyUsd,
+    costLine: solokubeShare(i.config).line,
     checks: [
       curl(`https://${host}/`, host, 443, eip),
       curl(`https://${n.apiName}/`, n.apiName, 443, primary),
@@ -83,7 +83,7 @@ export function renderUpSummary(s: UpSummary): string {
     lines.push(`  apps  ${s.appUrl}  (secondary IP off: apps answer on the ingress NodePorts of the primary address)`);
   }
   lines.push(`  api   ${s.apiUrl}  → primary public IP ${s.primaryPublicIp ?? '?'}:443 (kube-apiserver, untouched)`);
-  lines.push(`  cost  about $${s.monthlyCostUsd.toFixed(2)}/month for solokube's part${s.secondaryIp ? ' (one public IPv4 at $0.005/hour)' : ''}`);
+  lines.push(`  cost  ${s.costLine}`);
   lines.push('  checks:');
   for (const c of s.checks) lines.push(`    ${c}`);
   return lines.join('\n');

@@ -1,5 +1,6 @@
 // Every command solokube has. A command is listed here only when it works.
 import type { CommandRegistry } from '../context.js';
+import { registerCost } from './cost.js';
 import { registerDns } from './dns.js';
 import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
@@ -22,6 +23,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerProxy(r);
   registerDns(r);
   registerDoctor(r);
+  registerCost(r);
   registerSandbox(r);
   registerVersion(r);
 }

@@ -2,11 +2,16 @@
 import type { CallLog } from './calls.js';
 import type { EmulatorConfig } from './config.js';
 import type { FaultBook } from './faults.js';
+import { putRolePolicy, setInstanceRole } from './iam/roles.js';
 import { applySeed } from './seed.js';
 import { seedSchema } from './seed-schema.js';
 import type { EmulatorStore } from './store.js';
 
-export interface AdminDeps { store: EmulatorStore; faults: FaultBook; calls: CallLog; config: EmulatorConfig; endpoint: () => string }
+export interface AdminDeps {
+  store: EmulatorStore; faults: FaultBook; calls: CallLog; config: EmulatorConfig; endpoint: () => string;
+  /** Starts an instance's IMDS listener (POST /_sandbox/imds), for an emulator running as its own process. */
+  serveImds?: (instanceId: string, opts: { callerHops?: number }) => Promise<{ endpoint: string; port: number }>;
+}
 
 export interface AdminReply { status: number; body: unknown }
 
@@ -18,8 +23,19 @@ function problem(status: number, err: unknown): AdminReply {
   return { status, body: { error: err instanceof Error ? err.message : String(err) } };
 }
 
-export function handleAdmin(method: string, path: string, body: string, deps: AdminDeps): AdminReply {
+export function handleAdmin(method: string, path: string, body: string, deps: AdminDeps): AdminReply | Promise<AdminReply> {
   const route = `${method} ${path.replace(/\/+$/, '')}`;
+  if (route === 'POST /_sandbox/imds' && deps.serveImds) {
+    let input: { instanceId?: unknown; callerHops?: unknown };
+    try {
+      input = parseJson(body) as typeof input;
+    } catch (err) {
+      return problem(400, err);
+    }
+    const hops = typeof input.callerHops === 'number' ? { callerHops: input.callerHops } : {};
+    return deps.serveImds(String(input.instanceId ?? ''), hops)
+      .then((e) => ({ status: 200, body: { endpoint: e.endpoint, port: e.port } }), (err: unknown) => problem(400, err));
+  }
   try {
     switch (route) {
       case 'GET /_sandbox/health':
@@ -29,6 +45,16 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
       case 'POST /_sandbox/seed': {
         const seed = seedSchema.parse(parseJson(body));
         deps.store.mutate((d) => applySeed(d, seed, deps.config));
+        return { status: 200, body: { ok: true } };
+      }
+      case 'POST /_sandbox/iam/role-policy': {
+        const { roleName, policy } = parseJson(body) as { roleName: string; policy: unknown };
+        deps.store.mutate((d) => putRolePolicy(d, roleName, policy));
+        return { status: 200, body: { ok: true } };
+      }
+      case 'POST /_sandbox/iam/instance-role': {
+        const { instanceId, roleName } = parseJson(body) as { instanceId: string; roleName?: string };
+        deps.store.mutate((d) => setInstanceRole(d, instanceId, roleName));
         return { status: 200, body: { ok: true } };
       }
       case 'GET /_sandbox/faults':

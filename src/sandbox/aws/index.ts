@@ -11,12 +11,16 @@ import type { EmulatorSeed } from './seed-types.js';
 import { seedSchema } from './seed-schema.js';
 import { EmulatorServer } from './server.js';
 import { EmulatorStore } from './store.js';
+import { putRolePolicy, setInstanceRole } from './iam/roles.js';
+import { serveImds, type ImdsEndpoint, type ImdsOptions } from './imds/server.js';
 
 export type { CallRecord } from './calls.js';
 export type { FaultSpec } from './faults.js';
 export type { EmulatorStateView } from './model.js';
 export type * from './seed-types.js';
 export { kopsClusterSeed, type KopsClusterSeedParams } from './kops-seed.js';
+export type { ImdsEndpoint, ImdsOptions } from './imds/server.js';
+export type { PolicyStatement } from './iam/policy.js';
 
 export interface EmulatorOptions {
   /** 0 (default) = a free port. */
@@ -45,6 +49,15 @@ export interface AwsEmulator {
   clearFaults(): void;
   calls(): CallRecord[];
   resetCalls(): void;
+  /**
+   * Sets a role's inline policy (kops' additionalPolicies form: a list of statements, or a policy
+   * document); replaces what the role had. Refuses what the evaluator does not support (iam/policy.ts).
+   */
+  putRolePolicy(roleName: string, policy: unknown): void;
+  /** Attaches an instance profile with this role to the instance (undefined detaches it). */
+  setInstanceRole(instanceId: string, roleName: string | undefined): void;
+  /** Starts the instance's own IMDSv2 listener on 127.0.0.1 (see imds/server.ts); closed with the emulator. */
+  serveImds(instanceId: string, opts?: ImdsOptions): Promise<ImdsEndpoint>;
   close(): Promise<void>;
 }
 
@@ -60,7 +73,14 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   const faults = new FaultBook();
   const calls = new CallLog();
   let endpoint = '';
-  const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint });
+  const imds = new Set<ImdsEndpoint>();
+  const startImds = async (instanceId: string, o?: ImdsOptions): Promise<ImdsEndpoint> => {
+    if (!store.read((d) => Object.hasOwn(d.instances, instanceId))) throw new Error(`no instance ${instanceId} to serve metadata for`);
+    const e = await serveImds(store, instanceId, o);
+    imds.add(e);
+    return e;
+  };
+  const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint, serveImds: startImds });
   const port = await server.listen(opts.port ?? 0);
   endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -72,6 +92,12 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     clearFaults: () => faults.clear(),
     calls: () => calls.list(),
     resetCalls: () => calls.clear(),
-    close: () => server.close(),
+    putRolePolicy: (roleName, policy) => { store.mutate((d) => putRolePolicy(d, roleName, policy)); },
+    setInstanceRole: (instanceId, roleName) => { store.mutate((d) => setInstanceRole(d, instanceId, roleName)); },
+    serveImds: startImds,
+    close: async () => {
+      await Promise.all([...imds].map((e) => e.close()));
+      await server.close();
+    },
   };
 }

@@ -28,6 +28,10 @@ export interface InstanceRecord {
   instanceId: string; imageId: string; instanceType: string; state: InstanceStateName;
   subnetId: string; vpcId: string; availabilityZone: string; keyName?: string;
   launchTime: string; tags: Tags;
+  /** The role of the instance profile (IMDS serves its credentials); absent = no profile. */
+  iamRole?: string;
+  /** IMDS options as ModifyInstanceMetadataOptions sets them (default: tokens required, hop limit 1, as kops launches). */
+  metadataOptions?: { httpTokens: 'required' | 'optional'; httpPutResponseHopLimit: number };
 }
 
 export interface PrivateIpRecord { address: string; primary: boolean }
@@ -63,6 +67,15 @@ export interface HostedZoneRecord {
 
 export interface ChangeRecord { id: string; submittedAt: string; comment?: string; pendingPollsLeft: number }
 
+/** An IAM role's inline policy statements (only what the emulator's evaluator understands; see iam/policy.ts). */
+export interface IamRoleRecord { roleName: string; statements: import('./iam/policy.js').PolicyStatement[] }
+
+/** Temporary credentials IMDS handed to an instance for its role. */
+export interface IamSessionRecord {
+  accessKeyId: string; secretAccessKey: string; sessionToken: string;
+  roleName: string; instanceId: string; issuedAt: string; expiration: string;
+}
+
 export interface EmulatorData {
   accountId: string;
   region: string;
@@ -76,6 +89,9 @@ export interface EmulatorData {
   addresses: Record<string, AddressRecord>;
   hostedZones: Record<string, HostedZoneRecord>;
   changes: Record<string, ChangeRecord>;
+  /** IAM roles by name, and the sessions IMDS issued by access key id (both absent in older state files). */
+  iamRoles?: Record<string, IamRoleRecord>;
+  iamSessions?: Record<string, IamSessionRecord>;
   /** Per-prefix counters behind deterministic ids. */
   counters: Record<string, number>;
 }

@@ -31,6 +31,8 @@ export const seedSchema: z.ZodType<EmulatorSeed> = z.object({
     subnetId: z.string(), privateIpAddress: ipv4.optional(), secondaryPrivateIpAddresses: z.array(ipv4).optional(),
     publicIp: ipv4.optional(), associatePublicIp: z.boolean().optional(), securityGroupIds: z.array(z.string()).optional(),
     networkInterfaceId: z.string().optional(), keyName: z.string().optional(), launchTime: z.string().optional(), tags,
+    macAddress: z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/).optional(), iamRole: z.string().min(1).optional(),
+    metadataOptions: z.object({ httpTokens: z.enum(['required', 'optional']).optional(), httpPutResponseHopLimit: z.number().int().min(1).max(64).optional() }).strict().optional(),
   }).strict()).optional(),
   networkInterfaces: z.array(z.object({
     networkInterfaceId: z.string().optional(), subnetId: z.string(), privateIpAddresses: z.array(ipv4).optional(),

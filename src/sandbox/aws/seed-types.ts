@@ -73,6 +73,12 @@ export interface SeedInstance {
   keyName?: string;
   launchTime?: string;
   tags?: SeedTags;
+  /** MAC of the primary ENI (e.g. the lab node's interface); generated when absent. */
+  macAddress?: string;
+  /** Role of the instance profile; IMDS serves its credentials (see putRolePolicy). */
+  iamRole?: string;
+  /** IMDS options; default tokens required and hop limit 1, as kops launches control planes. */
+  metadataOptions?: { httpTokens?: 'required' | 'optional'; httpPutResponseHopLimit?: number };
 }
 
 export interface SeedNetworkInterface {

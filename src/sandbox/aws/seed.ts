@@ -20,7 +20,7 @@ function cidrOf(s: string): void {
   if (!parseCidr(s)) throw new AwsError('InvalidParameterValue', `Invalid CIDR ${s}`);
 }
 
-function addEni(d: EmulatorData, s: SeedNetworkInterface & { autoPublicIp?: string }): NetworkInterfaceRecord {
+function addEni(d: EmulatorData, s: SeedNetworkInterface & { autoPublicIp?: string; macAddress?: string }): NetworkInterfaceRecord {
   const subnet = getSubnet(d, s.subnetId);
   const ips = s.privateIpAddresses && s.privateIpAddresses.length > 0 ? s.privateIpAddresses : lowestFreePrivateIps(d, subnet, 1);
   const used = privateIpsInUse(d, subnet.subnetId);
@@ -31,7 +31,7 @@ function addEni(d: EmulatorData, s: SeedNetworkInterface & { autoPublicIp?: stri
   for (const g of s.groupIds ?? []) if (!Object.hasOwn(d.securityGroups, g)) throw new AwsError('InvalidGroup.NotFound', `The security group '${g}' does not exist`);
   const eni: NetworkInterfaceRecord = {
     networkInterfaceId: s.networkInterfaceId ?? ec2Id(d, 'eni'), subnetId: subnet.subnetId, vpcId: subnet.vpcId,
-    availabilityZone: subnet.availabilityZone, description: s.description ?? '', macAddress: macAddress(d),
+    availabilityZone: subnet.availabilityZone, description: s.description ?? '', macAddress: s.macAddress ?? macAddress(d),
     groupIds: s.groupIds ?? [], tags: s.tags ?? {}, sourceDestCheck: true,
     privateIps: ips.map((address, i) => ({ address, primary: i === 0 })),
   };
@@ -82,6 +82,10 @@ function seedEc2(d: EmulatorData, seed: EmulatorSeed, config: EmulatorConfig): v
       state: i.state ?? 'running', subnetId: subnet.subnetId, vpcId: subnet.vpcId, availabilityZone: subnet.availabilityZone,
       ...(i.keyName === undefined ? {} : { keyName: i.keyName }),
       launchTime: i.launchTime ?? new Date().toISOString(), tags: i.tags ?? {},
+      ...(i.iamRole === undefined ? {} : { iamRole: i.iamRole }),
+      ...(i.metadataOptions === undefined ? {} : {
+        metadataOptions: { httpTokens: i.metadataOptions.httpTokens ?? 'required', httpPutResponseHopLimit: i.metadataOptions.httpPutResponseHopLimit ?? 1 },
+      }),
     };
     const primary = i.privateIpAddress ?? lowestFreePrivateIps(d, subnet, 1)[0]!;
     let autoPublicIp: string | undefined;
@@ -94,6 +98,7 @@ function seedEc2(d: EmulatorData, seed: EmulatorSeed, config: EmulatorConfig): v
       groupIds: i.securityGroupIds ?? [], tags: i.tags ?? {}, description: '', attachment: { instanceId, deviceIndex: 0 },
       ...(i.networkInterfaceId === undefined ? {} : { networkInterfaceId: i.networkInterfaceId }),
       ...(autoPublicIp === undefined ? {} : { autoPublicIp }),
+      ...(i.macAddress === undefined ? {} : { macAddress: i.macAddress }),
     });
   }
   for (const e of seed.networkInterfaces ?? []) {

@@ -8,6 +8,7 @@ import { handleAdmin, type AdminDeps } from './admin.js';
 import { failureReply, route, type Routed } from './dispatch.js';
 import { errorReply, type Reply } from './envelopes.js';
 import { errorShape, type FaultSpec } from './faults.js';
+import { authorizeRequest } from './iam/authorize.js';
 import type { EmulatorData } from './model.js';
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -75,7 +76,7 @@ export class EmulatorServer {
     if (url.pathname.startsWith('/_sandbox/') || url.pathname === '/_sandbox') {
       // Bound to 127.0.0.1 already; refuse anything else anyway in case a proxy forwards to us.
       const reply = LOOPBACK.has(req.socket.remoteAddress ?? '')
-        ? handleAdmin(req.method ?? 'GET', url.pathname, body, this.deps)
+        ? await handleAdmin(req.method ?? 'GET', url.pathname, body, this.deps)
         : { status: 403, body: { error: 'admin API is loopback-only' } };
       const text = JSON.stringify(reply.body, null, 1);
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -84,7 +85,8 @@ export class EmulatorServer {
     }
     const at = Date.now();
     const requestId = randomUUID();
-    const routed = route({ method: req.method ?? 'GET', path: url.pathname, search: url.search.slice(1), headers: req.headers, body });
+    const raw = { method: req.method ?? 'GET', path: url.pathname, search: url.search.slice(1), headers: req.headers, body };
+    const routed = route(raw);
     const invocationId = req.headers['amz-sdk-invocation-id'];
     const attempt = attemptOf(req);
     const record = (status: number, errorCode?: string, fault?: string) => this.deps.calls.add({
@@ -97,7 +99,8 @@ export class EmulatorServer {
     const plan = this.deps.faults.take(routed.service, routed.operation);
     if (plan.delayBeforeMs > 0 && !(await this.pause(plan.delayBeforeMs))) return;
     if (plan.before) { this.inflict(plan.before, routed, requestId, res, record); return; }
-    const reply = this.execute(routed, requestId);
+    const denied = this.deps.store.read((d) => authorizeRequest(raw, routed, d, Date.now()));
+    const reply = denied ? failureReply(routed.protocol, denied, requestId) : this.execute(routed, requestId);
     if (plan.delayAfterMs > 0 && !(await this.pause(plan.delayAfterMs))) return;
     if (plan.after) { this.inflict(plan.after, routed, requestId, res, record); return; }
     record(reply.status, reply.status >= 400 ? this.codeOf(reply) : undefined, plan.delayBeforeMs + plan.delayAfterMs > 0 ? 'latency' : undefined);

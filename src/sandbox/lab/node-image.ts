@@ -21,6 +21,8 @@ const BUILD_TIMEOUT_MS = 20 * 60_000;
 export const NODE_IMAGE_PACKAGES: readonly string[] = [
   'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'haproxy', 'iptables', 'nftables', 'iproute2',
   'nginx-light', 'openssl', 'ca-certificates', 'sudo', 'procps',
+  // EC2 images have curl; the boot-time reclaim signs its EC2 calls with curl --aws-sigv4.
+  'curl',
 ];
 
 /** Units that only slow a lab boot down or want a terminal; masked like `systemctl mask` does. */

@@ -36,6 +36,8 @@ const OPERATIONS: Record<string, Ec2Operation> = {
   RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
 };
 
+const NO_DRY_RUN = new Set(['AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses']);
+
 export function ec2Operation(action: string): Ec2Operation | undefined {
   return Object.hasOwn(OPERATIONS, action) ? OPERATIONS[action] : undefined;
 }
@@ -43,6 +45,8 @@ export function ec2Operation(action: string): Ec2Operation | undefined {
 export function handleEc2(action: string, ctx: Ec2Context, requestId: string): string {
   const op = ec2Operation(action);
   if (!op) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
+  // These two have no DryRun member in the EC2 model (botocore 2016-11-15), so EC2 does not know the parameter.
+  if (ctx.q.get('DryRun') !== undefined && NO_DRY_RUN.has(action)) throw new AwsError('UnknownParameter', 'The parameter DryRun is not recognized');
   if (ctx.q.bool('DryRun') === true) throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
   return xmlDocument(`${action}Response`, EC2_NAMESPACE, [el('requestId', requestId), ...op.run(ctx)]);
 }
