@@ -1,3 +1,4 @@
+// test:integration — needs root, network namespaces and the lab node.
 // The reclaim proven on a real node: the lab's systemd-booted Debian node runs the rendered unit
 // (systemctl start), reaching the emulator's per-instance IMDSv2 at 169.254.169.254 and its EC2
 // endpoint through forwards in the lab's gateway namespace (loopback and 198.18.0.0/15 only). The
