@@ -19,7 +19,8 @@ import { refuseInUnitRun } from '../unit-only.js';
 export const GO_TOOLS_CACHE_ROOT = '/var/cache/solokube/go';
 /** Bump when the way binaries are built changes, so caches are rebuilt. */
 const BUILD_RECIPE_VERSION = 1;
-const BUILD_TIMEOUT_MS = 40 * 60_000;
+// Generous: a cold kops build took over 40 min on a 2-core machine busy with other work.
+const BUILD_TIMEOUT_MS = 90 * 60_000;
 const PROGRESS_EVERY_MS = 20_000;
 
 /** gotools/ in the repository this code was built from (dist/src/sandbox/gotools → ../../../../). */
