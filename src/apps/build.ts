@@ -62,9 +62,19 @@ export async function buildImage(o: BuildImageOptions): Promise<BuiltImage> {
   const localRef = `localhost/solokube/${app}:${version.tag}`;
   const remedy = 'Read the build output above; fix the Dockerfile or context and rerun.';
   info(o.io, `building ${app} for linux/${arch} as ${localRef}${arch !== machine ? ` (cross-build from ${machine})` : ''}`);
-  await runTool(tools.podman, [
-    'build', '--timestamp', '0', '--platform', `linux/${arch}`, '--file', o.dockerfile, '--tag', localRef, o.context,
+  const build = (noCache: boolean) => runTool(tools.podman, [
+    'build', '--timestamp', '0', '--platform', `linux/${arch}`, ...(noCache ? ['--no-cache'] : []), '--file', o.dockerfile, '--tag', localRef, o.context,
   ], { env: tools.env, signal: o.signal, what: `building ${app}`, remedy });
+  const builtArch = async () => (await runTool(tools.podman, ['image', 'inspect', '--format', '{{.Architecture}}', localRef], { env: tools.env, signal: o.signal, what: `inspecting ${localRef}`, remedy })).stdout.trim();
+  await build(false);
+  // podman 4.3's layer cache ignores --platform: a step cached for another architecture is reused
+  // as is. Checked, and rebuilt without the cache when that happened.
+  if (await builtArch() !== arch) {
+    info(o.io, `the build cache held ${app} for another architecture; rebuilding for ${arch} without it`);
+    await build(true);
+    const got = await builtArch();
+    if (got !== arch) throw new Error(`podman built ${got} although linux/${arch} was asked for`);
+  }
 
   const ociLayout = join(o.workDir ?? join(tmpdir(), 'solokube-images'), app);
   rmSync(ociLayout, { recursive: true, force: true });
