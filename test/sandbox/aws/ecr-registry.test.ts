@@ -132,3 +132,35 @@ describe('ECR emulator: registry protocol', () => {
     assert.equal(((await res.json()) as { errors: { code: string }[] }).errors[0]?.code, 'NAME_UNKNOWN');
   });
 });
+
+describe('ECR emulator: state across a restart', () => {
+  it('GIVEN a state file WHEN the emulator restarts THEN repositories, tags, tokens and blob bytes (on disk beside the state) are still there', async () => {
+    const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'solokube-ecr-state-'));
+    const stateFile = join(dir, 'aws.json');
+    try {
+      let emu = await startAwsEmulator({ stateFile });
+      let ecr = new ECRClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: 'kept' }));
+      const auth = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!;
+      const blob = Buffer.from('persisted layer');
+      const put = await fetch(`http://${emu.registryHost}/v2/kept/blobs/uploads/?digest=${sha(blob)}`, { method: 'POST', body: new Uint8Array(blob), headers: { authorization: `Basic ${auth}` } });
+      assert.equal(put.status, 201);
+      ecr.destroy();
+      await emu.close();
+      assert.ok(existsSync(join(dir, 'aws.json.registry', 'blobs', 'sha256', sha(blob).slice(7))), 'bytes on disk beside the state file');
+
+      emu = await startAwsEmulator({ stateFile });
+      ecr = new ECRClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+      const got = await fetch(`http://${emu.registryHost}/v2/kept/blobs/${sha(blob)}`, { headers: { authorization: `Basic ${auth}` } });
+      assert.equal(got.status, 200, 'the old token still works and the blob is served');
+      assert.equal(sha(Buffer.from(await got.arrayBuffer())), sha(blob));
+      ecr.destroy();
+      await emu.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
