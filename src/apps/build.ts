@@ -2,7 +2,7 @@
 // gives the same image for the same inputs, and the image is exported to an OCI layout whose
 // manifest digest is the digest it will have in ECR (the push copies it with digests preserved).
 // So "is this build already in ECR?" is answered before anything is pushed.
-import { readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IoHost } from '../core/io.js';
@@ -25,7 +25,7 @@ export interface BuildImageOptions {
   /** Overrides the git-derived tag. */
   tag?: string;
   tools?: ContainerTools;
-  /** Where OCI layouts are written (default: <tmp>/solokube-images). */
+  /** Where the OCI layout is written (default: a new directory under the system's temp dir; the caller removes it). */
   workDir?: string;
   /** For tests: where binfmt_misc registrations are read. */
   binfmtDir?: string;
@@ -76,7 +76,7 @@ export async function buildImage(o: BuildImageOptions): Promise<BuiltImage> {
     if (got !== arch) throw new Error(`podman built ${got} although linux/${arch} was asked for`);
   }
 
-  const ociLayout = join(o.workDir ?? join(tmpdir(), 'solokube-images'), app);
+  const ociLayout = join(o.workDir ?? mkdtempSync(join(tmpdir(), 'solokube-image-')), app);
   rmSync(ociLayout, { recursive: true, force: true });
   mkdirSync(ociLayout, { recursive: true, mode: 0o700 });
   await runTool(tools.podman, ['push', '--quiet', localRef, `oci:${ociLayout}:${version.tag}`], { env: tools.env, signal: o.signal, what: `exporting ${app}`, remedy });

@@ -63,4 +63,31 @@ describe('EcrRepository resource', () => {
     await destroy(ecrRepository(lab.clients, { cluster: CLUSTER, app: 'img', keepImages: 5, purgeImages: true }));
     await assert.rejects(lab.clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`${CLUSTER}/img`] })), { name: 'RepositoryNotFoundException' });
   });
+
+  it('GIVEN CreateRepository succeeds but its answer is lost (500 after the write) WHEN ensured THEN the retry finds it and there is still one repository', async () => {
+    lab.emu.resetCalls();
+    lab.emu.injectFault({ service: 'ecr', operation: 'CreateRepository', phase: 'after', kind: 'error', status: 500 });
+    const r = await ensureRepository({ clients: lab.clients, cluster: CLUSTER, app: 'lost', keepImages: 2, io: new RecordingIoHost(), signal: signal() });
+    assert.equal(r.name, `${CLUSTER}/lost`);
+    const creates = lab.emu.calls().filter((c) => c.service === 'ecr' && c.operation === 'CreateRepository').map((c) => c.errorCode ?? c.status);
+    assert.deepEqual(creates, ['ServerException', 'RepositoryAlreadyExistsException']);
+    assert.equal(Object.keys(lab.emu.state().ecr.repositories).filter((n) => n.endsWith('/lost')).length, 1);
+    await assertIdempotent([ecrRepository(lab.clients, { cluster: CLUSTER, app: 'lost', keepImages: 2 })]);
+  });
+
+  it('GIVEN keepImages 2 and three pushed versions WHEN ECR applies the lifecycle policy THEN the two newest remain', async () => {
+    const repository = await ensureRepository({ clients: lab.clients, cluster: CLUSTER, app: 'lost', keepImages: 2, io: new RecordingIoHost(), signal: signal() });
+    const project = makeProject(join(lab.dir, 'versions'));
+    const digests: string[] = [];
+    for (const v of ['1', '2', '3']) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(join(project, 'hello.txt'), `version ${v}\n`);
+      const image = await buildImage({ app: 'lost', projectDir: project, dockerfile: join(project, 'Dockerfile'), context: project, instanceType: 't3.small', tag: `v${v}`, tools: lab.tools, workDir: join(lab.dir, 'oci'), io: new RecordingIoHost(), signal: signal() });
+      digests.push((await pushImage({ clients: lab.clients, image, repository, tools: lab.tools, io: new RecordingIoHost(), signal: signal() })).digest);
+    }
+    const [result] = lab.emu.applyEcrLifecyclePolicies(repository.name);
+    assert.deepEqual(result?.expired, [digests[0]]);
+    const { listImages } = await import('../../src/apps/index.js');
+    assert.deepEqual((await listImages(lab.clients, repository.name, signal())).map((i) => i.tags), [['v3'], ['v2']]);
+  });
 });

@@ -4,6 +4,7 @@
 // errors (exit 2). Deploying (Deployment/Service/Ingress, rollout, rollback) is not here yet; see
 // src/apps/README.md.
 
+import { rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { UsageError } from '../../core/errors.js';
@@ -43,6 +44,8 @@ export function registerApps(r: CommandRegistry): void {
       const target = await resolveTarget(ctx, args[0], opts);
       const [apps, session] = await Promise.all([import('../../apps/index.js'), import('../../aws/session.js')]);
       const image = await apps.buildImage({ ...buildInput(target), io: ctx.io, signal: ctx.signal });
+      // The OCI layout is only the hand-over from build to push.
+      const cleanup = () => rmSync(dirname(image.ociLayout), { recursive: true, force: true });
       return session.withAwsClients(target.config, async (clients) => {
         const repository = await apps.ensureRepository({ clients, cluster: target.config.name, app: target.app, keepImages: target.keepImages, io: ctx.io, signal: ctx.signal });
         const pushed = await apps.pushImage({ clients, image, repository, io: ctx.io, signal: ctx.signal });
@@ -50,7 +53,7 @@ export function registerApps(r: CommandRegistry): void {
         const data = { ...result, arch: image.arch, repositoryUri: repository.uri, repositoryCreated: repository.created };
         const what = pushed.pushed ? 'pushed' : pushed.retagged ? 'already in ECR, tagged' : 'already in ECR, nothing pushed';
         return { data, text: `${target.app}: ${what}\n${pushed.imageUri}` };
-      });
+      }).finally(cleanup);
     }));
 
   group.command('images <name>')
