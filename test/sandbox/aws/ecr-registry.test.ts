@@ -87,6 +87,12 @@ describe('ECR emulator: registry protocol', () => {
     const got = Buffer.from(await (await req(`/v2/app/blobs/${sha(blob)}`)).arrayBuffer());
     assert.equal(sha(got), sha(blob));
     assert.equal((await req(`/v2/other/blobs/${sha(blob)}`, { method: 'HEAD' })).status, 404, 'blobs belong to the repository they were pushed to');
+    // A resumed pull asks for the rest of the blob.
+    const part = await req(`/v2/app/blobs/${sha(blob)}`, { headers: { range: 'bytes=15000-' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 15000-${blob.length - 1}/${blob.length}`);
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), blob.subarray(15000));
+    assert.equal((await req(`/v2/app/blobs/${sha(blob)}`, { headers: { range: `bytes=${blob.length}-` } })).status, 416);
   });
 
   it('GIVEN a manifest naming a blob the repository lacks WHEN put THEN MANIFEST_BLOB_UNKNOWN; with the blobs THEN 201, addressable by tag and digest', async () => {

@@ -37,8 +37,9 @@ export class BlobStore {
     return statSync(this.blobPath(digest)).size;
   }
 
-  read(digest: string): ReadStream {
-    return createReadStream(this.blobPath(digest));
+  /** The blob's bytes, or the inclusive byte range [start, end]. */
+  read(digest: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.blobPath(digest), range ?? {});
   }
 
   /** The whole of a small blob (a manifest: at most 4 MiB). */

@@ -66,6 +66,16 @@ function readSmallBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range (what pull resumption sends); multi-range is not served. */
+function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'invalid' | undefined {
+  if (header === undefined) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
+  const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+  const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return start > end || start >= size ? 'invalid' : { start, end };
+}
+
 export class RegistryServer {
   private readonly server: Server;
   private readonly closing = new AbortController();
@@ -211,7 +221,18 @@ export class RegistryServer {
         if (!repo.blobs.includes(digest) || !this.deps.blobs.has(digest)) throw new RegistryError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
         const size = this.deps.blobs.size(digest);
         const headers = { 'content-type': 'application/octet-stream', 'content-length': size, 'docker-content-digest': digest, etag: `"${digest}"` };
-        if (method === 'HEAD') return this.reply(res, 200, headers);
+        if (method === 'HEAD') return this.reply(res, 200, { ...headers, 'accept-ranges': 'bytes' });
+        const range = byteRange(req.headers.range, size);
+        if (range === 'invalid') {
+          res.writeHead(416, { ...API_VERSION, 'content-range': `bytes */${size}`, 'content-length': 0 });
+          res.end();
+          return;
+        }
+        if (range !== undefined) {
+          res.writeHead(206, { ...API_VERSION, ...headers, 'content-length': range.end - range.start + 1, 'content-range': `bytes ${range.start}-${range.end}/${size}` });
+          this.deps.blobs.read(digest, range).pipe(res);
+          return;
+        }
         res.writeHead(200, { ...API_VERSION, ...headers });
         this.deps.blobs.read(digest).pipe(res);
         return;
