@@ -30,17 +30,20 @@ export function keepLastPolicy(keep: number): string {
   });
 }
 
-/** The N of a policy solokube wrote, or null for none or anyone else's policy. */
+/**
+ * The N of a policy solokube wrote, or null for none or anyone else's policy. Compared by meaning,
+ * not text, so a service that reformats the stored JSON does not make every run rewrite it.
+ */
 export function keptByPolicy(text: string | undefined): number | null {
   if (text === undefined) return null;
   try {
-    const p = JSON.parse(text) as { rules?: { selection?: { tagStatus?: string; countType?: string; countNumber?: number } }[] };
-    const only = p.rules?.length === 1 ? p.rules[0]?.selection : undefined;
-    if (only?.tagStatus === 'any' && only.countType === 'imageCountMoreThan' && typeof only.countNumber === 'number') {
-      return keepLastPolicy(only.countNumber) === JSON.stringify(JSON.parse(text)) ? only.countNumber : null;
-    }
+    const p = JSON.parse(text) as { rules?: { rulePriority?: unknown; selection?: Record<string, unknown>; action?: { type?: unknown } }[] };
+    const rule = p.rules?.length === 1 ? p.rules[0] : undefined;
+    const s = rule?.selection;
+    const ours = s !== undefined && s['tagStatus'] === 'any' && s['countType'] === 'imageCountMoreThan' && typeof s['countNumber'] === 'number'
+      && Object.keys(s).length === 3 && rule?.action?.type === 'expire';
+    return ours ? (s['countNumber'] as number) : null;
   } catch {
-    // not JSON: not ours
+    return null; // not JSON: not ours
   }
-  return null;
 }

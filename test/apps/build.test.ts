@@ -95,3 +95,16 @@ describe('apps: input checks', () => {
     assert.equal(resolveProjectPath(p, '.', 'the build context', 'directory'), p);
   });
 });
+
+describe('apps: the keep-last-N lifecycle policy', () => {
+  it('GIVEN solokube\'s policy, reformatted THEN its N is read back; other policies THEN null', async () => {
+    const { keepLastPolicy, keptByPolicy } = await import('../../src/apps/repository-name.js');
+    assert.equal(keptByPolicy(keepLastPolicy(7)), 7);
+    const reordered = JSON.stringify({ rules: [{ action: { type: 'expire' }, selection: { countNumber: 3, countType: 'imageCountMoreThan', tagStatus: 'any' }, rulePriority: 1 }] }, null, 2);
+    assert.equal(keptByPolicy(reordered), 3);
+    assert.equal(keptByPolicy(undefined), null);
+    assert.equal(keptByPolicy('not json'), null);
+    assert.equal(keptByPolicy(JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 3 }, action: { type: 'expire' } }] })), null);
+    assert.equal(keptByPolicy(JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 }, action: { type: 'expire' } }] })), null);
+  });
+});
