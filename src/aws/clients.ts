@@ -5,6 +5,7 @@
 // with the command's own signal so that nothing can hang past either.
 
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -35,7 +36,7 @@ export interface AwsClientOptions {
 }
 
 /** How one call is identified in errors and logs, e.g. "ec2:AllocateAddress". */
-export type CallName = `${'ec2' | 'route53' | 'servicequotas' | 'sts'}:${string}`;
+export type CallName = `${'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr'}:${string}`;
 
 export interface AwsClients {
   readonly region: string;
@@ -50,6 +51,8 @@ export interface AwsClients {
   readonly route53: Route53Client;
   readonly quotas: ServiceQuotasClient;
   readonly sts: STSClient;
+  /** ECR for the apps' image repositories and registry tokens. */
+  readonly ecr: ECRClient;
   /**
    * Run one SDK call with the per-call deadline and the command's signal; SDK errors come back
    * as typed SolokubeErrors.
@@ -81,6 +84,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const route53 = new Route53Client(common);
   const quotas = new ServiceQuotasClient(common);
   const sts = new STSClient(common);
+  const ecr = new ECRClient(common);
   return {
     region: opts.region,
     timeouts,
@@ -89,6 +93,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     route53,
     quotas,
     sts,
+    ecr,
     async call<T>(name: CallName, signal: AbortSignal, fn: (o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
       const deadline = AbortSignal.timeout(timeouts.callDeadlineMs);
       const abortSignal = AbortSignal.any([signal, deadline]);
@@ -99,7 +104,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
       }
     },
     destroy() {
-      for (const c of [ec2, ec2Once, route53, quotas, sts]) c.destroy();
+      for (const c of [ec2, ec2Once, route53, quotas, sts, ecr]) c.destroy();
     },
   };
 }

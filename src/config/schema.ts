@@ -17,6 +17,10 @@ export const appSchema = z.object({
   port: z.number().refine((n) => isPort(n), `must be a port number from 1 to ${MAX_PORT}`),
   host: dnsName.optional(),
   dockerfile: safePath.optional(),
+  /** Build context, relative to the project directory (default: the project directory). */
+  context: safePath.optional(),
+  /** Images kept in the app's ECR repository by its lifecycle policy (default: the global keepImages). */
+  keepImages: z.number().int().min(1).max(1000).optional(),
 }).strict();
 
 export const configSchema = z.object({
@@ -39,6 +43,8 @@ export const configSchema = z.object({
   proxyProtocol: z.boolean().default(false),
   tlsEmail: z.string().regex(EMAIL_RE, 'must be an e-mail address').optional(),
   apps: z.array(appSchema).default([]),
+  /** Images each app's ECR repository keeps (lifecycle policy); default 10. */
+  keepImages: z.number().int().min(1).max(1000).optional(),
 }).strict().superRefine((c, ctx) => {
   if (!isWithinZone(c.name, c.dnsZone)) {
     ctx.addIssue({ code: 'custom', path: ['name'], message: `must be inside the DNS zone ${c.dnsZone} (kops publishes api.${c.name} there)` });

@@ -1,6 +1,7 @@
 // Every command solokube has. A command is listed here only when it works.
 import type { CommandRegistry } from '../context.js';
 import { registerCost } from './cost.js';
+import { registerApps } from './apps.js';
 import { registerDns } from './dns.js';
 import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
@@ -22,6 +23,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerSecondaryIp(r);
   registerProxy(r);
   registerDns(r);
+  registerApps(r);
   registerDoctor(r);
   registerCost(r);
   registerSandbox(r);

@@ -9,6 +9,7 @@ import type { CommandRegistry } from '../context.js';
 
 interface SandboxAwsOptions {
   port: number;
+  registryPort: number;
   state?: string;
   region?: string;
   seedKops?: string;
@@ -27,8 +28,9 @@ export function registerSandbox(r: CommandRegistry): void {
   const group = r.program.command('sandbox').description('the local sandbox\'s parts, one at a time');
   group
     .command('aws')
-    .description('run the AWS emulator (EC2, Route 53, Service Quotas, STS) on 127.0.0.1 in the foreground')
+    .description('run the AWS emulator (EC2, Route 53, Service Quotas, STS, ECR and its registry) on 127.0.0.1 in the foreground')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', port, 0)
+    .option('--registry-port <n>', 'port of the ECR registry on 127.0.0.1 (0 picks a free one)', port, 0)
     .option('--state <file>', 'keep the emulator\'s state in this file (loaded at start, saved after each change)')
     .option('--region <region>', `the region the emulator answers as (default ${DEFAULT_REGION})`)
     .option('--seed-kops <cluster>', 'seed a kops-made single-node cluster with this name (needs --dns-zone)')
@@ -38,11 +40,12 @@ export function registerSandbox(r: CommandRegistry): void {
       if (opts.seedKops && !opts.dnsZone) throw new UsageError('--seed-kops needs --dns-zone');
       // `--region` after `sandbox aws` is taken by the global flag of the same name; either is this one.
       const region = opts.region ?? ctx.globals.region ?? DEFAULT_REGION;
-      const emu = await startAwsEmulator({ port: opts.port, region, ...(opts.state ? { stateFile: opts.state } : {}) }).catch((err: unknown) => {
+      const emu = await startAwsEmulator({ port: opts.port, registryPort: opts.registryPort, region, ...(opts.state ? { stateFile: opts.state } : {}) }).catch((err: unknown) => {
         throw portBusy(err, opts.port) ?? err;
       });
       if (opts.seedKops && opts.dnsZone) emu.seed(kopsClusterSeed({ clusterName: opts.seedKops, dnsZone: opts.dnsZone, region }));
       info(ctx.io, `AWS emulator listening on ${emu.endpoint}; point clients at it with: export AWS_ENDPOINT_URL=${emu.endpoint} AWS_REGION=${region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`);
+      info(ctx.io, `ECR registry on ${emu.registryHost} (plain HTTP: podman/skopeo need --tls-verify=false; log in as AWS with the password from GetAuthorizationToken)`);
       info(ctx.io, `admin API: ${emu.endpoint}/_sandbox/state, /_sandbox/faults, /_sandbox/calls (see src/sandbox/aws/README.md); Ctrl-C stops it`);
       if (ctx.globals.output === 'text') process.stdout.write(`${emu.endpoint}\n`);
       await new Promise<void>((resolve) => {
@@ -50,7 +53,7 @@ export function registerSandbox(r: CommandRegistry): void {
         process.once('SIGTERM', resolve);
       });
       await emu.close();
-      return { data: { endpoint: emu.endpoint, region, state: opts.state ?? null }, text: '' };
+      return { data: { endpoint: emu.endpoint, region, registry: emu.registryHost, state: opts.state ?? null }, text: '' };
     }, { deadline: false }));
 }
 

@@ -1,6 +1,7 @@
 // The admin API under /_sandbox/ (documented in README.md). JSON in, JSON out.
 import type { CallLog } from './calls.js';
 import type { EmulatorConfig } from './config.js';
+import { applyLifecyclePolicies } from './ecr/api.js';
 import type { FaultBook } from './faults.js';
 import { putRolePolicy, setInstanceRole } from './iam/roles.js';
 import { applySeed } from './seed.js';
@@ -67,6 +68,19 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
         return { status: 200, body: { ok: true } };
       case 'GET /_sandbox/calls':
         return { status: 200, body: deps.calls.list() };
+      case 'POST /_sandbox/ecr/lifecycle': {
+        // AWS applies lifecycle policies some time after a push; here, when asked.
+        const input = parseJson(body) as { repositoryName?: unknown };
+        const only = typeof input.repositoryName === 'string' ? input.repositoryName : undefined;
+        const results = deps.store.mutate((d) => applyLifecyclePolicies(d, Date.now() / 1000, only));
+        return { status: 200, body: { results } };
+      }
+      case 'POST /_sandbox/ecr/token-ttl': {
+        const { seconds } = parseJson(body) as { seconds?: unknown };
+        if (typeof seconds !== 'number' || !(seconds > 0)) return { status: 400, body: { error: 'seconds must be a positive number' } };
+        deps.store.mutate((d) => { d.ecr.tokenTtlSeconds = seconds; });
+        return { status: 200, body: { ok: true } };
+      }
       case 'DELETE /_sandbox/calls':
         deps.calls.clear();
         return { status: 200, body: { ok: true } };

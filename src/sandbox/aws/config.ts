@@ -1,4 +1,5 @@
 // Settings fixed for the life of one emulator process (the state itself lives in EmulatorData).
+import type { EcrEnv } from './ecr/api.js';
 import type { Cidr } from './ipv4.js';
 
 export interface EmulatorConfig {
@@ -6,4 +7,6 @@ export interface EmulatorConfig {
   publicIpPool: Cidr;
   /** GetChange answers PENDING this many times for a change, then INSYNC. */
   changeSyncPolls: number;
+  /** The ECR registry's address and blob store, for the ECR API. */
+  ecr: EcrEnv;
 }

@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorConfig } from './config.js';
 import { errorReply, jsonReply, xmlReply, type Protocol, type Reply } from './envelopes.js';
+import { ECR_TARGET, ecrOperationMutates, handleEcr } from './ecr/api.js';
 import { AwsError } from './errors.js';
 import { ec2Operation, handleEc2 } from './ec2/index.js';
 import type { EmulatorData } from './model.js';
@@ -12,7 +13,7 @@ import { handleQuotas } from './quotas.js';
 import { routeRoute53 } from './route53/index.js';
 import { handleSts } from './sts.js';
 
-export type ServiceName = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'unknown';
+export type ServiceName = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 'unknown';
 
 export interface RawRequest { method: string; path: string; search: string; headers: IncomingHttpHeaders; body: string }
 
@@ -54,33 +55,45 @@ function routeQuery(service: 'ec2' | 'sts', q: QueryParams): Routed {
   };
 }
 
+function parseJsonBody(body: string): unknown {
+  try {
+    return body === '' ? {} : JSON.parse(body);
+  } catch {
+    throw new AwsError('SerializationException', 'The request body is not valid JSON.');
+  }
+}
+
+function jsonObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AwsError('SerializationException', 'The request body is not a JSON object.');
+  return value as Record<string, unknown>;
+}
+
 export function route(req: RawRequest): Routed {
   const target = header(req.headers, 'x-amz-target');
   const scope = scopeService(req.headers);
   if (req.path.includes('/2013-04-01/') || (scope === 'route53' && target === undefined)) {
     return routeRoute53(req.method, req.path, new URLSearchParams(req.search), req.body);
   }
+  if (target?.startsWith(ECR_TARGET)) {
+    const operation = target.slice(ECR_TARGET.length);
+    return {
+      service: 'ecr', operation, protocol: 'json', mutates: ecrOperationMutates(operation),
+      execute: (d, config) => jsonReply(handleEcr(d, operation, jsonObject(parseJsonBody(req.body)), config.ecr)),
+    };
+  }
   if (target !== undefined) {
     if (!target.startsWith(QUOTAS_TARGET)) return unknownRequest('json', `Unsupported target ${target}`);
     const operation = target.slice(QUOTAS_TARGET.length);
     return {
       service: 'servicequotas', operation, protocol: 'json', mutates: false,
-      execute: (d) => {
-        let body: unknown;
-        try {
-          body = req.body === '' ? {} : JSON.parse(req.body);
-        } catch {
-          throw new AwsError('SerializationException', 'The request body is not valid JSON.');
-        }
-        return jsonReply(handleQuotas(d, operation, body));
-      },
+      execute: (d) => jsonReply(handleQuotas(d, operation, parseJsonBody(req.body))),
     };
   }
   const q = QueryParams.parse(req.search, req.body);
   const version = q.get('Version');
   if (version === '2016-11-15' || (version === undefined && scope === 'ec2')) return routeQuery('ec2', q);
   if (version === '2011-06-15' || (version === undefined && scope === 'sts')) return routeQuery('sts', q);
-  return unknownRequest('ec2', 'The request names no service this emulator serves (EC2, STS, Route 53, Service Quotas).');
+  return unknownRequest('ec2', 'The request names no service this emulator serves (EC2, STS, Route 53, Service Quotas, ECR).');
 }
 
 /** Renders a handler failure in the request's protocol; anything that is not an AwsError is a 500. */

@@ -3,7 +3,8 @@
 // error/hang/reset fault (the first added that matches) takes effect per request.
 import { z } from 'zod';
 
-export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts';
+/** 'registry' = the ECR registry port (operations: Ping, BlobHead, UploadStart, UploadPatch, UploadPut, ManifestPut, ManifestGet, ...). */
+export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 'registry';
 
 export interface FaultSpec {
   service?: FaultService;
@@ -24,7 +25,7 @@ export interface FaultSpec {
 }
 
 export const faultSpecSchema = z.object({
-  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts']).optional(),
+  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 'ecr', 'registry']).optional(),
   operation: z.string().min(1).optional(),
   times: z.union([z.number().int().positive(), z.literal('Infinity'), z.null()]).optional(),
   phase: z.enum(['before', 'after']).optional(),
@@ -55,7 +56,8 @@ export function errorShape(spec: FaultSpec, service: string): { status: number; 
   const status = spec.status ?? (spec.code !== undefined ? STATUS_BY_CODE[spec.code] ?? 400 : 500);
   let code = spec.code;
   if (code === undefined) {
-    if (status === 503) code = service === 'servicequotas' ? 'ServiceException' : 'ServiceUnavailable';
+    if (service === 'ecr') code = status >= 500 ? 'ServerException' : status === 429 ? 'ThrottlingException' : 'InjectedFault';
+    else if (status === 503) code = service === 'servicequotas' ? 'ServiceException' : 'ServiceUnavailable';
     else if (status >= 500) code = service === 'servicequotas' ? 'ServiceException' : 'InternalError';
     else if (status === 429) code = service === 'servicequotas' ? 'TooManyRequestsException' : 'Throttling';
     else code = 'InjectedFault';

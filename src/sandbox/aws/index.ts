@@ -1,7 +1,13 @@
 // The AWS emulator's public API: start it, seed it, read its state, inject faults, read the call log.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { CallRecord } from './calls.js';
 import { CallLog } from './calls.js';
 import type { EmulatorConfig } from './config.js';
+import { applyLifecyclePolicies } from './ecr/api.js';
+import { BlobStore } from './ecr/blob-store.js';
+import { RegistryServer } from './ecr/registry-server.js';
 import { FaultBook, type FaultSpec } from './faults.js';
 import { parseCidr } from './ipv4.js';
 import { emptyData, type EmulatorStateView } from './model.js';
@@ -35,12 +41,26 @@ export interface EmulatorOptions {
   publicIpPool?: string;
   /** GetChange answers PENDING this many times, then INSYNC; default 1. */
   changeSyncPolls?: number;
+  /** The ECR registry's port on 127.0.0.1; 0 (default) = a free port. */
+  registryPort?: number;
+  /**
+   * Where registry blobs and manifests are kept on disk. Default: `<stateFile>.registry/` beside
+   * the state file, or a temporary directory removed by close() when there is no state file.
+   */
+  registryDir?: string;
 }
 
 export interface AwsEmulator {
   /** http://127.0.0.1:PORT — one endpoint for EC2, Route 53, Service Quotas and STS. */
   endpoint: string;
   port: number;
+  /** host:port of the ECR registry (what repositoryUri and proxyEndpoint name). */
+  registryHost: string;
+  registryPort: number;
+  /** Applies lifecycle policies now, as AWS does some time after a push; returns the expired digests. */
+  applyEcrLifecyclePolicies(repositoryName?: string): { repositoryName: string; expired: string[] }[];
+  /** Lifetime of the registry tokens GetAuthorizationToken issues from now on (AWS: 12 h). */
+  setEcrTokenTtl(seconds: number): void;
   /** Adds what is missing (see EmulatorSeed); throws and changes nothing on an invalid seed. */
   seed(seed: EmulatorSeed): void;
   /** A deep copy, JSON-able. */
@@ -66,12 +86,18 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   if (!pool) throw new Error(`publicIpPool is not an IPv4 CIDR: ${opts.publicIpPool}`);
   const changeSyncPolls = opts.changeSyncPolls ?? 1;
   if (!Number.isInteger(changeSyncPolls) || changeSyncPolls < 0) throw new Error('changeSyncPolls must be a whole number ≥ 0');
-  const config: EmulatorConfig = { publicIpPool: pool, changeSyncPolls };
   const loaded = opts.stateFile === undefined ? undefined : loadState(opts.stateFile);
   const data = loaded ?? emptyData(opts.accountId ?? '123456789012', opts.region ?? 'us-east-1');
   const store = new EmulatorStore(data, opts.stateFile === undefined ? undefined : new StateFileWriter(opts.stateFile));
   const faults = new FaultBook();
   const calls = new CallLog();
+  const tempRegistryDir = opts.registryDir === undefined && opts.stateFile === undefined ? mkdtempSync(join(tmpdir(), 'solokube-ecr-')) : undefined;
+  const registryDir = opts.registryDir ?? tempRegistryDir ?? join(dirname(opts.stateFile!), `${opts.stateFile!.split('/').pop()}.registry`);
+  const blobs = new BlobStore(registryDir);
+  const now = () => Date.now() / 1000;
+  const registry = new RegistryServer({ store, blobs, faults, calls, now });
+  const registryPort = await registry.listen(opts.registryPort ?? 0);
+  const config: EmulatorConfig = { publicIpPool: pool, changeSyncPolls, ecr: { registryHost: registry.host, blobs, now } };
   let endpoint = '';
   const imds = new Set<ImdsEndpoint>();
   const startImds = async (instanceId: string, o?: ImdsOptions): Promise<ImdsEndpoint> => {
@@ -81,11 +107,18 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     return e;
   };
   const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint, serveImds: startImds });
-  const port = await server.listen(opts.port ?? 0);
+  const port = await server.listen(opts.port ?? 0).catch(async (err: unknown) => { await registry.close(); throw err; });
   endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
     port,
+    registryHost: registry.host,
+    registryPort,
+    applyEcrLifecyclePolicies: (name) => store.mutate((d) => applyLifecyclePolicies(d, now(), name)),
+    setEcrTokenTtl: (seconds) => {
+      if (!(seconds > 0)) throw new Error('the token lifetime must be a positive number of seconds');
+      store.mutate((d) => { d.ecr.tokenTtlSeconds = seconds; });
+    },
     seed: (seed) => { const valid = seedSchema.parse(seed); store.mutate((d) => applySeed(d, valid, config)); },
     state: () => store.view(),
     injectFault: (f) => faults.add(f),
@@ -97,7 +130,8 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     serveImds: startImds,
     close: async () => {
       await Promise.all([...imds].map((e) => e.close()));
-      await server.close();
+      await Promise.all([server.close(), registry.close()]);
+      if (tempRegistryDir !== undefined) rmSync(tempRegistryDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,5 @@
+import { emptyEcrData, type EcrData } from './ecr/model.js';
+
 // The emulator's in-memory state: plain JSON-able data, so it can be deep-copied for a
 // transaction (every mutating request runs against a copy that is committed only on success),
 // written to a file, and handed out as a view.
@@ -92,6 +94,8 @@ export interface EmulatorData {
   /** IAM roles by name, and the sessions IMDS issued by access key id (both absent in older state files). */
   iamRoles?: Record<string, IamRoleRecord>;
   iamSessions?: Record<string, IamSessionRecord>;
+  /** ECR repositories, images (metadata only; bytes are in the registry's blob directory) and tokens. */
+  ecr: EcrData;
   /** Per-prefix counters behind deterministic ids. */
   counters: Record<string, number>;
 }
@@ -102,6 +106,6 @@ export type EmulatorStateView = EmulatorData;
 export function emptyData(accountId: string, region: string): EmulatorData {
   return {
     accountId, region, eipQuota: 5, vpcs: {}, subnets: {}, securityGroups: {}, instances: {},
-    networkInterfaces: {}, addresses: {}, hostedZones: {}, changes: {}, counters: {},
+    networkInterfaces: {}, addresses: {}, hostedZones: {}, changes: {}, ecr: emptyEcrData(), counters: {},
   };
 }

@@ -2,6 +2,7 @@
 // request that changed the state, before the response is sent, so a killed process keeps what
 // it already answered.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { emptyEcrData } from './ecr/model.js';
 import type { EmulatorData } from './model.js';
 
 const FORMAT = 'solokube-aws-emulator/1';
@@ -12,7 +13,10 @@ export function loadState(file: string): EmulatorData | undefined {
   if (typeof parsed !== 'object' || parsed === null || (parsed as { format?: unknown }).format !== FORMAT) {
     throw new Error(`${file} is not an AWS emulator state file (expected format ${FORMAT})`);
   }
-  return (parsed as { data: EmulatorData }).data;
+  const data = (parsed as { data: EmulatorData }).data;
+  // State files written before ECR was served have no ecr part.
+  data.ecr ??= emptyEcrData();
+  return data;
 }
 
 export class StateFileWriter {

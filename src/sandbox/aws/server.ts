@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pauseUnlessClosed } from './pause.js';
 import { handleAdmin, type AdminDeps } from './admin.js';
 import { failureReply, route, type Routed } from './dispatch.js';
 import { errorReply, type Reply } from './envelopes.js';
@@ -97,11 +97,11 @@ export class EmulatorServer {
       ...(fault === undefined ? {} : { fault }),
     });
     const plan = this.deps.faults.take(routed.service, routed.operation);
-    if (plan.delayBeforeMs > 0 && !(await this.pause(plan.delayBeforeMs))) return;
+    if (plan.delayBeforeMs > 0 && !(await pauseUnlessClosed(plan.delayBeforeMs, this.closing.signal))) return;
     if (plan.before) { this.inflict(plan.before, routed, requestId, res, record); return; }
     const denied = this.deps.store.read((d) => authorizeRequest(raw, routed, d, Date.now()));
     const reply = denied ? failureReply(routed.protocol, denied, requestId) : this.execute(routed, requestId);
-    if (plan.delayAfterMs > 0 && !(await this.pause(plan.delayAfterMs))) return;
+    if (plan.delayAfterMs > 0 && !(await pauseUnlessClosed(plan.delayAfterMs, this.closing.signal))) return;
     if (plan.after) { this.inflict(plan.after, routed, requestId, res, record); return; }
     record(reply.status, reply.status >= 400 ? this.codeOf(reply) : undefined, plan.delayBeforeMs + plan.delayAfterMs > 0 ? 'latency' : undefined);
     send(res, reply, requestId);
@@ -120,15 +120,6 @@ export class EmulatorServer {
     return /<Code>([^<]*)<\/Code>/.exec(reply.body)?.[1] ?? /"__type":"([^"]*)"/.exec(reply.body)?.[1];
   }
 
-  /** Waits, unless the emulator closes first. */
-  private async pause(ms: number): Promise<boolean> {
-    try {
-      await sleep(ms, undefined, { signal: this.closing.signal });
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
   private inflict(f: FaultSpec, routed: Routed, requestId: string, res: ServerResponse, record: (s: number, c?: string, f?: string) => void): void {
     if (f.kind === 'error') {
