@@ -43,6 +43,6 @@ export function fieldConflicts(err: unknown): FieldConflict[] {
   if (!(err instanceof KubeApiError) || err.details?.httpStatus !== 409) return [];
   const causes = (err.details.status as KubeStatus['details'] | undefined)?.causes ?? [];
   return causes
-    .filter((c) => c.type === 'FieldManagerConflict')
+    .filter((c) => c.reason === 'FieldManagerConflict')
     .map((c) => ({ field: c.field ?? '(unknown field)', manager: /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? '(unknown manager)' }));
 }

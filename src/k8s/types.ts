@@ -43,7 +43,8 @@ export interface KubeStatus {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; kind?: string; causes?: { type?: string; message?: string; field?: string }[] };
+  /** A cause's type travels as "reason" on the wire (e.g. FieldManagerConflict). */
+  details?: { name?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
 }
 
 export interface Condition {
