@@ -46,7 +46,7 @@ export function controlPlaneTaint(target: KubeTarget): Resource<ControlPlaneTain
   };
   const read1 = (node: NodeObject): Read => ({
     node,
-    state: { node: node.metadata.name ?? '', taints: (node.spec?.taints ?? []).filter(isControlPlaneTaint).map((t) => `${t.key}:${t.effect}`) },
+    state: { node: node.metadata.name ?? '', taints: (node.spec?.taints ?? []).filter(isControlPlaneTaint).map((t) => `${t.key}:${t.effect}`).sort() },
   });
 
   return {
