@@ -35,8 +35,8 @@ export function registerDown(r: CommandRegistry): void {
         return { data: { decision: 'nothing-to-do', sandbox: { removal } }, text: 'no sandbox is running; its leftovers (if any) were removed' };
       }
       const dryRun = opts.dryRun ?? false;
-      const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access) =>
-        planAndApply(downResources(config, clients, access, named), {
+      const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access, kube) =>
+        planAndApply(downResources(config, clients, access, named, kube), {
           io: ctx.io, signal: ctx.signal, mode: 'destroy', yes: opts.yes ?? false, dryRun,
           typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
           showPlan: dryRun ? undefined : ctx.showPlan,

@@ -20,6 +20,7 @@ interface UpOptions extends MutationFlags, EipFlags {
   sandbox?: boolean;
   secondaryIp?: boolean;
   acceptNewHostKey?: boolean;
+  forceConflicts?: boolean;
 }
 
 export function registerUp(r: CommandRegistry): void {
@@ -29,6 +30,7 @@ export function registerUp(r: CommandRegistry): void {
     .option('--no-secondary-ip', 'set up nothing of the secondary path; apps answer on the ingress NodePorts 30443/30080')
     .option('--with-secondary-ip', 'the secondary IP path (the default)')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking (a changed key is always refused)')
+    .option('--force-conflicts', 'take back Kubernetes fields solokube manages that another client (kubectl edit, ...) changed, instead of stopping')
     .action(r.action<UpOptions>('up', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await configFor(ctx, Boolean(opts.sandbox), opts.secondaryIp === false ? { secondaryIp: false } : {});
@@ -36,9 +38,9 @@ export function registerUp(r: CommandRegistry): void {
         import('../../stack/stack.js'), opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined), import('../../stack/summary.js'),
       ]);
       const sandbox = sandboxModule ? await sandboxModule.ensureSandbox(config, ctx.io) : undefined;
-      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
+      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey, forceConflicts: opts.forceConflicts }, async (clients, access, kube) => {
         const dryRun = opts.dryRun ?? false;
-        const result = await planAndApply(upResources(config, clients, access, named), {
+        const result = await planAndApply(upResources(config, clients, access, named, kube), {
           io: ctx.io, signal: ctx.signal, mode: 'converge', yes: opts.yes ?? false, dryRun,
           // A dry run's plan is its result (stdout); otherwise the plan is shown before acting.
           showPlan: dryRun ? undefined : ctx.showPlan,
