@@ -38,12 +38,16 @@ export interface RequestSpec {
 export interface KubeClientOptions {
   /** Deadline of each request, connection included (default 15 s). */
   requestTimeoutMs?: number;
+  /** Keep a log of the requests sent (requestLog). */
+  logRequests?: boolean;
 }
 
 export class KubeClient {
   readonly server: string;
   /** Requests sent so far (each watch counts once); what the benchmark reports. */
   requests = 0;
+  /** "METHOD path" of every request, when requested in the options (benchmarks, tests). */
+  readonly requestLog: string[] | undefined;
   private readonly kc: KubeConfig;
   private readonly timeoutMs: number;
   private agent: Agent | undefined;
@@ -52,6 +56,7 @@ export class KubeClient {
     this.kc = kc;
     this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.requestLog = opts.logRequests ? [] : undefined;
   }
 
   static fromKubeconfig(path: string, opts: KubeClientOptions & { context?: string; clusterName?: string } = {}): KubeClient {
@@ -150,6 +155,7 @@ export class KubeClient {
     const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
     const options = await this.requestOptions(spec);
     this.requests += 1;
+    this.requestLog?.push(`${spec.method} ${spec.path}${spec.query?.dryRun ? ' (dry run)' : ''}${spec.query?.watch ? ' (watch)' : ''}`);
     const url = new URL(this.server + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const body = spec.body === undefined ? undefined : Buffer.from(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
