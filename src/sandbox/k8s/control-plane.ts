@@ -6,7 +6,7 @@
 // Everything it starts is stopped by PID; see processes.ts for why a crash leaves nothing behind.
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SolokubeError } from '../../core/errors.js';
@@ -16,6 +16,7 @@ import { KubeClient } from '../../k8s/client.js';
 import { loadKubeconfig } from '../../k8s/kubeconfig.js';
 import type { KubeObject, NodeObject } from '../../k8s/types.js';
 import { ensureGoTools } from '../gotools/build.js';
+import { isAlive } from '../lab/processes.js';
 import { run } from '../lab/run.js';
 import type { RunResult } from '../lab/run.js';
 import { controlPlaneCommands } from './components.js';
@@ -65,13 +66,39 @@ export interface ControlPlane {
 }
 
 const DEFAULT_START_TIMEOUT_MS = 90_000;
+const TEMP_PREFIX = 'solokube-k8s-';
+const OWNER_FILE = 'owner.pid';
+
+function tempRoot(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
+/**
+ * Remove temp working dirs whose starting process is gone (killed before it could stop its control
+ * plane; its components died with it, see processes.ts). Returns the dirs removed.
+ */
+export async function sweepStaleControlPlaneDirs(root = tempRoot()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of await readdir(root).catch(() => [] as string[])) {
+    if (!entry.startsWith(TEMP_PREFIX)) continue;
+    const dir = join(root, entry);
+    const owner = Number((await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => '')).trim());
+    if (owner > 0 && !isAlive(owner)) {
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+  }
+  return removed;
+}
 
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const started = Date.now();
   const name = opts.name ?? 'solokube-test';
   const binaries = opts.binaries ?? (await defaultBinaries(opts.io));
   const ownDir = opts.workDir === undefined;
-  const dir = opts.workDir ?? (await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'solokube-k8s-')));
+  if (ownDir) await sweepStaleControlPlaneDirs();
+  const dir = opts.workDir ?? (await mkdtemp(join(tempRoot(), TEMP_PREFIX)));
+  if (ownDir) await writeFile(join(dir, OWNER_FILE), `${process.pid}\n`);
   const bindAddress = opts.bindAddress ?? '127.0.0.1';
   const loopback = '127.0.0.1';
   const deadline = Date.now() + (opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
