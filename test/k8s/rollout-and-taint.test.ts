@@ -97,5 +97,8 @@ describe('control-plane taint and rollouts', () => {
       assert.equal((err.details?.podReasons as string[]).length, 2);
       return true;
     });
+    const { plan } = await planConverge(kubeResources(targetFor(cp, ns), [namespace(ns), dep]), new RecordingIoHost(), AbortSignal.timeout(30_000));
+    const step = plan.steps.find((s) => s.id === `k8s/deployment/${ns}/web`);
+    assert.deepEqual(step?.changes.map((c) => [c.field, c.to]), [['rollout', 'available']], 'the unavailable Deployment is still work for the next up');
   });
 });

@@ -5,14 +5,15 @@
 //            contain every value of the manifest and whose applied-manifest hash matches is
 //            converged without the dry run: no field of ours can differ, so one GET suffices.
 //   apply  = server-side apply with field manager "solokube" (forced only with --force-conflicts);
-//            a Deployment is then watched until it has rolled out.
+//            a Deployment is then watched until it has rolled out (one that has not is a pending
+//            change on the next plan, so `up` waits for it again).
 //   delete = only objects labelled app.kubernetes.io/managed-by=solokube.
 
 import { createHash } from 'node:crypto';
 import type { Change, Resource, ResourceContext } from '../../core/resource.js';
 import { resourceInfo, objectPath } from '../discovery.js';
 import { objectChanges, manifestChanges } from '../object-diff.js';
-import { waitForRollout } from '../rollout.js';
+import { rolloutVerdict, waitForRollout } from '../rollout.js';
 import { describeObject, serverSideApply } from '../server-side-apply.js';
 import { clusterLabelValue } from '../target.js';
 import type { KubeTarget } from '../target.js';
@@ -85,9 +86,11 @@ export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeO
       const info = await resourceInfo(target.client, wanted.apiVersion, kind, ctx.signal);
       const live = await target.client.getOrUndefined<KubeObject>(objectPath(info, name, namespace), ctx.signal);
       if (!live) return undefined;
-      if (containsManifest(live, wanted)) return stateOf(live, []);
-      const wouldBe = await serverSideApply(target.client, wanted, { dryRun: true, force: target.forceConflicts, signal: ctx.signal });
-      return stateOf(live, objectChanges(live, wouldBe));
+      const pending = containsManifest(live, wanted) ? [] : objectChanges(live, await serverSideApply(target.client, wanted, { dryRun: true, force: target.forceConflicts, signal: ctx.signal }));
+      // A Deployment left unavailable by an earlier run is not converged: `up` waits for it again.
+      const verdict = waits ? rolloutVerdict(live as DeploymentObject) : undefined;
+      if (verdict && verdict.state !== 'done') pending.push({ field: 'rollout', from: verdict.why, to: 'available' });
+      return stateOf(live, pending);
     },
 
     diff(actual, _desired) {
