@@ -55,8 +55,10 @@ describe('server-side apply of solokube objects', () => {
     await apply(kubeResources(target, [namespace(ns), configMap(ns, 'settings', { mode: 'fast' }), deployment(ns, 'web')]));
     assert.equal((await cp.kubectl(['annotate', 'configmap', 'settings', '-n', ns, 'team=blue'])).code, 0);
     assert.equal((await cp.kubectl(['patch', 'deployment', 'web', '-n', ns, '--type=merge', '-p', '{"spec":{"minReadySeconds":1}}'])).code, 0);
+    // Their change restarts the availability clock; once it has settled there is nothing for solokube to do.
+    assert.equal((await cp.kubectl(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=30s'])).code, 0);
     const unchanged = await planConverge(kubeResources(target, [namespace(ns), configMap(ns, 'settings', { mode: 'fast' }), deployment(ns, 'web')]), new RecordingIoHost(), signal());
-    assert.deepEqual(unchanged.plan.steps.filter((s) => s.action !== 'unchanged').map((s) => s.id), [], 'other managers\' fields are not changes');
+    assert.deepEqual(unchanged.plan.steps.filter((s) => s.action !== 'unchanged').map((s) => [s.id, s.changes]), [], 'other managers\' fields are not changes');
     await assertIdempotent(kubeResources(target, [namespace(ns), configMap(ns, 'settings', { mode: 'safe' }), deployment(ns, 'web')]));
     const cm = await kubectlGet(cp, ['configmap', 'settings', '-n', ns]);
     assert.equal(cm?.metadata.annotations?.team, 'blue', 'the annotation survived');
@@ -127,5 +129,24 @@ describe('server-side apply of solokube objects', () => {
     await planAndApply(destroyList, { io: new RecordingIoHost(), signal: signal(), mode: 'destroy', yes: true, dryRun: false });
     assert.equal(await kubectlGet(cp, ['configmap', 'ours', '-n', ns]), undefined);
     assert.ok(await kubectlGet(cp, ['configmap', 'theirs', '-n', ns]), 'the unlabelled object is still there');
+  });
+
+  test('GIVEN a namespace solokube made that now also holds someone else\'s object WHEN solokube removes it THEN it refuses, naming the object, and deletes nothing', async () => {
+    const cp = await sharedControlPlane();
+    const ns = uniqueName('ssa-ns-guard');
+    const objects = () => kubeResources(targetFor(cp, ns), [namespace(ns), configMap(ns, 'ours', { a: '1' }), deployment(ns, 'web', { replicas: 1 })], { untaint: false });
+    await apply(objects());
+    assert.equal((await cp.kubectl(['create', 'configmap', 'theirs', '-n', ns, '--from-literal=x=1'])).code, 0);
+    await assert.rejects(planAndApply(objects(), { io: new RecordingIoHost(), signal: signal(), mode: 'destroy', yes: true, dryRun: false }), (err: unknown) => {
+      assert.equal((err as { code?: string }).code, 'k8s.namespace-not-ours');
+      assert.match((err as Error).message, new RegExp(`namespace ${ns} holds objects solokube did not make \\(configmaps/theirs\\)`));
+      return true;
+    });
+    assert.ok(await kubectlGet(cp, ['namespace', ns]), 'the namespace is still there');
+    assert.ok(await kubectlGet(cp, ['configmap', 'theirs', '-n', ns]), 'their object is still there');
+    assert.equal((await cp.kubectl(['delete', 'configmap', 'theirs', '-n', ns])).code, 0);
+    await planAndApply(objects(), { io: new RecordingIoHost(), signal: signal(), mode: 'destroy', yes: true, dryRun: false });
+    const gone = await kubectlGet(cp, ['namespace', ns]);
+    assert.ok(gone === undefined || gone.metadata.deletionTimestamp !== undefined, 'with only solokube\'s objects left, the namespace goes');
   });
 });

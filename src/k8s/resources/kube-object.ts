@@ -7,11 +7,13 @@
 //   apply  = server-side apply with field manager "solokube" (forced only with --force-conflicts);
 //            a Deployment is then watched until it has rolled out (one that has not is a pending
 //            change on the next plan, so `up` waits for it again).
-//   delete = only objects labelled app.kubernetes.io/managed-by=solokube.
+//   delete = only objects labelled app.kubernetes.io/managed-by=solokube; a namespace only while
+//            nothing in it belongs to someone else.
 
 import { createHash } from 'node:crypto';
 import type { Change, Resource, ResourceContext } from '../../core/resource.js';
 import { resourceInfo, objectPath } from '../discovery.js';
+import { assertNamespaceOnlyOurs } from '../namespace-guard.js';
 import { objectChanges, manifestChanges } from '../object-diff.js';
 import { rolloutVerdict, waitForRollout } from '../rollout.js';
 import { describeObject, serverSideApply } from '../server-side-apply.js';
@@ -88,7 +90,11 @@ export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeO
       if (!live) return undefined;
       const pending = containsManifest(live, wanted) ? [] : objectChanges(live, await serverSideApply(target.client, wanted, { dryRun: true, force: target.forceConflicts, signal: ctx.signal }));
       // A Deployment left unavailable by an earlier run is not converged: `up` waits for it again.
-      const verdict = waits ? rolloutVerdict(live as DeploymentObject) : undefined;
+      // One whose newest spec the controller has not even seen is mid-change (someone else's
+      // edit a moment ago), not a leftover of ours.
+      const dep = live as DeploymentObject;
+      const seen = (dep.status?.observedGeneration ?? 0) >= (dep.metadata.generation ?? 0);
+      const verdict = waits && seen ? rolloutVerdict(dep) : undefined;
       if (verdict && verdict.state !== 'done') pending.push({ field: 'rollout', from: verdict.why, to: 'available' });
       return stateOf(live, pending);
     },
@@ -110,6 +116,7 @@ export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeO
     async delete(ctx, actual) {
       const live = hidden(actual).live;
       if (!isManagedBySolokube(live)) return;
+      if (kind === 'Namespace') await assertNamespaceOnlyOurs(target.client, name, ctx.signal);
       const info = await resourceInfo(target.client, wanted.apiVersion, kind, ctx.signal);
       await deleteExactly(target, objectPath(info, name, namespace), live!, ctx.signal);
     },

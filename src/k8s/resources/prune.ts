@@ -9,6 +9,7 @@ import type { KubeTarget } from '../target.js';
 import { CLUSTER_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../types.js';
 import type { KubeList, KubeObject } from '../types.js';
 import { deleteExactly, kubeObjectId } from './kube-object.js';
+import { assertNamespaceOnlyOurs } from '../namespace-guard.js';
 
 export const PRUNE_ID = 'k8s/prune';
 
@@ -52,6 +53,7 @@ export function kubePrune(target: KubeTarget, kinds: readonly PruneKind[], wante
       for (const id of ids) {
         const entry = found.get(id);
         if (!entry) continue;
+        if (entry.kind.kind === 'Namespace') await assertNamespaceOnlyOurs(target.client, entry.obj.metadata.name ?? '', ctx.signal);
         const info = await resourceInfo(target.client, entry.kind.apiVersion, entry.kind.kind, ctx.signal);
         await deleteExactly(target, objectPath(info, entry.obj.metadata.name ?? '', entry.obj.metadata.namespace), entry.obj, ctx.signal);
       }
