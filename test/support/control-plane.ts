@@ -1,6 +1,6 @@
 // One real control plane per test file, shared by its tests through namespaces: started on first
 // use (building the pinned binaries once per machine if needed), stopped after the file's tests.
-// Needs root (setpriv --pdeathsig, process groups); CI is root.
+// Needs no root: setpriv --pdeathsig and process groups work for any user; only free loopback ports.
 
 import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
