@@ -1,6 +1,6 @@
 // One real control plane per test file, shared by its tests through namespaces: started on first
 // use (building the pinned binaries once per machine if needed), stopped after the file's tests.
-// Needs no root: setpriv --pdeathsig and process groups work for any user; only free loopback ports.
+// Nothing here asks for root (setpriv --pdeathsig, process groups, loopback ports), but building the binaries writes /var/cache/solokube; CI is root.
 
 import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
