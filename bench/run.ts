@@ -26,6 +26,10 @@ const modules: Record<string, () => Promise<BenchModule>> = {
     };
   },
   datapath: async () => (await import('./datapath.js')).datapathBench,
+  'k8s-apply': async () => {
+    const { k8sApplyBench } = await import('./k8s-apply.js');
+    return { name: 'k8s-apply', run: k8sApplyBench };
+  },
 };
 
 const io: IoHost = {

@@ -18,7 +18,9 @@ region: eu-west-1
 # zones: [eu-west-1a]
 
 instanceType: t3.medium
-kubernetesVersion: "1.33.4"
+kubernetesVersion: "1.36.3"
+# Admin kubeconfig of the cluster; default: where kops export kubeconfig --admin writes.
+# kubeconfig: ~/.kube/config
 
 ssh:
   # Private key for the node; the matching .pub is what kops installs.

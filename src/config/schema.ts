@@ -31,7 +31,10 @@ export const configSchema = z.object({
   profile: z.string().regex(PROFILE_RE, 'must be an AWS profile name').optional(),
   zones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, 'must be an availability zone such as eu-west-1a')).min(1).optional(),
   instanceType: z.string().regex(INSTANCE_TYPE_RE, 'must be an EC2 instance type such as t3.medium').default('t3.medium'),
-  kubernetesVersion: z.string().regex(K8S_VERSION_RE, 'must be a Kubernetes version such as 1.33.4').default('1.33.4'),
+  kubernetesVersion: z.string().regex(K8S_VERSION_RE, 'must be a Kubernetes version such as 1.36.3').default('1.36.3'),
+  // The admin kubeconfig for the cluster (what `kops export kubeconfig --admin` writes). Unset:
+  // the file kops exports to ($KUBECONFIG or ~/.kube/config) when it has a context named `name`.
+  kubeconfig: safePath.optional(),
   ssh: z.object({
     privateKey: safePath.default('~/.ssh/id_ed25519'),
     user: z.string().regex(SSH_USER_RE, 'must be a Linux login name').default('admin'),

@@ -79,7 +79,7 @@ export function isSafePath(value: string): boolean {
 export const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** EC2 instance type such as t3.medium or m7i-flex.large. */
 export const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-/** Kubernetes version as kops takes it: 1.33 or 1.33.4 (optional leading v). */
+/** Kubernetes version as kops takes it: 1.36 or 1.36.3 (optional leading v). */
 export const K8S_VERSION_RE = /^v?1\.\d{1,2}(\.\d{1,3})?$/;
 /** AWS profile names: conservative, so they can appear in a command line. */
 export const PROFILE_RE = /^[A-Za-z0-9_.+=,@-]{1,64}$/;

@@ -1,6 +1,9 @@
-// `solokube doctor`: each AWS hop checked (pass/warn/fail with a remedy); exit 1 if any fails.
+// `solokube doctor`: each AWS hop checked (pass/warn/fail with a remedy), and the Kubernetes API,
+// node readiness and taint when a kubeconfig is known; exit 1 if any fails.
 
 import { SolokubeError } from '../../core/errors.js';
+import type { SolokubeConfig } from '../../config/schema.js';
+import type { Check } from '../../aws/doctor.js';
 import type { CommandRegistry } from '../context.js';
 import { configFor } from '../config-source.js';
 import { runningSandbox } from '../sandbox-target.js';
@@ -16,6 +19,7 @@ export function registerDoctor(r: CommandRegistry): void {
       const { renderChecks, runAwsDoctor } = await import('../../aws/doctor.js');
       const { withAwsClients } = await import('../../aws/session.js');
       const checks = await withAwsClients(config, (clients) => runAwsDoctor(config, clients, ctx.io, ctx.signal), overrides);
+      checks.push(...(await kubeChecks(config, Boolean(opts.sandbox), ctx.signal)));
       const failedChecks = checks.filter((c) => c.status === 'fail');
       const result = { data: { cluster: config.name, ok: failedChecks.length === 0, checks }, text: renderChecks(checks) };
       if (failedChecks.length === 0) return result;
@@ -30,4 +34,23 @@ export function registerDoctor(r: CommandRegistry): void {
         details: result.data,
       });
     }));
+}
+
+/** The Kubernetes checks, when a kubeconfig is configured (or exported by kops outside the sandbox). */
+async function kubeChecks(config: SolokubeConfig, sandbox: boolean, signal: AbortSignal): Promise<Check[]> {
+  if (sandbox && !config.kubeconfig) return [];
+  const [{ kubeTargetFor }, { runKubeDoctor }] = await Promise.all([import('../../stack/k8s-access.js'), import('../../k8s/doctor.js')]);
+  let target;
+  try {
+    target = kubeTargetFor(config);
+  } catch (err) {
+    const e = err instanceof SolokubeError ? err : undefined;
+    return [{ id: 'k8s/kubeconfig', status: 'fail', summary: e?.message ?? String(err), ...(e?.remedy ? { remedy: e.remedy } : {}) }];
+  }
+  if (!target) return [];
+  try {
+    return await runKubeDoctor(target, signal);
+  } finally {
+    target.client.close();
+  }
 }

@@ -33,8 +33,8 @@ export function registerDown(r: CommandRegistry): void {
         const removal = await sandboxModule.removeSandbox(ctx.io);
         return { data: { decision: 'nothing-to-do', sandbox: { removal } }, text: 'no sandbox is running; its leftovers (if any) were removed' };
       }
-      const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access) =>
-        runMutation(ctx, downResources(config, clients, access, named), {
+      const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access, kube) =>
+        runMutation(ctx, downResources(config, clients, access, named, kube), {
           ...opts, mode: 'destroy', typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
         }));
       if (result.decision === 'dry-run') return dryRunResult(result.plan);

@@ -57,8 +57,8 @@ async function offlinePlan(config: SolokubeConfig): Promise<CommandResult> {
 async function livePlan(ctx: CommandContext, config: SolokubeConfig, opts: PlanOptions): Promise<CommandResult> {
   const sandbox = opts.sandbox ? await runningSandbox() : undefined;
   const { upResources } = await import('../../stack/stack.js');
-  return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
-    const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
+  return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access, kube) => {
+    const { plan } = await planConverge(upResources(config, clients, access, {}, kube), ctx.io, ctx.signal);
     return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
   });
 }

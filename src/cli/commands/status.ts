@@ -24,9 +24,9 @@ export function registerStatus(r: CommandRegistry): void {
       const config = await configFor(ctx, Boolean(opts.sandbox));
       const sandbox = opts.sandbox ? await runningSandbox() : undefined;
       const [{ readAwsStatus, renderAwsStatus }, { upResources }] = await Promise.all([import('../../aws/status.js'), import('../../stack/stack.js')]);
-      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
+      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access, kube) => {
         const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
-        const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
+        const { plan } = await planConverge(upResources(config, clients, access, {}, kube), ctx.io, ctx.signal);
         const converged = !hasChanges(plan);
         const text = `${renderAwsStatus(aws)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
         return { data: { aws, converged, plan }, text };

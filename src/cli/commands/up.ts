@@ -19,6 +19,7 @@ interface UpOptions extends MutationFlags, EipFlags {
   sandbox?: boolean;
   secondaryIp?: boolean;
   acceptNewHostKey?: boolean;
+  forceConflicts?: boolean;
 }
 
 export function registerUp(r: CommandRegistry): void {
@@ -27,6 +28,7 @@ export function registerUp(r: CommandRegistry): void {
     .option('--sandbox', 'run against the local sandbox (AWS emulator + a systemd-booted node container) instead of AWS')
     .option('--no-secondary-ip', 'set up nothing of the secondary path; apps answer on the ingress NodePorts 30443/30080')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking (a changed key is always refused)')
+    .option('--force-conflicts', 'take back Kubernetes fields solokube manages that another client (kubectl edit, ...) changed, instead of stopping')
     .action(r.action<UpOptions>('up', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await configFor(ctx, Boolean(opts.sandbox), opts.secondaryIp === false ? { secondaryIp: false } : {});
@@ -34,8 +36,8 @@ export function registerUp(r: CommandRegistry): void {
         import('../../stack/stack.js'), opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined), import('../../stack/summary.js'),
       ]);
       const sandbox = sandboxModule ? await sandboxModule.ensureSandbox(config, ctx.io) : undefined;
-      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
-        const result = await runMutation(ctx, upResources(config, clients, access, named), { ...opts, mode: 'converge' });
+      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey, forceConflicts: opts.forceConflicts }, async (clients, access, kube) => {
+        const result = await runMutation(ctx, upResources(config, clients, access, named, kube), { ...opts, mode: 'converge' });
         if (result.decision === 'dry-run') return dryRunResult(result.plan);
         if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
         const summary = upSummary({
