@@ -108,6 +108,10 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       const kubeconfigPath = join(paths.dir, 'kubeconfig');
       await writeHostKubeconfig(kubeconfigPath, clusterName, apiForwardPort, controlPlaneFiles.hostPki);
       record.controlPlane = { binds: controlPlaneFiles.binds, kubeconfigPath, apiForwardPort };
+      // Clients of the lab trust both the stand-ins' CA and the cluster's own (as kops makes one).
+      const bundle = join(paths.tls, 'ca-bundle.crt');
+      await writeFile(bundle, `${await readFile(record.tls.caCertPath, 'utf8')}${await readFile(controlPlaneFiles.hostPki.caCert, 'utf8')}`);
+      record.tls = { ...record.tls, caCertPath: bundle };
     }
     record.ssh = { ...record.ssh, port, hostPublicKey: keys.hostPublicKey, hostKeyFingerprint: keys.hostKeyFingerprint, privateKeyPath: keys.clientPrivateKeyPath };
     await writeFile(record.knownHostsPath, `${knownHostsLine('127.0.0.1', port, keys.hostPublicKey)}\n`, { mode: 0o600 });
