@@ -69,7 +69,8 @@ export function upSummary(i: SummaryInput): UpSummary {
     costLine: solokubeShare(i.config).line,
     checks: [
       curl(`https://${host}/`, host, 443, eip),
-      curl(`https://${n.apiName}/`, n.apiName, 443, primary),
+      // /version answers anonymously on a real kube-apiserver (system:public-info-viewer).
+      curl(`https://${n.apiName}/version`, n.apiName, 443, primary),
       curl(`http://${host}/`, host, 80, eip),
     ],
   };

@@ -6,7 +6,7 @@
 
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { SolokubeError } from '../../core/errors.js';
@@ -19,6 +19,8 @@ import { memoizedAccess } from '../../stack/node-access.js';
 import { attachLab, destroyLab, readLabRecord, startLab, DEFAULT_NODE_PRIMARY, PUBLIC_SUBNET } from '../lab/index.js';
 import type { Lab } from '../lab/index.js';
 import { writeJsonAtomic } from '../lab/record.js';
+import type { NodeControlPlaneSpec } from '../lab/node-control-plane.js';
+import { ensureGoTools } from '../gotools/build.js';
 import { emulatorHealthy, emulatorState, isEmulatorAlive, startEmulatorProcess, stopEmulator } from './emulator-process.js';
 import { publicMappings, syncGateway } from './gateway-sync.js';
 
@@ -48,6 +50,8 @@ export interface Sandbox {
   awsClientOverrides: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   /** SSH to the lab node through its forward port, with the host key the lab pinned. */
   nodeAccess(io: IoHost): NodeAccess;
+  /** The admin kubeconfig of the node's real control plane (through the lab's loopback forward). */
+  kubeconfigPath?: string;
   /** Make the gateway's NAT follow the emulator's public addresses. */
   syncGateway(signal?: AbortSignal): Promise<void>;
 }
@@ -83,7 +87,11 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
   let lab = previous ? await attachRunningLab(previous.labRecordPath) : undefined;
   if (!lab) {
     info(io, 'booting the sandbox node (a systemd-booted Debian container; the first run builds its image, about a minute)');
-    lab = await startLab({ io, clusterName: config.name, appsDomain: config.appsDomain, primaryAddress: DEFAULT_NODE_PRIMARY });
+    lab = await startLab({
+      io, clusterName: config.name, appsDomain: config.appsDomain, primaryAddress: DEFAULT_NODE_PRIMARY,
+      apiAddresses: [SANDBOX_INSTANCE_PUBLIC_IP],
+      controlPlane: await nodeControlPlane(emulator.endpoint, io),
+    });
   }
   const record: SandboxRecord = {
     version: 1, clusterName: config.name, dnsZone: config.dnsZone, region: config.region, emulator,
@@ -154,10 +162,27 @@ async function attachRunningLab(path: string): Promise<Lab | undefined> {
   }
 }
 
+/**
+ * The node runs a real Kubernetes control plane, as kops' instance does: the Go-built binaries (built
+ * once per machine, with progress) and a Node named after the emulator's control-plane instance.
+ */
+async function nodeControlPlane(endpoint: string, io: IoHost): Promise<NodeControlPlaneSpec> {
+  const bins = await ensureGoTools(['k8s', 'etcd', 'kwok'], { io });
+  const state = await emulatorState(endpoint);
+  const instance = Object.values(state.instances).find((i) => i.tags['k8s.io/role/control-plane'] === '1' && i.state === 'running');
+  if (!instance) throw new SolokubeError({ code: 'sandbox.no-instance', message: 'the sandbox emulator holds no running control-plane instance', remedy: 'Run `solokube down --sandbox --yes`, then `up --sandbox` again.' });
+  const toolDir = (bin: string | undefined): string => dirname(dirname(bin ?? ''));
+  return {
+    toolDirs: { k8s: toolDir(bins['kube-apiserver']), etcd: toolDir(bins.etcd), kwok: toolDir(bins.kwok) },
+    node: { instanceId: instance.instanceId, zone: instance.availabilityZone, instanceType: instance.instanceType },
+  };
+}
+
 function handle(record: SandboxRecord, lab: Lab): Sandbox {
   return {
     record,
     lab,
+    ...(lab.record.controlPlane ? { kubeconfigPath: lab.record.controlPlane.kubeconfigPath } : {}),
     awsClientOverrides: { endpoint: record.emulator.endpoint, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } },
     nodeAccess(io: IoHost): NodeAccess {
       return memoizedAccess((): NodeShell => new SshShell({

@@ -83,6 +83,8 @@ export interface ClientCurlOptions {
   /** Send a PROXY protocol (v1) header first, as curl --haproxy-protocol does. */
   haproxyProtocol?: boolean;
   timeoutMs?: number;
+  /** Verify with this CA instead of the lab's (the cluster's own CA, for the real kube-apiserver). */
+  caCertPath?: string;
 }
 
 export interface Lab {
@@ -163,7 +165,7 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     async setIngressMode(mode) {
       assertIngressMode(mode);
       // The overlay is mounted on the host too; the container sees the same file.
-      await writeFile(join(record.root, STANDIN_CONFIG_PATH), renderStandinConfig(mode));
+      await writeFile(join(record.root, STANDIN_CONFIG_PATH), renderStandinConfig(mode, { realApi: record.controlPlane !== undefined }));
       const r = await exec(['systemctl', 'restart', 'nginx'], { timeoutMs: 30_000 });
       if (r.code !== 0) {
         const journal = await exec(['journalctl', '--no-pager', '-o', 'cat', '-n', '8', '-u', 'nginx']);
@@ -188,7 +190,7 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     netns: record.netns.client,
     address: CLIENT_ADDRESS,
     exec: (argv, opts = {}) => run(inClientNetns(record, argv), opts),
-    curl: (url, opts = {}) => run(inClientNetns(record, curlArgv(url, record.tls.caCertPath, opts)), { timeoutMs: (opts.timeoutMs ?? 5000) + 2000 }),
+    curl: (url, opts = {}) => run(inClientNetns(record, curlArgv(url, opts.caCertPath ?? record.tls.caCertPath, opts)), { timeoutMs: (opts.timeoutMs ?? 5000) + 2000 }),
     setHosts: (entries) => writeClientHosts(record.netns.client, entries),
   };
 

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDnsName } from '../../config/validators.js';
 import { SolokubeError, UsageError } from '../../core/errors.js';
@@ -22,6 +23,7 @@ import { assertIngressMode, type IngressMode } from './standins.js';
 import { run, runOk } from './run.js';
 import { generateLabTls } from './tls.js';
 import { refuseInUnitRun } from '../unit-only.js';
+import { installNodeControlPlane, writeHostKubeconfig, type NodeControlPlaneFiles, type NodeControlPlaneSpec } from './node-control-plane.js';
 
 export interface StartLabOptions {
   io: IoHost;
@@ -39,6 +41,13 @@ export interface StartLabOptions {
   bootTimeoutMs?: number;
   imageCacheRoot?: string;
   stateRoot?: string;
+  /**
+   * Run a real Kubernetes control plane in the node (kube-apiserver on *:443, as kops does)
+   * instead of the nginx stand-in for it; the host gets an admin kubeconfig through a forward.
+   */
+  controlPlane?: NodeControlPlaneSpec;
+  /** Extra addresses the API's certificate names (the instance's public IPv4). */
+  apiAddresses?: readonly string[];
 }
 
 export async function startLab(opts: StartLabOptions): Promise<Lab> {
@@ -84,14 +93,31 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       apiAddresses: [primaryAddress],
       ingressNames: [`*.${appsDomain}`, appsDomain],
     });
-    await writeNodeIdentity(paths.root, { hostname: name, primaryAddress, keys, tls: record.tls, ingressMode });
+    let controlPlaneFiles: NodeControlPlaneFiles | undefined;
+    if (opts.controlPlane) {
+      controlPlaneFiles = await installNodeControlPlane(paths.root, join(paths.dir, 'k8s'), opts.controlPlane, {
+        primaryAddress, dnsNames: [`api.${clusterName}`, `api.internal.${clusterName}`], extraAddresses: opts.apiAddresses ?? [],
+      });
+    }
+    await writeNodeIdentity(paths.root, { hostname: name, primaryAddress, keys, tls: record.tls, ingressMode, realApi: controlPlaneFiles !== undefined });
     await createLabNetwork(netns);
     const forward = await listenLoopback();
     const port = (forward.address() as { port: number }).port;
+    const apiForward = controlPlaneFiles ? await listenLoopback() : undefined;
+    if (controlPlaneFiles && apiForward) {
+      const apiForwardPort = (apiForward.address() as { port: number }).port;
+      const kubeconfigPath = join(paths.dir, 'kubeconfig');
+      await writeHostKubeconfig(kubeconfigPath, clusterName, apiForwardPort, controlPlaneFiles.hostPki);
+      record.controlPlane = { binds: controlPlaneFiles.binds, kubeconfigPath, apiForwardPort };
+      // Clients of the lab trust both the stand-ins' CA and the cluster's own (as kops makes one).
+      const bundle = join(paths.tls, 'ca-bundle.crt');
+      await writeFile(bundle, `${await readFile(record.tls.caCertPath, 'utf8')}${await readFile(controlPlaneFiles.hostPki.caCert, 'utf8')}`);
+      record.tls = { ...record.tls, caCertPath: bundle };
+    }
     record.ssh = { ...record.ssh, port, hostPublicKey: keys.hostPublicKey, hostKeyFingerprint: keys.hostKeyFingerprint, privateKeyPath: keys.clientPrivateKeyPath };
     await writeFile(record.knownHostsPath, `${knownHostsLine('127.0.0.1', port, keys.hostPublicKey)}\n`, { mode: 0o600 });
     await writeJsonAtomic(paths.record, record);
-    record.supervisorPid = await startSupervisor(record, forward);
+    record.supervisorPid = await startSupervisor(record, forward, apiForward);
     await writeJsonAtomic(paths.record, record);
     const lab = await attachLab(record);
     await lab.node.waitReady(opts.bootTimeoutMs ?? DEFAULT_BOOT_TIMEOUT_MS);
@@ -124,7 +150,7 @@ function listenLoopback(): Promise<Server> {
  * Starts the detached supervisor inside the gateway namespace and hands it the forward socket,
  * which was opened here in the host namespace (a socket keeps the namespace it was created in).
  */
-async function startSupervisor(record: LabRecord, forward: Server): Promise<number> {
+async function startSupervisor(record: LabRecord, forward: Server, apiForward?: Server): Promise<number> {
   const main = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
   const logFd = openSync(record.logPath, 'a');
   const child = spawn('nsenter', [`--net=${netnsPath(record.netns.gw)}`, '--', process.execPath, main, record.recordPath], {
@@ -137,7 +163,10 @@ async function startSupervisor(record: LabRecord, forward: Server): Promise<numb
       const timer = setTimeout(() => reject(new Error('the lab supervisor did not start within 15 s')), 15_000);
       child.once('exit', (code) => reject(new Error(`the lab supervisor exited (${code}); see ${record.logPath}`)));
       child.on('message', (msg) => {
-        if (msg === 'hello') child.send('ssh-forward', forward);
+        if (msg === 'hello') {
+          if (apiForward) child.send('api-forward', apiForward);
+          child.send('ssh-forward', forward);
+        }
         if (msg === 'ready') {
           clearTimeout(timer);
           resolve();
@@ -146,6 +175,7 @@ async function startSupervisor(record: LabRecord, forward: Server): Promise<numb
     });
   } finally {
     forward.close();
+    apiForward?.close();
     if (child.connected) child.disconnect();
     child.unref();
   }

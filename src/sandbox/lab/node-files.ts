@@ -16,6 +16,8 @@ export interface NodeIdentity {
   keys: LabSshKeys;
   tls: LabTls;
   ingressMode: IngressMode;
+  /** A real kube-apiserver will hold *:443, so no stand-in takes it. */
+  realApi?: boolean;
 }
 
 export const NODE_NETWORK_FILE = '/etc/systemd/network/10-host0.network';
@@ -53,7 +55,7 @@ export async function writeNodeIdentity(root: string, id: NodeIdentity): Promise
     await chmod(at(`${STANDIN_TLS_DIR}/${name}`), name.endsWith('.key') ? 0o600 : 0o644);
   }
   await put(at(`${STANDIN_WWW_DIR}/16k`), 'x'.repeat(LARGE_RESPONSE_BYTES - 1) + '\n');
-  await put(at(STANDIN_CONFIG_PATH), renderStandinConfig(id.ingressMode));
+  await put(at(STANDIN_CONFIG_PATH), renderStandinConfig(id.ingressMode, { realApi: id.realApi ?? false }));
 }
 
 async function put(path: string, text: string, mode = 0o644): Promise<void> {

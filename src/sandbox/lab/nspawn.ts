@@ -11,6 +11,8 @@ export interface NspawnLaunch {
   machineName: string;
   /** e.g. "1" or "0-1": pins the whole container (its data path) to these CPUs. */
   cpus?: string | undefined;
+  /** Host folders bound read-only into the container (static binaries from the host's caches). */
+  bindsRo?: readonly { host: string; node: string }[] | undefined;
 }
 
 export function nspawnArgv(l: NspawnLaunch): string[] {
@@ -29,5 +31,6 @@ export function nspawnArgv(l: NspawnLaunch): string[] {
     '--resolv-conf=off',
     '--timezone=off',
     ...(l.cpus ? [`--cpu-affinity=${l.cpus}`] : []),
+    ...(l.bindsRo ?? []).map((b) => `--bind-ro=${b.host}:${b.node}`),
   ];
 }

@@ -52,6 +52,12 @@ export const labRecordSchema = z.object({
   appsDomain: z.string(),
   ingressMode,
   supervisorPid: z.number().int(),
+  /** Present when the node runs a real Kubernetes control plane (kube-apiserver on *:443). */
+  controlPlane: z.object({
+    binds: z.array(z.object({ host: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/), node: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/) })),
+    kubeconfigPath: z.string(),
+    apiForwardPort: z.number().int().min(0).max(65535),
+  }).optional(),
 });
 export type LabRecord = z.infer<typeof labRecordSchema>;
 

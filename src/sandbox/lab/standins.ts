@@ -30,13 +30,14 @@ export const INGRESS_DIRECT_HTTP_PORT = 8080;
  */
 export const INGRESS_FLOOR_PORT = 30444;
 
-export function renderStandinConfig(mode: IngressMode): string {
+/** realApi: a real kube-apiserver holds *:443 on this node, so the stand-in for it is left out. */
+export function renderStandinConfig(mode: IngressMode, opts: { realApi?: boolean } = {}): string {
   const pp = mode.proxyProtocol ? ' proxy_protocol' : '';
   const nodePortClient = mode.proxyProtocol ? '$proxy_protocol_addr' : '$remote_addr';
   const blocks = [
     '# solokube lab stand-ins, written by the lab (not by solokube)',
-    server('the "kube-apiserver": a wildcard listener on 443, like kops\'', [`listen ${API_PORT} ssl;`], 'api',
-      'return 200 "apiserver host=$host client=$remote_addr\\n";'),
+    ...(opts.realApi ? [] : [server('the "kube-apiserver": a wildcard listener on 443, like kops\'', [`listen ${API_PORT} ssl;`], 'api',
+      'return 200 "apiserver host=$host client=$remote_addr\\n";')]),
     server('the "ingress" NodePorts', [`listen ${INGRESS_HTTPS_NODEPORT} ssl${pp};`, `listen ${INGRESS_HTTP_NODEPORT}${pp};`], 'ingress',
       ingressBody(nodePortClient)),
     server('the "ingress" without PROXY protocol in every mode: the benchmark\'s floor (lab only)', [`listen ${INGRESS_FLOOR_PORT} ssl;`], 'ingress',

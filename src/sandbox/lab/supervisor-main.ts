@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   let current: ChildProcess | undefined;
   let stopping = false;
   let forwarder: Server | undefined;
+  let apiForwarder: Server | undefined;
 
   const status = (s: Omit<SupervisorStatus, 'supervisorPid' | 'updatedAt' | 'boots'>): Promise<void> =>
     writeJsonAtomic(record.statusPath, { supervisorPid: process.pid, boots, updatedAt: new Date().toISOString(), ...s });
@@ -37,13 +38,14 @@ async function main(): Promise<void> {
   const finish = async (lastExit?: SupervisorStatus['lastExit']): Promise<void> => {
     await status({ state: 'stopped', nspawnPid: 0, ...(lastExit ? { lastExit } : {}) });
     forwarder?.close();
+    apiForwarder?.close();
     log('stopped');
     process.exit(0);
   };
 
   const launch = async (): Promise<void> => {
     boots += 1;
-    const argv = nspawnArgv({ root: record.root, machineName: record.machineName, cpus: record.node.cpus });
+    const argv = nspawnArgv({ root: record.root, machineName: record.machineName, cpus: record.node.cpus, bindsRo: record.controlPlane?.binds });
     const logFd = openSync(record.logPath, 'a');
     const child = spawn(argv[0] ?? 'systemd-nspawn', argv.slice(1), { stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
@@ -81,19 +83,26 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGHUP', () => undefined);
 
+  // The API forward (when the node runs a control plane) arrives first; the SSH one starts the node.
   process.on('message', (msg: unknown, handle: unknown) => {
-    if (msg !== 'ssh-forward' || !(handle instanceof Server)) return;
+    if (!(handle instanceof Server)) return;
+    if (msg === 'api-forward') {
+      apiForwarder = handle;
+      apiForwarder.on('connection', (sock) => relay(sock, record, 443));
+      return;
+    }
+    if (msg !== 'ssh-forward') return;
     forwarder = handle;
-    forwarder.on('connection', (sock) => relay(sock, record));
+    forwarder.on('connection', (sock) => relay(sock, record, 22));
     void launch().then(() => process.send?.('ready'));
   });
   await status({ state: 'starting', nspawnPid: 0 });
   process.send?.('hello');
 }
 
-/** One forwarded connection: host loopback → node's sshd over the VPC bridge. */
-function relay(client: Socket, record: LabRecord): void {
-  const upstream = connect({ host: record.node.primaryAddress, port: 22 });
+/** One forwarded connection: host loopback → the node's port (sshd, or kube-apiserver) over the VPC bridge. */
+function relay(client: Socket, record: LabRecord, port: number): void {
+  const upstream = connect({ host: record.node.primaryAddress, port });
   const close = (): void => {
     client.destroy();
     upstream.destroy();
