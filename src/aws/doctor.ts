@@ -1,5 +1,6 @@
 // `solokube doctor`, AWS side: every hop from the credentials to the DNS answers checked, each
-// with pass/warn/fail and, unless it passes, what to do. All reads start at once.
+// with pass/warn/fail and, unless it passes, what to do. All reads start at once and share one
+// deadline; while they run, a progress line names the checks still waiting.
 
 import { DescribeAddressesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import type { Address } from '@aws-sdk/client-ec2';
@@ -7,7 +8,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { TAG_CLUSTER } from '../config/naming.js';
 import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
-import { SolokubeError } from '../core/errors.js';
+import { SolokubeError, formatMs } from '../core/errors.js';
+import { info } from '../core/io.js';
 import type { ResourceContext } from '../core/resource.js';
 import type { IoHost } from '../core/io.js';
 import type { AwsClients } from './clients.js';
@@ -29,21 +31,55 @@ export interface Check {
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: SolokubeError };
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof SolokubeError ? e : new SolokubeError({ code: 'internal', message: String(e) }) }));
 const failed = (id: string, e: SolokubeError): Check => ({ id, status: 'fail', summary: e.message, ...(e.remedy ? { remedy: e.remedy } : {}) });
 
-export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal): Promise<Check[]> {
+export interface DoctorOptions {
+  /** One deadline for all checks together (default 30 s): a hanging endpoint cannot hold doctor longer. */
+  deadlineMs?: number;
+  /** How often to say which checks are still waiting (default 5 s). */
+  progressEveryMs?: number;
+}
+
+export const DEFAULT_DOCTOR_DEADLINE_MS = 30_000;
+
+export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal, opts: DoctorOptions = {}): Promise<Check[]> {
   const n = names(config);
   const env = { config, names: n, clients };
-  const ctx: ResourceContext = { io, signal, planning: true, dependency: () => { throw new Error('no dependencies'); } };
-  const [identity, cp, addresses, quota, groups, dns] = await Promise.all([
-    settle(clients.call('sts:GetCallerIdentity', signal, (o) => clients.sts.send(new GetCallerIdentityCommand({}), o))),
-    settle(controlPlaneInstance(env, { mustExist: true }).find(ctx) as Promise<ControlPlane>),
-    settle(clients.call('ec2:DescribeAddresses', signal, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o)).then((r) => r.Addresses ?? [])),
-    settle(elasticIpQuota(clients, signal)),
-    settle(clients.call('ec2:DescribeSecurityGroups', signal, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o)).then((r) => r.SecurityGroups ?? [])),
-    settle(findPublicZone(clients, config.dnsZone, signal).then(async (zoneId) => listARecords(clients, zoneId, new Set([...appRecordNames(env), n.apiName]), signal))),
-  ]);
+  const deadlineMs = opts.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
+  // Every check runs side by side under this one signal; each is also raced against it, so a call
+  // that does not notice the abort still cannot keep doctor waiting.
+  const deadline = AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]);
+  const timedOut = new Promise<never>((_, reject) => {
+    const fail = () => reject(new SolokubeError({ code: 'doctor.deadline', message: `no answer within doctor's deadline of ${formatMs(deadlineMs)}`, remedy: 'Check the network path to AWS (proxy, VPN, AWS_ENDPOINT_URL) and https://health.aws.amazon.com, then rerun.', actor: 'aws' }));
+    if (deadline.aborted) fail(); else deadline.addEventListener('abort', fail, { once: true });
+  });
+  timedOut.catch(() => undefined);
+  const pending = new Set<string>();
+  const settle = <T>(id: string, p: Promise<T>): Promise<Settled<T>> => {
+    pending.add(id);
+    return Promise.race([p, timedOut])
+      .then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof SolokubeError ? e : new SolokubeError({ code: 'internal', message: String(e) }) }))
+      .finally(() => pending.delete(id));
+  };
+  const started = Date.now();
+  const progress = setInterval(() => {
+    if (pending.size > 0) info(io, `doctor: still waiting for ${[...pending].join(', ')} (${formatMs(Date.now() - started)} of ${formatMs(deadlineMs)})`);
+  }, opts.progressEveryMs ?? 5_000);
+  const ctx: ResourceContext = { io, signal: deadline, planning: true, dependency: () => { throw new Error('no dependencies'); } };
+  let results;
+  try {
+    results = await Promise.all([
+      settle('credentials', clients.call('sts:GetCallerIdentity', deadline, (o) => clients.sts.send(new GetCallerIdentityCommand({}), o))),
+      settle('control-plane', controlPlaneInstance(env, { mustExist: true }).find(ctx) as Promise<ControlPlane>),
+      settle('elastic-ips', clients.call('ec2:DescribeAddresses', deadline, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o)).then((r) => r.Addresses ?? [])),
+      settle('quota', elasticIpQuota(clients, deadline)),
+      settle('security-group', clients.call('ec2:DescribeSecurityGroups', deadline, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o)).then((r) => r.SecurityGroups ?? [])),
+      settle('dns', findPublicZone(clients, config.dnsZone, deadline).then(async (zoneId) => listARecords(clients, zoneId, new Set([...appRecordNames(env), n.apiName]), deadline))),
+    ] as const);
+  } finally {
+    clearInterval(progress);
+  }
+  const [identity, cp, addresses, quota, groups, dns] = results;
   const checks: Check[] = [];
 
   checks.push(identity.ok
@@ -60,8 +96,9 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
     const full = all.length >= quota.value.value;
     checks.push({
       id: 'elastic-ip-quota',
-      status: full && ours.length === 0 ? 'fail' : full ? 'warn' : 'pass',
-      summary: `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota from ${quota.value.source})`,
+      // A guessed quota is never a failure: it may be a permission problem, not a full account.
+      status: full && ours.length === 0 && quota.value.source !== 'default' ? 'fail' : full || quota.value.source === 'default' ? 'warn' : 'pass',
+      summary: `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota from ${quota.value.source}${quota.value.source === 'default' ? `, a guess: ${quota.value.guessReason ?? 'not readable'}` : ''})`,
       ...(full ? { remedy: `Release idle addresses or request more (quota code ${EIP_QUOTA_CODE}).` } : {}),
     });
   } else if (!quota.ok) checks.push(failed('elastic-ip-quota', quota.error));

@@ -4,7 +4,6 @@
 import { desiredState } from '../../config/desired-state.js';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { renderPlan, renderValue } from '../../core/plan-render.js';
-import { planConverge } from '../../core/plan.js';
 import type { CommandContext, CommandRegistry } from '../context.js';
 import type { CommandResult } from '../output.js';
 import { configFor } from '../config-source.js';
@@ -42,9 +41,9 @@ function offlinePlan(config: SolokubeConfig): CommandResult {
 
 async function livePlan(ctx: CommandContext, config: SolokubeConfig, opts: PlanOptions): Promise<CommandResult> {
   const sandbox = opts.sandbox ? await runningSandbox() : undefined;
-  const { upResources } = await import('../../stack/stack.js');
+  const { planUp } = await import('../../stack/stack.js');
   return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
-    const { plan } = await planConverge(upResources(config, clients, access), ctx.io, ctx.signal);
+    const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal);
     return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
   });
 }

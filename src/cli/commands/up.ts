@@ -28,21 +28,25 @@ export function registerUp(r: CommandRegistry): void {
     .option('--sandbox', 'run against the local sandbox (AWS emulator + a systemd-booted node container) instead of AWS')
     .option('--no-secondary-ip', 'set up nothing of the secondary path; apps answer on the ingress NodePorts 30443/30080')
     .option('--with-secondary-ip', 'the secondary IP path (the default)')
+    .option('--secondary-private-ip <ipv4>', 'give solokube this secondary private IP already on the control-plane interface (recorded as ours from then on)')
+    .option('--take-over-dns', 'write app names that exist without solokube\'s ownership record (or with another cluster\'s), making them ours')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking (a changed key is always refused)')
     .action(r.action<UpOptions>('up', async (ctx, opts) => {
       const named = validateEipFlags(opts);
       const config = await configFor(ctx, Boolean(opts.sandbox), opts.secondaryIp === false ? { secondaryIp: false } : {});
-      const [{ upResources }, sandboxModule, { upSummary, renderUpSummary }] = await Promise.all([
-        import('../../stack/stack.js'), opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined), import('../../stack/summary.js'),
+      const [{ upRun }, sandboxModule, { upSummary, renderUpSummary }, { withClusterLock }] = await Promise.all([
+        import('../../stack/stack.js'), opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined), import('../../stack/summary.js'), import('../../stack/run-lock.js'),
       ]);
       const sandbox = sandboxModule ? await sandboxModule.ensureSandbox(config, ctx.io) : undefined;
       return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access) => {
         const dryRun = opts.dryRun ?? false;
-        const result = await planAndApply(upResources(config, clients, access, named), {
-          io: ctx.io, signal: ctx.signal, mode: 'converge', yes: opts.yes ?? false, dryRun,
+        // With secondaryIp off the run is the removal of the secondary path (stack.ts says why).
+        const { mode, resources } = upRun(config, clients, access, named);
+        const result = await withClusterLock({ config, clients, command: 'up', io: ctx.io, signal: ctx.signal, dryRun }, () => planAndApply(resources, {
+          io: ctx.io, signal: ctx.signal, mode, yes: opts.yes ?? false, dryRun,
           // A dry run's plan is its result (stdout); otherwise the plan is shown before acting.
           showPlan: dryRun ? undefined : ctx.showPlan,
-        });
+        }));
         if (result.decision === 'dry-run') return { data: { decision: result.decision, plan: result.plan }, text: renderPlan(result.plan) };
         if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
         const summary = upSummary({
