@@ -33,3 +33,12 @@ test('GIVEN Route 53 takes several polls to reach INSYNC WHEN dns records are wr
   await planAndApply(list as never, { io, signal, mode: 'converge', yes: true, dryRun: false });
   assert.ok(io.messages('info').some((m) => /waiting for Route 53 change .* INSYNC/.test(m)), io.messages().join('\n'));
 }, { changeSyncPolls: 5 }));
+
+test('GIVEN the quota cannot be read and 5 addresses are allocated WHEN doctor runs THEN the quota check warns that 5 is a guess instead of failing as exhausted', () => withLibraryLab(async ({ lab, clients, config, io, signal }) => {
+  lab.emu.injectFault({ service: 'servicequotas', kind: 'error', status: 400, code: 'AccessDeniedException', times: Infinity });
+  lab.emu.injectFault({ service: 'ec2', operation: 'DescribeAccountAttributes', kind: 'error', status: 403, code: 'UnauthorizedOperation', times: Infinity });
+  const checks = await runAwsDoctor(config, clients, io, signal);
+  const quota = checks.find((c) => c.id === 'elastic-ip-quota');
+  assert.equal(quota?.status, 'warn');
+  assert.match(quota?.summary ?? '', /guess/);
+}, { seed: { eipQuota: 10, addresses: [1, 2, 3, 4, 5].map((i) => ({ publicIp: `198.51.100.${200 + i}` })) } }));
