@@ -17,7 +17,8 @@ import { EIP_QUOTA_CODE, elasticIpQuota } from './quota.js';
 import { DESIRED_RULES, ruleTexts } from './resources/app-security-group.js';
 import type { ControlPlane } from './resources/control-plane.js';
 import { controlPlaneInstance } from './resources/control-plane.js';
-import { findPublicZone, listARecords, appRecordNames } from './resources/dns-records.js';
+import { findPublicZone, readZone, appRecordNames } from './resources/dns-records.js';
+import type { ZoneReading } from './resources/dns-records.js';
 import { isOurAddress } from './resources/elastic-ip.js';
 import { renderTable } from './table.js';
 
@@ -74,7 +75,7 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
       settle('elastic-ips', clients.call('ec2:DescribeAddresses', deadline, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o)).then((r) => r.Addresses ?? [])),
       settle('quota', elasticIpQuota(clients, deadline)),
       settle('security-group', clients.call('ec2:DescribeSecurityGroups', deadline, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o)).then((r) => r.SecurityGroups ?? [])),
-      settle('dns', findPublicZone(clients, config.dnsZone, deadline).then(async (zoneId) => listARecords(clients, zoneId, new Set([...appRecordNames(env), n.apiName]), deadline))),
+      settle('dns', findPublicZone(clients, config.dnsZone, deadline).then(async (zoneId) => readZone(clients, zoneId, deadline))),
     ] as const);
   } finally {
     clearInterval(progress);
@@ -110,16 +111,33 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
   if (!dns.ok) checks.push(failed('dns', dns.error));
   else {
     const wanted = appRecordNames(env);
-    const wrong = wanted.filter((w) => { const r = dns.value.find((x) => x.name === w); return !eip?.PublicIp || r?.values.length !== 1 || r.values[0] !== eip.PublicIp; });
+    const wrong = wanted.filter((w) => { const r = dns.value.a.get(w); return !eip?.PublicIp || r?.values.length !== 1 || r.values[0] !== eip.PublicIp; });
     checks.push(wrong.length === 0
       ? { id: 'dns', status: 'pass', summary: `${wanted.join(', ')} → ${eip!.PublicIp}` }
       : { id: 'dns', status: 'fail', summary: `${wrong.join(', ')} ${wrong.length === 1 ? 'does' : 'do'} not point at the Elastic IP ${eip?.PublicIp ?? '(none)'}`, remedy: 'Run `solokube dns sync`.' });
-    const api = dns.value.find((r) => r.name === n.apiName);
+    checks.push(dnsOwnershipCheck(dns.value, wanted, n.cluster));
+    const api = dns.value.a.get(n.apiName);
     if (api && eip?.PublicIp && api.values.includes(eip.PublicIp)) {
       checks.push({ id: 'dns-api', status: 'fail', summary: `${n.apiName} points at the apps' Elastic IP`, remedy: 'The API name belongs to the primary address; let kops\' dns-controller own it and remove the apps IP from it.' });
     }
   }
   return checks;
+}
+
+/** Every wanted name carries our ownership record; names we own that left the configuration are said. */
+function dnsOwnershipCheck(zone: ZoneReading, wanted: string[], cluster: string): Check {
+  const ownedBy = (name: string) => zone.owners.get(name)?.cluster;
+  const foreign = wanted.filter((w) => ownedBy(w) !== cluster && (zone.a.has(w) || zone.otherAt.has(w) || ownedBy(w) !== undefined));
+  const missing = wanted.filter((w) => ownedBy(w) !== cluster && !foreign.includes(w));
+  const stale = [...zone.owners].filter(([name, o]) => o.cluster === cluster && !wanted.includes(name)).map(([name]) => name);
+  if (foreign.length > 0) {
+    return { id: 'dns-ownership', status: 'fail', summary: `${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} without an ownership record of ${cluster}${foreign.some((f) => ownedBy(f)) ? ` (owned by ${foreign.map(ownedBy).filter(Boolean).join(', ')})` : ''}`, remedy: 'Rename the clashing app host, delete the record if it is a leftover, or run `solokube dns sync --take-over-dns` to make it ours.' };
+  }
+  if (stale.length > 0) {
+    return { id: 'dns-ownership', status: 'warn', summary: `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} ours but no longer in the configuration`, remedy: 'Run `solokube dns sync` to remove them.' };
+  }
+  if (missing.length > 0) return { id: 'dns-ownership', status: 'warn', summary: `${missing.join(', ')} not written yet`, remedy: 'Run `solokube dns sync`.' };
+  return { id: 'dns-ownership', status: 'pass', summary: `every app name carries the ownership record of ${cluster}` };
 }
 
 function ownershipCheck(ours: Address[], all: Address[]): Check {

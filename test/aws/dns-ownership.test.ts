@@ -16,6 +16,7 @@ const aRecord = (s: EmulatorStateView, name: string) => zoneOf(s).records.find((
 /** Names whose ownership record says they are this cluster's. */
 const ownershipRecords = (s: EmulatorStateView, cluster = CLUSTER) => zoneOf(s).records.filter((r) => r.type === 'TXT' && r.values.some((v) => v.includes('heritage=solokube') && v.includes(`solokube/cluster=${cluster}`)));
 const FOREIGN = '198.51.100.77';
+interface Check { id: string; status: string; remedy?: string }
 
 async function setUp(lab: Lab, extra: string[] = []): Promise<string> {
   const setup = await lab.cli(['secondary-ip', 'setup', '--yes']);
@@ -49,12 +50,21 @@ describe('DNS ownership', () => {
       assert.match(err.remedy ?? '', /--take-over-dns/);
       assert.deepEqual(mutatingCalls(lab.emu), []);
       assert.deepEqual(aRecord(lab.emu.state(), `hello.${APPS}`)?.values, [FOREIGN]);
+      const doctorCheck = async () => {
+        const d = await lab.cli(['doctor', '--output', 'json']);
+        const out = JSON.parse(d.stdout) as { result?: { checks: Check[] }; error?: { details: { checks: Check[] } } };
+        return (out.result?.checks ?? out.error!.details.checks).find((c) => c.id === 'dns-ownership');
+      };
+      const before = await doctorCheck();
+      assert.equal(before?.status, 'fail');
+      assert.match(before?.remedy ?? '', /--take-over-dns/);
 
       const taken = await lab.cli(['dns', 'sync', '--yes', '--take-over-dns']);
       assert.equal(taken.code, 0, taken.stderr);
       const eip = addressesOf(lab.emu.state())[0]!.publicIp;
       assert.deepEqual(aRecord(lab.emu.state(), `hello.${APPS}`)?.values, [eip]);
       assert.equal(ownershipRecords(lab.emu.state()).length, 2);
+      assert.equal((await doctorCheck())?.status, 'pass');
     } finally {
       await lab.close();
     }
