@@ -136,6 +136,19 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
     }
   });
 
+  test('GIVEN the ENI tag cannot be written after the assignment WHEN setup fails THEN the unrecorded secondary IP is given back, not left behind unprovable', async () => {
+    const lab = await startLab();
+    try {
+      lab.emu.injectFault({ service: 'ec2', operation: 'CreateTags', kind: 'error', status: 400, code: 'InjectedFault', times: Infinity });
+      const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
+      assert.equal(run.code, 1);
+      assert.ok(operations(lab.emu).includes('AssignPrivateIpAddresses'));
+      assert.deepEqual(secondaries(lab), []);
+    } finally {
+      await lab.close();
+    }
+  });
+
   test('GIVEN two runs left two tagged Elastic IPs and two recorded secondary IPs WHEN setup reruns THEN exactly one of each remains and our extras are given back', async () => {
     const lab = await startLab();
     try {

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
-import { info } from '../../core/io.js';
+import { info, warn } from '../../core/io.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import { known, unknownAfter } from '../../core/unknown.js';
@@ -184,8 +184,16 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
           return reading.secondaries.find((s) => !before.has(s.address))?.address;
         },
       });
-      // Recorded at once: from here on reruns and cleanup know this address is ours.
-      await tag(ctx, cp.networkInterfaceId, address, false);
+      // Recorded at once: from here on reruns and cleanup know this address is ours. An address that
+      // cannot be recorded could never be proven ours again, so it is given back while this run
+      // still knows it (only a kill between the two calls can leave one behind).
+      try {
+        await tag(ctx, cp.networkInterfaceId, address, false);
+      } catch (err) {
+        await clients.call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) => clients.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: cp.networkInterfaceId, PrivateIpAddresses: [address] }), o))
+          .catch((undo: unknown) => warn(ctx.io, `secondary IP ${address} could not be recorded nor given back (${undo instanceof Error ? undo.message : String(undo)}); unassign it yourself: aws ec2 unassign-private-ip-addresses --network-interface-id ${cp.networkInterfaceId} --private-ip-addresses ${address}`));
+        throw err;
+      }
       info(ctx.io, `secondary private IP ${address}/${cp.prefixLength} assigned to ${cp.networkInterfaceId}`);
       return state(cp, address, true);
     },
