@@ -9,6 +9,11 @@ import { writeFile } from 'node:fs/promises';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { APPS, CLUSTER, CONFIG_YAML, REGION, TEST_CREDENTIALS, ZONE, addressesOf, mutatingCalls, operations, startLab } from './harness.js';
 import type { Lab } from './harness.js';
+import { withLibraryLab } from './harness.js';
+import { awsResources } from '../../src/aws/resources/index.js';
+import { SolokubeError } from '../../src/core/errors.js';
+import { planConverge } from '../../src/core/plan.js';
+import { planAndApply } from '../../src/core/run.js';
 import type { EmulatorStateView } from '../../src/sandbox/aws/model.js';
 
 const zoneOf = (s: EmulatorStateView) => Object.values(s.hostedZones).find((z) => z.name === `${ZONE}.`)!;
@@ -89,6 +94,34 @@ describe('DNS ownership', () => {
       await lab.close();
     }
   });
+
+  for (const host of [`api.${CLUSTER}`, `api.internal.${CLUSTER}`, ZONE]) {
+    test(`GIVEN an app host ${host} (kops' own name or the apex) WHEN dns sync runs even with --take-over-dns THEN it refuses and changes nothing`, async () => {
+      const lab = await startLab();
+      try {
+        assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
+        await writeFile(lab.configPath, `${CONFIG_YAML}  - name: clash\n    port: 8082\n    host: ${host}\n`);
+        const before = zoneOf(lab.emu.state()).records;
+        lab.emu.resetCalls();
+        const run = await lab.cli(['dns', 'sync', '--yes', '--take-over-dns', '--output', 'json']);
+        assert.notEqual(run.code, 0, run.stdout);
+        assert.match(run.json().error?.code ?? '', /^(aws\.dns-kops-name|config\.invalid)$/, 'refused by the DNS step, or earlier by validation');
+        assert.deepEqual(mutatingCalls(lab.emu), []);
+        assert.deepEqual(zoneOf(lab.emu.state()).records, before);
+      } finally {
+        await lab.close();
+      }
+    });
+  }
+
+  test('GIVEN a configuration that slipped past validation with the app host api.<cluster> WHEN the DNS step plans with take-over THEN it refuses kops\' name itself', () => withLibraryLab(async ({ clients, config, io, signal }) => {
+    // Validation refuses this host today; the DNS step must not depend on that alone.
+    const slipped = { ...config, apps: [...config.apps, { ...config.apps[0]!, name: 'clash', host: `api.${CLUSTER}` }] };
+    await planAndApply(awsResources(config, clients).secondaryIp, { io, signal, mode: 'converge', yes: true, dryRun: false });
+    const err = await planConverge(awsResources(slipped, clients, { takeOverDns: true }).dns, io, signal).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof SolokubeError, String(err));
+    assert.equal(err.code, 'aws.dns-kops-name');
+  }));
 
   test('GIVEN an app removed from the configuration WHEN dns sync runs THEN its name and ownership record are removed', async () => {
     const lab = await startLab();

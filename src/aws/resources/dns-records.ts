@@ -215,7 +215,10 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     async find(ctx) {
       const reading = await readZone(clients, await zone(ctx.signal), ctx.signal);
       const owned = [...reading.owners].filter(([, o]) => o.cluster === names.cluster).map(([n]) => n).sort();
-      if (opts.mode === 'converge') assertNothingForeign(reading, ourAddresses(eipOf(ctx)));
+      if (opts.mode === 'converge') {
+        assertNoKopsName();
+        assertNothingForeign(reading, ourAddresses(eipOf(ctx)));
+      }
       const relevant = opts.mode === 'converge' ? [...new Set([...wanted, ...owned])] : owned;
       const records = relevant.map((n) => reading.a.get(n)).filter((r): r is DnsRecord => r !== undefined).sort((x, y) => x.name.localeCompare(y.name));
       if (records.length === 0 && owned.length === 0) return undefined;
@@ -252,6 +255,24 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
       await write(ctx, actual.owned.flatMap((name) => release(name, actual, ours)), `solokube: remove app records of ${config.name}`);
     },
   };
+
+  // A last line of defence (the configuration should refuse these first): kops publishes the API
+  // and internal names of the cluster, and the apex holds the zone's own records. Never written,
+  // not even with --take-over-dns: overwriting api.<cluster> cuts the user off their cluster.
+  function assertNoKopsName(): void {
+    const zoneApex = canonicalName(config.dnsZone);
+    const kops = ['api', 'internal', 'bastion'].map((l) => `${l}.${canonicalName(names.cluster)}`);
+    const inside = (name: string, parent: string) => name === parent || name.endsWith(`.${parent}`);
+    const clash = wanted.filter((w) => w === zoneApex || w === canonicalName(names.cluster) || kops.some((k) => inside(w, k)));
+    if (clash.length === 0) return;
+    throw new SolokubeError({
+      code: 'aws.dns-kops-name',
+      message: `${clash.join(', ')} ${clash.length === 1 ? 'is' : 'are'} the zone apex or one of kops' own names for ${names.cluster} (api., api.internal., bastion.); solokube never writes ${clash.length === 1 ? 'it' : 'them'}`,
+      remedy: 'Give the app another host (or another appsDomain) in solokube.yaml.',
+      actor: 'user',
+      details: { names: clash },
+    });
+  }
 
   function assertNothingForeign(reading: ZoneReading, ours: Set<string>): void {
     if (opts.takeOver) return;
