@@ -171,12 +171,15 @@ describe('DNS ownership', () => {
       } finally {
         r53.destroy();
       }
+      lab.emu.seed({ records: [{ zone: ZONE, name: `www.${ZONE}`, type: 'A', ttl: 300, values: [eip] }] });
       const cleanup = await lab.cli(['secondary-ip', 'cleanup', '--yes']);
       assert.equal(cleanup.code, 0, cleanup.stderr);
       const s = lab.emu.state();
       assert.deepEqual(aRecord(s, `hello.${APPS}`)?.values, [FOREIGN]);
       assert.equal(aRecord(s, `*.${APPS}`), undefined);
-      assert.deepEqual(zoneOf(s).records.filter((r) => r.values.includes(eip)), []);
+      assert.deepEqual(aRecord(s, `www.${ZONE}`)?.values, [eip], 'a foreign record pointing at our address is not ours to delete');
+      assert.match(cleanup.stderr, new RegExp(`www\\.${ZONE.replace('.', '\\.')} points at ${eip.replace(/\./g, '\\.')}`), 'but cleanup says it will dangle');
+      assert.deepEqual(zoneOf(s).records.filter((r) => r.values.includes(eip)).map((r) => r.name), [`www.${ZONE}.`]);
       assert.deepEqual(ownershipRecords(s), []);
     } finally {
       await lab.close();

@@ -24,7 +24,7 @@ import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import { known } from '../../core/unknown.js';
 import type { Unknown } from '../../core/unknown.js';
-import { info } from '../../core/io.js';
+import { info, warn } from '../../core/io.js';
 import type { IoHost } from '../../core/io.js';
 import { sleep } from '../../core/sleep.js';
 import type { AwsClients } from '../clients.js';
@@ -219,6 +219,7 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
         assertNoKopsName();
         assertNothingForeign(reading, ourAddresses(eipOf(ctx)));
       }
+      if (opts.mode === 'destroy') warnForeignPointingAtUs(ctx, reading, owned);
       const relevant = opts.mode === 'converge' ? [...new Set([...wanted, ...owned])] : owned;
       const records = relevant.map((n) => reading.a.get(n)).filter((r): r is DnsRecord => r !== undefined).sort((x, y) => x.name.localeCompare(y.name));
       if (records.length === 0 && owned.length === 0) return undefined;
@@ -272,6 +273,15 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
       actor: 'user',
       details: { names: clash },
     });
+  }
+
+  // Records that are not ours but point at our address (someone's, or written by a solokube before
+  // ownership records) are not ours to delete; they would point at a released address, so say so.
+  function warnForeignPointingAtUs(ctx: ResourceContext, reading: ZoneReading, owned: string[]): void {
+    const ours = ourAddresses(eipOf(ctx));
+    const dangling = [...reading.a.values()].filter((r) => !owned.includes(r.name) && r.values.some((v) => ours.has(v as string)));
+    if (dangling.length === 0) return;
+    warn(ctx.io, `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} at ${[...ours].join(', ')}, which removal releases, but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync --take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`);
   }
 
   function assertNothingForeign(reading: ZoneReading, ours: Set<string>): void {
