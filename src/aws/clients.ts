@@ -40,6 +40,8 @@ export type CallName = `${'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr'}:$
 
 export interface AwsClients {
   readonly region: string;
+  /** The endpoint override in effect (option or AWS_ENDPOINT_URL), undefined for AWS itself. */
+  readonly endpoint?: string;
   readonly timeouts: AwsTimeouts;
   readonly ec2: EC2Client;
   /**
@@ -85,8 +87,10 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const quotas = new ServiceQuotasClient(common);
   const sts = new STSClient(common);
   const ecr = new ECRClient(common);
+  const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_EC2 ?? process.env.AWS_ENDPOINT_URL;
   return {
     region: opts.region,
+    ...(endpoint ? { endpoint } : {}),
     timeouts,
     ec2,
     ec2Once,

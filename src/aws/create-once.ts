@@ -1,5 +1,5 @@
 // Creating something that AWS cannot de-duplicate (AllocateAddress, a counted
-// AssignPrivateIpAddresses) must never be retried blindly: a request that timed out or failed with
+// AssignPrivateIpAddresses, CreateSecurityGroup) must never be retried blindly: a request that timed out or failed with
 // a 5xx may still have been carried out, and a second one would make a second object. So these
 // calls go through a client without SDK retries, and here a failure is followed by a re-read; only
 // if nothing was made is the call tried again. Throttled requests were not carried out and are
@@ -9,6 +9,7 @@ import { SolokubeError } from '../core/errors.js';
 import { debug } from '../core/io.js';
 import type { IoHost } from '../core/io.js';
 import { sleep } from '../core/sleep.js';
+import { withAttemptCount } from './errors.js';
 
 const MAYBE_DONE = new Set(['aws.timeout', 'aws.unavailable', 'aws.deadline']);
 const NOT_DONE = new Set(['aws.throttled']);
@@ -41,7 +42,8 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<T> {
       } else if (!NOT_DONE.has(code)) {
         throw err;
       }
-      if (attempt >= attempts) throw err;
+      // The error of one attempt counts only that attempt; say how many were made in all.
+      if (attempt >= attempts) throw err instanceof SolokubeError ? withAttemptCount(err, attempt) : err;
       debug(o.io, `${o.what}: attempt ${attempt} failed (${code}); trying again`);
       await sleep(delay * (0.5 + Math.random()), o.signal);
       delay *= 2;

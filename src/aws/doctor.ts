@@ -1,5 +1,6 @@
 // `solokube doctor`, AWS side: every hop from the credentials to the DNS answers checked, each
-// with pass/warn/fail and, unless it passes, what to do. All reads start at once.
+// with pass/warn/fail and, unless it passes, what to do. All reads start at once and share one
+// deadline; while they run, a progress line names the checks still waiting.
 
 import { DescribeAddressesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import type { Address } from '@aws-sdk/client-ec2';
@@ -7,7 +8,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { TAG_CLUSTER } from '../config/naming.js';
 import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
-import { SolokubeError } from '../core/errors.js';
+import { SolokubeError, formatMs } from '../core/errors.js';
+import { info } from '../core/io.js';
 import type { ResourceContext } from '../core/resource.js';
 import type { IoHost } from '../core/io.js';
 import type { AwsClients } from './clients.js';
@@ -15,7 +17,8 @@ import { EIP_QUOTA_CODE, elasticIpQuota } from './quota.js';
 import { DESIRED_RULES, ruleTexts } from './resources/app-security-group.js';
 import type { ControlPlane } from './resources/control-plane.js';
 import { controlPlaneInstance } from './resources/control-plane.js';
-import { findPublicZone, listARecords, appRecordNames } from './resources/dns-records.js';
+import { findPublicZone, readZone, appRecordNames } from './resources/dns-records.js';
+import type { ZoneReading } from './resources/dns-records.js';
 import { isOurAddress } from './resources/elastic-ip.js';
 import { renderTable } from './table.js';
 
@@ -29,21 +32,55 @@ export interface Check {
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: SolokubeError };
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof SolokubeError ? e : new SolokubeError({ code: 'internal', message: String(e) }) }));
 const failed = (id: string, e: SolokubeError): Check => ({ id, status: 'fail', summary: e.message, ...(e.remedy ? { remedy: e.remedy } : {}) });
 
-export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal): Promise<Check[]> {
+export interface DoctorOptions {
+  /** One deadline for all checks together (default 30 s): a hanging endpoint cannot hold doctor longer. */
+  deadlineMs?: number;
+  /** How often to say which checks are still waiting (default 5 s). */
+  progressEveryMs?: number;
+}
+
+export const DEFAULT_DOCTOR_DEADLINE_MS = 30_000;
+
+export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal, opts: DoctorOptions = {}): Promise<Check[]> {
   const n = names(config);
   const env = { config, names: n, clients };
-  const ctx: ResourceContext = { io, signal, planning: true, dependency: () => { throw new Error('no dependencies'); } };
-  const [identity, cp, addresses, quota, groups, dns] = await Promise.all([
-    settle(clients.call('sts:GetCallerIdentity', signal, (o) => clients.sts.send(new GetCallerIdentityCommand({}), o))),
-    settle(controlPlaneInstance(env, { mustExist: true }).find(ctx) as Promise<ControlPlane>),
-    settle(clients.call('ec2:DescribeAddresses', signal, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o)).then((r) => r.Addresses ?? [])),
-    settle(elasticIpQuota(clients, signal)),
-    settle(clients.call('ec2:DescribeSecurityGroups', signal, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o)).then((r) => r.SecurityGroups ?? [])),
-    settle(findPublicZone(clients, config.dnsZone, signal).then(async (zoneId) => listARecords(clients, zoneId, new Set([...appRecordNames(env), n.apiName]), signal))),
-  ]);
+  const deadlineMs = opts.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
+  // Every check runs side by side under this one signal; each is also raced against it, so a call
+  // that does not notice the abort still cannot keep doctor waiting.
+  const deadline = AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]);
+  const timedOut = new Promise<never>((_, reject) => {
+    const fail = () => reject(new SolokubeError({ code: 'doctor.deadline', message: `no answer within doctor's deadline of ${formatMs(deadlineMs)}`, remedy: 'Check the network path to AWS (proxy, VPN, AWS_ENDPOINT_URL) and https://health.aws.amazon.com, then rerun.', actor: 'aws' }));
+    if (deadline.aborted) fail(); else deadline.addEventListener('abort', fail, { once: true });
+  });
+  timedOut.catch(() => undefined);
+  const pending = new Set<string>();
+  const settle = <T>(id: string, p: Promise<T>): Promise<Settled<T>> => {
+    pending.add(id);
+    return Promise.race([p, timedOut])
+      .then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof SolokubeError ? e : new SolokubeError({ code: 'internal', message: String(e) }) }))
+      .finally(() => pending.delete(id));
+  };
+  const started = Date.now();
+  const progress = setInterval(() => {
+    if (pending.size > 0) info(io, `doctor: still waiting for ${[...pending].join(', ')} (${formatMs(Date.now() - started)} of ${formatMs(deadlineMs)})`);
+  }, opts.progressEveryMs ?? 5_000);
+  const ctx: ResourceContext = { io, signal: deadline, planning: true, dependency: () => { throw new Error('no dependencies'); } };
+  let results;
+  try {
+    results = await Promise.all([
+      settle('credentials', clients.call('sts:GetCallerIdentity', deadline, (o) => clients.sts.send(new GetCallerIdentityCommand({}), o))),
+      settle('control-plane', controlPlaneInstance(env, { mustExist: true }).find(ctx) as Promise<ControlPlane>),
+      settle('elastic-ips', clients.call('ec2:DescribeAddresses', deadline, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o)).then((r) => r.Addresses ?? [])),
+      settle('quota', elasticIpQuota(clients, deadline)),
+      settle('security-group', clients.call('ec2:DescribeSecurityGroups', deadline, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o)).then((r) => r.SecurityGroups ?? [])),
+      settle('dns', findPublicZone(clients, config.dnsZone, deadline).then(async (zoneId) => readZone(clients, zoneId, deadline))),
+    ] as const);
+  } finally {
+    clearInterval(progress);
+  }
+  const [identity, cp, addresses, quota, groups, dns] = results;
   const checks: Check[] = [];
 
   checks.push(identity.ok
@@ -60,8 +97,9 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
     const full = all.length >= quota.value.value;
     checks.push({
       id: 'elastic-ip-quota',
-      status: full && ours.length === 0 ? 'fail' : full ? 'warn' : 'pass',
-      summary: `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota from ${quota.value.source})`,
+      // A guessed quota is never a failure: it may be a permission problem, not a full account.
+      status: full && ours.length === 0 && quota.value.source !== 'default' ? 'fail' : full || quota.value.source === 'default' ? 'warn' : 'pass',
+      summary: `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota from ${quota.value.source}${quota.value.source === 'default' ? `, a guess: ${quota.value.guessReason ?? 'not readable'}` : ''})`,
       ...(full ? { remedy: `Release idle addresses or request more (quota code ${EIP_QUOTA_CODE}).` } : {}),
     });
   } else if (!quota.ok) checks.push(failed('elastic-ip-quota', quota.error));
@@ -73,16 +111,33 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
   if (!dns.ok) checks.push(failed('dns', dns.error));
   else {
     const wanted = appRecordNames(env);
-    const wrong = wanted.filter((w) => { const r = dns.value.find((x) => x.name === w); return !eip?.PublicIp || r?.values.length !== 1 || r.values[0] !== eip.PublicIp; });
+    const wrong = wanted.filter((w) => { const r = dns.value.a.get(w); return !eip?.PublicIp || r?.values.length !== 1 || r.values[0] !== eip.PublicIp; });
     checks.push(wrong.length === 0
       ? { id: 'dns', status: 'pass', summary: `${wanted.join(', ')} → ${eip!.PublicIp}` }
       : { id: 'dns', status: 'fail', summary: `${wrong.join(', ')} ${wrong.length === 1 ? 'does' : 'do'} not point at the Elastic IP ${eip?.PublicIp ?? '(none)'}`, remedy: 'Run `solokube dns sync`.' });
-    const api = dns.value.find((r) => r.name === n.apiName);
+    checks.push(dnsOwnershipCheck(dns.value, wanted, n.cluster));
+    const api = dns.value.a.get(n.apiName);
     if (api && eip?.PublicIp && api.values.includes(eip.PublicIp)) {
       checks.push({ id: 'dns-api', status: 'fail', summary: `${n.apiName} points at the apps' Elastic IP`, remedy: 'The API name belongs to the primary address; let kops\' dns-controller own it and remove the apps IP from it.' });
     }
   }
   return checks;
+}
+
+/** Every wanted name carries our ownership record; names we own that left the configuration are said. */
+function dnsOwnershipCheck(zone: ZoneReading, wanted: string[], cluster: string): Check {
+  const ownedBy = (name: string) => zone.owners.get(name)?.cluster;
+  const foreign = wanted.filter((w) => ownedBy(w) !== cluster && (zone.a.has(w) || zone.otherAt.has(w) || ownedBy(w) !== undefined));
+  const missing = wanted.filter((w) => ownedBy(w) !== cluster && !foreign.includes(w));
+  const stale = [...zone.owners].filter(([name, o]) => o.cluster === cluster && !wanted.includes(name)).map(([name]) => name);
+  if (foreign.length > 0) {
+    return { id: 'dns-ownership', status: 'fail', summary: `${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} without an ownership record of ${cluster}${foreign.some((f) => ownedBy(f)) ? ` (owned by ${foreign.map(ownedBy).filter(Boolean).join(', ')})` : ''}`, remedy: 'Rename the clashing app host, delete the record if it is a leftover, or run `solokube dns sync --take-over-dns` to make it ours.' };
+  }
+  if (stale.length > 0) {
+    return { id: 'dns-ownership', status: 'warn', summary: `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} ours but no longer in the configuration`, remedy: 'Run `solokube dns sync` to remove them.' };
+  }
+  if (missing.length > 0) return { id: 'dns-ownership', status: 'warn', summary: `${missing.join(', ')} not written yet`, remedy: 'Run `solokube dns sync`.' };
+  return { id: 'dns-ownership', status: 'pass', summary: `every app name carries the ownership record of ${cluster}` };
 }
 
 function ownershipCheck(ours: Address[], all: Address[]): Check {

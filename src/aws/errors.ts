@@ -31,6 +31,22 @@ export function awsErrorCode(err: unknown): string | undefined {
   return e?.name && e.name !== 'Error' ? e.name : undefined;
 }
 
+/** "after 1 attempt", "after 3 attempts". */
+export function attemptsText(n: number | undefined): string {
+  return n === undefined ? 'after several attempts' : `after ${n} attempt${n === 1 ? '' : 's'}`;
+}
+
+const ATTEMPTS_RE = /after (\d+|several) attempts?/;
+
+/**
+ * The same error, saying how many attempts were really made: a caller that retried on its own
+ * (createOnce, over a client without SDK retries) knows the total; the SDK's count is per call.
+ */
+export function withAttemptCount(err: SolokubeError, attempts: number): SolokubeError {
+  const message = ATTEMPTS_RE.test(err.message) ? err.message.replace(ATTEMPTS_RE, attemptsText(attempts)) : `${err.message} (${attemptsText(attempts)})`;
+  return new SolokubeError({ code: err.code, message, actor: err.actor, exitCode: err.exitCode, details: { ...err.details, attempts }, ...(err.remedy ? { remedy: err.remedy } : {}), ...(err.cause !== undefined ? { cause: err.cause } : {}) });
+}
+
 export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
   if (err instanceof SolokubeError) return err;
   const e = (err ?? {}) as SdkErrorShape;
@@ -52,7 +68,7 @@ export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
     return make('aws.deadline', `${where} got no answer within ${formatMs(ctx.deadlineMs)} (including retries)`, 'Check the network path to AWS (proxy, VPN, AWS_ENDPOINT_URL) and https://health.aws.amazon.com; rerunning is safe.', 'aws');
   }
   if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || e.code === 'ECONNRESET') {
-    return make('aws.timeout', `${where} timed out${attempts ? ` after ${attempts} attempts` : ''}: ${raw}`, 'AWS or the network did not answer in time; check connectivity (proxy, VPN, AWS_ENDPOINT_URL) and rerun; solokube converges from where it stopped.', 'aws');
+    return make('aws.timeout', `${where} timed out${attempts ? ` ${attemptsText(attempts)}` : ''}: ${raw}`, 'AWS or the network did not answer in time; check connectivity (proxy, VPN, AWS_ENDPOINT_URL) and rerun; solokube converges from where it stopped.', 'aws');
   }
   if (e.code && NETWORK_CODES.has(e.code)) {
     return make('aws.unreachable', `${where} could not reach the AWS endpoint (${e.code}): ${raw}`, 'Check network access, DNS and any AWS_ENDPOINT_URL setting.');
@@ -64,7 +80,7 @@ export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
     return make('aws.permission', `${where}: the credentials are not allowed to do this (${name}): ${raw}`, `Grant the IAM permission ${ctx.call} to the identity shown by \`solokube doctor\`, or use a profile that has it.`);
   }
   if (THROTTLE_CODES.has(name) || status === 429) {
-    return make('aws.throttled', `${where} was throttled by AWS and still failed after ${attempts ?? 'several'} attempts (${name})`, 'Wait a minute and rerun; other tools using the same account may be exhausting the API rate.', 'aws');
+    return make('aws.throttled', `${where} was throttled by AWS and still failed ${attemptsText(attempts)} (${name})`, 'Wait a minute and rerun; other tools using the same account may be exhausting the API rate.', 'aws');
   }
   if (name === 'AddressLimitExceeded') {
     return make('aws.eip-quota', `${where}: the Elastic IP quota of ${ctx.region} is used up`, 'Release an idle Elastic IP, request a quota increase for L-0263D0A3 (Service Quotas → Amazon EC2 → EC2-VPC Elastic IPs), or run without --secondary-ip (--no-secondary-ip).');
@@ -79,13 +95,14 @@ export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
     return make('aws.sg-per-eni-limit', `${where}: the control-plane network interface already has the maximum number of security groups`, 'Detach a security group you do not need from the interface, or raise the "Security groups per network interface" quota.');
   }
   if (name === 'InvalidGroup.Duplicate') {
-    return make('aws.sg-duplicate', `${where}: a security group with that name exists but is not tagged for this cluster: ${raw}`, 'Delete or rename the group if it is a leftover, or tag it yourself if solokube should own it.');
+    // Whether the group is ours is for the caller to find out (it may be the one this run just made).
+    return make('aws.sg-duplicate', `${where}: a security group with that name already exists in the VPC: ${raw}`, 'Delete or rename the group if it is a leftover, or tag it yourself if solokube should own it.');
   }
   if (name.endsWith('.NotFound') || name === 'NoSuchHostedZone' || name === 'NoSuchChange' || name === 'NotFound' || name === 'NoSuchResourceException') {
     return make('aws.not-found', `${where}: ${raw} (${name})`, 'Check the id or name and the region; it may have been deleted meanwhile. Rerunning re-discovers everything.');
   }
   if (status !== undefined && status >= 500) {
-    return make('aws.unavailable', `${where}: AWS answered ${status} ${name} after ${attempts ?? 'several'} attempts: ${raw}`, 'A temporary AWS problem; rerun later (see https://health.aws.amazon.com).', 'aws');
+    return make('aws.unavailable', `${where}: AWS answered ${status} ${name} ${attemptsText(attempts)}: ${raw}`, 'A temporary AWS problem; rerun later (see https://health.aws.amazon.com).', 'aws');
   }
   return make('aws.error', `${where} failed: ${name}: ${raw}`, 'Read the AWS message above; rerun with --debug for the request id.');
 }

@@ -4,7 +4,8 @@
 
 import { renderPlan } from '../core/plan-render.js';
 import type { Plan, PlanMode } from '../core/plan.js';
-import { planAndApply } from '../core/run.js';
+import { planAndApplyPhases } from '../core/run.js';
+import type { Phase } from '../core/run.js';
 import type { RunResult } from '../core/run.js';
 import type { Resource } from '../core/resource.js';
 import type { CommandContext, MutationFlags } from './context.js';
@@ -17,11 +18,15 @@ export interface MutationRun extends MutationFlags {
 }
 
 export function runMutation(ctx: CommandContext, resources: readonly Resource[], run: MutationRun): Promise<RunResult> {
+  return runPhases(ctx, [{ mode: run.mode, resources }], run);
+}
+
+/** The same for a run of several phases (e.g. `up` removing the secondary path and converging the cluster part). */
+export function runPhases(ctx: CommandContext, phases: readonly Phase[], run: Omit<MutationRun, 'mode'>): Promise<RunResult> {
   const dryRun = run.dryRun ?? false;
-  return planAndApply(resources, {
+  return planAndApplyPhases(phases, {
     io: ctx.io,
     signal: ctx.signal,
-    mode: run.mode,
     yes: run.yes ?? false,
     dryRun,
     ...(run.question ? { question: run.question } : {}),

@@ -7,7 +7,7 @@ import { info } from './io.js';
 import { applyConverge, applyDestroy } from './executor.js';
 import type { ApplyReport } from './executor.js';
 import { hasChanges, planConverge, planDestroy } from './plan.js';
-import type { Plan, PlanMode } from './plan.js';
+import type { Plan, PlanMode, PlanResult } from './plan.js';
 import { renderPlan } from './plan-render.js';
 import type { Resource } from './resource.js';
 
@@ -64,15 +64,51 @@ export interface RunOptions extends ConfirmOptions {
   showPlan?: (plan: Plan, text: string) => void;
 }
 
+/** A group of resources planned and applied one way; a run may hold several, in order. */
+export interface Phase {
+  mode: PlanMode;
+  resources: readonly Resource[];
+}
+
 export async function planAndApply(resources: readonly Resource[], opts: RunOptions): Promise<RunResult> {
-  const planned = opts.mode === 'converge' ? await planConverge(resources, opts.io, opts.signal) : await planDestroy(resources, opts.io, opts.signal);
-  opts.showPlan?.(planned.plan, renderPlan(planned.plan));
-  const decision = await decide(opts.io, planned.plan, opts);
+  return planAndApplyPhases([{ mode: opts.mode, resources }], opts);
+}
+
+/**
+ * Plan every phase first (reads only), show one plan, decide once, then apply the phases in order.
+ * `up` with the secondary path turned off removes that path (destroy) and still converges the
+ * cluster part (converge): one plan, one question, one result.
+ */
+export async function planAndApplyPhases(phases: readonly Phase[], opts: Omit<RunOptions, 'mode'>): Promise<RunResult> {
+  const planned = await planPhases(phases, opts.io, opts.signal);
+  const plan = combinePlans(planned.map((p) => p.result.plan));
+  opts.showPlan?.(plan, renderPlan(plan));
+  const decision = await decide(opts.io, plan, opts);
   if (decision !== 'apply') {
     if (decision === 'nothing-to-do') info(opts.io, 'no changes needed');
-    return { plan: planned.plan, decision, states: planned.evidence.actual };
+    return { plan, decision, states: new Map(planned.flatMap((p) => [...p.result.evidence.actual])) };
   }
   const applyOpts = { io: opts.io, signal: opts.signal };
-  const report = opts.mode === 'converge' ? await applyConverge(resources, planned, applyOpts) : await applyDestroy(resources, planned, applyOpts);
-  return { plan: planned.plan, decision, report, states: report.states };
+  const reports: ApplyReport[] = [];
+  for (const p of planned) {
+    reports.push(p.phase.mode === 'converge' ? await applyConverge(p.phase.resources, p.result, applyOpts) : await applyDestroy(p.phase.resources, p.result, applyOpts));
+  }
+  const report: ApplyReport = { steps: reports.flatMap((r) => r.steps), states: new Map(reports.flatMap((r) => [...r.states])) };
+  return { plan, decision, report, states: report.states };
+}
+
+/** Plans of several phases, read side by side phase after phase. */
+export async function planPhases(phases: readonly Phase[], io: IoHost, signal: AbortSignal): Promise<{ phase: Phase; result: PlanResult }[]> {
+  const out: { phase: Phase; result: PlanResult }[] = [];
+  for (const phase of phases) {
+    const result = phase.mode === 'converge' ? await planConverge(phase.resources, io, signal) : await planDestroy(phase.resources, io, signal);
+    out.push({ phase, result });
+  }
+  return out;
+}
+
+/** One plan from several: steps in phase order; its mode is the single phase's, else converge. */
+export function combinePlans(plans: readonly Plan[]): Plan {
+  if (plans.length === 1 && plans[0]) return plans[0];
+  return { mode: plans.every((p) => p.mode === 'destroy') ? 'destroy' : 'converge', steps: plans.flatMap((p) => p.steps) };
 }

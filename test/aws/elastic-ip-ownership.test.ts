@@ -73,11 +73,12 @@ describe('Elastic IP ownership and quota', () => {
       assert.equal(named()?.association?.networkInterfaceId, controlPlaneEni(lab.emu.state()).networkInterfaceId);
       assert.deepEqual(named()?.tags, {}, 'solokube never tags afterwards');
 
-      const rerun = await lab.cli(['secondary-ip', 'setup', '--yes', '--output', 'json']);
+      // Named again on the rerun (without the flag it is not ours: see secondary-ip-ownership.test.ts).
+      const rerun = await lab.cli(['secondary-ip', 'setup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0', '--output', 'json']);
       assert.equal(rerun.code, 0, rerun.stderr);
-      assert.equal(rerun.json().result?.decision, 'nothing-to-do', 'a rerun without the flag recognises the address in use');
+      assert.equal(rerun.json().result?.decision, 'nothing-to-do', 'a rerun naming the address again changes nothing');
 
-      const cleanup = await lab.cli(['secondary-ip', 'cleanup', '--yes']);
+      const cleanup = await lab.cli(['secondary-ip', 'cleanup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0']);
       assert.equal(cleanup.code, 0, cleanup.stderr);
       assert.ok(named(), 'the named address is still allocated');
       assert.equal(named()?.association, undefined);

@@ -15,7 +15,7 @@ describe('up summary', () => {
   test('GIVEN the secondary path THEN apps go to the Elastic IP, the API to the primary public IP, and the cost is one IPv4', () => {
     const s = upSummary({
       config, controlPlane,
-      secondary: { networkInterfaceId: 'eni-1', address: '198.18.0.4', prefixLength: 24 },
+      secondary: { networkInterfaceId: 'eni-1', address: '198.18.0.4', prefixLength: 24, recorded: true },
       elasticIp: { allocationId: 'eipalloc-1', publicIp: '198.19.1.1', owned: true, source: 'tagged' },
     });
     assert.equal(s.monthlyCostUsd, 3.65);

@@ -11,8 +11,11 @@ import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import { unknownAfter } from '../../core/unknown.js';
 import type { Unknown } from '../../core/unknown.js';
+import { TAG_CLUSTER, TAG_ROLE } from '../../config/naming.js';
+import { SolokubeError } from '../../core/errors.js';
 import { awsErrorCode } from '../errors.js';
-import { AWS_IDS } from './context.js';
+import { createOnce } from '../create-once.js';
+import { AWS_IDS, tagMap } from './context.js';
 import type { AwsEnv } from './context.js';
 import type { ControlPlane } from './control-plane.js';
 
@@ -63,6 +66,45 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ IpProtocol: 'tcp', FromPort: Number(m[1]), ToPort: Number(m[1]), IpRanges: [{ CidrIp: m[2]!, Description: 'solokube apps' }] }));
 
+  /** The group named for us in the VPC, if it carries our tags. */
+  const ourGroupByName = async (ctx: ResourceContext, vpcId: string): Promise<string | undefined> => {
+    const out = await clients.call('ec2:DescribeSecurityGroups', ctx.signal, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [names.securityGroupName] }] }), o));
+    const g = out.SecurityGroups?.[0];
+    const t = tagMap(g?.Tags);
+    return g && t[TAG_CLUSTER] === names.cluster && t[TAG_ROLE] === ROLE ? g.GroupId : undefined;
+  };
+  // CreateSecurityGroup is not idempotent: a request that failed in transit may have made the group,
+  // and a blind retry then meets it as InvalidGroup.Duplicate. So: no SDK retries, a re-read after
+  // a failure, and a duplicate that carries our tags is the group an earlier attempt made.
+  const createGroup = (ctx: ResourceContext, vpcId: string): Promise<string> => createOnce({
+    what: 'CreateSecurityGroup',
+    io: ctx.io,
+    signal: ctx.signal,
+    create: async () => {
+      try {
+        const created = await clients.call('ec2:CreateSecurityGroup', ctx.signal, (o) => clients.ec2Once.send(new CreateSecurityGroupCommand({
+          GroupName: names.securityGroupName,
+          Description: `solokube: HTTP and HTTPS for the apps of ${names.cluster}`,
+          VpcId: vpcId,
+          TagSpecifications: [{ ResourceType: 'security-group', Tags: names.tags(ROLE) }],
+        }), o));
+        return created.GroupId!;
+      } catch (err) {
+        if (awsErrorCode(err) !== 'InvalidGroup.Duplicate') throw err;
+        const ours = await ourGroupByName(ctx, vpcId);
+        if (ours) return ours;
+        throw new SolokubeError({
+          code: 'aws.sg-duplicate',
+          message: `a security group named ${names.securityGroupName} exists in ${vpcId} but is not tagged for ${names.cluster}`,
+          remedy: `Delete or rename the group if it is a leftover, or tag it (${TAG_CLUSTER}=${names.cluster}, ${TAG_ROLE}=${ROLE}) if solokube should own it.`,
+          actor: 'user',
+          cause: err,
+        });
+      }
+    },
+    recheck: () => ourGroupByName(ctx, vpcId),
+  });
+
   return {
     id: AWS_IDS.appSecurityGroup,
     title: `security group ${names.securityGroupName} (80/443 for apps), attached to the control-plane ENI`,
@@ -87,17 +129,7 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
     async apply(ctx, actual, desired) {
       const cp = controlPlane(ctx)!;
       let groupId = actual?.groupId as string | undefined;
-      if (groupId === undefined) {
-        // Not idempotent by itself, but a retried create fails with InvalidGroup.Duplicate rather than
-        // making a second group (names are unique per VPC), and a rerun finds the tagged group.
-        const created = await clients.call('ec2:CreateSecurityGroup', ctx.signal, (o) => clients.ec2.send(new CreateSecurityGroupCommand({
-          GroupName: names.securityGroupName,
-          Description: `solokube: HTTP and HTTPS for the apps of ${names.cluster}`,
-          VpcId: cp.vpcId,
-          TagSpecifications: [{ ResourceType: 'security-group', Tags: names.tags(ROLE) }],
-        }), o));
-        groupId = created.GroupId!;
-      }
+      if (groupId === undefined) groupId = await createGroup(ctx, cp.vpcId);
       const have = actual?.ingress ?? [];
       const missing = desired.ingress.filter((r) => !have.includes(r));
       const extra = have.filter((r) => !desired.ingress.includes(r));

@@ -19,6 +19,8 @@ export const AWS_IDS = Object.freeze({
   eipAssociation: 'aws/eip-association',
   appSecurityGroup: 'aws/app-security-group',
   dnsRecords: 'aws/dns-records',
+  surplus: 'aws/surplus',
+  clusterKnown: 'aws/cluster-known',
 });
 
 /** Whether the resources are built to converge (setup) or to be removed (cleanup). */

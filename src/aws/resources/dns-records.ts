@@ -1,7 +1,21 @@
 // Route 53 A records for the apps: `*.<appsDomain>` and every listed app host → the Elastic IP,
-// written as one UPSERT batch and waited on until Route 53 reports INSYNC (GetChange polled with
-// backoff under a deadline; the SDK waiter's 30 s minimum delay would dominate every run).
-// Cleanup removes only records that point at our Elastic IP.
+// written as one atomic batch and waited on until Route 53 reports INSYNC (GetChange polled with
+// backoff under a deadline, with a progress line every few seconds; the SDK waiter's 30 s minimum
+// delay would dominate every run).
+//
+// Ownership: every name solokube writes gets an ownership record, external-dns style: a TXT record
+// "heritage=solokube,solokube/cluster=<name>" at `_solokube.<name>` (a leading `*` label becomes
+// `_wildcard`, since `*` is only a wildcard in the leftmost position). A prefixed name rather than a
+// TXT at the name itself: Route 53 holds one TXT set per name, so a TXT beside the A would have to
+// be merged into (or would overwrite) a TXT the user keeps there (site verification, SPF); a TXT at
+// `*.<appsDomain>` would answer every TXT query under the apps domain (ACME DNS-01 lookups
+// included); and a TXT cannot sit beside a CNAME should a name ever become one. Hosts are validated
+// DNS names without underscores, so `_solokube.` names never collide with an app host.
+//
+// Names are created only where nothing foreign exists (a record without our ownership record, or
+// one owned by another cluster) unless the user passes --take-over-dns; every name we own is
+// removed when it leaves the configuration and on cleanup, whatever the configuration says now;
+// and only our addresses are removed from a record someone made multi-valued.
 
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Change as R53Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
@@ -10,6 +24,8 @@ import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import { known } from '../../core/unknown.js';
 import type { Unknown } from '../../core/unknown.js';
+import { info, warn } from '../../core/io.js';
+import type { IoHost } from '../../core/io.js';
 import { sleep } from '../../core/sleep.js';
 import type { AwsClients } from '../clients.js';
 import { AWS_IDS } from './context.js';
@@ -26,13 +42,12 @@ export interface DnsRecord {
 
 export interface DnsRecordsState {
   zone: string;
+  /** A records at the names that matter: the wanted ones and every one we own. */
   records: DnsRecord[];
-}
-
-export interface DnsRecordsOptions {
-  mode: AwsMode;
-  /** How long to wait for INSYNC (default 180 s). */
-  syncDeadlineMs?: number;
+  /** Names whose ownership record says they are this cluster's. */
+  owned: string[];
+  /** The ownership records as written (needed to delete them exactly; not compared). */
+  ownerRecords?: Record<string, DnsRecord>;
 }
 
 /** Route 53 returns names with a trailing dot and `*` as \052; compare in one canonical form. */
@@ -75,78 +90,243 @@ export function appRecordNames(env: AwsEnv): string[] {
   return [...new Set([env.names.appsWildcard, ...env.names.appHosts])].sort();
 }
 
+const OWNER_LABEL = '_solokube';
+const WILDCARD_LABEL = '_wildcard';
+
+/** Where the ownership record of `name` lives. */
+export function ownershipRecordName(name: string): string {
+  return `${OWNER_LABEL}.${name.replace(/^\*\./, `${WILDCARD_LABEL}.`)}`;
+}
+
+/** The record name an ownership record speaks for, or undefined when `name` is not one. */
+export function ownedNameOf(ownerName: string): string | undefined {
+  if (!ownerName.startsWith(`${OWNER_LABEL}.`)) return undefined;
+  const rest = ownerName.slice(OWNER_LABEL.length + 1);
+  return rest.startsWith(`${WILDCARD_LABEL}.`) ? `*.${rest.slice(WILDCARD_LABEL.length + 1)}` : rest;
+}
+
+export function ownershipValue(cluster: string): string {
+  return `"heritage=solokube,solokube/cluster=${cluster}"`;
+}
+
+/** The cluster an ownership TXT value names, or undefined when it is not solokube's. */
+export function clusterOfOwnershipValue(value: string): string | undefined {
+  const fields = new Map(value.replace(/^"|"$/g, '').split(',').map((kv) => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1)] as const; }));
+  return fields.get('heritage') === 'solokube' ? fields.get('solokube/cluster') : undefined;
+}
+
+/** Everything in the zone that matters for ownership, read once. */
+export interface ZoneReading {
+  /** Plain A records by canonical name. */
+  a: Map<string, DnsRecord>;
+  /** Other record sets that make a name taken: CNAME, AAAA, alias or routing-policy A. */
+  otherAt: Map<string, string[]>;
+  /** Ownership records: owned name → the cluster that owns it, and the TXT as written. */
+  owners: Map<string, { cluster: string; record: DnsRecord }>;
+}
+
+export async function readZone(clients: AwsClients, zoneId: string, signal: AbortSignal): Promise<ZoneReading> {
+  const reading: ZoneReading = { a: new Map(), otherAt: new Map(), owners: new Map() };
+  let next: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } = {};
+  for (;;) {
+    const page = await clients.call('route53:ListResourceRecordSets', signal, (o) => clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next }), o));
+    for (const rr of page.ResourceRecordSets ?? []) {
+      const name = canonicalName(rr.Name ?? '');
+      const values = (rr.ResourceRecords ?? []).map((r) => r.Value ?? '').sort();
+      const plain = !rr.AliasTarget && !rr.SetIdentifier;
+      if (rr.Type === 'A' && plain) reading.a.set(name, { name, ttl: rr.TTL ?? 0, values });
+      else if (rr.Type === 'TXT' && plain && ownedNameOf(name) !== undefined) {
+        const cluster = values.map(clusterOfOwnershipValue).find((c) => c !== undefined);
+        if (cluster !== undefined) reading.owners.set(ownedNameOf(name)!, { cluster, record: { name, ttl: rr.TTL ?? 0, values } });
+      } else if (rr.Type === 'A' || rr.Type === 'AAAA' || rr.Type === 'CNAME') {
+        reading.otherAt.set(name, [...(reading.otherAt.get(name) ?? []), `${rr.Type}${rr.AliasTarget ? ' alias' : ''}${rr.SetIdentifier ? ` (${rr.SetIdentifier})` : ''}`]);
+      }
+    }
+    if (!page.IsTruncated) break;
+    next = { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}) };
+  }
+  return reading;
+}
+
+/** For each address, the names of A records in the zone that point at it. */
+export async function recordsPointingAt(clients: AwsClients, zoneId: string, addresses: readonly string[], signal: AbortSignal): Promise<Map<string, string[]>> {
+  const zone = await readZone(clients, zoneId, signal);
+  const out = new Map<string, string[]>();
+  for (const r of zone.a.values()) {
+    for (const v of r.values) if (addresses.includes(v as string)) out.set(v as string, [...(out.get(v as string) ?? []), r.name]);
+  }
+  return out;
+}
+
+export interface DnsRecordsOptions {
+  mode: AwsMode;
+  /** How long to wait for INSYNC (default 180 s). */
+  syncDeadlineMs?: number;
+  /** --take-over-dns: write names that exist without our ownership record (or with another cluster's). */
+  takeOver?: boolean;
+  /** How often to say that the INSYNC wait goes on (default 5 s). */
+  progressEveryMs?: number;
+}
+
 export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRecordsState> {
-  const { clients, config } = env;
+  const { clients, config, names } = env;
   const wanted = appRecordNames(env);
+  const ownerValue = ownershipValue(names.cluster);
   let zoneId: string | undefined;
   const zone = async (signal: AbortSignal) => (zoneId ??= await findPublicZone(clients, config.dnsZone, signal));
-  const ourIp = (ctx: ResourceContext) => {
-    const eip = ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp);
-    return eip?.publicIp;
-  };
-  const toChange = (action: 'UPSERT' | 'DELETE', r: DnsRecord): R53Change => ({
+  const eipOf = (ctx: ResourceContext) => ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp);
+  /** Every address of ours a record may hold: the one in use and any extras. */
+  const ourAddresses = (eip: ElasticIpState | undefined): Set<string> =>
+    new Set([eip ? known(eip.publicIp) : undefined, ...(eip?.extras ?? []).map((x) => x.publicIp)].filter((v): v is string => v !== undefined));
+  const aChange = (action: 'UPSERT' | 'DELETE', r: DnsRecord): R53Change => ({
     Action: action,
     ResourceRecordSet: { Name: r.name, Type: 'A', TTL: r.ttl, ResourceRecords: r.values.map((v) => ({ Value: v as string })) },
   });
+  const ownerChange = (action: 'UPSERT' | 'DELETE', name: string, values = [ownerValue], ttl = APP_RECORD_TTL): R53Change => ({
+    Action: action,
+    ResourceRecordSet: { Name: ownershipRecordName(name), Type: 'TXT', TTL: ttl, ResourceRecords: values.map((v) => ({ Value: v })) },
+  });
+  /** Changes that take our addresses out of a name we own and drop our ownership record. */
+  const release = (name: string, actual: DnsRecordsState, ours: Set<string>): R53Change[] => {
+    const changes: R53Change[] = [];
+    const a = actual.records.find((r) => r.name === name);
+    if (a) {
+      const rest = a.values.filter((v) => !ours.has(v as string));
+      if (rest.length === 0) changes.push(aChange('DELETE', a));
+      else if (rest.length < a.values.length) changes.push(aChange('UPSERT', { ...a, values: rest }));
+    }
+    const owner = actual.ownerRecords?.[name];
+    if (owner) changes.push(ownerChange('DELETE', name, owner.values as string[], owner.ttl));
+    return changes;
+  };
+  const write = async (ctx: ResourceContext, changes: R53Change[], comment: string): Promise<void> => {
+    if (changes.length === 0) return;
+    const id = await zone(ctx.signal);
+    const out = await clients.call('route53:ChangeResourceRecordSets', ctx.signal, (o) => clients.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Comment: comment, Changes: changes } }), o));
+    await waitInSync(clients, out.ChangeInfo?.Id ?? '', ctx.signal, opts.syncDeadlineMs ?? 180_000, { io: ctx.io, ...(opts.progressEveryMs ? { progressEveryMs: opts.progressEveryMs } : {}) });
+  };
 
   return {
     id: AWS_IDS.dnsRecords,
-    title: `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}`,
+    title: opts.mode === 'destroy' ? `Route 53 records of ${config.name} in ${config.dnsZone}` : `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}`,
     dependsOn: [AWS_IDS.elasticIp],
     deadlineMs: opts.syncDeadlineMs ?? 180_000,
     describe: () => ({ type: 'A', names: wanted, target: '(the Elastic IP)', ttl: APP_RECORD_TTL }),
 
     async find(ctx) {
-      let records = await listARecords(clients, await zone(ctx.signal), new Set(wanted), ctx.signal);
-      if (opts.mode === 'destroy') {
-        const ip = known(ourIp(ctx));
-        records = ip === undefined ? [] : records.filter((r) => r.values.length === 1 && r.values[0] === ip);
+      const reading = await readZone(clients, await zone(ctx.signal), ctx.signal);
+      const owned = [...reading.owners].filter(([, o]) => o.cluster === names.cluster).map(([n]) => n).sort();
+      if (opts.mode === 'converge') {
+        assertNoKopsName();
+        assertNothingForeign(reading, ourAddresses(eipOf(ctx)));
       }
-      return records.length === 0 ? undefined : { zone: config.dnsZone, records };
+      if (opts.mode === 'destroy') warnForeignPointingAtUs(ctx, reading, owned);
+      const relevant = opts.mode === 'converge' ? [...new Set([...wanted, ...owned])] : owned;
+      const records = relevant.map((n) => reading.a.get(n)).filter((r): r is DnsRecord => r !== undefined).sort((x, y) => x.name.localeCompare(y.name));
+      if (records.length === 0 && owned.length === 0) return undefined;
+      const ownerRecords = Object.fromEntries(owned.map((n) => [n, reading.owners.get(n)!.record]));
+      return { zone: config.dnsZone, records, owned, ownerRecords };
     },
 
     desired(ctx) {
-      const ip = ourIp(ctx);
+      const ip = eipOf(ctx)?.publicIp;
       if (ip === undefined) {
         throw new SolokubeError({ code: 'aws.no-elastic-ip', message: `${config.name} has no Elastic IP for its apps yet`, remedy: 'Run `solokube secondary-ip setup` first.', actor: 'user' });
       }
-      return { zone: config.dnsZone, records: wanted.map((name) => ({ name, ttl: APP_RECORD_TTL, values: [ip] })) };
+      return { zone: config.dnsZone, records: wanted.map((name) => ({ name, ttl: APP_RECORD_TTL, values: [ip] })), owned: wanted };
     },
 
-    diff: (actual, desired) => diffFields(actual, desired, ['records']),
+    diff: (actual, desired) => diffFields(actual, desired, ['records', 'owned']),
 
     async apply(ctx, actual, desired) {
-      const stale = desired.records.filter((d) => !actual?.records.some((a) => a.name === d.name && a.ttl === d.ttl && a.values.join() === d.values.join()));
-      const id = await zone(ctx.signal);
-      const out = await clients.call('route53:ChangeResourceRecordSets', ctx.signal, (o) => clients.route53.send(new ChangeResourceRecordSetsCommand({
-        HostedZoneId: id,
-        ChangeBatch: { Comment: `solokube: apps of ${config.name}`, Changes: stale.map((r) => toChange('UPSERT', r)) },
-      }), o));
-      await waitInSync(clients, out.ChangeInfo?.Id ?? '', ctx.signal, opts.syncDeadlineMs ?? 180_000);
+      const ours = ourAddresses(eipOf(ctx));
+      const have = actual ?? { zone: config.dnsZone, records: [], owned: [] };
+      const changes: R53Change[] = [];
+      for (const d of desired.records) {
+        const a = have.records.find((r) => r.name === d.name);
+        if (!a || a.ttl !== d.ttl || a.values.join() !== d.values.join()) changes.push(aChange('UPSERT', d));
+        if (!have.owned.includes(d.name)) changes.push(ownerChange('UPSERT', d.name));
+      }
+      for (const name of have.owned.filter((n) => !wanted.includes(n))) changes.push(...release(name, have, ours));
+      await write(ctx, changes, `solokube: apps of ${config.name}`);
       return desired;
     },
 
     async delete(ctx, actual) {
-      await clients.call('route53:ChangeResourceRecordSets', ctx.signal, (o) => clients.route53.send(new ChangeResourceRecordSetsCommand({
-        HostedZoneId: zoneId!,
-        ChangeBatch: { Comment: `solokube: remove app records of ${config.name}`, Changes: actual.records.map((r) => toChange('DELETE', r)) },
-      }), o));
+      const ours = ourAddresses(eipOf(ctx));
+      await write(ctx, actual.owned.flatMap((name) => release(name, actual, ours)), `solokube: remove app records of ${config.name}`);
     },
   };
+
+  // A last line of defence (the configuration should refuse these first): kops publishes the API
+  // and internal names of the cluster, and the apex holds the zone's own records. Never written,
+  // not even with --take-over-dns: overwriting api.<cluster> cuts the user off their cluster.
+  function assertNoKopsName(): void {
+    const zoneApex = canonicalName(config.dnsZone);
+    const kops = ['api', 'internal', 'bastion'].map((l) => `${l}.${canonicalName(names.cluster)}`);
+    const inside = (name: string, parent: string) => name === parent || name.endsWith(`.${parent}`);
+    const clash = wanted.filter((w) => w === zoneApex || w === canonicalName(names.cluster) || kops.some((k) => inside(w, k)));
+    if (clash.length === 0) return;
+    throw new SolokubeError({
+      code: 'aws.dns-kops-name',
+      message: `${clash.join(', ')} ${clash.length === 1 ? 'is' : 'are'} the zone apex or one of kops' own names for ${names.cluster} (api., api.internal., bastion.); solokube never writes ${clash.length === 1 ? 'it' : 'them'}`,
+      remedy: 'Give the app another host (or another appsDomain) in solokube.yaml.',
+      actor: 'user',
+      details: { names: clash },
+    });
+  }
+
+  // Records that are not ours but point at our address (someone's, or written by a solokube before
+  // ownership records) are not ours to delete; they would point at a released address, so say so.
+  function warnForeignPointingAtUs(ctx: ResourceContext, reading: ZoneReading, owned: string[]): void {
+    const ours = ourAddresses(eipOf(ctx));
+    const dangling = [...reading.a.values()].filter((r) => !owned.includes(r.name) && r.values.some((v) => ours.has(v as string)));
+    if (dangling.length === 0) return;
+    warn(ctx.io, `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} at ${[...ours].join(', ')}, which removal releases, but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync --take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`);
+  }
+
+  function assertNothingForeign(reading: ZoneReading, ours: Set<string>): void {
+    if (opts.takeOver) return;
+    const foreign: string[] = [];
+    for (const name of wanted) {
+      const owner = reading.owners.get(name);
+      const a = reading.a.get(name);
+      const other = reading.otherAt.get(name);
+      if (owner && owner.cluster !== names.cluster) foreign.push(`${name} (owned by solokube cluster ${owner.cluster})`);
+      else if (other) foreign.push(`${name} (${other.join(', ')})`);
+      else if (a && !owner) foreign.push(`${name} (A ${a.values.join(', ')}, no ownership record of ${names.cluster})`);
+      else if (a && a.values.some((v) => !ours.has(v as string))) foreign.push(`${name} (A ${a.values.join(', ')}: holds addresses that are not ours)`);
+    }
+    if (foreign.length === 0) return;
+    throw new SolokubeError({
+      code: 'aws.dns-foreign-record',
+      message: `${foreign.length === 1 ? 'this name is' : 'these names are'} already in use in ${config.dnsZone} and not solokube's for ${names.cluster}: ${foreign.join('; ')}`,
+      remedy: 'Remove or rename the app whose host clashes, delete the record yourself if it is a leftover, or rerun with --take-over-dns to let solokube take the name(s) over (their A record then points at the Elastic IP and carries our ownership record).',
+      actor: 'user',
+      details: { names: foreign },
+    });
+  }
 }
 
 /** Poll GetChange until INSYNC: first at once, then with doubling pauses, within the deadline. */
-export async function waitInSync(clients: AwsClients, changeId: string, signal: AbortSignal, deadlineMs: number): Promise<void> {
-  const giveUpAt = Date.now() + deadlineMs;
+export async function waitInSync(clients: AwsClients, changeId: string, signal: AbortSignal, deadlineMs: number, progress?: { io: IoHost; progressEveryMs?: number }): Promise<void> {
+  const started = Date.now();
+  const giveUpAt = started + deadlineMs;
+  const every = progress?.progressEveryMs ?? 5_000;
+  let nextProgressAt = started + every;
   let delay = 100;
   for (;;) {
     const out = await clients.call('route53:GetChange', signal, (o) => clients.route53.send(new GetChangeCommand({ Id: changeId }), o));
     if (out.ChangeInfo?.Status === 'INSYNC') return;
+    if (progress && Date.now() >= nextProgressAt) {
+      info(progress.io, `waiting for Route 53 change ${changeId} to reach INSYNC (${formatMs(Date.now() - started)} so far, giving up after ${formatMs(deadlineMs)})`);
+      nextProgressAt = Date.now() + every;
+    }
     const left = giveUpAt - Date.now();
     if (left <= 0) {
       throw new SolokubeError({ code: 'aws.dns-not-in-sync', message: `Route 53 change ${changeId} was still ${out.ChangeInfo?.Status ?? 'PENDING'} after ${formatMs(deadlineMs)}`, remedy: 'The records are written; Route 53 is slow to propagate. Rerun `solokube dns sync` later to confirm.', actor: 'aws' });
     }
-    await sleep(Math.min(delay, left), signal);
+    await sleep(Math.min(delay, left, progress ? Math.max(nextProgressAt - Date.now(), 50) : delay), signal);
     delay = Math.min(delay * 2, 5_000);
   }
 }

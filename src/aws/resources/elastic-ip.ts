@@ -1,17 +1,20 @@
-// The Elastic IP the apps answer on. Ownership is the point of this file: solokube reuses only an
-// address tagged for this cluster (or one the user names), never adopts someone else's idle
-// address, releases only what carries its tags, and checks the quota while planning so that an
-// exhausted quota fails before anything is changed.
+// The Elastic IP the apps answer on. Ownership is the point of this file: solokube uses only an
+// address tagged for this cluster or one the user names with a flag on this run, never adopts
+// someone else's address (idle or sitting on the control-plane ENI), releases only what carries its
+// tags, and checks the quota while planning so that an exhausted quota fails before anything is
+// changed. Further tagged addresses of ours (left by two runs at once) are reported as extras and
+// given back by the surplus step.
 
 import { AllocateAddressCommand, DescribeAddressesCommand, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import type { Address, DescribeAddressesCommandInput } from '@aws-sdk/client-ec2';
 import { TAG_CLUSTER, TAG_ROLE } from '../../config/naming.js';
 import { SolokubeError } from '../../core/errors.js';
-import { info } from '../../core/io.js';
+import { info, warn } from '../../core/io.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import { unknownAfter } from '../../core/unknown.js';
 import type { Unknown } from '../../core/unknown.js';
+import type { AwsClients } from '../clients.js';
 import { awsErrorCode } from '../errors.js';
 import { createOnce } from '../create-once.js';
 import { EIP_QUOTA_CODE, elasticIpQuota } from '../quota.js';
@@ -32,11 +35,17 @@ export interface ElasticIpState {
   publicIp: string | Unknown;
   /** Tagged for this cluster by solokube: only then may cleanup release it. */
   owned: boolean;
-  /** How it was chosen: created/tagged by solokube, named with a flag, or already serving our ENI. */
-  source: 'tagged' | 'named' | 'in-use';
+  /** How it was chosen: created/tagged by solokube, or named with a flag on this run. */
+  source: 'tagged' | 'named';
   association?: EipAssociationInfo;
-  /** Further idle addresses of ours (cleanup releases them too). */
-  spares?: string[];
+  /** Further addresses tagged for this cluster (the surplus step gives them back). */
+  extras?: ExtraAddress[];
+}
+
+export interface ExtraAddress {
+  allocationId: string;
+  publicIp: string;
+  association?: EipAssociationInfo;
 }
 
 export interface ElasticIpOptions {
@@ -65,7 +74,7 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
     describe: () => opts.publicIp || opts.allocationId
       ? { use: opts.publicIp ?? opts.allocationId, owned: false }
       : { domain: 'vpc', tags: names.tags('apps-elastic-ip').map((t) => `${t.Key}=${t.Value}`) },
-    // A named or in-use address is needed by dependents (to undo the association) but not ours to release.
+    // A named address is needed by dependents (to undo the association) but not ours to release.
     retain: (actual) => !actual.owned,
 
     async find(ctx) {
@@ -75,14 +84,9 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
       const ours = all.filter((a) => isOurAddress(a, cluster));
       const onOurEni = (a: Address) => cp !== undefined && a.NetworkInterfaceId === cp.networkInterfaceId;
       const pick = ours.find(onOurEni) ?? ours.find((a) => !a.AssociationId) ?? ours[0];
-      if (pick) {
-        const spares = opts.mode === 'destroy' ? ours.filter((a) => a !== pick && !a.AssociationId).map((a) => a.AllocationId!) : [];
-        return toState(pick, 'tagged', spares);
-      }
-      // An address the user named on an earlier run is untagged (solokube never tags afterwards);
-      // it is recognisable by sitting on a secondary private IP of the control-plane ENI.
-      const inUse = cp && all.find((a) => onOurEni(a) && a.PrivateIpAddress !== cp.primaryPrivateIp);
-      if (inUse) return toState(inUse, 'in-use');
+      if (pick) return toState(pick, 'tagged', ours.filter((a) => a !== pick));
+      // An untagged address, even one on a secondary IP of the control-plane ENI, is not ours: an
+      // address named on an earlier run must be named again (the secondary IP step says so).
       if (opts.mode === 'converge') await assertQuotaLeft(ctx, all);
       return undefined;
     },
@@ -110,13 +114,7 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
     },
 
     async delete(ctx, actual) {
-      for (const id of [actual.allocationId as string, ...(actual.spares ?? [])]) {
-        try {
-          await clients.call('ec2:ReleaseAddress', ctx.signal, (o) => clients.ec2.send(new ReleaseAddressCommand({ AllocationId: id }), o));
-        } catch (err) {
-          if (awsErrorCode(err) !== 'InvalidAllocationID.NotFound') throw err;
-        }
-      }
+      await releaseAddress(clients, ctx.signal, actual.allocationId as string);
     },
   };
 
@@ -142,8 +140,13 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
   }
 
   async function assertQuotaLeft(ctx: ResourceContext, all: Address[]): Promise<void> {
-    const quota = await elasticIpQuota(clients, ctx.signal);
+    const quota = await elasticIpQuota(clients, ctx.signal, ctx.io);
     if (all.length < quota.value) return;
+    if (quota.source === 'default') {
+      // A guessed quota must not stop anyone: AllocateAddress says AddressLimitExceeded if it is real.
+      warn(ctx.io, `${all.length} Elastic IPs are allocated in ${env.config.region}, at or over the guessed quota of ${quota.value}; trying anyway (AWS refuses the allocation if the quota is really used up)`);
+      return;
+    }
     const idle = all.filter((a) => !a.AssociationId);
     const idleText = idle.length === 0 ? 'none of them is idle' : `idle (unassociated, still billed): ${idle.map((a) => `${a.PublicIp} (${a.AllocationId}, ${ownerOf(a)})`).join(', ')}`;
     throw new SolokubeError({
@@ -161,13 +164,26 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
   }
 }
 
-function toState(a: Address, source: ElasticIpState['source'], spares: string[] = []): ElasticIpState {
+export async function releaseAddress(clients: AwsClients, signal: AbortSignal, allocationId: string): Promise<void> {
+  try {
+    await clients.call('ec2:ReleaseAddress', signal, (o) => clients.ec2.send(new ReleaseAddressCommand({ AllocationId: allocationId }), o));
+  } catch (err) {
+    if (awsErrorCode(err) !== 'InvalidAllocationID.NotFound') throw err;
+  }
+}
+
+function associationOf(a: Address): EipAssociationInfo | undefined {
+  return a.AssociationId ? { associationId: a.AssociationId, networkInterfaceId: a.NetworkInterfaceId ?? '', privateIpAddress: a.PrivateIpAddress ?? '' } : undefined;
+}
+
+function toState(a: Address, source: ElasticIpState['source'], extras: Address[] = []): ElasticIpState {
+  const association = associationOf(a);
   return {
     allocationId: a.AllocationId!,
     publicIp: a.PublicIp!,
     owned: source === 'tagged',
     source,
-    ...(a.AssociationId ? { association: { associationId: a.AssociationId, networkInterfaceId: a.NetworkInterfaceId ?? '', privateIpAddress: a.PrivateIpAddress ?? '' } } : {}),
-    ...(spares.length ? { spares } : {}),
+    ...(association ? { association } : {}),
+    ...(extras.length ? { extras: extras.map((x) => { const xa = associationOf(x); return { allocationId: x.AllocationId!, publicIp: x.PublicIp!, ...(xa ? { association: xa } : {}) }; }) } : {}),
   };
 }

@@ -15,14 +15,21 @@ import { eipAssociation } from './eip-association.js';
 import { elasticIp } from './elastic-ip.js';
 import type { ElasticIpState } from './elastic-ip.js';
 import { secondaryPrivateIp } from './secondary-private-ip.js';
+import { surplus } from './surplus.js';
+import { clusterKnown } from './cluster-known.js';
+import { AWS_IDS } from './context.js';
 
-export { AWS_IDS } from './context.js';
+export { AWS_IDS };
 
 export interface AwsResourceOptions {
   /** --allocation-id: use this address instead of allocating one. */
   allocationId?: string;
   /** --elastic-ip: use the address with this public IP. */
   elasticIp?: string;
+  /** --secondary-ip: a secondary IP already on the control-plane ENI, given to solokube on this run. */
+  secondaryIp?: string;
+  /** --take-over-dns: write app names that exist without our ownership record. */
+  takeOverDns?: boolean;
   /** How long DNS changes may take to reach INSYNC. */
   dnsSyncDeadlineMs?: number;
 }
@@ -34,37 +41,48 @@ export interface AwsResourceLists {
   dns: Resource[];
   /** `up`: everything, setup then DNS, in one graph. */
   all: Resource[];
-  /** `secondary-ip cleanup`: everything of ours, for planDestroy (which reverses the order). */
+  /**
+   * `secondary-ip cleanup` and `status`: everything of ours, for planDestroy (which reverses the
+   * order), ending in a check that the cluster exists at all (AWS_IDS.clusterKnown).
+   */
   destroy: Resource[];
 }
 
 export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: AwsResourceOptions = {}): AwsResourceLists {
   const env: AwsEnv = { config, names: names(config), clients };
   const named = { ...(opts.allocationId ? { allocationId: opts.allocationId } : {}), ...(opts.elasticIp ? { publicIp: opts.elasticIp } : {}) };
-  const dnsOpts = opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {};
+  const dnsOpts = { ...(opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {}), ...(opts.takeOverDns ? { takeOver: true } : {}) };
+  const sipOpts = opts.secondaryIp ? { namedAddress: opts.secondaryIp } : {};
 
   const setup = (): Resource[] => [
     controlPlaneInstance(env, { mustExist: true }),
-    secondaryPrivateIp(env, { mode: 'converge' }),
+    secondaryPrivateIp(env, { mode: 'converge', ...sipOpts }),
     elasticIp(env, { mode: 'converge', ...named }),
     eipAssociation(env, { mode: 'converge' }),
     appSecurityGroup(env),
   ] as Resource[];
-  const secondaryIp = setup();
-  const all = [...setup(), dnsRecords(env, { mode: 'converge', ...dnsOpts }) as Resource];
+  // Without a DNS step, extras that a record still points at are kept (surplus.ts says why).
+  const secondaryIp = [...setup(), surplus(env) as Resource];
+  // With it, extras are given back after the records have moved to the address in use...
+  const all = [...setup(), dnsRecords(env, { mode: 'converge', ...dnsOpts }) as Resource, surplus(env, { dependsOn: [AWS_IDS.dnsRecords] }) as Resource];
   const dns = [
     controlPlaneInstance(env, { mustExist: false }),
     elasticIpLookup(env, named),
     dnsRecords(env, { mode: 'converge', ...dnsOpts }),
   ] as Resource[];
-  const destroy = [
+  // ...and on removal after every record of ours is gone: destroy runs dependents first, so the
+  // records depend on the surplus step there.
+  const records = dnsRecords(env, { mode: 'destroy' }) as Resource;
+  const destroyParts = [
     controlPlaneInstance(env, { mustExist: false }),
-    secondaryPrivateIp(env, { mode: 'destroy' }),
+    secondaryPrivateIp(env, { mode: 'destroy', ...sipOpts }),
     elasticIp(env, { mode: 'destroy', ...named }),
     eipAssociation(env, { mode: 'destroy' }),
     appSecurityGroup(env),
-    dnsRecords(env, { mode: 'destroy' }),
+    surplus(env),
+    { ...records, dependsOn: [...(records.dependsOn ?? []), AWS_IDS.surplus] },
   ] as Resource[];
+  const destroy = [...destroyParts, clusterKnown(env, destroyParts.map((r) => r.id)) as Resource];
   return { secondaryIp, dns, all, destroy };
 }
 

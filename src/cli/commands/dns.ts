@@ -15,6 +15,7 @@ export function registerDns(r: CommandRegistry): void {
   withMutationOptions(group.command('sync'))
     .option('--elastic-ip <ipv4>', 'point at this Elastic IP (when it was named at setup)')
     .option('--allocation-id <id>', 'point at this Elastic IP, by allocation id')
+    .option('--take-over-dns', 'write app names that exist without solokube\'s ownership record (or with another cluster\'s), making them ours')
     .description('UPSERT the app records to point at the Elastic IP and wait until Route 53 reports them in sync')
     .action(r.action<SyncOptions>('dns sync', async (ctx, opts) => {
       const named = validateEipFlags(opts);
@@ -22,7 +23,9 @@ export function registerDns(r: CommandRegistry): void {
       const { awsResources } = await import('../../aws/resources/index.js');
       const { withAwsClients } = await import('../../aws/session.js');
       return withAwsClients(config, async (clients) => {
-        const result = await runMutation(ctx, awsResources(config, clients, named).dns, { ...opts, mode: 'converge' });
+        const { withClusterLock } = await import('../../stack/run-lock.js');
+        const result = await withClusterLock({ config, clients, command: 'dns sync', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false }, () =>
+          runMutation(ctx, awsResources(config, clients, named).dns, { ...opts, mode: 'converge' }));
         if (result.decision === 'dry-run') return dryRunResult(result.plan);
         const changed = result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0;
         const text = result.decision === 'nothing-to-do' ? 'dns sync: records already point at the Elastic IP' : `dns sync: done (${changed} changed, in sync)`;

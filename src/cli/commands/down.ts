@@ -20,6 +20,7 @@ export function registerDown(r: CommandRegistry): void {
   withEipOptions(withMutationOptions(r.program.command('down')))
     .description('remove everything solokube made for the cluster (DNS records, security group, Elastic IP, secondary IP, node rules and proxy); kops\' own objects are never touched')
     .option('--sandbox', 'remove from the local sandbox, then remove the sandbox itself')
+    .option('--secondary-private-ip <ipv4>', 'give solokube this secondary private IP already on the control-plane interface (recorded as ours from then on)')
     .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking')
     .action(r.action<DownOptions>('down', async (ctx, opts) => {
       const named = validateEipFlags(opts);
@@ -33,10 +34,12 @@ export function registerDown(r: CommandRegistry): void {
         const removal = await sandboxModule.removeSandbox(ctx.io);
         return { data: { decision: 'nothing-to-do', sandbox: { removal } }, text: 'no sandbox is running; its leftovers (if any) were removed' };
       }
+      const { withClusterLock } = await import('../../stack/run-lock.js');
       const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access, kube) =>
-        runMutation(ctx, downResources(config, clients, access, named, kube), {
-          ...opts, mode: 'destroy', typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
-        }));
+        withClusterLock({ config, clients, command: 'down', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false }, () =>
+          runMutation(ctx, downResources(config, clients, access, named, kube), {
+            ...opts, mode: 'destroy', typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
+          })));
       if (result.decision === 'dry-run') return dryRunResult(result.plan);
       const removed = result.report?.steps.filter((s) => s.action === 'delete').length ?? 0;
       const text = [result.decision === 'nothing-to-do' ? `nothing of solokube's is left for ${config.name}` : `removed ${removed} things solokube had made for ${config.name}`];

@@ -5,7 +5,6 @@
 import type { SolokubeConfig } from '../../config/schema.js';
 import type { NodeAccess } from '../../stack/node-step.js';
 import { renderPlan, renderValue } from '../../core/plan-render.js';
-import { planConverge } from '../../core/plan.js';
 import type { CommandContext, CommandRegistry } from '../context.js';
 import type { CommandResult } from '../output.js';
 import { configFor } from '../config-source.js';
@@ -56,9 +55,9 @@ async function offlinePlan(config: SolokubeConfig): Promise<CommandResult> {
 
 async function livePlan(ctx: CommandContext, config: SolokubeConfig, opts: PlanOptions): Promise<CommandResult> {
   const sandbox = opts.sandbox ? await runningSandbox() : undefined;
-  const { upResources } = await import('../../stack/stack.js');
+  const { planUp } = await import('../../stack/stack.js');
   return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access, kube) => {
-    const { plan } = await planConverge(upResources(config, clients, access, {}, kube), ctx.io, ctx.signal);
+    const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
     return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
   });
 }

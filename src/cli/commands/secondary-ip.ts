@@ -20,6 +20,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
   const group = r.program.command('secondary-ip').description('the Elastic IP for apps on a secondary private IP of the control-plane instance');
 
   withEipOptions(withMutationOptions(group.command('setup')))
+    .option('--secondary-private-ip <ipv4>', 'give solokube this secondary private IP already on the control-plane interface (recorded as ours from then on)')
     .description('assign a secondary private IP, give it an Elastic IP, open 80/443 in solokube\'s own security group')
     .action(r.action<SetupOptions>('secondary-ip setup', async (ctx, opts) => {
       const named = validateEipFlags(opts);
@@ -27,7 +28,9 @@ export function registerSecondaryIp(r: CommandRegistry): void {
       const { awsResources, withAwsClients } = await aws();
       if (!config.secondaryIp) throw new UsageError('secondaryIp is false in the configuration; there is nothing to set up', 'Set secondaryIp: true in solokube.yaml, or use the NodePort URLs (see `solokube plan`).');
       return withAwsClients(config, async (clients) => {
-        const result = await runMutation(ctx, awsResources(config, clients, named).secondaryIp, { ...opts, mode: 'converge' });
+        const { withClusterLock } = await import('../../stack/run-lock.js');
+        const result = await withClusterLock({ config, clients, command: 'secondary-ip setup', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false }, () =>
+          runMutation(ctx, awsResources(config, clients, named).secondaryIp, { ...opts, mode: 'converge' }));
         return runResult(result, 'setup');
       });
     }));
@@ -45,6 +48,7 @@ export function registerSecondaryIp(r: CommandRegistry): void {
     }));
 
   withEipOptions(withMutationOptions(group.command('cleanup')))
+    .option('--secondary-private-ip <ipv4>', 'give solokube this secondary private IP already on the control-plane interface (recorded as ours from then on)')
     .option('--force', 'same as --yes')
     .description('remove the DNS records pointing at the Elastic IP, the association, the secondary IP and the security group; release only addresses tagged for this cluster')
     .action(r.action<CleanupOptions>('secondary-ip cleanup', async (ctx, opts) => {
@@ -52,7 +56,9 @@ export function registerSecondaryIp(r: CommandRegistry): void {
       const config = await ctx.loadConfig();
       const { awsResources, withAwsClients } = await aws();
       return withAwsClients(config, async (clients) => {
-        const result = await runMutation(ctx, awsResources(config, clients, named).destroy, { ...opts, yes: opts.yes || opts.force, mode: 'destroy' });
+        const { withClusterLock } = await import('../../stack/run-lock.js');
+        const result = await withClusterLock({ config, clients, command: 'secondary-ip cleanup', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false }, () =>
+          runMutation(ctx, awsResources(config, clients, named).destroy, { ...opts, yes: opts.yes || opts.force, mode: 'destroy' }));
         return runResult(result, 'cleanup');
       });
     }));

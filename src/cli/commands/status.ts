@@ -3,7 +3,7 @@
 // nothing: it is `up`'s plan, read only.
 
 import { renderPlan } from '../../core/plan-render.js';
-import { hasChanges, planConverge } from '../../core/plan.js';
+import { hasChanges } from '../../core/plan.js';
 import type { CommandRegistry } from '../context.js';
 import { configFor } from '../config-source.js';
 import { runningSandbox } from '../sandbox-target.js';
@@ -23,10 +23,10 @@ export function registerStatus(r: CommandRegistry): void {
     .action(r.action<StatusOptions>('status', async (ctx, opts) => {
       const config = await configFor(ctx, Boolean(opts.sandbox));
       const sandbox = opts.sandbox ? await runningSandbox() : undefined;
-      const [{ readAwsStatus, renderAwsStatus }, { upResources }] = await Promise.all([import('../../aws/status.js'), import('../../stack/stack.js')]);
+      const [{ readAwsStatus, renderAwsStatus }, { planUp }] = await Promise.all([import('../../aws/status.js'), import('../../stack/stack.js')]);
       return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access, kube) => {
         const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
-        const { plan } = await planConverge(upResources(config, clients, access, {}, kube), ctx.io, ctx.signal);
+        const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
         const converged = !hasChanges(plan);
         const text = `${renderAwsStatus(aws)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
         return { data: { aws, converged, plan }, text };
