@@ -42,10 +42,10 @@ export async function applyConverge(resources: readonly Resource[], planned: Pla
   const steps: AppliedStep[] = [];
   await runInDependencyOrder(resources, 'forward', async (r) => {
     const started = Date.now();
-    const ctx = applyingContext(r, state, opts);
     // The plan's reading is still the truth if nothing this resource depends on has changed since.
     let reuse = planned.evidence.actual.has(r.id) && !(r.dependsOn ?? []).some((d) => changed.has(d));
-    const action = await withDeadline(r, opts, async () => {
+    const action = await withDeadline(r, opts, async (signal) => {
+      const ctx = applyingContext(r, state, opts, signal);
       const actual = reuse ? (planned.evidence.actual.get(r.id) as unknown) : await r.find(ctx);
       reuse = false;
       const desired = await r.desired(ctx);
@@ -73,9 +73,9 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
   await runInDependencyOrder(resources, 'reverse', async (r) => {
     if (r.readOnly) return;
     const started = Date.now();
-    const ctx = applyingContext(r, state, opts);
     let first = true;
-    const action = await withDeadline(r, opts, async () => {
+    const action = await withDeadline(r, opts, async (signal) => {
+      const ctx = applyingContext(r, state, opts, signal);
       const actual = first ? state.get(r.id) : await r.find(ctx);
       first = false;
       if (actual === undefined || r.retain?.(actual)) return 'unchanged' as const;
@@ -89,10 +89,10 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
   return { steps, states: state };
 }
 
-function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOptions): ResourceContext {
+function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOptions, signal: AbortSignal): ResourceContext {
   return {
     io: opts.io,
-    signal: opts.signal,
+    signal,
     planning: false,
     dependency<T>(id: string): T {
       if (!(r.dependsOn ?? []).includes(id)) throw new Error(`${r.id} read ${id} without declaring it in dependsOn`);
@@ -101,22 +101,69 @@ function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOp
   };
 }
 
-/** Run attempt() until it stops throwing NotReadyError or the resource's deadline passes. */
-async function withDeadline<T>(r: Resource, opts: ApplyOptions, attempt: () => Promise<T>): Promise<T> {
+/**
+ * Run attempt() until it stops throwing NotReadyError or the resource's deadline passes. The
+ * deadline bounds the whole step, apply included: attempts get a signal that aborts at the deadline,
+ * and one that ignores it is no longer waited for (the step fails with the last cause seen).
+ */
+async function withDeadline<T>(r: Resource, opts: ApplyOptions, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const deadlineMs = r.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const giveUpAt = Date.now() + deadlineMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(r.title, deadlineMs)), deadlineMs);
+  const signal = AbortSignal.any([opts.signal, deadline.signal]);
   let delay = opts.retryBaseMs ?? 200;
   const maxDelay = opts.retryMaxMs ?? 5_000;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof NotReadyError)) throw err;
-      const left = giveUpAt - Date.now();
-      if (left <= 0) throw new DeadlineError(r.title, deadlineMs, err);
-      info(opts.io, `waiting for ${r.title}: ${err.message}`, { step: r.id });
-      await sleep(Math.min(delay, left), opts.signal);
-      delay = Math.min(delay * 2, maxDelay);
+  let lastCause: unknown;
+  const pastDeadline = (): DeadlineError => new DeadlineError(r.title, deadlineMs, lastCause);
+  try {
+    for (;;) {
+      try {
+        return await raceAbort(attempt(signal), signal);
+      } catch (err) {
+        // The command's own signal (Ctrl-C, --timeout) wins over the step's deadline.
+        if (opts.signal.aborted) throw err;
+        if (deadline.signal.aborted) throw pastDeadline();
+        if (!(err instanceof NotReadyError)) throw err;
+        lastCause = err;
+        const left = giveUpAt - Date.now();
+        if (left <= 0) throw pastDeadline();
+        info(opts.io, `waiting for ${r.title}: ${err.message}`, { step: r.id });
+        try {
+          await sleep(Math.min(delay, left), signal);
+        } catch (sleepErr) {
+          if (opts.signal.aborted) throw sleepErr;
+          throw pastDeadline();
+        }
+        delay = Math.min(delay * 2, maxDelay);
+      }
     }
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** Settle with work, or reject with the signal's reason as soon as it aborts (work is left to finish unobserved). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      work.catch(() => undefined);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
