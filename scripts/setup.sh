@@ -12,7 +12,7 @@ fi
 
 # System packages: the lab node (systemd-nspawn, debootstrap), its network (iproute2, iptables,
 # nftables), the client side of the checks (curl, openssl, ssh), and wrk for `npm run bench`.
-packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates)
+packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates sudo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

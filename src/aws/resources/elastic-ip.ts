@@ -112,6 +112,8 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
           await clients.call('ec2:ReleaseAddress', ctx.signal, (o) => clients.ec2.send(new ReleaseAddressCommand({ AllocationId: id }), o));
         } catch (err) {
           if (awsErrorCode(err) !== 'InvalidAllocationID.NotFound') throw err;
+          // Also EC2's answer for an address allocated moments ago: released only if a fresh read agrees.
+          if ((await describe(ctx, { Filters: [{ Name: 'allocation-id', Values: [id] }] })).length > 0) throw err;
         }
       }
     },

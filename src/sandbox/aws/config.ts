@@ -1,4 +1,5 @@
 // Settings fixed for the life of one emulator process (the state itself lives in EmulatorData).
+import type { ConsistencyModel } from './consistency.js';
 import type { Cidr } from './ipv4.js';
 
 export interface EmulatorConfig {
@@ -6,4 +7,6 @@ export interface EmulatorConfig {
   publicIpPool: Cidr;
   /** GetChange answers PENDING this many times for a change, then INSYNC. */
   changeSyncPolls: number;
+  /** Eventual-consistency mode (lag 0 = strongly consistent); switchable while running. */
+  consistency: ConsistencyModel;
 }

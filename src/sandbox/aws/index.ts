@@ -2,6 +2,7 @@
 import type { CallRecord } from './calls.js';
 import { CallLog } from './calls.js';
 import type { EmulatorConfig } from './config.js';
+import { ConsistencyModel } from './consistency.js';
 import { FaultBook, type FaultSpec } from './faults.js';
 import { parseCidr } from './ipv4.js';
 import { emptyData, type EmulatorStateView } from './model.js';
@@ -31,6 +32,11 @@ export interface EmulatorOptions {
   publicIpPool?: string;
   /** GetChange answers PENDING this many times, then INSYNC; default 1. */
   changeSyncPolls?: number;
+  /**
+   * Eventual-consistency mode: changes become visible to the rest of the API only this many ms
+   * later (see consistency.ts and README.md); default 0, strongly consistent.
+   */
+  consistencyLagMs?: number;
 }
 
 export interface AwsEmulator {
@@ -45,6 +51,8 @@ export interface AwsEmulator {
   clearFaults(): void;
   calls(): CallRecord[];
   resetCalls(): void;
+  /** Switch the eventual-consistency lag (0 = strongly consistent); applies to changes from now on. */
+  setConsistencyLag(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -53,7 +61,7 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   if (!pool) throw new Error(`publicIpPool is not an IPv4 CIDR: ${opts.publicIpPool}`);
   const changeSyncPolls = opts.changeSyncPolls ?? 1;
   if (!Number.isInteger(changeSyncPolls) || changeSyncPolls < 0) throw new Error('changeSyncPolls must be a whole number ≥ 0');
-  const config: EmulatorConfig = { publicIpPool: pool, changeSyncPolls };
+  const config: EmulatorConfig = { publicIpPool: pool, changeSyncPolls, consistency: new ConsistencyModel(opts.consistencyLagMs ?? 0) };
   const loaded = opts.stateFile === undefined ? undefined : loadState(opts.stateFile);
   const data = loaded ?? emptyData(opts.accountId ?? '123456789012', opts.region ?? 'us-east-1');
   const store = new EmulatorStore(data, opts.stateFile === undefined ? undefined : new StateFileWriter(opts.stateFile));
@@ -72,6 +80,7 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     clearFaults: () => faults.clear(),
     calls: () => calls.list(),
     resetCalls: () => calls.clear(),
+    setConsistencyLag: (ms) => config.consistency.setLag(ms),
     close: () => server.close(),
   };
 }

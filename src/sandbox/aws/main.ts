@@ -1,6 +1,6 @@
 // Process entry point: runs the emulator in the foreground until SIGINT/SIGTERM.
 //   node dist/src/sandbox/aws/main.js [--port N] [--state FILE] [--public-ip-pool CIDR]
-//        [--account-id ID] [--region R] [--change-sync-polls N]
+//        [--account-id ID] [--region R] [--change-sync-polls N] [--consistency-lag-ms N]
 //        [--seed-kops CLUSTER_NAME --dns-zone ZONE [--public-ip IP]]
 // The first stdout line is JSON: {"endpoint":"http://127.0.0.1:PORT","port":PORT,"pid":PID}, so a
 // parent (the `--sandbox` runner, or `solokube sandbox aws`) can read where it listens.
@@ -18,12 +18,14 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string' }, state: { type: 'string' }, 'public-ip-pool': { type: 'string' },
       'account-id': { type: 'string' }, region: { type: 'string' }, 'change-sync-polls': { type: 'string' },
+      'consistency-lag-ms': { type: 'string' },
       'seed-kops': { type: 'string' }, 'dns-zone': { type: 'string' }, 'public-ip': { type: 'string' },
     },
     strict: true,
   });
   const port = integer('port', values.port);
   const polls = integer('change-sync-polls', values['change-sync-polls']);
+  const lag = integer('consistency-lag-ms', values['consistency-lag-ms']);
   const emu = await startAwsEmulator({
     ...(port === undefined ? {} : { port }),
     ...(values.state === undefined ? {} : { stateFile: values.state }),
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
     ...(values.region === undefined ? {} : { region: values.region }),
     ...(polls === undefined ? {} : { changeSyncPolls: polls }),
+    ...(lag === undefined ? {} : { consistencyLagMs: lag }),
   });
   if (values['seed-kops'] !== undefined) {
     if (values['dns-zone'] === undefined) throw new Error('--seed-kops needs --dns-zone');
