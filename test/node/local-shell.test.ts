@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SolokubeError } from '../../src/core/errors.js';
 import { LocalShell } from '../../src/node/local-shell.js';
-import { NodeCommandError, NodeCommandTimeoutError } from '../../src/node/shell.js';
+import { NodeCommandError, NodeCommandTimeoutError, withSignal } from '../../src/node/shell.js';
 import { HOSTILE } from './support/hostile.js';
 
 describe('LocalShell', () => {
@@ -77,6 +77,19 @@ describe('LocalShell', () => {
       assert.equal(await waitGone(shPid!), true, `sudo=${sudo}: the command was killed`);
       assert.equal(await waitGone(sleepPid!), true, `sudo=${sudo}: its child was killed`);
     }
+  });
+
+  test('GIVEN a shell bound to a step signal (withSignal) WHEN the signal aborts THEN every command through it, file writes included, stops', async () => {
+    const ctl = new AbortController();
+    const bound = withSignal(new LocalShell({ sudo: false }), ctl.signal);
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'skn-pids-')), 'bound.pids');
+    const running$ = bound.run(lingering(pidFile));
+    const [shPid] = await pidsIn(pidFile);
+    ctl.abort(new Error('deadline of the step'));
+    await assert.rejects(running$, /deadline of the step/);
+    assert.equal(await waitGone(shPid!), true);
+    await assert.rejects(bound.writeFileAtomic(join(dir, 'never.cfg'), 'x', 0o644), /deadline of the step/);
+    assert.equal(existsSync(join(dir, 'never.cfg')), false);
   });
 
   test('GIVEN a file WHEN written atomically and read THEN content and mode are exact and no temp file is left', async () => {

@@ -8,6 +8,7 @@ import { diffFields } from '../../core/resource.js';
 import { BOOT_UNIT_NAME, MANAGED_MARKER, NODE_PATHS } from '../paths.js';
 import { renderHaproxyConfig, renderHaproxyDropIn } from '../render-haproxy.js';
 import type { NodeShell } from '../shell.js';
+import { withSignal } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
 import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { HAPROXY_SERVICE, haproxyActive, startOrReloadHaproxy } from './haproxy-service.js';
@@ -87,7 +88,7 @@ async function removeConfig(shell: NodeShell): Promise<void> {
   }
 }
 
-export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyConfigState> {
+export function proxyConfig(spec: NodeSpec, baseShell: NodeShell): Resource<ProxyConfigState> {
   const haproxyMode = spec.proxy === 'haproxy';
   return {
     id: NODE_RESOURCE_IDS.proxyConfig,
@@ -97,7 +98,8 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
       haproxyMode
         ? { config: renderHaproxyConfig(spec), dropIn: renderHaproxyDropIn(spec, BOOT_UNIT_NAME), active: true }
         : { config: undefined, dropIn: undefined, active: false },
-    async find() {
+    async find(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       const live = await shell.readFile(NODE_PATHS.haproxyConfig);
       const config = live?.startsWith(MANAGED_MARKER) ? live : undefined;
       const dropIn = await shell.readFile(NODE_PATHS.haproxyDropIn);
@@ -108,6 +110,7 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
     diff: (actual, desired): Change[] =>
       haproxyMode ? diffFields(actual, desired, ['config', 'dropIn', 'active']) : actual === undefined ? [] : diffFields(actual, desired, ['config', 'dropIn']),
     async apply(ctx, _actual, desired) {
+      const shell = withSignal(baseShell, ctx.signal);
       if (desired.config === undefined) {
         await removeConfig(shell);
         return undefined;
@@ -120,7 +123,8 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
       await installAndLoad(shell, desired.config, ctx.signal);
       return undefined;
     },
-    async delete() {
+    async delete(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       await removeConfig(shell);
     },
   };

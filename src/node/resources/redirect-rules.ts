@@ -7,7 +7,7 @@ import { desiredNatLines, parseNatTable } from '../nat-state.js';
 import { NFT_TABLE, NODE_PATHS } from '../paths.js';
 import { renderNatRules } from '../render-nat.js';
 import type { NodeShell } from '../shell.js';
-import { NodeCommandError } from '../shell.js';
+import { NodeCommandError, withSignal } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
 import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { ensureInstalled, isInstalled } from './packages.js';
@@ -28,21 +28,23 @@ async function liveTable(shell: NodeShell): Promise<string[] | undefined> {
   throw new NodeCommandError(shell.description, ['nft', '-j', 'list', 'table', 'ip', NFT_TABLE], r);
 }
 
-export function redirectRules(spec: NodeSpec, shell: NodeShell): Resource<RedirectRulesState> {
+export function redirectRules(spec: NodeSpec, baseShell: NodeShell): Resource<RedirectRulesState> {
   const what = spec.proxy === 'haproxy' ? `443 → ${spec.ports.proxyHttps}` : `443 → ${spec.ports.directHttps}, 80 → ${spec.ports.directHttp}`;
   return {
     id: NODE_RESOURCE_IDS.redirectRules,
     title: `redirect rules for ${spec.secondaryIp} (${what}, nft table ip ${NFT_TABLE})`,
     dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.redirectRules],
     desired: () => ({ table: desiredNatLines(spec), file: renderNatRules(spec) }),
-    async find() {
+    async find(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       const table = await liveTable(shell);
       const file = await shell.readFile(NODE_PATHS.natRules);
       if (table === undefined && file === undefined) return undefined;
       return { table: table ?? [], file };
     },
     diff: (actual, desired): Change[] => diffFields(actual, desired, ['table', 'file']),
-    async apply(_ctx, _actual, desired) {
+    async apply(ctx, _actual, desired) {
+      const shell = withSignal(baseShell, ctx.signal);
       await ensureInstalled(shell, 'nft', 'nftables');
       await shell.run(['mkdir', '-p', '-m', '0755', '/etc/solokube']);
       await shell.writeFileAtomic(NODE_PATHS.natRules, desired.file ?? '', 0o644);
@@ -50,7 +52,8 @@ export function redirectRules(spec: NodeSpec, shell: NodeShell): Resource<Redire
       await shell.run(['nft', '-f', NODE_PATHS.natRules]);
       return undefined;
     },
-    async delete() {
+    async delete(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       if ((await liveTable(shell)) !== undefined) await shell.run(['nft', 'delete', 'table', 'ip', NFT_TABLE]);
       await shell.run(['rm', '-f', '--', NODE_PATHS.natRules]);
       await shell.run(['rmdir', '--ignore-fail-on-non-empty', '/etc/solokube']);
