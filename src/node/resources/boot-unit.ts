@@ -8,7 +8,7 @@ import { renderBootUnit } from '../render-boot.js';
 import type { NodeShell } from '../shell.js';
 import { withSignal } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 
 export interface BootUnitState {
   unit: string | undefined;
@@ -22,6 +22,7 @@ export function bootUnit(spec: NodeSpec, baseShell: NodeShell): Resource<BootUni
     id: NODE_RESOURCE_IDS.bootUnit,
     title: `boot unit ${BOOT_UNIT_NAME} (address and rules restored at boot)`,
     dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.bootUnit],
+    deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.bootUnit],
     desired: () => ({ ...renderBootUnit(spec), enabled: true }),
     async find(ctx) {
       const shell = withSignal(baseShell, ctx.signal);

@@ -10,9 +10,8 @@ import { renderHaproxyConfig, renderHaproxyDropIn } from '../render-haproxy.js';
 import type { NodeShell } from '../shell.js';
 import { withSignal } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { HAPROXY_SERVICE, haproxyActive, startOrReloadHaproxy } from './haproxy-service.js';
-import { ensureInstalled } from './packages.js';
 
 export interface ProxyConfigState {
   /** solokube's haproxy.cfg; undefined when the live file is absent or not ours. */
@@ -94,6 +93,7 @@ export function proxyConfig(spec: NodeSpec, baseShell: NodeShell): Resource<Prox
     id: NODE_RESOURCE_IDS.proxyConfig,
     title: haproxyMode ? `HAProxy SNI proxy on :${spec.ports.proxyHttps} and ${spec.secondaryIp}:80` : 'no HAProxy routing (proxy: direct)',
     dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.proxyConfig],
+    deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.proxyConfig],
     desired: () =>
       haproxyMode
         ? { config: renderHaproxyConfig(spec), dropIn: renderHaproxyDropIn(spec, BOOT_UNIT_NAME), active: true }
@@ -115,7 +115,6 @@ export function proxyConfig(spec: NodeSpec, baseShell: NodeShell): Resource<Prox
         await removeConfig(shell);
         return undefined;
       }
-      await ensureInstalled(shell, 'haproxy', 'haproxy');
       await shell.run(['mkdir', '-p', '/etc/systemd/system/haproxy.service.d']);
       await shell.writeFileAtomic(NODE_PATHS.haproxyDropIn, desired.dropIn ?? '', 0o644);
       await shell.run(['systemctl', 'daemon-reload']);

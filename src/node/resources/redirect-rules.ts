@@ -9,8 +9,8 @@ import { renderNatRules } from '../render-nat.js';
 import type { NodeShell } from '../shell.js';
 import { NodeCommandError, withSignal } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
-import { ensureInstalled, isInstalled } from './packages.js';
+import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
+import { isInstalled } from './packages.js';
 
 export interface RedirectRulesState {
   /** The live table, as canonical lines (see nat-state.ts); empty when the table is absent. */
@@ -23,7 +23,7 @@ async function liveTable(shell: NodeShell): Promise<string[] | undefined> {
   const r = await shell.run(['nft', '-j', 'list', 'table', 'ip', NFT_TABLE], { allowFailure: true });
   if (r.code === 0) return parseNatTable(r.stdout);
   if (/No such file or directory/.test(r.stderr)) return undefined;
-  // A node without nft cannot have our table; apply installs nftables.
+  // A node without nft cannot have our table; the packages step installs nftables.
   if (!(await isInstalled(shell, 'nft'))) return undefined;
   throw new NodeCommandError(shell.description, ['nft', '-j', 'list', 'table', 'ip', NFT_TABLE], r);
 }
@@ -34,6 +34,7 @@ export function redirectRules(spec: NodeSpec, baseShell: NodeShell): Resource<Re
     id: NODE_RESOURCE_IDS.redirectRules,
     title: `redirect rules for ${spec.secondaryIp} (${what}, nft table ip ${NFT_TABLE})`,
     dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.redirectRules],
+    deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.redirectRules],
     desired: () => ({ table: desiredNatLines(spec), file: renderNatRules(spec) }),
     async find(ctx) {
       const shell = withSignal(baseShell, ctx.signal);
@@ -45,7 +46,6 @@ export function redirectRules(spec: NodeSpec, baseShell: NodeShell): Resource<Re
     diff: (actual, desired): Change[] => diffFields(actual, desired, ['table', 'file']),
     async apply(ctx, _actual, desired) {
       const shell = withSignal(baseShell, ctx.signal);
-      await ensureInstalled(shell, 'nft', 'nftables');
       await shell.run(['mkdir', '-p', '-m', '0755', '/etc/solokube']);
       await shell.writeFileAtomic(NODE_PATHS.natRules, desired.file ?? '', 0o644);
       // One transaction: the file deletes and recreates our table, nothing else.

@@ -13,7 +13,7 @@ import { MANAGED_MARKER } from '../paths.js';
 import type { NodeShell } from '../shell.js';
 import { NodeCommandError, withSignal } from '../shell.js';
 import type { NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_IDS } from './ids.js';
 
 export interface SecondaryAddressState {
   interface: string;
@@ -71,6 +71,7 @@ export function secondaryAddress(spec: NodeSpec, baseShell: NodeShell): Resource
   return {
     id: NODE_RESOURCE_IDS.secondaryAddress,
     title: `secondary address ${spec.secondaryIp}/${spec.prefixLength} on ${spec.interface}`,
+    deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.secondaryAddress],
     async desired(ctx) {
       const file = await managedBy(withSignal(baseShell, ctx.signal));
       return { interface: spec.interface, address: spec.secondaryIp, prefixLength: spec.prefixLength, networkdDropIn: file ? renderDropIn(spec) : undefined };
