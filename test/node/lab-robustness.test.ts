@@ -3,7 +3,9 @@
 // the secondary address survives a restart of the node's network manager. Needs root.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { RecordingIoHost } from '../../src/core/io.js';
+import { SshShell } from '../../src/node/ssh-shell.js';
 import { planAndApply } from '../../src/core/run.js';
 import { nodeResources, parseNodeSpec } from '../../src/node/index.js';
 import { NodeCommandTimeoutError } from '../../src/node/shell.js';
@@ -46,6 +48,33 @@ describe('node robustness on the lab node', { timeout: 300_000 }, () => {
     assert.equal(await goneOnNode(sleepPid!), true, `remote sleep ${sleepPid} is gone`);
     // The connection still serves the next command.
     assert.equal((await node.shell.run(['echo', 'still here'])).stdout, 'still here\n');
+  });
+
+  test('GIVEN a non-root SSH user whose commands run through sudo WHEN a command is aborted THEN the root-owned process and its child are gone too', async () => {
+    const publicKey = execFileSync('ssh-keygen', ['-y', '-f', node.lab.node.ssh.privateKeyPath], { encoding: 'utf8' }).trim();
+    const setup = await node.lab.node.exec(['sh', '-c', [
+      'useradd -m -s /bin/sh skn-sudo',
+      'install -d -m 700 -o skn-sudo /home/skn-sudo/.ssh',
+      'printf "%s\\n" "$1" > /home/skn-sudo/.ssh/authorized_keys && chown skn-sudo /home/skn-sudo/.ssh/authorized_keys && chmod 600 /home/skn-sudo/.ssh/authorized_keys',
+      'echo "skn-sudo ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/skn-sudo && chmod 440 /etc/sudoers.d/skn-sudo',
+      // sudo resolves the host name; the lab node has no DNS.
+      'grep -q "$(hostname)" /etc/hosts || echo "127.0.1.1 $(hostname)" >> /etc/hosts',
+    ].join(' && '), 'sh', publicKey]);
+    assert.equal(setup.code, 0, setup.stderr);
+    const s = node.lab.node.ssh;
+    const sudoShell = new SshShell({ host: s.host, port: s.port, user: 'skn-sudo', privateKeyPath: s.privateKeyPath, knownHostsPath: s.knownHostsPath, io });
+    try {
+      const ctl = new AbortController();
+      const running = sudoShell.run(lingering('/run/skn-sudo-abort.pids'), { signal: ctl.signal });
+      const [shPid, sleepPid] = await pidsOnNode('/run/skn-sudo-abort.pids');
+      assert.equal((await node.lab.node.exec(['ps', '-o', 'user=', '-p', String(sleepPid)])).stdout.trim(), 'root', 'the command runs as root');
+      ctl.abort(new Error('stop'));
+      await assert.rejects(running, /stop/);
+      assert.equal(await goneOnNode(shPid!), true, `remote command ${shPid} is gone`);
+      assert.equal(await goneOnNode(sleepPid!), true, `remote sleep ${sleepPid} is gone`);
+    } finally {
+      await sudoShell.close();
+    }
   });
 
   test('GIVEN a command on the node over SSH WHEN its timeout passes THEN the remote process and its child are gone', async () => {
