@@ -8,7 +8,7 @@ import type { IoHost } from './io.js';
 import type { Action, PlanResult } from './plan.js';
 import type { Resource, ResourceContext } from './resource.js';
 import { runInDependencyOrder } from './schedule.js';
-import { sleep } from './sleep.js';
+import { raceAbort, sleep } from './sleep.js';
 
 export const DEFAULT_DEADLINE_MS = 60_000;
 
@@ -141,29 +141,4 @@ async function withDeadline<T>(r: Resource, opts: ApplyOptions, attempt: (signal
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Settle with work, or reject with the signal's reason as soon as it aborts (work is left to finish unobserved). */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      work.catch(() => undefined);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { SolokubeError } from '../core/errors.js';
+import { raceAbort } from '../core/sleep.js';
 import type { IoHost } from '../core/io.js';
 import { checkHostKey, defaultKnownHostsPath, knownHostName } from './host-keys.js';
 import { quoteCommand } from './shell-quote.js';
@@ -74,7 +75,9 @@ export class SshShell implements NodeShell {
     if (signal?.aborted) throw signal.reason;
     // In its own process group (shell.ts), so that stopping it kills it and all it started.
     const line = quoteCommand(this.sudo ? ['sudo', '-n', '--', ...inOwnProcessGroup(argv)] : inOwnProcessGroup(argv));
-    const client = await this.connect();
+    // An abort while the connection is still being opened stops the wait (the connection itself
+    // is kept for later commands, or fails on its own connect timeout).
+    const client = signal ? await raceAbort(this.connect(), signal) : await this.connect();
     const timeoutMs = opts.timeoutMs ?? this.commandTimeoutMs;
     const result = await new Promise<RunResult>((resolve, reject) => {
       client.exec(line, (execErr, channel) => {
@@ -226,3 +229,4 @@ export class SshShell implements NodeShell {
     });
   }
 }
+
