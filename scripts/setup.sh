@@ -14,7 +14,7 @@ fi
 # nftables), the client side of the checks (curl, openssl, ssh), and wrk for `npm run bench`;
 # podman, buildah and skopeo (with git for the commit tag) build and push app images to the
 # emulator's ECR registry.
-packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates podman buildah skopeo git)
+packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates podman buildah skopeo git sudo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -2,7 +2,7 @@
 // already retried what it retries (throttling, 5xx, timeouts; aws-wire-notes §3.3), so anything
 // arriving here is final for this call.
 
-import { SolokubeError, formatMs } from '../core/errors.js';
+import { NotReadyError, SolokubeError, formatMs } from '../core/errors.js';
 
 export interface CallContext {
   call: string;
@@ -15,6 +15,13 @@ export interface CallContext {
 const CREDENTIAL_CODES = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'AuthFailure', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'MissingAuthenticationToken']);
 const PERMISSION_CODES = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException', 'OptInRequired']);
 const THROTTLE_CODES = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'PriorRequestNotComplete', 'RequestThrottled', 'SlowDown', 'EC2ThrottledException']);
+/**
+ * What EC2 answers while a change made moments ago has not propagated (its eventual consistency):
+ * a group just detached still "in use", an association or allocation just made still unknown. The
+ * engine retries a NotReadyError until the step's deadline; a resource that treats one of these
+ * as "already gone" must check that with a fresh read (awsErrorCode still names the AWS code).
+ */
+const NOT_YET_CONSISTENT_CODES = new Set(['DependencyViolation', 'InvalidAssociationID.NotFound', 'InvalidAllocationID.NotFound']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 interface SdkErrorShape {
@@ -97,6 +104,9 @@ export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
   if (name === 'InvalidGroup.Duplicate') {
     // Whether the group is ours is for the caller to find out (it may be the one this run just made).
     return make('aws.sg-duplicate', `${where}: a security group with that name already exists in the VPC: ${raw}`, 'Delete or rename the group if it is a leftover, or tag it yourself if solokube should own it.');
+  }
+  if (NOT_YET_CONSISTENT_CODES.has(name)) {
+    return new NotReadyError(`${where}: ${raw} (${name}); AWS may not have caught up with a recent change yet`, err, details);
   }
   if (name.endsWith('.NotFound') || name === 'NoSuchHostedZone' || name === 'NoSuchChange' || name === 'NotFound' || name === 'NoSuchResourceException') {
     return make('aws.not-found', `${where}: ${raw} (${name})`, 'Check the id or name and the region; it may have been deleted meanwhile. Rerunning re-discovers everything.');

@@ -70,8 +70,8 @@ export class ConfigError extends SolokubeError {
  * assigned, a change still PENDING). The executor retries it until the resource's deadline.
  */
 export class NotReadyError extends SolokubeError {
-  constructor(message: string, cause?: unknown) {
-    super({ code: 'not-ready', message, cause, actor: 'solokube' });
+  constructor(message: string, cause?: unknown, details?: Record<string, unknown>) {
+    super({ code: 'not-ready', message, cause, actor: 'solokube', ...(details ? { details } : {}) });
   }
 }
 

@@ -9,7 +9,7 @@ import type { Action, PlanResult } from './plan.js';
 import type { Resource, ResourceContext } from './resource.js';
 import { runInDependencyOrder } from './schedule.js';
 import { stepEnded, stepStarted } from './progress.js';
-import { sleep } from './sleep.js';
+import { raceAbort, sleep } from './sleep.js';
 
 export const DEFAULT_DEADLINE_MS = 60_000;
 
@@ -42,10 +42,10 @@ export async function applyConverge(resources: readonly Resource[], planned: Pla
   await runInDependencyOrder(resources, 'forward', async (r) => {
     const started = Date.now();
     stepStarted(opts.io, r, 'applying');
-    const ctx = applyingContext(r, state, opts);
     // The plan's reading is still the truth if nothing this resource depends on has changed since.
     let reuse = planned.evidence.actual.has(r.id) && !(r.dependsOn ?? []).some((d) => changed.has(d));
-    const action = await withDeadline(r, opts, async () => {
+    const action = await withDeadline(r, opts, async (signal) => {
+      const ctx = applyingContext(r, state, opts, signal);
       const actual = reuse ? (planned.evidence.actual.get(r.id) as unknown) : await r.find(ctx);
       reuse = false;
       const desired = await r.desired(ctx);
@@ -74,9 +74,9 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
     if (r.readOnly) return;
     const started = Date.now();
     stepStarted(opts.io, r, 'removing');
-    const ctx = applyingContext(r, state, opts);
     let first = true;
-    const action = await withDeadline(r, opts, async () => {
+    const action = await withDeadline(r, opts, async (signal) => {
+      const ctx = applyingContext(r, state, opts, signal);
       const actual = first ? state.get(r.id) : await r.find(ctx);
       first = false;
       if (actual === undefined || r.retain?.(actual)) return 'unchanged' as const;
@@ -90,10 +90,10 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
   return { steps, states: state };
 }
 
-function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOptions): ResourceContext {
+function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOptions, signal: AbortSignal): ResourceContext {
   return {
     io: opts.io,
-    signal: opts.signal,
+    signal,
     planning: false,
     dependency<T>(id: string): T {
       if (!(r.dependsOn ?? []).includes(id)) throw new Error(`${r.id} read ${id} without declaring it in dependsOn`);
@@ -102,22 +102,44 @@ function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOp
   };
 }
 
-/** Run attempt() until it stops throwing NotReadyError or the resource's deadline passes. */
-async function withDeadline<T>(r: Resource, opts: ApplyOptions, attempt: () => Promise<T>): Promise<T> {
+/**
+ * Run attempt() until it stops throwing NotReadyError or the resource's deadline passes. The
+ * deadline bounds the whole step, apply included: attempts get a signal that aborts at the deadline,
+ * and one that ignores it is no longer waited for (the step fails with the last cause seen).
+ */
+async function withDeadline<T>(r: Resource, opts: ApplyOptions, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const deadlineMs = r.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const giveUpAt = Date.now() + deadlineMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(r.title, deadlineMs)), deadlineMs);
+  const signal = AbortSignal.any([opts.signal, deadline.signal]);
   let delay = opts.retryBaseMs ?? 200;
   const maxDelay = opts.retryMaxMs ?? 5_000;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof NotReadyError)) throw err;
-      const left = giveUpAt - Date.now();
-      if (left <= 0) throw new DeadlineError(r.title, deadlineMs, err);
-      info(opts.io, `waiting for ${r.title}: ${err.message}`, { step: r.id });
-      await sleep(Math.min(delay, left), opts.signal);
-      delay = Math.min(delay * 2, maxDelay);
+  let lastCause: unknown;
+  const pastDeadline = (): DeadlineError => new DeadlineError(r.title, deadlineMs, lastCause);
+  try {
+    for (;;) {
+      try {
+        return await raceAbort(attempt(signal), signal);
+      } catch (err) {
+        // The command's own signal (Ctrl-C, --timeout) wins over the step's deadline.
+        if (opts.signal.aborted) throw err;
+        if (deadline.signal.aborted) throw pastDeadline();
+        if (!(err instanceof NotReadyError)) throw err;
+        lastCause = err;
+        const left = giveUpAt - Date.now();
+        if (left <= 0) throw pastDeadline();
+        info(opts.io, `waiting for ${r.title}: ${err.message}`, { step: r.id });
+        try {
+          await sleep(Math.min(delay, left), signal);
+        } catch (sleepErr) {
+          if (opts.signal.aborted) throw sleepErr;
+          throw pastDeadline();
+        }
+        delay = Math.min(delay * 2, maxDelay);
+      }
     }
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -6,6 +6,7 @@ import type { NodeShell } from './shell.js';
 import type { NodeSpec } from './spec.js';
 import type { NodeOutline } from './spec.js';
 import { bootUnit, outlineBootUnit } from './resources/boot-unit.js';
+import { nodePackages, outlinePackages } from './resources/packages.js';
 import { outlineProxyConfig, proxyConfig } from './resources/proxy-config.js';
 import { outlineRedirectRules, redirectRules } from './resources/redirect-rules.js';
 import { outlineSecondaryAddress, secondaryAddress } from './resources/secondary-address.js';
@@ -25,22 +26,25 @@ export { renderHaproxyConfig, renderHaproxyDropIn } from './render-haproxy.js';
 export { renderNatRules } from './render-nat.js';
 export { renderBootUnit } from './render-boot.js';
 export { NODE_PATHS, BOOT_UNIT_NAME, NFT_TABLE } from './paths.js';
-export { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './resources/ids.js';
+export { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './resources/ids.js';
 export { discoverNodeLayout } from './discover.js';
 export type { NodeLayout } from './discover.js';
 export { ProxyReloadError } from './resources/haproxy-service.js';
 export { InterfaceMissingError } from './resources/secondary-address.js';
 export { ProxyConfigInvalidError } from './resources/proxy-config.js';
+export { PackageLockError, nodePackages, packagesFor } from './resources/packages.js';
+export type { PackageNeed, PackagesOptions, PackagesState } from './resources/packages.js';
 
 /** Each node resource's static description, by id, for `plan --offline` (before the node is known). */
 export const NODE_RESOURCE_OUTLINES: Readonly<Record<string, (o: NodeOutline) => Record<string, unknown>>> = {
+  [NODE_RESOURCE_IDS.packages]: outlinePackages,
   [NODE_RESOURCE_IDS.secondaryAddress]: outlineSecondaryAddress,
   [NODE_RESOURCE_IDS.redirectRules]: outlineRedirectRules,
   [NODE_RESOURCE_IDS.proxyConfig]: outlineProxyConfig,
   [NODE_RESOURCE_IDS.bootUnit]: outlineBootUnit,
 };
 
-/** Everything solokube sets up on the node, in dependency order: address, rules and proxy, boot unit. */
+/** Everything solokube sets up on the node, in dependency order: packages and address, rules and proxy, boot unit. */
 export function nodeResources(spec: NodeSpec, shell: NodeShell): Resource[] {
-  return [secondaryAddress(spec, shell), redirectRules(spec, shell), proxyConfig(spec, shell), bootUnit(spec, shell)] as Resource[];
+  return [nodePackages(spec, shell), secondaryAddress(spec, shell), redirectRules(spec, shell), proxyConfig(spec, shell), bootUnit(spec, shell)] as Resource[];
 }

@@ -6,11 +6,15 @@ import { readFile } from 'node:fs/promises';
 import { Client } from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { SolokubeError } from '../core/errors.js';
+import { raceAbort } from '../core/sleep.js';
 import type { IoHost } from '../core/io.js';
 import { SshFileError, checkHostKey, defaultKnownHostsPath, knownHostName, readKnownHostKeys } from './host-keys.js';
 import { quoteCommand } from './shell-quote.js';
 import type { NodeShell, RunOptions, RunResult } from './shell.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS, NodeCommandError, NodeCommandTimeoutError, readFileVia, writeFileAtomicVia } from './shell.js';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS, NodeCommandError, NodeCommandTimeoutError, inOwnProcessGroup, killGroupCommand, readFileVia, reportedProcessGroup,
+  withoutGroupReport, writeFileAtomicVia,
+} from './shell.js';
 
 export interface SshShellOptions {
   host: string;
@@ -33,6 +37,8 @@ const HOST = /^[A-Za-z0-9.:-]{1,253}$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 // A person answering the host-key question must not be cut off by the handshake timeout.
 const CONFIRM_GRACE_MS = 300_000;
+// Bound on waiting for a stopped command's group id and for the kill that follows.
+const KILL_WAIT_MS = 5_000;
 
 export class SshConnectError extends SolokubeError {
   constructor(where: string, cause: unknown) {
@@ -65,46 +71,94 @@ export class SshShell implements NodeShell {
   }
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    const line = quoteCommand(this.sudo ? ['sudo', '-n', '--', ...argv] : argv);
-    const client = await this.connect();
+    const signal = opts.signal;
+    if (signal?.aborted) throw signal.reason;
+    // In its own process group (shell.ts), so that stopping it kills it and all it started.
+    const line = quoteCommand(this.sudo ? ['sudo', '-n', '--', ...inOwnProcessGroup(argv)] : inOwnProcessGroup(argv));
+    // An abort while the connection is still being opened stops the wait (the connection itself
+    // is kept for later commands, or fails on its own connect timeout).
+    const client = signal ? await raceAbort(this.connect(), signal) : await this.connect();
     const timeoutMs = opts.timeoutMs ?? this.commandTimeoutMs;
     const result = await new Promise<RunResult>((resolve, reject) => {
       client.exec(line, (execErr, channel) => {
         if (execErr) return reject(new SshConnectError(this.description, execErr));
         // Listeners go on inside this callback: ssh2 may already hold the command's exit status and
         // CLOSE in the same read, and emits them synchronously right after this returns.
-        this.collect(channel, argv, timeoutMs, opts.input ?? '').then(resolve, reject);
+        this.collect(client, channel, argv, timeoutMs, opts.input ?? '', signal).then(resolve, reject);
       });
     });
     if (result.code !== 0 && !opts.allowFailure) throw new NodeCommandError(this.description, argv, result);
     return result;
   }
 
-  private collect(channel: ClientChannel, argv: readonly string[], timeoutMs: number, input: string): Promise<RunResult> {
+  private collect(client: Client, channel: ClientChannel, argv: readonly string[], timeoutMs: number, input: string, signal: AbortSignal | undefined): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let exitCode: number | undefined;
-      const timer = setTimeout(() => {
-        // Ask sshd to kill the command, then drop the channel; either way the caller is told.
-        try {
-          channel.signal('KILL');
-        } catch {
-          /* the channel may already be closing */
-        }
-        channel.close();
-        reject(new NodeCommandTimeoutError(this.description, argv, timeoutMs));
-      }, timeoutMs);
+      let stopped = false;
+      const stderrText = (): string => Buffer.concat(err).toString('utf8');
+      // sshd does not kill a command whose channel closes (nor, in OpenSSH, on a signal request), so
+      // the command's process group is killed through a second channel, then this one is dropped.
+      const stop = (why: unknown): void => {
+        if (stopped) return;
+        stopped = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        void this.killRemoteGroup(client, stderrText).finally(() => {
+          channel.close();
+          reject(why);
+        });
+      };
+      const timer = setTimeout(() => stop(new NodeCommandTimeoutError(this.description, argv, timeoutMs)), timeoutMs);
+      const onAbort = (): void => stop(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
       channel.on('data', (d: Buffer) => out.push(d));
       channel.stderr.on('data', (d: Buffer) => err.push(d));
       channel.on('exit', (code: number | null) => {
         exitCode = code ?? 255;
       });
       channel.on('close', () => {
+        if (stopped) return;
         clearTimeout(timer);
-        resolve({ code: exitCode ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ code: exitCode ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: withoutGroupReport(stderrText()) });
       });
       channel.end(input);
+    });
+  }
+
+  /** Kill the remote command's process group once its wrapper has reported it; bounded, never throws. */
+  private async killRemoteGroup(client: Client, stderr: () => string): Promise<void> {
+    const giveUpAt = Date.now() + KILL_WAIT_MS;
+    let pgid = reportedProcessGroup(stderr());
+    while (pgid === undefined && Date.now() < giveUpAt) {
+      await new Promise((r) => setTimeout(r, 20));
+      pgid = reportedProcessGroup(stderr());
+    }
+    if (pgid === undefined) return;
+    const kill = killGroupCommand(pgid);
+    const line = quoteCommand(this.sudo ? ['sudo', '-n', '--', ...kill] : kill);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, KILL_WAIT_MS);
+      try {
+        client.exec(line, (e, ch) => {
+          if (e) {
+            clearTimeout(timer);
+            return resolve();
+          }
+          ch.on('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ch.resume();
+          ch.stderr.resume();
+          ch.end();
+        });
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
     });
   }
 
@@ -176,3 +230,4 @@ export class SshShell implements NodeShell {
     });
   }
 }
+

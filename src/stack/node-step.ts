@@ -11,7 +11,7 @@ import type { Unknown } from '../core/unknown.js';
 import { AWS_IDS } from '../aws/resources/context.js';
 import type { ControlPlane } from '../aws/resources/control-plane.js';
 import type { SecondaryPrivateIpState } from '../aws/resources/secondary-private-ip.js';
-import { discoverNodeLayout, nodeResources, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS, NODE_RESOURCE_OUTLINES } from '../node/index.js';
+import { discoverNodeLayout, nodeResources, NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS, NODE_RESOURCE_OUTLINES } from '../node/index.js';
 import type { NodeShell, NodeSpec } from '../node/index.js';
 import { nodeOutlineFor, nodeSpecFor } from './node-spec.js';
 
@@ -27,6 +27,7 @@ interface Pending {
 }
 
 const TITLES: Record<string, string> = {
+  [NODE_RESOURCE_IDS.packages]: 'packages the data path needs (apt, one run)',
   [NODE_RESOURCE_IDS.secondaryAddress]: 'secondary address on the node interface',
   [NODE_RESOURCE_IDS.redirectRules]: 'NAT redirect for the secondary address only',
   [NODE_RESOURCE_IDS.proxyConfig]: 'HAProxy routing by TLS SNI',
@@ -51,7 +52,7 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
     return nodeResources(cachedSpec.spec, cachedSpec.shell);
   };
 
-  const ids = [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig, NODE_RESOURCE_IDS.bootUnit];
+  const ids = [NODE_RESOURCE_IDS.packages, NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig, NODE_RESOURCE_IDS.bootUnit];
   return ids.map((id): Resource => {
     // The inner resource built by the last find()/desired(), so the pure diff() can delegate to it.
     let inner: Resource | undefined;
@@ -63,7 +64,7 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
       id,
       title: id === NODE_RESOURCE_IDS.proxyConfig && config.proxy === 'direct' ? 'no HAProxy routing (proxy: direct)' : TITLES[id] ?? id,
       dependsOn: [...(NODE_RESOURCE_DEPENDS_ON[id] ?? []), AWS_IDS.controlPlane, AWS_IDS.secondaryPrivateIp],
-      deadlineMs: 120_000,
+      deadlineMs: NODE_RESOURCE_DEADLINE_MS[id] ?? 120_000,
       describe: () => NODE_RESOURCE_OUTLINES[id]?.(nodeOutlineFor(config)) ?? {},
       async find(ctx) {
         const r = await innerOf(ctx);
@@ -83,6 +84,8 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
         if (!r || isPending(desired)) throw new Error(`${id}: applied before the secondary address was known`);
         return r.apply(ctx, actual, desired, changes);
       },
+      // What the node layer keeps on removal (installed packages) stays, as the inner resource says.
+      retain: (actual) => inner?.retain?.(actual) ?? false,
       async delete(ctx, actual) {
         const r = await innerOf(ctx);
         if (r) await r.delete(ctx, actual);

@@ -3,7 +3,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapAwsError } from '../../src/aws/errors.js';
+import { awsErrorCode, mapAwsError } from '../../src/aws/errors.js';
+import { NotReadyError } from '../../src/core/errors.js';
 
 function sdkError(name: string, status?: number, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${name} happened`), { name, ...(status ? { $metadata: { httpStatusCode: status, attempts: 3 } } : {}), ...extra });
@@ -26,7 +27,7 @@ describe('mapAwsError', () => {
     ['a 429 with any code', sdkError('SomethingElse', 429), 'aws.throttled'],
     ['the EIP quota', sdkError('AddressLimitExceeded', 400), 'aws.eip-quota'],
     ['an address already in use', sdkError('Resource.AlreadyAssociated', 400), 'aws.already-associated'],
-    ['an unknown allocation', sdkError('InvalidAllocationID.NotFound', 400), 'aws.not-found'],
+    ['an unknown network interface', sdkError('InvalidNetworkInterfaceID.NotFound', 400), 'aws.not-found'],
     ['a missing hosted zone', sdkError('NoSuchHostedZone', 404), 'aws.not-found'],
     ['a request timeout', sdkError('TimeoutError', undefined, { code: 'ETIMEDOUT' }), 'aws.timeout'],
     ['a refused connection', sdkError('Error', undefined, { code: 'ECONNREFUSED' }), 'aws.unreachable'],
@@ -40,6 +41,17 @@ describe('mapAwsError', () => {
       assert.equal(mapped.code, code);
       assert.ok(mapped.remedy && mapped.remedy.length > 10);
       assert.equal(mapped.cause, err);
+    });
+  }
+
+  for (const code of ['DependencyViolation', 'InvalidAssociationID.NotFound', 'InvalidAllocationID.NotFound']) {
+    test(`GIVEN ${code} (EC2 not yet consistent after a recent change) WHEN mapped THEN it is the engine's NotReadyError, AWS code kept`, () => {
+      const err = sdkError(code, 400);
+      const mapped = mapAwsError(err, ctx());
+      assert.ok(mapped instanceof NotReadyError, `${mapped.name} ${mapped.code}`);
+      assert.equal(awsErrorCode(mapped), code);
+      assert.equal(mapped.cause, err);
+      assert.match(mapped.message, new RegExp(code.replace('.', '\\.')));
     });
   }
 

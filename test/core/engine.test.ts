@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { RecordingIoHost } from '../../src/core/io.js';
-import { DeadlineError, SolokubeError } from '../../src/core/errors.js';
+import { DeadlineError, NotReadyError, SolokubeError } from '../../src/core/errors.js';
 import { planAndApply } from '../../src/core/run.js';
 import { planConverge, planDestroy } from '../../src/core/plan.js';
 import { renderPlan } from '../../src/core/plan-render.js';
@@ -82,6 +82,75 @@ describe('engine: not-ready, deadlines and failures', () => {
       (err: unknown) => err === boom,
     );
     assert.equal(store.items.has('b'), false);
+  });
+});
+
+describe('engine: the deadline bounds apply too', () => {
+  /** A resource whose apply takes applyMs (or forever), recording whether its signal was aborted. */
+  const slowApply = (applyMs: number | 'forever', deadlineMs: number, seen: { aborted?: boolean; delete?: boolean }): Resource<{ v: number }> => ({
+    id: 'slow-apply',
+    title: 'slow apply',
+    deadlineMs,
+    desired: () => ({ v: 1 }),
+    find: async () => undefined,
+    diff: (a, d) => (a === undefined ? [{ field: 'v', from: undefined, to: d.v }] : []),
+    apply(ctx) {
+      ctx.signal.addEventListener('abort', () => (seen.aborted = true), { once: true });
+      // 'forever' ignores the signal on purpose: the engine must stop waiting anyway.
+      return new Promise((resolve) => {
+        if (applyMs !== 'forever') setTimeout(() => resolve({ v: 1 }), applyMs);
+      });
+    },
+    async delete() {
+      seen.delete = true;
+    },
+  });
+
+  test('GIVEN an apply that never returns WHEN its deadline passes THEN the step fails with DeadlineError near the deadline', async () => {
+    const seen: { aborted?: boolean } = {};
+    const started = Date.now();
+    await assert.rejects(converge([slowApply('forever', 400, seen)]), (err: unknown) => {
+      assert.ok(err instanceof DeadlineError, String(err));
+      assert.match(err.message, /slow apply did not finish within 400ms/);
+      return true;
+    });
+    const took = Date.now() - started;
+    assert.ok(took >= 350 && took < 3_000, `gave up after ${took} ms`);
+    assert.equal(seen.aborted, true, 'apply was told through ctx.signal');
+  });
+
+  test('GIVEN not-ready answers and then a hanging apply WHEN the deadline passes THEN the error carries the last not-ready cause', async () => {
+    let calls = 0;
+    const r: Resource<{ v: number }> = {
+      ...slowApply('forever', 600, {}),
+      apply(ctx) {
+        calls++;
+        if (calls <= 2) return Promise.reject(new NotReadyError(`still converging (${calls})`));
+        return new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+      },
+    };
+    await assert.rejects(converge([r]), (err: unknown) => {
+      assert.ok(err instanceof DeadlineError, String(err));
+      assert.equal((err.cause as Error).message, 'still converging (2)');
+      return true;
+    });
+  });
+
+  test('GIVEN an apply that finishes inside its deadline THEN it succeeds and its signal was never aborted', async () => {
+    const seen: { aborted?: boolean } = {};
+    const result = await converge([slowApply(50, 2_000, seen)]);
+    assert.equal(result.report?.steps[0]?.action, 'create');
+    assert.equal(seen.aborted, undefined);
+  });
+
+  test('GIVEN the command is interrupted during apply THEN the interruption surfaces, not a deadline', async () => {
+    const command = new AbortController();
+    const interrupted = new Error('interrupted by the user');
+    setTimeout(() => command.abort(interrupted), 100);
+    await assert.rejects(
+      planAndApply([slowApply('forever', 10_000, {})], { io: new RecordingIoHost(), signal: command.signal, mode: 'converge', yes: true, dryRun: false }),
+      (err: unknown) => err === interrupted,
+    );
   });
 });
 

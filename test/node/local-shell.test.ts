@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SolokubeError } from '../../src/core/errors.js';
 import { LocalShell } from '../../src/node/local-shell.js';
-import { NodeCommandError, NodeCommandTimeoutError } from '../../src/node/shell.js';
+import { NodeCommandError, NodeCommandTimeoutError, withSignal } from '../../src/node/shell.js';
 import { HOSTILE } from './support/hostile.js';
 
 describe('LocalShell', () => {
@@ -34,6 +34,62 @@ describe('LocalShell', () => {
     assert.equal((await shell.run(['skn-no-such-program'], { allowFailure: true })).code, 127);
     await assert.rejects(shell.run(['skn-no-such-program']), NodeCommandError);
     await assert.rejects(shell.run(['sleep', '5'], { timeoutMs: 200 }), NodeCommandTimeoutError);
+  });
+
+  /** Whether a PID still runs (a zombie counts as gone: it no longer runs anything). */
+  const running = (pid: number): boolean => {
+    try {
+      return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  const waitGone = async (pid: number, ms = 3_000): Promise<boolean> => {
+    const end = Date.now() + ms;
+    while (running(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    return !running(pid);
+  };
+  /** A command whose own child (sleep 300) would outlive a kill of just the command; writes both PIDs. */
+  const lingering = (pidFile: string): string[] => ['sh', '-c', 'sleep 300 & echo "$$ $!" > "$1"; wait', 'sh', pidFile];
+  const pidsIn = async (pidFile: string): Promise<number[]> => {
+    for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
+    return readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
+  };
+
+  test('GIVEN a command under sudo that started a child WHEN its timeout passes THEN the command and its child are gone', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'skn-pids-')), 'sudo-timeout.pids');
+    const sudoShell = new LocalShell({ sudo: true });
+    await assert.rejects(sudoShell.run(lingering(pidFile), { timeoutMs: 700 }), NodeCommandTimeoutError);
+    const [shPid, sleepPid] = await pidsIn(pidFile);
+    assert.equal(await waitGone(shPid!), true, `the command ${shPid} was killed`);
+    assert.equal(await waitGone(sleepPid!), true, `its child sleep ${sleepPid} was killed`);
+  });
+
+  test('GIVEN a running command WHEN its signal aborts THEN run rejects with the reason and the command and its child are gone', async () => {
+    for (const sudo of [false, true]) {
+      const pidFile = join(mkdtempSync(join(tmpdir(), 'skn-pids-')), `abort-${sudo}.pids`);
+      const ctl = new AbortController();
+      const reason = new Error('interrupted');
+      const running$ = new LocalShell({ sudo }).run(lingering(pidFile), { signal: ctl.signal });
+      const [shPid, sleepPid] = await pidsIn(pidFile);
+      ctl.abort(reason);
+      await assert.rejects(running$, (e: unknown) => e === reason);
+      assert.equal(await waitGone(shPid!), true, `sudo=${sudo}: the command was killed`);
+      assert.equal(await waitGone(sleepPid!), true, `sudo=${sudo}: its child was killed`);
+    }
+  });
+
+  test('GIVEN a shell bound to a step signal (withSignal) WHEN the signal aborts THEN every command through it, file writes included, stops', async () => {
+    const ctl = new AbortController();
+    const bound = withSignal(new LocalShell({ sudo: false }), ctl.signal);
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'skn-pids-')), 'bound.pids');
+    const running$ = bound.run(lingering(pidFile));
+    const [shPid] = await pidsIn(pidFile);
+    ctl.abort(new Error('deadline of the step'));
+    await assert.rejects(running$, /deadline of the step/);
+    assert.equal(await waitGone(shPid!), true);
+    await assert.rejects(bound.writeFileAtomic(join(dir, 'never.cfg'), 'x', 0o644), /deadline of the step/);
+    assert.equal(existsSync(join(dir, 'never.cfg')), false);
   });
 
   test('GIVEN a file WHEN written atomically and read THEN content and mode are exact and no temp file is left', async () => {

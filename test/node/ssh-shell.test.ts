@@ -3,6 +3,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +137,25 @@ describe('SshShell against a real sshd', () => {
     });
     assert.equal(existsSync(marker), false);
     assert.equal(readFileSync(knownHosts, 'utf8'), before, 'the pinned key is not replaced');
+  });
+
+  test('GIVEN a host that accepts TCP but never speaks SSH WHEN the command is aborted while connecting THEN run rejects with the reason at once', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      freshKnownHosts();
+      const ctl = new AbortController();
+      const reason = new Error('interrupted while connecting');
+      setTimeout(() => ctl.abort(reason), 200);
+      const started = Date.now();
+      await assert.rejects(shell({ port, connectTimeoutMs: 30_000 }).run(['true'], { signal: ctl.signal }), (e: unknown) => e === reason);
+      assert.ok(Date.now() - started < 3_000, 'did not wait for the connect timeout');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   test('fingerprint() matches ssh-keygen', () => {

@@ -3,7 +3,7 @@
 // so those are never touched (their ids are only carried along when the ENI's group list is set).
 
 import {
-  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand,
+  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
   ModifyNetworkInterfaceAttributeCommand, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
@@ -59,8 +59,14 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
     ingress: ruleTexts(g.IpPermissions),
     attached: cp !== undefined && cp.securityGroupIds.includes(g.GroupId!),
   });
-  const setEniGroups = (ctx: ResourceContext, cp: ControlPlane, groups: string[]) =>
-    clients.call('ec2:ModifyNetworkInterfaceAttribute', ctx.signal, (o) => clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: cp.networkInterfaceId, Groups: groups }), o));
+  // The call replaces the ENI's whole list, so it is built from a read made right before it, never
+  // from the plan's reading: a group kops (or anyone) attached since then must stay attached.
+  const setEniGroups = async (ctx: ResourceContext, cp: ControlPlane, change: (current: string[]) => string[]) => {
+    const read = await clients.call('ec2:DescribeNetworkInterfaces', ctx.signal, (o) => clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [cp.networkInterfaceId] }), o));
+    const current = (read.NetworkInterfaces?.[0]?.Groups ?? []).map((g) => g.GroupId!).filter(Boolean);
+    const groups = [...new Set(change(current))];
+    await clients.call('ec2:ModifyNetworkInterfaceAttribute', ctx.signal, (o) => clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: cp.networkInterfaceId, Groups: groups }), o));
+  };
   const tcp = (rules: RuleText[]): IpPermission[] => rules
     .map((r) => /^tcp\/(\d+) from (\S+)$/.exec(r))
     .filter((m): m is RegExpExecArray => m !== null)
@@ -138,14 +144,16 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
         missing.length > 0 && clients.call('ec2:AuthorizeSecurityGroupIngress', ctx.signal, (o) => clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: tcp(missing) }), o))
           .catch((err: unknown) => { if (awsErrorCode(err) !== 'InvalidPermission.Duplicate') throw err; }),
         extra.length > 0 && clients.call('ec2:RevokeSecurityGroupIngress', ctx.signal, (o) => clients.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: revokePermissions(extra) }), o)),
-        !(actual?.attached ?? false) && setEniGroups(ctx, cp, [...new Set([...cp.securityGroupIds, gid])]),
+        !(actual?.attached ?? false) && setEniGroups(ctx, cp, (current) => [...current, gid]),
       ]);
       return { ...desired, groupId: gid };
     },
 
     async delete(ctx, actual) {
       const cp = controlPlane(ctx);
-      if (cp && actual.attached) await setEniGroups(ctx, cp, cp.securityGroupIds.filter((g) => g !== actual.groupId));
+      if (cp && actual.attached) await setEniGroups(ctx, cp, (current) => current.filter((g) => g !== actual.groupId));
+      // Right after the detach EC2 may still see the group in use (DependencyViolation, mapped to
+      // NotReadyError): the engine retries this step until its deadline.
       try {
         await clients.call('ec2:DeleteSecurityGroup', ctx.signal, (o) => clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: actual.groupId as string }), o));
       } catch (err) {

@@ -210,7 +210,9 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     id: AWS_IDS.dnsRecords,
     title: opts.mode === 'destroy' ? `Route 53 records of ${config.name} in ${config.dnsZone}` : `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}`,
     dependsOn: [AWS_IDS.elasticIp],
-    deadlineMs: opts.syncDeadlineMs ?? 180_000,
+    // The step's deadline bounds apply too; it leaves room after the INSYNC wait so that a slow
+    // Route 53 is reported as such (aws.dns-not-in-sync), not as a bare deadline.
+    deadlineMs: (opts.syncDeadlineMs ?? 180_000) + 30_000,
     describe: () => ({ type: 'A', names: wanted, target: '(the Elastic IP)', ttl: APP_RECORD_TTL }),
 
     async find(ctx) {

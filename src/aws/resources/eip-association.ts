@@ -2,7 +2,7 @@
 // PrivateIpAddress (without it the address lands on the primary IP, next to the API server) and
 // always refuses reassociation: an address in use elsewhere is reported, never silently moved.
 
-import { AssociateAddressCommand, DisassociateAddressCommand } from '@aws-sdk/client-ec2';
+import { AssociateAddressCommand, DescribeAddressesCommand, DisassociateAddressCommand } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
@@ -82,6 +82,10 @@ export function eipAssociation(env: AwsEnv, opts: { mode: AwsMode }): Resource<E
         await clients.call('ec2:DisassociateAddress', ctx.signal, (o) => clients.ec2.send(new DisassociateAddressCommand({ AssociationId: actual.associationId as string }), o));
       } catch (err) {
         if (awsErrorCode(err) !== 'InvalidAssociationID.NotFound') throw err;
+        // "Not found" is also what EC2 says about an association made moments ago: done only if a
+        // fresh read agrees; otherwise the error (a NotReadyError) has the engine try again.
+        const still = await clients.call('ec2:DescribeAddresses', ctx.signal, (o) => clients.ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'association-id', Values: [actual.associationId as string] }] }), o));
+        if ((still.Addresses ?? []).length > 0) throw err;
       }
     },
   };

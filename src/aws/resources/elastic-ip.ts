@@ -169,6 +169,10 @@ export async function releaseAddress(clients: AwsClients, signal: AbortSignal, a
     await clients.call('ec2:ReleaseAddress', signal, (o) => clients.ec2.send(new ReleaseAddressCommand({ AllocationId: allocationId }), o));
   } catch (err) {
     if (awsErrorCode(err) !== 'InvalidAllocationID.NotFound') throw err;
+    // Also EC2's answer for an address allocated moments ago (eventual consistency): released only if a fresh read agrees.
+    const still = await clients.call('ec2:DescribeAddresses', signal, (o) =>
+      clients.ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: [allocationId] }] }), o));
+    if ((still.Addresses ?? []).length > 0) throw err;
   }
 }
 

@@ -6,8 +6,9 @@ import { diffFields } from '../../core/resource.js';
 import { BOOT_UNIT_NAME, NODE_PATHS } from '../paths.js';
 import { renderBootUnit } from '../render-boot.js';
 import type { NodeShell } from '../shell.js';
+import { withSignal } from '../shell.js';
 import type { NodeOutline, NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 
 export interface BootUnitState {
   unit: string | undefined;
@@ -21,13 +22,15 @@ export function outlineBootUnit(_o: NodeOutline): Record<string, unknown> {
   return { unit: BOOT_UNIT_NAME, restores: 'the secondary address and the redirect rules, before the proxy starts' };
 }
 
-export function bootUnit(spec: NodeSpec, shell: NodeShell): Resource<BootUnitState> {
+export function bootUnit(spec: NodeSpec, baseShell: NodeShell): Resource<BootUnitState> {
   return {
     id: NODE_RESOURCE_IDS.bootUnit,
     title: `boot unit ${BOOT_UNIT_NAME} (address and rules restored at boot)`,
     dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.bootUnit],
+    deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.bootUnit],
     desired: () => ({ ...renderBootUnit(spec), enabled: true }),
-    async find() {
+    async find(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       const unit = await shell.readFile(NODE_PATHS.bootUnit);
       const script = await shell.readFile(NODE_PATHS.bootScript);
       if (unit === undefined && script === undefined) return undefined;
@@ -35,7 +38,8 @@ export function bootUnit(spec: NodeSpec, shell: NodeShell): Resource<BootUnitSta
       return { unit, script, enabled };
     },
     diff: (actual, desired): Change[] => diffFields(actual, desired, ['unit', 'script', 'enabled']),
-    async apply(_ctx, _actual, desired) {
+    async apply(ctx, _actual, desired) {
+      const shell = withSignal(baseShell, ctx.signal);
       await shell.run(['mkdir', '-p', '-m', '0755', '/usr/local/lib/solokube']);
       await shell.writeFileAtomic(NODE_PATHS.bootScript, desired.script ?? '', 0o755);
       await shell.writeFileAtomic(NODE_PATHS.bootUnit, desired.unit ?? '', 0o644);
@@ -44,7 +48,8 @@ export function bootUnit(spec: NodeSpec, shell: NodeShell): Resource<BootUnitSta
       await shell.run(['systemctl', 'restart', BOOT_UNIT_NAME]);
       return undefined;
     },
-    async delete() {
+    async delete(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       await shell.run(['systemctl', 'disable', BOOT_UNIT_NAME], { allowFailure: true });
       // No ExecStop: stopping only clears the unit's "active (exited)" state.
       await shell.run(['systemctl', 'stop', BOOT_UNIT_NAME], { allowFailure: true });

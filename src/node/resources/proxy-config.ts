@@ -8,10 +8,10 @@ import { diffFields } from '../../core/resource.js';
 import { BOOT_UNIT_NAME, MANAGED_MARKER, NODE_PATHS } from '../paths.js';
 import { renderHaproxyConfig, renderHaproxyDropIn } from '../render-haproxy.js';
 import type { NodeShell } from '../shell.js';
+import { withSignal } from '../shell.js';
 import type { NodeOutline, NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './ids.js';
 import { HAPROXY_SERVICE, haproxyActive, startOrReloadHaproxy } from './haproxy-service.js';
-import { ensureInstalled } from './packages.js';
 
 export interface ProxyConfigState {
   /** solokube's haproxy.cfg; undefined when the live file is absent or not ours. */
@@ -98,17 +98,19 @@ export function outlineProxyConfig(o: NodeOutline): Record<string, unknown> {
   };
 }
 
-export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyConfigState> {
+export function proxyConfig(spec: NodeSpec, baseShell: NodeShell): Resource<ProxyConfigState> {
   const haproxyMode = spec.proxy === 'haproxy';
   return {
     id: NODE_RESOURCE_IDS.proxyConfig,
     title: haproxyMode ? `HAProxy SNI proxy on :${spec.ports.proxyHttps} and ${spec.secondaryIp}:80` : 'no HAProxy routing (proxy: direct)',
     dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.proxyConfig],
+    deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.proxyConfig],
     desired: () =>
       haproxyMode
         ? { config: renderHaproxyConfig(spec), dropIn: renderHaproxyDropIn(spec, BOOT_UNIT_NAME), active: true }
         : { config: undefined, dropIn: undefined, active: false },
-    async find() {
+    async find(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       const live = await shell.readFile(NODE_PATHS.haproxyConfig);
       const config = live?.startsWith(MANAGED_MARKER) ? live : undefined;
       const dropIn = await shell.readFile(NODE_PATHS.haproxyDropIn);
@@ -119,11 +121,11 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
     diff: (actual, desired): Change[] =>
       haproxyMode ? diffFields(actual, desired, ['config', 'dropIn', 'active']) : actual === undefined ? [] : diffFields(actual, desired, ['config', 'dropIn']),
     async apply(ctx, _actual, desired) {
+      const shell = withSignal(baseShell, ctx.signal);
       if (desired.config === undefined) {
         await removeConfig(shell);
         return undefined;
       }
-      await ensureInstalled(shell, 'haproxy', 'haproxy');
       await shell.run(['mkdir', '-p', '/etc/systemd/system/haproxy.service.d']);
       await shell.writeFileAtomic(NODE_PATHS.haproxyDropIn, desired.dropIn ?? '', 0o644);
       await shell.run(['systemctl', 'daemon-reload']);
@@ -131,7 +133,8 @@ export function proxyConfig(spec: NodeSpec, shell: NodeShell): Resource<ProxyCon
       await installAndLoad(shell, desired.config, ctx.signal);
       return undefined;
     },
-    async delete() {
+    async delete(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       await removeConfig(shell);
     },
   };

@@ -1,17 +1,48 @@
 // SecondaryAddress: the secondary private IP configured on the node's interface with the subnet's
-// real prefix length. AWS assigns the address to the ENI; the OS still has to be told.
+// real prefix length. AWS assigns the address to the ENI; the OS still has to be told, and so does
+// the node's network manager: systemd-networkd (which netplan renders to on Ubuntu) drops addresses
+// it does not know whenever it reconfigures the interface, so where networkd manages the interface
+// the address also goes into a drop-in beside the interface's .network file (a drop-in in /etc
+// applies to a netplan-generated file in /run too, and survives `netplan apply`). Elsewhere the boot
+// unit restores it at boot.
 
 import { SolokubeError } from '../../core/errors.js';
 import type { Change, Resource } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
+import { MANAGED_MARKER } from '../paths.js';
 import type { NodeShell } from '../shell.js';
+import { NodeCommandError, withSignal } from '../shell.js';
 import type { NodeOutline, NodeSpec } from '../spec.js';
-import { NODE_RESOURCE_IDS } from './ids.js';
+import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_IDS } from './ids.js';
 
 export interface SecondaryAddressState {
   interface: string;
   address: string;
   prefixLength: number;
+  /** The systemd-networkd drop-in holding the address; undefined where networkd does not manage the interface. */
+  networkdDropIn?: string | undefined;
+}
+
+const DROP_IN_NAME = '50-solokube-secondary-ip.conf';
+
+/** The .network file systemd-networkd configures `iface` from, or undefined when networkd does not manage it. */
+async function networkdFileOf(shell: NodeShell, iface: string): Promise<string | undefined> {
+  const r = await shell.run(['networkctl', '--no-pager', '--no-legend', 'status', iface], { allowFailure: true });
+  if (r.code !== 0) return undefined;
+  const file = /Network File: (\/\S+\.network)\s*$/m.exec(r.stdout)?.[1];
+  return file && /^\/[A-Za-z0-9_.@+\/-]+$/.test(file) ? file : undefined;
+}
+
+function dropInPath(networkFile: string): string {
+  return `/etc/systemd/network/${networkFile.split('/').pop()!}.d/${DROP_IN_NAME}`;
+}
+
+function renderDropIn(spec: NodeSpec): string {
+  return `${MANAGED_MARKER} for cluster ${spec.clusterName}.
+# The secondary address, so that systemd-networkd keeps it when it reconfigures ${spec.interface}.
+[Network]
+Address=${spec.secondaryIp}/${spec.prefixLength}
+`;
 }
 
 interface IpAddrJson {
@@ -36,29 +67,60 @@ export function outlineSecondaryAddress(o: NodeOutline): Record<string, unknown>
   return { interface: o.interface ?? '(the one holding the primary address)', address: '(the secondary private IP)' };
 }
 
-export function secondaryAddress(spec: NodeSpec, shell: NodeShell): Resource<SecondaryAddressState> {
+export function secondaryAddress(spec: NodeSpec, baseShell: NodeShell): Resource<SecondaryAddressState> {
   const cidr = (s: SecondaryAddressState): string => `${s.address}/${s.prefixLength}`;
+  // Which .network file manages the interface does not change during one run: ask once.
+  let networkFile: Promise<string | undefined> | undefined;
+  const managedBy = (shell: NodeShell) => (networkFile ??= networkdFileOf(shell, spec.interface));
+  const reloadNetworkd = (shell: NodeShell) => shell.run(['networkctl', 'reload']);
   return {
     id: NODE_RESOURCE_IDS.secondaryAddress,
     title: `secondary address ${spec.secondaryIp}/${spec.prefixLength} on ${spec.interface}`,
-    desired: () => ({ interface: spec.interface, address: spec.secondaryIp, prefixLength: spec.prefixLength }),
-    async find() {
+    deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.secondaryAddress],
+    async desired(ctx) {
+      const file = await managedBy(withSignal(baseShell, ctx.signal));
+      return { interface: spec.interface, address: spec.secondaryIp, prefixLength: spec.prefixLength, networkdDropIn: file ? renderDropIn(spec) : undefined };
+    },
+    async find(ctx) {
+      const shell = withSignal(baseShell, ctx.signal);
       const r = await shell.run(['ip', '-j', 'addr', 'show', 'dev', spec.interface], { allowFailure: true });
       if (r.code !== 0) throw new InterfaceMissingError(spec.interface, shell.description, `exit ${r.code} ${r.stderr}`);
       const links = JSON.parse(r.stdout) as IpAddrJson[];
       const info = links.flatMap((l) => l.addr_info ?? []).find((a) => a.family === 'inet' && a.local === spec.secondaryIp);
       if (!info || typeof info.prefixlen !== 'number') return undefined;
-      return { interface: spec.interface, address: spec.secondaryIp, prefixLength: info.prefixlen };
+      const file = await managedBy(shell);
+      const networkdDropIn = file ? await shell.readFile(dropInPath(file)) : undefined;
+      return { interface: spec.interface, address: spec.secondaryIp, prefixLength: info.prefixlen, networkdDropIn };
     },
-    diff: (actual, desired): Change[] => diffFields(actual, desired, ['interface', 'address', 'prefixLength']),
-    async apply(_ctx, actual, desired) {
+    diff: (actual, desired): Change[] => diffFields(actual, desired, ['interface', 'address', 'prefixLength', 'networkdDropIn']),
+    async apply(ctx, actual, desired) {
+      const shell = withSignal(baseShell, ctx.signal);
       // The kernel keys an IPv4 address by address and prefix: a wrong prefix must go first.
       if (actual && actual.prefixLength !== desired.prefixLength) await shell.run(['ip', 'addr', 'del', cidr(actual), 'dev', actual.interface]);
+      const file = await managedBy(shell);
+      if (file && desired.networkdDropIn !== undefined) {
+        const path = dropInPath(file);
+        await shell.run(['mkdir', '-p', '-m', '0755', path.slice(0, path.lastIndexOf('/'))]);
+        await shell.writeFileAtomic(path, desired.networkdDropIn, 0o644);
+        await reloadNetworkd(shell);
+      }
       await shell.run(['ip', 'addr', 'replace', cidr(desired), 'dev', desired.interface]);
       return undefined;
     },
-    async delete(_ctx, actual) {
-      await shell.run(['ip', 'addr', 'del', cidr(actual), 'dev', actual.interface]);
+    async delete(ctx, actual) {
+      const shell = withSignal(baseShell, ctx.signal);
+      const file = await managedBy(shell);
+      if (file) {
+        const path = dropInPath(file);
+        if ((await shell.readFile(path)) !== undefined) {
+          await shell.run(['rm', '-f', '--', path]);
+          await shell.run(['rmdir', '--ignore-fail-on-non-empty', path.slice(0, path.lastIndexOf('/'))]);
+          await reloadNetworkd(shell);
+        }
+      }
+      // networkd may already have taken it away on reload.
+      const r = await shell.run(['ip', 'addr', 'del', cidr(actual), 'dev', actual.interface], { allowFailure: true });
+      if (r.code !== 0 && !/Cannot assign requested address|not found/i.test(r.stderr)) throw new NodeCommandError(shell.description, ['ip', 'addr', 'del', cidr(actual)], r);
     },
   };
 }

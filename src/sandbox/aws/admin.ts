@@ -1,4 +1,5 @@
 // The admin API under /_sandbox/ (documented in README.md). JSON in, JSON out.
+import { z } from 'zod';
 import type { CallLog } from './calls.js';
 import type { EmulatorConfig } from './config.js';
 import { applyLifecyclePolicies } from './ecr/api.js';
@@ -15,6 +16,9 @@ export interface AdminDeps {
 }
 
 export interface AdminReply { status: number; body: unknown }
+
+const consistencySchema = z.object({ lagMs: z.union([z.number().nonnegative(), z.literal('Infinity'), z.null()]) }).strict();
+const lagJson = (ms: number): number | 'Infinity' => (Number.isFinite(ms) ? ms : 'Infinity');
 
 function parseJson(body: string): unknown {
   return body.trim() === '' ? {} : JSON.parse(body);
@@ -80,6 +84,13 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
         if (typeof seconds !== 'number' || !(seconds > 0)) return { status: 400, body: { error: 'seconds must be a positive number' } };
         deps.store.mutate((d) => { d.ecr.tokenTtlSeconds = seconds; });
         return { status: 200, body: { ok: true } };
+      }
+      case 'GET /_sandbox/consistency':
+        return { status: 200, body: { lagMs: lagJson(deps.config.consistency.lagMs) } };
+      case 'POST /_sandbox/consistency': {
+        const { lagMs } = consistencySchema.parse(parseJson(body));
+        deps.config.consistency.setLag(lagMs === 'Infinity' || lagMs === null ? Infinity : lagMs);
+        return { status: 200, body: { ok: true, lagMs: lagJson(deps.config.consistency.lagMs) } };
       }
       case 'DELETE /_sandbox/calls':
         deps.calls.clear();

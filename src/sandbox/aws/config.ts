@@ -1,5 +1,6 @@
 // Settings fixed for the life of one emulator process (the state itself lives in EmulatorData).
 import type { EcrEnv } from './ecr/api.js';
+import type { ConsistencyModel } from './consistency.js';
 import type { Cidr } from './ipv4.js';
 
 export interface EmulatorConfig {
@@ -9,4 +10,6 @@ export interface EmulatorConfig {
   changeSyncPolls: number;
   /** The ECR registry's address and blob store, for the ECR API. */
   ecr: EcrEnv;
+  /** Eventual-consistency mode (lag 0 = strongly consistent); switchable while running. */
+  consistency: ConsistencyModel;
 }

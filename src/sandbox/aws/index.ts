@@ -8,6 +8,7 @@ import type { EmulatorConfig } from './config.js';
 import { applyLifecyclePolicies } from './ecr/api.js';
 import { BlobStore } from './ecr/blob-store.js';
 import { RegistryServer } from './ecr/registry-server.js';
+import { ConsistencyModel } from './consistency.js';
 import { FaultBook, type FaultSpec } from './faults.js';
 import { parseCidr } from './ipv4.js';
 import { emptyData, type EmulatorStateView } from './model.js';
@@ -48,6 +49,11 @@ export interface EmulatorOptions {
    * the state file, or a temporary directory removed by close() when there is no state file.
    */
   registryDir?: string;
+  /**
+   * Eventual-consistency mode: changes become visible to the rest of the API only this many ms
+   * later (see consistency.ts and README.md); default 0, strongly consistent.
+   */
+  consistencyLagMs?: number;
 }
 
 export interface AwsEmulator {
@@ -78,6 +84,8 @@ export interface AwsEmulator {
   setInstanceRole(instanceId: string, roleName: string | undefined): void;
   /** Starts the instance's own IMDSv2 listener on 127.0.0.1 (see imds/server.ts); closed with the emulator. */
   serveImds(instanceId: string, opts?: ImdsOptions): Promise<ImdsEndpoint>;
+  /** Switch the eventual-consistency lag (0 = strongly consistent); applies to changes from now on. */
+  setConsistencyLag(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -97,7 +105,7 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   const now = () => Date.now() / 1000;
   const registry = new RegistryServer({ store, blobs, faults, calls, now });
   const registryPort = await registry.listen(opts.registryPort ?? 0);
-  const config: EmulatorConfig = { publicIpPool: pool, changeSyncPolls, ecr: { registryHost: registry.host, blobs, now } };
+  const config: EmulatorConfig = { publicIpPool: pool, changeSyncPolls, ecr: { registryHost: registry.host, blobs, now }, consistency: new ConsistencyModel(opts.consistencyLagMs ?? 0) };
   let endpoint = '';
   const imds = new Set<ImdsEndpoint>();
   const startImds = async (instanceId: string, o?: ImdsOptions): Promise<ImdsEndpoint> => {
@@ -128,6 +136,7 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     putRolePolicy: (roleName, policy) => { store.mutate((d) => putRolePolicy(d, roleName, policy)); },
     setInstanceRole: (instanceId, roleName) => { store.mutate((d) => setInstanceRole(d, instanceId, roleName)); },
     serveImds: startImds,
+    setConsistencyLag: (ms) => config.consistency.setLag(ms),
     close: async () => {
       await Promise.all([...imds].map((e) => e.close()));
       await Promise.all([server.close(), registry.close()]);

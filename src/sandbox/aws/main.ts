@@ -1,6 +1,7 @@
 // Process entry point: runs the emulator in the foreground until SIGINT/SIGTERM.
 //   node dist/src/sandbox/aws/main.js [--port N] [--state FILE] [--public-ip-pool CIDR]
 //        [--account-id ID] [--region R] [--change-sync-polls N] [--registry-port N] [--registry-dir DIR]
+//        [--consistency-lag-ms N]
 //        [--seed-kops CLUSTER_NAME --dns-zone ZONE [--public-ip IP]]
 // The first stdout line is JSON: {"endpoint":"http://127.0.0.1:PORT","port":PORT,"pid":PID}, so a
 // parent (the `--sandbox` runner, or `solokube sandbox aws`) can read where it listens.
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
       port: { type: 'string' }, state: { type: 'string' }, 'public-ip-pool': { type: 'string' },
       'account-id': { type: 'string' }, region: { type: 'string' }, 'change-sync-polls': { type: 'string' },
       'registry-port': { type: 'string' }, 'registry-dir': { type: 'string' },
+      'consistency-lag-ms': { type: 'string' },
       'seed-kops': { type: 'string' }, 'dns-zone': { type: 'string' }, 'public-ip': { type: 'string' },
     },
     strict: true,
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   const port = integer('port', values.port);
   const polls = integer('change-sync-polls', values['change-sync-polls']);
   const registryPort = integer('registry-port', values['registry-port']);
+  const lag = integer('consistency-lag-ms', values['consistency-lag-ms']);
   const emu = await startAwsEmulator({
     ...(port === undefined ? {} : { port }),
     ...(values.state === undefined ? {} : { stateFile: values.state }),
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     ...(polls === undefined ? {} : { changeSyncPolls: polls }),
     ...(registryPort === undefined ? {} : { registryPort }),
     ...(values['registry-dir'] === undefined ? {} : { registryDir: values['registry-dir'] }),
+    ...(lag === undefined ? {} : { consistencyLagMs: lag }),
   });
   if (values['seed-kops'] !== undefined) {
     if (values['dns-zone'] === undefined) throw new Error('--seed-kops needs --dns-zone');

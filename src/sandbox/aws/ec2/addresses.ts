@@ -23,6 +23,7 @@ export const allocateAddress: Ec2Operation = {
     const publicIp = lowestFreePublicIp(d, config.publicIpPool);
     const address: AddressRecord = { allocationId: ec2Id(d, 'eipalloc'), publicIp, tags };
     d.addresses[address.allocationId] = address;
+    config.consistency.changed('allocation', address.allocationId);
     return [
       el('publicIp', publicIp), el('domain', 'vpc'), el('allocationId', address.allocationId),
       el('publicIpv4Pool', 'amazon'), el('networkBorderGroup', d.region),
@@ -61,11 +62,19 @@ function disassociate(d: EmulatorData, config: EmulatorConfig, a: AddressRecord)
   }
 }
 
+/** In consistency mode, an allocation id answers as unknown until it has propagated. */
+function notYetVisible(config: EmulatorConfig, allocationId: string): void {
+  if (config.consistency.pending('allocation', allocationId)) {
+    throw new AwsError('InvalidAllocationID.NotFound', `The allocation ID '${allocationId}' does not exist`);
+  }
+}
+
 export const associateAddress: Ec2Operation = {
   mutates: true,
   run({ data: d, q, config }) {
     const allocationId = q.get('AllocationId');
     if (allocationId === undefined) throw missingParameter('AllocationId');
+    notYetVisible(config, allocationId);
     const eip = getAddress(d, allocationId);
     const eni = resolveTarget(d, q.get('InstanceId'), q.get('NetworkInterfaceId'));
     const privateIp = q.get('PrivateIpAddress') ?? primaryPrivateIp(eni);
@@ -89,6 +98,7 @@ export const associateAddress: Ec2Operation = {
     if (current) disassociate(d, config, eip);
     if (privateIp === primaryPrivateIp(eni)) delete eni.autoPublicIp;
     eip.association = { associationId: ec2Id(d, 'eipassoc'), networkInterfaceId: eni.networkInterfaceId, privateIpAddress: privateIp };
+    config.consistency.changed('association', eip.association.associationId);
     return [el('return', true), el('associationId', eip.association.associationId)];
   },
 };
@@ -99,6 +109,9 @@ export const disassociateAddress: Ec2Operation = {
     const associationId = q.get('AssociationId');
     const publicIp = q.get('PublicIp');
     if (associationId === undefined && publicIp === undefined) throw missingParameter('AssociationId');
+    if (associationId !== undefined && config.consistency.pending('association', associationId)) {
+      throw new AwsError('InvalidAssociationID.NotFound', `The association ID '${associationId}' does not exist`);
+    }
     const eip = Object.values(d.addresses).find((a) =>
       associationId !== undefined ? a.association?.associationId === associationId : a.publicIp === publicIp);
     // A stale or unknown association id is an error, consistently (note §4.1 leaves the choice open).
@@ -114,10 +127,13 @@ export const disassociateAddress: Ec2Operation = {
 
 export const releaseAddress: Ec2Operation = {
   mutates: true,
-  run({ data: d, q }) {
+  run({ data: d, q, config }) {
     const allocationId = q.get('AllocationId');
     let eip: AddressRecord | undefined;
-    if (allocationId !== undefined) eip = getAddress(d, allocationId);
+    if (allocationId !== undefined) {
+      notYetVisible(config, allocationId);
+      eip = getAddress(d, allocationId);
+    }
     else {
       const publicIp = q.required('PublicIp');
       eip = Object.values(d.addresses).find((a) => a.publicIp === publicIp);

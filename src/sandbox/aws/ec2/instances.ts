@@ -72,7 +72,8 @@ function instanceXml(d: EmulatorData, i: InstanceRecord) {
 
 export const describeInstances: Ec2Operation = {
   mutates: false,
-  run({ data: d, q }) {
+  run({ data, q, config }) {
+    const d = config.consistency.readerView(data);
     const ids = q.list('InstanceId');
     if (ids.length > 0 && q.get('MaxResults') !== undefined) {
       throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');

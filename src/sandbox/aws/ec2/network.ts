@@ -38,7 +38,8 @@ function eniFilters(d: EmulatorData): FilterFields<NetworkInterfaceRecord> {
 
 export const describeNetworkInterfaces: Ec2Operation = {
   mutates: false,
-  run({ data: d, q }) {
+  run({ data, q, config }) {
+    const d = config.consistency.readerView(data);
     const selected = selectByIds(d.networkInterfaces, q.list('NetworkInterfaceId'),
       notFoundList('InvalidNetworkInterfaceID.NotFound', 'networkInterface ID'));
     const { page, nextToken } = paginate(applyFilters(selected, parseFilters(q), eniFilters(d), (e) => e.tags), q);
@@ -96,7 +97,7 @@ export const describeVpcs: Ec2Operation = {
 /** One attribute per call, as EC2 requires; `SecurityGroupId.N` replaces the ENI's whole group set. */
 export const modifyNetworkInterfaceAttribute: Ec2Operation = {
   mutates: true,
-  run({ data: d, q }) {
+  run({ data: d, q, config }) {
     const eni = getEni(d, q.required('NetworkInterfaceId'));
     const groups = q.list('SecurityGroupId');
     const sourceDest = q.bool('SourceDestCheck.Value');
@@ -110,7 +111,10 @@ export const modifyNetworkInterfaceAttribute: Ec2Operation = {
         const g = getGroup(d, id);
         if (g.vpcId !== eni.vpcId) throw new AwsError('InvalidParameterValue', `Security group ${id} and interface ${eni.networkInterfaceId} belong to different networks.`);
       }
-      eni.groupIds = [...new Set(groups)];
+      const next = [...new Set(groups)];
+      config.consistency.groupsChanging(eni.networkInterfaceId, eni.groupIds);
+      for (const gone of eni.groupIds.filter((g) => !next.includes(g))) config.consistency.changed('detached-group', gone);
+      eni.groupIds = next;
     }
     if (sourceDest !== undefined) eni.sourceDestCheck = sourceDest;
     if (description !== undefined) eni.description = description;

@@ -84,9 +84,10 @@ export const createSecurityGroup: Ec2Operation = {
 
 export const deleteSecurityGroup: Ec2Operation = {
   mutates: true,
-  run({ data: d, q }) {
+  run({ data: d, q, config }) {
     const g = targetGroup(d, q);
-    const user = Object.values(d.networkInterfaces).find((e) => e.groupIds.includes(g.groupId));
+    // Consistency mode: a detachment that has not propagated still counts as a user of the group.
+    const user = Object.values(d.networkInterfaces).find((e) => e.groupIds.includes(g.groupId)) ?? config.consistency.pending('detached-group', g.groupId);
     const referrer = Object.values(d.securityGroups).find((o) => o.groupId !== g.groupId && [...o.ingress, ...o.egress].some((r) => r.groupId === g.groupId));
     if (user || referrer) throw new AwsError('DependencyViolation', `resource ${g.groupId} has a dependent object`);
     delete d.securityGroups[g.groupId];
