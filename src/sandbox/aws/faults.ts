@@ -3,7 +3,7 @@
 // error/hang/reset fault (the first added that matches) takes effect per request.
 import { z } from 'zod';
 
-export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts';
+export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 's3' | 'autoscaling';
 
 export interface FaultSpec {
   service?: FaultService;
@@ -24,7 +24,7 @@ export interface FaultSpec {
 }
 
 export const faultSpecSchema = z.object({
-  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts']).optional(),
+  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 's3', 'autoscaling']).optional(),
   operation: z.string().min(1).optional(),
   times: z.union([z.number().int().positive(), z.literal('Infinity'), z.null()]).optional(),
   phase: z.enum(['before', 'after']).optional(),
@@ -47,7 +47,7 @@ export interface FaultPlan {
 
 const STATUS_BY_CODE: Record<string, number> = {
   InternalError: 500, InternalFailure: 500, ServiceException: 500, ServiceUnavailable: 503, Unavailable: 503,
-  RequestLimitExceeded: 503, TooManyRequestsException: 429,
+  RequestLimitExceeded: 503, TooManyRequestsException: 429, SlowDown: 503, Throttling: 400,
 };
 
 /** Fills in an error fault's status and code from each other. */
