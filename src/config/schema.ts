@@ -7,6 +7,7 @@ import {
   EMAIL_RE, INSTANCE_TYPE_RE, INTERFACE_RE, K8S_VERSION_RE, LABEL_RE, PROFILE_RE, REGION_RE, SSH_USER_RE,
   isDnsName, isSafePath, isWithinZone,
 } from './validators.js';
+import { KOPS_IMAGE_RE, KOPS_NETWORKING, isValidBucketName } from './kops-fields.js';
 
 const dnsName = z.string().refine(isDnsName, { message: 'must be a DNS name of lower-case RFC 1123 labels such as c1.example.com (no trailing dot)' });
 const safePath = z.string().refine(isSafePath, { message: 'must be a plain file path without spaces or shell metacharacters' });
@@ -26,7 +27,10 @@ export const configSchema = z.object({
   profile: z.string().regex(PROFILE_RE, 'must be an AWS profile name').optional(),
   zones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}[a-z]$/, 'must be an availability zone such as eu-west-1a')).min(1).optional(),
   instanceType: z.string().regex(INSTANCE_TYPE_RE, 'must be an EC2 instance type such as t3.medium').default('t3.medium'),
-  kubernetesVersion: z.string().regex(K8S_VERSION_RE, 'must be a Kubernetes version such as 1.33.4').default('1.33.4'),
+  kubernetesVersion: z.string().regex(K8S_VERSION_RE, 'must be a Kubernetes version such as 1.33.4').default('1.36.3'),
+  stateStore: z.string().refine(isValidBucketName, { message: 'must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens' }).optional(),
+  networking: z.enum(KOPS_NETWORKING).optional(),
+  image: z.string().regex(KOPS_IMAGE_RE, 'must be an AMI id (ami-…), owner/name, or ssm:/parameter').optional(),
   ssh: z.object({
     privateKey: safePath.default('~/.ssh/id_ed25519'),
     user: z.string().regex(SSH_USER_RE, 'must be a Linux login name').default('admin'),
