@@ -7,6 +7,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mapAwsError } from './errors.js';
 
@@ -35,7 +36,7 @@ export interface AwsClientOptions {
 }
 
 /** How one call is identified in errors and logs, e.g. "ec2:AllocateAddress". */
-export type CallName = `${'ec2' | 'route53' | 'servicequotas' | 'sts'}:${string}`;
+export type CallName = `${'ec2' | 'route53' | 'servicequotas' | 'sts' | 's3'}:${string}`;
 
 export interface AwsClients {
   readonly region: string;
@@ -50,6 +51,8 @@ export interface AwsClients {
   readonly route53: Route53Client;
   readonly quotas: ServiceQuotasClient;
   readonly sts: STSClient;
+  /** S3 (kops' state store); path-style addressing when an endpoint override is in use. */
+  readonly s3: S3Client;
   /**
    * Run one SDK call with the per-call deadline and the command's signal; SDK errors come back
    * as typed SolokubeErrors.
@@ -81,6 +84,8 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const route53 = new Route53Client(common);
   const quotas = new ServiceQuotasClient(common);
   const sts = new STSClient(common);
+  const overridden = opts.endpoint !== undefined || process.env.AWS_ENDPOINT_URL !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
+  const s3 = new S3Client({ ...common, forcePathStyle: overridden });
   return {
     region: opts.region,
     timeouts,
@@ -89,6 +94,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     route53,
     quotas,
     sts,
+    s3,
     async call<T>(name: CallName, signal: AbortSignal, fn: (o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
       const deadline = AbortSignal.timeout(timeouts.callDeadlineMs);
       const abortSignal = AbortSignal.any([signal, deadline]);
@@ -99,7 +105,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
       }
     },
     destroy() {
-      for (const c of [ec2, ec2Once, route53, quotas, sts]) c.destroy();
+      for (const c of [ec2, ec2Once, route53, quotas, sts, s3]) c.destroy();
     },
   };
 }
