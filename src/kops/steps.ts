@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sameValue } from '../core/resource.js';
 import { SolokubeError } from '../core/errors.js';
-import type { KopsRunner } from './runner.js';
+import type { KopsCli } from './cli.js';
 import type { ClusterSpecs, KopsDocument } from './spec.js';
 import { parseKopsYaml, specsYaml } from './spec-yaml.js';
 import { parseValidation, type ValidationResult } from './validation.js';
@@ -22,7 +22,7 @@ export function comparable(doc: KopsDocument): KopsDocument {
 const notFound = (text: string) => /not found|NoSuchKey|does not exist/i.test(text);
 
 /** The cluster's specs as kops holds them, or undefined when kops has no such cluster. */
-export async function readSpecs(kops: KopsRunner, cluster: string, signal: AbortSignal): Promise<ClusterSpecs | undefined> {
+export async function readSpecs(kops: KopsCli, cluster: string, signal: AbortSignal): Promise<ClusterSpecs | undefined> {
   const opts = { deadlineMs: STEP_DEADLINES.read, signal, okExitCodes: [1] };
   const c = await kops.run('get cluster', ['get', 'cluster', '--name', cluster, '-o', 'yaml'], opts);
   if (c.exitCode !== 0) {
@@ -37,7 +37,7 @@ export async function readSpecs(kops: KopsRunner, cluster: string, signal: Abort
 export type SpecsAction = 'created' | 'replaced' | 'unchanged';
 
 /** create -f when kops has no cluster, replace -f when its specs differ from ours, nothing when equal. */
-export async function applySpecs(kops: KopsRunner, specs: ClusterSpecs, signal: AbortSignal): Promise<SpecsAction> {
+export async function applySpecs(kops: KopsCli, specs: ClusterSpecs, signal: AbortSignal): Promise<SpecsAction> {
   const name = specs.cluster.metadata.name;
   const current = await readSpecs(kops, name, signal);
   if (current !== undefined && sameValue(sortByName(current), sortByName(specs))) return 'unchanged';
@@ -61,12 +61,12 @@ function sortByName(s: ClusterSpecs): ClusterSpecs {
   return { cluster: s.cluster, instanceGroups: [...s.instanceGroups].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)) };
 }
 
-export async function updateCluster(kops: KopsRunner, cluster: string, adminTtl: string, signal: AbortSignal): Promise<void> {
+export async function updateCluster(kops: KopsCli, cluster: string, adminTtl: string, signal: AbortSignal): Promise<void> {
   await kops.run('update cluster', ['update', 'cluster', '--name', cluster, '--yes', `--admin=${adminTtl}`], { deadlineMs: STEP_DEADLINES.update, signal });
 }
 
 /** Waits until kops says the cluster is healthy, or fails listing what is still wrong. */
-export async function validateCluster(kops: KopsRunner, cluster: string, waitMs: number, signal: AbortSignal): Promise<ValidationResult> {
+export async function validateCluster(kops: KopsCli, cluster: string, waitMs: number, signal: AbortSignal): Promise<ValidationResult> {
   const wait = `${Math.max(1, Math.round(waitMs / 1000))}s`;
   const r = await kops.run('validate cluster', ['validate', 'cluster', '--name', cluster, '--wait', wait, '-o', 'json'], { deadlineMs: waitMs + 60_000, signal, okExitCodes: [1] });
   const result = parseValidation(r.stdout);
@@ -82,11 +82,11 @@ export async function validateCluster(kops: KopsRunner, cluster: string, waitMs:
   });
 }
 
-export async function exportKubeconfig(kops: KopsRunner, cluster: string, kubeconfig: string, adminTtl: string, signal: AbortSignal): Promise<void> {
+export async function exportKubeconfig(kops: KopsCli, cluster: string, kubeconfig: string, adminTtl: string, signal: AbortSignal): Promise<void> {
   await kops.run('export kubeconfig', ['export', 'kubeconfig', '--name', cluster, `--admin=${adminTtl}`, '--kubeconfig', kubeconfig], { deadlineMs: STEP_DEADLINES.export, signal });
 }
 
-export async function deleteCluster(kops: KopsRunner, cluster: string, signal: AbortSignal): Promise<'deleted' | 'absent'> {
+export async function deleteCluster(kops: KopsCli, cluster: string, signal: AbortSignal): Promise<'deleted' | 'absent'> {
   if ((await readSpecs(kops, cluster, signal)) === undefined) return 'absent';
   await kops.run('delete cluster', ['delete', 'cluster', '--name', cluster, '--yes'], { deadlineMs: STEP_DEADLINES.delete, signal });
   return 'deleted';
