@@ -5,4 +5,6 @@ import type { KopsResult, StepOptions } from './runner.js';
 
 export interface KopsCli {
   run(step: string, args: string[], opts: StepOptions): Promise<KopsResult>;
+  /** Refuses a missing or too old kops, before anything is changed. */
+  preflight?(signal: AbortSignal): Promise<unknown>;
 }

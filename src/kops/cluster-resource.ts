@@ -8,7 +8,8 @@
 //   no kubeconfig    → validate, export
 // Deleting it is `kops delete cluster --yes`: kops removes its cloud objects and its state.
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -75,6 +76,16 @@ export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
     return store === undefined || isUnknown(store.bucket) ? undefined : store.bucket;
   };
 
+  /** kops keeps the admin key at <c>/pki/ssh/public/admin/<MD5 of the wire key>; hand it over once. */
+  async function handSshKey(ctx: ResourceContext, publicKeyPath: string): Promise<void> {
+    const bucket = bucketOf(ctx);
+    const line = (await readFile(publicKeyPath, 'utf8')).trim();
+    const wire = Buffer.from(line.split(/\s+/)[1] ?? '', 'base64');
+    const fingerprint = createHash('md5').update(wire).digest('hex');
+    if (bucket !== undefined && (await lastModified(clients, bucket, `${cluster}/pki/ssh/public/admin/${fingerprint}`, ctx.signal)) !== undefined) return;
+    await kops.run('create sshpublickey', ['create', 'sshpublickey', '--name', cluster, '-i', publicKeyPath], { deadlineMs: 60_000, signal: ctx.signal });
+  }
+
   return {
     id: KOPS_CLUSTER_ID,
     title: `kops cluster ${cluster} (specs, cloud, admin kubeconfig)`,
@@ -82,6 +93,8 @@ export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
     deadlineMs: 40 * 60_000,
 
     async find(ctx) {
+      // A missing or too old kops must stop the plan, before the state store or anything else is made.
+      await kops.preflight?.(ctx.signal);
       const bucket = bucketOf(ctx);
       if (bucket === undefined) return undefined;
       // The state store answers whether kops has the cluster at all, without starting kops.
@@ -115,7 +128,7 @@ export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
       const signal = ctx.signal;
       const specsAction = await applySpecs(kops, desired.specs, signal);
       if (specsAction !== 'unchanged') info(ctx.io, `kops cluster ${cluster}: specs ${specsAction}`);
-      if (env.sshPublicKey) await env.sshPublicKey();
+      if (env.sshPublicKey) await handSshKey(ctx, await env.sshPublicKey());
       if (specsAction !== 'unchanged' || actual?.cloud !== 'applied') {
         await updateCluster(kops, cluster, adminTtl, signal);
       }

@@ -9,8 +9,8 @@ import { redactor } from './redact.js';
 export interface KopsRunnerOptions {
   /** Path or command name of kops (default `kops`). */
   binary?: string;
-  /** `s3://<bucket>`. */
-  stateStore: string;
+  /** `s3://<bucket>`, or how to find it out (the default bucket name needs the account id). */
+  stateStore: string | (() => Promise<string>);
   /** Variables added to kops' environment (endpoints, credentials, KUBECONFIG…). */
   env?: Record<string, string>;
   io: IoHost;
@@ -47,10 +47,15 @@ export class KopsRunner {
     return this.checked;
   }
 
+  preflight(signal: AbortSignal): Promise<string> {
+    return this.version(signal);
+  }
+
   /** One kops command; `step` names it in progress lines and errors. */
   async run(step: string, args: string[], o: StepOptions): Promise<KopsResult> {
     await this.version(o.signal);
-    return this.exec(step, [...args, '--state', this.opts.stateStore], o, true);
+    const store = typeof this.opts.stateStore === 'string' ? this.opts.stateStore : await this.opts.stateStore();
+    return this.exec(step, [...args, '--state', store], o, true);
   }
 
   private async exec(step: string, args: string[], o: StepOptions, progress: boolean): Promise<KopsResult> {

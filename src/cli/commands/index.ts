@@ -1,5 +1,6 @@
 // Every command solokube has. A command is listed here only when it works.
 import type { CommandRegistry } from '../context.js';
+import { registerCluster } from './cluster.js';
 import { registerDns } from './dns.js';
 import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
@@ -21,6 +22,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerSecondaryIp(r);
   registerProxy(r);
   registerDns(r);
+  registerCluster(r);
   registerDoctor(r);
   registerSandbox(r);
   registerVersion(r);

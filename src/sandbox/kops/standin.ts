@@ -66,6 +66,10 @@ export class KopsStandIn implements KopsCli {
     this.bucket = o.stateStore.replace(/^s3:\/\//, '');
   }
 
+  preflight(signal: AbortSignal): Promise<unknown> {
+    return this.o.real.preflight?.(signal) ?? Promise.resolve();
+  }
+
   close(): void {
     this.s3.destroy();
   }
