@@ -13,7 +13,7 @@ import { routeRoute53 } from './route53/index.js';
 import { routeS3 } from './s3/index.js';
 import { handleSts } from './sts.js';
 
-export type ServiceName = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 's3' | 'autoscaling' | 'unknown';
+export type ServiceName = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 's3' | 'unknown';
 
 export interface RawRequest {
   method: string; path: string; search: string; headers: IncomingHttpHeaders;

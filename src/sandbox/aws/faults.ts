@@ -3,7 +3,7 @@
 // error/hang/reset fault (the first added that matches) takes effect per request.
 import { z } from 'zod';
 
-export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 's3' | 'autoscaling';
+export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 's3';
 
 export interface FaultSpec {
   service?: FaultService;
@@ -24,7 +24,7 @@ export interface FaultSpec {
 }
 
 export const faultSpecSchema = z.object({
-  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 's3', 'autoscaling']).optional(),
+  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 's3']).optional(),
   operation: z.string().min(1).optional(),
   times: z.union([z.number().int().positive(), z.literal('Infinity'), z.null()]).optional(),
   phase: z.enum(['before', 'after']).optional(),
