@@ -20,6 +20,8 @@ import type { SolokubeConfig } from '../config/schema.js';
 import { info, type IoHost } from '../core/io.js';
 import type { Change, Resource, ResourceContext } from '../core/resource.js';
 import { isUnknown } from '../core/unknown.js';
+import { SolokubeError } from '../core/errors.js';
+import { KopsSchemas } from './schema-check.js';
 import type { KopsCli } from './cli.js';
 import { renderClusterSpecs, type ClusterSpecs } from './spec.js';
 import { specChanges, specSummary } from './spec-diff.js';
@@ -67,6 +69,21 @@ async function appSecurityGroupId(clients: AwsClients, cluster: string, signal: 
   return out.SecurityGroups?.[0]?.GroupId;
 }
 
+/**
+ * kops' CRD schemas are not shipped with solokube (they belong to kops; tests check every rendered
+ * variant against them). Where they are at hand — SOLOKUBE_KOPS_SCHEMAS names the directory —
+ * the specs are checked before kops sees them.
+ */
+function checkAgainstSchemas(specs: ClusterSpecs): void {
+  const dir = process.env.SOLOKUBE_KOPS_SCHEMAS;
+  if (dir === undefined || dir === '') return;
+  const schemas = new KopsSchemas(dir);
+  const problems = [specs.cluster, ...specs.instanceGroups].flatMap((d) => schemas.check(d));
+  if (problems.length > 0) {
+    throw new SolokubeError({ code: 'kops.spec-invalid', message: `the rendered kops specs do not fit kops' schemas:\n  ${problems.join('\n  ')}`, remedy: 'This is a solokube bug; please report it with your solokube.yaml.', actor: 'solokube' });
+  }
+}
+
 export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
   const { config, clients, kops } = env;
   const cluster = config.name;
@@ -111,6 +128,7 @@ export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
       const store = ctx.dependency<StateStoreState>(STATE_STORE_ID);
       const sg = await appSecurityGroupId(clients, cluster, ctx.signal);
       const specs = renderClusterSpecs(config, { stateStore: `s3://${String(store.bucket)}`, ...(sg === undefined ? {} : { appSecurityGroupId: sg }) });
+      checkAgainstSchemas(specs);
       return { specs, cloud: 'applied', kubeconfig: true };
     },
 
