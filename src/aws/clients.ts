@@ -7,7 +7,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mapAwsError } from './errors.js';
 
@@ -51,8 +51,12 @@ export interface AwsClients {
   readonly route53: Route53Client;
   readonly quotas: ServiceQuotasClient;
   readonly sts: STSClient;
-  /** S3 (kops' state store); path-style addressing when an endpoint override is in use. */
-  readonly s3: S3Client;
+  /**
+   * S3 (kops' state store), made on first use with the class the caller imported, so commands
+   * that never touch S3 do not load its SDK; path-style when an endpoint override is in use.
+   * Use `s3Of(clients)` from ./s3.js.
+   */
+  s3Client(ctor: typeof S3Client): S3Client;
   /**
    * Run one SDK call with the per-call deadline and the command's signal; SDK errors come back
    * as typed SolokubeErrors.
@@ -85,7 +89,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const quotas = new ServiceQuotasClient(common);
   const sts = new STSClient(common);
   const overridden = opts.endpoint !== undefined || process.env.AWS_ENDPOINT_URL !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
-  const s3 = new S3Client({ ...common, forcePathStyle: overridden });
+  let s3: S3Client | undefined;
   return {
     region: opts.region,
     timeouts,
@@ -94,7 +98,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     route53,
     quotas,
     sts,
-    s3,
+    s3Client: (ctor) => (s3 ??= new ctor({ ...common, forcePathStyle: overridden })),
     async call<T>(name: CallName, signal: AbortSignal, fn: (o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
       const deadline = AbortSignal.timeout(timeouts.callDeadlineMs);
       const abortSignal = AbortSignal.any([signal, deadline]);
@@ -105,7 +109,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
       }
     },
     destroy() {
-      for (const c of [ec2, ec2Once, route53, quotas, sts, s3]) c.destroy();
+      for (const c of [ec2, ec2Once, route53, quotas, sts, s3]) c?.destroy();
     },
   };
 }

@@ -7,6 +7,7 @@
 //   cloud outdated   → update --yes, validate, export
 //   no kubeconfig    → validate, export
 // Deleting it is `kops delete cluster --yes`: kops removes its cloud objects and its state.
+import { s3Of } from '../aws/s3.js';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -52,7 +53,7 @@ export interface KopsClusterEnv {
 
 async function lastModified(clients: AwsClients, bucket: string, key: string, signal: AbortSignal): Promise<Date | undefined> {
   try {
-    const h = await clients.call('s3:HeadObject', signal, (o) => clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), o));
+    const h = await clients.call('s3:HeadObject', signal, (o) => s3Of(clients).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), o));
     return h.LastModified;
   } catch (err) {
     const status = (err as { details?: { httpStatus?: number } }).details?.httpStatus;

@@ -79,6 +79,8 @@ export function renderClusterSpecs(config: SolokubeConfig, inputs: SpecInputs): 
       kubelet: { anonymousAuth: false },
       kubernetesApiAccess: WORLD,
       kubernetesVersion: config.kubernetesVersion.replace(/^v/, ''),
+      // kops fills this with api.<cluster> on create; written out so `kops get` equals the render.
+      masterPublicName: `api.${config.name}`,
       networkCIDR: NETWORK_CIDR,
       networking: { [config.networking ?? DEFAULT_NETWORKING]: {} },
       nonMasqueradeCIDR: NON_MASQUERADE_CIDR,

@@ -13,9 +13,9 @@ import { parseValidation, type ValidationResult } from './validation.js';
 
 export const STEP_DEADLINES = Object.freeze({ read: 60_000, specs: 120_000, update: 20 * 60_000, validate: 20 * 60_000, export: 60_000, delete: 20 * 60_000 });
 
-/** What kops prints back, without the fields it adds on its own (timestamps). */
+/** What kops prints back, without the fields it manages itself (creationTimestamp, generation). */
 export function comparable(doc: KopsDocument): KopsDocument {
-  const { creationTimestamp: _c, ...metadata } = doc.metadata as KopsDocument['metadata'] & { creationTimestamp?: unknown };
+  const { creationTimestamp: _c, generation: _g, ...metadata } = doc.metadata as KopsDocument['metadata'] & { creationTimestamp?: unknown; generation?: unknown };
   return { ...doc, metadata };
 }
 

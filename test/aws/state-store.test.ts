@@ -2,6 +2,7 @@
 // with versioning, encryption, public access blocked and our tags; idempotent; a bucket that is
 // not ours is used as it is and never deleted; `down` removes ours with every version and delete
 // marker, but keeps it while anything else is in it; S3 throttling is retried to convergence.
+import { s3Of } from '../../src/aws/s3.js';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, DeleteObjectCommand, DeleteBucketEncryptionCommand } from '@aws-sdk/client-s3';
@@ -36,8 +37,8 @@ describe('kops state store', () => {
 
   test('GIVEN our bucket whose encryption rule was removed and versioning suspended WHEN applied THEN only those two are put back', () => withLibraryLab(async (l) => {
     await planAndApply([resource(l)], { io: l.io, signal: l.signal, mode: 'converge', yes: true, dryRun: false });
-    await l.clients.s3.send(new PutBucketVersioningCommand({ Bucket: DEFAULT_BUCKET, VersioningConfiguration: { Status: 'Suspended' } }));
-    await l.clients.s3.send(new DeleteBucketEncryptionCommand({ Bucket: DEFAULT_BUCKET }));
+    await s3Of(l.clients).send(new PutBucketVersioningCommand({ Bucket: DEFAULT_BUCKET, VersioningConfiguration: { Status: 'Suspended' } }));
+    await s3Of(l.clients).send(new DeleteBucketEncryptionCommand({ Bucket: DEFAULT_BUCKET }));
     const run = await planAndApply([resource(l)], { io: l.io, signal: l.signal, mode: 'converge', yes: true, dryRun: false });
     // S3 brings SSE-S3 back by itself; versioning is the one change.
     assert.deepEqual(run.plan.steps[0]!.changes.map((c) => c.field), ['versioning']);
@@ -46,7 +47,7 @@ describe('kops state store', () => {
 
   test('GIVEN a configured bucket that exists and is not ours WHEN up and then down run THEN nothing about it changes and it is never deleted', () => withLibraryLab(async (l) => {
     const yaml = `${CONFIG_YAML}stateStore: my-kops-state\n`;
-    await l.clients.s3.send(new CreateBucketCommand({ Bucket: 'my-kops-state', CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    await s3Of(l.clients).send(new CreateBucketCommand({ Bucket: 'my-kops-state', CreateBucketConfiguration: { LocationConstraint: REGION } }));
     const before = l.lab.emu.state().buckets!['my-kops-state'];
     const up = await planAndApply([resource(l, yaml)], { io: l.io, signal: l.signal, mode: 'converge', yes: true, dryRun: false });
     assert.deepEqual(up.plan.steps.map((s) => s.action), ['unchanged']);
@@ -58,9 +59,9 @@ describe('kops state store', () => {
   test('GIVEN our bucket holding old versions and delete markers of this cluster only WHEN down runs THEN every version goes and then the bucket', () => withLibraryLab(async (l) => {
     await planAndApply([resource(l)], { io: l.io, signal: l.signal, mode: 'converge', yes: true, dryRun: false });
     for (const key of ['c1.example.com/config', 'c1.example.com/instancegroup/a']) {
-      await l.clients.s3.send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: key, Body: 'v1' }));
-      await l.clients.s3.send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: key, Body: 'v2' }));
-      await l.clients.s3.send(new DeleteObjectCommand({ Bucket: DEFAULT_BUCKET, Key: key }));
+      await s3Of(l.clients).send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: key, Body: 'v1' }));
+      await s3Of(l.clients).send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: key, Body: 'v2' }));
+      await s3Of(l.clients).send(new DeleteObjectCommand({ Bucket: DEFAULT_BUCKET, Key: key }));
     }
     await destroy(l);
     assert.equal(l.lab.emu.state().buckets![DEFAULT_BUCKET], undefined);
@@ -68,11 +69,11 @@ describe('kops state store', () => {
 
   test('GIVEN our bucket with another cluster\'s state, or this cluster\'s live state WHEN down runs THEN the bucket and all of it stay', () => withLibraryLab(async (l) => {
     await planAndApply([resource(l)], { io: l.io, signal: l.signal, mode: 'converge', yes: true, dryRun: false });
-    await l.clients.s3.send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: 'other.example.com/config', Body: 'x' }));
+    await s3Of(l.clients).send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: 'other.example.com/config', Body: 'x' }));
     await destroy(l);
     assert.deepEqual(Object.keys(l.lab.emu.state().buckets![DEFAULT_BUCKET]!.objects), ['other.example.com/config']);
-    await l.clients.s3.send(new DeleteObjectCommand({ Bucket: DEFAULT_BUCKET, Key: 'other.example.com/config' }));
-    await l.clients.s3.send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: 'c1.example.com/config', Body: 'live' }));
+    await s3Of(l.clients).send(new DeleteObjectCommand({ Bucket: DEFAULT_BUCKET, Key: 'other.example.com/config' }));
+    await s3Of(l.clients).send(new PutObjectCommand({ Bucket: DEFAULT_BUCKET, Key: 'c1.example.com/config', Body: 'live' }));
     // Only the delete marker and old version of the other cluster remain besides our live config: still kept.
     await destroy(l);
     assert.ok(l.lab.emu.state().buckets![DEFAULT_BUCKET]);
@@ -87,7 +88,7 @@ describe('kops state store', () => {
   }));
 
   test('GIVEN a create that stopped before tagging (untagged, empty bucket of the default name) WHEN applied THEN it is claimed and tagged, not refused or duplicated', () => withLibraryLab(async (l) => {
-    await l.clients.s3.send(new CreateBucketCommand({ Bucket: DEFAULT_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    await s3Of(l.clients).send(new CreateBucketCommand({ Bucket: DEFAULT_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
     await assertIdempotent([resource(l)], { io: l.io, signal: l.signal });
     assert.equal(l.lab.emu.state().buckets![DEFAULT_BUCKET]!.tags?.['solokube.io/role'], 'state-store');
   }));

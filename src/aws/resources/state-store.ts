@@ -9,6 +9,7 @@
 // <region>) is solokube's by construction, so an untagged, empty bucket of exactly that name in our
 // own account is claimed. Any other untagged bucket stays the user's.
 
+import { s3Of } from '../s3.js';
 import {
   CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, GetBucketEncryptionCommand, GetBucketTaggingCommand,
   GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, ListObjectVersionsCommand,
@@ -78,7 +79,7 @@ async function allVersions(clients: AwsClients, bucket: string, signal: AbortSig
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;
   for (;;) {
-    const page = await clients.call('s3:ListObjectVersions', signal, (o) => clients.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), o));
+    const page = await clients.call('s3:ListObjectVersions', signal, (o) => s3Of(clients).send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), o));
     for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) out.push({ Key: v.Key!, VersionId: v.VersionId! });
     for (const v of page.Versions ?? []) if (v.IsLatest) live.push(v.Key!);
     if (!page.IsTruncated) return out;
@@ -95,7 +96,7 @@ export function stateStore(env: AwsEnv): Resource<StateStoreState> {
 
   async function exists(bucket: string, signal: AbortSignal): Promise<boolean> {
     try {
-      await s3('HeadBucket', signal, (o) => clients.s3.send(new HeadBucketCommand({ Bucket: bucket }), o));
+      await s3('HeadBucket', signal, (o) => s3Of(clients).send(new HeadBucketCommand({ Bucket: bucket }), o));
       return true;
     } catch (err) {
       const status = statusOf(err);
@@ -113,10 +114,10 @@ export function stateStore(env: AwsEnv): Resource<StateStoreState> {
   async function read(ctx: ResourceContext, bucket: string): Promise<StateStoreState | undefined> {
     if (!(await exists(bucket, ctx.signal))) return undefined;
     const [tagging, versioning, encryption, pab] = await Promise.all([
-      optional(s3('GetBucketTagging', ctx.signal, (o) => clients.s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), o)), ['NoSuchTagSet']),
-      s3('GetBucketVersioning', ctx.signal, (o) => clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }), o)),
-      optional(s3('GetBucketEncryption', ctx.signal, (o) => clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }), o)), ['ServerSideEncryptionConfigurationNotFoundError']),
-      optional(s3('GetPublicAccessBlock', ctx.signal, (o) => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }), o)), ['NoSuchPublicAccessBlockConfiguration']),
+      optional(s3('GetBucketTagging', ctx.signal, (o) => s3Of(clients).send(new GetBucketTaggingCommand({ Bucket: bucket }), o)), ['NoSuchTagSet']),
+      s3('GetBucketVersioning', ctx.signal, (o) => s3Of(clients).send(new GetBucketVersioningCommand({ Bucket: bucket }), o)),
+      optional(s3('GetBucketEncryption', ctx.signal, (o) => s3Of(clients).send(new GetBucketEncryptionCommand({ Bucket: bucket }), o)), ['ServerSideEncryptionConfigurationNotFoundError']),
+      optional(s3('GetPublicAccessBlock', ctx.signal, (o) => s3Of(clients).send(new GetPublicAccessBlockCommand({ Bucket: bucket }), o)), ['NoSuchPublicAccessBlockConfiguration']),
     ]);
     const tags = Object.fromEntries((tagging?.TagSet ?? []).map((t) => [t.Key!, t.Value ?? '']));
     const p = pab?.PublicAccessBlockConfiguration;
@@ -163,7 +164,7 @@ export function stateStore(env: AwsEnv): Resource<StateStoreState> {
       if (actual === undefined) {
         const constraint = clients.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: clients.region as BucketLocationConstraint } };
         try {
-          await s3('CreateBucket', signal, (o) => clients.s3.send(new CreateBucketCommand({ Bucket: bucket, ...constraint }), o));
+          await s3('CreateBucket', signal, (o) => s3Of(clients).send(new CreateBucketCommand({ Bucket: bucket, ...constraint }), o));
         } catch (err) {
           // A retried create whose first attempt went through: ours, carry on.
           if (awsErrorCode(err) !== 'BucketAlreadyOwnedByYou') throw err;
@@ -174,12 +175,12 @@ export function stateStore(env: AwsEnv): Resource<StateStoreState> {
       // Tags first: from here on a rerun recognises the bucket as ours.
       if (changed.has('tags')) {
         const merged = { ...(actual?.tags ?? {}), ...desired.tags, [TAG_CLUSTER]: actual?.tags[TAG_CLUSTER] ?? config.name };
-        await s3('PutBucketTagging', signal, (o) => clients.s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: Object.entries(merged).map(([Key, Value]) => ({ Key, Value })) } }), o));
+        await s3('PutBucketTagging', signal, (o) => s3Of(clients).send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: Object.entries(merged).map(([Key, Value]) => ({ Key, Value })) } }), o));
       }
       await Promise.all([
-        changed.has('versioning') && s3('PutBucketVersioning', signal, (o) => clients.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }), o)),
-        changed.has('encrypted') && s3('PutBucketEncryption', signal, (o) => clients.s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }), o)),
-        changed.has('publicAccessBlocked') && s3('PutPublicAccessBlock', signal, (o) => clients.s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: ALL_BLOCKED }), o)),
+        changed.has('versioning') && s3('PutBucketVersioning', signal, (o) => s3Of(clients).send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }), o)),
+        changed.has('encrypted') && s3('PutBucketEncryption', signal, (o) => s3Of(clients).send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }), o)),
+        changed.has('publicAccessBlocked') && s3('PutPublicAccessBlock', signal, (o) => s3Of(clients).send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: ALL_BLOCKED }), o)),
       ]);
       return undefined;
     },
@@ -203,14 +204,14 @@ export function stateStore(env: AwsEnv): Resource<StateStoreState> {
       }
       for (let i = 0; i < versions.length; i += 1000) {
         const batch = versions.slice(i, i + 1000);
-        const out = await s3('DeleteObjects', ctx.signal, (o) => clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }), o));
+        const out = await s3('DeleteObjects', ctx.signal, (o) => s3Of(clients).send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }), o));
         if ((out.Errors ?? []).length > 0) {
           const e = out.Errors![0]!;
           throw new SolokubeError({ code: 'state-store.delete-failed', message: `could not delete ${out.Errors!.length} version(s) from s3://${bucket} (${e.Code}: ${e.Key})`, remedy: 'Rerun `solokube down`; it picks up where it stopped.', actor: 'aws' });
         }
       }
       try {
-        await s3('DeleteBucket', ctx.signal, (o) => clients.s3.send(new DeleteBucketCommand({ Bucket: bucket }), o));
+        await s3('DeleteBucket', ctx.signal, (o) => s3Of(clients).send(new DeleteBucketCommand({ Bucket: bucket }), o));
       } catch (err) {
         if (awsErrorCode(err) !== 'NoSuchBucket') throw err;
       }
