@@ -8,6 +8,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mapAwsError } from './errors.js';
 
@@ -36,7 +37,7 @@ export interface AwsClientOptions {
 }
 
 /** How one call is identified in errors and logs, e.g. "ec2:AllocateAddress". */
-export type CallName = `${'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr'}:${string}`;
+export type CallName = `${'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 's3'}:${string}`;
 
 export interface AwsClients {
   readonly region: string;
@@ -55,6 +56,12 @@ export interface AwsClients {
   readonly sts: STSClient;
   /** ECR for the apps' image repositories and registry tokens. */
   readonly ecr: ECRClient;
+  /**
+   * S3 (kops' state store), made on first use with the class the caller imported, so commands
+   * that never touch S3 do not load its SDK; path-style when an endpoint override is in use.
+   * Use `s3Of(clients)` from ./s3.js.
+   */
+  s3Client(ctor: typeof S3Client): S3Client;
   /**
    * Run one SDK call with the per-call deadline and the command's signal; SDK errors come back
    * as typed SolokubeErrors.
@@ -88,6 +95,8 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const sts = new STSClient(common);
   const ecr = new ECRClient(common);
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_EC2 ?? process.env.AWS_ENDPOINT_URL;
+  const overridden = opts.endpoint !== undefined || process.env.AWS_ENDPOINT_URL !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
+  let s3: S3Client | undefined;
   return {
     region: opts.region,
     ...(endpoint ? { endpoint } : {}),
@@ -98,6 +107,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     quotas,
     sts,
     ecr,
+    s3Client: (ctor) => (s3 ??= new ctor({ ...common, forcePathStyle: overridden })),
     async call<T>(name: CallName, signal: AbortSignal, fn: (o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
       const deadline = AbortSignal.timeout(timeouts.callDeadlineMs);
       const abortSignal = AbortSignal.any([signal, deadline]);
@@ -108,7 +118,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
       }
     },
     destroy() {
-      for (const c of [ec2, ec2Once, route53, quotas, sts, ecr]) c.destroy();
+      for (const c of [ec2, ec2Once, route53, quotas, sts, ecr, s3]) c?.destroy();
     },
   };
 }

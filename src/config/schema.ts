@@ -8,6 +8,7 @@ import {
   isDnsName, isPort, isSafePath, isWithinZone,
 } from './validators.js';
 import { kopsOwnedName } from './naming.js';
+import { KOPS_IMAGE_RE, KOPS_NETWORKING, isValidBucketName } from './kops-fields.js';
 
 const dnsName = z.string().refine(isDnsName, { message: 'must be a DNS name of lower-case RFC 1123 labels such as c1.example.com (no trailing dot)' });
 const safePath = z.string().refine(isSafePath, { message: 'must be a plain file path without spaces or shell metacharacters' });
@@ -35,6 +36,9 @@ export const configSchema = z.object({
   // The admin kubeconfig for the cluster (what `kops export kubeconfig --admin` writes). Unset:
   // the file kops exports to ($KUBECONFIG or ~/.kube/config) when it has a context named `name`.
   kubeconfig: safePath.optional(),
+  stateStore: z.string().refine(isValidBucketName, { message: 'must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens' }).optional(),
+  networking: z.enum(KOPS_NETWORKING).optional(),
+  image: z.string().regex(KOPS_IMAGE_RE, 'must be an AMI id (ami-…), owner/name, or ssm:/parameter').optional(),
   ssh: z.object({
     privateKey: safePath.default('~/.ssh/id_ed25519'),
     user: z.string().regex(SSH_USER_RE, 'must be a Linux login name').default('admin'),

@@ -2,6 +2,7 @@
 import type { CommandRegistry } from '../context.js';
 import { registerCost } from './cost.js';
 import { registerApps } from './apps.js';
+import { registerCluster } from './cluster.js';
 import { registerDns } from './dns.js';
 import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
@@ -24,6 +25,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerProxy(r);
   registerDns(r);
   registerApps(r);
+  registerCluster(r);
   registerDoctor(r);
   registerCost(r);
   registerSandbox(r);

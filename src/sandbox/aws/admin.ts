@@ -5,6 +5,7 @@ import type { EmulatorConfig } from './config.js';
 import { applyLifecyclePolicies } from './ecr/api.js';
 import type { FaultBook } from './faults.js';
 import { putRolePolicy, setInstanceRole } from './iam/roles.js';
+import { removeKopsCluster } from './remove-cluster.js';
 import { applySeed } from './seed.js';
 import { seedSchema } from './seed-schema.js';
 import type { EmulatorStore } from './store.js';
@@ -61,6 +62,15 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
         const { instanceId, roleName } = parseJson(body) as { instanceId: string; roleName?: string };
         deps.store.mutate((d) => setInstanceRole(d, instanceId, roleName));
         return { status: 200, body: { ok: true } };
+      }
+      case 'POST /_sandbox/remove-kops-cluster': {
+        const { cluster } = parseJson(body) as { cluster?: unknown };
+        if (typeof cluster !== 'string' || cluster === '') return problem(400, new Error('body must be {"cluster": "<name>"}'));
+        try {
+          return { status: 200, body: deps.store.mutate((d) => removeKopsCluster(d, cluster)) };
+        } catch (err) {
+          return problem(409, err);
+        }
       }
       case 'GET /_sandbox/faults':
         return { status: 200, body: deps.faults.list().map((f) => ({ ...f.spec, remaining: Number.isFinite(f.remaining) ? f.remaining : 'Infinity' })) };

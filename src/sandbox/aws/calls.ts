@@ -3,6 +3,8 @@
 export interface CallRecord {
   service: string;
   operation: string;
+  /** The region of the request's SigV4 scope. */
+  region?: string;
   /** HTTP status answered; 0 when the request was hung or its socket reset by a fault. */
   status: number;
   /** Arrival time, epoch milliseconds. */

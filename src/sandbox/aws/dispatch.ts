@@ -11,11 +11,18 @@ import type { EmulatorData } from './model.js';
 import { QueryParams } from './query.js';
 import { handleQuotas } from './quotas.js';
 import { routeRoute53 } from './route53/index.js';
+import { routeS3 } from './s3/index.js';
 import { handleSts } from './sts.js';
 
-export type ServiceName = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 'unknown';
+export type ServiceName = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 's3' | 'unknown';
 
-export interface RawRequest { method: string; path: string; search: string; headers: IncomingHttpHeaders; body: string }
+export interface RawRequest {
+  method: string; path: string; search: string; headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text (query, JSON and XML protocols). */
+  body: string;
+  /** The body as sent (S3 objects are bytes). */
+  bytes?: Buffer;
+}
 
 export interface Routed {
   service: ServiceName;
@@ -71,6 +78,8 @@ function jsonObject(value: unknown): Record<string, unknown> {
 export function route(req: RawRequest): Routed {
   const target = header(req.headers, 'x-amz-target');
   const scope = scopeService(req.headers);
+  // S3 first: its object keys are free text and could look like any other service's path.
+  if (scope === 's3') return routeS3(req);
   if (req.path.includes('/2013-04-01/') || (scope === 'route53' && target === undefined)) {
     return routeRoute53(req.method, req.path, new URLSearchParams(req.search), req.body);
   }
@@ -98,7 +107,10 @@ export function route(req: RawRequest): Routed {
 
 /** Renders a handler failure in the request's protocol; anything that is not an AwsError is a 500. */
 export function failureReply(protocol: Protocol, err: unknown, requestId: string): Reply {
-  if (err instanceof AwsError) return errorReply(protocol, err.status, err.code, err.message, requestId);
+  if (err instanceof AwsError) {
+    const reply = errorReply(protocol, err.status, err.code, err.message, requestId);
+    return err.headers === undefined ? reply : { ...reply, headers: err.headers };
+  }
   const message = err instanceof Error ? err.message : String(err);
   return errorReply(protocol, 500, protocol === 'json' ? 'ServiceException' : 'InternalError', `Emulator failure: ${message}`, requestId);
 }

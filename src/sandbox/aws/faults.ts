@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** 'registry' = the ECR registry port (operations: Ping, BlobHead, UploadStart, UploadPatch, UploadPut, ManifestPut, ManifestGet, ...). */
-export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 'registry';
+export type FaultService = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 'registry' | 's3';
 
 export interface FaultSpec {
   service?: FaultService;
@@ -25,7 +25,7 @@ export interface FaultSpec {
 }
 
 export const faultSpecSchema = z.object({
-  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 'ecr', 'registry']).optional(),
+  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 'ecr', 'registry', 's3']).optional(),
   operation: z.string().min(1).optional(),
   times: z.union([z.number().int().positive(), z.literal('Infinity'), z.null()]).optional(),
   phase: z.enum(['before', 'after']).optional(),
@@ -48,7 +48,7 @@ export interface FaultPlan {
 
 const STATUS_BY_CODE: Record<string, number> = {
   InternalError: 500, InternalFailure: 500, ServiceException: 500, ServiceUnavailable: 503, Unavailable: 503,
-  RequestLimitExceeded: 503, TooManyRequestsException: 429,
+  RequestLimitExceeded: 503, TooManyRequestsException: 429, SlowDown: 503, Throttling: 400,
 };
 
 /** Fills in an error fault's status and code from each other. */

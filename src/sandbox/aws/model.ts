@@ -67,6 +67,28 @@ export interface HostedZoneRecord {
   records: RecordSetRecord[];
 }
 
+export interface KeyPairRecord {
+  keyPairId: string; keyName: string; keyType: 'rsa' | 'ed25519'; keyFingerprint: string;
+  publicKeyMaterial: string; createTime: string; tags: Tags;
+}
+
+/** One S3 object version or delete marker; bodies are base64 so the state stays JSON. */
+export interface S3VersionRecord {
+  versionId: string; deleteMarker: boolean; lastModified: string;
+  body?: string; etag?: string; size?: number; contentType?: string; serverSideEncryption?: string;
+}
+
+export interface BucketRecord {
+  name: string; region: string; creationDate: string;
+  /** Absent = never enabled (objects get version id "null"). */
+  versioning?: 'Enabled' | 'Suspended';
+  encryption: { sseAlgorithm: string; kmsMasterKeyId?: string; bucketKeyEnabled?: boolean };
+  publicAccessBlock?: { blockPublicAcls: boolean; ignorePublicAcls: boolean; blockPublicPolicy: boolean; restrictPublicBuckets: boolean };
+  tags?: Tags;
+  /** Per key, oldest first; the last entry is the current version (or a delete marker). */
+  objects: Record<string, S3VersionRecord[]>;
+}
+
 export interface ChangeRecord { id: string; submittedAt: string; comment?: string; pendingPollsLeft: number }
 
 /** An IAM role's inline policy statements (only what the emulator's evaluator understands; see iam/policy.ts). */
@@ -96,8 +118,26 @@ export interface EmulatorData {
   iamSessions?: Record<string, IamSessionRecord>;
   /** ECR repositories, images (metadata only; bytes are in the registry's blob directory) and tokens. */
   ecr: EcrData;
+  keyPairs?: Record<string, KeyPairRecord>;
+  /** S3 buckets: one global namespace; each bucket lives in one region. */
+  buckets?: Record<string, BucketRecord>;
+  /**
+   * The state of every region other than the emulator's own (whose state is the top level, so
+   * seeds, state files and views from before regions existed keep their meaning).
+   */
+  regions?: Record<string, RegionalData>;
+  /** Only in a request's view: public IPs other regions hold (public addresses are unique). */
+  foreignPublicIps?: string[];
   /** Per-prefix counters behind deterministic ids. */
   counters: Record<string, number>;
+}
+
+/** The fields each region has its own copy of. */
+export const REGIONAL_KEYS = ['eipQuota', 'vpcs', 'subnets', 'securityGroups', 'instances', 'networkInterfaces', 'addresses', 'keyPairs'] as const;
+export type RegionalData = Pick<EmulatorData, (typeof REGIONAL_KEYS)[number]>;
+
+export function emptyRegion(): RegionalData {
+  return { eipQuota: 5, vpcs: {}, subnets: {}, securityGroups: {}, instances: {}, networkInterfaces: {}, addresses: {}, keyPairs: {} };
 }
 
 /** What `state()` and GET /_sandbox/state return: a deep copy of the data. */

@@ -10,11 +10,12 @@ import { errorReply, type Reply } from './envelopes.js';
 import { errorShape, type FaultSpec } from './faults.js';
 import { authorizeRequest } from './iam/authorize.js';
 import type { EmulatorData } from './model.js';
+import { regionView, requestRegion } from './regions.js';
 
 const MAX_BODY = 10 * 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -23,7 +24,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > MAX_BODY) { reject(new Error('request body too large')); req.destroy(); return; }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -31,9 +32,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, reply: Reply, requestId: string): void {
   if (res.destroyed) return;
   res.writeHead(reply.status, {
-    'content-type': reply.contentType,
+    ...(reply.contentType === '' ? {} : { 'content-type': reply.contentType }),
     'content-length': Buffer.byteLength(reply.body),
     'x-amzn-requestid': requestId,
+    ...reply.headers,
   });
   res.end(reply.body);
 }
@@ -72,7 +74,8 @@ export class EmulatorServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const body = await readBody(req);
+    const bytes = await readBody(req);
+    const body = bytes.toString('utf8');
     if (url.pathname.startsWith('/_sandbox/') || url.pathname === '/_sandbox') {
       // Bound to 127.0.0.1 already; refuse anything else anyway in case a proxy forwards to us.
       const reply = LOOPBACK.has(req.socket.remoteAddress ?? '')
@@ -85,12 +88,14 @@ export class EmulatorServer {
     }
     const at = Date.now();
     const requestId = randomUUID();
-    const raw = { method: req.method ?? 'GET', path: url.pathname, search: url.search.slice(1), headers: req.headers, body };
+    const raw = { method: req.method ?? 'GET', path: url.pathname, search: url.search.slice(1), headers: req.headers, body, bytes };
     const routed = route(raw);
+    const region = requestRegion(req.headers);
     const invocationId = req.headers['amz-sdk-invocation-id'];
     const attempt = attemptOf(req);
     const record = (status: number, errorCode?: string, fault?: string) => this.deps.calls.add({
       service: routed.service, operation: routed.operation, status, at,
+      ...(region === undefined ? {} : { region }),
       ...(errorCode === undefined ? {} : { errorCode }),
       ...(typeof invocationId === 'string' ? { invocationId } : {}),
       ...(attempt === undefined ? {} : { attempt }),
@@ -100,15 +105,15 @@ export class EmulatorServer {
     if (plan.delayBeforeMs > 0 && !(await pauseUnlessClosed(plan.delayBeforeMs, this.closing.signal))) return;
     if (plan.before) { this.inflict(plan.before, routed, requestId, res, record); return; }
     const denied = this.deps.store.read((d) => authorizeRequest(raw, routed, d, Date.now()));
-    const reply = denied ? failureReply(routed.protocol, denied, requestId) : this.execute(routed, requestId);
+    const reply = denied ? failureReply(routed.protocol, denied, requestId) : this.execute(routed, region, requestId);
     if (plan.delayAfterMs > 0 && !(await pauseUnlessClosed(plan.delayAfterMs, this.closing.signal))) return;
     if (plan.after) { this.inflict(plan.after, routed, requestId, res, record); return; }
     record(reply.status, reply.status >= 400 ? this.codeOf(reply) : undefined, plan.delayBeforeMs + plan.delayAfterMs > 0 ? 'latency' : undefined);
     send(res, reply, requestId);
   }
 
-  private execute(routed: Routed, requestId: string): Reply {
-    const run = (d: EmulatorData) => routed.execute(d, this.deps.config, requestId);
+  private execute(routed: Routed, region: string | undefined, requestId: string): Reply {
+    const run = (d: EmulatorData) => routed.execute(regionView(d, region, routed.mutates), this.deps.config, requestId);
     try {
       return routed.mutates ? this.deps.store.mutate(run) : this.deps.store.read(run);
     } catch (err) {
@@ -117,7 +122,8 @@ export class EmulatorServer {
   }
 
   private codeOf(reply: Reply): string | undefined {
-    return /<Code>([^<]*)<\/Code>/.exec(reply.body)?.[1] ?? /"__type":"([^"]*)"/.exec(reply.body)?.[1];
+    const text = typeof reply.body === 'string' ? reply.body : '';
+    return /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? /"__type":"([^"]*)"/.exec(text)?.[1];
   }
 
 

@@ -5,7 +5,9 @@ import { el, xmlDocument } from '../xml.js';
 import { describeAccountAttributes } from './account.js';
 import { allocateAddress, associateAddress, describeAddresses, disassociateAddress, releaseAddress } from './addresses.js';
 import type { Ec2Context, Ec2Operation } from './context.js';
+import { describeAvailabilityZones, describeImages, describeRegions, describeVolumes } from './catalog.js';
 import { describeInstances } from './instances.js';
+import { deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { assignPrivateIpAddresses, unassignPrivateIpAddresses } from './private-ips.js';
 import { authorizeSecurityGroupIngress, createSecurityGroup, deleteSecurityGroup, describeSecurityGroups, revokeSecurityGroupIngress } from './security-groups.js';
 import { createTags, deleteTags } from './tags.js';
@@ -34,6 +36,13 @@ const OPERATIONS: Record<string, Ec2Operation> = {
   DeleteSecurityGroup: deleteSecurityGroup,
   AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
   RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+  DescribeRegions: describeRegions,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  DescribeImages: describeImages,
+  DescribeVolumes: describeVolumes,
+  ImportKeyPair: importKeyPair,
+  DescribeKeyPairs: describeKeyPairs,
+  DeleteKeyPair: deleteKeyPair,
 };
 
 const NO_DRY_RUN = new Set(['AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses']);

@@ -58,6 +58,7 @@ export function publicSide(d: EmulatorData, eni: NetworkInterfaceRecord, private
 /** Every public IP in use (EIPs and auto-assigned), for lowest-free allocation from the pool. */
 export function publicIpsInUse(d: EmulatorData): Set<string> {
   const used = new Set<string>(Object.values(d.addresses).map((a) => a.publicIp));
+  for (const ip of d.foreignPublicIps ?? []) used.add(ip);
   for (const e of Object.values(d.networkInterfaces)) if (e.autoPublicIp !== undefined) used.add(e.autoPublicIp);
   return used;
 }

@@ -17,6 +17,11 @@ function tagsOf(d: EmulatorData, id: string): Tags {
     case 'vpc': return getVpc(d, id).tags;
     case 'sg': return getGroup(d, id).tags;
     case 'eipalloc': return getAddress(d, id).tags;
+    case 'key': {
+      const k = d.keyPairs?.[id];
+      if (k === undefined) throw new AwsError('InvalidKeyPair.NotFound', `The key pair ID '${id}' does not exist`);
+      return k.tags;
+    }
     default: throw new AwsError('InvalidID', `The ID '${id}' is not valid`);
   }
 }

@@ -1,0 +1,44 @@
+// Differences between two sets of kops documents as plan changes, one per changed leaf
+// ("control-plane-eu-west-1a: spec.machineType: t3.medium → m6i.large"), so a plan says exactly
+// what `replace -f` will change instead of "the specs differ".
+import type { Change } from '../core/resource.js';
+import type { ClusterSpecs, KopsDocument } from './spec.js';
+
+function leaves(value: unknown, path: string, out: Map<string, unknown>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) leaves(v, path === '' ? k : `${path}.${k}`, out);
+  } else {
+    out.set(path, value);
+  }
+}
+
+function byName(specs: ClusterSpecs): Map<string, KopsDocument> {
+  return new Map([specs.cluster, ...specs.instanceGroups].map((d) => [`${d.kind === 'Cluster' ? 'cluster' : 'ig'} ${d.metadata.name}`, d]));
+}
+
+export function specChanges(actual: ClusterSpecs, desired: ClusterSpecs): Change[] {
+  const changes: Change[] = [];
+  const a = byName(actual);
+  const d = byName(desired);
+  for (const key of new Set([...a.keys(), ...d.keys()])) {
+    const from = new Map<string, unknown>();
+    const to = new Map<string, unknown>();
+    if (a.has(key)) leaves(a.get(key)!.spec, '', from);
+    if (d.has(key)) leaves(d.get(key)!.spec, '', to);
+    if (!a.has(key) || !d.has(key)) {
+      changes.push({ field: key, from: a.has(key) ? 'present' : undefined, to: d.has(key) ? 'present' : undefined });
+      continue;
+    }
+    for (const path of new Set([...from.keys(), ...to.keys()])) {
+      if (JSON.stringify(from.get(path)) !== JSON.stringify(to.get(path))) changes.push({ field: `${key}: spec.${path}`, from: from.get(path), to: to.get(path) });
+    }
+  }
+  return changes;
+}
+
+/** One line for a plan's create step. */
+export function specSummary(s: ClusterSpecs): string {
+  const c = s.cluster.spec;
+  const groups = s.instanceGroups.map((g) => `${g.metadata.name} ${String(g.spec['minSize'])}-${String(g.spec['maxSize'])}×${String(g.spec['machineType'])}`);
+  return `Kubernetes ${String(c['kubernetesVersion'])}, ${Object.keys(c['networking'] as object).join('')}, API by DNS in ${String(c['dnsZone'])}; ${groups.join(', ')}`;
+}
