@@ -11,8 +11,9 @@ if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split("."
 fi
 
 # System packages: the lab node (systemd-nspawn, debootstrap), its network (iproute2, iptables,
-# nftables), the client side of the checks (curl, openssl, ssh), and wrk for `npm run bench`.
-packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates)
+# nftables), the client side of the checks (curl, openssl, ssh, dig), pebble (the ACME test CA) and
+# wrk for `npm run bench`.
+packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates bind9-dnsutils pebble)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -67,10 +67,11 @@ export function upSummary(i: SummaryInput): UpSummary {
     ...(known(i.secondary?.address) ? { secondaryPrivateIp: known(i.secondary?.address)! } : {}),
     ...(primary ? { primaryPublicIp: primary } : {}),
     monthlyCostUsd: Math.round(PUBLIC_IPV4_PER_HOUR_USD * HOURS_PER_MONTH * 100) / 100,
+    // Route 53 (or the sandbox's DNS) answers these names, so the checks use DNS like any client.
     checks: [
-      curl(`https://${host}/`, host, 443, eip),
-      curl(`https://${n.apiName}/`, n.apiName, 443, primary),
-      curl(`http://${host}/`, host, 80, eip),
+      curl(`https://${host}/`, host, 443, undefined),
+      curl(`https://${n.apiName}/`, n.apiName, 443, undefined),
+      curl(`http://${host}/`, host, 80, undefined),
     ],
   };
 }

@@ -10,6 +10,7 @@ import { applySeed } from './seed.js';
 import type { EmulatorSeed } from './seed-types.js';
 import { seedSchema } from './seed-schema.js';
 import { EmulatorServer } from './server.js';
+import { startDnsServer, type DnsServer } from './dns/server.js';
 import { EmulatorStore } from './store.js';
 
 export type { CallRecord } from './calls.js';
@@ -31,12 +32,16 @@ export interface EmulatorOptions {
   publicIpPool?: string;
   /** GetChange answers PENDING this many times, then INSYNC; default 1. */
   changeSyncPolls?: number;
+  /** Also answer DNS (UDP and TCP) from the public hosted zones at this address; port 0 = a free one. */
+  dns?: { address: string; port?: number };
 }
 
 export interface AwsEmulator {
   /** http://127.0.0.1:PORT — one endpoint for EC2, Route 53, Service Quotas and STS. */
   endpoint: string;
   port: number;
+  /** Where DNS is answered, when `dns` was asked for. */
+  dns?: { address: string; port: number };
   /** Adds what is missing (see EmulatorSeed); throws and changes nothing on an invalid seed. */
   seed(seed: EmulatorSeed): void;
   /** A deep copy, JSON-able. */
@@ -63,15 +68,28 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint });
   const port = await server.listen(opts.port ?? 0);
   endpoint = `http://127.0.0.1:${port}`;
+  let dns: DnsServer | undefined;
+  if (opts.dns) {
+    try {
+      dns = await startDnsServer({ address: opts.dns.address, port: opts.dns.port ?? 53, zones: () => store.read((d) => Object.values(d.hostedZones)) });
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+  }
   return {
     endpoint,
     port,
+    ...(dns ? { dns: { address: dns.address, port: dns.port } } : {}),
     seed: (seed) => { const valid = seedSchema.parse(seed); store.mutate((d) => applySeed(d, valid, config)); },
     state: () => store.view(),
     injectFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     calls: () => calls.list(),
     resetCalls: () => calls.clear(),
-    close: () => server.close(),
+    close: async () => {
+      await dns?.close();
+      await server.close();
+    },
   };
 }
