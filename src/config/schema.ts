@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import {
   EMAIL_RE, INSTANCE_TYPE_RE, INTERFACE_RE, K8S_VERSION_RE, LABEL_RE, PROFILE_RE, REGION_RE, SSH_USER_RE,
-  isDnsName, isSafePath, isWithinZone,
+  isAcmeDirectoryUrl, isDnsName, isSafePath, isWithinZone,
 } from './validators.js';
 
 const dnsName = z.string().refine(isDnsName, { message: 'must be a DNS name of lower-case RFC 1123 labels such as c1.example.com (no trailing dot)' });
@@ -16,7 +16,17 @@ export const appSchema = z.object({
   port: z.number().int().min(1).max(65535),
   host: dnsName.optional(),
   dockerfile: safePath.optional(),
+  /** false: HTTP only, no certificate (e.g. while the ACME rate limit bites). */
+  tls: z.boolean().default(true),
+  /** Overrides the global httpsRedirect for this app (written by `solokube https-redirect --app`). */
+  httpsRedirect: z.boolean().optional(),
 }).strict();
+
+/** `production`, `staging` (Let's Encrypt) or the https URL of another ACME directory. */
+export const acmeSchema = z.union([
+  z.enum(['production', 'staging']),
+  z.string().refine(isAcmeDirectoryUrl, { message: 'must be production, staging or an https:// ACME directory URL (no credentials, query or spaces)' }),
+]);
 
 export const configSchema = z.object({
   name: dnsName,
@@ -34,9 +44,12 @@ export const configSchema = z.object({
   }).strict().default({ privateKey: '~/.ssh/id_ed25519', user: 'admin', knownHosts: '~/.solokube/known_hosts' }),
   nodeInterface: z.string().regex(INTERFACE_RE, 'must be a network interface name such as ens5').optional(),
   secondaryIp: z.boolean().default(true),
-  proxy: z.enum(['haproxy', 'direct']).default('haproxy'),
+  proxy: z.enum(['haproxy', 'direct']).default('direct'),
   proxyProtocol: z.boolean().default(false),
   tlsEmail: z.string().regex(EMAIL_RE, 'must be an e-mail address').optional(),
+  acme: acmeSchema.default('production'),
+  /** Redirect the apps' HTTP to HTTPS (apps with tls: false are never redirected). */
+  httpsRedirect: z.boolean().default(true),
   apps: z.array(appSchema).default([]),
 }).strict().superRefine((c, ctx) => {
   if (!isWithinZone(c.name, c.dnsZone)) {
@@ -59,6 +72,7 @@ export const configSchema = z.object({
     seen.set(a.name, i);
     if (a.host && !isWithinZone(a.host, c.dnsZone)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'host'], message: `must be inside the DNS zone ${c.dnsZone}` });
     if (a.host && a.host === `api.${c.name}`) ctx.addIssue({ code: 'custom', path: ['apps', i, 'host'], message: 'is the API server name; apps cannot use it' });
+    if (a.tls === false && a.httpsRedirect === true) ctx.addIssue({ code: 'custom', path: ['apps', i, 'httpsRedirect'], message: 'needs tls: true (an app without TLS has nothing to redirect to)' });
   });
 });
 
