@@ -18,9 +18,13 @@ export interface ConfigOverrides {
 export const DEFAULT_CONFIG_PATH = 'solokube.yaml';
 
 export async function loadConfigFile(path: string, overrides: ConfigOverrides = {}): Promise<SolokubeConfig> {
-  let text: string;
+  return parseConfig(await readConfigText(path), path, overrides);
+}
+
+/** The file's text, or a typed error (exit 2) that says what to do. */
+export async function readConfigText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     throw new SolokubeError({
@@ -32,7 +36,6 @@ export async function loadConfigFile(path: string, overrides: ConfigOverrides = 
       cause: err,
     });
   }
-  return parseConfig(text, path, overrides);
 }
 
 /** Parse and validate YAML text; every problem is reported in one ConfigError. */

@@ -3,6 +3,7 @@ import type { CommandRegistry } from '../context.js';
 import { registerDns } from './dns.js';
 import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
+import { registerHttpsRedirect } from './https-redirect.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
 import { registerProxy } from './proxy.js';
@@ -21,6 +22,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerSecondaryIp(r);
   registerProxy(r);
   registerDns(r);
+  registerHttpsRedirect(r);
   registerDoctor(r);
   registerSandbox(r);
   registerVersion(r);
