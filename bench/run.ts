@@ -26,6 +26,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
     };
   },
   datapath: async () => (await import('./datapath.js')).datapathBench,
+  traefik: async () => (await import('./traefik.js')).traefikBench,
 };
 
 const io: IoHost = {
