@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ChangeResourceRecordSetsCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { parseConfig } from '../../src/config/load.js';
 import { RecordingIoHost } from '../../src/core/io.js';
 import { ingressSettings, type IngressSettings } from '../../src/ingress/index.js';
@@ -39,6 +40,18 @@ let pebble: LabPebble;
 let backend: string;
 let traefikBin: string;
 let elasticIp: string;
+
+const PRIMARY_PUBLIC_IP = '198.19.1.10';
+
+async function setHelloRecord(address: string): Promise<void> {
+  const r53 = new Route53Client({ endpoint: sbx.record().emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+  try {
+    const zone = (await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'example.com', MaxItems: 1 }))).HostedZones![0]!.Id!;
+    await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'hello.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: address }] } }] } }));
+  } finally {
+    r53.destroy();
+  }
+}
 
 async function settingsFromFile(o: { nodePrimaryIp?: string } = {}): Promise<IngressSettings> {
   return ingressSettings(parseConfig(await readFile(configPath, 'utf8'), configPath), o);
@@ -136,14 +149,49 @@ describe('ingress end to end in the sandbox: DNS, pebble, real Traefik on the no
     assert.equal((await curl('https://hello.example.com/')).code, 0);
   });
 
+  test('GIVEN no secondary IP WHEN Traefik serves :80 and :30443 on the node and the name points at the primary public address THEN HTTP answers on 80, HTTPS on 30443 with the same certificate, and the redirect names :30443', async () => {
+    const serial = (await servedCertificate()).serial;
+    const orders = await pebble.orders();
+    // solokube's stack does not yet point app names at the primary address in this mode (see the
+    // README); the record is written here through the real SDK, as that step will.
+    await setHelloRecord(PRIMARY_PUBLIC_IP);
+    await stopLabTraefik(lab);
+    await releaseStandinNodePorts(lab);
+    const config = parseConfig(await readFile(configPath, 'utf8'), configPath);
+    const settings = ingressSettings({ ...config, secondaryIp: false });
+    assert.deepEqual(settings.ports, { web: 80, websecure: 30443, redirectTo: 30443 });
+    await installLabTraefik(lab, traefikBin, { settings, backends: { hello: backend }, acmeListenerCaPath: pebble.listenerCaPath });
+    await startLabTraefik(lab);
+    assert.equal((await client(['getent', 'ahostsv4', 'hello.example.com'])).stdout.split(/\s+/)[0], PRIMARY_PUBLIC_IP);
+    const http = await eventually('HTTP on port 80 of the primary address', async () => {
+      const r = await client(['curl', '-sS', '--max-time', '8', 'http://hello.example.com/']);
+      return r.code === 0 && r.stdout.startsWith('app hello') ? r.stdout : undefined;
+    }, 20_000);
+    assert.match(http, /xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=http$/m);
+    const https = await curl('https://hello.example.com:30443/');
+    assert.equal(https.code, 0, https.stderr);
+    assert.match(https.stdout, /proto=https/);
+    const served = await client(['sh', '-c', 'openssl s_client -connect hello.example.com:30443 -servername hello.example.com </dev/null 2>/dev/null | openssl x509 -noout -serial']);
+    assert.equal(/serial=(\S+)/.exec(served.stdout)?.[1], serial, 'the same ACME certificate');
+    assert.equal(await pebble.orders(), orders);
+    await writeLabRoutes(lab, { settings: { ...settings, apps: settings.apps.map((a) => ({ ...a, mode: 'https-redirect' as const })) }, backends: { hello: backend } });
+    const redirect = await eventually('the redirect to :30443', async () => {
+      const r = await client(['curl', '-sS', '--max-time', '8', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', 'http://hello.example.com/x']);
+      return r.stdout.startsWith('308') ? r.stdout : undefined;
+    }, 20_000);
+    assert.equal(redirect, '308 https://hello.example.com:30443/x');
+    await setHelloRecord(elasticIp);
+  });
+
   test('GIVEN proxy: haproxy with PROXY v2 WHEN up converges the node and Traefik sits behind the NodePorts THEN the app still sees the client address, on the same certificate', async () => {
     const serial = (await servedCertificate()).serial;
     const orders = await pebble.orders();
+    // Traefik moves from the node's ports to behind the NodePorts; HAProxy takes :80/:8443.
+    await stopLabTraefik(lab);
     await writeFile(configPath, (await readFile(configPath, 'utf8')).replace('proxy: direct', 'proxy: haproxy\nproxyProtocol: true'));
     const up = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
     assert.equal(up.code, 0, up.stderr);
     // The lab's nginx stand-in holds the NodePorts; in a cluster they belong to Traefik's Service.
-    await stopLabTraefik(lab);
     await releaseStandinNodePorts(lab);
     // Without kube-proxy, "the NodePort" is Traefik listening on it directly.
     const settings = { ...(await settingsFromFile({ nodePrimaryIp: lab.node.primaryAddress })), ports: { web: 30080, websecure: 30443 } };

@@ -80,6 +80,15 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
     assert.deepEqual((await dig(port, `www.${ZONE}`, 'CNAME')).answer, [`www.${ZONE}. 300 CNAME hello.${ZONE}.`]);
   });
 
+  test('GIVEN an alias A record at the apex pointing at a name in the zone WHEN asked THEN it answers with the target\'s address under the apex name', async (t) => {
+    const h = await withRecords(t, [rr(`hello.${ZONE}`, 'A', ['198.19.1.1'], 120)]);
+    const zone = (await zoneId(h.r53)).replace('/hostedzone/', '');
+    await h.r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{
+      Action: 'CREATE', ResourceRecordSet: { Name: ZONE, Type: 'A', AliasTarget: { HostedZoneId: zone, DNSName: `hello.${ZONE}`, EvaluateTargetHealth: false } },
+    }] } }));
+    assert.deepEqual((await dig(h.port, ZONE, 'A')).answer, [`${ZONE}. 120 A 198.19.1.1`]);
+  });
+
   test('GIVEN the apex WHEN asked for NS and SOA THEN Route 53\'s four name servers (TTL 172800) and its SOA (TTL 900) answer', async (t) => {
     const { port } = await withRecords(t, []);
     const ns = await dig(port, ZONE, 'NS');
