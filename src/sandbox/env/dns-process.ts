@@ -9,6 +9,8 @@ import { joinLabCgroup } from '../lab/cgroup.js';
 import { inNetns } from '../lab/gateway.js';
 import { isAlive, isOurProcess, signal, waitGone } from '../lab/processes.js';
 import { startDetached } from './detached.js';
+import { GW_INTERNET_IF } from '../lab/addresses.js';
+import { runOk } from '../lab/run.js';
 
 const DNS_MAIN = fileURLToPath(new URL('../aws/dns/main.js', import.meta.url));
 const DNS_ARGV_MARK = 'sandbox/aws/dns/main.js';
@@ -20,6 +22,8 @@ export interface SandboxDns {
 }
 
 export async function startSandboxDns(o: { labName: string; gwNetns: string; address: string; stateFile: string; logFile: string }): Promise<SandboxDns> {
+  // Labs booted before the DNS existed lack the address; `replace` adds it or leaves it as it is.
+  await runOk(['ip', '-n', o.gwNetns, 'addr', 'replace', `${o.address}/24`, 'dev', GW_INTERNET_IF]);
   const argv = inNetns(o.gwNetns, [process.execPath, DNS_MAIN, '--state', o.stateFile, '--address', o.address, '--port', '53']);
   const first = await startDetached(argv, o.logFile, 10_000).catch((err: Error) => {
     throw new SolokubeError({ code: 'sandbox.dns-start', message: `the sandbox's DNS server did not start: ${err.message}`, remedy: `Look at ${o.logFile}.`, cause: err });
