@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
-import { manifestsToYaml, renderIngressManifests, type K8sObject } from '../../src/ingress/index.js';
+import { ingressSettings, manifestsToYaml, renderFileRoutes, renderIngressManifests, type K8sObject } from '../../src/ingress/index.js';
 
 function golden(name: string, actual: string): void {
   const url = new URL(`../../../test/ingress/golden/${name}`, import.meta.url);
@@ -108,5 +108,21 @@ describe('ingress manifests', () => {
       assert.ok(objs.every((o) => typeof o.apiVersion === 'string' && typeof o.kind === 'string' && o.metadata.name.length > 0), 'plain objects for server-side apply');
       assert.doesNotMatch(manifestsToYaml(objs), /AWS_|aws_access|secretAccessKey|route53/i);
     }
+  });
+
+  test('GIVEN the apps WHEN rendered as file-provider routes (the lab, no cluster) THEN each router carries what its Ingress annotations say', () => {
+    const config = parseConfig(base, 't');
+    const ingresses = renderIngressManifests(config).filter((o) => o.kind === 'Ingress');
+    const routes = renderFileRoutes(ingressSettings(config), { hello: 'http://127.0.0.1:1' }) as { http: { routers: Record<string, any>; services: Record<string, unknown> } };
+    assert.deepEqual(Object.keys(routes.http.routers), ingresses.map((i) => i.metadata.name));
+    for (const ing of ingresses) {
+      const a = ing.metadata.annotations!;
+      const r = routes.http.routers[ing.metadata.name];
+      assert.deepEqual(r.entryPoints, [a['traefik.ingress.kubernetes.io/router.entrypoints']]);
+      assert.equal(r.tls?.certResolver, a['traefik.ingress.kubernetes.io/router.tls.certresolver']);
+      assert.deepEqual(r.middlewares, a['traefik.ingress.kubernetes.io/router.middlewares']?.split(','));
+      assert.equal(r.rule, `Host(\`${(ing as unknown as { spec: { rules: { host: string }[] } }).spec.rules[0]!.host}\`)`);
+    }
+    assert.deepEqual(Object.keys(routes.http.services), ['hello'], 'only apps with a backend get a service');
   });
 });
