@@ -42,8 +42,8 @@ export function upSummary(i: SummaryInput): UpSummary {
   const primary = i.controlPlane?.primaryPublicIp;
   const prefix = i.checkPrefix ? `${i.checkPrefix} ` : '';
   const ca = i.caCertPath ? ` --cacert ${i.caCertPath}` : '';
-  const curl = (url: string, hostName: string, port: number, ip: string | undefined): string =>
-    `${prefix}curl -sS${ca}${ip ? ` --resolve ${hostName}:${port}:${ip}` : ''} ${url}`;
+  // Route 53 (or the sandbox's DNS) answers the names, so the checks use DNS like any client.
+  const curl = (url: string): string => `${prefix}curl -sS${ca} ${url}`;
   if (!i.config.secondaryIp) {
     return {
       cluster: i.config.name,
@@ -53,8 +53,8 @@ export function upSummary(i: SummaryInput): UpSummary {
       ...(primary ? { primaryPublicIp: primary } : {}),
       monthlyCostUsd: 0,
       checks: [
-        curl(`https://${host}:${PORTS.ingressHttps}/`, host, PORTS.ingressHttps, primary),
-        curl(`http://${host}:${PORTS.ingressHttp}/`, host, PORTS.ingressHttp, primary),
+        curl(`https://${host}:${PORTS.ingressHttps}/`),
+        curl(`http://${host}:${PORTS.ingressHttp}/`),
       ],
     };
   }
@@ -67,11 +67,10 @@ export function upSummary(i: SummaryInput): UpSummary {
     ...(known(i.secondary?.address) ? { secondaryPrivateIp: known(i.secondary?.address)! } : {}),
     ...(primary ? { primaryPublicIp: primary } : {}),
     monthlyCostUsd: Math.round(PUBLIC_IPV4_PER_HOUR_USD * HOURS_PER_MONTH * 100) / 100,
-    // Route 53 (or the sandbox's DNS) answers these names, so the checks use DNS like any client.
     checks: [
-      curl(`https://${host}/`, host, 443, undefined),
-      curl(`https://${n.apiName}/`, n.apiName, 443, undefined),
-      curl(`http://${host}/`, host, 80, undefined),
+      curl(`https://${host}/`),
+      curl(`https://${n.apiName}/`),
+      curl(`http://${host}/`),
     ],
   };
 }
@@ -81,7 +80,7 @@ export function renderUpSummary(s: UpSummary): string {
   if (s.secondaryIp) {
     lines.push(`  apps  ${s.appUrl}  → Elastic IP ${s.elasticIp ?? '?'} → secondary ${s.secondaryPrivateIp ?? '?'}:443/80`);
   } else {
-    lines.push(`  apps  ${s.appUrl}  (secondary IP off: apps answer on the ingress NodePorts of the primary address)`);
+    lines.push(`  apps  ${s.appUrl}  (secondary IP off: app names → the instance's public address ${s.primaryPublicIp ?? '?'}, HTTPS on NodePort 30443)`);
   }
   lines.push(`  api   ${s.apiUrl}  → primary public IP ${s.primaryPublicIp ?? '?'}:443 (kube-apiserver, untouched)`);
   lines.push(`  cost  about $${s.monthlyCostUsd.toFixed(2)}/month for solokube's part${s.secondaryIp ? ' (one public IPv4 at $0.005/hour)' : ''}`);

@@ -15,6 +15,7 @@ import type { AwsClients } from '../clients.js';
 import { AWS_IDS } from './context.js';
 import type { AwsEnv, AwsMode } from './context.js';
 import type { ElasticIpState } from './elastic-ip.js';
+import type { ControlPlane } from './control-plane.js';
 
 export const APP_RECORD_TTL = 60;
 
@@ -31,6 +32,11 @@ export interface DnsRecordsState {
 
 export interface DnsRecordsOptions {
   mode: AwsMode;
+  /**
+   * What the app names point at: the Elastic IP (default), or, without the secondary IP, the
+   * instance's own public address (it changes on stop/start; the next `up` follows it).
+   */
+  target?: 'elastic-ip' | 'primary-public-ip';
   /** How long to wait for INSYNC (default 180 s). */
   syncDeadlineMs?: number;
 }
@@ -80,10 +86,10 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
   const wanted = appRecordNames(env);
   let zoneId: string | undefined;
   const zone = async (signal: AbortSignal) => (zoneId ??= await findPublicZone(clients, config.dnsZone, signal));
-  const ourIp = (ctx: ResourceContext) => {
-    const eip = ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp);
-    return eip?.publicIp;
-  };
+  const primary = opts.target === 'primary-public-ip';
+  const ourIp = (ctx: ResourceContext) => (primary
+    ? ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane)?.primaryPublicIp
+    : ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp)?.publicIp);
   const toChange = (action: 'UPSERT' | 'DELETE', r: DnsRecord): R53Change => ({
     Action: action,
     ResourceRecordSet: { Name: r.name, Type: 'A', TTL: r.ttl, ResourceRecords: r.values.map((v) => ({ Value: v as string })) },
@@ -91,8 +97,8 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
 
   return {
     id: AWS_IDS.dnsRecords,
-    title: `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}`,
-    dependsOn: [AWS_IDS.elasticIp],
+    title: `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}${primary ? ' (→ the instance\'s public address)' : ''}`,
+    dependsOn: [primary ? AWS_IDS.controlPlane : AWS_IDS.elasticIp],
     deadlineMs: opts.syncDeadlineMs ?? 180_000,
 
     async find(ctx) {
@@ -106,6 +112,9 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
 
     desired(ctx) {
       const ip = ourIp(ctx);
+      if (ip === undefined && primary) {
+        throw new SolokubeError({ code: 'aws.no-public-ip', message: `the control-plane instance of ${config.name} has no public IPv4 address for the apps' names`, remedy: 'Give the instance a public address, or use the secondary IP with its Elastic IP.', actor: 'user' });
+      }
       if (ip === undefined) {
         throw new SolokubeError({ code: 'aws.no-elastic-ip', message: `${config.name} has no Elastic IP for its apps yet`, remedy: 'Run `solokube secondary-ip setup` first.', actor: 'user' });
       }

@@ -38,6 +38,15 @@ export interface AwsResourceLists {
   destroy: Resource[];
 }
 
+/** Without the secondary IP: only the app names, pointing at the instance's own public address. */
+export function primaryAddressResources(config: SolokubeConfig, clients: AwsClients, opts: AwsResourceOptions = {}): Resource[] {
+  const env: AwsEnv = { config, names: names(config), clients };
+  return [
+    controlPlaneInstance(env, { mustExist: true }),
+    dnsRecords(env, { mode: 'converge', target: 'primary-public-ip', ...(opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {}) }),
+  ] as Resource[];
+}
+
 export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: AwsResourceOptions = {}): AwsResourceLists {
   const env: AwsEnv = { config, names: names(config), clients };
   const named = { ...(opts.allocationId ? { allocationId: opts.allocationId } : {}), ...(opts.elasticIp ? { publicIp: opts.elasticIp } : {}) };
@@ -63,7 +72,7 @@ export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: 
     elasticIp(env, { mode: 'destroy', ...named }),
     eipAssociation(env, { mode: 'destroy' }),
     appSecurityGroup(env),
-    dnsRecords(env, { mode: 'destroy' }),
+    dnsRecords(env, { mode: 'destroy', ...(config.secondaryIp ? {} : { target: 'primary-public-ip' as const }) }),
   ] as Resource[];
   return { secondaryIp, dns, all, destroy };
 }
