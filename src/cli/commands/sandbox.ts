@@ -12,6 +12,7 @@ interface SandboxAwsOptions {
   region: string;
   seedKops?: string;
   dnsZone?: string;
+  dnsPort?: number;
 }
 
 function port(value: string): number {
@@ -30,10 +31,15 @@ export function registerSandbox(r: CommandRegistry): void {
     .option('--region <region>', 'the region the emulator answers as', 'us-east-1')
     .option('--seed-kops <cluster>', 'seed a kops-made single-node cluster with this name (needs --dns-zone)')
     .option('--dns-zone <zone>', 'the hosted zone for --seed-kops')
+    .option('--dns-port <n>', 'also answer DNS (UDP and TCP) from the hosted zones on 127.0.0.1:<n> (0 picks a free one)', port)
     .action(r.action<SandboxAwsOptions>('sandbox aws', async (ctx, opts) => {
       const { kopsClusterSeed, startAwsEmulator } = await import('../../sandbox/aws/index.js');
       if (opts.seedKops && !opts.dnsZone) throw new UsageError('--seed-kops needs --dns-zone');
-      const emu = await startAwsEmulator({ port: opts.port, region: opts.region, ...(opts.state ? { stateFile: opts.state } : {}) });
+      const emu = await startAwsEmulator({
+        port: opts.port, region: opts.region, ...(opts.state ? { stateFile: opts.state } : {}),
+        ...(opts.dnsPort === undefined ? {} : { dns: { address: '127.0.0.1', port: opts.dnsPort } }),
+      });
+      if (emu.dns) info(ctx.io, `DNS from the hosted zones on 127.0.0.1:${emu.dns.port} (dig @127.0.0.1 -p ${emu.dns.port} <name>)`);
       if (opts.seedKops && opts.dnsZone) emu.seed(kopsClusterSeed({ clusterName: opts.seedKops, dnsZone: opts.dnsZone, region: opts.region }));
       info(ctx.io, `AWS emulator listening on ${emu.endpoint}; point clients at it with: export AWS_ENDPOINT_URL=${emu.endpoint} AWS_REGION=${opts.region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`);
       info(ctx.io, `admin API: ${emu.endpoint}/_sandbox/state, /_sandbox/faults, /_sandbox/calls (see src/sandbox/aws/README.md); Ctrl-C stops it`);
@@ -43,6 +49,6 @@ export function registerSandbox(r: CommandRegistry): void {
         process.once('SIGTERM', resolve);
       });
       await emu.close();
-      return { data: { endpoint: emu.endpoint, state: opts.state ?? null }, text: '' };
+      return { data: { endpoint: emu.endpoint, state: opts.state ?? null, ...(emu.dns ? { dnsPort: emu.dns.port } : {}) }, text: '' };
     }));
 }
