@@ -15,12 +15,12 @@ import type { BenchModule } from './run.js';
 import type { BenchTable } from './table.js';
 import { parseWrkOutput, wrkArgv, type WrkResult } from './wrk.js';
 
-const NODE_CPU = '1';
-const LOAD_CPU = '0';
+export const NODE_CPU = '1';
+export const LOAD_CPU = '0';
 const SECONDARY = '198.18.0.11';
-const DURATION_S = Number(process.env.SOLOKUBE_BENCH_DURATION_S ?? 3);
+export const DURATION_S = Number(process.env.SOLOKUBE_BENCH_DURATION_S ?? 3);
 // Three rounds by default so the per-round ratios have a median that one disturbed round cannot move.
-const ROUNDS = Number(process.env.SOLOKUBE_BENCH_ROUNDS ?? 3);
+export const ROUNDS = Number(process.env.SOLOKUBE_BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 4;
 
 interface Phase {
@@ -104,7 +104,7 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
   };
 }
 
-async function wrk(lab: Lab, url: string, newConnectionPerRequest: boolean): Promise<WrkResult> {
+export async function wrk(lab: Lab, url: string, newConnectionPerRequest: boolean): Promise<WrkResult> {
   const r = await lab.client.exec(
     wrkArgv({ url, durationS: DURATION_S, connections: CONNECTIONS, newConnectionPerRequest, cpus: LOAD_CPU }),
     { timeoutMs: (DURATION_S + 15) * 1000 },
@@ -113,7 +113,7 @@ async function wrk(lab: Lab, url: string, newConnectionPerRequest: boolean): Pro
   return parseWrkOutput(r.stdout);
 }
 
-function combine(runs: WrkResult[]): WrkResult {
+export function combine(runs: WrkResult[]): WrkResult {
   const mean = (f: (r: WrkResult) => number): number => runs.reduce((a, r) => a + f(r), 0) / runs.length;
   return {
     requestsPerSec: mean((r) => r.requestsPerSec),
@@ -128,7 +128,7 @@ function combine(runs: WrkResult[]): WrkResult {
  * Each round's path run over the floor run taken just before it. Pairing adjacent runs cancels
  * load that changes slowly; the median ignores one round disturbed by a burst of other work.
  */
-function pairedRatios(floor: readonly WrkResult[], path: readonly WrkResult[]): { median: number; min: number; max: number } {
+export function pairedRatios(floor: readonly WrkResult[], path: readonly WrkResult[]): { median: number; min: number; max: number } {
   const ratios = path.map((p, i) => p.requestsPerSec / (floor[i]?.requestsPerSec ?? NaN)).sort((a, b) => a - b);
   const mid = ratios.length >> 1;
   const median = ratios.length % 2 ? (ratios[mid] ?? NaN) : ((ratios[mid - 1] ?? NaN) + (ratios[mid] ?? NaN)) / 2;

@@ -30,6 +30,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
     const { k8sApplyBench } = await import('./k8s-apply.js');
     return { name: 'k8s-apply', run: k8sApplyBench };
   },
+  traefik: async () => (await import('./traefik.js')).traefikBench,
 };
 
 const io: IoHost = {

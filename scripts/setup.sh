@@ -11,10 +11,10 @@ if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split("."
 fi
 
 # System packages: the lab node (systemd-nspawn, debootstrap), its network (iproute2, iptables,
-# nftables), the client side of the checks (curl, openssl, ssh), and wrk for `npm run bench`;
-# podman, buildah and skopeo (with git for the commit tag) build and push app images to the
-# emulator's ECR registry.
-packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates podman buildah skopeo git sudo)
+# nftables), the client side of the checks (curl, openssl, ssh, dig), pebble (the ACME test CA) and
+# wrk for `npm run bench`; podman, buildah and skopeo (with git for the commit tag) build and push
+# app images to the emulator's ECR registry; sudo for the node shell's non-root tests.
+packages=(systemd-container debootstrap debian-archive-keyring gpgv util-linux iproute2 iptables nftables haproxy openssl curl wrk openssh-client openssh-server ca-certificates podman buildah skopeo git sudo bind9-dnsutils pebble)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -34,19 +34,28 @@ ssh:
 # false: apps answer only on the ingress NodePorts (30443/30080) of the node's primary address.
 secondaryIp: true
 
-# haproxy: redirect <secondary>:443 to HAProxy on :8443, which routes by TLS SNI.
-# direct:  redirect <secondary>:443/80 straight to an ingress listening on the node (8443/8080).
+# direct:  redirect <secondary>:443/80 straight to Traefik listening on the node (8443/8080);
+#          the default when this line is left out.
+# haproxy: redirect <secondary>:443 to HAProxy on :8443, which routes by TLS SNI to the
+#          ingress NodePorts (30443/30080); for people who bring their own ingress.
 proxy: haproxy
 
 # With proxy: haproxy, send the client address to the ingress with PROXY protocol v2.
 proxyProtocol: false
 
-# Let's Encrypt account e-mail for cert-manager.
+# ACME (Let's Encrypt) account e-mail for the ingress's certificates (HTTP-01, no AWS keys).
 tlsEmail: ops@example.com
+# production | staging | https://<another ACME directory URL>
+acme: production
+
+# Redirect the apps' http:// to https:// (per app: apps[].httpsRedirect; see
+# "solokube https-redirect enable|disable [--app NAME]", which edits this file).
+httpsRedirect: true
 
 apps:
   - name: hello
     port: 8080
     # host: hello.example.com   (default: <name>.<appsDomain>)
     dockerfile: ./apps/hello/Dockerfile
+    # tls: false   serves this app on HTTP only (no certificate)
 `;

@@ -64,7 +64,7 @@ export async function loadConfigFile(path: string, overrides: ConfigOverrides = 
  * /dev/zero would be read until memory runs out, a FIFO would block). Checked on the path first so
  * a FIFO is never opened, then on the open handle so a file swapped in between is caught too.
  */
-async function readConfigText(path: string): Promise<string> {
+export async function readConfigText(path: string): Promise<string> {
   refuseUnlessSmallFile(path, await stat(path));
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {

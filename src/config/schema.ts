@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import {
   EMAIL_RE, INSTANCE_TYPE_RE, INTERFACE_RE, K8S_VERSION_RE, LABEL_RE, MAX_PORT, PROFILE_RE, REGION_RE, SSH_USER_RE,
-  isDnsName, isPort, isSafePath, isWithinZone,
+  isAcmeDirectoryUrl, isDnsName, isPort, isSafePath, isWithinZone,
 } from './validators.js';
 import { kopsOwnedName } from './naming.js';
 import { KOPS_IMAGE_RE, KOPS_NETWORKING, isValidBucketName } from './kops-fields.js';
@@ -22,7 +22,17 @@ export const appSchema = z.object({
   context: safePath.optional(),
   /** Images kept in the app's ECR repository by its lifecycle policy (default: the global keepImages). */
   keepImages: z.number().int().min(1).max(1000).optional(),
+  /** false: HTTP only, no certificate (e.g. while the ACME rate limit bites). */
+  tls: z.boolean().default(true),
+  /** Overrides the global httpsRedirect for this app (written by `solokube https-redirect --app`). */
+  httpsRedirect: z.boolean().optional(),
 }).strict();
+
+/** `production`, `staging` (Let's Encrypt) or the https URL of another ACME directory. */
+export const acmeSchema = z.union([
+  z.enum(['production', 'staging']),
+  z.string().refine(isAcmeDirectoryUrl, { message: 'must be production, staging or an https:// ACME directory URL (no credentials, query or spaces)' }),
+]);
 
 export const configSchema = z.object({
   name: dnsName,
@@ -46,9 +56,12 @@ export const configSchema = z.object({
   }).strict().default({ privateKey: '~/.ssh/id_ed25519', user: 'admin', knownHosts: '~/.solokube/known_hosts' }),
   nodeInterface: z.string().regex(INTERFACE_RE, 'must be a network interface name such as ens5').optional(),
   secondaryIp: z.boolean().default(true),
-  proxy: z.enum(['haproxy', 'direct']).default('haproxy'),
+  proxy: z.enum(['haproxy', 'direct']).default('direct'),
   proxyProtocol: z.boolean().default(false),
   tlsEmail: z.string().regex(EMAIL_RE, 'must be an e-mail address').optional(),
+  acme: acmeSchema.default('production'),
+  /** Redirect the apps' HTTP to HTTPS (apps with tls: false are never redirected). */
+  httpsRedirect: z.boolean().default(true),
   apps: z.array(appSchema).default([]),
   /** Images each app's ECR repository keeps (lifecycle policy); default 10. */
   keepImages: z.number().int().min(1).max(1000).optional(),
@@ -85,6 +98,7 @@ export const configSchema = z.object({
       const field = a.host ? 'host' : 'name';
       ctx.addIssue({ code: 'custom', path: ['apps', i, field], message: `gives the host ${host}, which ${why}; apps cannot use it${a.host ? '' : ' (set host: to another name)'}` });
     }
+    if (a.tls === false && a.httpsRedirect === true) ctx.addIssue({ code: 'custom', path: ['apps', i, 'httpsRedirect'], message: 'needs tls: true (an app without TLS has nothing to redirect to)' });
   });
 });
 

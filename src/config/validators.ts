@@ -83,9 +83,35 @@ export const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 export const K8S_VERSION_RE = /^v?1\.\d{1,2}(\.\d{1,3})?$/;
 /** AWS profile names: conservative, so they can appear in a command line. */
 export const PROFILE_RE = /^[A-Za-z0-9_.+=,@-]{1,64}$/;
-/** An e-mail address good enough for ACME registration. */
-export const EMAIL_RE = /^[A-Za-z0-9._%+-]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+/**
+ * An e-mail address good enough for ACME registration: a dot-atom local part of safe characters
+ * (no leading, trailing or double dot) and a lower-case RFC 1123 domain of at least two labels.
+ */
+export const EMAIL_RE = /^(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@(?=[^@]{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 /** A Linux login name for SSH. */
 export const SSH_USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 /** A Linux network interface name: IFNAMSIZ is 16 including the terminating NUL. */
 export const INTERFACE_RE = /^[a-zA-Z0-9_.-]{1,15}$/;
+
+/** Let's Encrypt's ACME directories, by the names `acme:` accepts. */
+export const ACME_DIRECTORIES = Object.freeze({
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+});
+
+/**
+ * An ACME directory URL we are willing to put in Traefik's configuration: https, a DNS name or an
+ * IPv4 host, an optional port, a plain path; no credentials, query, fragment, spaces or quotes.
+ */
+export function isAcmeDirectoryUrl(value: string): boolean {
+  if (value.length > 512 || !/^https:\/\/[A-Za-z0-9.:/_~-]+$/.test(value)) return false;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return false;
+  }
+  const host = u.hostname;
+  const hostOk = isIpv4(host) || (host.split('.').length >= 1 && host.split('.').every((l) => LABEL_RE.test(l)));
+  return u.protocol === 'https:' && hostOk && u.username === '' && u.password === '' && u.search === '' && u.hash === '';
+}

@@ -14,7 +14,7 @@ import { combinePlans, planPhases } from '../core/run.js';
 import type { Phase } from '../core/run.js';
 import type { Resource } from '../core/resource.js';
 import type { AwsClients } from '../aws/clients.js';
-import { AWS_IDS, awsResources } from '../aws/resources/index.js';
+import { AWS_IDS, awsResources, primaryAddressResources } from '../aws/resources/index.js';
 import type { AwsResourceOptions } from '../aws/resources/index.js';
 import { controlPlaneInstance } from '../aws/resources/control-plane.js';
 import { nodeStep } from './node-step.js';
@@ -29,17 +29,19 @@ function kubeStep(kube: KubeTarget | undefined): Resource[] {
 
 /**
  * What `up` runs. With the secondary path on, everything converges in one phase. With it off, the
- * path is removed (a destroy phase: dependents first) and the cluster part still converges after.
+ * app names move to the instance's own address and the cluster part converges (first phase), then
+ * the rest of the path is removed (a destroy phase: dependents first).
  */
 export function upPhases(config: SolokubeConfig, clients: AwsClients, access: NodeAccess, opts: AwsResourceOptions = {}, kube?: KubeTarget): Phase[] {
   if (config.secondaryIp) return [{ mode: 'converge', resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(kube)] }];
-  // The instance must exist (the summary needs it); the not-found check is then redundant.
-  const removal = awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.controlPlane && r.id !== AWS_IDS.clusterKnown);
+  // Without it the apps answer on the node's own address: their names move there first (converge),
+  // so that no record of ours points at the Elastic IP when the removal (destroy) releases it.
+  const removal = awsResources(config, clients, opts).destroy.filter((r) => !([AWS_IDS.controlPlane, AWS_IDS.clusterKnown, AWS_IDS.dnsRecords] as string[]).includes(r.id));
   const instance = controlPlaneInstance({ config, names: names(config), clients }, { mustExist: true }) as Resource;
-  const phases: Phase[] = [{ mode: 'destroy', resources: [instance, ...removal, ...nodeStep(config, access)] }];
-  const cluster = kubeStep(kube);
-  if (cluster.length > 0) phases.push({ mode: 'converge', resources: cluster });
-  return phases;
+  return [
+    { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(kube)] },
+    { mode: 'destroy', resources: [instance, ...removal, ...nodeStep(config, access)] },
+  ];
 }
 
 /** Every resource `up` touches, in phase order (what `plan --offline` describes). */

@@ -40,8 +40,8 @@ export function upSummary(i: SummaryInput): UpSummary {
   const primary = i.controlPlane?.primaryPublicIp;
   const prefix = i.checkPrefix ? `${i.checkPrefix} ` : '';
   const ca = i.caCertPath ? ` --cacert ${i.caCertPath}` : '';
-  const curl = (url: string, hostName: string, port: number, ip: string | undefined): string =>
-    `${prefix}curl -sS${ca}${ip ? ` --resolve ${hostName}:${port}:${ip}` : ''} ${url}`;
+  // Route 53 (or the sandbox's DNS) answers the names, so the checks use DNS like any client.
+  const curl = (url: string): string => `${prefix}curl -sS${ca} ${url}`;
   if (!i.config.secondaryIp) {
     return {
       cluster: i.config.name,
@@ -52,8 +52,8 @@ export function upSummary(i: SummaryInput): UpSummary {
       monthlyCostUsd: solokubeShare(i.config).monthlyUsd,
       costLine: solokubeShare(i.config).line,
       checks: [
-        curl(`https://${host}:${PORTS.ingressHttps}/`, host, PORTS.ingressHttps, primary),
-        curl(`http://${host}:${PORTS.ingressHttp}/`, host, PORTS.ingressHttp, primary),
+        curl(`https://${host}:${PORTS.ingressHttps}/`),
+        curl(`http://${host}:${PORTS.ingressHttp}/`),
       ],
     };
   }
@@ -68,10 +68,10 @@ export function upSummary(i: SummaryInput): UpSummary {
     monthlyCostUsd: solokubeShare(i.config).monthlyUsd,
     costLine: solokubeShare(i.config).line,
     checks: [
-      curl(`https://${host}/`, host, 443, eip),
+      curl(`https://${host}/`),
       // /version answers anonymously on a real kube-apiserver (system:public-info-viewer).
-      curl(`https://${n.apiName}/version`, n.apiName, 443, primary),
-      curl(`http://${host}/`, host, 80, eip),
+      curl(`https://${n.apiName}/version`),
+      curl(`http://${host}/`),
     ],
   };
 }
@@ -81,7 +81,7 @@ export function renderUpSummary(s: UpSummary): string {
   if (s.secondaryIp) {
     lines.push(`  apps  ${s.appUrl}  → Elastic IP ${s.elasticIp ?? '?'} → secondary ${s.secondaryPrivateIp ?? '?'}:443/80`);
   } else {
-    lines.push(`  apps  ${s.appUrl}  (secondary IP off: apps answer on the ingress NodePorts of the primary address)`);
+    lines.push(`  apps  ${s.appUrl}  (secondary IP off: app names → the instance's public address ${s.primaryPublicIp ?? '?'}, HTTPS on NodePort 30443)`);
   }
   lines.push(`  api   ${s.apiUrl}  → primary public IP ${s.primaryPublicIp ?? '?'}:443 (kube-apiserver, untouched)`);
   lines.push(`  cost  ${s.costLine}`);

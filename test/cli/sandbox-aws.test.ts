@@ -58,3 +58,27 @@ test('GIVEN sandbox aws --region eu-west-1 (a name the global --region also has)
     assert.equal(await emu.stop(), 0);
   }
 });
+
+test('GIVEN sandbox aws --dns-port 0 with a kops seed THEN dig gets the seeded api record from 127.0.0.1 on the announced port', async () => {
+  const child = spawn(process.execPath, [CLI, 'sandbox', 'aws', '--seed-kops', 'c1.example.com', '--dns-zone', 'example.com', '--dns-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const dnsPort = await new Promise<number>((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /DNS from the hosted zones on 127\.0\.0\.1:(\d+)/.exec(err);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${err}`)));
+    });
+    const dig = await new Promise<string>((resolve) => {
+      const d = spawn('dig', ['@127.0.0.1', '-p', String(dnsPort), '+short', '+time=2', '+tries=1', 'api.c1.example.com', 'A']);
+      let out = '';
+      d.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      d.on('exit', () => resolve(out.trim()));
+    });
+    assert.match(dig, /^\d+\.\d+\.\d+\.\d+$/, 'the kops seed\'s api record answers');
+  } finally {
+    child.kill('SIGINT');
+  }
+});

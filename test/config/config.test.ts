@@ -32,8 +32,10 @@ describe('configuration', () => {
     assert.equal(c.appsDomain, 'example.com');
     assert.deepEqual(c.zones, ['eu-west-1a']);
     assert.equal(c.secondaryIp, true);
-    assert.equal(c.proxy, 'haproxy');
+    assert.equal(c.proxy, 'direct', 'the kernel-only path is the default');
     assert.equal(c.proxyProtocol, false);
+    assert.equal(c.acme, 'production');
+    assert.equal(c.httpsRedirect, true);
     assert.equal(c.instanceType, 't3.medium');
     assert.equal(c.ssh.user, 'admin');
   });
@@ -85,5 +87,48 @@ describe('configuration', () => {
     for (const bad of ['a b', 'x;y', '$(id)', '`id`', 'a\nb', "it's", '']) assert.equal(isSafePath(bad), false, bad);
     assert.equal(isSafePath('~/.ssh/id_ed25519'), true);
     for (const bad of ['localhost', '-a.com', 'a..com', 'A.com', 'a.com.', 'x_y.com']) assert.equal(isDnsName(bad), false, bad);
+  });
+
+  test('GIVEN an app without tls THEN it defaults to TLS with no per-app redirect override', () => {
+    const c = parseConfig(`${minimal}apps:\n  - {name: hello, port: 8080}\n  - {name: plain, port: 80, tls: false}\n`, 'm');
+    assert.equal(c.apps[0]!.tls, true);
+    assert.equal(c.apps[0]!.httpsRedirect, undefined);
+    assert.equal(c.apps[1]!.tls, false);
+  });
+
+  test('GIVEN acme as staging or a pebble-style directory URL THEN accepted', () => {
+    assert.equal(parseConfig(`${minimal}acme: staging\n`, 'm').acme, 'staging');
+    assert.equal(parseConfig(`${minimal}acme: https://198.19.0.100:14000/dir\n`, 'm').acme, 'https://198.19.0.100:14000/dir');
+    assert.equal(parseConfig(`${minimal}acme: https://acme.example.org/directory\n`, 'm').acme, 'https://acme.example.org/directory');
+  });
+
+  test('GIVEN hostile or invalid ACME URLs, e-mails and hostnames THEN every one is refused with its path (exit 2)', () => {
+    const hostile = [
+      ['acme: http://acme.example.org/directory', 'acme'],                 // not https
+      ['acme: "https://user:pw@acme.example.org/dir"', 'acme'],            // credentials
+      ['acme: "https://acme.example.org/dir?x=1"', 'acme'],                // query
+      ['acme: "https://acme.example.org/dir\\nfoo: bar"', 'acme'],        // a newline into Traefik's YAML
+      ['acme: "https://acme.example.org/$(reboot)"', 'acme'],
+      ['acme: preprod', 'acme'],
+      ['tlsEmail: "ops@example.com\\nx: y"', 'tlsEmail'],
+      ['tlsEmail: "ops@-bad-.example.com"', 'tlsEmail'],
+      ['tlsEmail: "a..b@example.com"', 'tlsEmail'],
+      ['tlsEmail: "ops@example"', 'tlsEmail'],
+      ['tlsEmail: "o\\"ps@example.com"', 'tlsEmail'],
+    ] as const;
+    for (const [line, path] of hostile) {
+      const issues = issuesOf(`${minimal}${line}\n`);
+      assert.deepEqual(issues.map((i) => i.path), [path], line);
+    }
+    const hosts = ['"hello.example.com."', '"*.example.com"', '"hel lo.example.com"', '"-x.example.com"', '"x_y.example.com"', '"hello.example.com\\u0000"'];
+    for (const h of hosts) {
+      const issues = issuesOf(`${minimal}apps:\n  - {name: hello, port: 8080, host: ${h}}\n`);
+      assert.deepEqual([...new Set(issues.map((i) => i.path))], ['apps.0.host'], h);
+    }
+  });
+
+  test('GIVEN tls: false with httpsRedirect: true on the same app THEN refused: nothing to redirect to', () => {
+    const issues = issuesOf(`${minimal}apps:\n  - {name: hello, port: 8080, tls: false, httpsRedirect: true}\n`);
+    assert.deepEqual(issues.map((i) => i.path), ['apps.0.httpsRedirect']);
   });
 });

@@ -31,6 +31,7 @@ import type { AwsClients } from '../clients.js';
 import { AWS_IDS } from './context.js';
 import type { AwsEnv, AwsMode } from './context.js';
 import type { ElasticIpState } from './elastic-ip.js';
+import type { ControlPlane } from './control-plane.js';
 
 export const APP_RECORD_TTL = 60;
 
@@ -164,6 +165,11 @@ export interface DnsRecordsOptions {
   syncDeadlineMs?: number;
   /** --take-over-dns: write names that exist without our ownership record (or with another cluster's). */
   takeOver?: boolean;
+  /**
+   * What the app names point at: the Elastic IP (default), or, without the secondary IP, the
+   * instance's own public address (it changes on stop/start; the next `up` follows it).
+   */
+  target?: 'elastic-ip' | 'primary-public-ip';
   /** How often to say that the INSYNC wait goes on (default 5 s). */
   progressEveryMs?: number;
 }
@@ -174,10 +180,18 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
   const ownerValue = ownershipValue(names.cluster);
   let zoneId: string | undefined;
   const zone = async (signal: AbortSignal) => (zoneId ??= await findPublicZone(clients, config.dnsZone, signal));
+  const primary = opts.target === 'primary-public-ip';
   const eipOf = (ctx: ResourceContext) => ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp);
+  /** The address app names point at: the Elastic IP, or without the secondary IP the instance's own. */
+  const ourIp = (ctx: ResourceContext): string | undefined => (primary
+    ? ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane)?.primaryPublicIp
+    : known(eipOf(ctx)?.publicIp));
   /** Every address of ours a record may hold: the one in use and any extras. */
-  const ourAddresses = (eip: ElasticIpState | undefined): Set<string> =>
-    new Set([eip ? known(eip.publicIp) : undefined, ...(eip?.extras ?? []).map((x) => x.publicIp)].filter((v): v is string => v !== undefined));
+  const ourAddresses = (ctx: ResourceContext): Set<string> => {
+    if (primary) return new Set([ourIp(ctx)].filter((v): v is string => v !== undefined));
+    const eip = eipOf(ctx);
+    return new Set([eip ? known(eip.publicIp) : undefined, ...(eip?.extras ?? []).map((x) => x.publicIp)].filter((v): v is string => v !== undefined));
+  };
   const aChange = (action: 'UPSERT' | 'DELETE', r: DnsRecord): R53Change => ({
     Action: action,
     ResourceRecordSet: { Name: r.name, Type: 'A', TTL: r.ttl, ResourceRecords: r.values.map((v) => ({ Value: v as string })) },
@@ -208,19 +222,19 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
 
   return {
     id: AWS_IDS.dnsRecords,
-    title: opts.mode === 'destroy' ? `Route 53 records of ${config.name} in ${config.dnsZone}` : `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}`,
-    dependsOn: [AWS_IDS.elasticIp],
+    title: opts.mode === 'destroy' ? `Route 53 records of ${config.name} in ${config.dnsZone}` : `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}${primary ? ' (→ the instance\'s public address)' : ''}`,
+    dependsOn: [primary ? AWS_IDS.controlPlane : AWS_IDS.elasticIp],
     // The step's deadline bounds apply too; it leaves room after the INSYNC wait so that a slow
     // Route 53 is reported as such (aws.dns-not-in-sync), not as a bare deadline.
     deadlineMs: (opts.syncDeadlineMs ?? 180_000) + 30_000,
-    describe: () => ({ type: 'A', names: wanted, target: '(the Elastic IP)', ttl: APP_RECORD_TTL }),
+    describe: () => ({ type: 'A', names: wanted, target: primary ? '(the instance\'s public address)' : '(the Elastic IP)', ttl: APP_RECORD_TTL }),
 
     async find(ctx) {
       const reading = await readZone(clients, await zone(ctx.signal), ctx.signal);
       const owned = [...reading.owners].filter(([, o]) => o.cluster === names.cluster).map(([n]) => n).sort();
       if (opts.mode === 'converge') {
         assertNoKopsName();
-        assertNothingForeign(reading, ourAddresses(eipOf(ctx)));
+        assertNothingForeign(reading, ourAddresses(ctx));
       }
       if (opts.mode === 'destroy') warnForeignPointingAtUs(ctx, reading, owned);
       const relevant = opts.mode === 'converge' ? [...new Set([...wanted, ...owned])] : owned;
@@ -231,7 +245,10 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     },
 
     desired(ctx) {
-      const ip = eipOf(ctx)?.publicIp;
+      const ip = ourIp(ctx);
+      if (ip === undefined && primary) {
+        throw new SolokubeError({ code: 'aws.no-public-ip', message: `the control-plane instance of ${config.name} has no public IPv4 address for the apps' names`, remedy: 'Give the instance a public address, or use the secondary IP with its Elastic IP.', actor: 'user' });
+      }
       if (ip === undefined) {
         throw new SolokubeError({ code: 'aws.no-elastic-ip', message: `${config.name} has no Elastic IP for its apps yet`, remedy: 'Run `solokube secondary-ip setup` first.', actor: 'user' });
       }
@@ -241,7 +258,7 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     diff: (actual, desired) => diffFields(actual, desired, ['records', 'owned']),
 
     async apply(ctx, actual, desired) {
-      const ours = ourAddresses(eipOf(ctx));
+      const ours = ourAddresses(ctx);
       const have = actual ?? { zone: config.dnsZone, records: [], owned: [] };
       const changes: R53Change[] = [];
       for (const d of desired.records) {
@@ -255,7 +272,7 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     },
 
     async delete(ctx, actual) {
-      const ours = ourAddresses(eipOf(ctx));
+      const ours = ourAddresses(ctx);
       await write(ctx, actual.owned.flatMap((name) => release(name, actual, ours)), `solokube: remove app records of ${config.name}`);
     },
   };
@@ -281,7 +298,7 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
   // Records that are not ours but point at our address (someone's, or written by a solokube before
   // ownership records) are not ours to delete; they would point at a released address, so say so.
   function warnForeignPointingAtUs(ctx: ResourceContext, reading: ZoneReading, owned: string[]): void {
-    const ours = ourAddresses(eipOf(ctx));
+    const ours = ourAddresses(ctx);
     const dangling = [...reading.a.values()].filter((r) => !owned.includes(r.name) && r.values.some((v) => ours.has(v as string)));
     if (dangling.length === 0) return;
     warn(ctx.io, `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} at ${[...ours].join(', ')}, which removal releases, but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync --take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`);

@@ -48,6 +48,15 @@ export interface AwsResourceLists {
   destroy: Resource[];
 }
 
+/** Without the secondary IP: only the app names, pointing at the instance's own public address. */
+export function primaryAddressResources(config: SolokubeConfig, clients: AwsClients, opts: AwsResourceOptions = {}): Resource[] {
+  const env: AwsEnv = { config, names: names(config), clients };
+  return [
+    controlPlaneInstance(env, { mustExist: true }),
+    dnsRecords(env, { mode: 'converge', target: 'primary-public-ip', ...(opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {}) }),
+  ] as Resource[];
+}
+
 export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: AwsResourceOptions = {}): AwsResourceLists {
   const env: AwsEnv = { config, names: names(config), clients };
   const named = { ...(opts.allocationId ? { allocationId: opts.allocationId } : {}), ...(opts.elasticIp ? { publicIp: opts.elasticIp } : {}) };
@@ -72,7 +81,8 @@ export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: 
   ] as Resource[];
   // ...and on removal after every record of ours is gone: destroy runs dependents first, so the
   // records depend on the surplus step there.
-  const records = dnsRecords(env, { mode: 'destroy' }) as Resource;
+  // Without the secondary IP the names we own point at the instance's own public address.
+  const records = dnsRecords(env, { mode: 'destroy', ...(config.secondaryIp ? {} : { target: 'primary-public-ip' as const }) }) as Resource;
   const destroyParts = [
     controlPlaneInstance(env, { mustExist: false }),
     secondaryPrivateIp(env, { mode: 'destroy', ...sipOpts }),

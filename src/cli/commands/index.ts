@@ -6,6 +6,7 @@ import { registerCluster } from './cluster.js';
 import { registerDns } from './dns.js';
 import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
+import { registerHttpsRedirect } from './https-redirect.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
 import { registerProxy } from './proxy.js';
@@ -26,6 +27,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerDns(r);
   registerApps(r);
   registerCluster(r);
+  registerHttpsRedirect(r);
   registerDoctor(r);
   registerCost(r);
   registerSandbox(r);

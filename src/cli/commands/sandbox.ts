@@ -14,6 +14,7 @@ interface SandboxAwsOptions {
   region?: string;
   seedKops?: string;
   dnsZone?: string;
+  dnsPort?: number;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -35,17 +36,22 @@ export function registerSandbox(r: CommandRegistry): void {
     .option('--region <region>', `the region the emulator answers as (default ${DEFAULT_REGION})`)
     .option('--seed-kops <cluster>', 'seed a kops-made single-node cluster with this name (needs --dns-zone)')
     .option('--dns-zone <zone>', 'the hosted zone for --seed-kops')
+    .option('--dns-port <n>', 'also answer DNS (UDP and TCP) from the hosted zones on 127.0.0.1:<n> (0 picks a free one)', port)
     .action(r.action<SandboxAwsOptions>('sandbox aws', async (ctx, opts) => {
       const { kopsClusterSeed, startAwsEmulator } = await import('../../sandbox/aws/index.js');
       if (opts.seedKops && !opts.dnsZone) throw new UsageError('--seed-kops needs --dns-zone');
       // `--region` after `sandbox aws` is taken by the global flag of the same name; either is this one.
       const region = opts.region ?? ctx.globals.region ?? DEFAULT_REGION;
-      const emu = await startAwsEmulator({ port: opts.port, registryPort: opts.registryPort, region, ...(opts.state ? { stateFile: opts.state } : {}) }).catch((err: unknown) => {
+      const emu = await startAwsEmulator({
+        port: opts.port, registryPort: opts.registryPort, region, ...(opts.state ? { stateFile: opts.state } : {}),
+        ...(opts.dnsPort === undefined ? {} : { dns: { address: '127.0.0.1', port: opts.dnsPort } }),
+      }).catch((err: unknown) => {
         throw portBusy(err, opts.port) ?? err;
       });
       if (opts.seedKops && opts.dnsZone) emu.seed(kopsClusterSeed({ clusterName: opts.seedKops, dnsZone: opts.dnsZone, region }));
       info(ctx.io, `AWS emulator listening on ${emu.endpoint}; point clients at it with: export AWS_ENDPOINT_URL=${emu.endpoint} AWS_REGION=${region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`);
       info(ctx.io, `ECR registry on ${emu.registryHost} (plain HTTP: podman/skopeo need --tls-verify=false; log in as AWS with the password from GetAuthorizationToken)`);
+      if (emu.dns) info(ctx.io, `DNS from the hosted zones on 127.0.0.1:${emu.dns.port} (dig @127.0.0.1 -p ${emu.dns.port} <name>)`);
       info(ctx.io, `admin API: ${emu.endpoint}/_sandbox/state, /_sandbox/faults, /_sandbox/calls (see src/sandbox/aws/README.md); Ctrl-C stops it`);
       if (ctx.globals.output === 'text') process.stdout.write(`${emu.endpoint}\n`);
       await new Promise<void>((resolve) => {
@@ -53,7 +59,7 @@ export function registerSandbox(r: CommandRegistry): void {
         process.once('SIGTERM', resolve);
       });
       await emu.close();
-      return { data: { endpoint: emu.endpoint, region, registry: emu.registryHost, state: opts.state ?? null }, text: '' };
+      return { data: { endpoint: emu.endpoint, region, registry: emu.registryHost, state: opts.state ?? null, ...(emu.dns ? { dnsPort: emu.dns.port } : {}) }, text: '' };
     }, { deadline: false }));
 }
 

@@ -17,6 +17,7 @@ import { applySeed } from './seed.js';
 import type { EmulatorSeed } from './seed-types.js';
 import { seedSchema } from './seed-schema.js';
 import { EmulatorServer } from './server.js';
+import { startDnsServer, type DnsServer } from './dns/server.js';
 import { EmulatorStore } from './store.js';
 import { putRolePolicy, setInstanceRole } from './iam/roles.js';
 import { serveImds, type ImdsEndpoint, type ImdsOptions } from './imds/server.js';
@@ -54,6 +55,8 @@ export interface EmulatorOptions {
    * later (see consistency.ts and README.md); default 0, strongly consistent.
    */
   consistencyLagMs?: number;
+  /** Also answer DNS (UDP and TCP) from the public hosted zones at this address; port 0 = a free one. */
+  dns?: { address: string; port?: number };
 }
 
 export interface AwsEmulator {
@@ -67,6 +70,8 @@ export interface AwsEmulator {
   applyEcrLifecyclePolicies(repositoryName?: string): { repositoryName: string; expired: string[] }[];
   /** Lifetime of the registry tokens GetAuthorizationToken issues from now on (AWS: 12 h). */
   setEcrTokenTtl(seconds: number): void;
+  /** Where DNS is answered, when `dns` was asked for. */
+  dns?: { address: string; port: number };
   /** Adds what is missing (see EmulatorSeed); throws and changes nothing on an invalid seed. */
   seed(seed: EmulatorSeed): void;
   /** A deep copy, JSON-able. */
@@ -117,6 +122,15 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint, serveImds: startImds });
   const port = await server.listen(opts.port ?? 0).catch(async (err: unknown) => { await registry.close(); throw err; });
   endpoint = `http://127.0.0.1:${port}`;
+  let dns: DnsServer | undefined;
+  if (opts.dns) {
+    try {
+      dns = await startDnsServer({ address: opts.dns.address, port: opts.dns.port ?? 53, zones: () => store.read((d) => Object.values(d.hostedZones)) });
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+  }
   return {
     endpoint,
     port,
@@ -127,6 +141,7 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
       if (!(seconds > 0)) throw new Error('the token lifetime must be a positive number of seconds');
       store.mutate((d) => { d.ecr.tokenTtlSeconds = seconds; });
     },
+    ...(dns ? { dns: { address: dns.address, port: dns.port } } : {}),
     seed: (seed) => { const valid = seedSchema.parse(seed); store.mutate((d) => applySeed(d, valid, config)); },
     state: () => store.view(),
     injectFault: (f) => faults.add(f),
@@ -139,6 +154,7 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     setConsistencyLag: (ms) => config.consistency.setLag(ms),
     close: async () => {
       await Promise.all([...imds].map((e) => e.close()));
+      await dns?.close();
       await Promise.all([server.close(), registry.close()]);
       if (tempRegistryDir !== undefined) rmSync(tempRegistryDir, { recursive: true, force: true });
     },

@@ -2,12 +2,11 @@
 // `up --sandbox`, `status --sandbox` and `down --sandbox` all talk to the same "AWS". Its state is
 // on disk; it is stopped by PID.
 
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SolokubeError } from '../../core/errors.js';
 import { isAlive, isOurProcess, signal, waitGone } from '../lab/processes.js';
 import type { EmulatorStateView } from '../aws/index.js';
+import { startDetached } from './detached.js';
 
 const EMULATOR_MAIN = fileURLToPath(new URL('../aws/main.js', import.meta.url));
 /** What the emulator's command line ends with; checked before any signal goes to a recorded PID. */
@@ -30,31 +29,9 @@ export interface EmulatorProcessOptions {
 export async function startEmulatorProcess(o: EmulatorProcessOptions): Promise<EmulatorProcess> {
   const args = [EMULATOR_MAIN, '--port', '0', '--state', o.stateFile, '--region', o.region, '--public-ip-pool', o.publicIpPool];
   if (o.seedKops) args.push('--seed-kops', o.seedKops.clusterName, '--dns-zone', o.seedKops.dnsZone, '--public-ip', o.seedKops.publicIp);
-  const log = openSync(o.logFile, 'a');
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', log] });
-  closeSync(log);
-  const first = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`no answer within ${o.startTimeoutMs ?? 10_000} ms`)), o.startTimeoutMs ?? 10_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(buf.slice(0, nl));
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`it exited with code ${code}; see ${o.logFile}`));
-    });
-  }).catch((err: Error) => {
-    if (child.pid) signal(child.pid, 'SIGKILL');
+  const first = await startDetached([process.execPath, ...args], o.logFile, o.startTimeoutMs ?? 10_000).catch((err: Error) => {
     throw new SolokubeError({ code: 'sandbox.emulator-start', message: `the sandbox's AWS emulator did not start: ${err.message}`, remedy: `Look at ${o.logFile}.`, cause: err });
   });
-  // It keeps running on its own: stop reading its stdout and let this process exit without it.
-  child.stdout!.destroy();
-  child.unref();
   const info = JSON.parse(first) as { endpoint: string; pid: number };
   return { pid: info.pid, endpoint: info.endpoint };
 }

@@ -16,13 +16,14 @@ import { SshShell } from '../../node/index.js';
 import type { NodeShell } from '../../node/index.js';
 import type { NodeAccess } from '../../stack/node-step.js';
 import { memoizedAccess } from '../../stack/node-access.js';
-import { attachLab, destroyLab, readLabRecord, startLab, DEFAULT_NODE_PRIMARY, PUBLIC_SUBNET } from '../lab/index.js';
+import { attachLab, destroyLab, readLabRecord, startLab, DEFAULT_NODE_PRIMARY, INTERNET_DNS, PUBLIC_SUBNET } from '../lab/index.js';
 import type { Lab } from '../lab/index.js';
 import { writeJsonAtomic } from '../lab/record.js';
 import type { NodeControlPlaneSpec } from '../lab/node-control-plane.js';
 import { ensureGoTools } from '../gotools/build.js';
 import { emulatorHealthy, emulatorState, isEmulatorAlive, startEmulatorProcess, stopEmulator } from './emulator-process.js';
 import { publicMappings, syncGateway } from './gateway-sync.js';
+import { isSandboxDnsAlive, startSandboxDns, stopSandboxDns } from './dns-process.js';
 
 /** One sandbox per machine (override for tests that need their own). */
 export function sandboxDir(): string {
@@ -39,6 +40,8 @@ const recordSchema = z.object({
   region: z.string(),
   emulator: z.object({ pid: z.number().int(), endpoint: z.string().url(), stateFile: z.string(), logFile: z.string() }),
   labRecordPath: z.string(),
+  /** The DNS server answering the emulator's zones on the lab's internet side (absent in records from before it existed). */
+  dns: z.object({ pid: z.number().int(), netns: z.string(), address: z.string() }).optional(),
   createdAt: z.string(),
 });
 export type SandboxRecord = z.infer<typeof recordSchema>;
@@ -93,9 +96,15 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
       controlPlane: await nodeControlPlane(emulator.endpoint, io),
     });
   }
+  let dns = previous?.dns;
+  if (!dns || dns.netns !== lab.record.netns.gw || !isSandboxDnsAlive(dns)) {
+    if (dns) await stopSandboxDns(dns);
+    info(io, `starting the sandbox DNS on ${INTERNET_DNS}:53 (the emulator's Route 53 zones, for the internet side)`);
+    dns = await startSandboxDns({ labName: lab.name, gwNetns: lab.record.netns.gw, address: INTERNET_DNS, stateFile, logFile: join(dir, 'dns.log') });
+  }
   const record: SandboxRecord = {
     version: 1, clusterName: config.name, dnsZone: config.dnsZone, region: config.region, emulator,
-    labRecordPath: lab.record.recordPath, createdAt: previous?.createdAt ?? new Date().toISOString(),
+    labRecordPath: lab.record.recordPath, dns, createdAt: previous?.createdAt ?? new Date().toISOString(),
   };
   await writeJsonAtomic(recordPath(), record);
   const sandbox = handle(record, lab);
@@ -122,6 +131,7 @@ export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
   const record = await readRecord();
   const removal: SandboxRemoval = { dir: sandboxDir() };
   if (record) {
+    if (record.dns) await stopSandboxDns(record.dns);
     if (existsSync(record.labRecordPath)) {
       const lab = await readLabRecord(record.labRecordPath);
       info(io, `removing the sandbox node ${lab.name} and its namespaces`);

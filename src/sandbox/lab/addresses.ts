@@ -11,6 +11,8 @@ export const DEFAULT_NODE_PRIMARY = '198.18.0.10';
 export const INTERNET_SUBNET = '198.19.0.0/24';
 export const INTERNET_GATEWAY = '198.19.0.1';
 export const CLIENT_ADDRESS = '198.19.0.100';
+/** The "internet's" DNS: the gateway answers here for the sandbox's Route 53 zones (see src/sandbox/env/dns-process.ts). */
+export const INTERNET_DNS = '198.19.0.53';
 export const PUBLIC_SUBNET = '198.19.1.0/24';
 
 /** Interface names inside the lab's namespaces (namespaces are per run, so these never collide). */

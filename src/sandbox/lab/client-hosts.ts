@@ -21,6 +21,15 @@ export async function writeClientHosts(netns: string, entries: Readonly<Record<s
   await writeFile(join(clientEtcDir(netns), 'hosts'), `${lines.join('\n')}\n`);
 }
 
+/** The client's resolv.conf (bind-mounted by `ip netns exec`): the sandbox's internet DNS, nothing else. */
+export async function writeClientResolver(netns: string, nameserver: string): Promise<void> {
+  ipv4ToInt(nameserver); // validates
+  await mkdir(clientEtcDir(netns), { recursive: true });
+  await writeFile(join(clientEtcDir(netns), 'resolv.conf'), `nameserver ${nameserver}
+options timeout:2 attempts:2
+`);
+}
+
 export async function removeClientEtc(netns: string): Promise<void> {
   await rm(clientEtcDir(netns), { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { runOk, run } from './run.js';
 import {
-  CLIENT_ADDRESS, CLIENT_IF, GW_BRIDGE, GW_INTERNET_IF, INTERNET_GATEWAY, PUBLIC_SUBNET, VPC_GATEWAY,
+  CLIENT_ADDRESS, CLIENT_IF, GW_BRIDGE, GW_INTERNET_IF, INTERNET_DNS, INTERNET_GATEWAY, PUBLIC_SUBNET, VPC_GATEWAY,
   VPC_PREFIX_LENGTH, VPC_SUBNET, assertInCidr,
 } from './addresses.js';
 
@@ -32,6 +32,7 @@ export async function createLabNetwork(ns: { gw: string; client: string }): Prom
   await gw(['link', 'set', GW_BRIDGE, 'up']);
   await gw(['link', 'add', GW_INTERNET_IF, 'type', 'veth', 'peer', 'name', CLIENT_IF, 'netns', ns.client]);
   await gw(['addr', 'add', `${INTERNET_GATEWAY}/24`, 'dev', GW_INTERNET_IF]);
+  await gw(['addr', 'add', `${INTERNET_DNS}/24`, 'dev', GW_INTERNET_IF]);
   await gw(['link', 'set', GW_INTERNET_IF, 'up']);
   await cl(['addr', 'add', `${CLIENT_ADDRESS}/24`, 'dev', CLIENT_IF]);
   await cl(['link', 'set', CLIENT_IF, 'up']);

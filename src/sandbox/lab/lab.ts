@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { isDnsName } from '../../config/validators.js';
 import { SolokubeError, UsageError } from '../../core/errors.js';
 import { info, type IoHost } from '../../core/io.js';
-import { DEFAULT_NODE_PRIMARY, NODE_IF, VPC_GATEWAY, VPC_PREFIX_LENGTH, VPC_SUBNET, CLIENT_ADDRESS, assertInCidr } from './addresses.js';
+import { DEFAULT_NODE_PRIMARY, NODE_IF, VPC_GATEWAY, VPC_PREFIX_LENGTH, VPC_SUBNET, CLIENT_ADDRESS, INTERNET_DNS, assertInCidr } from './addresses.js';
 import { destroyLab } from './destroy.js';
 import { createLabNetwork, netnsPath } from './gateway.js';
+import { writeClientResolver } from './client-hosts.js';
 import { attachLab, DEFAULT_BOOT_TIMEOUT_MS, type Lab } from './lab-handle.js';
 import { assertLabName, labPaths, netnsNames, newLabName } from './names.js';
 import { ensureNodeImage } from './node-image.js';
@@ -101,6 +102,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     }
     await writeNodeIdentity(paths.root, { hostname: name, primaryAddress, keys, tls: record.tls, ingressMode, realApi: controlPlaneFiles !== undefined });
     await createLabNetwork(netns);
+    await writeClientResolver(netns.client, INTERNET_DNS);
     const forward = await listenLoopback();
     const port = (forward.address() as { port: number }).port;
     const apiForward = controlPlaneFiles ? await listenLoopback() : undefined;

@@ -1,7 +1,7 @@
 // test:integration — needs root, network namespaces and the lab node (or a local sshd).
 // `up --no-secondary-ip`: nothing of the secondary path is made (no address, no Elastic IP, no
-// group, no records, nothing on the node), and the summary explains the NodePort URLs, whose
-// checks work as printed.
+// group, nothing on the node); the app names point at the instance's public address, and the
+// summary explains the NodePort URLs, whose checks work as printed (through DNS).
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,11 +12,11 @@ after(async () => {
   await sbx.cli(['down', '--sandbox', '--yes']);
 });
 
-test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists and the NodePort checks answer', async () => {
+test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app names point at the primary public address, and the NodePort checks answer', async () => {
   const up = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
   assert.equal(up.code, 0, up.stderr);
   const r = json<{ decision: string; summary: { secondaryIp: boolean; appUrl: string; checks: string[]; monthlyCostUsd: number } }>(up);
-  assert.equal(r.decision, 'nothing-to-do');
+  assert.equal(r.decision, 'apply', 'only the app records are made');
   assert.equal(r.summary.secondaryIp, false);
   assert.match(r.summary.appUrl, /:30443$/);
   assert.equal(r.summary.monthlyCostUsd, 0);
@@ -25,8 +25,12 @@ test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path ex
   assert.match(https.stdout, /^ingress host=hello\.example\.com scheme=https/);
 
   const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
-  const state = (await res.json()) as { addresses: object; securityGroups: Record<string, { groupName: string }> };
+  const state = (await res.json()) as { addresses: object; securityGroups: Record<string, { groupName: string }>; hostedZones: Record<string, { records: { name: string; type: string; values: string[] }[] }> };
   assert.deepEqual(state.addresses, {});
+  const hello = Object.values(state.hostedZones).flatMap((z) => z.records).find((x) => x.name === 'hello.example.com.' && x.type === 'A');
+  assert.deepEqual(hello?.values, ['198.19.1.10']);
+  const again = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
+  assert.equal(json<{ decision: string }>(again).decision, 'nothing-to-do');
   assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
   const status = json<{ aws: { secondaryPrivateIp?: unknown; elasticIp?: unknown } }>(await sbx.cli(['status', '--sandbox', '-o', 'json']));
   assert.equal(status.aws.secondaryPrivateIp, undefined);

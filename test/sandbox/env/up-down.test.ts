@@ -35,8 +35,12 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     assert.notEqual(r.summary.elasticIp, r.summary.primaryPublicIp);
     const [appsHttps, api, appsHttp] = r.summary.checks;
     assert.ok(appsHttps && api && appsHttp, 'three checks printed');
-    assert.ok(appsHttps.includes(`:443:${r.summary.elasticIp}`), appsHttps);
-    assert.ok(api.includes(`:443:${r.summary.primaryPublicIp}`), api);
+    assert.ok(!appsHttps.includes('--resolve') && !api.includes('--resolve'), 'the checks rely on DNS, not --resolve');
+    // The client namespace resolves through the sandbox's DNS (the emulator's Route 53 zones).
+    const prefix = /^(ip netns exec \S+) /.exec(appsHttps)?.[1];
+    assert.ok(prefix, appsHttps);
+    assert.equal(runCheck(`${prefix} getent ahostsv4 hello.example.com`).stdout.split(/\s+/)[0], r.summary.elasticIp);
+    assert.equal(runCheck(`${prefix} getent ahostsv4 api.c1.example.com`).stdout.split(/\s+/)[0], r.summary.primaryPublicIp);
     // Pasted as printed, from the client namespace on the "internet" side.
     const a = runCheck(appsHttps);
     assert.equal(a.code, 0, a.stderr);
