@@ -2,7 +2,6 @@
 // (c1.example.com) is the embedded default, so `solokube up --sandbox` works on a fresh clone.
 
 import { existsSync } from 'node:fs';
-import { parseConfig } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { EXAMPLE_CONFIG } from '../config/example.js';
 import type { SolokubeConfig } from '../config/schema.js';
@@ -11,6 +10,7 @@ import type { CommandContext } from './context.js';
 
 export async function configFor(ctx: CommandContext, sandbox: boolean, overrides: ConfigOverrides = {}): Promise<SolokubeConfig> {
   if (sandbox && !existsSync(ctx.globals.config)) {
+    const { parseConfig } = await import('../config/load.js');
     const config = parseConfig(EXAMPLE_CONFIG, 'the built-in example configuration', { region: ctx.globals.region, ...overrides });
     info(ctx.io, `no ${ctx.globals.config} here: the sandbox uses the built-in example configuration (${config.name})`);
     return config;

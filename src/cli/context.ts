@@ -2,7 +2,6 @@
 // Ctrl-C or when the command's deadline passes, and config loading with flag overrides.
 
 import type { Command } from 'commander';
-import { loadConfigFile } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
 import type { SolokubeConfig } from '../config/schema.js';
 import type { Plan } from '../core/plan.js';

@@ -1,7 +1,6 @@
 // The CLI's IoHost: progress, warnings and errors to stderr, one line each, with a timestamp;
 // colour only when stderr is a terminal; questions only when stdin and stderr are terminals.
 
-import { createInterface } from 'node:readline/promises';
 import type { IoEvent, IoHost, LogLevel } from '../core/io.js';
 
 export type TimestampStyle = 'full' | 'short' | 'none';
@@ -48,6 +47,8 @@ export class CliIoHost implements IoHost {
 
   async ask(question: string): Promise<string | undefined> {
     if (!this.interactive) return undefined;
+    // Loaded on the first question: readline costs every command's start-up, few commands ask.
+    const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: this.stdin, output: this.stderr });
     try {
       return await rl.question(question);

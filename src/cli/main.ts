@@ -2,7 +2,6 @@
 // code. This is the only place that prints errors.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { loadConfigFile } from '../config/load.js';
 import { asSolokubeError, UsageError } from '../core/errors.js';
 import type { ExitCode } from '../core/errors.js';
 import { CliIoHost } from './io-host.js';
@@ -103,7 +102,8 @@ async function runCommand(
     output,
     globals,
     signal: controller.signal,
-    loadConfig: (overrides = {}) => loadConfigFile(globals.config, { region: globals.region, profile: globals.profile, ...overrides }),
+    // yaml and zod load with the configuration: --help and version never pay for them.
+    loadConfig: async (overrides = {}) => (await import('../config/load.js')).loadConfigFile(globals.config, { region: globals.region, profile: globals.profile, ...overrides }),
     showPlan: (_plan, text) => {
       if (globals.output === 'text') io.block(text);
     },

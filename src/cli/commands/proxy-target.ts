@@ -9,8 +9,8 @@ import { expandHome } from '../../config/naming.js';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { UsageError } from '../../core/errors.js';
 import { discoverNodeLayout } from '../../node/discover.js';
-import { SshShell } from '../../node/index.js';
-import { nodeSpecFor } from '../../stack/node-spec.js';
+// Not through node/index.js: that also loads the node spec's schema (zod), which --help need not pay for.
+import { SshShell } from '../../node/ssh-shell.js';
 import type { NodeShell, NodeSpec } from '../../node/index.js';
 import type { CommandContext } from '../context.js';
 
@@ -90,6 +90,7 @@ export function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: Nod
 /** The NodeSpec for the target; interface and prefix length are read from the node when not given. */
 export async function nodeSpecForTarget(config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget, shell: NodeShell): Promise<NodeSpec> {
   const given = opts.interface ?? config.nodeInterface;
+  const { nodeSpecFor } = await import('../../stack/node-spec.js');
   const layout = given !== undefined && target.prefixLength !== undefined ? { interface: given, prefixLength: target.prefixLength } : await discoverNodeLayout(shell, target.primaryIp);
   return nodeSpecFor(config, { primaryIp: target.primaryIp, secondaryIp: target.secondaryIp, prefixLength: target.prefixLength ?? layout.prefixLength }, given ?? layout.interface);
 }

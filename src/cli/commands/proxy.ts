@@ -8,7 +8,7 @@ import { planConverge } from '../../core/plan.js';
 import { renderPlan } from '../../core/plan-render.js';
 import { planAndApply } from '../../core/run.js';
 import type { RunResult } from '../../core/run.js';
-import { nodeResources } from '../../node/index.js';
+import type { nodeResources } from '../../node/index.js';
 import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
 import { withMutationOptions } from '../context.js';
 import type { CommandResult } from '../output.js';
@@ -23,6 +23,7 @@ async function withNode<T>(ctx: CommandContext, opts: NodeTargetOptions, fn: (re
   const shell = nodeShell(ctx, config, opts, target);
   try {
     const spec = await nodeSpecForTarget(config, opts, target, shell);
+    const { nodeResources } = await import('../../node/index.js');
     return await fn(nodeResources(spec, shell), shell.description);
   } finally {
     await shell.close();
