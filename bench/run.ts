@@ -26,6 +26,10 @@ const modules: Record<string, () => Promise<BenchModule>> = {
     };
   },
   datapath: async () => (await import('./datapath.js')).datapathBench,
+  'cli-start': async () => {
+    const { cliStartBench, cliStartTable } = await import('./cli-start.js');
+    return { name: 'cli-start', run: async () => [cliStartTable(await cliStartBench())] };
+  },
 };
 
 const io: IoHost = {
