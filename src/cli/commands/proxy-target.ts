@@ -9,8 +9,7 @@ import { expandHome } from '../../config/naming.js';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { UsageError } from '../../core/errors.js';
 import { discoverNodeLayout } from '../../node/discover.js';
-// Not through node/index.js: that also loads the node spec's schema (zod), which --help need not pay for.
-import { SshShell } from '../../node/ssh-shell.js';
+import type { SshShell } from '../../node/ssh-shell.js';
 import type { NodeShell, NodeSpec } from '../../node/index.js';
 import type { CommandContext } from '../context.js';
 
@@ -75,7 +74,9 @@ export async function resolveNodeTarget(ctx: CommandContext, config: SolokubeCon
   return { host, primaryIp: opts.primaryIp ?? found.primaryIp, secondaryIp: opts.secondaryIp ?? found.secondaryIp, prefixLength: opts.prefixLength ?? found.prefixLength };
 }
 
-export function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget): SshShell {
+export async function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget): Promise<SshShell> {
+  // Loaded here, not with the module: its host-key code needs node:crypto, which --help need not load.
+  const { SshShell } = await import('../../node/ssh-shell.js');
   return new SshShell({
     host: target.host,
     ...(opts.sshPort ? { port: opts.sshPort } : {}),

@@ -20,7 +20,7 @@ type ProxyOptions = NodeTargetOptions & MutationFlags;
 async function withNode<T>(ctx: CommandContext, opts: NodeTargetOptions, fn: (resources: ReturnType<typeof nodeResources>, where: string) => Promise<T>): Promise<T> {
   const config = await ctx.loadConfig();
   const target = await resolveNodeTarget(ctx, config, opts);
-  const shell = nodeShell(ctx, config, opts, target);
+  const shell = await nodeShell(ctx, config, opts, target);
   try {
     const spec = await nodeSpecForTarget(config, opts, target, shell);
     const { nodeResources } = await import('../../node/index.js');
