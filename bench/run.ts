@@ -31,6 +31,10 @@ const modules: Record<string, () => Promise<BenchModule>> = {
     return { name: 'k8s-apply', run: k8sApplyBench };
   },
   traefik: async () => (await import('./traefik.js')).traefikBench,
+  'cli-start': async () => {
+    const { cliStartBench, cliStartTable } = await import('./cli-start.js');
+    return { name: 'cli-start', run: async () => [cliStartTable(await cliStartBench())] };
+  },
 };
 
 const io: IoHost = {

@@ -2,7 +2,6 @@
 // (c1.example.com) is the embedded default, so `solokube up --sandbox` works on a fresh clone.
 
 import { existsSync } from 'node:fs';
-import { layeredOverrides, parseConfig } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { EXAMPLE_CONFIG } from '../config/example.js';
 import type { SolokubeConfig } from '../config/schema.js';
@@ -12,6 +11,7 @@ import { commandLineOverrides } from './context.js';
 
 export async function configFor(ctx: CommandContext, sandbox: boolean, overrides: ConfigOverrides = {}): Promise<SolokubeConfig> {
   if (sandbox && !existsSync(ctx.globals.config)) {
+    const { layeredOverrides, parseConfig } = await import('../config/load.js');
     const layered = layeredOverrides({ ...commandLineOverrides(ctx.globals), ...overrides });
     const config = parseConfig(EXAMPLE_CONFIG, 'the built-in example configuration', layered.overrides, layered.origins);
     info(ctx.io, `no ${ctx.globals.config} here: the sandbox uses the built-in example configuration (${config.name})`);

@@ -1,7 +1,6 @@
 // The CLI's IoHost: progress, warnings and errors to stderr, one line each, with a timestamp;
 // colour only when stderr is a terminal; questions only when stdin and stderr are terminals.
 
-import { createInterface } from 'node:readline/promises';
 import type { IoEvent, IoHost, LogLevel } from '../core/io.js';
 import { printable } from '../core/printable.js';
 import { ProgressLog } from '../core/progress.js';
@@ -58,6 +57,8 @@ export class CliIoHost implements IoHost {
 
   async ask(question: string): Promise<string | undefined> {
     if (!this.interactive) return undefined;
+    // Loaded on the first question: readline costs every command's start-up, few commands ask.
+    const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: this.stdin, output: this.stderr });
     // On a terminal readline takes Ctrl-C itself; pass it on as the signal it is, so a question
     // never swallows an interruption.

@@ -2,7 +2,6 @@
 // code. This is the only place that prints errors.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { layeredOverrides, loadConfigFile } from '../config/load.js';
 import { CommandDeadlineError, InterruptedError, SolokubeError, asSolokubeError } from '../core/errors.js';
 import type { ExitCode, StopSignal } from '../core/errors.js';
 import { printable } from '../core/printable.js';
@@ -203,7 +202,9 @@ async function runCommand(
     output,
     globals,
     signal: controller.signal,
-    loadConfig: (overrides = {}) => {
+    // yaml and zod load with the configuration: --help and version never pay for them.
+    loadConfig: async (overrides = {}) => {
+      const { layeredOverrides, loadConfigFile } = await import('../config/load.js');
       const layered = layeredOverrides({ ...commandLineOverrides(globals), ...overrides });
       return loadConfigFile(globals.config, layered.overrides, layered.origins);
     },

@@ -3,8 +3,7 @@
 // joined by shell-quote.ts; a non-root user gets `sudo -n --` in front (never a password prompt).
 
 import { readFile } from 'node:fs/promises';
-import { Client } from 'ssh2';
-import type { ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { SolokubeError } from '../core/errors.js';
 import { raceAbort } from '../core/sleep.js';
 import type { IoHost } from '../core/io.js';
@@ -195,6 +194,8 @@ export class SshShell implements NodeShell {
     await readKnownHostKeys(policy.knownHostsPath, hostName); // an unreadable file fails here, before connecting
     const connectTimeoutMs = o.connectTimeoutMs ?? 20_000;
     let hostKeyError: unknown;
+    // ssh2 is loaded on the first connection: importing this module (every CLI command does) stays cheap.
+    const { Client } = await import('./ssh2-client.js');
     const client = new Client();
     return new Promise<Client>((resolve, reject) => {
       client.on('ready', () => {

@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import { parseConfig } from '../../config/load.js';
 import { EXAMPLE_CONFIG } from '../../config/example.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { CommandRegistry } from '../context.js';
@@ -15,6 +14,7 @@ export function registerInit(r: CommandRegistry): void {
     .option('--force', 'overwrite an existing file')
     .action(r.action<InitOptions>('init', async (ctx, opts) => {
       const path = ctx.globals.config;
+      const { parseConfig } = await import('../../config/load.js');
       parseConfig(EXAMPLE_CONFIG, 'the built-in example'); // never write an example that would not load
       let handle;
       try {

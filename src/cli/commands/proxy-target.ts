@@ -10,8 +10,7 @@ import type { SolokubeConfig } from '../../config/schema.js';
 import { UsageError } from '../../core/errors.js';
 import { MAX_PORT } from '../../config/validators.js';
 import { discoverNodeLayout } from '../../node/discover.js';
-import { SshShell } from '../../node/index.js';
-import { nodeSpecFor } from '../../stack/node-spec.js';
+import type { SshShell } from '../../node/ssh-shell.js';
 import type { NodeShell, NodeSpec } from '../../node/index.js';
 import type { CommandContext } from '../context.js';
 
@@ -76,7 +75,9 @@ export async function resolveNodeTarget(ctx: CommandContext, config: SolokubeCon
   return { host, primaryIp: opts.primaryIp ?? found.primaryIp, secondaryIp: opts.secondaryIp ?? found.secondaryIp, prefixLength: opts.prefixLength ?? found.prefixLength };
 }
 
-export function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget): SshShell {
+export async function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget): Promise<SshShell> {
+  // Loaded here, not with the module: its host-key code needs node:crypto, which --help need not load.
+  const { SshShell } = await import('../../node/ssh-shell.js');
   return new SshShell({
     host: target.host,
     ...(opts.sshPort ? { port: opts.sshPort } : {}),
@@ -91,6 +92,7 @@ export function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: Nod
 /** The NodeSpec for the target; interface and prefix length are read from the node when not given. */
 export async function nodeSpecForTarget(config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget, shell: NodeShell): Promise<NodeSpec> {
   const given = opts.interface ?? config.nodeInterface;
+  const { nodeSpecFor } = await import('../../stack/node-spec.js');
   const layout = given !== undefined && target.prefixLength !== undefined ? { interface: given, prefixLength: target.prefixLength } : await discoverNodeLayout(shell, target.primaryIp);
   return nodeSpecFor(config, { primaryIp: target.primaryIp, secondaryIp: target.secondaryIp, prefixLength: target.prefixLength ?? layout.prefixLength }, given ?? layout.interface);
 }

@@ -7,7 +7,7 @@ import { planConverge } from '../../core/plan.js';
 import { renderPlan } from '../../core/plan-render.js';
 import type { RunResult } from '../../core/run.js';
 import { dryRunResult, runMutation } from '../mutation.js';
-import { nodeResources } from '../../node/index.js';
+import type { nodeResources } from '../../node/index.js';
 import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
 import { withMutationOptions } from '../context.js';
 import type { CommandResult } from '../output.js';
@@ -19,9 +19,10 @@ type ProxyOptions = NodeTargetOptions & MutationFlags;
 async function withNode<T>(ctx: CommandContext, opts: NodeTargetOptions, fn: (resources: ReturnType<typeof nodeResources>, where: string) => Promise<T>): Promise<T> {
   const config = await ctx.loadConfig();
   const target = await resolveNodeTarget(ctx, config, opts);
-  const shell = nodeShell(ctx, config, opts, target);
+  const shell = await nodeShell(ctx, config, opts, target);
   try {
     const spec = await nodeSpecForTarget(config, opts, target, shell);
+    const { nodeResources } = await import('../../node/index.js');
     return await fn(nodeResources(spec, shell), shell.description);
   } finally {
     await shell.close();
