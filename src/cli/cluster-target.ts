@@ -18,8 +18,10 @@ export async function withClusterTarget<T>(
 ): Promise<T> {
   const [{ withAwsClients }, { sshAccess }, { kubeTargetFor }] = await Promise.all([import('../aws/session.js'), import('../stack/node-access.js'), import('../stack/k8s-access.js')]);
   const { sandbox } = target;
-  // The sandbox has no Kubernetes API of its own yet; only an explicit kubeconfig reaches one there.
-  const kube = sandbox && !config.kubeconfig ? undefined : kubeTargetFor(config, { forceConflicts: Boolean(target.forceConflicts) });
+  // The sandbox node runs a real control plane; unless a kubeconfig is named, its admin kubeconfig
+  // (through the lab's loopback forward) is the cluster's, as `kops export kubeconfig` would write.
+  const kubeconfig = config.kubeconfig ?? sandbox?.kubeconfigPath;
+  const kube = sandbox && !kubeconfig ? undefined : kubeTargetFor(kubeconfig ? { ...config, kubeconfig } : config, { forceConflicts: Boolean(target.forceConflicts) });
   const access = sandbox ? sandbox.nodeAccess(ctx.io) : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(target.acceptNewHostKey) });
   try {
     return await withAwsClients(config, (clients) => fn(clients, access, kube), sandbox ? sandbox.awsClientOverrides : {});

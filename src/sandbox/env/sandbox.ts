@@ -12,6 +12,7 @@ import type { SolokubeConfig } from '../../config/schema.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
 import { info } from '../../core/io.js';
+import { sleep } from '../../core/sleep.js';
 import { SshShell } from '../../node/index.js';
 import type { NodeShell } from '../../node/index.js';
 import type { NodeAccess } from '../../stack/node-step.js';
@@ -109,7 +110,48 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
   await writeJsonAtomic(recordPath(), record);
   const sandbox = handle(record, lab);
   await sandbox.syncGateway();
+  if (sandbox.kubeconfigPath) await waitForControlPlane(sandbox.kubeconfigPath, config.name, io);
   return sandbox;
+}
+
+const CONTROL_PLANE_WAIT_MS = 240_000;
+
+/**
+ * Waits, as `kops validate cluster --wait` does, until the node's API answers and its node is
+ * Ready (a fresh boot starts etcd, kube-apiserver and the controllers; a reused one answers at once).
+ */
+async function waitForControlPlane(kubeconfigPath: string, clusterName: string, io: IoHost): Promise<void> {
+  const { KubeClient } = await import('../../k8s/client.js');
+  const client = KubeClient.fromKubeconfig(kubeconfigPath, { clusterName, requestTimeoutMs: 3_000 });
+  const started = Date.now();
+  let told = 0;
+  let last = '';
+  try {
+    while (Date.now() - started < CONTROL_PLANE_WAIT_MS) {
+      try {
+        const nodes = await client.request<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>({ method: 'GET', path: '/api/v1/nodes' });
+        if (nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
+          if (told > 0) info(io, `the sandbox node's Kubernetes API answers and its node is Ready (${Math.round((Date.now() - started) / 1000)} s)`);
+          return;
+        }
+        last = 'the node is not Ready yet';
+      } catch (err) {
+        last = err instanceof Error ? err.message : String(err);
+      }
+      if (Date.now() - started >= told * 10_000) {
+        info(io, `waiting for the sandbox node's Kubernetes control plane (${Math.round((Date.now() - started) / 1000)} s; ${last})`);
+        told += 1;
+      }
+      await sleep(1_000);
+    }
+  } finally {
+    client.close();
+  }
+  throw new SolokubeError({
+    code: 'sandbox.control-plane-not-ready',
+    message: `the sandbox node's Kubernetes control plane did not become ready within ${CONTROL_PLANE_WAIT_MS / 1000} s (last: ${last})`,
+    remedy: 'Look at the node\'s units (`journalctl -u "solokube-lab-*"` inside it), or run `solokube down --sandbox --yes` and `up --sandbox` again.',
+  });
 }
 
 /** The running sandbox, or undefined when there is none. Starts nothing. */
