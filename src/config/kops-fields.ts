@@ -6,7 +6,7 @@ export const KOPS_NETWORKING = ['cilium', 'calico', 'flannel', 'kubenet', 'amazo
 export type KopsNetworking = (typeof KOPS_NETWORKING)[number];
 
 /** ami-<hex>, owner/name (owner an account id or a kops alias), or ssm:/<parameter path>. */
-export const KOPS_IMAGE_RE = /^(ami-[0-9a-f]{8,17}|[a-z0-9-]{1,32}\/[A-Za-z0-9._\/()\[\]-]{3,128}|ssm:\/[A-Za-z0-9_.\/-]{1,1000})$/;
+export const KOPS_IMAGE_RE = /^(ami-[0-9a-f]{8,17}|[a-z0-9-]{1,32}\/[A-Za-z0-9._/()[\]-]{3,128}|ssm:\/[A-Za-z0-9_./-]{1,1000})$/;
 
 /** S3 general-purpose bucket naming rules. */
 export function isValidBucketName(name: string): boolean {

@@ -41,9 +41,17 @@ export function layeredOverrides(flags: ConfigOverrides, env: NodeJS.ProcessEnv 
 }
 
 export async function loadConfigFile(path: string, overrides: ConfigOverrides = {}, origins: OverrideOrigins = {}): Promise<SolokubeConfig> {
-  let text: string;
+  return parseConfig(await readConfigText(path), path, overrides, origins);
+}
+
+/**
+ * The file's text, refusing what is not a small regular file before reading it (a device such as
+ * /dev/zero would be read until memory runs out, a FIFO would block). Checked on the path first so
+ * a FIFO is never opened, then on the open handle so a file swapped in between is caught too.
+ */
+export async function readConfigText(path: string): Promise<string> {
   try {
-    text = await readConfigText(path);
+    return await readSmallFile(path);
   } catch (err) {
     if (err instanceof SolokubeError) throw err;
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
@@ -56,15 +64,9 @@ export async function loadConfigFile(path: string, overrides: ConfigOverrides = 
       cause: err,
     });
   }
-  return parseConfig(text, path, overrides, origins);
 }
 
-/**
- * The file's text, refusing what is not a small regular file before reading it (a device such as
- * /dev/zero would be read until memory runs out, a FIFO would block). Checked on the path first so
- * a FIFO is never opened, then on the open handle so a file swapped in between is caught too.
- */
-export async function readConfigText(path: string): Promise<string> {
+async function readSmallFile(path: string): Promise<string> {
   refuseUnlessSmallFile(path, await stat(path));
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {

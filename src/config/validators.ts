@@ -66,7 +66,7 @@ export function isPort(value: number, opts: { allowZero?: boolean } = {}): boole
 }
 
 /** Characters a shell treats specially; paths containing them are refused rather than quoted. */
-const SHELL_META_RE = /[\s;&|`$<>(){}\[\]*?!#'"\\~\0]/;
+const SHELL_META_RE = /[\s;&|`$<>(){}[\]*?!#'"\\~\0]/;
 
 /** A file path safe to show, store and quote: printable, no shell metacharacters except a leading ~/. */
 export function isSafePath(value: string): boolean {

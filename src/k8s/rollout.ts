@@ -34,7 +34,6 @@ export interface RolloutWaitOptions {
 }
 
 export async function waitForRollout(client: KubeClient, namespace: string, name: string, opts: RolloutWaitOptions): Promise<DeploymentObject> {
-  const what = `Deployment ${namespace}/${name}`;
   const base = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
   const deadline = AbortSignal.timeout(opts.deadlineMs);
   const signal = AbortSignal.any([opts.signal, deadline]);
@@ -70,7 +69,7 @@ export async function waitForRollout(client: KubeClient, namespace: string, name
 async function failure(client: KubeClient, d: DeploymentObject | undefined, why: string): Promise<RolloutFailedError> {
   const ns = d?.metadata.namespace ?? '';
   const name = d?.metadata.name ?? '';
-  let reasons: string[] = [];
+  let reasons: string[];
   try {
     reasons = d ? await podReasons(client, d) : [];
   } catch (err) {

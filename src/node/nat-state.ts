@@ -48,6 +48,7 @@ export function parseNatTable(json: string): string[] {
 }
 
 function describeRule(expr: unknown[]): string {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- nft JSON is untyped; every field is checked below before it is used
   const [m1, m2, red] = expr as Array<Record<string, any>>; // any: nft JSON is untyped; every field is checked below before it is used
   const daddr = m1?.match?.left?.payload?.protocol === 'ip' && m1.match.left.payload.field === 'daddr' && m1.match.op === '==' ? m1.match.right : undefined;
   const dport = m2?.match?.left?.payload?.protocol === 'tcp' && m2.match.left.payload.field === 'dport' && m2.match.op === '==' ? m2.match.right : undefined;

@@ -92,7 +92,7 @@ export function killGroupCommand(pgid: number): string[] {
   return ['kill', '-KILL', '--', `-${pgid}`];
 }
 
-const ABSOLUTE_PATH = /^\/[A-Za-z0-9_.@+\/-]*$/;
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9_.@+/-]*$/;
 
 /** Paths solokube touches are absolute and plain; anything else is a bug or an attack. */
 export function assertPlainPath(path: string): void {

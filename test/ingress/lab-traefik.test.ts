@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The ingress for real, end to end in the sandbox, without Kubernetes (the lab has no API server
 // yet): `up --sandbox` makes the Elastic IP, the DNS records and the node's redirect; pebble (the
 // ACME test CA) runs on the internet side resolving through the emulator's DNS; the real Traefik

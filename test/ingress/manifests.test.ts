@@ -30,7 +30,9 @@ const find = (objs: K8sObject[], kind: string, name?: string): K8sObject => {
   return o;
 };
 const podSpec = (objs: K8sObject[]) => (find(objs, 'Deployment') as unknown as { spec: { template: { spec: Record<string, unknown> & { containers: { ports: { containerPort: number }[] }[] } } } }).spec.template.spec;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Traefik's config is free-form YAML; the tests index into it
 const staticConfig = (objs: K8sObject[]) => parse((find(objs, 'ConfigMap') as unknown as { data: Record<string, string> }).data['traefik.yaml']!) as Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 const dynamicConfig = (objs: K8sObject[]) => parse((find(objs, 'ConfigMap') as unknown as { data: Record<string, string> }).data['dynamic.yaml']!) as Record<string, any>;
 
 describe('ingress manifests', () => {
@@ -113,6 +115,7 @@ describe('ingress manifests', () => {
   test('GIVEN the apps WHEN rendered as file-provider routes (the lab, no cluster) THEN each router carries what its Ingress annotations say', () => {
     const config = parseConfig(base, 't');
     const ingresses = renderIngressManifests(config).filter((o) => o.kind === 'Ingress');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form dynamic configuration
     const routes = renderFileRoutes(ingressSettings(config), { hello: 'http://127.0.0.1:1' }) as { http: { routers: Record<string, any>; services: Record<string, unknown> } };
     assert.deepEqual(Object.keys(routes.http.routers), ingresses.map((i) => i.metadata.name));
     for (const ing of ingresses) {

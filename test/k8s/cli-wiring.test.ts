@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The Kubernetes part wired into the commands: with `kubeconfig:` in solokube.yaml, `plan` lists
 // k8s/ steps beside the AWS ones, `doctor` checks the API, the node's readiness and its taint,
 // `up` removes the taint, and `status` then reports everything converged. The real CLI as a

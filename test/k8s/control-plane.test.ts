@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The test control plane itself: it comes up with the pinned Kubernetes version, registers a node
 // that looks like kops' control-plane node (labels and taint), stops everything it started by PID,
 // and leaves nothing running when the process that started it is killed outright.

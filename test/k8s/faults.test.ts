@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // Faults between solokube and the Kubernetes API: the API server stopped in the middle of an
 // apply, an API that accepts connections and never answers, a kubeconfig trusting the wrong CA,
 // an expired client certificate and one the server does not accept. Each fails within its deadline

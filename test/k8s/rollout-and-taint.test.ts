@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The control-plane taint and Deployment rollouts against a real control plane whose node is
 // simulated by kwok: kops' taint is removed (other taints kept) and removed again when it comes
 // back; a rollout wait returns when the Deployment is Available and fails at its deadline naming

@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // KubeObject against a real kube-apiserver: create, update and no-op by server-side apply; fields
 // other managers own survive; a conflicting change to a solokube field is refused with the field
 // and the manager named, and taken with --force-conflicts; prune and delete touch only objects

@@ -1,9 +1,10 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The cluster lifecycle end to end against the emulator: real kops for everything that can run
 // here (create -f, replace -f, get, create sshpublickey), the sandbox's stand-in for what needs a
 // real cloud (update --yes, validate, export kubeconfig, delete). A failure injected at each step
 // is followed by a rerun that converges without duplicates; down leaves nothing of the cluster,
 // state store versions included.
-import { before, after, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

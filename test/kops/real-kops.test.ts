@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The proof that solokube's specs are right: the real kops binary (built from its module, pinned in
 // gotools/) takes them through `create -f` and `replace -f` against the emulator (S3 state store,
 // EC2), and `kops get -o yaml` reads back exactly what we rendered. The emulator's call log shows

@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The packages step on the lab's real Debian node over SSH: everything missing is installed by one
 // apt run (one `apt-get update`, one `apt-get install`), it waits for another apt run's dpkg lock,
 // and it gives up with a typed error when the lock stays held past its bound. The node has no

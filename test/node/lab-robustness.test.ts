@@ -1,3 +1,4 @@
+// test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // Node robustness on the lab's real systemd-booted Debian node, reached over SSH: an aborted or
 // timed-out command is really stopped on the node (its process and its children are gone), and
 // the secondary address survives a restart of the node's network manager. Needs root.

@@ -21,7 +21,7 @@ describe('up summary', () => {
     assert.equal(s.monthlyCostUsd, 3.65);
     assert.deepEqual(s.checks, [
       'curl -sS https://hello.example.com/',
-      'curl -sS https://api.c1.example.com/',
+      'curl -sS https://api.c1.example.com/version',
       'curl -sS http://hello.example.com/',
     ]);
     assert.match(renderUpSummary(s), /Elastic IP 198\.19\.1\.1 → secondary 198\.18\.0\.4:443\/80/);

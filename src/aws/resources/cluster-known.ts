@@ -29,6 +29,7 @@ export function clusterKnown(env: AwsEnv, present: readonly string[]): Resource<
   return {
     id: AWS_IDS.clusterKnown,
     title: `cluster ${env.config.name} exists`,
+    describe: () => ({ checks: `an instance tagged KubernetesCluster=${env.config.name} exists (a typo in the name is an error, not "nothing to do")` }),
     readOnly: true,
     dependsOn: deps,
     async find(ctx) {

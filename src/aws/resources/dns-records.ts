@@ -27,6 +27,7 @@ import type { Unknown } from '../../core/unknown.js';
 import { info, warn } from '../../core/io.js';
 import type { IoHost } from '../../core/io.js';
 import { sleep } from '../../core/sleep.js';
+import { DescribeAddressesCommand } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../clients.js';
 import { AWS_IDS } from './context.js';
 import type { AwsEnv, AwsMode } from './context.js';
@@ -183,12 +184,13 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
   const primary = opts.target === 'primary-public-ip';
   const eipOf = (ctx: ResourceContext) => ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp);
   /** The address app names point at: the Elastic IP, or without the secondary IP the instance's own. */
-  const ourIp = (ctx: ResourceContext): string | undefined => (primary
+  // While planning a fresh setup the Elastic IP is not made yet: its address is Unknown ("known after").
+  const ourIp = (ctx: ResourceContext): string | Unknown | undefined => (primary
     ? ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane)?.primaryPublicIp
-    : known(eipOf(ctx)?.publicIp));
+    : eipOf(ctx)?.publicIp);
   /** Every address of ours a record may hold: the one in use and any extras. */
   const ourAddresses = (ctx: ResourceContext): Set<string> => {
-    if (primary) return new Set([ourIp(ctx)].filter((v): v is string => v !== undefined));
+    if (primary) return new Set([known(ourIp(ctx))].filter((v): v is string => v !== undefined));
     const eip = eipOf(ctx);
     return new Set([eip ? known(eip.publicIp) : undefined, ...(eip?.extras ?? []).map((x) => x.publicIp)].filter((v): v is string => v !== undefined));
   };
@@ -234,7 +236,7 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
       const owned = [...reading.owners].filter(([, o]) => o.cluster === names.cluster).map(([n]) => n).sort();
       if (opts.mode === 'converge') {
         assertNoKopsName();
-        assertNothingForeign(reading, ourAddresses(ctx));
+        assertNothingForeign(reading, new Set([...ourAddresses(ctx), ...(primary ? await taggedElasticIps(ctx) : [])]));
       }
       if (opts.mode === 'destroy') warnForeignPointingAtUs(ctx, reading, owned);
       const relevant = opts.mode === 'converge' ? [...new Set([...wanted, ...owned])] : owned;
@@ -302,6 +304,14 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     const dangling = [...reading.a.values()].filter((r) => !owned.includes(r.name) && r.values.some((v) => ours.has(v as string)));
     if (dangling.length === 0) return;
     warn(ctx.io, `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} at ${[...ours].join(', ')}, which removal releases, but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync --take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`);
+  }
+
+  // Turning the secondary path off moves our names from our Elastic IP to the instance's address:
+  // the Elastic IP (found by its tags, as nothing in this graph reads it) is still ours meanwhile.
+  async function taggedElasticIps(ctx: ResourceContext): Promise<string[]> {
+    const filters = names.tags('apps-elastic-ip').map((t) => ({ Name: `tag:${t.Key}`, Values: [t.Value] }));
+    const out = await clients.call('ec2:DescribeAddresses', ctx.signal, (o) => clients.ec2.send(new DescribeAddressesCommand({ Filters: filters }), o));
+    return (out.Addresses ?? []).map((a) => a.PublicIp).filter((ip): ip is string => ip !== undefined);
   }
 
   function assertNothingForeign(reading: ZoneReading, ours: Set<string>): void {

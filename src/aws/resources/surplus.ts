@@ -79,6 +79,7 @@ export function surplus(env: AwsEnv, opts: { dependsOn?: readonly string[] } = {
   return {
     id: AWS_IDS.surplus,
     title: `extra secondary IPs and Elastic IPs of ${config.name} (given back)`,
+    describe: () => ({ keeps: 'one secondary IP and one Elastic IP of this cluster', givesBack: 'any other ones carrying its tags (after a concurrent or interrupted run)' }),
     dependsOn: [AWS_IDS.controlPlane, AWS_IDS.secondaryPrivateIp, AWS_IDS.elasticIp, ...(opts.dependsOn ?? [])],
 
     async find(ctx) {

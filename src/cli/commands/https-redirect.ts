@@ -2,8 +2,7 @@
 // every later deploy renders the apps' HTTP routes with (or without) the redirect middleware.
 
 import { rename, stat, writeFile } from 'node:fs/promises';
-import { editHttpsRedirect, type AppModeRow } from '../../config/https-redirect-edit.js';
-import { readConfigText } from '../../config/load.js';
+import type { AppModeRow } from '../../config/https-redirect-edit.js';
 import type { CommandRegistry } from '../context.js';
 
 interface RedirectOptions {
@@ -29,6 +28,8 @@ export function registerHttpsRedirect(r: CommandRegistry): void {
       .option('--dry-run', 'show the result and change nothing')
       .action(r.action<RedirectOptions>(`https-redirect ${verb}`, async (ctx, opts) => {
         const path = ctx.globals.config;
+        // yaml and zod load with the command, so --help does not pay for them.
+        const [{ editHttpsRedirect }, { readConfigText }] = await Promise.all([import('../../config/https-redirect-edit.js'), import('../../config/load.js')]);
         const text = await readConfigText(path);
         const edit = editHttpsRedirect(text, path, { enabled: verb === 'enable', ...(opts.app === undefined ? {} : { app: opts.app }) });
         if (edit.changed && !opts.dryRun) await replaceFile(path, edit.text);

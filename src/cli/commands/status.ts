@@ -8,7 +8,6 @@ import type { CommandRegistry } from '../context.js';
 import { configFor } from '../config-source.js';
 import { runningSandbox } from '../sandbox-target.js';
 import { withClusterTarget } from '../cluster-target.js';
-import { appModes } from '../../config/https-redirect-edit.js';
 import { renderAppModes } from './https-redirect.js';
 
 interface StatusOptions {
@@ -30,6 +29,7 @@ export function registerStatus(r: CommandRegistry): void {
         const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
         const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
         const converged = !hasChanges(plan);
+        const { appModes } = await import('../../config/https-redirect-edit.js');
         const apps = appModes(config);
         const text = `${renderAwsStatus(aws)}\n${renderAppModes(apps)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
         return { data: { aws, apps, converged, plan }, text };

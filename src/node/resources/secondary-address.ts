@@ -30,7 +30,7 @@ async function networkdFileOf(shell: NodeShell, iface: string): Promise<string |
   const r = await shell.run(['networkctl', '--no-pager', '--no-legend', 'status', iface], { allowFailure: true });
   if (r.code !== 0) return undefined;
   const file = /Network File: (\/\S+\.network)\s*$/m.exec(r.stdout)?.[1];
-  return file && /^\/[A-Za-z0-9_.@+\/-]+$/.test(file) ? file : undefined;
+  return file && /^\/[A-Za-z0-9_.@+/-]+$/.test(file) ? file : undefined;
 }
 
 function dropInPath(networkFile: string): string {

@@ -56,7 +56,7 @@ export const labRecordSchema = z.object({
   controlPlane: z.object({
     binds: z.array(z.object({ host: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/), node: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/) })),
     kubeconfigPath: z.string(),
-    apiForwardPort: z.number().int().min(0).max(65535),
+    apiForwardPort: z.number().refine((n) => isPort(n, { allowZero: true })),
   }).optional(),
 });
 export type LabRecord = z.infer<typeof labRecordSchema>;

@@ -3,7 +3,8 @@
 // without compression (always valid, and our answers are small). Every read is bounds-checked:
 // a malformed packet throws WireError and the server answers FORMERR or drops it.
 
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { isIpv4 } from '../../../config/validators.js';
 
 export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, OPT: 41, ANY: 255 } as const;
 export const CLASS_IN = 1;
@@ -206,7 +207,7 @@ function ipv6Bytes(ip: string): Buffer {
 function rdata(rr: ResourceRecord): Buffer {
   switch (rr.type) {
     case 'A':
-      if (!isIPv4(rr.value)) throw new WireError(`not an IPv4 address: ${rr.value}`);
+      if (!isIpv4(rr.value)) throw new WireError(`not an IPv4 address: ${rr.value}`);
       return Buffer.from(rr.value.split('.').map(Number));
     case 'AAAA':
       return ipv6Bytes(rr.value);
@@ -250,7 +251,7 @@ function header(r: Response, counts: [number, number, number, number], truncated
  * The response as bytes. With `maxSize` (UDP), records that do not fit are left out and TC is set,
  * so the client retries over TCP (RFC 1035 §4.2.1, RFC 7766).
  */
-export function encodeResponse(r: Response, maxSize = 65535): Buffer {
+export function encodeResponse(r: Response, maxSize = 0xffff): Buffer {
   const question = r.question ? Buffer.concat([encodeName(r.question.name), u16(r.question.type), u16(r.question.class)]) : Buffer.alloc(0);
   const opt = r.ednsUdpSize === undefined ? Buffer.alloc(0) : encodeOpt(r.ednsUdpSize);
   const answers = r.answers.map(encodeRecord);

@@ -72,7 +72,7 @@ export function putManifest(repo: EcrRepositoryRecord, blobs: BlobStore, input: 
 
   let blobRefs: string[] = [];
   let children: string[] = [];
-  let sizeInBytes = 0;
+  let sizeInBytes: number;
   if (INDEX_TYPES.has(mediaType)) {
     if (!Array.isArray(parsed.manifests)) throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', 'An index needs a manifests array');
     children = parsed.manifests.map((m, i) => descriptorDigest(m, `manifests[${i}]`));

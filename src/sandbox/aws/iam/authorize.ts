@@ -17,7 +17,7 @@ export function authorizeRequest(raw: RawRequest, routed: Routed, d: EmulatorDat
   if (Date.parse(session.expiration) <= now) return new AwsError('RequestExpired', 'Request has expired: the session credentials expired.', 400);
   const token = raw.headers['x-amz-security-token'];
   if (token !== session.sessionToken) return new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials (missing or wrong X-Amz-Security-Token).', 401);
-  let signed = false;
+  let signed: boolean;
   try {
     signed = verifySignature(raw, auth, session.secretAccessKey);
   } catch {
