@@ -36,18 +36,36 @@ export async function controlPathBench(): Promise<ControlPathRow[]> {
   await writeFile(config, CONFIG);
   try {
     // main() loads the AWS modules lazily; load them now so the in-process row times only the calls.
-    await Promise.all([import('../src/aws/resources/index.js'), import('../src/aws/session.js'), import('../src/aws/status.js')]);
+    await Promise.all([
+      import('../src/aws/resources/index.js'),
+      import('../src/aws/session.js'),
+      import('../src/aws/status.js'),
+    ]);
     return [
-      await measure('secondary-ip setup, fresh account, 50 ms/call (in-process)', (endpoint) => inProcess(endpoint, config)),
-      await measure('secondary-ip setup, fresh account, 50 ms/call (CLI subprocess)', (endpoint) => subprocess(endpoint, config)),
-      await measure('secondary-ip setup rerun, converged, 50 ms/call (in-process)', (endpoint) => inProcess(endpoint, config), async (endpoint) => { await inProcess(endpoint, config); }),
+      await measure('secondary-ip setup, fresh account, 50 ms/call (in-process)', (endpoint) =>
+        inProcess(endpoint, config),
+      ),
+      await measure('secondary-ip setup, fresh account, 50 ms/call (CLI subprocess)', (endpoint) =>
+        subprocess(endpoint, config),
+      ),
+      await measure(
+        'secondary-ip setup rerun, converged, 50 ms/call (in-process)',
+        (endpoint) => inProcess(endpoint, config),
+        async (endpoint) => {
+          await inProcess(endpoint, config);
+        },
+      ),
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function measure(name: string, run: (endpoint: string) => Promise<number>, prepare?: (endpoint: string) => Promise<void>): Promise<ControlPathRow> {
+async function measure(
+  name: string,
+  run: (endpoint: string) => Promise<number>,
+  prepare?: (endpoint: string) => Promise<void>,
+): Promise<ControlPathRow> {
   const emu = await startAwsEmulator({ region: REGION });
   try {
     emu.seed(kopsClusterSeed({ clusterName: CLUSTER, dnsZone: 'example.com', region: REGION }));
@@ -81,7 +99,10 @@ async function inProcess(endpoint: string, config: string): Promise<number> {
   try {
     const sink = new PassThrough();
     sink.resume();
-    return await main(['node', 'solokube', '-c', config, 'secondary-ip', 'setup', '--yes'], { stdout: sink, stderr: sink as unknown as NodeJS.WriteStream });
+    return await main(['node', 'solokube', '-c', config, 'secondary-ip', 'setup', '--yes'], {
+      stdout: sink,
+      stderr: sink as unknown as NodeJS.WriteStream,
+    });
   } finally {
     process.env = saved;
   }
@@ -90,7 +111,10 @@ async function inProcess(endpoint: string, config: string): Promise<number> {
 function subprocess(endpoint: string, config: string): Promise<number> {
   const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '-c', config, 'secondary-ip', 'setup', '--yes'], { env: { PATH: process.env.PATH ?? '', ...ENV(endpoint) }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, '-c', config, 'secondary-ip', 'setup', '--yes'], {
+      env: { PATH: process.env.PATH ?? '', ...ENV(endpoint) },
+      stdio: 'ignore',
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });

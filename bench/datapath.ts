@@ -10,7 +10,13 @@ import { loadavg } from 'node:os';
 import { info, type IoHost } from '../src/core/io.js';
 import { planAndApply } from '../src/core/run.js';
 import { nodeResources, parseNodeSpec, SshShell, type ProxyMode } from '../src/node/index.js';
-import { INGRESS_FLOOR_PORT, labPrerequisites, startLab, type IngressMode, type Lab } from '../src/sandbox/lab/index.js';
+import {
+  INGRESS_FLOOR_PORT,
+  labPrerequisites,
+  startLab,
+  type IngressMode,
+  type Lab,
+} from '../src/sandbox/lab/index.js';
 import type { BenchModule } from './run.js';
 import type { BenchTable } from './table.js';
 import { parseWrkOutput, wrkArgv, type WrkResult } from './wrk.js';
@@ -31,9 +37,24 @@ interface Phase {
 }
 
 const PHASES: Phase[] = [
-  { label: 'haproxy: :443 → redirect → HAProxy → :30443', ingress: { proxyProtocol: false, direct: false }, proxy: 'haproxy', proxyProtocol: false },
-  { label: 'haproxy + PROXY v2', ingress: { proxyProtocol: true, direct: false }, proxy: 'haproxy', proxyProtocol: true },
-  { label: 'direct: :443 → redirect → ingress :8443', ingress: { proxyProtocol: false, direct: true }, proxy: 'direct', proxyProtocol: false },
+  {
+    label: 'haproxy: :443 → redirect → HAProxy → :30443',
+    ingress: { proxyProtocol: false, direct: false },
+    proxy: 'haproxy',
+    proxyProtocol: false,
+  },
+  {
+    label: 'haproxy + PROXY v2',
+    ingress: { proxyProtocol: true, direct: false },
+    proxy: 'haproxy',
+    proxyProtocol: true,
+  },
+  {
+    label: 'direct: :443 → redirect → ingress :8443',
+    ingress: { proxyProtocol: false, direct: true },
+    proxy: 'direct',
+    proxyProtocol: false,
+  },
 ];
 const VARIANTS = [
   { conn: 'keep-alive', newConnectionPerRequest: false, size: 'small', path: '/' },
@@ -61,8 +82,12 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
   const appHost = `app.${lab.appsDomain}`;
   await lab.client.setHosts({ [floorHost]: lab.node.primaryAddress, [appHost]: SECONDARY });
   const shell = new SshShell({
-    host: lab.node.ssh.host, port: lab.node.ssh.port, user: lab.node.ssh.user,
-    privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io,
+    host: lab.node.ssh.host,
+    port: lab.node.ssh.port,
+    user: lab.node.ssh.user,
+    privateKeyPath: lab.node.ssh.privateKeyPath,
+    knownHostsPath: lab.node.ssh.knownHostsPath,
+    io,
   });
   const rows: string[][] = [];
   const loadBefore = loadavg()[0] ?? 0;
@@ -84,8 +109,18 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
         const f = combine(floor);
         const p = combine(path);
         const r = pairedRatios(floor, path);
-        rows.push([phase.label, v.conn, v.size, p.requestsPerSec.toFixed(0), p.p50Ms.toFixed(2), p.p99Ms.toFixed(2),
-          f.requestsPerSec.toFixed(0), r.median.toFixed(2), `${r.min.toFixed(2)}–${r.max.toFixed(2)}`, String(p.errors + f.errors)]);
+        rows.push([
+          phase.label,
+          v.conn,
+          v.size,
+          p.requestsPerSec.toFixed(0),
+          p.p50Ms.toFixed(2),
+          p.p99Ms.toFixed(2),
+          f.requestsPerSec.toFixed(0),
+          r.median.toFixed(2),
+          `${r.min.toFixed(2)}–${r.max.toFixed(2)}`,
+          String(p.errors + f.errors),
+        ]);
       }
     }
   } finally {
@@ -93,11 +128,22 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
   }
   return {
     title: `datapath: node pinned to CPU ${NODE_CPU}, wrk on CPU ${LOAD_CPU} (1 thread, ${CONNECTIONS} connections), ${ROUNDS} × ${DURATION_S} s per figure, TLS, nginx stand-in as the ingress`,
-    columns: ['path (client → secondary:443)', 'connections', 'response', 'req/s', 'p50 ms', 'p99 ms', 'floor req/s', '× floor', 'range', 'errors'],
+    columns: [
+      'path (client → secondary:443)',
+      'connections',
+      'response',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'floor req/s',
+      '× floor',
+      'range',
+      'errors',
+    ],
     rows,
     notes: [
       `floor: the client straight to the same ingress (primary:${INGRESS_FLOOR_PORT}), measured alternately with each path.`,
-      '× floor: median over rounds of path/floor, each round\'s floor run taken right before its path run; range: lowest–highest round.',
+      "× floor: median over rounds of path/floor, each round's floor run taken right before its path run; range: lowest–highest round.",
       'Ratios whose ranges overlap are not different. p50: mean over rounds; p99: worst round.',
       `1-minute load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (the node and wrk alone add about 2): more means other work shared the CPUs.`,
     ],
@@ -128,7 +174,10 @@ export function combine(runs: WrkResult[]): WrkResult {
  * Each round's path run over the floor run taken just before it. Pairing adjacent runs cancels
  * load that changes slowly; the median ignores one round disturbed by a burst of other work.
  */
-export function pairedRatios(floor: readonly WrkResult[], path: readonly WrkResult[]): { median: number; min: number; max: number } {
+export function pairedRatios(
+  floor: readonly WrkResult[],
+  path: readonly WrkResult[],
+): { median: number; min: number; max: number } {
   const ratios = path.map((p, i) => p.requestsPerSec / (floor[i]?.requestsPerSec ?? NaN)).sort((a, b) => a - b);
   const mid = ratios.length >> 1;
   const median = ratios.length % 2 ? (ratios[mid] ?? NaN) : ((ratios[mid - 1] ?? NaN) + (ratios[mid] ?? NaN)) / 2;
@@ -148,7 +197,13 @@ async function configure(io: IoHost, lab: Lab, shell: SshShell, phase: Phase): P
     proxyProtocol: phase.proxyProtocol,
   });
   // Node first: in direct mode the ingress takes :8443, which HAProxy holds until the node layer removes it.
-  await planAndApply(nodeResources(spec, shell), { io, signal: AbortSignal.timeout(120_000), mode: 'converge', yes: true, dryRun: false });
+  await planAndApply(nodeResources(spec, shell), {
+    io,
+    signal: AbortSignal.timeout(120_000),
+    mode: 'converge',
+    yes: true,
+    dryRun: false,
+  });
   await lab.node.setIngressMode(phase.ingress);
 }
 

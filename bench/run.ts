@@ -16,12 +16,20 @@ const modules: Record<string, () => Promise<BenchModule>> = {
       name: 'control-path',
       async run() {
         const rows = await controlPathBench();
-        return [{
-          title: 'control path: AWS calls and wall time',
-          columns: ['benchmark', 'AWS calls', 'wall time', 'target', 'exit'],
-          rows: rows.map((r) => [r.name, String(r.calls), `${r.wallMs} ms`, `≤ ${r.callTarget} calls, ≤ ${r.wallTargetMs} ms`, String(r.exitCode)]),
-          notes: rows.map((r) => `${r.name}: ${r.operations.join(' → ')}`),
-        }];
+        return [
+          {
+            title: 'control path: AWS calls and wall time',
+            columns: ['benchmark', 'AWS calls', 'wall time', 'target', 'exit'],
+            rows: rows.map((r) => [
+              r.name,
+              String(r.calls),
+              `${r.wallMs} ms`,
+              `≤ ${r.callTarget} calls, ≤ ${r.wallTargetMs} ms`,
+              String(r.exitCode),
+            ]),
+            notes: rows.map((r) => `${r.name}: ${r.operations.join(' → ')}`),
+          },
+        ];
       },
     };
   },

@@ -12,7 +12,13 @@ import type { IngressSettings } from '../src/ingress/index.js';
 import { nodeResources, parseNodeSpec, SshShell, type ProxyMode } from '../src/node/index.js';
 import { ensureGoTools } from '../src/sandbox/gotools/build.js';
 import {
-  installLabTraefik, labTraefikRssKib, releaseStandinNodePorts, startAppStandin, startLabTraefik, stopLabTraefik, writeLabTlsCertificate,
+  installLabTraefik,
+  labTraefikRssKib,
+  releaseStandinNodePorts,
+  startAppStandin,
+  startLabTraefik,
+  stopLabTraefik,
+  writeLabTlsCertificate,
 } from '../src/sandbox/ingress/lab-traefik.js';
 import { labPrerequisites, startLab, type Lab } from '../src/sandbox/lab/index.js';
 import { combine, DURATION_S, LOAD_CPU, NODE_CPU, pairedRatios, ROUNDS, wrk } from './datapath.js';
@@ -32,8 +38,20 @@ interface Phase {
 }
 
 const PHASES: Phase[] = [
-  { label: 'direct: :443 → kernel redirect → Traefik :8443', proxy: 'direct', proxyProtocol: false, websecure: 8443, web: 8080 },
-  { label: 'haproxy + PROXY v2: :443 → HAProxy → Traefik :30443', proxy: 'haproxy', proxyProtocol: true, websecure: 30443, web: 30080 },
+  {
+    label: 'direct: :443 → kernel redirect → Traefik :8443',
+    proxy: 'direct',
+    proxyProtocol: false,
+    websecure: 8443,
+    web: 8080,
+  },
+  {
+    label: 'haproxy + PROXY v2: :443 → HAProxy → Traefik :30443',
+    proxy: 'haproxy',
+    proxyProtocol: true,
+    websecure: 30443,
+    web: 30080,
+  },
 ];
 const VARIANTS = [
   { conn: 'keep-alive', newConnectionPerRequest: false },
@@ -62,8 +80,12 @@ async function measure(io: IoHost, lab: Lab, binary: string): Promise<BenchTable
   await releaseStandinNodePorts(lab);
   const backend = await startAppStandin(lab, 'app');
   const shell = new SshShell({
-    host: lab.node.ssh.host, port: lab.node.ssh.port, user: lab.node.ssh.user,
-    privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io,
+    host: lab.node.ssh.host,
+    port: lab.node.ssh.port,
+    user: lab.node.ssh.user,
+    privateKeyPath: lab.node.ssh.privateKeyPath,
+    knownHostsPath: lab.node.ssh.knownHostsPath,
+    io,
   });
   const rows: string[][] = [];
   const notes: string[] = [];
@@ -91,20 +113,41 @@ async function measure(io: IoHost, lab: Lab, binary: string): Promise<BenchTable
         const f = combine(floor);
         const p = combine(path);
         const r = pairedRatios(floor, path);
-        rows.push([phase.label, v.conn, p.requestsPerSec.toFixed(0), p.p50Ms.toFixed(2), p.p99Ms.toFixed(2), f.requestsPerSec.toFixed(0),
-          r.median.toFixed(2), `${r.min.toFixed(2)}–${r.max.toFixed(2)}`, String(p.errors + f.errors)]);
+        rows.push([
+          phase.label,
+          v.conn,
+          p.requestsPerSec.toFixed(0),
+          p.p50Ms.toFixed(2),
+          p.p99Ms.toFixed(2),
+          f.requestsPerSec.toFixed(0),
+          r.median.toFixed(2),
+          `${r.min.toFixed(2)}–${r.max.toFixed(2)}`,
+          String(p.errors + f.errors),
+        ]);
       }
-      notes.push(`Traefik RSS after the ${phase.proxy} phase: ${((await labTraefikRssKib(lab)) / 1024).toFixed(1)} MiB`);
+      notes.push(
+        `Traefik RSS after the ${phase.proxy} phase: ${((await labTraefikRssKib(lab)) / 1024).toFixed(1)} MiB`,
+      );
     }
   } finally {
     await shell.close();
   }
   return {
     title: `traefik: real Traefik on the node pinned to CPU ${NODE_CPU}, wrk on CPU ${LOAD_CPU} (1 thread, 4 connections), ${ROUNDS} × ${DURATION_S} s per figure, TLS, small responses from the app stand-in`,
-    columns: ['path (client → secondary:443)', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'floor req/s', '× floor', 'range', 'errors'],
+    columns: [
+      'path (client → secondary:443)',
+      'connections',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'floor req/s',
+      '× floor',
+      'range',
+      'errors',
+    ],
     rows,
     notes: [
-      'floor: the client straight to Traefik\'s own HTTPS listener on the node\'s primary address (no redirect, no HAProxy), alternated with each path run.',
+      "floor: the client straight to Traefik's own HTTPS listener on the node's primary address (no redirect, no HAProxy), alternated with each path run.",
       '× floor: median over rounds of path/floor; range: lowest–highest round. Ratios whose ranges overlap are not different.',
       ...notes,
       `1-minute load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after.`,
@@ -118,7 +161,13 @@ function traefikSettings(lab: Lab, phase: Phase, hosts: string[]): IngressSettin
     ...(phase.proxyProtocol ? { proxyProtocolTrustedIps: ['127.0.0.1/32', `${lab.node.primaryAddress}/32`] } : {}),
     // Never contacted: the file-provider certificate covers both names, so no order is placed.
     acme: { directory: 'https://127.0.0.1:9/unused', resolver: 'le' },
-    apps: hosts.map((host) => ({ name: host.split('.')[0]!, host, serviceName: 'app', servicePort: 18080, mode: 'https-and-http' as const })),
+    apps: hosts.map((host) => ({
+      name: host.split('.')[0]!,
+      host,
+      serviceName: 'app',
+      servicePort: 18080,
+      mode: 'https-and-http' as const,
+    })),
     appsNamespace: 'default',
     ports: { web: phase.web, websecure: phase.websecure },
   };
@@ -126,14 +175,27 @@ function traefikSettings(lab: Lab, phase: Phase, hosts: string[]): IngressSettin
 
 async function configureNode(io: IoHost, lab: Lab, shell: SshShell, phase: Phase): Promise<void> {
   const spec = parseNodeSpec({
-    clusterName: lab.clusterName, apiServerNames: [`api.${lab.clusterName}`], primaryIp: lab.node.primaryAddress, secondaryIp: SECONDARY,
-    prefixLength: lab.node.prefixLength, interface: lab.node.interface, proxy: phase.proxy, proxyProtocol: phase.proxyProtocol,
+    clusterName: lab.clusterName,
+    apiServerNames: [`api.${lab.clusterName}`],
+    primaryIp: lab.node.primaryAddress,
+    secondaryIp: SECONDARY,
+    prefixLength: lab.node.prefixLength,
+    interface: lab.node.interface,
+    proxy: phase.proxy,
+    proxyProtocol: phase.proxyProtocol,
   });
-  await planAndApply(nodeResources(spec, shell), { io, signal: AbortSignal.timeout(120_000), mode: 'converge', yes: true, dryRun: false });
+  await planAndApply(nodeResources(spec, shell), {
+    io,
+    signal: AbortSignal.timeout(120_000),
+    mode: 'converge',
+    yes: true,
+    dryRun: false,
+  });
 }
 
 async function expectApp(lab: Lab, url: string, keepsClientAddress: boolean): Promise<void> {
   const r = await lab.client.exec(['curl', '-sS', '-m', '5', '--cacert', lab.caCertPath, url]);
   const ok = r.stdout.startsWith('app ') && (!keepsClientAddress || r.stdout.includes(`xff=${lab.client.address} `));
-  if (!ok) throw new Error(`bench URL ${url} does not reach the app through Traefik as expected: ${r.stdout || r.stderr}`);
+  if (!ok)
+    throw new Error(`bench URL ${url} does not reach the app through Traefik as expected: ${r.stdout || r.stderr}`);
 }

@@ -23,7 +23,16 @@ export interface WrkResult {
 export function wrkArgv(r: WrkRun): string[] {
   return [
     ...(r.cpus ? ['taskset', '-c', r.cpus] : []),
-    'wrk', '--threads', '1', '--connections', String(r.connections), '--duration', `${r.durationS}s`, '--timeout', '2s', '--latency',
+    'wrk',
+    '--threads',
+    '1',
+    '--connections',
+    String(r.connections),
+    '--duration',
+    `${r.durationS}s`,
+    '--timeout',
+    '2s',
+    '--latency',
     ...(r.newConnectionPerRequest ? ['--header', 'Connection: close'] : []),
     r.url,
   ];
@@ -46,5 +55,11 @@ export function parseWrkOutput(out: string): WrkResult {
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const socketErrors = sock ? sock.slice(1).reduce((a, n) => a + Number(n), 0) : 0;
-  return { requestsPerSec: Number(rps), p50Ms: durationMs(p50), p99Ms: durationMs(p99), requests: Number(requests), errors: non2xx + socketErrors };
+  return {
+    requestsPerSec: Number(rps),
+    p50Ms: durationMs(p50),
+    p99Ms: durationMs(p99),
+    requests: Number(requests),
+    errors: non2xx + socketErrors,
+  };
 }

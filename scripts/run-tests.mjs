@@ -31,7 +31,10 @@ if (selected.length === 0) {
 
 // The whole suite (what CI runs) starts with the linter and the formatter's check.
 if (kind === undefined && filters.length === 0) {
-  for (const [what, argv] of [['eslint', ['eslint', '.']], ['prettier', ['prettier', '--check', '--log-level=warn', '.']]]) {
+  for (const [what, argv] of [
+    ['eslint', ['eslint', '.']],
+    ['prettier', ['prettier', '--check', '--log-level=warn', '.']],
+  ]) {
     const r = spawnSync(join('node_modules', '.bin', argv[0]), argv.slice(1), { stdio: 'inherit' });
     if (r.status !== 0) {
       console.error(`${what} found problems (npm run lint; npm run format fixes the formatting)`);
@@ -49,12 +52,17 @@ if (kind === 'unit') {
   // The real Kubernetes control plane, kwok, kops and Traefik are built from their Go modules once
   // per machine (cached; a no-op afterwards). Build them first, with progress, so no test file waits
   // on a compiler inside its own timeout.
-  const tools = spawnSync(process.execPath, ['dist/src/sandbox/gotools/main.js'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const tools = spawnSync(process.execPath, ['dist/src/sandbox/gotools/main.js'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (tools.status !== 0) {
     console.error('building the Go tools the tests need failed (see above)');
     process.exit(1);
   }
 }
 // Lab tests boot containers; two cores do not gain from running more than two files at once.
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...selected], { stdio: 'inherit', env });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...selected], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(r.status ?? 1);

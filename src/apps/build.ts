@@ -55,21 +55,51 @@ export async function buildImage(o: BuildImageOptions): Promise<BuiltImage> {
   const arch = archForInstanceType(o.instanceType);
   const machine = hostArch(o.machineArch);
   const binfmtDir = o.binfmtDir ?? BINFMT_DIR;
-  if (arch !== machine && dockerfileRunsPrograms(readFileSync(o.dockerfile, 'utf8')) && !emulationAvailable(arch, binfmtDir)) {
+  if (
+    arch !== machine &&
+    dockerfileRunsPrograms(readFileSync(o.dockerfile, 'utf8')) &&
+    !emulationAvailable(arch, binfmtDir)
+  ) {
     throw new EmulationMissingError(arch, machine, o.instanceType, binfmtDir);
   }
   const version = o.tag !== undefined ? { tag: validateImageTag(o.tag) } : await gitVersionTag(o.projectDir, o.signal);
   const localRef = `localhost/solokube/${app}:${version.tag}`;
   const remedy = 'Read the build output above; fix the Dockerfile or context and rerun.';
-  info(o.io, `building ${app} for linux/${arch} as ${localRef}${arch !== machine ? ` (cross-build from ${machine})` : ''}`);
-  const build = (noCache: boolean) => runTool(tools.podman, [
-    'build', '--timestamp', '0', '--platform', `linux/${arch}`, ...(noCache ? ['--no-cache'] : []), '--file', o.dockerfile, '--tag', localRef, o.context,
-  ], { env: tools.env, signal: o.signal, what: `building ${app}`, remedy });
-  const builtArch = async () => (await runTool(tools.podman, ['image', 'inspect', '--format', '{{.Architecture}}', localRef], { env: tools.env, signal: o.signal, what: `inspecting ${localRef}`, remedy })).stdout.trim();
+  info(
+    o.io,
+    `building ${app} for linux/${arch} as ${localRef}${arch !== machine ? ` (cross-build from ${machine})` : ''}`,
+  );
+  const build = (noCache: boolean) =>
+    runTool(
+      tools.podman,
+      [
+        'build',
+        '--timestamp',
+        '0',
+        '--platform',
+        `linux/${arch}`,
+        ...(noCache ? ['--no-cache'] : []),
+        '--file',
+        o.dockerfile,
+        '--tag',
+        localRef,
+        o.context,
+      ],
+      { env: tools.env, signal: o.signal, what: `building ${app}`, remedy },
+    );
+  const builtArch = async () =>
+    (
+      await runTool(tools.podman, ['image', 'inspect', '--format', '{{.Architecture}}', localRef], {
+        env: tools.env,
+        signal: o.signal,
+        what: `inspecting ${localRef}`,
+        remedy,
+      })
+    ).stdout.trim();
   await build(false);
   // podman 4.3's layer cache ignores --platform: a step cached for another architecture is reused
   // as is. Checked, and rebuilt without the cache when that happened.
-  if (await builtArch() !== arch) {
+  if ((await builtArch()) !== arch) {
     info(o.io, `the build cache held ${app} for another architecture; rebuilding for ${arch} without it`);
     await build(true);
     const got = await builtArch();
@@ -79,13 +109,25 @@ export async function buildImage(o: BuildImageOptions): Promise<BuiltImage> {
   const ociLayout = join(o.workDir ?? mkdtempSync(join(tmpdir(), 'solokube-image-')), app);
   rmSync(ociLayout, { recursive: true, force: true });
   mkdirSync(ociLayout, { recursive: true, mode: 0o700 });
-  await runTool(tools.podman, ['push', '--quiet', localRef, `oci:${ociLayout}:${version.tag}`], { env: tools.env, signal: o.signal, what: `exporting ${app}`, remedy });
-  const index = JSON.parse(readFileSync(join(ociLayout, 'index.json'), 'utf8')) as { manifests?: { digest?: string; annotations?: Record<string, string> }[] };
+  await runTool(tools.podman, ['push', '--quiet', localRef, `oci:${ociLayout}:${version.tag}`], {
+    env: tools.env,
+    signal: o.signal,
+    what: `exporting ${app}`,
+    remedy,
+  });
+  const index = JSON.parse(readFileSync(join(ociLayout, 'index.json'), 'utf8')) as {
+    manifests?: { digest?: string; annotations?: Record<string, string> }[];
+  };
   const entry = index.manifests?.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === version.tag);
   if (!entry?.digest) throw new Error(`the exported OCI layout ${ociLayout} has no manifest for ${version.tag}`);
   info(o.io, `built ${app}:${version.tag} ${entry.digest}`);
   return {
-    app, tag: version.tag, arch, localRef, ociLayout, manifestDigest: entry.digest,
+    app,
+    tag: version.tag,
+    arch,
+    localRef,
+    ociLayout,
+    manifestDigest: entry.digest,
     ...('commit' in version ? { commit: version.commit, dirty: version.dirty } : {}),
   };
 }

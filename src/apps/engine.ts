@@ -16,32 +16,71 @@ export interface ContainerTools {
 
 export const DEFAULT_TOOLS: ContainerTools = Object.freeze({ podman: 'podman', skopeo: 'skopeo' });
 
-export interface ToolRun { stdout: string; stderr: string }
+export interface ToolRun {
+  stdout: string;
+  stderr: string;
+}
 
 const TAIL = 2000;
 
 export class ToolFailed extends SolokubeError {
-  constructor(readonly tool: string, readonly args: readonly string[], readonly stderr: string, exit: number | null, what: string, remedy: string) {
+  constructor(
+    readonly tool: string,
+    readonly args: readonly string[],
+    readonly stderr: string,
+    exit: number | null,
+    what: string,
+    remedy: string,
+  ) {
     super({
       code: 'apps.tool-failed',
       message: `${what} failed (${tool} exited ${exit ?? 'on a signal'}): ${stderr.trim().slice(-TAIL) || '(no output)'}`,
-      remedy, actor: 'user', details: { tool, args: [...args] },
+      remedy,
+      actor: 'user',
+      details: { tool, args: [...args] },
     });
   }
 }
 
-export function runTool(command: string, args: readonly string[], opts: { env?: Record<string, string> | undefined; signal: AbortSignal; what: string; remedy: string }): Promise<ToolRun> {
+export function runTool(
+  command: string,
+  args: readonly string[],
+  opts: { env?: Record<string, string> | undefined; signal: AbortSignal; what: string; remedy: string },
+): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: opts.signal,
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-64 * 1024); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-64 * 1024);
+    });
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') {
-        reject(new SolokubeError({ code: 'apps.tool-missing', message: `${command} is not installed (needed for ${opts.what})`, remedy: 'Install podman and skopeo (Debian/Ubuntu: apt-get install podman skopeo).', actor: 'user', cause: err }));
+        reject(
+          new SolokubeError({
+            code: 'apps.tool-missing',
+            message: `${command} is not installed (needed for ${opts.what})`,
+            remedy: 'Install podman and skopeo (Debian/Ubuntu: apt-get install podman skopeo).',
+            actor: 'user',
+            cause: err,
+          }),
+        );
       } else {
-        reject(new SolokubeError({ code: 'apps.tool-failed', message: `${opts.what}: ${err.message}`, remedy: opts.remedy, cause: err }));
+        reject(
+          new SolokubeError({
+            code: 'apps.tool-failed',
+            message: `${opts.what}: ${err.message}`,
+            remedy: opts.remedy,
+            cause: err,
+          }),
+        );
       }
     });
     child.on('close', (code) => {

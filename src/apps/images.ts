@@ -13,14 +13,29 @@ export interface RepositoryImage {
 }
 
 /** [] when the repository does not exist. */
-export async function listImages(clients: AwsClients, repositoryName: string, signal: AbortSignal): Promise<RepositoryImage[]> {
+export async function listImages(
+  clients: AwsClients,
+  repositoryName: string,
+  signal: AbortSignal,
+): Promise<RepositoryImage[]> {
   const out: RepositoryImage[] = [];
   let nextToken: string | undefined;
   try {
     do {
-      const page = await clients.call('ecr:DescribeImages', signal, (o) => clients.ecr.send(new DescribeImagesCommand({ repositoryName, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }), o));
+      const page = await clients.call('ecr:DescribeImages', signal, (o) =>
+        clients.ecr.send(
+          new DescribeImagesCommand({ repositoryName, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
+          o,
+        ),
+      );
       for (const d of page.imageDetails ?? []) {
-        out.push({ digest: d.imageDigest!, tags: [...(d.imageTags ?? [])].sort(), pushedAt: d.imagePushedAt, sizeInBytes: d.imageSizeInBytes, mediaType: d.imageManifestMediaType });
+        out.push({
+          digest: d.imageDigest!,
+          tags: [...(d.imageTags ?? [])].sort(),
+          pushedAt: d.imagePushedAt,
+          sizeInBytes: d.imageSizeInBytes,
+          mediaType: d.imageManifestMediaType,
+        });
       }
       nextToken = page.nextToken;
     } while (nextToken);
@@ -28,5 +43,7 @@ export async function listImages(clients: AwsClients, repositoryName: string, si
     if (awsErrorCode(err) === 'RepositoryNotFoundException') return [];
     throw err;
   }
-  return out.sort((a, b) => (b.pushedAt?.getTime() ?? 0) - (a.pushedAt?.getTime() ?? 0) || a.digest.localeCompare(b.digest));
+  return out.sort(
+    (a, b) => (b.pushedAt?.getTime() ?? 0) - (a.pushedAt?.getTime() ?? 0) || a.digest.localeCompare(b.digest),
+  );
 }

@@ -10,13 +10,20 @@ export const IMAGE_TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 
 export function validateAppName(name: string): string {
   if (!LABEL_RE.test(name)) {
-    throw new UsageError(`the app name ${JSON.stringify(name)} is not a lower-case RFC 1123 label`, 'Use lower-case letters, digits and hyphens, 1-63 characters, such as hello-web.');
+    throw new UsageError(
+      `the app name ${JSON.stringify(name)} is not a lower-case RFC 1123 label`,
+      'Use lower-case letters, digits and hyphens, 1-63 characters, such as hello-web.',
+    );
   }
   return name;
 }
 
 export function validateImageTag(tag: string): string {
-  if (!IMAGE_TAG_RE.test(tag)) throw new UsageError(`the image tag ${JSON.stringify(tag)} is not valid`, 'Use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-".');
+  if (!IMAGE_TAG_RE.test(tag))
+    throw new UsageError(
+      `the image tag ${JSON.stringify(tag)} is not valid`,
+      'Use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-".',
+    );
   return tag;
 }
 
@@ -29,21 +36,41 @@ function inside(root: string, path: string): boolean {
  * A path the user gave, relative to the project directory, resolved and checked to stay inside it.
  * `kind` says what must be there.
  */
-export function resolveProjectPath(projectDir: string, given: string, what: string, kind: 'file' | 'directory'): string {
+export function resolveProjectPath(
+  projectDir: string,
+  given: string,
+  what: string,
+  kind: 'file' | 'directory',
+): string {
   if (!isSafePath(given) || given.startsWith('~')) {
-    throw new UsageError(`${what} ${JSON.stringify(given)} is not a plain path`, 'Give a path relative to the project directory, without spaces, "~" or shell metacharacters.');
+    throw new UsageError(
+      `${what} ${JSON.stringify(given)} is not a plain path`,
+      'Give a path relative to the project directory, without spaces, "~" or shell metacharacters.',
+    );
   }
   const root = realpathSync(projectDir);
   const lexical = resolve(root, given);
-  if (!inside(root, lexical)) throw new UsageError(`${what} ${given} is outside the project directory ${root}`, 'Keep the Dockerfile and the build context inside the project directory.');
+  if (!inside(root, lexical))
+    throw new UsageError(
+      `${what} ${given} is outside the project directory ${root}`,
+      'Keep the Dockerfile and the build context inside the project directory.',
+    );
   let real: string;
   try {
     real = realpathSync(lexical);
   } catch {
-    throw new UsageError(`${what} ${given} does not exist (looked for ${lexical})`, `Create it, or point the app's ${what} at an existing ${kind}.`);
+    throw new UsageError(
+      `${what} ${given} does not exist (looked for ${lexical})`,
+      `Create it, or point the app's ${what} at an existing ${kind}.`,
+    );
   }
-  if (!inside(root, real)) throw new UsageError(`${what} ${given} leads outside the project directory (to ${real})`, 'Symbolic links must stay inside the project directory.');
+  if (!inside(root, real))
+    throw new UsageError(
+      `${what} ${given} leads outside the project directory (to ${real})`,
+      'Symbolic links must stay inside the project directory.',
+    );
   const st = statSync(real);
-  if (kind === 'file' ? !st.isFile() : !st.isDirectory()) throw new UsageError(`${what} ${given} is not a ${kind}`, `Point it at a ${kind}.`);
+  if (kind === 'file' ? !st.isFile() : !st.isDirectory())
+    throw new UsageError(`${what} ${given} is not a ${kind}`, `Point it at a ${kind}.`);
   return real;
 }

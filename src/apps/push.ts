@@ -49,7 +49,15 @@ const AUTH_REFUSED = /\b401\b|unauthorized|authentication required|token has exp
 
 async function tagsOfDigest(o: PushImageOptions): Promise<string[] | undefined> {
   try {
-    const out = await o.clients.call('ecr:DescribeImages', o.signal, (s) => o.clients.ecr.send(new DescribeImagesCommand({ repositoryName: o.repository.name, imageIds: [{ imageDigest: o.image.manifestDigest }] }), s));
+    const out = await o.clients.call('ecr:DescribeImages', o.signal, (s) =>
+      o.clients.ecr.send(
+        new DescribeImagesCommand({
+          repositoryName: o.repository.name,
+          imageIds: [{ imageDigest: o.image.manifestDigest }],
+        }),
+        s,
+      ),
+    );
     return out.imageDetails?.[0]?.imageTags ?? [];
   } catch (err) {
     if (awsErrorCode(err) === 'ImageNotFoundException') return undefined;
@@ -58,13 +66,35 @@ async function tagsOfDigest(o: PushImageOptions): Promise<string[] | undefined> 
 }
 
 async function retag(o: PushImageOptions): Promise<void> {
-  const got = await o.clients.call('ecr:BatchGetImage', o.signal, (s) => o.clients.ecr.send(new BatchGetImageCommand({ repositoryName: o.repository.name, imageIds: [{ imageDigest: o.image.manifestDigest }] }), s));
+  const got = await o.clients.call('ecr:BatchGetImage', o.signal, (s) =>
+    o.clients.ecr.send(
+      new BatchGetImageCommand({
+        repositoryName: o.repository.name,
+        imageIds: [{ imageDigest: o.image.manifestDigest }],
+      }),
+      s,
+    ),
+  );
   const image = got.images?.[0];
-  if (!image?.imageManifest) throw new SolokubeError({ code: 'apps.image-vanished', message: `${o.image.manifestDigest} disappeared from ${o.repository.name} while being tagged`, remedy: 'Rerun the push (a lifecycle policy may have expired it).' });
+  if (!image?.imageManifest)
+    throw new SolokubeError({
+      code: 'apps.image-vanished',
+      message: `${o.image.manifestDigest} disappeared from ${o.repository.name} while being tagged`,
+      remedy: 'Rerun the push (a lifecycle policy may have expired it).',
+    });
   try {
-    await o.clients.call('ecr:PutImage', o.signal, (s) => o.clients.ecr.send(new PutImageCommand({
-      repositoryName: o.repository.name, imageManifest: image.imageManifest, imageManifestMediaType: image.imageManifestMediaType, imageTag: o.image.tag, imageDigest: o.image.manifestDigest,
-    }), s));
+    await o.clients.call('ecr:PutImage', o.signal, (s) =>
+      o.clients.ecr.send(
+        new PutImageCommand({
+          repositoryName: o.repository.name,
+          imageManifest: image.imageManifest,
+          imageManifestMediaType: image.imageManifestMediaType,
+          imageTag: o.image.tag,
+          imageDigest: o.image.manifestDigest,
+        }),
+        s,
+      ),
+    );
   } catch (err) {
     if (awsErrorCode(err) !== 'ImageAlreadyExistsException') throw err;
   }
@@ -78,14 +108,28 @@ async function copy(o: PushImageOptions, login: RegistryLogin, tools: ContainerT
     const digestFile = join(dir, 'digest');
     const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
     writeFileSync(authFile, JSON.stringify({ auths: { [login.host]: { auth } } }), { mode: 0o600 });
-    await runTool(tools.skopeo, [
-      'copy', '--quiet', '--preserve-digests', '--digestfile', digestFile, '--dest-authfile', authFile,
-      ...(login.insecure ? ['--dest-tls-verify=false'] : []),
-      `oci:${o.image.ociLayout}:${o.image.tag}`, `docker://${o.repository.uri}:${o.image.tag}`,
-    ], {
-      env: tools.env, signal: o.signal, what: `pushing ${o.image.app}:${o.image.tag} to ${o.repository.uri}`,
-      remedy: 'Rerun the push: blobs already uploaded are not sent again, and no tag exists until the whole image is there.',
-    });
+    await runTool(
+      tools.skopeo,
+      [
+        'copy',
+        '--quiet',
+        '--preserve-digests',
+        '--digestfile',
+        digestFile,
+        '--dest-authfile',
+        authFile,
+        ...(login.insecure ? ['--dest-tls-verify=false'] : []),
+        `oci:${o.image.ociLayout}:${o.image.tag}`,
+        `docker://${o.repository.uri}:${o.image.tag}`,
+      ],
+      {
+        env: tools.env,
+        signal: o.signal,
+        what: `pushing ${o.image.app}:${o.image.tag} to ${o.repository.uri}`,
+        remedy:
+          'Rerun the push: blobs already uploaded are not sent again, and no tag exists until the whole image is there.',
+      },
+    );
     return readFileSync(digestFile, 'utf8').trim();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -93,7 +137,12 @@ async function copy(o: PushImageOptions, login: RegistryLogin, tools: ContainerT
 }
 
 export async function pushImage(o: PushImageOptions): Promise<PushResult> {
-  const base = { repositoryName: o.repository.name, tag: o.image.tag, digest: o.image.manifestDigest, imageUri: `${o.repository.uri}@${o.image.manifestDigest}` };
+  const base = {
+    repositoryName: o.repository.name,
+    tag: o.image.tag,
+    digest: o.image.manifestDigest,
+    imageUri: `${o.repository.uri}@${o.image.manifestDigest}`,
+  };
   const tags = await tagsOfDigest(o);
   if (tags !== undefined) {
     if (tags.includes(o.image.tag)) {
@@ -107,7 +156,10 @@ export async function pushImage(o: PushImageOptions): Promise<PushResult> {
 
   const tools = o.tools ?? DEFAULT_TOOLS;
   let tokensFetched = 0;
-  const fetchLogin = async () => { tokensFetched += 1; return getRegistryLogin(o.clients, o.signal); };
+  const fetchLogin = async () => {
+    tokensFetched += 1;
+    return getRegistryLogin(o.clients, o.signal);
+  };
   let login = o.login !== undefined && loginFresh(o.login, o.tokenMarginMs ?? 300_000) ? o.login : await fetchLogin();
   info(o.io, `pushing ${o.image.app}:${o.image.tag} to ${o.repository.uri}`);
   let pushedDigest: string;
@@ -120,7 +172,11 @@ export async function pushImage(o: PushImageOptions): Promise<PushResult> {
     pushedDigest = await copy(o, login, tools);
   }
   if (pushedDigest !== o.image.manifestDigest) {
-    throw new SolokubeError({ code: 'apps.digest-mismatch', message: `the registry stored ${pushedDigest}, not the built ${o.image.manifestDigest}`, remedy: 'Report this: the push should have preserved the digest.' });
+    throw new SolokubeError({
+      code: 'apps.digest-mismatch',
+      message: `the registry stored ${pushedDigest}, not the built ${o.image.manifestDigest}`,
+      remedy: 'Report this: the push should have preserved the digest.',
+    });
   }
   return { ...base, pushed: true, retagged: false, tokensFetched, login };
 }

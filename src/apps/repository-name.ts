@@ -21,12 +21,14 @@ export function ecrRepositoryTags(cluster: string, app: string): { Key: string; 
 /** The lifecycle policy solokube sets: keep the newest `keep` images, tagged or not. */
 export function keepLastPolicy(keep: number): string {
   return JSON.stringify({
-    rules: [{
-      rulePriority: 1,
-      description: `solokube: keep the last ${keep} images`,
-      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep },
-      action: { type: 'expire' },
-    }],
+    rules: [
+      {
+        rulePriority: 1,
+        description: `solokube: keep the last ${keep} images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep },
+        action: { type: 'expire' },
+      },
+    ],
   });
 }
 
@@ -37,11 +39,18 @@ export function keepLastPolicy(keep: number): string {
 export function keptByPolicy(text: string | undefined): number | null {
   if (text === undefined) return null;
   try {
-    const p = JSON.parse(text) as { rules?: { rulePriority?: unknown; selection?: Record<string, unknown>; action?: { type?: unknown } }[] };
+    const p = JSON.parse(text) as {
+      rules?: { rulePriority?: unknown; selection?: Record<string, unknown>; action?: { type?: unknown } }[];
+    };
     const rule = p.rules?.length === 1 ? p.rules[0] : undefined;
     const s = rule?.selection;
-    const ours = s !== undefined && s['tagStatus'] === 'any' && s['countType'] === 'imageCountMoreThan' && typeof s['countNumber'] === 'number'
-      && Object.keys(s).length === 3 && rule?.action?.type === 'expire';
+    const ours =
+      s !== undefined &&
+      s['tagStatus'] === 'any' &&
+      s['countType'] === 'imageCountMoreThan' &&
+      typeof s['countNumber'] === 'number' &&
+      Object.keys(s).length === 3 &&
+      rule?.action?.type === 'expire';
     return ours ? (s['countNumber'] as number) : null;
   } catch {
     return null; // not JSON: not ours

@@ -15,15 +15,34 @@ export interface EnsureRepositoryOptions {
   signal: AbortSignal;
 }
 
-export interface EnsuredRepository { name: string; uri: string; arn: string; created: boolean; changed: boolean }
+export interface EnsuredRepository {
+  name: string;
+  uri: string;
+  arn: string;
+  created: boolean;
+  changed: boolean;
+}
 
 export async function ensureRepository(o: EnsureRepositoryOptions): Promise<EnsuredRepository> {
   const resource = ecrRepository(o.clients, { cluster: o.cluster, app: o.app, keepImages: o.keepImages });
-  const run = await planAndApply([resource], { io: o.io, signal: o.signal, mode: 'converge', yes: true, dryRun: false });
+  const run = await planAndApply([resource], {
+    io: o.io,
+    signal: o.signal,
+    mode: 'converge',
+    yes: true,
+    dryRun: false,
+  });
   const state = run.states.get(resource.id) as EcrRepositoryState | undefined;
   const uri = state ? known(state.uri) : undefined;
   const arn = state ? known(state.arn) : undefined;
-  if (!state || uri === undefined || arn === undefined) throw new Error(`the ECR repository for ${o.app} has no URI after converging`);
+  if (!state || uri === undefined || arn === undefined)
+    throw new Error(`the ECR repository for ${o.app} has no URI after converging`);
   const step = run.plan.steps.find((s) => s.id === resource.id);
-  return { name: state.name, uri, arn, created: step?.action === 'create', changed: step !== undefined && step.action !== 'unchanged' };
+  return {
+    name: state.name,
+    uri,
+    arn,
+    created: step?.action === 'create',
+    changed: step !== undefined && step.action !== 'unchanged',
+  };
 }

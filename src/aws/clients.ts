@@ -21,7 +21,11 @@ export interface AwsTimeouts {
   callDeadlineMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: AwsTimeouts = Object.freeze({ connectionMs: 5_000, requestMs: 20_000, callDeadlineMs: 60_000 });
+export const DEFAULT_TIMEOUTS: AwsTimeouts = Object.freeze({
+  connectionMs: 5_000,
+  requestMs: 20_000,
+  callDeadlineMs: 60_000,
+});
 
 export interface AwsClientOptions {
   region: string;
@@ -95,7 +99,10 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const sts = new STSClient(common);
   const ecr = new ECRClient(common);
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_EC2 ?? process.env.AWS_ENDPOINT_URL;
-  const overridden = opts.endpoint !== undefined || process.env.AWS_ENDPOINT_URL !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
+  const overridden =
+    opts.endpoint !== undefined ||
+    process.env.AWS_ENDPOINT_URL !== undefined ||
+    process.env.AWS_ENDPOINT_URL_S3 !== undefined;
   let s3: S3Client | undefined;
   return {
     region: opts.region,
@@ -108,13 +115,23 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     sts,
     ecr,
     s3Client: (ctor) => (s3 ??= new ctor({ ...common, forcePathStyle: overridden })),
-    async call<T>(name: CallName, signal: AbortSignal, fn: (o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    async call<T>(
+      name: CallName,
+      signal: AbortSignal,
+      fn: (o: { abortSignal: AbortSignal }) => Promise<T>,
+    ): Promise<T> {
       const deadline = AbortSignal.timeout(timeouts.callDeadlineMs);
       const abortSignal = AbortSignal.any([signal, deadline]);
       try {
         return await fn({ abortSignal });
       } catch (err) {
-        throw mapAwsError(err, { call: name, region: opts.region, commandSignal: signal, deadlineSignal: deadline, deadlineMs: timeouts.callDeadlineMs });
+        throw mapAwsError(err, {
+          call: name,
+          region: opts.region,
+          commandSignal: signal,
+          deadlineSignal: deadline,
+          deadlineMs: timeouts.callDeadlineMs,
+        });
       }
     },
     destroy() {

@@ -32,7 +32,12 @@ export interface Check {
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: SolokubeError };
-const failed = (id: string, e: SolokubeError): Check => ({ id, status: 'fail', summary: e.message, ...(e.remedy ? { remedy: e.remedy } : {}) });
+const failed = (id: string, e: SolokubeError): Check => ({
+  id,
+  status: 'fail',
+  summary: e.message,
+  ...(e.remedy ? { remedy: e.remedy } : {}),
+});
 
 export interface DoctorOptions {
   /** One deadline for all checks together (default 30 s): a hanging endpoint cannot hold doctor longer. */
@@ -43,7 +48,13 @@ export interface DoctorOptions {
 
 export const DEFAULT_DOCTOR_DEADLINE_MS = 30_000;
 
-export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal, opts: DoctorOptions = {}): Promise<Check[]> {
+export async function runAwsDoctor(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  io: IoHost,
+  signal: AbortSignal,
+  opts: DoctorOptions = {},
+): Promise<Check[]> {
   const n = names(config);
   const env = { config, names: n, clients };
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
@@ -51,31 +62,76 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
   // that does not notice the abort still cannot keep doctor waiting.
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]);
   const timedOut = new Promise<never>((_, reject) => {
-    const fail = () => reject(new SolokubeError({ code: 'doctor.deadline', message: `no answer within doctor's deadline of ${formatMs(deadlineMs)}`, remedy: 'Check the network path to AWS (proxy, VPN, AWS_ENDPOINT_URL) and https://health.aws.amazon.com, then rerun.', actor: 'aws' }));
-    if (deadline.aborted) fail(); else deadline.addEventListener('abort', fail, { once: true });
+    const fail = () =>
+      reject(
+        new SolokubeError({
+          code: 'doctor.deadline',
+          message: `no answer within doctor's deadline of ${formatMs(deadlineMs)}`,
+          remedy:
+            'Check the network path to AWS (proxy, VPN, AWS_ENDPOINT_URL) and https://health.aws.amazon.com, then rerun.',
+          actor: 'aws',
+        }),
+      );
+    if (deadline.aborted) fail();
+    else deadline.addEventListener('abort', fail, { once: true });
   });
   timedOut.catch(() => undefined);
   const pending = new Set<string>();
   const settle = <T>(id: string, p: Promise<T>): Promise<Settled<T>> => {
     pending.add(id);
     return Promise.race([p, timedOut])
-      .then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof SolokubeError ? e : new SolokubeError({ code: 'internal', message: String(e) }) }))
+      .then(
+        (value) => ({ ok: true as const, value }),
+        (e: unknown) => ({
+          ok: false as const,
+          error: e instanceof SolokubeError ? e : new SolokubeError({ code: 'internal', message: String(e) }),
+        }),
+      )
       .finally(() => pending.delete(id));
   };
   const started = Date.now();
   const progress = setInterval(() => {
-    if (pending.size > 0) info(io, `doctor: still waiting for ${[...pending].join(', ')} (${formatMs(Date.now() - started)} of ${formatMs(deadlineMs)})`);
+    if (pending.size > 0)
+      info(
+        io,
+        `doctor: still waiting for ${[...pending].join(', ')} (${formatMs(Date.now() - started)} of ${formatMs(deadlineMs)})`,
+      );
   }, opts.progressEveryMs ?? 5_000);
-  const ctx: ResourceContext = { io, signal: deadline, planning: true, dependency: () => { throw new Error('no dependencies'); } };
+  const ctx: ResourceContext = {
+    io,
+    signal: deadline,
+    planning: true,
+    dependency: () => {
+      throw new Error('no dependencies');
+    },
+  };
   let results;
   try {
     results = await Promise.all([
-      settle('credentials', clients.call('sts:GetCallerIdentity', deadline, (o) => clients.sts.send(new GetCallerIdentityCommand({}), o))),
+      settle(
+        'credentials',
+        clients.call('sts:GetCallerIdentity', deadline, (o) => clients.sts.send(new GetCallerIdentityCommand({}), o)),
+      ),
       settle('control-plane', controlPlaneInstance(env, { mustExist: true }).find(ctx) as Promise<ControlPlane>),
-      settle('elastic-ips', clients.call('ec2:DescribeAddresses', deadline, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o)).then((r) => r.Addresses ?? [])),
+      settle(
+        'elastic-ips',
+        clients
+          .call('ec2:DescribeAddresses', deadline, (o) => clients.ec2.send(new DescribeAddressesCommand({}), o))
+          .then((r) => r.Addresses ?? []),
+      ),
       settle('quota', elasticIpQuota(clients, deadline)),
-      settle('security-group', clients.call('ec2:DescribeSecurityGroups', deadline, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o)).then((r) => r.SecurityGroups ?? [])),
-      settle('dns', findPublicZone(clients, config.dnsZone, deadline).then(async (zoneId) => readZone(clients, zoneId, deadline))),
+      settle(
+        'security-group',
+        clients
+          .call('ec2:DescribeSecurityGroups', deadline, (o) =>
+            clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: n.ownedFilters('apps-security-group') }), o),
+          )
+          .then((r) => r.SecurityGroups ?? []),
+      ),
+      settle(
+        'dns',
+        findPublicZone(clients, config.dnsZone, deadline).then(async (zoneId) => readZone(clients, zoneId, deadline)),
+      ),
     ] as const);
   } finally {
     clearInterval(progress);
@@ -83,12 +139,24 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
   const [identity, cp, addresses, quota, groups, dns] = results;
   const checks: Check[] = [];
 
-  checks.push(identity.ok
-    ? { id: 'credentials', status: 'pass', summary: `AWS identity ${identity.value.Arn} (account ${identity.value.Account})` }
-    : failed('credentials', identity.error));
-  checks.push(cp.ok
-    ? { id: 'control-plane', status: 'pass', summary: `${cp.value.instanceId} on ${cp.value.networkInterfaceId}, primary ${cp.value.primaryPrivateIp}${cp.value.primaryPublicIp ? ` / ${cp.value.primaryPublicIp}` : ''}` }
-    : failed('control-plane', cp.error));
+  checks.push(
+    identity.ok
+      ? {
+          id: 'credentials',
+          status: 'pass',
+          summary: `AWS identity ${identity.value.Arn} (account ${identity.value.Account})`,
+        }
+      : failed('credentials', identity.error),
+  );
+  checks.push(
+    cp.ok
+      ? {
+          id: 'control-plane',
+          status: 'pass',
+          summary: `${cp.value.instanceId} on ${cp.value.networkInterfaceId}, primary ${cp.value.primaryPrivateIp}${cp.value.primaryPublicIp ? ` / ${cp.value.primaryPublicIp}` : ''}`,
+        }
+      : failed('control-plane', cp.error),
+  );
 
   const all = addresses.ok ? addresses.value : [];
   const ours = all.filter((a) => isOurAddress(a, n.cluster));
@@ -98,7 +166,12 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
     checks.push({
       id: 'elastic-ip-quota',
       // A guessed quota is never a failure: it may be a permission problem, not a full account.
-      status: full && ours.length === 0 && quota.value.source !== 'default' ? 'fail' : full || quota.value.source === 'default' ? 'warn' : 'pass',
+      status:
+        full && ours.length === 0 && quota.value.source !== 'default'
+          ? 'fail'
+          : full || quota.value.source === 'default'
+            ? 'warn'
+            : 'pass',
       summary: `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota from ${quota.value.source}${quota.value.source === 'default' ? `, a guess: ${quota.value.guessReason ?? 'not readable'}` : ''})`,
       ...(full ? { remedy: `Release idle addresses or request more (quota code ${EIP_QUOTA_CODE}).` } : {}),
     });
@@ -107,18 +180,36 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
   if (addresses.ok) checks.push(ownershipCheck(ours, all));
   const eip = ours.find((a) => cp.ok && a.NetworkInterfaceId === cp.value.networkInterfaceId) ?? ours[0];
   checks.push(associationCheck(eip, cp.ok ? cp.value : undefined));
-  checks.push(groups.ok ? securityGroupCheck(groups.value, cp.ok ? cp.value : undefined) : failed('security-group', groups.error));
+  checks.push(
+    groups.ok ? securityGroupCheck(groups.value, cp.ok ? cp.value : undefined) : failed('security-group', groups.error),
+  );
   if (!dns.ok) checks.push(failed('dns', dns.error));
   else {
     const wanted = appRecordNames(env);
-    const wrong = wanted.filter((w) => { const r = dns.value.a.get(w); return !eip?.PublicIp || r?.values.length !== 1 || r.values[0] !== eip.PublicIp; });
-    checks.push(wrong.length === 0
-      ? { id: 'dns', status: 'pass', summary: `${wanted.join(', ')} → ${eip!.PublicIp}` }
-      : { id: 'dns', status: 'fail', summary: `${wrong.join(', ')} ${wrong.length === 1 ? 'does' : 'do'} not point at the Elastic IP ${eip?.PublicIp ?? '(none)'}`, remedy: 'Run `solokube dns sync`.' });
+    const wrong = wanted.filter((w) => {
+      const r = dns.value.a.get(w);
+      return !eip?.PublicIp || r?.values.length !== 1 || r.values[0] !== eip.PublicIp;
+    });
+    checks.push(
+      wrong.length === 0
+        ? { id: 'dns', status: 'pass', summary: `${wanted.join(', ')} → ${eip!.PublicIp}` }
+        : {
+            id: 'dns',
+            status: 'fail',
+            summary: `${wrong.join(', ')} ${wrong.length === 1 ? 'does' : 'do'} not point at the Elastic IP ${eip?.PublicIp ?? '(none)'}`,
+            remedy: 'Run `solokube dns sync`.',
+          },
+    );
     checks.push(dnsOwnershipCheck(dns.value, wanted, n.cluster));
     const api = dns.value.a.get(n.apiName);
     if (api && eip?.PublicIp && api.values.includes(eip.PublicIp)) {
-      checks.push({ id: 'dns-api', status: 'fail', summary: `${n.apiName} points at the apps' Elastic IP`, remedy: 'The API name belongs to the primary address; let kops\' dns-controller own it and remove the apps IP from it.' });
+      checks.push({
+        id: 'dns-api',
+        status: 'fail',
+        summary: `${n.apiName} points at the apps' Elastic IP`,
+        remedy:
+          "The API name belongs to the primary address; let kops' dns-controller own it and remove the apps IP from it.",
+      });
     }
   }
   return checks;
@@ -127,50 +218,134 @@ export async function runAwsDoctor(config: SolokubeConfig, clients: AwsClients, 
 /** Every wanted name carries our ownership record; names we own that left the configuration are said. */
 function dnsOwnershipCheck(zone: ZoneReading, wanted: string[], cluster: string): Check {
   const ownedBy = (name: string) => zone.owners.get(name)?.cluster;
-  const foreign = wanted.filter((w) => ownedBy(w) !== cluster && (zone.a.has(w) || zone.otherAt.has(w) || ownedBy(w) !== undefined));
+  const foreign = wanted.filter(
+    (w) => ownedBy(w) !== cluster && (zone.a.has(w) || zone.otherAt.has(w) || ownedBy(w) !== undefined),
+  );
   const missing = wanted.filter((w) => ownedBy(w) !== cluster && !foreign.includes(w));
-  const stale = [...zone.owners].filter(([name, o]) => o.cluster === cluster && !wanted.includes(name)).map(([name]) => name);
+  const stale = [...zone.owners]
+    .filter(([name, o]) => o.cluster === cluster && !wanted.includes(name))
+    .map(([name]) => name);
   if (foreign.length > 0) {
-    return { id: 'dns-ownership', status: 'fail', summary: `${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} without an ownership record of ${cluster}${foreign.some((f) => ownedBy(f)) ? ` (owned by ${foreign.map(ownedBy).filter(Boolean).join(', ')})` : ''}`, remedy: 'Rename the clashing app host, delete the record if it is a leftover, or run `solokube dns sync --take-over-dns` to make it ours.' };
+    return {
+      id: 'dns-ownership',
+      status: 'fail',
+      summary: `${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} without an ownership record of ${cluster}${foreign.some((f) => ownedBy(f)) ? ` (owned by ${foreign.map(ownedBy).filter(Boolean).join(', ')})` : ''}`,
+      remedy:
+        'Rename the clashing app host, delete the record if it is a leftover, or run `solokube dns sync --take-over-dns` to make it ours.',
+    };
   }
   if (stale.length > 0) {
-    return { id: 'dns-ownership', status: 'warn', summary: `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} ours but no longer in the configuration`, remedy: 'Run `solokube dns sync` to remove them.' };
+    return {
+      id: 'dns-ownership',
+      status: 'warn',
+      summary: `${stale.join(', ')} ${stale.length === 1 ? 'is' : 'are'} ours but no longer in the configuration`,
+      remedy: 'Run `solokube dns sync` to remove them.',
+    };
   }
-  if (missing.length > 0) return { id: 'dns-ownership', status: 'warn', summary: `${missing.join(', ')} not written yet`, remedy: 'Run `solokube dns sync`.' };
+  if (missing.length > 0)
+    return {
+      id: 'dns-ownership',
+      status: 'warn',
+      summary: `${missing.join(', ')} not written yet`,
+      remedy: 'Run `solokube dns sync`.',
+    };
   return { id: 'dns-ownership', status: 'pass', summary: `every app name carries the ownership record of ${cluster}` };
 }
 
 function ownershipCheck(ours: Address[], all: Address[]): Check {
   const idleForeign = all.filter((a) => !a.AssociationId && !ours.includes(a));
   const idleOurs = ours.filter((a) => !a.AssociationId);
-  const foreignNote = idleForeign.length ? `; ${idleForeign.length} idle address(es) not ours, still billed: ${idleForeign.map((a) => `${a.PublicIp} (${a.Tags?.find((t) => t.Key === TAG_CLUSTER)?.Value ?? 'untagged'})`).join(', ')}` : '';
-  if (ours.length === 0) return { id: 'elastic-ip-ownership', status: 'warn', summary: `no Elastic IP tagged for this cluster${foreignNote}`, remedy: 'Run `solokube secondary-ip setup`.' };
-  if (ours.length > 1) return { id: 'elastic-ip-ownership', status: 'warn', summary: `${ours.length} Elastic IPs tagged for this cluster (${ours.map((a) => a.PublicIp).join(', ')}); ${idleOurs.length} idle${foreignNote}`, remedy: 'Release the idle extra ones (`solokube secondary-ip cleanup` releases all of ours).' };
-  return { id: 'elastic-ip-ownership', status: idleForeign.length ? 'warn' : 'pass', summary: `one Elastic IP tagged for this cluster: ${ours[0]!.PublicIp} (${ours[0]!.AllocationId})${foreignNote}` };
+  const foreignNote = idleForeign.length
+    ? `; ${idleForeign.length} idle address(es) not ours, still billed: ${idleForeign.map((a) => `${a.PublicIp} (${a.Tags?.find((t) => t.Key === TAG_CLUSTER)?.Value ?? 'untagged'})`).join(', ')}`
+    : '';
+  if (ours.length === 0)
+    return {
+      id: 'elastic-ip-ownership',
+      status: 'warn',
+      summary: `no Elastic IP tagged for this cluster${foreignNote}`,
+      remedy: 'Run `solokube secondary-ip setup`.',
+    };
+  if (ours.length > 1)
+    return {
+      id: 'elastic-ip-ownership',
+      status: 'warn',
+      summary: `${ours.length} Elastic IPs tagged for this cluster (${ours.map((a) => a.PublicIp).join(', ')}); ${idleOurs.length} idle${foreignNote}`,
+      remedy: 'Release the idle extra ones (`solokube secondary-ip cleanup` releases all of ours).',
+    };
+  return {
+    id: 'elastic-ip-ownership',
+    status: idleForeign.length ? 'warn' : 'pass',
+    summary: `one Elastic IP tagged for this cluster: ${ours[0]!.PublicIp} (${ours[0]!.AllocationId})${foreignNote}`,
+  };
 }
 
 function associationCheck(eip: Address | undefined, cp: ControlPlane | undefined): Check {
-  if (!eip) return { id: 'association', status: 'fail', summary: 'no Elastic IP of this cluster to check', remedy: 'Run `solokube secondary-ip setup`.' };
-  if (!eip.AssociationId) return { id: 'association', status: 'fail', summary: `${eip.PublicIp} is not associated (billed while idle)`, remedy: 'Run `solokube secondary-ip setup`; after a kops instance replacement it re-creates the secondary IP and associates the address again.' };
-  const onSecondary = cp && eip.NetworkInterfaceId === cp.networkInterfaceId && eip.PrivateIpAddress !== cp.primaryPrivateIp;
+  if (!eip)
+    return {
+      id: 'association',
+      status: 'fail',
+      summary: 'no Elastic IP of this cluster to check',
+      remedy: 'Run `solokube secondary-ip setup`.',
+    };
+  if (!eip.AssociationId)
+    return {
+      id: 'association',
+      status: 'fail',
+      summary: `${eip.PublicIp} is not associated (billed while idle)`,
+      remedy:
+        'Run `solokube secondary-ip setup`; after a kops instance replacement it re-creates the secondary IP and associates the address again.',
+    };
+  const onSecondary =
+    cp && eip.NetworkInterfaceId === cp.networkInterfaceId && eip.PrivateIpAddress !== cp.primaryPrivateIp;
   return onSecondary
-    ? { id: 'association', status: 'pass', summary: `${eip.PublicIp} → secondary private IP ${eip.PrivateIpAddress} on ${eip.NetworkInterfaceId}` }
-    : { id: 'association', status: 'fail', summary: `${eip.PublicIp} is associated with ${eip.NetworkInterfaceId} ${eip.PrivateIpAddress}, not a secondary IP of the control-plane ENI`, remedy: 'Disassociate it and run `solokube secondary-ip setup`.' };
+    ? {
+        id: 'association',
+        status: 'pass',
+        summary: `${eip.PublicIp} → secondary private IP ${eip.PrivateIpAddress} on ${eip.NetworkInterfaceId}`,
+      }
+    : {
+        id: 'association',
+        status: 'fail',
+        summary: `${eip.PublicIp} is associated with ${eip.NetworkInterfaceId} ${eip.PrivateIpAddress}, not a secondary IP of the control-plane ENI`,
+        remedy: 'Disassociate it and run `solokube secondary-ip setup`.',
+      };
 }
 
-function securityGroupCheck(groups: { GroupId?: string; IpPermissions?: Parameters<typeof ruleTexts>[0] }[], cp: ControlPlane | undefined): Check {
+function securityGroupCheck(
+  groups: { GroupId?: string; IpPermissions?: Parameters<typeof ruleTexts>[0] }[],
+  cp: ControlPlane | undefined,
+): Check {
   const g = groups[0];
-  if (!g?.GroupId) return { id: 'security-group', status: 'fail', summary: 'solokube\'s apps security group does not exist', remedy: 'Run `solokube secondary-ip setup`.' };
+  if (!g?.GroupId)
+    return {
+      id: 'security-group',
+      status: 'fail',
+      summary: "solokube's apps security group does not exist",
+      remedy: 'Run `solokube secondary-ip setup`.',
+    };
   const rules = ruleTexts(g.IpPermissions);
   const missing = DESIRED_RULES.filter((r) => !rules.includes(r));
   const attached = cp?.securityGroupIds.includes(g.GroupId) ?? false;
   if (missing.length || !attached) {
-    return { id: 'security-group', status: 'fail', summary: `${g.GroupId}: ${missing.length ? `missing ${missing.join(', ')}` : 'rules ok'}; ${attached ? 'attached' : 'not attached to the control-plane ENI'}`, remedy: 'Run `solokube secondary-ip setup`.' };
+    return {
+      id: 'security-group',
+      status: 'fail',
+      summary: `${g.GroupId}: ${missing.length ? `missing ${missing.join(', ')}` : 'rules ok'}; ${attached ? 'attached' : 'not attached to the control-plane ENI'}`,
+      remedy: 'Run `solokube secondary-ip setup`.',
+    };
   }
-  return { id: 'security-group', status: 'pass', summary: `${g.GroupId}: ${rules.join(', ')}; attached to ${cp!.networkInterfaceId}` };
+  return {
+    id: 'security-group',
+    status: 'pass',
+    summary: `${g.GroupId}: ${rules.join(', ')}; attached to ${cp!.networkInterfaceId}`,
+  };
 }
 
 export function renderChecks(checks: readonly Check[]): string {
-  const rows = checks.map((c) => [c.status.toUpperCase(), c.id, c.summary + (c.remedy && c.status !== 'pass' ? `\n    → ${c.remedy}` : '')]);
+  const rows = checks.map((c) => [
+    c.status.toUpperCase(),
+    c.id,
+    c.summary + (c.remedy && c.status !== 'pass' ? `\n    → ${c.remedy}` : ''),
+  ]);
   return renderTable(['result', 'check', 'detail'], rows);
 }

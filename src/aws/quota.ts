@@ -24,7 +24,9 @@ export interface EipQuota {
 export async function elasticIpQuota(clients: AwsClients, signal: AbortSignal, io?: IoHost): Promise<EipQuota> {
   const why: string[] = [];
   try {
-    const out = await clients.call('servicequotas:GetServiceQuota', signal, (o) => clients.quotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: EIP_QUOTA_CODE }), o));
+    const out = await clients.call('servicequotas:GetServiceQuota', signal, (o) =>
+      clients.quotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: EIP_QUOTA_CODE }), o),
+    );
     if (typeof out.Quota?.Value === 'number') return { value: out.Quota.Value, source: 'service-quotas' };
     why.push('Service Quotas returned no value');
   } catch (err) {
@@ -33,7 +35,9 @@ export async function elasticIpQuota(clients: AwsClients, signal: AbortSignal, i
     why.push(`Service Quotas: ${reason(err)}`);
   }
   try {
-    const attrs = await clients.call('ec2:DescribeAccountAttributes', signal, (o) => clients.ec2.send(new DescribeAccountAttributesCommand({}), o));
+    const attrs = await clients.call('ec2:DescribeAccountAttributes', signal, (o) =>
+      clients.ec2.send(new DescribeAccountAttributesCommand({}), o),
+    );
     // The SDK's AttributeName enum lacks vpc-max-elastic-ips, so ask for all and pick it out.
     const attr = attrs.AccountAttributes?.find((a) => a.AttributeName === 'vpc-max-elastic-ips');
     const v = Number(attr?.AttributeValues?.[0]?.AttributeValue);
@@ -44,10 +48,16 @@ export async function elasticIpQuota(clients: AwsClients, signal: AbortSignal, i
     why.push(`EC2 DescribeAccountAttributes: ${reason(err)}`);
   }
   const guessReason = why.join('; ');
-  if (io) warn(io, `could not read the Elastic IP quota (${guessReason}); assuming the default of ${DEFAULT_EIP_QUOTA}, which is a guess — grant servicequotas:GetServiceQuota or ec2:DescribeAccountAttributes for the real value`);
+  if (io)
+    warn(
+      io,
+      `could not read the Elastic IP quota (${guessReason}); assuming the default of ${DEFAULT_EIP_QUOTA}, which is a guess — grant servicequotas:GetServiceQuota or ec2:DescribeAccountAttributes for the real value`,
+    );
   return { value: DEFAULT_EIP_QUOTA, source: 'default', guessReason };
 }
 
 function reason(err: unknown): string {
-  return err instanceof SolokubeError ? `${err.code}${typeof err.details?.awsCode === 'string' ? ` (${err.details.awsCode})` : ''}` : String(err);
+  return err instanceof SolokubeError
+    ? `${err.code}${typeof err.details?.awsCode === 'string' ? ` (${err.details.awsCode})` : ''}`
+    : String(err);
 }

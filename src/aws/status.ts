@@ -30,7 +30,13 @@ export interface AwsStatus {
   dnsRecords?: DnsRecordsState;
 }
 
-export async function readAwsStatus(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal, opts: AwsResourceOptions = {}): Promise<AwsStatus> {
+export async function readAwsStatus(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  io: IoHost,
+  signal: AbortSignal,
+  opts: AwsResourceOptions = {},
+): Promise<AwsStatus> {
   const { evidence } = await planDestroy(awsResources(config, clients, opts).destroy, io, signal);
   const get = <T>(id: string) => evidence.actual.get(id) as T | undefined;
   const s: AwsStatus = {
@@ -44,7 +50,12 @@ export async function readAwsStatus(config: SolokubeConfig, clients: AwsClients,
     securityGroup: get<AppSecurityGroupState>(AWS_IDS.appSecurityGroup),
     dnsRecords: get<DnsRecordsState>(AWS_IDS.dnsRecords),
   };
-  s.ready = Boolean(s.association && s.secondaryPrivateIp && s.securityGroup?.attached && DESIRED_RULES.every((r) => s.securityGroup!.ingress.includes(r)));
+  s.ready = Boolean(
+    s.association &&
+    s.secondaryPrivateIp &&
+    s.securityGroup?.attached &&
+    DESIRED_RULES.every((r) => s.securityGroup!.ingress.includes(r)),
+  );
   return s;
 }
 
@@ -54,13 +65,41 @@ export function renderAwsStatus(s: AwsStatus): string {
   const eip = s.elasticIp;
   const sg = s.securityGroup;
   const rows: string[][] = [
-    ['control-plane instance', cp ? `${cp.instanceId} (${cp.networkInterfaceId}, subnet ${cp.subnetCidr})` : none, cp ? `primary ${cp.primaryPrivateIp}${cp.primaryPublicIp ? ` / ${cp.primaryPublicIp}` : ''}` : 'no running instance with kops\' tags'],
-    ['secondary private IP', s.secondaryPrivateIp ? `${String(s.secondaryPrivateIp.address)}/${s.secondaryPrivateIp.prefixLength}` : none, ''],
-    ['Elastic IP', eip ? `${String(eip.publicIp)} (${String(eip.allocationId)})` : none, eip ? (eip.owned ? 'tagged for this cluster' : 'named by you, not released by cleanup') : ''],
-    ['association', s.association ? `${String(s.association.publicIp)} → ${String(s.association.privateIpAddress)}` : none, s.association ? String(s.association.associationId ?? '') : ''],
-    ['security group', sg ? `${String(sg.groupId)} ${sg.ingress.join(', ') || '(no rules)'}` : none, sg ? (sg.attached ? 'attached to the ENI' : 'NOT attached to the ENI') : ''],
-    ['DNS records', s.dnsRecords ? s.dnsRecords.records.map((r) => r.name).join(', ') : none, s.dnsRecords ? `→ ${String(eip?.publicIp ?? '?')}` : ''],
+    [
+      'control-plane instance',
+      cp ? `${cp.instanceId} (${cp.networkInterfaceId}, subnet ${cp.subnetCidr})` : none,
+      cp
+        ? `primary ${cp.primaryPrivateIp}${cp.primaryPublicIp ? ` / ${cp.primaryPublicIp}` : ''}`
+        : "no running instance with kops' tags",
+    ],
+    [
+      'secondary private IP',
+      s.secondaryPrivateIp ? `${String(s.secondaryPrivateIp.address)}/${s.secondaryPrivateIp.prefixLength}` : none,
+      '',
+    ],
+    [
+      'Elastic IP',
+      eip ? `${String(eip.publicIp)} (${String(eip.allocationId)})` : none,
+      eip ? (eip.owned ? 'tagged for this cluster' : 'named by you, not released by cleanup') : '',
+    ],
+    [
+      'association',
+      s.association ? `${String(s.association.publicIp)} → ${String(s.association.privateIpAddress)}` : none,
+      s.association ? String(s.association.associationId ?? '') : '',
+    ],
+    [
+      'security group',
+      sg ? `${String(sg.groupId)} ${sg.ingress.join(', ') || '(no rules)'}` : none,
+      sg ? (sg.attached ? 'attached to the ENI' : 'NOT attached to the ENI') : '',
+    ],
+    [
+      'DNS records',
+      s.dnsRecords ? s.dnsRecords.records.map((r) => r.name).join(', ') : none,
+      s.dnsRecords ? `→ ${String(eip?.publicIp ?? '?')}` : '',
+    ],
   ];
-  const verdict = s.ready ? 'ready: apps traffic reaches the secondary private IP' : 'not ready: run `solokube secondary-ip setup`';
+  const verdict = s.ready
+    ? 'ready: apps traffic reaches the secondary private IP'
+    : 'not ready: run `solokube secondary-ip setup`';
   return `${s.cluster} (${s.region}): ${verdict}\n\n${renderTable(['part', 'state', 'detail'], rows)}`;
 }

@@ -12,7 +12,9 @@ main(process.argv).then(
   },
   (err: unknown) => {
     // main() handles every expected error; reaching here is a bug.
-    process.stderr.write(`solokube: unexpected failure: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(
+      `solokube: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

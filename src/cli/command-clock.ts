@@ -10,8 +10,12 @@ export class CommandClock {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(private readonly budgetMs: number, private readonly onExpiry: () => void) {
-    if (!(budgetMs > 0 && budgetMs <= MAX_TIMER_MS)) throw new RangeError(`a command deadline must be 1..${MAX_TIMER_MS} ms, not ${budgetMs}`);
+  constructor(
+    private readonly budgetMs: number,
+    private readonly onExpiry: () => void,
+  ) {
+    if (!(budgetMs > 0 && budgetMs <= MAX_TIMER_MS))
+      throw new RangeError(`a command deadline must be 1..${MAX_TIMER_MS} ms, not ${budgetMs}`);
   }
 
   /** Start (or start again) with the whole budget. */

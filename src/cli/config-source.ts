@@ -9,11 +9,20 @@ import { info } from '../core/io.js';
 import type { CommandContext } from './context.js';
 import { commandLineOverrides } from './context.js';
 
-export async function configFor(ctx: CommandContext, sandbox: boolean, overrides: ConfigOverrides = {}): Promise<SolokubeConfig> {
+export async function configFor(
+  ctx: CommandContext,
+  sandbox: boolean,
+  overrides: ConfigOverrides = {},
+): Promise<SolokubeConfig> {
   if (sandbox && !existsSync(ctx.globals.config)) {
     const { layeredOverrides, parseConfig } = await import('../config/load.js');
     const layered = layeredOverrides({ ...commandLineOverrides(ctx.globals), ...overrides });
-    const config = parseConfig(EXAMPLE_CONFIG, 'the built-in example configuration', layered.overrides, layered.origins);
+    const config = parseConfig(
+      EXAMPLE_CONFIG,
+      'the built-in example configuration',
+      layered.overrides,
+      layered.origins,
+    );
     info(ctx.io, `no ${ctx.globals.config} here: the sandbox uses the built-in example configuration (${config.name})`);
     return config;
   }

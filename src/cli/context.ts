@@ -48,7 +48,10 @@ export function globalsFrom(cmd: Command): GlobalOptions {
 
 /** The settings flags give for the configuration: they win over the environment and the file. */
 export function commandLineOverrides(globals: GlobalOptions): ConfigOverrides {
-  return { ...(globals.region ? { region: globals.region } : {}), ...(globals.profile ? { profile: globals.profile } : {}) };
+  return {
+    ...(globals.region ? { region: globals.region } : {}),
+    ...(globals.profile ? { profile: globals.profile } : {}),
+  };
 }
 
 /** --dry-run and --yes, the same on every mutating command. */

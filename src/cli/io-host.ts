@@ -74,7 +74,10 @@ export class CliIoHost implements IoHost {
 
   private line(level: LogLevel, message: string, time: Date): void {
     const stamp = formatTime(time, this.opts.timestamps);
-    const text = printable(message).split('\n').map((m, i) => `${i === 0 ? stamp : ' '.repeat(stamp.length)}${LABEL[level]} ${m}`).join('\n');
+    const text = printable(message)
+      .split('\n')
+      .map((m, i) => `${i === 0 ? stamp : ' '.repeat(stamp.length)}${LABEL[level]} ${m}`)
+      .join('\n');
     const coloured = this.colour && COLOUR[level] ? `${COLOUR[level]}${text}\x1b[0m` : text;
     this.stderr.write(`${coloured}\n`);
   }

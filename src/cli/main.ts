@@ -43,7 +43,13 @@ export async function main(argv: string[], mainIo: MainIo = {}): Promise<ExitCod
   const parse: ParseState = { command: 'solokube', captured: '' };
   let exitCode: ExitCode = 0;
   try {
-    const program = buildProgram(mainIo, (code) => { exitCode = code; }, { format, stdout, stderr, parse });
+    const program = buildProgram(
+      mainIo,
+      (code) => {
+        exitCode = code;
+      },
+      { format, stdout, stderr, parse },
+    );
     await program.parseAsync(argv);
   } catch (err) {
     const output = new Output(format, stdout);
@@ -53,13 +59,18 @@ export async function main(argv: string[], mainIo: MainIo = {}): Promise<ExitCod
         return 0;
       }
       // A group without its subcommand shows its help on stderr (commander.help, exit 1): still a usage error.
-      const message = err.code === 'commander.help' ? `${parse.command} needs a command (the list is on stderr)` : err.message.replace(/^error: /, '');
+      const message =
+        err.code === 'commander.help'
+          ? `${parse.command} needs a command (the list is on stderr)`
+          : err.message.replace(/^error: /, '');
       output.failure(parse.command, { code: 'usage', message, remedy: 'Run with --help to see the accepted options.' });
       return 2;
     }
     // Every expected failure is handled in runCommand; this is a bug, but still one document.
     const e = asSolokubeError(err);
-    stderr.write(`${printable(`solokube: unexpected failure: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)}\n`);
+    stderr.write(
+      `${printable(`solokube: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)}\n`,
+    );
     output.failure(parse.command, { code: e.code, message: e.message, remedy: e.remedy });
     return 1;
   }
@@ -79,23 +90,47 @@ export function requestedFormat(args: readonly string[]): OutputFormat {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') break;
-    const value = a === '-o' || a === '--output' ? args[i + 1] : a.startsWith('--output=') ? a.slice(9) : a.startsWith('-o') && a.length > 2 ? a.slice(2) : undefined;
+    const value =
+      a === '-o' || a === '--output'
+        ? args[i + 1]
+        : a.startsWith('--output=')
+          ? a.slice(9)
+          : a.startsWith('-o') && a.length > 2
+            ? a.slice(2)
+            : undefined;
     if (value === 'json' || value === 'text') format = value;
   }
   return format;
 }
 
-function buildProgram(mainIo: MainIo, setExit: (code: ExitCode) => void, out: { format: OutputFormat; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; parse: ParseState }): Command {
+function buildProgram(
+  mainIo: MainIo,
+  setExit: (code: ExitCode) => void,
+  out: { format: OutputFormat; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; parse: ParseState },
+): Command {
   const program = new Command('solokube')
-    .description('A single-node kops Kubernetes cluster on AWS whose apps answer on 80 and 443 beside the API server, without a load balancer.')
+    .description(
+      'A single-node kops Kubernetes cluster on AWS whose apps answer on 80 and 443 beside the API server, without a load balancer.',
+    )
     .version(VERSION, '--version', 'print the version')
     .option('-c, --config <file>', 'configuration file', 'solokube.yaml')
     .option('--profile <name>', 'AWS profile (overrides AWS_PROFILE and the file)')
     .option('--region <region>', 'AWS region (overrides AWS_REGION and the file)')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
     .option('--debug', 'log details and error causes', false)
-    .addOption(new Option('--log-timestamps <style>', 'timestamps on stderr lines').choices(['full', 'short', 'none']).default('short'))
-    .addOption(new Option('--timeout <seconds>', `give up on the whole command after this long (1..${MAX_TIMEOUT_SECONDS}; time spent answering a question does not count)`).argParser(parseTimeout).default(900))
+    .addOption(
+      new Option('--log-timestamps <style>', 'timestamps on stderr lines')
+        .choices(['full', 'short', 'none'])
+        .default('short'),
+    )
+    .addOption(
+      new Option(
+        '--timeout <seconds>',
+        `give up on the whole command after this long (1..${MAX_TIMEOUT_SECONDS}; time spent answering a question does not count)`,
+      )
+        .argParser(parseTimeout)
+        .default(900),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   // Help and version go to stdout, inside the one JSON document with --output json; commander's
@@ -122,7 +157,10 @@ function buildProgram(mainIo: MainIo, setExit: (code: ExitCode) => void, out: { 
   registerCommands(registry);
   // Every command shares the output, exit override and exit-code help, and says who failed to parse.
   applyToTree(program, (c) => {
-    if (c !== program) c.configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)').addHelpText('after', EXIT_CODES_HELP);
+    if (c !== program)
+      c.configureOutput(program.configureOutput())
+        .showHelpAfterError('(run with --help for usage)')
+        .addHelpText('after', EXIT_CODES_HELP);
     c.exitOverride((err) => {
       out.parse.command = commandPath(c);
       throw err;
@@ -165,7 +203,12 @@ async function runCommand(
     io.emit({ level: 'error', message: `${e.message} [${e.code}]`, time: new Date() });
     if (e.remedy) io.emit({ level: 'error', message: `remedy: ${e.remedy}`, time: new Date() });
     if (globals.debug) for (const line of causeChain(e)) io.emit({ level: 'debug', message: line, time: new Date() });
-    output.failure(name, { code: e.code, message: e.message, remedy: e.remedy, ...(e.details ? { details: e.details } : {}) });
+    output.failure(name, {
+      code: e.code,
+      message: e.message,
+      remedy: e.remedy,
+      ...(e.details ? { details: e.details } : {}),
+    });
     return e.exitCode === 0 ? 1 : e.exitCode;
   };
   const exit = mainIo.exit ?? ((code: ExitCode) => process.exit(code));
@@ -189,14 +232,20 @@ async function runCommand(
   process.on('SIGTERM', onSigterm);
   process.on('uncaughtException', onUncaught);
   if (options.deadline !== false) {
-    clock = new CommandClock(globals.timeout * 1000, () => controller.abort(new CommandDeadlineError(name, globals.timeout, io.progress.snapshot())));
+    clock = new CommandClock(globals.timeout * 1000, () =>
+      controller.abort(new CommandDeadlineError(name, globals.timeout, io.progress.snapshot())),
+    );
     clock.start();
   }
   let windDown: NodeJS.Timeout | undefined;
-  controller.signal.addEventListener('abort', () => {
-    windDown = setTimeout(forceEnd, WIND_DOWN_MS);
-    windDown.unref();
-  }, { once: true });
+  controller.signal.addEventListener(
+    'abort',
+    () => {
+      windDown = setTimeout(forceEnd, WIND_DOWN_MS);
+      windDown.unref();
+    },
+    { once: true },
+  );
   const ctx: CommandContext = {
     io,
     output,
@@ -220,7 +269,9 @@ async function runCommand(
     // the reason it was stopped is what the person needs to read.
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
     if (!(reason instanceof SolokubeError)) return report(err);
-    if (globals.debug && err instanceof Error) for (const line of causeChain(err)) io.emit({ level: 'debug', message: `stopped work: ${line}`, time: new Date() });
+    if (globals.debug && err instanceof Error)
+      for (const line of causeChain(err))
+        io.emit({ level: 'debug', message: `stopped work: ${line}`, time: new Date() });
     return report(reason);
   } finally {
     clock?.stop();
@@ -243,6 +294,9 @@ function causeChain(err: Error): string[] {
 
 function parseTimeout(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS} (the longest timer Node can set)`);
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS)
+    throw new InvalidArgumentError(
+      `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS} (the longest timer Node can set)`,
+    );
   return n;
 }

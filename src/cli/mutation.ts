@@ -22,7 +22,11 @@ export function runMutation(ctx: CommandContext, resources: readonly Resource[],
 }
 
 /** The same for a run of several phases (e.g. `up` removing the secondary path and converging the cluster part). */
-export function runPhases(ctx: CommandContext, phases: readonly Phase[], run: Omit<MutationRun, 'mode'>): Promise<RunResult> {
+export function runPhases(
+  ctx: CommandContext,
+  phases: readonly Phase[],
+  run: Omit<MutationRun, 'mode'>,
+): Promise<RunResult> {
   const dryRun = run.dryRun ?? false;
   return planAndApplyPhases(phases, {
     io: ctx.io,

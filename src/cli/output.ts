@@ -14,7 +14,10 @@ export interface CommandResult {
 
 export class Output {
   private written = false;
-  constructor(readonly format: OutputFormat, private readonly stdout: NodeJS.WritableStream = process.stdout) {}
+  constructor(
+    readonly format: OutputFormat,
+    private readonly stdout: NodeJS.WritableStream = process.stdout,
+  ) {}
 
   /** True once the run's result or error document is out. */
   get done(): boolean {
@@ -32,7 +35,10 @@ export class Output {
   }
 
   /** With --output json a failure is still one JSON document on stdout. */
-  failure(command: string, error: { code: string; message: string; remedy?: string | undefined; details?: unknown }): void {
+  failure(
+    command: string,
+    error: { code: string; message: string; remedy?: string | undefined; details?: unknown },
+  ): void {
     if (this.format !== 'json' || this.written) return;
     this.written = true;
     this.stdout.write(`${printableJson({ ok: false, command, error })}\n`);

@@ -8,7 +8,12 @@ export async function runningSandbox(): Promise<Sandbox> {
   const { openSandbox } = await import('../sandbox/env/sandbox.js');
   const sandbox = await openSandbox();
   if (!sandbox) {
-    throw new SolokubeError({ code: 'sandbox.not-running', message: 'no sandbox is running', remedy: 'Start it with `solokube up --sandbox`.', actor: 'user' });
+    throw new SolokubeError({
+      code: 'sandbox.not-running',
+      message: 'no sandbox is running',
+      remedy: 'Start it with `solokube up --sandbox`.',
+      actor: 'user',
+    });
   }
   return sandbox;
 }

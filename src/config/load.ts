@@ -24,23 +24,36 @@ const MAX_ALIASES = 50;
 
 /** What the environment says, for the settings the AWS tools also read from it. Empty means unset. */
 export function environmentOverrides(env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
-  return { ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}) };
+  return {
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}),
+  };
 }
 
 /** Where an override came from when not from a flag (e.g. region: 'AWS_REGION'), for error messages. */
 export type OverrideOrigins = Partial<Record<keyof ConfigOverrides, string>>;
 
 /** The environment under the flags: a flag wins, an unset or empty variable leaves the file's value. */
-export function layeredOverrides(flags: ConfigOverrides, env: NodeJS.ProcessEnv = process.env): { overrides: ConfigOverrides; origins: OverrideOrigins } {
+export function layeredOverrides(
+  flags: ConfigOverrides,
+  env: NodeJS.ProcessEnv = process.env,
+): { overrides: ConfigOverrides; origins: OverrideOrigins } {
   const fromEnv = environmentOverrides(env);
   const origins: OverrideOrigins = {};
-  for (const [key, variable] of [['region', 'AWS_REGION'], ['profile', 'AWS_PROFILE']] as const) {
+  for (const [key, variable] of [
+    ['region', 'AWS_REGION'],
+    ['profile', 'AWS_PROFILE'],
+  ] as const) {
     if (fromEnv[key] !== undefined && flags[key] === undefined) origins[key] = variable;
   }
   return { overrides: { ...fromEnv, ...definedOnly(flags) }, origins };
 }
 
-export async function loadConfigFile(path: string, overrides: ConfigOverrides = {}, origins: OverrideOrigins = {}): Promise<SolokubeConfig> {
+export async function loadConfigFile(
+  path: string,
+  overrides: ConfigOverrides = {},
+  origins: OverrideOrigins = {},
+): Promise<SolokubeConfig> {
   return parseConfig(await readConfigText(path), path, overrides, origins);
 }
 
@@ -82,25 +95,50 @@ async function readSmallFile(path: string): Promise<string> {
 
 function refuseUnlessSmallFile(path: string, st: { isFile(): boolean; size: number }): void {
   if (!st.isFile()) {
-    throw new SolokubeError({ code: 'config.not-a-file', message: `${path} is not a regular file`, remedy: 'Pass the path of a solokube.yaml file with -c (`solokube init` writes one).', actor: 'user', exitCode: 2 });
+    throw new SolokubeError({
+      code: 'config.not-a-file',
+      message: `${path} is not a regular file`,
+      remedy: 'Pass the path of a solokube.yaml file with -c (`solokube init` writes one).',
+      actor: 'user',
+      exitCode: 2,
+    });
   }
   if (st.size > MAX_CONFIG_BYTES) {
-    throw new SolokubeError({ code: 'config.too-large', message: `${path} is ${st.size} bytes; a configuration is at most ${MAX_CONFIG_BYTES} bytes`, remedy: 'Check that -c names the right file.', actor: 'user', exitCode: 2 });
+    throw new SolokubeError({
+      code: 'config.too-large',
+      message: `${path} is ${st.size} bytes; a configuration is at most ${MAX_CONFIG_BYTES} bytes`,
+      remedy: 'Check that -c names the right file.',
+      actor: 'user',
+      exitCode: 2,
+    });
   }
 }
 
 /** Parse and validate YAML text; every problem is reported in one ConfigError. */
-export function parseConfig(text: string, source: string, overrides: ConfigOverrides = {}, origins: OverrideOrigins = {}): SolokubeConfig {
+export function parseConfig(
+  text: string,
+  source: string,
+  overrides: ConfigOverrides = {},
+  origins: OverrideOrigins = {},
+): SolokubeConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(source, doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })));
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    );
   }
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
     // yaml refuses to expand more aliases than allowed (ReferenceError); report it as the file's problem.
-    throw new ConfigError(source, [{ path: '', message: `uses YAML aliases too heavily to be expanded safely (${(err as Error).message})` }]);
+    throw new ConfigError(source, [
+      { path: '', message: `uses YAML aliases too heavily to be expanded safely (${(err as Error).message})` },
+    ]);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(source, [{ path: '', message: 'must be a YAML mapping of settings (see `solokube init`)' }]);

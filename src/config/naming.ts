@@ -75,7 +75,8 @@ export function kopsOwnedName(name: string, cluster: string): string | undefined
   const labels = name.slice(0, -(cluster.length + 1)).split('.');
   const top = labels[labels.length - 1]!;
   if (top === 'api') return `is or is inside api.${cluster}, kops' name for the API server`;
-  if (top === 'internal') return `is or is inside internal.${cluster}, where kops keeps api.internal and kops-controller.internal`;
+  if (top === 'internal')
+    return `is or is inside internal.${cluster}, where kops keeps api.internal and kops-controller.internal`;
   if (top === 'bastion') return `is or is inside bastion.${cluster}, kops' name for the bastion`;
   if (top.startsWith('etcd-')) return `is or is inside ${top}.${cluster}, a name kops keeps for etcd`;
   return undefined;

@@ -47,15 +47,25 @@ export function isIpv4(value: string): boolean {
  * but the emulator and the sandbox use them as stand-ins for public addresses.
  */
 const NOT_PUBLIC: readonly [string, number][] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ];
 
 /** A dotted-quad IPv4 address that could be a public (internet-routed) address. */
 export function isPublicIpv4(value: string): boolean {
   const n = parseIpv4(value);
   if (n === undefined) return false;
-  return !NOT_PUBLIC.some(([base, bits]) => Math.floor(n / 2 ** (32 - bits)) === Math.floor(parseIpv4(base)! / 2 ** (32 - bits)));
+  return !NOT_PUBLIC.some(
+    ([base, bits]) => Math.floor(n / 2 ** (32 - bits)) === Math.floor(parseIpv4(base)! / 2 ** (32 - bits)),
+  );
 }
 
 export const MAX_PORT = 65535;
@@ -87,7 +97,8 @@ export const PROFILE_RE = /^[A-Za-z0-9_.+=,@-]{1,64}$/;
  * An e-mail address good enough for ACME registration: a dot-atom local part of safe characters
  * (no leading, trailing or double dot) and a lower-case RFC 1123 domain of at least two labels.
  */
-export const EMAIL_RE = /^(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@(?=[^@]{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+export const EMAIL_RE =
+  /^(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@(?=[^@]{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 /** A Linux login name for SSH. */
 export const SSH_USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 /** A Linux network interface name: IFNAMSIZ is 16 including the terminating NUL. */
@@ -113,5 +124,7 @@ export function isAcmeDirectoryUrl(value: string): boolean {
   }
   const host = u.hostname;
   const hostOk = isIpv4(host) || (host.split('.').length >= 1 && host.split('.').every((l) => LABEL_RE.test(l)));
-  return u.protocol === 'https:' && hostOk && u.username === '' && u.password === '' && u.search === '' && u.hash === '';
+  return (
+    u.protocol === 'https:' && hostOk && u.username === '' && u.password === '' && u.search === '' && u.hash === ''
+  );
 }

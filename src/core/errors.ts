@@ -39,7 +39,13 @@ export class SolokubeError extends Error {
 /** Bad flags or arguments: exit 2, nothing was changed. */
 export class UsageError extends SolokubeError {
   constructor(message: string, remedy?: string) {
-    super({ code: 'usage', message, remedy: remedy ?? 'Run with --help to see the accepted options.', actor: 'user', exitCode: 2 });
+    super({
+      code: 'usage',
+      message,
+      remedy: remedy ?? 'Run with --help to see the accepted options.',
+      actor: 'user',
+      exitCode: 2,
+    });
   }
 }
 
@@ -147,5 +153,10 @@ export function formatMs(ms: number): string {
 export function asSolokubeError(err: unknown): SolokubeError {
   if (err instanceof SolokubeError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new SolokubeError({ code: 'internal', message, cause: err, remedy: 'Rerun with --debug and report the output.' });
+  return new SolokubeError({
+    code: 'internal',
+    message,
+    cause: err,
+    remedy: 'Rerun with --debug and report the output.',
+  });
 }

@@ -35,7 +35,11 @@ export interface ApplyOptions {
 }
 
 /** Bring every resource to its desired state. */
-export async function applyConverge(resources: readonly Resource[], planned: PlanResult, opts: ApplyOptions): Promise<ApplyReport> {
+export async function applyConverge(
+  resources: readonly Resource[],
+  planned: PlanResult,
+  opts: ApplyOptions,
+): Promise<ApplyReport> {
   const state = new Map<string, unknown>();
   const changed = new Set<string>();
   const steps: AppliedStep[] = [];
@@ -67,7 +71,11 @@ export async function applyConverge(resources: readonly Resource[], planned: Pla
 }
 
 /** Remove every resource that exists, dependents before what they depend on. */
-export async function applyDestroy(resources: readonly Resource[], planned: PlanResult, opts: ApplyOptions): Promise<ApplyReport> {
+export async function applyDestroy(
+  resources: readonly Resource[],
+  planned: PlanResult,
+  opts: ApplyOptions,
+): Promise<ApplyReport> {
   const state = new Map<string, unknown>(planned.evidence.actual);
   const steps: AppliedStep[] = [];
   await runInDependencyOrder(resources, 'reverse', async (r) => {
@@ -90,7 +98,12 @@ export async function applyDestroy(resources: readonly Resource[], planned: Plan
   return { steps, states: state };
 }
 
-function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOptions, signal: AbortSignal): ResourceContext {
+function applyingContext(
+  r: Resource,
+  state: Map<string, unknown>,
+  opts: ApplyOptions,
+  signal: AbortSignal,
+): ResourceContext {
   return {
     io: opts.io,
     signal,
@@ -107,7 +120,11 @@ function applyingContext(r: Resource, state: Map<string, unknown>, opts: ApplyOp
  * deadline bounds the whole step, apply included: attempts get a signal that aborts at the deadline,
  * and one that ignores it is no longer waited for (the step fails with the last cause seen).
  */
-async function withDeadline<T>(r: Resource, opts: ApplyOptions, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withDeadline<T>(
+  r: Resource,
+  opts: ApplyOptions,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const deadlineMs = r.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const giveUpAt = Date.now() + deadlineMs;
   const deadline = new AbortController();

@@ -36,9 +36,7 @@ export function debug(io: IoHost, message: string, data?: Record<string, unknown
 export class RecordingIoHost implements IoHost {
   readonly events: IoEvent[] = [];
   readonly questions: string[] = [];
-  constructor(
-    private readonly answers: { confirm?: boolean; ask?: string; interactive?: boolean } = {},
-  ) {}
+  constructor(private readonly answers: { confirm?: boolean; ask?: string; interactive?: boolean } = {}) {}
   get interactive(): boolean {
     return this.answers.interactive ?? false;
   }

@@ -48,7 +48,11 @@ export function hasChanges(plan: Plan): boolean {
  * Plan bringing every resource to its desired state. Reads only; independent resources are read
  * side by side (each as soon as what it depends on is planned), steps are listed in dependency order.
  */
-export async function planConverge(resources: readonly Resource[], io: IoHost, signal: AbortSignal): Promise<PlanResult> {
+export async function planConverge(
+  resources: readonly Resource[],
+  io: IoHost,
+  signal: AbortSignal,
+): Promise<PlanResult> {
   const planned = new Map<string, unknown>();
   const actualById = new Map<string, unknown>();
   const stepById = new Map<string, PlannedStep>();
@@ -61,7 +65,8 @@ export async function planConverge(resources: readonly Resource[], io: IoHost, s
     const changes = r.readOnly ? [] : r.diff(actual, desired);
     // A resource whose desired state is "absent" diffs to no changes while absent: unchanged, not a
     // create (the executor already skips it, since it acts only on changes).
-    const action: Action = r.readOnly || changes.length === 0 ? 'unchanged' : actual === undefined ? 'create' : 'update';
+    const action: Action =
+      r.readOnly || changes.length === 0 ? 'unchanged' : actual === undefined ? 'create' : 'update';
     stepById.set(r.id, { id: r.id, title: r.title, action, changes, readOnly: r.readOnly ?? false });
     planned.set(r.id, action === 'unchanged' ? actual : mergeKnown(actual, desired));
     stepEnded(io, r, 'planned');
@@ -71,7 +76,11 @@ export async function planConverge(resources: readonly Resource[], io: IoHost, s
 }
 
 /** Plan removing every resource that exists, dependents first. Reads only, side by side where independent. */
-export async function planDestroy(resources: readonly Resource[], io: IoHost, signal: AbortSignal): Promise<PlanResult> {
+export async function planDestroy(
+  resources: readonly Resource[],
+  io: IoHost,
+  signal: AbortSignal,
+): Promise<PlanResult> {
   const found = new Map<string, unknown>();
   const stepById = new Map<string, PlannedStep>();
   await runInDependencyOrder(resources, 'forward', async (r) => {
@@ -89,7 +98,9 @@ export async function planDestroy(resources: readonly Resource[], io: IoHost, si
     const changes = kept ? [] : deletionChanges(actual);
     stepById.set(r.id, { id: r.id, title: r.title, action, changes, readOnly: false });
   });
-  const steps = dependencyOrder(resources).map((r) => stepById.get(r.id)!).reverse();
+  const steps = dependencyOrder(resources)
+    .map((r) => stepById.get(r.id)!)
+    .reverse();
   return { plan: { mode: 'destroy', steps }, evidence: { actual: found } };
 }
 
@@ -107,7 +118,14 @@ function planningContext(r: Resource, planned: Map<string, unknown>, io: IoHost,
 
 /** Desired values, except where desired is Unknown and actual already knows the value. */
 function mergeKnown(actual: unknown, desired: unknown): unknown {
-  if (actual === undefined || typeof desired !== 'object' || desired === null || typeof actual !== 'object' || actual === null) return desired;
+  if (
+    actual === undefined ||
+    typeof desired !== 'object' ||
+    desired === null ||
+    typeof actual !== 'object' ||
+    actual === null
+  )
+    return desired;
   const merged: Record<string, unknown> = { ...(actual as Record<string, unknown>) };
   for (const [k, v] of Object.entries(desired)) {
     if (!(isUnknown(v) && (actual as Record<string, unknown>)[k] !== undefined)) merged[k] = v;

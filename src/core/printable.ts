@@ -18,5 +18,8 @@ export function printable(text: string): string {
 
 /** JSON text in which no character a terminal could act on appears raw (JSON.stringify leaves C1 and bidi as they are). */
 export function printableJson(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(
+    UNSAFE,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

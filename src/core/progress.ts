@@ -16,14 +16,25 @@ interface StepRef {
 const VERB: Record<string, string> = { create: 'created', update: 'updated', delete: 'deleted' };
 
 export function stepStarted(io: IoHost, r: StepRef, activity: StepActivity): void {
-  io.emit({ level: 'debug', message: `${activity} ${r.title}`, time: new Date(), data: { step: r.id, title: r.title, phase: 'start', activity } });
+  io.emit({
+    level: 'debug',
+    message: `${activity} ${r.title}`,
+    time: new Date(),
+    data: { step: r.id, title: r.title, phase: 'start', activity },
+  });
 }
 
 /** The end of a step; a change is worth an info line, an unchanged step only a debug one. */
 export function stepEnded(io: IoHost, r: StepRef, action: string, durationMs?: number): void {
   const verb = VERB[action];
   const took = durationMs === undefined ? '' : ` (${formatMs(durationMs)})`;
-  const data = { step: r.id, title: r.title, phase: 'end', action, ...(durationMs === undefined ? {} : { durationMs }) };
+  const data = {
+    step: r.id,
+    title: r.title,
+    phase: 'end',
+    action,
+    ...(durationMs === undefined ? {} : { durationMs }),
+  };
   if (verb) io.emit({ level: 'info', message: `${verb} ${r.title}${took}`, time: new Date(), data });
   else io.emit({ level: 'debug', message: `${r.title}: ${action}${took}`, time: new Date(), data });
 }

@@ -79,7 +79,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
  * The common diff: compare the listed fields of desired against actual. With actual undefined every
  * field is a change from undefined. Most resources need nothing more.
  */
-export function diffFields<S extends object>(actual: S | undefined, desired: S, fields: readonly (keyof S & string)[]): Change[] {
+export function diffFields<S extends object>(
+  actual: S | undefined,
+  desired: S,
+  fields: readonly (keyof S & string)[],
+): Change[] {
   const changes: Change[] = [];
   for (const field of fields) {
     const from = actual?.[field];

@@ -40,7 +40,11 @@ export async function decide(io: IoHost, plan: Plan, opts: ConfirmOptions): Prom
   }
   if (opts.typeToConfirm !== undefined) {
     const typed = await io.ask(`Type "${opts.typeToConfirm}" to confirm: `);
-    if (typed?.trim() !== opts.typeToConfirm) throw new NotConfirmedError('Cancelled: the text typed did not match; nothing was changed.', `Type exactly ${opts.typeToConfirm}, or pass --yes.`);
+    if (typed?.trim() !== opts.typeToConfirm)
+      throw new NotConfirmedError(
+        'Cancelled: the text typed did not match; nothing was changed.',
+        `Type exactly ${opts.typeToConfirm}, or pass --yes.`,
+      );
     return 'apply';
   }
   const yes = await io.confirm(opts.question ?? 'Apply these changes?');
@@ -91,17 +95,31 @@ export async function planAndApplyPhases(phases: readonly Phase[], opts: Omit<Ru
   const applyOpts = { io: opts.io, signal: opts.signal };
   const reports: ApplyReport[] = [];
   for (const p of planned) {
-    reports.push(p.phase.mode === 'converge' ? await applyConverge(p.phase.resources, p.result, applyOpts) : await applyDestroy(p.phase.resources, p.result, applyOpts));
+    reports.push(
+      p.phase.mode === 'converge'
+        ? await applyConverge(p.phase.resources, p.result, applyOpts)
+        : await applyDestroy(p.phase.resources, p.result, applyOpts),
+    );
   }
-  const report: ApplyReport = { steps: reports.flatMap((r) => r.steps), states: new Map(reports.flatMap((r) => [...r.states])) };
+  const report: ApplyReport = {
+    steps: reports.flatMap((r) => r.steps),
+    states: new Map(reports.flatMap((r) => [...r.states])),
+  };
   return { plan, decision, report, states: report.states };
 }
 
 /** Plans of several phases, read side by side phase after phase. */
-export async function planPhases(phases: readonly Phase[], io: IoHost, signal: AbortSignal): Promise<{ phase: Phase; result: PlanResult }[]> {
+export async function planPhases(
+  phases: readonly Phase[],
+  io: IoHost,
+  signal: AbortSignal,
+): Promise<{ phase: Phase; result: PlanResult }[]> {
   const out: { phase: Phase; result: PlanResult }[] = [];
   for (const phase of phases) {
-    const result = phase.mode === 'converge' ? await planConverge(phase.resources, io, signal) : await planDestroy(phase.resources, io, signal);
+    const result =
+      phase.mode === 'converge'
+        ? await planConverge(phase.resources, io, signal)
+        : await planDestroy(phase.resources, io, signal);
     out.push({ phase, result });
   }
   return out;
@@ -110,5 +128,8 @@ export async function planPhases(phases: readonly Phase[], io: IoHost, signal: A
 /** One plan from several: steps in phase order; its mode is the single phase's, else converge. */
 export function combinePlans(plans: readonly Plan[]): Plan {
   if (plans.length === 1 && plans[0]) return plans[0];
-  return { mode: plans.every((p) => p.mode === 'destroy') ? 'destroy' : 'converge', steps: plans.flatMap((p) => p.steps) };
+  return {
+    mode: plans.every((p) => p.mode === 'destroy') ? 'destroy' : 'converge',
+    steps: plans.flatMap((p) => p.steps),
+  };
 }

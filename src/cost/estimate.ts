@@ -23,8 +23,18 @@ export const USAGE_ASSUMPTIONS = {
   stateBucketGb: 1,
 } as const;
 
-export type CostItem = 'instance' | 'root-volume' | 'etcd-main-volume' | 'etcd-events-volume' | 'primary-public-ipv4'
-  | 'elastic-ip' | 'hosted-zone' | 'ecr-storage' | 'state-bucket' | 'load-balancer' | 'load-balancer-public-ipv4';
+export type CostItem =
+  | 'instance'
+  | 'root-volume'
+  | 'etcd-main-volume'
+  | 'etcd-events-volume'
+  | 'primary-public-ipv4'
+  | 'elastic-ip'
+  | 'hosted-zone'
+  | 'ecr-storage'
+  | 'state-bucket'
+  | 'load-balancer'
+  | 'load-balancer-public-ipv4';
 
 export interface CostLine {
   item: CostItem;
@@ -81,20 +91,52 @@ export function regionPrices(region: string): RegionPrices {
 
 function instancePrice(r: RegionPrices, region: string, type: string): Price {
   const price = Object.hasOwn(r.instances, type) ? r.instances[type] : undefined;
-  if (!price) throw new PriceUnknownError(`price for instance type ${type} in ${region}`, [`for ${region}: ${Object.keys(r.instances).join(', ')}`]);
+  if (!price)
+    throw new PriceUnknownError(`price for instance type ${type} in ${region}`, [
+      `for ${region}: ${Object.keys(r.instances).join(', ')}`,
+    ]);
   return price;
 }
 
-function hourly(item: CostItem, description: string, quantity: number, price: Price, unit: CostLine['unit'] = 'hour'): CostLine {
+function hourly(
+  item: CostItem,
+  description: string,
+  quantity: number,
+  price: Price,
+  unit: CostLine['unit'] = 'hour',
+): CostLine {
   return line(item, description, quantity, unit, price, price.usd * HOURS_PER_MONTH * quantity);
 }
 
-function monthly(item: CostItem, description: string, quantity: number, price: Price, unit: CostLine['unit']): CostLine {
+function monthly(
+  item: CostItem,
+  description: string,
+  quantity: number,
+  price: Price,
+  unit: CostLine['unit'],
+): CostLine {
   return line(item, description, quantity, unit, price, price.usd * quantity);
 }
 
-function line(item: CostItem, description: string, quantity: number, unit: CostLine['unit'], price: Price, usd: number): CostLine {
-  return { item, description, quantity, unit, unitPriceUsd: price.usd, monthlyUsd: round2(usd), source: price.source, date: price.date, unverified: price.confidence === 'unverified' };
+function line(
+  item: CostItem,
+  description: string,
+  quantity: number,
+  unit: CostLine['unit'],
+  price: Price,
+  usd: number,
+): CostLine {
+  return {
+    item,
+    description,
+    quantity,
+    unit,
+    unitPriceUsd: price.usd,
+    monthlyUsd: round2(usd),
+    source: price.source,
+    date: price.date,
+    unverified: price.confidence === 'unverified',
+  };
 }
 
 /** The Elastic IP's monthly price in a region: what solokube's secondary path adds. */
@@ -109,22 +151,64 @@ export function estimateCost(config: SolokubeConfig): CostEstimate {
   const zones = Math.max(1, config.zones.length);
   const base: CostLine[] = [
     hourly('instance', `control-plane instance ${config.instanceType}, on demand`, 1, instance),
-    monthly('root-volume', 'root volume, gp3 (kops default for the control plane)', KOPS_VOLUMES.controlPlaneRootGb, r.ebsGp3, 'GB'),
+    monthly(
+      'root-volume',
+      'root volume, gp3 (kops default for the control plane)',
+      KOPS_VOLUMES.controlPlaneRootGb,
+      r.ebsGp3,
+      'GB',
+    ),
     monthly('etcd-main-volume', 'etcd main volume, gp3 (kops default)', KOPS_VOLUMES.etcdMainGb, r.ebsGp3, 'GB'),
     monthly('etcd-events-volume', 'etcd events volume, gp3 (kops default)', KOPS_VOLUMES.etcdEventsGb, r.ebsGp3, 'GB'),
-    hourly('primary-public-ipv4', 'public IPv4 of the instance (primary address, kube-apiserver)', 1, r.publicIpv4, 'address-hour'),
-    monthly('hosted-zone', `Route 53 hosted zone ${config.dnsZone} (queries not included)`, 1, r.route53Zone, 'zone-month'),
-    monthly('ecr-storage', `ECR storage, ${USAGE_ASSUMPTIONS.ecrGbPerApp} GB for each of ${config.apps.length} app(s)`, config.apps.length * USAGE_ASSUMPTIONS.ecrGbPerApp, r.ecrStorage, 'GB'),
-    monthly('state-bucket', `S3 state bucket (kops state and etcd backups), ${USAGE_ASSUMPTIONS.stateBucketGb} GB`, USAGE_ASSUMPTIONS.stateBucketGb, r.s3Standard, 'GB'),
+    hourly(
+      'primary-public-ipv4',
+      'public IPv4 of the instance (primary address, kube-apiserver)',
+      1,
+      r.publicIpv4,
+      'address-hour',
+    ),
+    monthly(
+      'hosted-zone',
+      `Route 53 hosted zone ${config.dnsZone} (queries not included)`,
+      1,
+      r.route53Zone,
+      'zone-month',
+    ),
+    monthly(
+      'ecr-storage',
+      `ECR storage, ${USAGE_ASSUMPTIONS.ecrGbPerApp} GB for each of ${config.apps.length} app(s)`,
+      config.apps.length * USAGE_ASSUMPTIONS.ecrGbPerApp,
+      r.ecrStorage,
+      'GB',
+    ),
+    monthly(
+      'state-bucket',
+      `S3 state bucket (kops state and etcd backups), ${USAGE_ASSUMPTIONS.stateBucketGb} GB`,
+      USAGE_ASSUMPTIONS.stateBucketGb,
+      r.s3Standard,
+      'GB',
+    ),
   ];
-  const eip = hourly('elastic-ip', 'Elastic IP for the apps (secondary private IP path)', 1, r.publicIpv4, 'address-hour');
+  const eip = hourly(
+    'elastic-ip',
+    'Elastic IP for the apps (secondary private IP path)',
+    1,
+    r.publicIpv4,
+    'address-hour',
+  );
   const lines = config.secondaryIp ? [...base, eip] : base;
   const total = round2(lines.reduce((s, l) => s + l.monthlyUsd, 0));
   const baseTotal = round2(base.reduce((s, l) => s + l.monthlyUsd, 0));
   const withEip = round2(baseTotal + eip.monthlyUsd);
   // An internet-facing NLB is billed per hour plus one public IPv4 per zone it serves; traffic adds NLCUs.
   const nlb = hourly('load-balancer', 'network load balancer', 1, r.nlbHour);
-  const nlbIps = hourly('load-balancer-public-ipv4', 'public IPv4 of the load balancer, one per zone', zones, r.publicIpv4, 'address-hour');
+  const nlbIps = hourly(
+    'load-balancer-public-ipv4',
+    'public IPv4 of the load balancer, one per zone',
+    zones,
+    r.publicIpv4,
+    'address-hour',
+  );
   const withNlb = round2(baseTotal + nlb.monthlyUsd + nlbIps.monthlyUsd);
   return {
     region,
@@ -135,8 +219,18 @@ export function estimateCost(config: SolokubeConfig): CostEstimate {
     totalUsd: total,
     solokubeShareUsd: config.secondaryIp ? eip.monthlyUsd : 0,
     variants: [
-      { name: 'secondary-ip', description: 'apps on 443/80 through a secondary private IP and an Elastic IP (this design)', monthlyUsd: withEip, deltaUsd: round2(withEip - total) },
-      { name: 'no-secondary-ip', description: 'up --no-secondary-ip: apps only on the NodePorts 30443/30080 of the primary address', monthlyUsd: baseTotal, deltaUsd: round2(baseTotal - total) },
+      {
+        name: 'secondary-ip',
+        description: 'apps on 443/80 through a secondary private IP and an Elastic IP (this design)',
+        monthlyUsd: withEip,
+        deltaUsd: round2(withEip - total),
+      },
+      {
+        name: 'no-secondary-ip',
+        description: 'up --no-secondary-ip: apps only on the NodePorts 30443/30080 of the primary address',
+        monthlyUsd: baseTotal,
+        deltaUsd: round2(baseTotal - total),
+      },
       {
         name: 'load-balancer',
         description: `a network load balancer instead (the alternative the design avoids), before its traffic charge of $${r.nlcuHour.usd} per NLCU-hour`,

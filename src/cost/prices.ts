@@ -35,18 +35,38 @@ export interface RegionPrices {
 export const HOURS_PER_MONTH = 730;
 export const PRICE_TABLE_DATE = '2026-11-30';
 
-const KARPENTER = 'AWS Pricing API via aws/karpenter-provider-aws zz_generated.pricing_aws.go (generated 2026-07-20 for us-east-1)';
-const UNVERIFIED = 'not in the reference material; the figure commonly quoted for this region, to be checked against the AWS bulk price list';
+const KARPENTER =
+  'AWS Pricing API via aws/karpenter-provider-aws zz_generated.pricing_aws.go (generated 2026-07-20 for us-east-1)';
+const UNVERIFIED =
+  'not in the reference material; the figure commonly quoted for this region, to be checked against the AWS bulk price list';
 
-const p = (usd: number, per: Price['per'], date: string, source: string, confidence: Confidence): Price => ({ usd, per, date, source, confidence });
+const p = (usd: number, per: Price['per'], date: string, source: string, confidence: Confidence): Price => ({
+  usd,
+  per,
+  date,
+  source,
+  confidence,
+});
 
 /** A public IPv4 address, attached or idle, Elastic IPs included: the same price in every region. */
-export const PUBLIC_IPV4_PRICE: Price = p(0.005, 'hour', '2024-02-01', 'AWS networking blog / re:Post: $0.005 per public IPv4 address-hour, in use or idle, Elastic IPs included, all regions', 'doc');
+export const PUBLIC_IPV4_PRICE: Price = p(
+  0.005,
+  'hour',
+  '2024-02-01',
+  'AWS networking blog / re:Post: $0.005 per public IPv4 address-hour, in use or idle, Elastic IPs included, all regions',
+  'doc',
+);
 
 /** Same price in every region (AWS says so for these), so each region entry points at one record. */
 const GLOBAL = {
   publicIpv4: PUBLIC_IPV4_PRICE,
-  route53Zone: p(0.5, 'zone-month', '2026-09-20', 'aws.amazon.com/route53/pricing (first 25 zones), as transcribed 2026-09-20', 'doc'),
+  route53Zone: p(
+    0.5,
+    'zone-month',
+    '2026-09-20',
+    'aws.amazon.com/route53/pricing (first 25 zones), as transcribed 2026-09-20',
+    'doc',
+  ),
 };
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
@@ -62,12 +82,36 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
       'm7g.large': p(0.0816, 'hour', '2026-07-20', KARPENTER, 'field'),
       'm6i.large': p(0.096, 'hour', '2026-07-20', KARPENTER, 'field'),
     },
-    ebsGp3: p(0.08, 'GB-month', '2021-02-01', 'EBS pricing page as quoted by saisci.com; AWS Prescriptive Guidance (gp3 20 % below gp2 $0.10)', 'field'),
+    ebsGp3: p(
+      0.08,
+      'GB-month',
+      '2021-02-01',
+      'EBS pricing page as quoted by saisci.com; AWS Prescriptive Guidance (gp3 20 % below gp2 $0.10)',
+      'field',
+    ),
     ...GLOBAL,
-    ecrStorage: p(0.1, 'GB-month', '2026-03-01', 'ECR private storage, "as of March 2026" (cloudburn.io, wring.co)', 'field'),
+    ecrStorage: p(
+      0.1,
+      'GB-month',
+      '2026-03-01',
+      'ECR private storage, "as of March 2026" (cloudburn.io, wring.co)',
+      'field',
+    ),
     s3Standard: p(0.023, 'GB-month', '2022-07-07', 'S3 Standard first 50 TB (public gist dated 2022-07-07)', 'field'),
-    nlbHour: p(0.0225, 'hour', '2026-09-20', 'aws.amazon.com/elasticloadbalancing/pricing examples, as transcribed 2026-09-20', 'doc'),
-    nlcuHour: p(0.006, 'hour', '2026-09-20', 'aws.amazon.com/elasticloadbalancing/pricing examples, as transcribed 2026-09-20', 'doc'),
+    nlbHour: p(
+      0.0225,
+      'hour',
+      '2026-09-20',
+      'aws.amazon.com/elasticloadbalancing/pricing examples, as transcribed 2026-09-20',
+      'doc',
+    ),
+    nlcuHour: p(
+      0.006,
+      'hour',
+      '2026-09-20',
+      'aws.amazon.com/elasticloadbalancing/pricing examples, as transcribed 2026-09-20',
+      'doc',
+    ),
   },
   'eu-west-1': {
     instances: {

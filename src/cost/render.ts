@@ -18,11 +18,16 @@ export function renderCost(e: CostEstimate): string {
     `  of which solokube's part: ${usd(e.solokubeShareUsd)}`,
     '',
     'Beside it:',
-    ...e.variants.map((v) => `  ${usd(v.monthlyUsd).padStart(8)}  (${v.deltaUsd >= 0 ? '+' : '−'}${usd(Math.abs(v.deltaUsd))})  ${v.description}`),
+    ...e.variants.map(
+      (v) =>
+        `  ${usd(v.monthlyUsd).padStart(8)}  (${v.deltaUsd >= 0 ? '+' : '−'}${usd(Math.abs(v.deltaUsd))})  ${v.description}`,
+    ),
     '',
     ...e.assumptions.map((a) => `Note: ${a}.`),
   ];
-  if (e.lines.some((l) => l.unverified)) out.push('* unverified price: no primary source was at hand; check it against the AWS price list (src/cost/prices.ts says where).');
+  if (e.lines.some((l) => l.unverified))
+    out.push(
+      '* unverified price: no primary source was at hand; check it against the AWS price list (src/cost/prices.ts says where).',
+    );
   return out.join('\n');
 }
-

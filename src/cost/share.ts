@@ -14,5 +14,8 @@ export interface SolokubeShare {
 export function solokubeShare(config: Pick<SolokubeConfig, 'secondaryIp'>): SolokubeShare {
   const monthlyUsd = config.secondaryIp ? Math.round(PUBLIC_IPV4_PRICE.usd * HOURS_PER_MONTH * 100) / 100 : 0;
   const why = config.secondaryIp ? ` (one public IPv4 at $${PUBLIC_IPV4_PRICE.usd}/hour)` : '';
-  return { monthlyUsd, line: `about $${monthlyUsd.toFixed(2)}/month for solokube's part${why}; \`solokube cost\` for the whole cluster` };
+  return {
+    monthlyUsd,
+    line: `about $${monthlyUsd.toFixed(2)}/month for solokube's part${why}; \`solokube cost\` for the whole cluster`,
+  };
 }

@@ -19,8 +19,15 @@ export interface AppRoute {
 export function appRoutes(s: IngressSettings): AppRoute[] {
   return s.apps.flatMap((app) => {
     const routes: AppRoute[] = [];
-    if (app.mode !== 'http-only') routes.push({ name: `${app.name}-https`, app, entryPoint: 'websecure', tls: true, middlewares: [] });
-    routes.push({ name: `${app.name}-http`, app, entryPoint: 'web', tls: false, middlewares: app.mode === 'https-redirect' ? [`${REDIRECT_MIDDLEWARE}@file`] : [] });
+    if (app.mode !== 'http-only')
+      routes.push({ name: `${app.name}-https`, app, entryPoint: 'websecure', tls: true, middlewares: [] });
+    routes.push({
+      name: `${app.name}-http`,
+      app,
+      entryPoint: 'web',
+      tls: false,
+      middlewares: app.mode === 'https-redirect' ? [`${REDIRECT_MIDDLEWARE}@file`] : [],
+    });
     return routes;
   });
 }
@@ -44,16 +51,29 @@ export function renderAppIngress(s: IngressSettings, r: AppRoute): K8sObject {
     },
     spec: {
       ingressClassName: INGRESS_CLASS,
-      rules: [{
-        host: r.app.host,
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: r.app.serviceName, port: { number: r.app.servicePort } } } }] },
-      }],
+      rules: [
+        {
+          host: r.app.host,
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: r.app.serviceName, port: { number: r.app.servicePort } } },
+              },
+            ],
+          },
+        },
+      ],
     },
   };
 }
 
 /** The same routes for Traefik's file provider, to a fixed backend URL per app (the lab's stand-in). */
-export function renderFileRoutes(s: IngressSettings, backends: Readonly<Record<string, string>>): Record<string, unknown> {
+export function renderFileRoutes(
+  s: IngressSettings,
+  backends: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   const routers: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
   for (const r of appRoutes(s)) {

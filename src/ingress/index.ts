@@ -9,8 +9,20 @@ import { renderTraefikManifests } from './traefik-manifests.js';
 export * from './settings.js';
 export * from './objects.js';
 export { appRoutes, renderAppIngress, renderFileRoutes, type AppRoute } from './app-routes.js';
-export { renderStaticConfig, renderDynamicConfig, REDIRECT_MIDDLEWARE, INGRESS_CLASS, ADMIN_PORT } from './traefik-config.js';
-export { renderTraefikManifests, TRAEFIK_IMAGE, TRAEFIK_VERSION, TRAEFIK_NAMESPACE, ACME_HOST_DIR } from './traefik-manifests.js';
+export {
+  renderStaticConfig,
+  renderDynamicConfig,
+  REDIRECT_MIDDLEWARE,
+  INGRESS_CLASS,
+  ADMIN_PORT,
+} from './traefik-config.js';
+export {
+  renderTraefikManifests,
+  TRAEFIK_IMAGE,
+  TRAEFIK_VERSION,
+  TRAEFIK_NAMESPACE,
+  ACME_HOST_DIR,
+} from './traefik-manifests.js';
 
 /** Everything the cluster needs for the ingress, in apply order (namespace first, Ingresses last). */
 export function renderIngressManifests(c: SolokubeConfig, o: SettingsOptions = {}): K8sObject[] {

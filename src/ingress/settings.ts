@@ -44,7 +44,10 @@ export function ingressMode(c: Pick<SolokubeConfig, 'secondaryIp' | 'proxy'>): I
   return !c.secondaryIp ? 'no-secondary' : c.proxy;
 }
 
-export function appHttpMode(app: { tls: boolean; httpsRedirect?: boolean | undefined }, globalRedirect: boolean): AppHttpMode {
+export function appHttpMode(
+  app: { tls: boolean; httpsRedirect?: boolean | undefined },
+  globalRedirect: boolean,
+): AppHttpMode {
   if (!app.tls) return 'http-only';
   return (app.httpsRedirect ?? globalRedirect) ? 'https-redirect' : 'https-and-http';
 }
@@ -61,13 +64,20 @@ export interface SettingsOptions {
 
 export function ingressSettings(c: SolokubeConfig, o: SettingsOptions = {}): IngressSettings {
   const mode = ingressMode(c);
-  const ports = mode === 'no-secondary'
-    ? { web: 80, websecure: PORTS.ingressHttps, redirectTo: PORTS.ingressHttps }
-    : { web: PORTS.directHttp, websecure: PORTS.directHttps };
+  const ports =
+    mode === 'no-secondary'
+      ? { web: 80, websecure: PORTS.ingressHttps, redirectTo: PORTS.ingressHttps }
+      : { web: PORTS.directHttp, websecure: PORTS.directHttps };
   return {
     mode,
     ...(mode === 'haproxy' && c.proxyProtocol
-      ? { proxyProtocolTrustedIps: ['127.0.0.1/32', ...(o.nodePrimaryIp ? [`${o.nodePrimaryIp}/32`] : []), KOPS_POD_CIDR] }
+      ? {
+          proxyProtocolTrustedIps: [
+            '127.0.0.1/32',
+            ...(o.nodePrimaryIp ? [`${o.nodePrimaryIp}/32`] : []),
+            KOPS_POD_CIDR,
+          ],
+        }
       : {}),
     acme: { directory: acmeDirectory(c.acme), resolver: ACME_RESOLVER, ...(c.tlsEmail ? { email: c.tlsEmail } : {}) },
     apps: c.apps.map((a) => ({

@@ -65,7 +65,13 @@ export function renderDynamicConfig(s: IngressSettings): Record<string, unknown>
   return {
     http: {
       middlewares: {
-        [REDIRECT_MIDDLEWARE]: { redirectScheme: { scheme: 'https', permanent: true, ...(s.ports.redirectTo ? { port: String(s.ports.redirectTo) } : {}) } },
+        [REDIRECT_MIDDLEWARE]: {
+          redirectScheme: {
+            scheme: 'https',
+            permanent: true,
+            ...(s.ports.redirectTo ? { port: String(s.ports.redirectTo) } : {}),
+          },
+        },
       },
     },
   };

@@ -8,7 +8,14 @@ import { stringify } from 'yaml';
 import { PORTS } from '../config/naming.js';
 import { labels, type K8sObject } from './objects.js';
 import type { IngressSettings } from './settings.js';
-import { ACME_STORAGE_DIR, ADMIN_PORT, DYNAMIC_DIR, INGRESS_CLASS, renderDynamicConfig, renderStaticConfig } from './traefik-config.js';
+import {
+  ACME_STORAGE_DIR,
+  ADMIN_PORT,
+  DYNAMIC_DIR,
+  INGRESS_CLASS,
+  renderDynamicConfig,
+  renderStaticConfig,
+} from './traefik-config.js';
 
 export const TRAEFIK_VERSION = 'v3.6.12';
 export const TRAEFIK_IMAGE = `traefik:${TRAEFIK_VERSION}`;
@@ -23,25 +30,38 @@ export function renderTraefikManifests(s: IngressSettings): K8sObject[] {
   const ns = TRAEFIK_NAMESPACE;
   const hostNetwork = s.mode !== 'haproxy';
   const configData = {
-    'traefik.yaml': stringify(renderStaticConfig(s, { kubernetes: true, adminOnAllAddresses: !hostNetwork }), { aliasDuplicateObjects: false }),
+    'traefik.yaml': stringify(renderStaticConfig(s, { kubernetes: true, adminOnAllAddresses: !hostNetwork }), {
+      aliasDuplicateObjects: false,
+    }),
     'dynamic.yaml': stringify(renderDynamicConfig(s)),
   };
   const objects: K8sObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: labels('namespace') } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: TRAEFIK_NAME, namespace: ns, labels: labels('controller') } },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: TRAEFIK_NAME, namespace: ns, labels: labels('controller') },
+    },
     clusterRole(),
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding',
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
       metadata: { name: `solokube-${TRAEFIK_NAME}`, labels: labels('controller') },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `solokube-${TRAEFIK_NAME}` },
       subjects: [{ kind: 'ServiceAccount', name: TRAEFIK_NAME, namespace: ns }],
     },
     {
-      apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass',
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
       metadata: { name: INGRESS_CLASS, labels: labels('controller') },
       spec: { controller: 'traefik.io/ingress-controller' },
     },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${TRAEFIK_NAME}-config`, namespace: ns, labels: labels('controller') }, data: configData },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${TRAEFIK_NAME}-config`, namespace: ns, labels: labels('controller') },
+      data: configData,
+    },
     deployment(s, hostNetwork, configHash(configData)),
   ];
   if (s.mode === 'haproxy') objects.push(nodePortService(s));
@@ -51,7 +71,8 @@ export function renderTraefikManifests(s: IngressSettings): K8sObject[] {
 function clusterRole(): K8sObject {
   const read = ['get', 'list', 'watch'];
   return {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
     metadata: { name: `solokube-${TRAEFIK_NAME}`, labels: labels('controller') },
     rules: [
       // Backends and user-supplied TLS secrets named by Ingress objects.
@@ -69,10 +90,15 @@ function configHash(data: Record<string, string>): string {
 }
 
 function deployment(s: IngressSettings, hostNetwork: boolean, hash: string): K8sObject {
-  const probe = { httpGet: { path: '/ping', port: ADMIN_PORT, ...(hostNetwork ? { host: '127.0.0.1' } : {}) }, periodSeconds: 10, failureThreshold: 3 };
+  const probe = {
+    httpGet: { path: '/ping', port: ADMIN_PORT, ...(hostNetwork ? { host: '127.0.0.1' } : {}) },
+    periodSeconds: 10,
+    failureThreshold: 3,
+  };
   const needsLowPort = s.ports.web < 1024 || s.ports.websecure < 1024;
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: TRAEFIK_NAME, namespace: TRAEFIK_NAMESPACE, labels: { ...labels('controller'), ...SELECTOR } },
     spec: {
       replicas: 1,
@@ -92,33 +118,41 @@ function deployment(s: IngressSettings, hostNetwork: boolean, hash: string): K8s
           tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
           terminationGracePeriodSeconds: 30,
-          containers: [{
-            name: TRAEFIK_NAME,
-            image: TRAEFIK_IMAGE,
-            args: [`--configFile=${STATIC_DIR}/traefik.yaml`],
-            ports: [
-              { name: 'web', containerPort: s.ports.web, protocol: 'TCP' },
-              { name: 'websecure', containerPort: s.ports.websecure, protocol: 'TCP' },
-              { name: 'admin', containerPort: ADMIN_PORT, protocol: 'TCP' },
-            ],
-            readinessProbe: probe,
-            livenessProbe: { ...probe, initialDelaySeconds: 10 },
-            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ['ALL'], ...(needsLowPort ? { add: ['NET_BIND_SERVICE'] } : {}) },
+          containers: [
+            {
+              name: TRAEFIK_NAME,
+              image: TRAEFIK_IMAGE,
+              args: [`--configFile=${STATIC_DIR}/traefik.yaml`],
+              ports: [
+                { name: 'web', containerPort: s.ports.web, protocol: 'TCP' },
+                { name: 'websecure', containerPort: s.ports.websecure, protocol: 'TCP' },
+                { name: 'admin', containerPort: ADMIN_PORT, protocol: 'TCP' },
+              ],
+              readinessProbe: probe,
+              livenessProbe: { ...probe, initialDelaySeconds: 10 },
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'], ...(needsLowPort ? { add: ['NET_BIND_SERVICE'] } : {}) },
+              },
+              volumeMounts: [
+                { name: 'static', mountPath: STATIC_DIR, readOnly: true },
+                { name: 'dynamic', mountPath: DYNAMIC_DIR, readOnly: true },
+                { name: 'acme', mountPath: ACME_STORAGE_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
             },
-            volumeMounts: [
-              { name: 'static', mountPath: STATIC_DIR, readOnly: true },
-              { name: 'dynamic', mountPath: DYNAMIC_DIR, readOnly: true },
-              { name: 'acme', mountPath: ACME_STORAGE_DIR },
-              { name: 'tmp', mountPath: '/tmp' },
-            ],
-          }],
+          ],
           volumes: [
-            { name: 'static', configMap: { name: `${TRAEFIK_NAME}-config`, items: [{ key: 'traefik.yaml', path: 'traefik.yaml' }] } },
-            { name: 'dynamic', configMap: { name: `${TRAEFIK_NAME}-config`, items: [{ key: 'dynamic.yaml', path: 'dynamic.yaml' }] } },
+            {
+              name: 'static',
+              configMap: { name: `${TRAEFIK_NAME}-config`, items: [{ key: 'traefik.yaml', path: 'traefik.yaml' }] },
+            },
+            {
+              name: 'dynamic',
+              configMap: { name: `${TRAEFIK_NAME}-config`, items: [{ key: 'dynamic.yaml', path: 'dynamic.yaml' }] },
+            },
             { name: 'acme', hostPath: { path: ACME_HOST_DIR, type: 'DirectoryOrCreate' } },
             { name: 'tmp', emptyDir: {} },
           ],
@@ -130,7 +164,8 @@ function deployment(s: IngressSettings, hostNetwork: boolean, hash: string): K8s
 
 function nodePortService(s: IngressSettings): K8sObject {
   return {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name: TRAEFIK_NAME, namespace: TRAEFIK_NAMESPACE, labels: labels('controller') },
     spec: {
       type: 'NodePort',

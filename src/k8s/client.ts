@@ -11,7 +11,13 @@ import type { RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
-  KubeApiError, KubeCredentialsError, KubeForbiddenError, KubeNotFoundError, KubeServerCertificateError, KubeTimeoutError, KubeUnreachableError,
+  KubeApiError,
+  KubeCredentialsError,
+  KubeForbiddenError,
+  KubeNotFoundError,
+  KubeServerCertificateError,
+  KubeTimeoutError,
+  KubeUnreachableError,
 } from './errors.js';
 import type { KubeErrorDetails } from './errors.js';
 import { loadKubeconfig } from './kubeconfig.js';
@@ -20,10 +26,27 @@ import type { KubeStatus } from './types.js';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 const TLS_TRUST_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_SIGNATURE_FAILURE', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
 ]);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -59,7 +82,10 @@ export class KubeClient {
     this.requestLog = opts.logRequests ? [] : undefined;
   }
 
-  static fromKubeconfig(path: string, opts: KubeClientOptions & { context?: string; clusterName?: string } = {}): KubeClient {
+  static fromKubeconfig(
+    path: string,
+    opts: KubeClientOptions & { context?: string; clusterName?: string } = {},
+  ): KubeClient {
     return new KubeClient(loadKubeconfig(path, opts).kc, opts);
   }
 
@@ -87,13 +113,23 @@ export class KubeClient {
    * true (done), or the signal aborts. Connecting is bounded by the request deadline; the stream
    * itself is bounded by the caller's signal.
    */
-  async watch(path: string, query: RequestSpec['query'], onEvent: (ev: { type: string; object: unknown }) => boolean | void, signal: AbortSignal): Promise<'done' | 'closed'> {
+  async watch(
+    path: string,
+    query: RequestSpec['query'],
+    onEvent: (ev: { type: string; object: unknown }) => boolean | void,
+    signal: AbortSignal,
+  ): Promise<'done' | 'closed'> {
     const req = await this.open({ method: 'GET', path, query: { ...query, watch: true }, signal }, true);
     const { res, cleanup } = req;
     try {
       if ((res.statusCode ?? 0) >= 300) {
         const body = await readAll(res);
-        throw this.statusError({ method: 'GET', path }, res.statusCode ?? 0, safeJson(body.toString()), body.toString());
+        throw this.statusError(
+          { method: 'GET', path },
+          res.statusCode ?? 0,
+          safeJson(body.toString()),
+          body.toString(),
+        );
       }
       return await new Promise<'done' | 'closed'>((resolve, reject) => {
         let partial = '';
@@ -151,14 +187,22 @@ export class KubeClient {
    * Connect and send; resolves with the response head. Until the whole body is read (or, for a
    * watch, until the head arrives) one deadline covers connect, TLS, request and response.
    */
-  private async open(spec: RequestSpec, streaming: boolean): Promise<{ res: IncomingMessage; cleanup: () => void; timedOut: () => KubeTimeoutError | undefined }> {
+  private async open(
+    spec: RequestSpec,
+    streaming: boolean,
+  ): Promise<{ res: IncomingMessage; cleanup: () => void; timedOut: () => KubeTimeoutError | undefined }> {
     const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
     const options = await this.requestOptions(spec);
     this.requests += 1;
-    this.requestLog?.push(`${spec.method} ${spec.path}${spec.query?.dryRun ? ' (dry run)' : ''}${spec.query?.watch ? ' (watch)' : ''}`);
+    this.requestLog?.push(
+      `${spec.method} ${spec.path}${spec.query?.dryRun ? ' (dry run)' : ''}${spec.query?.watch ? ' (watch)' : ''}`,
+    );
     const url = new URL(this.server + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const body = spec.body === undefined ? undefined : Buffer.from(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
+    const body =
+      spec.body === undefined
+        ? undefined
+        : Buffer.from(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
     if (body) (options.headers as Record<string, string>)['Content-Length'] = String(body.length);
     return new Promise((resolve, reject) => {
       const req = httpsRequest(url, options);
@@ -166,7 +210,10 @@ export class KubeClient {
       let timeoutError: KubeTimeoutError | undefined;
       const timedOut = (): KubeTimeoutError | undefined => timeoutError;
       const timer = setTimeout(() => {
-        timeoutError = new KubeTimeoutError(this.server, `${spec.method} ${spec.path}`, timeoutMs, { method: spec.method, path: spec.path });
+        timeoutError = new KubeTimeoutError(this.server, `${spec.method} ${spec.path}`, timeoutMs, {
+          method: spec.method,
+          path: spec.path,
+        });
         req.destroy(timeoutError);
       }, timeoutMs);
       const onAbort = (): void => {
@@ -216,20 +263,40 @@ export class KubeClient {
   private transportError(spec: Pick<RequestSpec, 'method' | 'path'>, err: unknown): Error {
     if (err instanceof KubeTimeoutError) return err;
     const e = err as NodeJS.ErrnoException;
-    const details: KubeErrorDetails = { method: spec.method, path: spec.path, ...(e.code ? { errorCode: e.code } : {}) };
+    const details: KubeErrorDetails = {
+      method: spec.method,
+      path: spec.path,
+      ...(e.code ? { errorCode: e.code } : {}),
+    };
     if (e.code && TLS_TRUST_CODES.has(e.code)) {
-      const why = e.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `it is not valid for this address (${e.message})` : `${e.message} (${e.code}); it is not signed by the certificate authority in the kubeconfig`;
+      const why =
+        e.code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+          ? `it is not valid for this address (${e.message})`
+          : `${e.message} (${e.code}); it is not signed by the certificate authority in the kubeconfig`;
       return new KubeServerCertificateError(this.server, why, details, err);
     }
-    if (e.code && UNREACHABLE_CODES.has(e.code)) return new KubeUnreachableError(this.server, `${e.code} (${e.message})`, details, err);
-    if (e.message === 'socket hang up') return new KubeUnreachableError(this.server, 'the connection was closed before an answer', details, err);
+    if (e.code && UNREACHABLE_CODES.has(e.code))
+      return new KubeUnreachableError(this.server, `${e.code} (${e.message})`, details, err);
+    if (e.message === 'socket hang up')
+      return new KubeUnreachableError(this.server, 'the connection was closed before an answer', details, err);
     return err instanceof Error ? err : new Error(String(err));
   }
 
-  private statusError(spec: Pick<RequestSpec, 'method' | 'path'>, status: number, parsed: unknown, text: string): Error {
+  private statusError(
+    spec: Pick<RequestSpec, 'method' | 'path'>,
+    status: number,
+    parsed: unknown,
+    text: string,
+  ): Error {
     const st = (parsed && typeof parsed === 'object' ? parsed : {}) as KubeStatus;
     const message = st.message ?? (text.trim().slice(0, 300) || `HTTP ${status}`);
-    const details: KubeErrorDetails = { method: spec.method, path: spec.path, httpStatus: status, ...(st.reason ? { reason: st.reason } : {}), ...(st.details ? { status: st.details } : {}) };
+    const details: KubeErrorDetails = {
+      method: spec.method,
+      path: spec.path,
+      httpStatus: status,
+      ...(st.reason ? { reason: st.reason } : {}),
+      ...(st.details ? { status: st.details } : {}),
+    };
     if (status === 401) return new KubeCredentialsError(this.server, `${message} (HTTP 401)`, details);
     if (status === 403) return new KubeForbiddenError(this.server, message, details);
     if (status === 404) return new KubeNotFoundError(this.server, message, details);

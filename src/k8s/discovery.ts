@@ -23,19 +23,29 @@ export function groupVersionPath(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
-export async function resourceInfo(client: KubeClient, apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo> {
+export async function resourceInfo(
+  client: KubeClient,
+  apiVersion: string,
+  kind: string,
+  signal?: AbortSignal,
+): Promise<ResourceInfo> {
   const builtin = builtinResource(apiVersion, kind);
   if (builtin) return builtin;
   let perClient = cache.get(client);
   if (!perClient) cache.set(client, (perClient = new Map()));
   let list = perClient.get(apiVersion);
   if (!list) {
-    list = client.request<ApiResourceList>({ method: 'GET', path: groupVersionPath(apiVersion), ...(signal ? { signal } : {}) });
+    list = client.request<ApiResourceList>({
+      method: 'GET',
+      path: groupVersionPath(apiVersion),
+      ...(signal ? { signal } : {}),
+    });
     perClient.set(apiVersion, list);
     list.catch(() => perClient!.delete(apiVersion)); // a failed read is retried next time
   }
   const found = (await list).resources.find((r) => r.kind === kind && !r.name.includes('/'));
-  if (!found) throw new KubeNotFoundError(client.server, `the API has no kind ${kind} in ${apiVersion}`, { apiVersion, kind });
+  if (!found)
+    throw new KubeNotFoundError(client.server, `the API has no kind ${kind} in ${apiVersion}`, { apiVersion, kind });
   return { apiVersion, kind, plural: found.name, namespaced: found.namespaced };
 }
 

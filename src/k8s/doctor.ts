@@ -14,29 +14,73 @@ export async function runKubeDoctor(target: KubeTarget, signal: AbortSignal): Pr
     version = await client.request<{ gitVersion?: string }>({ method: 'GET', path: '/version', signal });
   } catch (err) {
     const e = err instanceof SolokubeError ? err : undefined;
-    return [{ id: 'k8s/api', status: 'fail', summary: e?.message ?? String(err), ...(e?.remedy ? { remedy: e.remedy } : {}) }];
+    return [
+      { id: 'k8s/api', status: 'fail', summary: e?.message ?? String(err), ...(e?.remedy ? { remedy: e.remedy } : {}) },
+    ];
   }
-  const checks: Check[] = [{ id: 'k8s/api', status: 'pass', summary: `the API at ${client.server} answers (Kubernetes ${version.gitVersion ?? 'unknown version'})` }];
+  const checks: Check[] = [
+    {
+      id: 'k8s/api',
+      status: 'pass',
+      summary: `the API at ${client.server} answers (Kubernetes ${version.gitVersion ?? 'unknown version'})`,
+    },
+  ];
   let nodes: KubeList<NodeObject>;
   try {
     nodes = await client.request<KubeList<NodeObject>>({ method: 'GET', path: '/api/v1/nodes', signal });
   } catch (err) {
     const e = err instanceof SolokubeError ? err : undefined;
-    return [...checks, { id: 'k8s/node-ready', status: 'fail', summary: `the nodes could not be read: ${e?.message ?? String(err)}`, ...(e?.remedy ? { remedy: e.remedy } : {}) }];
+    return [
+      ...checks,
+      {
+        id: 'k8s/node-ready',
+        status: 'fail',
+        summary: `the nodes could not be read: ${e?.message ?? String(err)}`,
+        ...(e?.remedy ? { remedy: e.remedy } : {}),
+      },
+    ];
   }
   if (nodes.items.length === 0) {
-    return [...checks, { id: 'k8s/node-ready', status: 'fail', summary: 'no node is registered', remedy: 'The instance has not joined yet; wait a few minutes and run `kops validate cluster`.' }];
+    return [
+      ...checks,
+      {
+        id: 'k8s/node-ready',
+        status: 'fail',
+        summary: 'no node is registered',
+        remedy: 'The instance has not joined yet; wait a few minutes and run `kops validate cluster`.',
+      },
+    ];
   }
   for (const node of nodes.items) {
     const name = node.metadata.name ?? '(unnamed)';
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-    checks.push(ready?.status === 'True'
-      ? { id: 'k8s/node-ready', status: 'pass', summary: `node ${name} is Ready` }
-      : { id: 'k8s/node-ready', status: 'fail', summary: `node ${name} is not Ready (${ready?.reason ?? 'no Ready condition'}${ready?.message ? `: ${ready.message}` : ''})`, remedy: 'Check the kubelet on the node (journalctl -u kubelet) and `kops validate cluster`.' });
-    const taints = (node.spec?.taints ?? []).filter((t) => (CONTROL_PLANE_TAINT_KEYS as readonly string[]).includes(t.key));
-    checks.push(taints.length === 0
-      ? { id: 'k8s/node-untainted', status: 'pass', summary: `node ${name} accepts ordinary pods (no control-plane taint)` }
-      : { id: 'k8s/node-untainted', status: 'fail', summary: `node ${name} carries ${taints.map((t) => `${t.key}:${t.effect}`).join(', ')}: ordinary pods cannot schedule`, remedy: 'Run `solokube up`; it removes the taint (kops puts it back when it replaces the instance).' });
+    checks.push(
+      ready?.status === 'True'
+        ? { id: 'k8s/node-ready', status: 'pass', summary: `node ${name} is Ready` }
+        : {
+            id: 'k8s/node-ready',
+            status: 'fail',
+            summary: `node ${name} is not Ready (${ready?.reason ?? 'no Ready condition'}${ready?.message ? `: ${ready.message}` : ''})`,
+            remedy: 'Check the kubelet on the node (journalctl -u kubelet) and `kops validate cluster`.',
+          },
+    );
+    const taints = (node.spec?.taints ?? []).filter((t) =>
+      (CONTROL_PLANE_TAINT_KEYS as readonly string[]).includes(t.key),
+    );
+    checks.push(
+      taints.length === 0
+        ? {
+            id: 'k8s/node-untainted',
+            status: 'pass',
+            summary: `node ${name} accepts ordinary pods (no control-plane taint)`,
+          }
+        : {
+            id: 'k8s/node-untainted',
+            status: 'fail',
+            summary: `node ${name} carries ${taints.map((t) => `${t.key}:${t.effect}`).join(', ')}: ordinary pods cannot schedule`,
+            remedy: 'Run `solokube up`; it removes the taint (kops puts it back when it replaces the instance).',
+          },
+    );
   }
   return checks;
 }

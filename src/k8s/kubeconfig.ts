@@ -39,12 +39,19 @@ export function loadKubeconfig(path: string, opts: { context?: string; clusterNa
     kc.loadFromString(readFileSync(file, 'utf8'));
     kc.makePathsAbsolute(join(file, '..'));
   } catch (err) {
-    throw new KubeconfigError(file, `cannot be read as a kubeconfig (${err instanceof Error ? err.message : String(err)})`);
+    throw new KubeconfigError(
+      file,
+      `cannot be read as a kubeconfig (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const names = kc.getContexts().map((c) => c.name);
-  const wanted = opts.context ?? (opts.clusterName && names.includes(opts.clusterName) ? opts.clusterName : kc.getCurrentContext());
+  const wanted =
+    opts.context ?? (opts.clusterName && names.includes(opts.clusterName) ? opts.clusterName : kc.getCurrentContext());
   if (!wanted || !names.includes(wanted)) {
-    throw new KubeconfigError(file, wanted ? `has no context named "${wanted}" (it has: ${names.join(', ') || 'none'})` : 'has no current context');
+    throw new KubeconfigError(
+      file,
+      wanted ? `has no context named "${wanted}" (it has: ${names.join(', ') || 'none'})` : 'has no current context',
+    );
   }
   kc.setCurrentContext(wanted);
   const cluster = kc.getCurrentCluster();
@@ -68,7 +75,11 @@ export function hasContextFor(path: string, clusterName: string): boolean {
 
 function assertClientCertificateCurrent(kc: KubeConfig, server: string, now: Date = new Date()): void {
   const user = kc.getCurrentUser();
-  const pem = user?.certData ? Buffer.from(user.certData, 'base64') : user?.certFile && existsSync(user.certFile) ? readFileSync(user.certFile) : undefined;
+  const pem = user?.certData
+    ? Buffer.from(user.certData, 'base64')
+    : user?.certFile && existsSync(user.certFile)
+      ? readFileSync(user.certFile)
+      : undefined;
   if (!pem) return;
   let cert: X509Certificate;
   try {
@@ -79,9 +90,17 @@ function assertClientCertificateCurrent(kc: KubeConfig, server: string, now: Dat
   const notAfter = new Date(cert.validTo);
   const notBefore = new Date(cert.validFrom);
   if (notAfter.getTime() <= now.getTime()) {
-    throw new KubeCredentialsError(server, `the client certificate of user "${user?.name}" (${cert.subject.replace(/\n/g, ', ')}) expired at ${notAfter.toISOString()}`, { expiredAt: notAfter.toISOString() });
+    throw new KubeCredentialsError(
+      server,
+      `the client certificate of user "${user?.name}" (${cert.subject.replace(/\n/g, ', ')}) expired at ${notAfter.toISOString()}`,
+      { expiredAt: notAfter.toISOString() },
+    );
   }
   if (notBefore.getTime() > now.getTime() + 5 * 60_000) {
-    throw new KubeCredentialsError(server, `the client certificate of user "${user?.name}" is not valid before ${notBefore.toISOString()} (is this machine's clock right?)`, { notBefore: notBefore.toISOString() });
+    throw new KubeCredentialsError(
+      server,
+      `the client certificate of user "${user?.name}" is not valid before ${notBefore.toISOString()} (is this machine's clock right?)`,
+      { notBefore: notBefore.toISOString() },
+    );
   }
 }

@@ -31,17 +31,28 @@ export async function foreignObjectsIn(client: KubeClient, namespace: string, si
   const found: string[] = [];
   for (const { path, kind } of KINDS) {
     const list = await client.request<KubeList>({
-      method: 'GET', path: `${path}/namespaces/${encodeURIComponent(namespace)}/${kind}`, query: { labelSelector: `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}` }, signal,
+      method: 'GET',
+      path: `${path}/namespaces/${encodeURIComponent(namespace)}/${kind}`,
+      query: { labelSelector: `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}` },
+      signal,
     });
     for (const item of list.items) if (!isKubernetesOwn(kind, item)) found.push(`${kind}/${item.metadata.name}`);
   }
   return found;
 }
 
-export async function assertNamespaceOnlyOurs(client: KubeClient, namespace: string, signal: AbortSignal): Promise<void> {
+export async function assertNamespaceOnlyOurs(
+  client: KubeClient,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<void> {
   const foreign = await foreignObjectsIn(client, namespace, signal);
   if (foreign.length === 0) return;
   const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
-  throw new KubeError('k8s.namespace-not-ours', `namespace ${namespace} holds objects solokube did not make (${shown}); deleting it would delete them too, so solokube leaves it`,
-    `Move or delete those objects, or delete the namespace yourself (kubectl delete namespace ${namespace}).`, { namespace, foreign });
+  throw new KubeError(
+    'k8s.namespace-not-ours',
+    `namespace ${namespace} holds objects solokube did not make (${shown}); deleting it would delete them too, so solokube leaves it`,
+    `Move or delete those objects, or delete the namespace yourself (kubectl delete namespace ${namespace}).`,
+    { namespace, foreign },
+  );
 }

@@ -5,7 +5,14 @@
 import type { Change } from '../core/resource.js';
 import { sameValue } from '../core/resource.js';
 
-const BOOKKEEPING = new Set(['metadata.managedFields', 'metadata.resourceVersion', 'metadata.generation', 'metadata.uid', 'metadata.creationTimestamp', 'status']);
+const BOOKKEEPING = new Set([
+  'metadata.managedFields',
+  'metadata.resourceVersion',
+  'metadata.generation',
+  'metadata.uid',
+  'metadata.creationTimestamp',
+  'status',
+]);
 
 export function objectChanges(from: unknown, to: unknown): Change[] {
   const out: Change[] = [];
@@ -25,7 +32,7 @@ export function manifestChanges(manifest: Record<string, unknown>): Change[] {
 function walk(a: unknown, b: unknown, path: string, out: Change[]): void {
   if (BOOKKEEPING.has(path)) return;
   if (isPlainObject(a) || isPlainObject(b)) {
-    if (isPlainObject(a) && isPlainObject(b) || a === undefined || b === undefined) {
+    if ((isPlainObject(a) && isPlainObject(b)) || a === undefined || b === undefined) {
       const ao = (a ?? {}) as Record<string, unknown>;
       const bo = (b ?? {}) as Record<string, unknown>;
       const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort();
@@ -34,7 +41,13 @@ function walk(a: unknown, b: unknown, path: string, out: Change[]): void {
       return;
     }
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every(isPlainObject) && b.every(isPlainObject)) {
+  if (
+    Array.isArray(a) &&
+    Array.isArray(b) &&
+    a.length === b.length &&
+    a.every(isPlainObject) &&
+    b.every(isPlainObject)
+  ) {
     a.forEach((item, i) => walk(item, b[i], `${path}[${elementLabel(item, b[i], i)}]`, out));
     return;
   }

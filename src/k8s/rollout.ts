@@ -13,18 +13,25 @@ export type RolloutVerdict = { state: 'done' } | { state: 'waiting'; why: string
 export function rolloutVerdict(d: DeploymentObject): RolloutVerdict {
   const generation = d.metadata.generation ?? 0;
   const st = d.status ?? {};
-  if ((st.observedGeneration ?? 0) < generation) return { state: 'waiting', why: 'the controller has not seen the newest spec yet' };
+  if ((st.observedGeneration ?? 0) < generation)
+    return { state: 'waiting', why: 'the controller has not seen the newest spec yet' };
   const progressing = condition(st.conditions, 'Progressing');
   if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'failed', why: `ProgressDeadlineExceeded (${progressing.message ?? 'no progress within progressDeadlineSeconds'})` };
+    return {
+      state: 'failed',
+      why: `ProgressDeadlineExceeded (${progressing.message ?? 'no progress within progressDeadlineSeconds'})`,
+    };
   }
   const want = d.spec?.replicas ?? 1;
   const updated = st.updatedReplicas ?? 0;
   if (updated < want) return { state: 'waiting', why: `${updated} of ${want} replicas updated` };
-  if ((st.replicas ?? 0) > updated) return { state: 'waiting', why: `${(st.replicas ?? 0) - updated} old replicas still terminating` };
-  if ((st.availableReplicas ?? 0) < updated) return { state: 'waiting', why: `${st.availableReplicas ?? 0} of ${updated} updated replicas available` };
+  if ((st.replicas ?? 0) > updated)
+    return { state: 'waiting', why: `${(st.replicas ?? 0) - updated} old replicas still terminating` };
+  if ((st.availableReplicas ?? 0) < updated)
+    return { state: 'waiting', why: `${st.availableReplicas ?? 0} of ${updated} updated replicas available` };
   const available = condition(st.conditions, 'Available');
-  if (want > 0 && available?.status !== 'True') return { state: 'waiting', why: 'the Available condition is not True yet' };
+  if (want > 0 && available?.status !== 'True')
+    return { state: 'waiting', why: 'the Available condition is not True yet' };
   return { state: 'done' };
 }
 
@@ -33,7 +40,12 @@ export interface RolloutWaitOptions {
   signal: AbortSignal;
 }
 
-export async function waitForRollout(client: KubeClient, namespace: string, name: string, opts: RolloutWaitOptions): Promise<DeploymentObject> {
+export async function waitForRollout(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  opts: RolloutWaitOptions,
+): Promise<DeploymentObject> {
   const base = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
   const deadline = AbortSignal.timeout(opts.deadlineMs);
   const signal = AbortSignal.any([opts.signal, deadline]);
@@ -41,21 +53,33 @@ export async function waitForRollout(client: KubeClient, namespace: string, name
   let lastWhy = 'not read yet';
   try {
     for (;;) {
-      last = await client.request<DeploymentObject>({ method: 'GET', path: `${base}/${encodeURIComponent(name)}`, signal });
+      last = await client.request<DeploymentObject>({
+        method: 'GET',
+        path: `${base}/${encodeURIComponent(name)}`,
+        signal,
+      });
       let verdict: RolloutVerdict = rolloutVerdict(last);
       if (verdict.state === 'done') return last;
       if (verdict.state === 'failed') throw await failure(client, last, verdict.why);
       lastWhy = verdict.why;
-      const outcome = await client.watch(base, {
-        fieldSelector: `metadata.name=${name}`, resourceVersion: last.metadata.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 300,
-      }, (ev) => {
-        if (ev.type === 'ERROR') return true; // e.g. resourceVersion too old: read afresh
-        if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') return false;
-        last = ev.object as DeploymentObject;
-        verdict = rolloutVerdict(last);
-        if (verdict.state === 'waiting') lastWhy = verdict.why;
-        return verdict.state !== 'waiting';
-      }, signal);
+      const outcome = await client.watch(
+        base,
+        {
+          fieldSelector: `metadata.name=${name}`,
+          resourceVersion: last.metadata.resourceVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds: 300,
+        },
+        (ev) => {
+          if (ev.type === 'ERROR') return true; // e.g. resourceVersion too old: read afresh
+          if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') return false;
+          last = ev.object as DeploymentObject;
+          verdict = rolloutVerdict(last);
+          if (verdict.state === 'waiting') lastWhy = verdict.why;
+          return verdict.state !== 'waiting';
+        },
+        signal,
+      );
       const seen = verdict as RolloutVerdict; // set by the watch callback
       if (outcome === 'done' && seen.state === 'done') return last;
       if (outcome === 'done' && seen.state === 'failed') throw await failure(client, last, seen.why);
@@ -81,11 +105,19 @@ async function failure(client: KubeClient, d: DeploymentObject | undefined, why:
 /** One line per pod that is not ready, saying why in the pod's own words. */
 export async function podReasons(client: KubeClient, d: DeploymentObject, max = 5): Promise<string[]> {
   const labels = d.spec?.selector?.matchLabels ?? {};
-  const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await client.request<KubeList<PodObject>>({
-    method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(d.metadata.namespace ?? '')}/pods`, query: { labelSelector: selector }, signal: AbortSignal.timeout(10_000),
+    method: 'GET',
+    path: `/api/v1/namespaces/${encodeURIComponent(d.metadata.namespace ?? '')}/pods`,
+    query: { labelSelector: selector },
+    signal: AbortSignal.timeout(10_000),
   });
-  return pods.items.filter((p) => condition(p.status?.conditions, 'Ready')?.status !== 'True').slice(0, max).map(describePod);
+  return pods.items
+    .filter((p) => condition(p.status?.conditions, 'Ready')?.status !== 'True')
+    .slice(0, max)
+    .map(describePod);
 }
 
 export function describePod(p: PodObject): string {
@@ -93,12 +125,15 @@ export function describePod(p: PodObject): string {
   const st = p.status ?? {};
   for (const c of [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])]) {
     const w = c.state?.waiting;
-    if (w?.reason && w.reason !== 'ContainerCreating' && w.reason !== 'PodInitializing') return `${name}: ${w.reason}${w.message ? ` (${w.message})` : ''} [container ${c.name}]`;
+    if (w?.reason && w.reason !== 'ContainerCreating' && w.reason !== 'PodInitializing')
+      return `${name}: ${w.reason}${w.message ? ` (${w.message})` : ''} [container ${c.name}]`;
     const t = c.state?.terminated;
-    if (t?.reason && t.reason !== 'Completed') return `${name}: ${t.reason}${t.exitCode !== undefined ? ` exit ${t.exitCode}` : ''}${t.message ? ` (${t.message})` : ''} [container ${c.name}]`;
+    if (t?.reason && t.reason !== 'Completed')
+      return `${name}: ${t.reason}${t.exitCode !== undefined ? ` exit ${t.exitCode}` : ''}${t.message ? ` (${t.message})` : ''} [container ${c.name}]`;
   }
   const scheduled = condition(st.conditions, 'PodScheduled');
-  if (scheduled?.status === 'False') return `${name}: ${st.phase ?? 'Pending'} — ${scheduled.reason ?? 'not scheduled'}: ${scheduled.message ?? ''}`.trim();
+  if (scheduled?.status === 'False')
+    return `${name}: ${st.phase ?? 'Pending'} — ${scheduled.reason ?? 'not scheduled'}: ${scheduled.message ?? ''}`.trim();
   const ready = condition(st.conditions, 'Ready');
   return `${name}: ${st.phase ?? 'Pending'}, not ready${ready?.reason ? ` (${ready.reason}${ready.message ? `: ${ready.message}` : ''})` : ''}`;
 }

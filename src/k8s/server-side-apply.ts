@@ -19,7 +19,11 @@ export function describeObject(obj: Pick<KubeObject, 'kind' | 'metadata'>): stri
   return `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
 }
 
-export async function serverSideApply(client: KubeClient, manifest: KubeObject, opts: ApplyOptions = {}): Promise<KubeObject> {
+export async function serverSideApply(
+  client: KubeClient,
+  manifest: KubeObject,
+  opts: ApplyOptions = {},
+): Promise<KubeObject> {
   const info = await resourceInfo(client, manifest.apiVersion, manifest.kind, opts.signal);
   const path = objectPath(info, manifest.metadata.name ?? '', manifest.metadata.namespace);
   try {
@@ -28,7 +32,11 @@ export async function serverSideApply(client: KubeClient, manifest: KubeObject, 
       path,
       contentType: 'application/apply-patch+yaml', // JSON is YAML; the server accepts either
       body: manifest,
-      query: { fieldManager: FIELD_MANAGER, force: opts.force ? true : undefined, dryRun: opts.dryRun ? 'All' : undefined },
+      query: {
+        fieldManager: FIELD_MANAGER,
+        force: opts.force ? true : undefined,
+        dryRun: opts.dryRun ? 'All' : undefined,
+      },
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } catch (err) {
@@ -44,5 +52,8 @@ export function fieldConflicts(err: unknown): FieldConflict[] {
   const causes = (err.details.status as KubeStatus['details'] | undefined)?.causes ?? [];
   return causes
     .filter((c) => c.reason === 'FieldManagerConflict')
-    .map((c) => ({ field: c.field ?? '(unknown field)', manager: /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? '(unknown manager)' }));
+    .map((c) => ({
+      field: c.field ?? '(unknown field)',
+      manager: /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? '(unknown manager)',
+    }));
 }

@@ -51,9 +51,16 @@ export interface KopsClusterEnv {
   io?: IoHost;
 }
 
-async function lastModified(clients: AwsClients, bucket: string, key: string, signal: AbortSignal): Promise<Date | undefined> {
+async function lastModified(
+  clients: AwsClients,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+): Promise<Date | undefined> {
   try {
-    const h = await clients.call('s3:HeadObject', signal, (o) => s3Of(clients).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), o));
+    const h = await clients.call('s3:HeadObject', signal, (o) =>
+      s3Of(clients).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), o),
+    );
     return h.LastModified;
   } catch (err) {
     const status = (err as { details?: { httpStatus?: number } }).details?.httpStatus;
@@ -63,10 +70,22 @@ async function lastModified(clients: AwsClients, bucket: string, key: string, si
 }
 
 /** The app security group's id once it exists (found by our tags; no dependency, it comes later). */
-async function appSecurityGroupId(clients: AwsClients, cluster: string, signal: AbortSignal): Promise<string | undefined> {
-  const out = await clients.call('ec2:DescribeSecurityGroups', signal, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({
-    Filters: [{ Name: `tag:${TAG_CLUSTER}`, Values: [cluster] }, { Name: `tag:${TAG_ROLE}`, Values: ['apps-security-group'] }],
-  }), o));
+async function appSecurityGroupId(
+  clients: AwsClients,
+  cluster: string,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const out = await clients.call('ec2:DescribeSecurityGroups', signal, (o) =>
+    clients.ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: `tag:${TAG_CLUSTER}`, Values: [cluster] },
+          { Name: `tag:${TAG_ROLE}`, Values: ['apps-security-group'] },
+        ],
+      }),
+      o,
+    ),
+  );
   return out.SecurityGroups?.[0]?.GroupId;
 }
 
@@ -81,7 +100,12 @@ function checkAgainstSchemas(specs: ClusterSpecs): void {
   const schemas = new KopsSchemas(dir);
   const problems = [specs.cluster, ...specs.instanceGroups].flatMap((d) => schemas.check(d));
   if (problems.length > 0) {
-    throw new SolokubeError({ code: 'kops.spec-invalid', message: `the rendered kops specs do not fit kops' schemas:\n  ${problems.join('\n  ')}`, remedy: 'This is a solokube bug; please report it with your solokube.yaml.', actor: 'solokube' });
+    throw new SolokubeError({
+      code: 'kops.spec-invalid',
+      message: `the rendered kops specs do not fit kops' schemas:\n  ${problems.join('\n  ')}`,
+      remedy: 'This is a solokube bug; please report it with your solokube.yaml.',
+      actor: 'solokube',
+    });
   }
 }
 
@@ -100,8 +124,15 @@ export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
     const line = (await readFile(publicKeyPath, 'utf8')).trim();
     const wire = Buffer.from(line.split(/\s+/)[1] ?? '', 'base64');
     const fingerprint = createHash('md5').update(wire).digest('hex');
-    if (bucket !== undefined && (await lastModified(clients, bucket, `${cluster}/pki/ssh/public/admin/${fingerprint}`, ctx.signal)) !== undefined) return;
-    await kops.run('create sshpublickey', ['create', 'sshpublickey', '--name', cluster, '-i', publicKeyPath], { deadlineMs: 60_000, signal: ctx.signal });
+    if (
+      bucket !== undefined &&
+      (await lastModified(clients, bucket, `${cluster}/pki/ssh/public/admin/${fingerprint}`, ctx.signal)) !== undefined
+    )
+      return;
+    await kops.run('create sshpublickey', ['create', 'sshpublickey', '--name', cluster, '-i', publicKeyPath], {
+      deadlineMs: 60_000,
+      signal: ctx.signal,
+    });
   }
 
   return {
@@ -121,25 +152,43 @@ export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
       const specs = await readSpecs(kops, cluster, ctx.signal);
       if (specs === undefined) return undefined;
       const completedAt = await lastModified(clients, bucket, `${cluster}/cluster-completed.spec`, ctx.signal);
-      const cloud: CloudState = completedAt === undefined ? 'absent' : configAt !== undefined && configAt > completedAt ? 'outdated' : 'applied';
+      const cloud: CloudState =
+        completedAt === undefined
+          ? 'absent'
+          : configAt !== undefined && configAt > completedAt
+            ? 'outdated'
+            : 'applied';
       return { specs, cloud, kubeconfig: existsSync(env.kubeconfigPath) };
     },
 
     async desired(ctx) {
       const store = ctx.dependency<StateStoreState>(STATE_STORE_ID);
       const sg = await appSecurityGroupId(clients, cluster, ctx.signal);
-      const specs = renderClusterSpecs(config, { stateStore: `s3://${String(store.bucket)}`, ...(sg === undefined ? {} : { appSecurityGroupId: sg }) });
+      const specs = renderClusterSpecs(config, {
+        stateStore: `s3://${String(store.bucket)}`,
+        ...(sg === undefined ? {} : { appSecurityGroupId: sg }),
+      });
       checkAgainstSchemas(specs);
       return { specs, cloud: 'applied', kubeconfig: true };
     },
 
     diff(actual, desired) {
       if (actual === undefined) {
-        return [{ field: 'specs', from: undefined, to: specSummary(desired.specs) }, { field: 'cloud', from: undefined, to: 'applied' }, { field: 'kubeconfig', from: undefined, to: env.kubeconfigPath }];
+        return [
+          { field: 'specs', from: undefined, to: specSummary(desired.specs) },
+          { field: 'cloud', from: undefined, to: 'applied' },
+          { field: 'kubeconfig', from: undefined, to: env.kubeconfigPath },
+        ];
       }
       const changes: Change[] = specChanges(actual.specs, desired.specs);
-      if (changes.length > 0 || actual.cloud !== 'applied') changes.push({ field: 'cloud', from: actual.cloud, to: 'applied' });
-      if (!actual.kubeconfig || changes.length > 0) changes.push({ field: 'kubeconfig', from: actual.kubeconfig ? env.kubeconfigPath : undefined, to: env.kubeconfigPath });
+      if (changes.length > 0 || actual.cloud !== 'applied')
+        changes.push({ field: 'cloud', from: actual.cloud, to: 'applied' });
+      if (!actual.kubeconfig || changes.length > 0)
+        changes.push({
+          field: 'kubeconfig',
+          from: actual.kubeconfig ? env.kubeconfigPath : undefined,
+          to: env.kubeconfigPath,
+        });
       return changes;
     },
 
@@ -161,7 +210,12 @@ export function kopsCluster(env: KopsClusterEnv): Resource<KopsClusterState> {
     async delete(ctx) {
       const outcome = await deleteCluster(kops, cluster, ctx.signal);
       await rm(env.kubeconfigPath, { force: true });
-      info(ctx.io, outcome === 'deleted' ? `kops deleted cluster ${cluster} (its cloud objects and its state)` : `kops has no cluster ${cluster}`);
+      info(
+        ctx.io,
+        outcome === 'deleted'
+          ? `kops deleted cluster ${cluster} (its cloud objects and its state)`
+          : `kops has no cluster ${cluster}`,
+      );
     },
   };
 }

@@ -16,7 +16,12 @@ export interface KopsRunnerOptions {
   io: IoHost;
 }
 
-export interface KopsResult { stdout: string; stderr: string; exitCode: number; ms: number }
+export interface KopsResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  ms: number;
+}
 
 export interface StepOptions {
   deadlineMs: number;
@@ -40,7 +45,12 @@ export class KopsRunner {
     this.checked ??= (async () => {
       const r = await this.exec('version', ['version'], { deadlineMs: 30_000, signal }, false);
       const found = /(\d+\.\d+\.\d+)/.exec(r.stdout)?.[1];
-      if (found === undefined) throw new SolokubeError({ code: 'kops.version', message: `could not read kops' version from: ${this.redact(r.stdout.trim())}`, actor: 'user' });
+      if (found === undefined)
+        throw new SolokubeError({
+          code: 'kops.version',
+          message: `could not read kops' version from: ${this.redact(r.stdout.trim())}`,
+          actor: 'user',
+        });
       if (compareVersions(found, MIN_KOPS_VERSION) < 0) throw kopsTooOld(found);
       return found;
     })();
@@ -64,7 +74,8 @@ export class KopsRunner {
     const report = (line: string) => {
       if (line.trim() === '') return;
       const text = `kops ${step} [${formatMs(Date.now() - started)}] ${this.redact(line)}`;
-      if (progress) info(io, text); else debug(io, text);
+      if (progress) info(io, text);
+      else debug(io, text);
     };
     debug(io, `running ${this.binary} ${args.join(' ')}`);
     let r;
@@ -76,22 +87,45 @@ export class KopsRunner {
         cancelSignal: o.signal,
         stdin: 'ignore',
         // kops logs on stderr; each line is progress. stdout is the answer (YAML, JSON), kept whole.
-        stderr: [function* (line: unknown) { report(String(line)); yield line; }],
+        stderr: [
+          function* (line: unknown) {
+            report(String(line));
+            yield line;
+          },
+        ],
         stripFinalNewline: false,
       });
     } catch (err) {
-      throw new SolokubeError({ code: 'kops.failed', message: `could not run ${this.binary}: ${String(err)}`, actor: 'solokube', cause: err });
+      throw new SolokubeError({
+        code: 'kops.failed',
+        message: `could not run ${this.binary}: ${String(err)}`,
+        actor: 'solokube',
+        cause: err,
+      });
     }
     const ms = Date.now() - started;
     const stdout = String(r.stdout ?? '');
     const stderr = String(r.stderr ?? '');
     if (r.failed && (r as { code?: string }).code === 'ENOENT') throw kopsMissing(this.binary);
     if (r.timedOut) {
-      throw new SolokubeError({ code: 'kops.deadline', message: `kops ${step} did not finish within ${formatMs(o.deadlineMs)}`, remedy: 'Rerun; solokube resumes from where the cluster is. Raise --timeout if the step needs longer.', actor: 'aws', details: { step } });
+      throw new SolokubeError({
+        code: 'kops.deadline',
+        message: `kops ${step} did not finish within ${formatMs(o.deadlineMs)}`,
+        remedy: 'Rerun; solokube resumes from where the cluster is. Raise --timeout if the step needs longer.',
+        actor: 'aws',
+        details: { step },
+      });
     }
-    if (r.isCanceled) throw new SolokubeError({ code: 'kops.aborted', message: `kops ${step} was interrupted`, remedy: 'Rerun when ready; solokube resumes from where the cluster is.', actor: 'user' });
+    if (r.isCanceled)
+      throw new SolokubeError({
+        code: 'kops.aborted',
+        message: `kops ${step} was interrupted`,
+        remedy: 'Rerun when ready; solokube resumes from where the cluster is.',
+        actor: 'user',
+      });
     const exitCode = r.exitCode ?? -1;
-    if (exitCode !== 0 && !(o.okExitCodes ?? []).includes(exitCode)) throw explainKopsFailure(step, r.exitCode, this.redact(`${stderr}\n${stdout}`));
+    if (exitCode !== 0 && !(o.okExitCodes ?? []).includes(exitCode))
+      throw explainKopsFailure(step, r.exitCode, this.redact(`${stderr}\n${stdout}`));
     debug(io, `kops ${step} finished in ${formatMs(ms)} (exit ${exitCode})`);
     return { stdout, stderr, exitCode, ms };
   }

@@ -34,7 +34,9 @@ export class KopsSchemas {
   private schema(kind: KopsDocument['kind']): Schema {
     let s = this.byKind.get(kind);
     if (!s) {
-      const crd = parse(readFileSync(join(this.dir, FILES[kind]), 'utf8')) as { spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
+      const crd = parse(readFileSync(join(this.dir, FILES[kind]), 'utf8')) as {
+        spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
+      };
       const version = crd.spec.versions.find((v) => v.name === 'v1alpha2');
       if (!version) throw new Error(`${FILES[kind]} has no v1alpha2 version`);
       s = version.schema.openAPIV3Schema;
@@ -64,15 +66,25 @@ function fits(type: string, actual: string): boolean {
 
 function visit(value: unknown, s: Schema, path: string, problems: string[]): void {
   if (s.anyOf) {
-    const ok = s.anyOf.some((alt) => { const p: string[] = []; visit(value, alt, path, p); return p.length === 0; });
+    const ok = s.anyOf.some((alt) => {
+      const p: string[] = [];
+      visit(value, alt, path, p);
+      return p.length === 0;
+    });
     if (!ok) problems.push(`${path}: fits none of ${s.anyOf.map((a) => a.type ?? '?').join(' | ')}`);
-    if (s.pattern && typeof value === 'string' && !new RegExp(s.pattern).test(value)) problems.push(`${path}: does not match ${s.pattern}`);
+    if (s.pattern && typeof value === 'string' && !new RegExp(s.pattern).test(value))
+      problems.push(`${path}: does not match ${s.pattern}`);
     return;
   }
   const actual = typeOf(value);
-  if (s.type && !fits(s.type, actual)) { problems.push(`${path}: is ${actual}, schema wants ${s.type}`); return; }
-  if (s.pattern && typeof value === 'string' && !new RegExp(s.pattern).test(value)) problems.push(`${path}: does not match ${s.pattern}`);
-  if (actual === 'array' && s.items) (value as unknown[]).forEach((v, i) => visit(v, s.items!, `${path}[${i}]`, problems));
+  if (s.type && !fits(s.type, actual)) {
+    problems.push(`${path}: is ${actual}, schema wants ${s.type}`);
+    return;
+  }
+  if (s.pattern && typeof value === 'string' && !new RegExp(s.pattern).test(value))
+    problems.push(`${path}: does not match ${s.pattern}`);
+  if (actual === 'array' && s.items)
+    (value as unknown[]).forEach((v, i) => visit(v, s.items!, `${path}[${i}]`, problems));
   if (actual !== 'object') return;
   const obj = value as Record<string, unknown>;
   for (const r of s.required ?? []) if (!(r in obj)) problems.push(`${path}.${r}: is required`);
@@ -80,6 +92,7 @@ function visit(value: unknown, s: Schema, path: string, problems: string[]): voi
     const sub = s.properties?.[k];
     if (sub) visit(v, sub, `${path}.${k}`, problems);
     else if (typeof s.additionalProperties === 'object') visit(v, s.additionalProperties, `${path}.${k}`, problems);
-    else if (s.properties && s.additionalProperties !== true && !s['x-kubernetes-preserve-unknown-fields']) problems.push(`${path}.${k}: is not a field kops knows`);
+    else if (s.properties && s.additionalProperties !== true && !s['x-kubernetes-preserve-unknown-fields'])
+      problems.push(`${path}.${k}: is not a field kops knows`);
   }
 }

@@ -13,7 +13,12 @@ function leaves(value: unknown, path: string, out: Map<string, unknown>): void {
 }
 
 function byName(specs: ClusterSpecs): Map<string, KopsDocument> {
-  return new Map([specs.cluster, ...specs.instanceGroups].map((d) => [`${d.kind === 'Cluster' ? 'cluster' : 'ig'} ${d.metadata.name}`, d]));
+  return new Map(
+    [specs.cluster, ...specs.instanceGroups].map((d) => [
+      `${d.kind === 'Cluster' ? 'cluster' : 'ig'} ${d.metadata.name}`,
+      d,
+    ]),
+  );
 }
 
 export function specChanges(actual: ClusterSpecs, desired: ClusterSpecs): Change[] {
@@ -30,7 +35,8 @@ export function specChanges(actual: ClusterSpecs, desired: ClusterSpecs): Change
       continue;
     }
     for (const path of new Set([...from.keys(), ...to.keys()])) {
-      if (JSON.stringify(from.get(path)) !== JSON.stringify(to.get(path))) changes.push({ field: `${key}: spec.${path}`, from: from.get(path), to: to.get(path) });
+      if (JSON.stringify(from.get(path)) !== JSON.stringify(to.get(path)))
+        changes.push({ field: `${key}: spec.${path}`, from: from.get(path), to: to.get(path) });
     }
   }
   return changes;
@@ -39,6 +45,9 @@ export function specChanges(actual: ClusterSpecs, desired: ClusterSpecs): Change
 /** One line for a plan's create step. */
 export function specSummary(s: ClusterSpecs): string {
   const c = s.cluster.spec;
-  const groups = s.instanceGroups.map((g) => `${g.metadata.name} ${String(g.spec['minSize'])}-${String(g.spec['maxSize'])}×${String(g.spec['machineType'])}`);
+  const groups = s.instanceGroups.map(
+    (g) =>
+      `${g.metadata.name} ${String(g.spec['minSize'])}-${String(g.spec['maxSize'])}×${String(g.spec['machineType'])}`,
+  );
   return `Kubernetes ${String(c['kubernetesVersion'])}, ${Object.keys(c['networking'] as object).join('')}, API by DNS in ${String(c['dnsZone'])}; ${groups.join(', ')}`;
 }

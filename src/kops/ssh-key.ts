@@ -9,22 +9,43 @@ import { expandHome } from '../config/naming.js';
 import { SolokubeError } from '../core/errors.js';
 import { info, type IoHost } from '../core/io.js';
 
-export interface SshKeyFiles { privateKey: string; publicKey: string; created: boolean }
+export interface SshKeyFiles {
+  privateKey: string;
+  publicKey: string;
+  created: boolean;
+}
 
 export async function ensureSshKey(configured: string, io: IoHost, signal: AbortSignal): Promise<SshKeyFiles> {
   const privateKey = expandHome(configured);
   const publicKey = `${privateKey}.pub`;
   if (existsSync(privateKey)) {
     if (!existsSync(publicKey)) {
-      throw new SolokubeError({ code: 'ssh.no-public-key', message: `${publicKey} is missing (kops needs the public half of ${privateKey})`, remedy: `Write it with \`ssh-keygen -y -f ${privateKey} > ${publicKey}\`.`, actor: 'user' });
+      throw new SolokubeError({
+        code: 'ssh.no-public-key',
+        message: `${publicKey} is missing (kops needs the public half of ${privateKey})`,
+        remedy: `Write it with \`ssh-keygen -y -f ${privateKey} > ${publicKey}\`.`,
+        actor: 'user',
+      });
     }
     return { privateKey, publicKey, created: false };
   }
   await mkdir(dirname(privateKey), { recursive: true, mode: 0o700 });
-  const r = await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'solokube', '-f', privateKey], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+  const r = await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'solokube', '-f', privateKey], {
+    reject: false,
+    cancelSignal: signal,
+    stdin: 'ignore',
+  });
   if (r.exitCode !== 0) {
-    throw new SolokubeError({ code: 'ssh.keygen', message: `could not create an SSH key at ${privateKey}: ${String(r.stderr).trim() || String(r.message)}`, remedy: 'Install OpenSSH (ssh-keygen), or set ssh.privateKey in solokube.yaml to a key you have.', actor: 'user' });
+    throw new SolokubeError({
+      code: 'ssh.keygen',
+      message: `could not create an SSH key at ${privateKey}: ${String(r.stderr).trim() || String(r.message)}`,
+      remedy: 'Install OpenSSH (ssh-keygen), or set ssh.privateKey in solokube.yaml to a key you have.',
+      actor: 'user',
+    });
   }
-  info(io, `created a new ed25519 SSH key ${privateKey} (mode 0600) for the cluster's node; kops installs its public half`);
+  info(
+    io,
+    `created a new ed25519 SSH key ${privateKey} (mode 0600) for the cluster's node; kops installs its public half`,
+  );
   return { privateKey, publicKey, created: true };
 }

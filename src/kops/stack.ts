@@ -31,7 +31,8 @@ export interface ClusterStackOptions {
 export function realKops(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal): KopsRunner {
   const bucket = stateStoreBucketName({ config, names: names(config), clients });
   return new KopsRunner({
-    binary: process.env.SOLOKUBE_KOPS ?? 'kops', io,
+    binary: process.env.SOLOKUBE_KOPS ?? 'kops',
+    io,
     stateStore: async () => stateStoreUrl(await bucket({ signal })),
     env: { AWS_REGION: config.region, ...(config.profile ? { AWS_PROFILE: config.profile } : {}) },
   });
@@ -44,7 +45,10 @@ export function clusterResources(o: ClusterStackOptions, signal: AbortSignal): R
   return [
     stateStore(env) as Resource,
     kopsCluster({
-      config: o.config, clients: o.clients, kops, kubeconfigPath,
+      config: o.config,
+      clients: o.clients,
+      kops,
+      kubeconfigPath,
       ...(o.validateWaitMs === undefined ? {} : { validateWaitMs: o.validateWaitMs }),
       sshPublicKey: async () => (await ensureSshKey(o.config.ssh.privateKey, o.io, signal)).publicKey,
     }) as Resource,

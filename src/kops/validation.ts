@@ -1,9 +1,22 @@
 // `kops validate cluster -o json` output: with --wait it prints one JSON object per attempt with no
 // separator (kops-notes §7.1). The last object is the verdict; its failures are what is still wrong.
 
-export interface ValidationFailure { type: string; name: string; message: string }
-export interface ValidationNode { name: string; role: string; status: string; zone?: string; hostname?: string }
-export interface ValidationResult { failures: ValidationFailure[]; nodes: ValidationNode[] }
+export interface ValidationFailure {
+  type: string;
+  name: string;
+  message: string;
+}
+export interface ValidationNode {
+  name: string;
+  role: string;
+  status: string;
+  zone?: string;
+  hostname?: string;
+}
+export interface ValidationResult {
+  failures: ValidationFailure[];
+  nodes: ValidationNode[];
+}
 
 /** Splits concatenated JSON objects ("{…}{…}") at depth zero, strings respected. */
 export function splitJsonObjects(text: string): string[] {
@@ -19,8 +32,16 @@ export function splitJsonObjects(text: string): string[] {
       continue;
     }
     if (c === '"') inString = true;
-    else if (c === '{') { if (depth === 0) start = i; depth++; }
-    else if (c === '}') { depth--; if (depth === 0 && start >= 0) { out.push(text.slice(start, i + 1)); start = -1; } }
+    else if (c === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}') {
+      depth--;
+      if (depth === 0 && start >= 0) {
+        out.push(text.slice(start, i + 1));
+        start = -1;
+      }
+    }
   }
   return out;
 }
@@ -28,7 +49,10 @@ export function splitJsonObjects(text: string): string[] {
 export function parseValidation(stdout: string): ValidationResult | undefined {
   const last = splitJsonObjects(stdout).at(-1);
   if (last === undefined) return undefined;
-  const v = JSON.parse(last) as { failures?: { type?: string; name?: string; message?: string }[]; nodes?: ValidationNode[] };
+  const v = JSON.parse(last) as {
+    failures?: { type?: string; name?: string; message?: string }[];
+    nodes?: ValidationNode[];
+  };
   return {
     failures: (v.failures ?? []).map((f) => ({ type: f.type ?? '', name: f.name ?? '', message: f.message ?? '' })),
     nodes: v.nodes ?? [],

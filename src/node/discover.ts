@@ -18,13 +18,16 @@ export async function discoverNodeLayout(shell: NodeShell, primaryIp: string): P
   const links = JSON.parse((await shell.run(['ip', '-j', '-4', 'addr', 'show'])).stdout) as IpAddrJson[];
   for (const link of links) {
     const a = (link.addr_info ?? []).find((x) => x.family === 'inet' && x.local === primaryIp);
-    if (a && link.ifname && typeof a.prefixlen === 'number') return { interface: link.ifname, prefixLength: a.prefixlen };
+    if (a && link.ifname && typeof a.prefixlen === 'number')
+      return { interface: link.ifname, prefixLength: a.prefixlen };
   }
-  const seen = links.flatMap((l) => (l.addr_info ?? []).map((x) => `${l.ifname ?? '?'} ${x.local ?? '?'}/${x.prefixlen ?? '?'}`));
+  const seen = links.flatMap((l) =>
+    (l.addr_info ?? []).map((x) => `${l.ifname ?? '?'} ${x.local ?? '?'}/${x.prefixlen ?? '?'}`),
+  );
   throw new SolokubeError({
     code: 'node.primary-ip-not-found',
     message: `No interface on ${shell.description} has the primary address ${primaryIp} (it has: ${seen.join(', ') || 'no IPv4 addresses'}).`,
-    remedy: 'Pass the node\'s primary private IP (--primary-ip), as the EC2 console shows it.',
+    remedy: "Pass the node's primary private IP (--primary-ip), as the EC2 console shows it.",
     actor: 'user',
     exitCode: 2,
   });

@@ -60,13 +60,17 @@ export async function readKnownHostKeys(path: string, hostName: string): Promise
 /** An SSH file solokube needs cannot be read: names the file and where it is configured. */
 export class SshFileError extends SolokubeError {
   constructor(kind: 'key' | 'known-hosts', path: string, cause: unknown) {
-    const why = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(cause as Error).message})`;
+    const why =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'does not exist'
+        : `cannot be read (${(cause as Error).message})`;
     super({
       code: kind === 'key' ? 'node.ssh-key-unreadable' : 'node.known-hosts-unreadable',
       message: kind === 'key' ? `The SSH private key ${path} ${why}.` : `solokube's known-hosts file ${path} ${why}.`,
-      remedy: kind === 'key'
-        ? 'Point ssh.privateKey in solokube.yaml (or --ssh-key) at the private key whose .pub kops installed on the node, readable by this user.'
-        : 'Point ssh.knownHosts in solokube.yaml (or --known-hosts) at a readable file; it may be absent, solokube then creates it.',
+      remedy:
+        kind === 'key'
+          ? 'Point ssh.privateKey in solokube.yaml (or --ssh-key) at the private key whose .pub kops installed on the node, readable by this user.'
+          : 'Point ssh.knownHosts in solokube.yaml (or --known-hosts) at a readable file; it may be absent, solokube then creates it.',
       actor: 'user',
       exitCode: 2,
       cause,
@@ -119,10 +123,19 @@ export async function checkHostKey(hostName: string, presented: Buffer, policy: 
   const recorded = await readKnownHostKeys(policy.knownHostsPath, hostName);
   const fp = fingerprint(presented);
   if (recorded.some((k) => k.blob.equals(presented))) return;
-  if (recorded.length > 0) throw new HostKeyChangedError(hostName, recorded.map((k) => fingerprint(k.blob)), fp, policy.knownHostsPath);
+  if (recorded.length > 0)
+    throw new HostKeyChangedError(
+      hostName,
+      recorded.map((k) => fingerprint(k.blob)),
+      fp,
+      policy.knownHostsPath,
+    );
   const accepted =
     policy.acceptNewHostKey ||
-    (policy.io.interactive && (await policy.io.confirm(`The SSH host key of ${hostName} is ${keyTypeOf(presented)} ${fp}. Trust it and record it in ${policy.knownHostsPath}?`)));
+    (policy.io.interactive &&
+      (await policy.io.confirm(
+        `The SSH host key of ${hostName} is ${keyTypeOf(presented)} ${fp}. Trust it and record it in ${policy.knownHostsPath}?`,
+      )));
   if (!accepted) throw new HostKeyUnknownError(hostName, fp, policy.knownHostsPath);
   await recordKnownHostKey(policy.knownHostsPath, hostName, presented);
   info(policy.io, `recorded the SSH host key of ${hostName} (${fp}) in ${policy.knownHostsPath}`);

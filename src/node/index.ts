@@ -46,5 +46,11 @@ export const NODE_RESOURCE_OUTLINES: Readonly<Record<string, (o: NodeOutline) =>
 
 /** Everything solokube sets up on the node, in dependency order: packages and address, rules and proxy, boot unit. */
 export function nodeResources(spec: NodeSpec, shell: NodeShell): Resource[] {
-  return [nodePackages(spec, shell), secondaryAddress(spec, shell), redirectRules(spec, shell), proxyConfig(spec, shell), bootUnit(spec, shell)] as Resource[];
+  return [
+    nodePackages(spec, shell),
+    secondaryAddress(spec, shell),
+    redirectRules(spec, shell),
+    proxyConfig(spec, shell),
+    bootUnit(spec, shell),
+  ] as Resource[];
 }

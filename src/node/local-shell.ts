@@ -6,8 +6,15 @@
 import { spawn } from 'node:child_process';
 import type { NodeShell, RunOptions, RunResult } from './shell.js';
 import {
-  DEFAULT_COMMAND_TIMEOUT_MS, NodeCommandError, NodeCommandTimeoutError, inOwnProcessGroup, killGroupCommand, readFileVia, reportedProcessGroup,
-  withoutGroupReport, writeFileAtomicVia,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  NodeCommandError,
+  NodeCommandTimeoutError,
+  inOwnProcessGroup,
+  killGroupCommand,
+  readFileVia,
+  reportedProcessGroup,
+  withoutGroupReport,
+  writeFileAtomicVia,
 } from './shell.js';
 
 export interface LocalShellOptions {
@@ -44,10 +51,13 @@ export class LocalShell implements NodeShell {
       const stop = (why: Error): void => {
         if (stopped) return;
         stopped = why;
-        void this.killGroup(stderrText, () => child.exitCode !== null || child.signalCode !== null).finally(() => child.kill('SIGKILL'));
+        void this.killGroup(stderrText, () => child.exitCode !== null || child.signalCode !== null).finally(() =>
+          child.kill('SIGKILL'),
+        );
       };
       const timer = setTimeout(() => stop(new NodeCommandTimeoutError(this.description, argv, timeoutMs)), timeoutMs);
-      const onAbort = (): void => stop(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
+      const onAbort = (): void =>
+        stop(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = (): void => {
         clearTimeout(timer);
@@ -67,9 +77,15 @@ export class LocalShell implements NodeShell {
       });
       child.on('close', (code, sig) => {
         done();
-        if (stopped) return reject(signal?.aborted && !(stopped instanceof NodeCommandTimeoutError) ? signal.reason : stopped);
-        const result: RunResult = { code: code ?? (sig ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: withoutGroupReport(stderrText()) };
-        if (result.code !== 0 && !opts.allowFailure) return reject(new NodeCommandError(this.description, argv, result));
+        if (stopped)
+          return reject(signal?.aborted && !(stopped instanceof NodeCommandTimeoutError) ? signal.reason : stopped);
+        const result: RunResult = {
+          code: code ?? (sig ? 128 : 1),
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: withoutGroupReport(stderrText()),
+        };
+        if (result.code !== 0 && !opts.allowFailure)
+          return reject(new NodeCommandError(this.description, argv, result));
         resolve(result);
       });
       child.stdin.end(opts.input ?? '');

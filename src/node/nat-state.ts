@@ -12,8 +12,11 @@ const PRIORITY: Record<string, number> = { dstnat: -100 };
 export function desiredNatLines(spec: NodeSpec): string[] {
   const lines: string[] = [];
   for (const c of NAT_CHAINS) {
-    lines.push(`chain ${c.name}: nat hook ${c.hook} priority ${PRIORITY[c.priority] ?? Number(c.priority)} policy accept`);
-    for (const r of desiredRedirects(spec)) lines.push(`rule ${c.name}: ip daddr ${spec.secondaryIp} tcp dport ${r.dport} redirect to :${r.toPort}`);
+    lines.push(
+      `chain ${c.name}: nat hook ${c.hook} priority ${PRIORITY[c.priority] ?? Number(c.priority)} policy accept`,
+    );
+    for (const r of desiredRedirects(spec))
+      lines.push(`rule ${c.name}: ip daddr ${spec.secondaryIp} tcp dport ${r.dport} redirect to :${r.toPort}`);
   }
   return lines;
 }
@@ -41,7 +44,9 @@ export function parseNatTable(json: string): string[] {
   }
   const lines: string[] = [];
   for (const c of chains) {
-    lines.push(`chain ${c.name}: ${c.type ?? 'regular'} hook ${c.hook ?? 'none'} priority ${c.prio ?? 'none'} policy ${c.policy ?? 'none'}`);
+    lines.push(
+      `chain ${c.name}: ${c.type ?? 'regular'} hook ${c.hook ?? 'none'} priority ${c.prio ?? 'none'} policy ${c.policy ?? 'none'}`,
+    );
     for (const r of rules.filter((x) => x.chain === c.name)) lines.push(`rule ${c.name}: ${describeRule(r.expr)}`);
   }
   return lines;
@@ -50,8 +55,14 @@ export function parseNatTable(json: string): string[] {
 function describeRule(expr: unknown[]): string {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- nft JSON is untyped; every field is checked below before it is used
   const [m1, m2, red] = expr as Array<Record<string, any>>; // any: nft JSON is untyped; every field is checked below before it is used
-  const daddr = m1?.match?.left?.payload?.protocol === 'ip' && m1.match.left.payload.field === 'daddr' && m1.match.op === '==' ? m1.match.right : undefined;
-  const dport = m2?.match?.left?.payload?.protocol === 'tcp' && m2.match.left.payload.field === 'dport' && m2.match.op === '==' ? m2.match.right : undefined;
+  const daddr =
+    m1?.match?.left?.payload?.protocol === 'ip' && m1.match.left.payload.field === 'daddr' && m1.match.op === '=='
+      ? m1.match.right
+      : undefined;
+  const dport =
+    m2?.match?.left?.payload?.protocol === 'tcp' && m2.match.left.payload.field === 'dport' && m2.match.op === '=='
+      ? m2.match.right
+      : undefined;
   const toPort = red?.redirect?.port;
   if (expr.length === 3 && typeof daddr === 'string' && typeof dport === 'number' && typeof toPort === 'number') {
     return `ip daddr ${daddr} tcp dport ${dport} redirect to :${toPort}`;

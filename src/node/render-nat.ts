@@ -32,7 +32,9 @@ export const NAT_CHAINS = [
 ] as const;
 
 export function renderNatRules(spec: NodeSpec): string {
-  const rules = desiredRedirects(spec).map((r) => `ip daddr ${spec.secondaryIp} tcp dport ${r.dport} redirect to :${r.toPort}`);
+  const rules = desiredRedirects(spec).map(
+    (r) => `ip daddr ${spec.secondaryIp} tcp dport ${r.dport} redirect to :${r.toPort}`,
+  );
   const chains = NAT_CHAINS.map(
     (c) => `    chain ${c.name} {
         type nat hook ${c.hook} priority ${c.priority}; policy accept;

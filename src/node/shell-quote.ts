@@ -22,7 +22,12 @@ export function quoteArg(arg: string, always = false): string {
 
 /** One command line that a POSIX shell parses back into exactly `argv`. */
 export function quoteCommand(argv: readonly string[]): string {
-  if (argv.length === 0) throw new SolokubeError({ code: 'node.shell.empty-command', message: 'Empty command.', remedy: 'This is a bug in the caller.' });
+  if (argv.length === 0)
+    throw new SolokubeError({
+      code: 'node.shell.empty-command',
+      message: 'Empty command.',
+      remedy: 'This is a bug in the caller.',
+    });
   // A bare first word with '=' would be read as a variable assignment, not a command name.
   const [first, ...rest] = argv as [string, ...string[]];
   const head = quoteArg(first, first.includes('='));

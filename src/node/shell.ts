@@ -97,7 +97,11 @@ const ABSOLUTE_PATH = /^\/[A-Za-z0-9_.@+/-]*$/;
 /** Paths solokube touches are absolute and plain; anything else is a bug or an attack. */
 export function assertPlainPath(path: string): void {
   if (!ABSOLUTE_PATH.test(path) || path.split('/').includes('..')) {
-    throw new SolokubeError({ code: 'node.bad-path', message: `Refusing to use the path ${JSON.stringify(path)} on the node.`, remedy: 'Paths must be absolute and contain only letters, digits and _ . @ + - /.' });
+    throw new SolokubeError({
+      code: 'node.bad-path',
+      message: `Refusing to use the path ${JSON.stringify(path)} on the node.`,
+      remedy: 'Paths must be absolute and contain only letters, digits and _ . @ + - /.',
+    });
   }
 }
 
@@ -110,17 +114,29 @@ const WRITE_SCRIPT = 'umask 077 && cat > "$1" && chmod "$2" "$1" && mv -f -- "$1
 /** readFile for any shell, as one fixed script with the path as a positional argument. */
 export async function readFileVia(shell: NodeShell, path: string, signal?: AbortSignal): Promise<string | undefined> {
   assertPlainPath(path);
-  const r = await shell.run(['sh', '-c', READ_SCRIPT, 'sh', path], { allowFailure: true, ...(signal ? { signal } : {}) });
+  const r = await shell.run(['sh', '-c', READ_SCRIPT, 'sh', path], {
+    allowFailure: true,
+    ...(signal ? { signal } : {}),
+  });
   if (r.code === MISSING) return undefined;
   if (r.code !== 0) throw new NodeCommandError(shell.description, ['cat', path], r);
   return r.stdout;
 }
 
 /** writeFileAtomic for any shell: write a temp file beside the target, chmod, rename. */
-export async function writeFileAtomicVia(shell: NodeShell, path: string, content: string, mode: number, signal?: AbortSignal): Promise<void> {
+export async function writeFileAtomicVia(
+  shell: NodeShell,
+  path: string,
+  content: string,
+  mode: number,
+  signal?: AbortSignal,
+): Promise<void> {
   assertPlainPath(path);
   const tmp = `${path}.solokube-tmp-${process.pid}-${Date.now()}`;
-  await shell.run(['sh', '-c', WRITE_SCRIPT, 'sh', tmp, mode.toString(8).padStart(4, '0'), path], { input: content, ...(signal ? { signal } : {}) });
+  await shell.run(['sh', '-c', WRITE_SCRIPT, 'sh', tmp, mode.toString(8).padStart(4, '0'), path], {
+    input: content,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /**

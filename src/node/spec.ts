@@ -61,22 +61,50 @@ const nodeSpecSchema = z
   .strict()
   .superRefine((s, ctx) => {
     // zod runs this even when fields failed above; cross-field checks need valid parts.
-    const addressesValid = isIpv4(s.primaryIp) && isIpv4(s.secondaryIp) && Number.isInteger(s.prefixLength) && s.prefixLength >= 1 && s.prefixLength <= 32;
+    const addressesValid =
+      isIpv4(s.primaryIp) &&
+      isIpv4(s.secondaryIp) &&
+      Number.isInteger(s.prefixLength) &&
+      s.prefixLength >= 1 &&
+      s.prefixLength <= 32;
     if (!addressesValid) return;
-    if (s.primaryIp === s.secondaryIp) ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: 'must differ from primaryIp' });
+    if (s.primaryIp === s.secondaryIp)
+      ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: 'must differ from primaryIp' });
     else if (!sameSubnet(s.primaryIp, s.secondaryIp, s.prefixLength)) {
-      ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: `must be in the same /${s.prefixLength} subnet as primaryIp ${s.primaryIp}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secondaryIp'],
+        message: `must be in the same /${s.prefixLength} subnet as primaryIp ${s.primaryIp}`,
+      });
     }
     if (isNetworkOrBroadcast(s.secondaryIp, s.prefixLength)) {
-      ctx.addIssue({ code: 'custom', path: ['secondaryIp'], message: `is the network or broadcast address of its /${s.prefixLength} subnet` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secondaryIp'],
+        message: `is the network or broadcast address of its /${s.prefixLength} subnet`,
+      });
     }
     if (s.proxy === 'direct' && s.proxyProtocol) {
-      ctx.addIssue({ code: 'custom', path: ['proxyProtocol'], message: 'applies to proxy: haproxy only (direct mode keeps the client address without it)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proxyProtocol'],
+        message: 'applies to proxy: haproxy only (direct mode keeps the client address without it)',
+      });
     }
-    const listening = s.proxy === 'haproxy' ? [s.ports.proxyHttps, s.ports.stats, 80] : [s.ports.directHttps, s.ports.directHttp];
-    if (new Set(listening).size !== listening.length) ctx.addIssue({ code: 'custom', path: ['ports'], message: `ports the node listens on collide: ${listening.join(', ')}` });
+    const listening =
+      s.proxy === 'haproxy' ? [s.ports.proxyHttps, s.ports.stats, 80] : [s.ports.directHttps, s.ports.directHttp];
+    if (new Set(listening).size !== listening.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ports'],
+        message: `ports the node listens on collide: ${listening.join(', ')}`,
+      });
     if (s.proxy === 'haproxy' && listening.includes(s.ports.apiServer)) {
-      ctx.addIssue({ code: 'custom', path: ['ports'], message: `the proxy must not listen on the API server's port ${s.ports.apiServer}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ports'],
+        message: `the proxy must not listen on the API server's port ${s.ports.apiServer}`,
+      });
     }
   });
 
@@ -95,7 +123,10 @@ export type NodeSpec = z.infer<typeof nodeSpecSchema>;
 export type ProxyMode = NodeSpec['proxy'];
 
 /** Input to parseNodeSpec: ports and proxyProtocol may be left out and take their defaults. */
-export type NodeSpecInput = Omit<NodeSpec, 'ports' | 'proxyProtocol'> & { ports?: Partial<NodePorts>; proxyProtocol?: boolean };
+export type NodeSpecInput = Omit<NodeSpec, 'ports' | 'proxyProtocol'> & {
+  ports?: Partial<NodePorts>;
+  proxyProtocol?: boolean;
+};
 
 /** Validate a node spec; throws ConfigError listing every problem at once with its field path. */
 export function parseNodeSpec(input: NodeSpecInput, source = 'node spec'): NodeSpec {

@@ -11,8 +11,15 @@ import { SshFileError, checkHostKey, defaultKnownHostsPath, knownHostName, readK
 import { quoteCommand } from './shell-quote.js';
 import type { NodeShell, RunOptions, RunResult } from './shell.js';
 import {
-  DEFAULT_COMMAND_TIMEOUT_MS, NodeCommandError, NodeCommandTimeoutError, inOwnProcessGroup, killGroupCommand, readFileVia, reportedProcessGroup,
-  withoutGroupReport, writeFileAtomicVia,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  NodeCommandError,
+  NodeCommandTimeoutError,
+  inOwnProcessGroup,
+  killGroupCommand,
+  readFileVia,
+  reportedProcessGroup,
+  withoutGroupReport,
+  writeFileAtomicVia,
 } from './shell.js';
 
 export interface SshShellOptions {
@@ -45,7 +52,8 @@ export class SshConnectError extends SolokubeError {
     super({
       code: 'node.ssh-connect-failed',
       message: `Could not open an SSH session to ${where}: ${why}`,
-      remedy: 'Check the node address, that sshd runs and port 22 is open to you, and the user and key (solokube uses key authentication only).',
+      remedy:
+        'Check the node address, that sshd runs and port 22 is open to you, and the user and key (solokube uses key authentication only).',
       actor: 'node',
       cause,
     });
@@ -61,8 +69,22 @@ export class SshShell implements NodeShell {
   private current: Client | undefined;
 
   constructor(private readonly opts: SshShellOptions) {
-    if (!HOST.test(opts.host)) throw new SolokubeError({ code: 'node.bad-host', message: `Invalid SSH host ${JSON.stringify(opts.host)}.`, remedy: 'Give an IP address or DNS name.', actor: 'user', exitCode: 2 });
-    if (!USER.test(opts.user)) throw new SolokubeError({ code: 'node.bad-user', message: `Invalid SSH user ${JSON.stringify(opts.user)}.`, remedy: 'Give a plain Unix user name such as ubuntu, admin or root.', actor: 'user', exitCode: 2 });
+    if (!HOST.test(opts.host))
+      throw new SolokubeError({
+        code: 'node.bad-host',
+        message: `Invalid SSH host ${JSON.stringify(opts.host)}.`,
+        remedy: 'Give an IP address or DNS name.',
+        actor: 'user',
+        exitCode: 2,
+      });
+    if (!USER.test(opts.user))
+      throw new SolokubeError({
+        code: 'node.bad-user',
+        message: `Invalid SSH user ${JSON.stringify(opts.user)}.`,
+        remedy: 'Give a plain Unix user name such as ubuntu, admin or root.',
+        actor: 'user',
+        exitCode: 2,
+      });
     this.port = opts.port ?? 22;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.sudo = opts.user !== 'root';
@@ -90,7 +112,14 @@ export class SshShell implements NodeShell {
     return result;
   }
 
-  private collect(client: Client, channel: ClientChannel, argv: readonly string[], timeoutMs: number, input: string, signal: AbortSignal | undefined): Promise<RunResult> {
+  private collect(
+    client: Client,
+    channel: ClientChannel,
+    argv: readonly string[],
+    timeoutMs: number,
+    input: string,
+    signal: AbortSignal | undefined,
+  ): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -121,7 +150,11 @@ export class SshShell implements NodeShell {
         if (stopped) return;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        resolve({ code: exitCode ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: withoutGroupReport(stderrText()) });
+        resolve({
+          code: exitCode ?? 255,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: withoutGroupReport(stderrText()),
+        });
       });
       channel.end(input);
     });
@@ -187,10 +220,27 @@ export class SshShell implements NodeShell {
 
   private async open(): Promise<Client> {
     const o = this.opts;
-    const privateKey = o.privateKey ?? (o.privateKeyPath ? await readFile(o.privateKeyPath).catch((err: unknown) => { throw new SshFileError('key', o.privateKeyPath!, err); }) : undefined);
-    if (privateKey === undefined) throw new SolokubeError({ code: 'node.no-ssh-key', message: 'No SSH private key was given.', remedy: 'Pass the key file (--ssh-key or sshKey in solokube.yaml).', actor: 'user', exitCode: 2 });
+    const privateKey =
+      o.privateKey ??
+      (o.privateKeyPath
+        ? await readFile(o.privateKeyPath).catch((err: unknown) => {
+            throw new SshFileError('key', o.privateKeyPath!, err);
+          })
+        : undefined);
+    if (privateKey === undefined)
+      throw new SolokubeError({
+        code: 'node.no-ssh-key',
+        message: 'No SSH private key was given.',
+        remedy: 'Pass the key file (--ssh-key or sshKey in solokube.yaml).',
+        actor: 'user',
+        exitCode: 2,
+      });
     const hostName = knownHostName(o.host, this.port);
-    const policy = { knownHostsPath: o.knownHostsPath ?? defaultKnownHostsPath(), acceptNewHostKey: o.acceptNewHostKey ?? false, io: o.io };
+    const policy = {
+      knownHostsPath: o.knownHostsPath ?? defaultKnownHostsPath(),
+      acceptNewHostKey: o.acceptNewHostKey ?? false,
+      io: o.io,
+    };
     await readKnownHostKeys(policy.knownHostsPath, hostName); // an unreadable file fails here, before connecting
     const connectTimeoutMs = o.connectTimeoutMs ?? 20_000;
     let hostKeyError: unknown;
@@ -231,4 +281,3 @@ export class SshShell implements NodeShell {
     });
   }
 }
-

@@ -6,7 +6,12 @@ export { renderReclaimScript, elasticIpFilters } from './render-script.js';
 export { renderReclaimUnit } from './render-unit.js';
 export { renderReclaimPolicyStatements } from './render-policy.js';
 export type { PolicyStatement } from './render-policy.js';
-export { reclaimAdditionalUserData, reclaimAdditionalPolicies, renderReclaimCloudConfig, renderReclaimKopsFragments } from './render-kops.js';
+export {
+  reclaimAdditionalUserData,
+  reclaimAdditionalPolicies,
+  renderReclaimCloudConfig,
+  renderReclaimKopsFragments,
+} from './render-kops.js';
 export type { AdditionalUserData } from './render-kops.js';
 export { parseReclaimState } from './state.js';
 export type { ReclaimLastRun, ReclaimStatus } from './state.js';

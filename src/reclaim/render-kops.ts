@@ -36,8 +36,20 @@ const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 export function renderReclaimCloudConfig(spec: ReclaimSpec): string {
   const doc = {
     write_files: [
-      { path: RECLAIM_PATHS.script, owner: 'root:root', permissions: '0755', encoding: 'b64', content: b64(renderReclaimScript(spec)) },
-      { path: RECLAIM_PATHS.unit, owner: 'root:root', permissions: '0644', encoding: 'b64', content: b64(renderReclaimUnit(spec)) },
+      {
+        path: RECLAIM_PATHS.script,
+        owner: 'root:root',
+        permissions: '0755',
+        encoding: 'b64',
+        content: b64(renderReclaimScript(spec)),
+      },
+      {
+        path: RECLAIM_PATHS.unit,
+        owner: 'root:root',
+        permissions: '0644',
+        encoding: 'b64',
+        content: b64(renderReclaimUnit(spec)),
+      },
     ],
     runcmd: [
       ['systemctl', 'daemon-reload'],
@@ -60,6 +72,8 @@ export function reclaimAdditionalPolicies(spec: ReclaimSpec): { 'control-plane':
 
 /** Both fragments as YAML, as they appear in the specs (for review and the golden file). */
 export function renderReclaimKopsFragments(spec: ReclaimSpec): string {
-  return `# InstanceGroup (control plane) spec:\n${stringify({ additionalUserData: [reclaimAdditionalUserData(spec)] }, { lineWidth: 0 })}`
-    + `# Cluster spec:\n${stringify({ additionalPolicies: reclaimAdditionalPolicies(spec) }, { lineWidth: 0 })}`;
+  return (
+    `# InstanceGroup (control plane) spec:\n${stringify({ additionalUserData: [reclaimAdditionalUserData(spec)] }, { lineWidth: 0 })}` +
+    `# Cluster spec:\n${stringify({ additionalPolicies: reclaimAdditionalPolicies(spec) }, { lineWidth: 0 })}`
+  );
 }

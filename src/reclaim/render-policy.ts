@@ -46,14 +46,19 @@ export function renderReclaimPolicyStatements(spec: ReclaimSpec): PolicyStatemen
       Effect: 'Allow',
       Action: 'ec2:CreateTags',
       Resource: arn('network-interface'),
-      Condition: { StringEquals: controlPlaneInterface, 'ForAllValues:StringEquals': { 'aws:TagKeys': [SECONDARY_IP_TAG] } },
+      Condition: {
+        StringEquals: controlPlaneInterface,
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [SECONDARY_IP_TAG] },
+      },
     },
     {
       Sid: 'SolokubeReclaimElasticIp',
       Effect: 'Allow',
       Action: 'ec2:AssociateAddress',
       Resource: arn('elastic-ip'),
-      Condition: { StringEquals: Object.fromEntries(spec.elasticIpTags.map((t) => [`aws:ResourceTag/${t.key}`, t.value])) },
+      Condition: {
+        StringEquals: Object.fromEntries(spec.elasticIpTags.map((t) => [`aws:ResourceTag/${t.key}`, t.value])),
+      },
     },
   ];
 }

@@ -10,7 +10,10 @@ import { natTemplateSpec, type ReclaimSpec } from './spec.js';
 /** EC2 Query filters selecting the cluster's apps Elastic IP by its tags. */
 export function elasticIpFilters(spec: ReclaimSpec): string {
   return spec.elasticIpTags
-    .map((t, i) => `Filter.${i + 1}.Name=${encodeURIComponent(`tag:${t.key}`)}&Filter.${i + 1}.Value.1=${encodeURIComponent(t.value)}`)
+    .map(
+      (t, i) =>
+        `Filter.${i + 1}.Name=${encodeURIComponent(`tag:${t.key}`)}&Filter.${i + 1}.Value.1=${encodeURIComponent(t.value)}`,
+    )
     .join('&');
 }
 

@@ -24,10 +24,18 @@ export function reclaimSpecFor(config: SolokubeConfig): ReclaimSpec {
     region: config.region,
     proxy: config.proxy,
     ports: {
-      proxyHttps: PORTS.proxyHttps, ingressHttps: PORTS.ingressHttps, ingressHttp: PORTS.ingressHttp,
-      directHttps: PORTS.directHttps, directHttp: PORTS.directHttp, apiServer: PORTS.apiServer, stats: PORTS.haproxyStats,
+      proxyHttps: PORTS.proxyHttps,
+      ingressHttps: PORTS.ingressHttps,
+      ingressHttp: PORTS.ingressHttp,
+      directHttps: PORTS.directHttps,
+      directHttp: PORTS.directHttp,
+      apiServer: PORTS.apiServer,
+      stats: PORTS.haproxyStats,
     },
-    elasticIpTags: [{ key: TAG_CLUSTER, value: config.name }, { key: TAG_ROLE, value: 'apps-elastic-ip' }],
+    elasticIpTags: [
+      { key: TAG_CLUSTER, value: config.name },
+      { key: TAG_ROLE, value: 'apps-elastic-ip' },
+    ],
     kopsClusterTag: { key: n.kopsClusterTag.Key, value: n.kopsClusterTag.Value },
   };
 }

@@ -18,7 +18,8 @@ const stateSchema = z.object({
 
 export type ReclaimLastRun = z.infer<typeof stateSchema>;
 
-export type ReclaimStatus = { kind: 'never-ran' } | { kind: 'unreadable'; reason: string } | { kind: 'ran'; last: ReclaimLastRun };
+export type ReclaimStatus =
+  { kind: 'never-ran' } | { kind: 'unreadable'; reason: string } | { kind: 'ran'; last: ReclaimLastRun };
 
 export function parseReclaimState(text: string | undefined): ReclaimStatus {
   if (text === undefined || text.trim() === '') return { kind: 'never-ran' };
@@ -29,5 +30,7 @@ export function parseReclaimState(text: string | undefined): ReclaimStatus {
     return { kind: 'unreadable', reason: `not JSON: ${(err as Error).message}` };
   }
   const parsed = stateSchema.safeParse(raw);
-  return parsed.success ? { kind: 'ran', last: parsed.data } : { kind: 'unreadable', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return parsed.success
+    ? { kind: 'ran', last: parsed.data }
+    : { kind: 'unreadable', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
 }

@@ -3,6 +3,8 @@
 // `// test:integration` marker fails at once with the reason instead of building for minutes.
 export function refuseInUnitRun(what: string): void {
   if (process.env.SOLOKUBE_TEST_UNIT_ONLY === '1') {
-    throw new Error(`${what} is not available in a unit test run; mark the test file with \`// test:integration\` on its first line`);
+    throw new Error(
+      `${what} is not available in a unit test run; mark the test file with \`// test:integration\` on its first line`,
+    );
   }
 }

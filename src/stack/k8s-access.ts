@@ -14,8 +14,15 @@ export function kubeconfigFor(config: SolokubeConfig, env: NodeJS.ProcessEnv = p
 }
 
 /** The Kubernetes target for a config, or undefined when no kubeconfig is configured or exported. */
-export function kubeTargetFor(config: SolokubeConfig, opts: { forceConflicts?: boolean; env?: NodeJS.ProcessEnv } = {}): KubeTarget | undefined {
+export function kubeTargetFor(
+  config: SolokubeConfig,
+  opts: { forceConflicts?: boolean; env?: NodeJS.ProcessEnv } = {},
+): KubeTarget | undefined {
   const path = kubeconfigFor(config, opts.env);
   if (!path) return undefined;
-  return { client: KubeClient.fromKubeconfig(path, { clusterName: config.name }), cluster: config.name, forceConflicts: opts.forceConflicts ?? false };
+  return {
+    client: KubeClient.fromKubeconfig(path, { clusterName: config.name }),
+    cluster: config.name,
+    forceConflicts: opts.forceConflicts ?? false,
+  };
 }

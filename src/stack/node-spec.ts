@@ -15,18 +15,27 @@ export interface NodeAddresses {
 
 /** The node spec as far as the configuration alone knows it (for `plan --offline`). */
 export function nodeOutlineFor(config: SolokubeConfig): NodeOutline {
-  return { proxy: config.proxy, proxyProtocol: config.proxyProtocol, apiServerNames: names(config).apiServerNames, ports: DEFAULT_PORTS, interface: config.nodeInterface };
+  return {
+    proxy: config.proxy,
+    proxyProtocol: config.proxyProtocol,
+    apiServerNames: names(config).apiServerNames,
+    ports: DEFAULT_PORTS,
+    interface: config.nodeInterface,
+  };
 }
 
 export function nodeSpecFor(config: SolokubeConfig, addresses: NodeAddresses, iface: string): NodeSpec {
-  return parseNodeSpec({
-    clusterName: config.name,
-    apiServerNames: names(config).apiServerNames,
-    primaryIp: addresses.primaryIp,
-    secondaryIp: addresses.secondaryIp,
-    prefixLength: addresses.prefixLength,
-    interface: iface,
-    proxy: config.proxy,
-    proxyProtocol: config.proxyProtocol,
-  }, 'the node settings derived from the configuration');
+  return parseNodeSpec(
+    {
+      clusterName: config.name,
+      apiServerNames: names(config).apiServerNames,
+      primaryIp: addresses.primaryIp,
+      secondaryIp: addresses.secondaryIp,
+      prefixLength: addresses.prefixLength,
+      interface: iface,
+      proxy: config.proxy,
+      proxyProtocol: config.proxyProtocol,
+    },
+    'the node settings derived from the configuration',
+  );
 }

@@ -11,7 +11,14 @@ import type { Unknown } from '../core/unknown.js';
 import { AWS_IDS } from '../aws/resources/context.js';
 import type { ControlPlane } from '../aws/resources/control-plane.js';
 import type { SecondaryPrivateIpState } from '../aws/resources/secondary-private-ip.js';
-import { discoverNodeLayout, nodeResources, NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS, NODE_RESOURCE_OUTLINES } from '../node/index.js';
+import {
+  discoverNodeLayout,
+  nodeResources,
+  NODE_RESOURCE_DEADLINE_MS,
+  NODE_RESOURCE_DEPENDS_ON,
+  NODE_RESOURCE_IDS,
+  NODE_RESOURCE_OUTLINES,
+} from '../node/index.js';
 import type { NodeShell, NodeSpec } from '../node/index.js';
 import { nodeOutlineFor, nodeSpecFor } from './node-spec.js';
 
@@ -46,13 +53,23 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
     if (cachedSpec?.key !== key) {
       const shell = await access.shellFor(cp);
       const iface = config.nodeInterface ?? (await discoverNodeLayout(shell, cp.primaryPrivateIp)).interface;
-      const spec = nodeSpecFor(config, { primaryIp: cp.primaryPrivateIp, secondaryIp: sip.address, prefixLength: sip.prefixLength }, iface);
+      const spec = nodeSpecFor(
+        config,
+        { primaryIp: cp.primaryPrivateIp, secondaryIp: sip.address, prefixLength: sip.prefixLength },
+        iface,
+      );
       cachedSpec = { key, spec, shell };
     }
     return nodeResources(cachedSpec.spec, cachedSpec.shell);
   };
 
-  const ids = [NODE_RESOURCE_IDS.packages, NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig, NODE_RESOURCE_IDS.bootUnit];
+  const ids = [
+    NODE_RESOURCE_IDS.packages,
+    NODE_RESOURCE_IDS.secondaryAddress,
+    NODE_RESOURCE_IDS.redirectRules,
+    NODE_RESOURCE_IDS.proxyConfig,
+    NODE_RESOURCE_IDS.bootUnit,
+  ];
   return ids.map((id): Resource => {
     // The inner resource built by the last find()/desired(), so the pure diff() can delegate to it.
     let inner: Resource | undefined;
@@ -62,7 +79,10 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
     };
     return {
       id,
-      title: id === NODE_RESOURCE_IDS.proxyConfig && config.proxy === 'direct' ? 'no HAProxy routing (proxy: direct)' : TITLES[id] ?? id,
+      title:
+        id === NODE_RESOURCE_IDS.proxyConfig && config.proxy === 'direct'
+          ? 'no HAProxy routing (proxy: direct)'
+          : (TITLES[id] ?? id),
       dependsOn: [...(NODE_RESOURCE_DEPENDS_ON[id] ?? []), AWS_IDS.controlPlane, AWS_IDS.secondaryPrivateIp],
       deadlineMs: NODE_RESOURCE_DEADLINE_MS[id] ?? 120_000,
       describe: () => NODE_RESOURCE_OUTLINES[id]?.(nodeOutlineFor(config)) ?? {},
@@ -75,7 +95,8 @@ export function nodeStep(config: SolokubeConfig, access: NodeAccess): Resource[]
         return r ? r.desired(ctx) : ({ pending: unknownAfter(AWS_IDS.secondaryPrivateIp) } satisfies Pending);
       },
       diff(actual, desired): Change[] {
-        if (isPending(desired)) return [{ field: 'settings', from: actual === undefined ? undefined : '(current)', to: desired.pending }];
+        if (isPending(desired))
+          return [{ field: 'settings', from: actual === undefined ? undefined : '(current)', to: desired.pending }];
         return inner ? inner.diff(actual, desired) : [];
       },
       // While applying, the AWS dependencies are real, so desired() was never pending here.

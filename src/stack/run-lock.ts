@@ -50,13 +50,16 @@ interface Holder {
 
 export class LockBusyError extends SolokubeError {
   constructor(path: string, holder: Holder | undefined, waitedMs: number) {
-    const who = holder ? `\`solokube ${holder.command}\` (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt})` : 'another run';
+    const who = holder
+      ? `\`solokube ${holder.command}\` (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt})`
+      : 'another run';
     super({
       code: 'lock.busy',
       message: `${who} is still changing this cluster; waited ${formatMs(waitedMs)}`,
-      remedy: holder && holder.host !== hostname()
-        ? `Wait for it to finish on ${holder.host}; if it is gone, remove ${path}.`
-        : `Wait for it to finish and rerun; if no such process exists any more, remove ${path}.`,
+      remedy:
+        holder && holder.host !== hostname()
+          ? `Wait for it to finish on ${holder.host}; if it is gone, remove ${path}.`
+          : `Wait for it to finish and rerun; if no such process exists any more, remove ${path}.`,
       actor: 'user',
       details: { lockFile: path, ...(holder ? { holder } : {}) },
     });
@@ -65,7 +68,10 @@ export class LockBusyError extends SolokubeError {
 
 export function lockPath(o: Pick<RunLockOptions, 'cluster' | 'region' | 'profile' | 'endpoint' | 'dir'>): string {
   const dir = o.dir ?? process.env.SOLOKUBE_LOCK_DIR ?? expandHome('~/.solokube/locks');
-  const target = createHash('sha256').update(`${o.region}\n${o.profile ?? ''}\n${o.endpoint ?? ''}`).digest('hex').slice(0, 12);
+  const target = createHash('sha256')
+    .update(`${o.region}\n${o.profile ?? ''}\n${o.endpoint ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
   // The cluster name is a validated DNS name: safe in a file name.
   return join(dir, `${o.cluster}.${target}.lock`);
 }
@@ -99,8 +105,13 @@ async function acquire(path: string, o: RunLockOptions): Promise<void> {
     const waited = Date.now() - started;
     if (waited >= waitMs) throw new LockBusyError(path, holder, waited);
     if (Date.now() >= nextProgressAt) {
-      const who = holder ? `\`solokube ${holder.command}\` (pid ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`})` : 'another run';
-      info(o.io, `waiting for ${who} to finish changing ${o.cluster}${waited > 0 ? ` (${formatMs(waited)} so far)` : ''}`);
+      const who = holder
+        ? `\`solokube ${holder.command}\` (pid ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`})`
+        : 'another run';
+      info(
+        o.io,
+        `waiting for ${who} to finish changing ${o.cluster}${waited > 0 ? ` (${formatMs(waited)} so far)` : ''}`,
+      );
       nextProgressAt = Date.now() + every;
     }
     await sleep(o.pollMs ?? 250, o.signal);
@@ -168,13 +179,28 @@ function isAlive(pid: number): boolean {
 
 /** The lock for one command's mutating run against these clients; a dry run changes nothing and takes none. */
 export function withClusterLock<T>(
-  run: { config: { name: string; region: string; profile?: string | undefined }; clients: { endpoint?: string | undefined }; command: string; io: IoHost; signal: AbortSignal; dryRun: boolean },
+  run: {
+    config: { name: string; region: string; profile?: string | undefined };
+    clients: { endpoint?: string | undefined };
+    command: string;
+    io: IoHost;
+    signal: AbortSignal;
+    dryRun: boolean;
+  },
   fn: () => Promise<T>,
 ): Promise<T> {
   if (run.dryRun) return fn();
   const { config, clients } = run;
-  return withRunLock({
-    cluster: config.name, region: config.region, command: run.command, io: run.io, signal: run.signal,
-    ...(config.profile ? { profile: config.profile } : {}), ...(clients.endpoint ? { endpoint: clients.endpoint } : {}),
-  }, fn);
+  return withRunLock(
+    {
+      cluster: config.name,
+      region: config.region,
+      command: run.command,
+      io: run.io,
+      signal: run.signal,
+      ...(config.profile ? { profile: config.profile } : {}),
+      ...(clients.endpoint ? { endpoint: clients.endpoint } : {}),
+    },
+    fn,
+  );
 }

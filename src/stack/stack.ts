@@ -32,11 +32,25 @@ function kubeStep(kube: KubeTarget | undefined): Resource[] {
  * app names move to the instance's own address and the cluster part converges (first phase), then
  * the rest of the path is removed (a destroy phase: dependents first).
  */
-export function upPhases(config: SolokubeConfig, clients: AwsClients, access: NodeAccess, opts: AwsResourceOptions = {}, kube?: KubeTarget): Phase[] {
-  if (config.secondaryIp) return [{ mode: 'converge', resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(kube)] }];
+export function upPhases(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  access: NodeAccess,
+  opts: AwsResourceOptions = {},
+  kube?: KubeTarget,
+): Phase[] {
+  if (config.secondaryIp)
+    return [
+      {
+        mode: 'converge',
+        resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(kube)],
+      },
+    ];
   // Without it the apps answer on the node's own address: their names move there first (converge),
   // so that no record of ours points at the Elastic IP when the removal (destroy) releases it.
-  const removal = awsResources(config, clients, opts).destroy.filter((r) => !([AWS_IDS.controlPlane, AWS_IDS.clusterKnown, AWS_IDS.dnsRecords] as string[]).includes(r.id));
+  const removal = awsResources(config, clients, opts).destroy.filter(
+    (r) => !([AWS_IDS.controlPlane, AWS_IDS.clusterKnown, AWS_IDS.dnsRecords] as string[]).includes(r.id),
+  );
   const instance = controlPlaneInstance({ config, names: names(config), clients }, { mustExist: true }) as Resource;
   return [
     { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(kube)] },
@@ -45,18 +59,42 @@ export function upPhases(config: SolokubeConfig, clients: AwsClients, access: No
 }
 
 /** Every resource `up` touches, in phase order (what `plan --offline` describes). */
-export function upResources(config: SolokubeConfig, clients: AwsClients, access: NodeAccess, opts: AwsResourceOptions = {}, kube?: KubeTarget): Resource[] {
+export function upResources(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  access: NodeAccess,
+  opts: AwsResourceOptions = {},
+  kube?: KubeTarget,
+): Resource[] {
   return upPhases(config, clients, access, opts, kube).flatMap((p) => [...p.resources]);
 }
 
 /** What `up` would do, as `plan` and `status` show it. */
-export async function planUp(config: SolokubeConfig, clients: AwsClients, access: NodeAccess, io: IoHost, signal: AbortSignal, opts: AwsResourceOptions = {}, kube?: KubeTarget): Promise<{ plan: Plan }> {
+export async function planUp(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  access: NodeAccess,
+  io: IoHost,
+  signal: AbortSignal,
+  opts: AwsResourceOptions = {},
+  kube?: KubeTarget,
+): Promise<{ plan: Plan }> {
   const planned = await planPhases(upPhases(config, clients, access, opts, kube), io, signal);
   return { plan: combinePlans(planned.map((p) => p.result.plan)) };
 }
 
 // `down` stays quiet about a cluster that is not there (already deleted with kops, say): removing
 // nothing is its goal met. `status` and `secondary-ip cleanup` report an unknown name instead.
-export function downResources(config: SolokubeConfig, clients: AwsClients, access: NodeAccess, opts: AwsResourceOptions = {}, kube?: KubeTarget): Resource[] {
-  return [...awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.clusterKnown), ...nodeStep(config, access), ...kubeStep(kube)];
+export function downResources(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  access: NodeAccess,
+  opts: AwsResourceOptions = {},
+  kube?: KubeTarget,
+): Resource[] {
+  return [
+    ...awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.clusterKnown),
+    ...nodeStep(config, access),
+    ...kubeStep(kube),
+  ];
 }

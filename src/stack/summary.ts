@@ -51,10 +51,7 @@ export function upSummary(i: SummaryInput): UpSummary {
       ...(primary ? { primaryPublicIp: primary } : {}),
       monthlyCostUsd: solokubeShare(i.config).monthlyUsd,
       costLine: solokubeShare(i.config).line,
-      checks: [
-        curl(`https://${host}:${PORTS.ingressHttps}/`),
-        curl(`http://${host}:${PORTS.ingressHttp}/`),
-      ],
+      checks: [curl(`https://${host}:${PORTS.ingressHttps}/`), curl(`http://${host}:${PORTS.ingressHttp}/`)],
     };
   }
   return {
@@ -79,9 +76,13 @@ export function upSummary(i: SummaryInput): UpSummary {
 export function renderUpSummary(s: UpSummary): string {
   const lines = [`solokube is up for ${s.cluster}`];
   if (s.secondaryIp) {
-    lines.push(`  apps  ${s.appUrl}  → Elastic IP ${s.elasticIp ?? '?'} → secondary ${s.secondaryPrivateIp ?? '?'}:443/80`);
+    lines.push(
+      `  apps  ${s.appUrl}  → Elastic IP ${s.elasticIp ?? '?'} → secondary ${s.secondaryPrivateIp ?? '?'}:443/80`,
+    );
   } else {
-    lines.push(`  apps  ${s.appUrl}  (secondary IP off: app names → the instance's public address ${s.primaryPublicIp ?? '?'}, HTTPS on NodePort 30443)`);
+    lines.push(
+      `  apps  ${s.appUrl}  (secondary IP off: app names → the instance's public address ${s.primaryPublicIp ?? '?'}, HTTPS on NodePort 30443)`,
+    );
   }
   lines.push(`  api   ${s.apiUrl}  → primary public IP ${s.primaryPublicIp ?? '?'}:443 (kube-apiserver, untouched)`);
   lines.push(`  cost  ${s.costLine}`);

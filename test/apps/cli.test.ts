@@ -20,12 +20,17 @@ describe('solokube apps build/push/images', () => {
   let lab: ImageLab;
   let project: string;
   const cli = (args: string[], cfg = join(project, 'solokube.yaml')) =>
-    runCli(lab.emu.endpoint, ['-c', cfg, '--log-timestamps', 'none', ...args], 120_000, { ...lab.tools.env, REGISTRY_AUTH_FILE: join(lab.dir, 'auth.json') });
+    runCli(lab.emu.endpoint, ['-c', cfg, '--log-timestamps', 'none', ...args], 120_000, {
+      ...lab.tools.env,
+      REGISTRY_AUTH_FILE: join(lab.dir, 'auth.json'),
+    });
 
   before(async () => {
     lab = await startImageLab();
     project = makeProject(lab.dir);
-    writeFileSync(join(project, 'solokube.yaml'), config(`  - name: hello
+    writeFileSync(
+      join(project, 'solokube.yaml'),
+      config(`  - name: hello
     port: 8080
   - name: outside
     port: 8080
@@ -33,11 +38,14 @@ describe('solokube apps build/push/images', () => {
   - name: abs
     port: 8080
     context: /etc
-`));
+`),
+    );
     writeFileSync(join(lab.dir, 'Dockerfile'), 'FROM scratch\n');
     commitAll(project, 'config');
   });
-  after(async () => { await lab.close(); });
+  after(async () => {
+    await lab.close();
+  });
 
   it('GIVEN hostile names, paths and tags WHEN running apps build/push THEN exit 2, and neither podman nor AWS was reached', async () => {
     const runs: [string[], RegExp][] = [
@@ -68,11 +76,24 @@ describe('solokube apps build/push/images', () => {
   it('GIVEN a configured app WHEN apps push runs twice THEN the first pushes an arm64 image by digest, the second pushes nothing', async () => {
     const first = await cli(['apps', 'push', 'hello', '--output', 'json']);
     assert.equal(first.code, 0, first.stderr);
-    const r1 = first.json<{ ok: boolean; result: { digest: string; imageUri: string; pushed: boolean; arch: string; repositoryCreated: boolean; tag: string } }>().result;
+    const r1 = first.json<{
+      ok: boolean;
+      result: {
+        digest: string;
+        imageUri: string;
+        pushed: boolean;
+        arch: string;
+        repositoryCreated: boolean;
+        tag: string;
+      };
+    }>().result;
     assert.equal(r1.pushed, true);
     assert.equal(r1.arch, 'arm64');
     assert.equal(r1.repositoryCreated, true);
-    assert.match(r1.imageUri, new RegExp(`^${lab.emu.registryHost.replace(/\./g, '\\.')}/c1\\.example\\.com/hello@sha256:[0-9a-f]{64}$`));
+    assert.match(
+      r1.imageUri,
+      new RegExp(`^${lab.emu.registryHost.replace(/\./g, '\\.')}/c1\\.example\\.com/hello@sha256:[0-9a-f]{64}$`),
+    );
     assert.match(first.stderr, /building hello for linux\/arm64/);
 
     lab.emu.resetCalls();
@@ -84,7 +105,10 @@ describe('solokube apps build/push/images', () => {
 
     const listed = await cli(['apps', 'images', 'hello', '--output', 'json']);
     const images = listed.json<{ result: { images: { digest: string; tags: string[] }[] } }>().result.images;
-    assert.deepEqual(images.map((i) => [i.digest, i.tags]), [[r1.digest, [r1.tag]]]);
+    assert.deepEqual(
+      images.map((i) => [i.digest, i.tags]),
+      [[r1.digest, [r1.tag]]],
+    );
     const policy = lab.emu.state().ecr.repositories['c1.example.com/hello']?.lifecyclePolicy ?? '';
     assert.match(policy, /"countNumber":4/);
   });

@@ -18,31 +18,66 @@ describe('apps: build and push to ECR', () => {
     lab = await startImageLab();
     project = makeProject(lab.dir);
   });
-  after(async () => { await lab.close(); });
-
-  const build = (extra: { tag?: string; instanceType?: string } = {}) => buildImage({
-    app: 'hello', projectDir: project, dockerfile: join(project, 'Dockerfile'), context: project,
-    instanceType: extra.instanceType ?? 't3.medium', tools: lab.tools, workDir: join(lab.dir, 'oci'), io: new RecordingIoHost(), signal: signal(),
-    ...(extra.tag ? { tag: extra.tag } : {}),
+  after(async () => {
+    await lab.close();
   });
-  const repo = () => ensureRepository({ clients: lab.clients, cluster: 'c1.example.com', app: 'hello', keepImages: 5, io: new RecordingIoHost(), signal: signal() });
+
+  const build = (extra: { tag?: string; instanceType?: string } = {}) =>
+    buildImage({
+      app: 'hello',
+      projectDir: project,
+      dockerfile: join(project, 'Dockerfile'),
+      context: project,
+      instanceType: extra.instanceType ?? 't3.medium',
+      tools: lab.tools,
+      workDir: join(lab.dir, 'oci'),
+      io: new RecordingIoHost(),
+      signal: signal(),
+      ...(extra.tag ? { tag: extra.tag } : {}),
+    });
+  const repo = () =>
+    ensureRepository({
+      clients: lab.clients,
+      cluster: 'c1.example.com',
+      app: 'hello',
+      keepImages: 5,
+      io: new RecordingIoHost(),
+      signal: signal(),
+    });
 
   it('GIVEN a new app WHEN built and pushed THEN ECR holds the digest under the git commit tag and a second push sends nothing', async () => {
     const repository = await repo();
     const image = await build();
     assert.match(image.tag, /^[0-9a-f]{12}$/);
-    const first = await pushImage({ clients: lab.clients, image, repository, tools: lab.tools, io: new RecordingIoHost(), signal: signal() });
+    const first = await pushImage({
+      clients: lab.clients,
+      image,
+      repository,
+      tools: lab.tools,
+      io: new RecordingIoHost(),
+      signal: signal(),
+    });
     assert.equal(first.pushed, true);
     assert.equal(first.digest, image.manifestDigest);
     assert.equal(first.imageUri, `${repository.uri}@${image.manifestDigest}`);
     const listed = await listImages(lab.clients, repository.name, signal());
-    assert.deepEqual(listed.map((i) => [i.digest, i.tags]), [[image.manifestDigest, [image.tag]]]);
+    assert.deepEqual(
+      listed.map((i) => [i.digest, i.tags]),
+      [[image.manifestDigest, [image.tag]]],
+    );
 
     // A rebuild of the same commit is reproducible, so it is found in ECR and nothing is pushed.
     lab.emu.resetCalls();
     const again = await build();
     assert.equal(again.manifestDigest, image.manifestDigest);
-    const second = await pushImage({ clients: lab.clients, image: again, repository, tools: lab.tools, io: new RecordingIoHost(), signal: signal() });
+    const second = await pushImage({
+      clients: lab.clients,
+      image: again,
+      repository,
+      tools: lab.tools,
+      io: new RecordingIoHost(),
+      signal: signal(),
+    });
     assert.equal(second.pushed, false);
     assert.equal(second.retagged, false);
     assert.equal(second.tokensFetched, 0);
@@ -54,11 +89,20 @@ describe('apps: build and push to ECR', () => {
     const repository = await repo();
     const image = await build({ tag: 'release-1' });
     lab.emu.resetCalls();
-    const r = await pushImage({ clients: lab.clients, image, repository, tools: lab.tools, io: new RecordingIoHost(), signal: signal() });
+    const r = await pushImage({
+      clients: lab.clients,
+      image,
+      repository,
+      tools: lab.tools,
+      io: new RecordingIoHost(),
+      signal: signal(),
+    });
     assert.equal(r.pushed, false);
     assert.equal(r.retagged, true);
     assert.deepEqual(registryCalls(lab.emu), []);
-    const d = await lab.clients.ecr.send(new DescribeImagesCommand({ repositoryName: repository.name, imageIds: [{ imageDigest: image.manifestDigest }] }));
+    const d = await lab.clients.ecr.send(
+      new DescribeImagesCommand({ repositoryName: repository.name, imageIds: [{ imageDigest: image.manifestDigest }] }),
+    );
     assert.ok(d.imageDetails?.[0]?.imageTags?.includes('release-1'));
   });
 
@@ -68,7 +112,14 @@ describe('apps: build and push to ECR', () => {
     const image = await build();
     assert.match(image.tag, /^[0-9a-f]{12}-dirty$/);
     lab.emu.resetCalls();
-    const r = await pushImage({ clients: lab.clients, image, repository, tools: lab.tools, io: new RecordingIoHost(), signal: signal() });
+    const r = await pushImage({
+      clients: lab.clients,
+      image,
+      repository,
+      tools: lab.tools,
+      io: new RecordingIoHost(),
+      signal: signal(),
+    });
     assert.equal(r.pushed, true);
     // New layer + new config: two uploads; the manifest is the only other write.
     assert.equal(registryCalls(lab.emu, 'UploadPut').length, 2);
@@ -83,15 +134,32 @@ describe('apps: build and push to ECR', () => {
     const image = await build();
     lab.emu.injectFault({ service: 'registry', operation: 'UploadPatch', kind: 'reset', times: 1 });
     await assert.rejects(
-      pushImage({ clients: lab.clients, image, repository, tools: lab.tools, io: new RecordingIoHost(), signal: signal() }),
-      (err: Error & { code?: string; remedy?: string }) => err.code === 'apps.tool-failed' && /Rerun/.test(err.remedy ?? ''),
+      pushImage({
+        clients: lab.clients,
+        image,
+        repository,
+        tools: lab.tools,
+        io: new RecordingIoHost(),
+        signal: signal(),
+      }),
+      (err: Error & { code?: string; remedy?: string }) =>
+        err.code === 'apps.tool-failed' && /Rerun/.test(err.remedy ?? ''),
     );
-    const tagged = await lab.clients.ecr.send(new ListImagesCommand({ repositoryName: repository.name, filter: { tagStatus: 'TAGGED' } }));
+    const tagged = await lab.clients.ecr.send(
+      new ListImagesCommand({ repositoryName: repository.name, filter: { tagStatus: 'TAGGED' } }),
+    );
     assert.ok(!(tagged.imageIds ?? []).some((i) => i.imageTag === image.tag), 'the interrupted push left no tag');
     assert.ok(!(tagged.imageIds ?? []).some((i) => i.imageDigest === image.manifestDigest), 'and no image');
 
     lab.emu.clearFaults();
-    const r = await pushImage({ clients: lab.clients, image, repository, tools: lab.tools, io: new RecordingIoHost(), signal: signal() });
+    const r = await pushImage({
+      clients: lab.clients,
+      image,
+      repository,
+      tools: lab.tools,
+      io: new RecordingIoHost(),
+      signal: signal(),
+    });
     assert.equal(r.pushed, true);
     const images = await listImages(lab.clients, repository.name, signal());
     assert.equal(images.filter((i) => i.tags.includes(image.tag)).length, 1);
@@ -109,7 +177,16 @@ describe('apps: build and push to ECR', () => {
     const stale = await getRegistryLogin(lab.clients, signal());
     await new Promise((r) => setTimeout(r, 1_200));
     lab.emu.setEcrTokenTtl(3600);
-    const r = await pushImage({ clients: lab.clients, image, repository, tools: lab.tools, login: stale, tokenMarginMs: 0, io: new RecordingIoHost(), signal: signal() });
+    const r = await pushImage({
+      clients: lab.clients,
+      image,
+      repository,
+      tools: lab.tools,
+      login: stale,
+      tokenMarginMs: 0,
+      io: new RecordingIoHost(),
+      signal: signal(),
+    });
     assert.equal(r.pushed, true);
     assert.equal(r.tokensFetched, 1);
     assert.notEqual(r.login?.password, stale.password);
@@ -130,7 +207,10 @@ describe('apps: build and push to ECR', () => {
     lab.emu.setEcrTokenTtl(3600);
     assert.equal(r.pushed, true);
     assert.equal(r.tokensFetched, 2);
-    assert.ok(registryCalls(lab.emu).some((c) => c.status === 401 && c.operation !== 'Ping'), 'the registry refused the expired token');
+    assert.ok(
+      registryCalls(lab.emu).some((c) => c.status === 401 && c.operation !== 'Ping'),
+      'the registry refused the expired token',
+    );
     assert.ok(io.events.some((e) => e.level === 'warn' && /new one/.test(e.message)));
   });
 });

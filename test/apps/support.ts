@@ -28,13 +28,25 @@ export interface ImageLab {
 export function isolatedTools(dir: string): ContainerTools {
   const storage = join(dir, 'storage.conf');
   const conf = join(dir, 'containers.conf');
-  writeFileSync(storage, `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'graph')}"\nrunroot = "${join(dir, 'run')}"\n`);
+  writeFileSync(
+    storage,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'graph')}"\nrunroot = "${join(dir, 'run')}"\n`,
+  );
   // podman refuses to start when REGISTRY_AUTH_FILE names a file that is not there.
   writeFileSync(join(dir, 'auth.json'), '{"auths":{}}', { mode: 0o600 });
-  writeFileSync(conf, `[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nevents_logfile_path = "${join(dir, 'events.log')}"\n`);
+  writeFileSync(
+    conf,
+    `[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nevents_logfile_path = "${join(dir, 'events.log')}"\n`,
+  );
   return {
-    podman: 'podman', skopeo: 'skopeo',
-    env: { CONTAINERS_STORAGE_CONF: storage, CONTAINERS_CONF: conf, REGISTRY_AUTH_FILE: join(dir, 'auth.json'), XDG_RUNTIME_DIR: join(dir, 'xdg') },
+    podman: 'podman',
+    skopeo: 'skopeo',
+    env: {
+      CONTAINERS_STORAGE_CONF: storage,
+      CONTAINERS_CONF: conf,
+      REGISTRY_AUTH_FILE: join(dir, 'auth.json'),
+      XDG_RUNTIME_DIR: join(dir, 'xdg'),
+    },
   };
 }
 
@@ -42,9 +54,17 @@ export async function startImageLab(): Promise<ImageLab> {
   const dir = mkdtempSync(join(tmpdir(), 'solokube-apps-test-'));
   mkdirSync(join(dir, 'xdg'), { mode: 0o700 });
   const emu = await startAwsEmulator({ region: REGION, registryDir: join(dir, 'registry') });
-  const clients = createAwsClients({ region: REGION, endpoint: emu.endpoint, credentials: CREDENTIALS, maxAttempts: 2 });
+  const clients = createAwsClients({
+    region: REGION,
+    endpoint: emu.endpoint,
+    credentials: CREDENTIALS,
+    maxAttempts: 2,
+  });
   return {
-    dir, emu, clients, tools: isolatedTools(dir),
+    dir,
+    emu,
+    clients,
+    tools: isolatedTools(dir),
     async close() {
       clients.destroy();
       await emu.close();
@@ -56,7 +76,11 @@ export async function startImageLab(): Promise<ImageLab> {
 const GIT = ['-c', 'user.name=solokube test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
 
 /** A git project with a FROM-scratch Dockerfile copying one static file; committed. */
-export function makeProject(root: string, content = 'hello from solokube\n', dockerfile = 'FROM scratch\nCOPY hello.txt /hello.txt\n'): string {
+export function makeProject(
+  root: string,
+  content = 'hello from solokube\n',
+  dockerfile = 'FROM scratch\nCOPY hello.txt /hello.txt\n',
+): string {
   const dir = join(root, 'project');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'Dockerfile'), dockerfile);
@@ -76,5 +100,8 @@ export function registryCalls(emu: AwsEmulator, op?: string): CallRecord[] {
 }
 
 export function ecrCalls(emu: AwsEmulator): string[] {
-  return emu.calls().filter((c) => c.service === 'ecr').map((c) => c.operation);
+  return emu
+    .calls()
+    .filter((c) => c.service === 'ecr')
+    .map((c) => c.operation);
 }

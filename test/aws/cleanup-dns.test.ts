@@ -9,7 +9,8 @@ import type { EmulatorStateView } from '../../src/sandbox/aws/model.js';
 
 const FOREIGN_IP = '198.51.100.230';
 const zoneOf = (s: EmulatorStateView) => Object.values(s.hostedZones).find((z) => z.name === `${ZONE}.`)!;
-const aRecord = (s: EmulatorStateView, name: string) => zoneOf(s).records.find((r) => r.name === `${name}.` && r.type === 'A');
+const aRecord = (s: EmulatorStateView, name: string) =>
+  zoneOf(s).records.find((r) => r.name === `${name}.` && r.type === 'A');
 
 describe('dns sync, doctor and cleanup', () => {
   let lab: Lab;
@@ -26,12 +27,17 @@ describe('dns sync, doctor and cleanup', () => {
     });
     foreignBefore = Object.values(lab.emu.state().addresses).find((a) => a.publicIp === FOREIGN_IP)!;
   });
-  after(async () => { await lab.close(); });
+  after(async () => {
+    await lab.close();
+  });
 
   test('GIVEN nothing is set up WHEN doctor runs THEN it fails with remedies and exit 1', async () => {
     const run = await lab.cli(['doctor', '--output', 'json']);
     assert.equal(run.code, 1);
-    const out = run.json<{ ok: boolean; error: { code: string; details: { checks: { id: string; status: string; remedy?: string }[] } } }>();
+    const out = run.json<{
+      ok: boolean;
+      error: { code: string; details: { checks: { id: string; status: string; remedy?: string }[] } };
+    }>();
     assert.equal(out.ok, false);
     assert.equal(out.error.code, 'doctor.failed');
     const checks = out.error.details.checks;
@@ -81,27 +87,45 @@ describe('dns sync, doctor and cleanup', () => {
     lab.emu.resetCalls();
     const run = await lab.cli(['secondary-ip', 'cleanup', '--dry-run', '--output', 'json']);
     assert.equal(run.code, 0, run.stderr);
-    const deletes = run.json().result?.plan?.steps.filter((s) => s.action === 'delete').map((s) => s.id).sort();
-    assert.deepEqual(deletes, ['aws/app-security-group', 'aws/dns-records', 'aws/eip-association', 'aws/elastic-ip', 'aws/secondary-private-ip']);
+    const deletes = run
+      .json()
+      .result?.plan?.steps.filter((s) => s.action === 'delete')
+      .map((s) => s.id)
+      .sort();
+    assert.deepEqual(deletes, [
+      'aws/app-security-group',
+      'aws/dns-records',
+      'aws/eip-association',
+      'aws/elastic-ip',
+      'aws/secondary-private-ip',
+    ]);
     assert.deepEqual(mutatingCalls(lab.emu), []);
   });
 
   test('GIVEN everything is set up WHEN cleanup runs with --force THEN nothing of ours remains and foreign objects are untouched', async () => {
-    const kopsGroups = controlPlaneEni(lab.emu.state()).groupIds.filter((g) => !ourGroups(lab.emu.state()).some((o) => o.groupId === g));
+    const kopsGroups = controlPlaneEni(lab.emu.state()).groupIds.filter(
+      (g) => !ourGroups(lab.emu.state()).some((o) => o.groupId === g),
+    );
     const run = await lab.cli(['secondary-ip', 'cleanup', '--force']);
     assert.equal(run.code, 0, run.stderr);
     const s = lab.emu.state();
     assert.deepEqual(addressesOf(s), []);
     assert.deepEqual(ourGroups(s), []);
     const eni = controlPlaneEni(s);
-    assert.deepEqual(eni.privateIps.filter((p) => !p.primary), []);
+    assert.deepEqual(
+      eni.privateIps.filter((p) => !p.primary),
+      [],
+    );
     assert.deepEqual(eni.groupIds.sort(), kopsGroups.sort());
     assert.equal(aRecord(s, `*.${APPS}`), undefined);
     assert.equal(aRecord(s, `hello.${APPS}`), undefined);
     assert.deepEqual(aRecord(s, `www.${ZONE}`)?.values, [FOREIGN_IP]);
     assert.deepEqual(aRecord(s, `legacy.${APPS}`)?.values, ['198.51.100.231']);
     assert.ok(aRecord(s, `api.${CLUSTER}`), "kops' API record stays");
-    assert.deepEqual(Object.values(s.addresses).find((a) => a.publicIp === FOREIGN_IP), foreignBefore);
+    assert.deepEqual(
+      Object.values(s.addresses).find((a) => a.publicIp === FOREIGN_IP),
+      foreignBefore,
+    );
   });
 
   test('GIVEN cleanup ran WHEN it runs again THEN there is nothing to do', async () => {

@@ -11,7 +11,10 @@ test('GIVEN two setup runs started at once WHEN both finish THEN exactly one sec
     // Slow creates widen the window in which both runs have planned "create".
     lab.emu.injectFault({ service: 'ec2', operation: 'AssignPrivateIpAddresses', kind: 'latency', ms: 700, times: 2 });
     lab.emu.injectFault({ service: 'ec2', operation: 'AllocateAddress', kind: 'latency', ms: 700, times: 2 });
-    const [a, b] = await Promise.all([lab.cli(['secondary-ip', 'setup', '--yes']), lab.cli(['secondary-ip', 'setup', '--yes'])]);
+    const [a, b] = await Promise.all([
+      lab.cli(['secondary-ip', 'setup', '--yes']),
+      lab.cli(['secondary-ip', 'setup', '--yes']),
+    ]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     const s = lab.emu.state();

@@ -7,7 +7,18 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { APPS, CLUSTER, CONFIG_YAML, REGION, TEST_CREDENTIALS, ZONE, addressesOf, mutatingCalls, operations, startLab } from './harness.js';
+import {
+  APPS,
+  CLUSTER,
+  CONFIG_YAML,
+  REGION,
+  TEST_CREDENTIALS,
+  ZONE,
+  addressesOf,
+  mutatingCalls,
+  operations,
+  startLab,
+} from './harness.js';
 import type { Lab } from './harness.js';
 import { withLibraryLab } from './harness.js';
 import { awsResources } from '../../src/aws/resources/index.js';
@@ -17,11 +28,21 @@ import { planAndApply } from '../../src/core/run.js';
 import type { EmulatorStateView } from '../../src/sandbox/aws/model.js';
 
 const zoneOf = (s: EmulatorStateView) => Object.values(s.hostedZones).find((z) => z.name === `${ZONE}.`)!;
-const aRecord = (s: EmulatorStateView, name: string) => zoneOf(s).records.find((r) => r.name === `${name}.` && r.type === 'A');
+const aRecord = (s: EmulatorStateView, name: string) =>
+  zoneOf(s).records.find((r) => r.name === `${name}.` && r.type === 'A');
 /** Names whose ownership record says they are this cluster's. */
-const ownershipRecords = (s: EmulatorStateView, cluster = CLUSTER) => zoneOf(s).records.filter((r) => r.type === 'TXT' && r.values.some((v) => v.includes('heritage=solokube') && v.includes(`solokube/cluster=${cluster}`)));
+const ownershipRecords = (s: EmulatorStateView, cluster = CLUSTER) =>
+  zoneOf(s).records.filter(
+    (r) =>
+      r.type === 'TXT' &&
+      r.values.some((v) => v.includes('heritage=solokube') && v.includes(`solokube/cluster=${cluster}`)),
+  );
 const FOREIGN = '198.51.100.77';
-interface Check { id: string; status: string; remedy?: string }
+interface Check {
+  id: string;
+  status: string;
+  remedy?: string;
+}
 
 async function setUp(lab: Lab, extra: string[] = []): Promise<string> {
   const setup = await lab.cli(['secondary-ip', 'setup', '--yes']);
@@ -42,8 +63,10 @@ describe('DNS ownership', () => {
     }
   });
 
-  test('GIVEN someone else\'s A record at an app name WHEN dns sync runs THEN it refuses with a typed error and changes nothing; with --take-over-dns it takes the name over', async () => {
-    const lab = await startLab({ seed: { records: [{ zone: ZONE, name: `hello.${APPS}`, type: 'A', ttl: 300, values: [FOREIGN] }] } });
+  test("GIVEN someone else's A record at an app name WHEN dns sync runs THEN it refuses with a typed error and changes nothing; with --take-over-dns it takes the name over", async () => {
+    const lab = await startLab({
+      seed: { records: [{ zone: ZONE, name: `hello.${APPS}`, type: 'A', ttl: 300, values: [FOREIGN] }] },
+    });
     try {
       assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
       lab.emu.resetCalls();
@@ -82,7 +105,18 @@ describe('DNS ownership', () => {
       // Another solokube cluster wrote this name first: its ownership record says so.
       const s = lab.emu.state();
       const hello = ownershipRecords(s).find((r) => r.name.includes('hello'))!;
-      lab.emu.seed({ records: [{ zone: ZONE, name: hello.name.replace('hello', 'shop'), type: 'TXT', ttl: 300, values: ['"heritage=solokube,solokube/cluster=other.example.com"'] }, { zone: ZONE, name: `shop.${APPS}`, type: 'A', ttl: 300, values: [FOREIGN] }] });
+      lab.emu.seed({
+        records: [
+          {
+            zone: ZONE,
+            name: hello.name.replace('hello', 'shop'),
+            type: 'TXT',
+            ttl: 300,
+            values: ['"heritage=solokube,solokube/cluster=other.example.com"'],
+          },
+          { zone: ZONE, name: `shop.${APPS}`, type: 'A', ttl: 300, values: [FOREIGN] },
+        ],
+      });
       await writeFile(lab.configPath, `${CONFIG_YAML}  - name: shop\n    port: 8081\n`);
       lab.emu.resetCalls();
       const run = await lab.cli(['dns', 'sync', '--yes', '--output', 'json']);
@@ -105,7 +139,11 @@ describe('DNS ownership', () => {
         lab.emu.resetCalls();
         const run = await lab.cli(['dns', 'sync', '--yes', '--take-over-dns', '--output', 'json']);
         assert.notEqual(run.code, 0, run.stdout);
-        assert.match(run.json().error?.code ?? '', /^(aws\.dns-kops-name|config\.invalid)$/, 'refused by the DNS step, or earlier by validation');
+        assert.match(
+          run.json().error?.code ?? '',
+          /^(aws\.dns-kops-name|config\.invalid)$/,
+          'refused by the DNS step, or earlier by validation',
+        );
         assert.deepEqual(mutatingCalls(lab.emu), []);
         assert.deepEqual(zoneOf(lab.emu.state()).records, before);
       } finally {
@@ -114,14 +152,27 @@ describe('DNS ownership', () => {
     });
   }
 
-  test('GIVEN a configuration that slipped past validation with the app host api.<cluster> WHEN the DNS step plans with take-over THEN it refuses kops\' name itself', () => withLibraryLab(async ({ clients, config, io, signal }) => {
-    // Validation refuses this host today; the DNS step must not depend on that alone.
-    const slipped = { ...config, apps: [...config.apps, { ...config.apps[0]!, name: 'clash', host: `api.${CLUSTER}` }] };
-    await planAndApply(awsResources(config, clients).secondaryIp, { io, signal, mode: 'converge', yes: true, dryRun: false });
-    const err = await planConverge(awsResources(slipped, clients, { takeOverDns: true }).dns, io, signal).then(() => undefined, (e: unknown) => e);
-    assert.ok(err instanceof SolokubeError, String(err));
-    assert.equal(err.code, 'aws.dns-kops-name');
-  }));
+  test("GIVEN a configuration that slipped past validation with the app host api.<cluster> WHEN the DNS step plans with take-over THEN it refuses kops' name itself", () =>
+    withLibraryLab(async ({ clients, config, io, signal }) => {
+      // Validation refuses this host today; the DNS step must not depend on that alone.
+      const slipped = {
+        ...config,
+        apps: [...config.apps, { ...config.apps[0]!, name: 'clash', host: `api.${CLUSTER}` }],
+      };
+      await planAndApply(awsResources(config, clients).secondaryIp, {
+        io,
+        signal,
+        mode: 'converge',
+        yes: true,
+        dryRun: false,
+      });
+      const err = await planConverge(awsResources(slipped, clients, { takeOverDns: true }).dns, io, signal).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof SolokubeError, String(err));
+      assert.equal(err.code, 'aws.dns-kops-name');
+    }));
 
   test('GIVEN an app removed from the configuration WHEN dns sync runs THEN its name and ownership record are removed', async () => {
     const lab = await startLab();
@@ -153,7 +204,10 @@ describe('DNS ownership', () => {
       assert.deepEqual(pointing, [], 'no record points at the released address');
       assert.deepEqual(ownershipRecords(s), []);
       const ops = operations(lab.emu);
-      assert.ok(ops.lastIndexOf('ChangeResourceRecordSets') < ops.indexOf('ReleaseAddress'), 'records were removed before the release');
+      assert.ok(
+        ops.lastIndexOf('ChangeResourceRecordSets') < ops.indexOf('ReleaseAddress'),
+        'records were removed before the release',
+      );
     } finally {
       await lab.close();
     }
@@ -167,7 +221,24 @@ describe('DNS ownership', () => {
       // Someone made hello multi-valued: our address plus theirs.
       const r53 = new Route53Client({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS });
       try {
-        await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.id, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: `hello.${APPS}`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: eip }, { Value: FOREIGN }] } }] } }));
+        await r53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zone.id,
+            ChangeBatch: {
+              Changes: [
+                {
+                  Action: 'UPSERT',
+                  ResourceRecordSet: {
+                    Name: `hello.${APPS}`,
+                    Type: 'A',
+                    TTL: 60,
+                    ResourceRecords: [{ Value: eip }, { Value: FOREIGN }],
+                  },
+                },
+              ],
+            },
+          }),
+        );
       } finally {
         r53.destroy();
       }
@@ -177,9 +248,22 @@ describe('DNS ownership', () => {
       const s = lab.emu.state();
       assert.deepEqual(aRecord(s, `hello.${APPS}`)?.values, [FOREIGN]);
       assert.equal(aRecord(s, `*.${APPS}`), undefined);
-      assert.deepEqual(aRecord(s, `www.${ZONE}`)?.values, [eip], 'a foreign record pointing at our address is not ours to delete');
-      assert.match(cleanup.stderr, new RegExp(`www\\.${ZONE.replace('.', '\\.')} points at ${eip.replace(/\./g, '\\.')}`), 'but cleanup says it will dangle');
-      assert.deepEqual(zoneOf(s).records.filter((r) => r.values.includes(eip)).map((r) => r.name), [`www.${ZONE}.`]);
+      assert.deepEqual(
+        aRecord(s, `www.${ZONE}`)?.values,
+        [eip],
+        'a foreign record pointing at our address is not ours to delete',
+      );
+      assert.match(
+        cleanup.stderr,
+        new RegExp(`www\\.${ZONE.replace('.', '\\.')} points at ${eip.replace(/\./g, '\\.')}`),
+        'but cleanup says it will dangle',
+      );
+      assert.deepEqual(
+        zoneOf(s)
+          .records.filter((r) => r.values.includes(eip))
+          .map((r) => r.name),
+        [`www.${ZONE}.`],
+      );
       assert.deepEqual(ownershipRecords(s), []);
     } finally {
       await lab.close();

@@ -9,7 +9,15 @@ const ourTags = { 'solokube.io/cluster': CLUSTER, 'solokube.io/role': 'apps-elas
 
 describe('Elastic IP ownership and quota', () => {
   test('GIVEN the quota is full with one idle address of this cluster WHEN setup runs THEN that address is reused and nothing is allocated', async () => {
-    const lab = await startLab({ seed: { eipQuota: 2, addresses: [{ publicIp: '198.51.100.200', tags: { owner: 'someone-else' } }, { publicIp: '198.51.100.201', tags: ourTags }] } });
+    const lab = await startLab({
+      seed: {
+        eipQuota: 2,
+        addresses: [
+          { publicIp: '198.51.100.200', tags: { owner: 'someone-else' } },
+          { publicIp: '198.51.100.201', tags: ourTags },
+        ],
+      },
+    });
     try {
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 0, run.stderr);
@@ -27,7 +35,18 @@ describe('Elastic IP ownership and quota', () => {
   });
 
   test('GIVEN the quota is full with only foreign addresses WHEN setup runs THEN it fails with the quota error and changes nothing', async () => {
-    const lab = await startLab({ seed: { eipQuota: 2, addresses: [{ publicIp: '198.51.100.200' }, { publicIp: '198.51.100.201', tags: { 'solokube.io/cluster': 'other.example.com', 'solokube.io/role': 'apps-elastic-ip' } }] } });
+    const lab = await startLab({
+      seed: {
+        eipQuota: 2,
+        addresses: [
+          { publicIp: '198.51.100.200' },
+          {
+            publicIp: '198.51.100.201',
+            tags: { 'solokube.io/cluster': 'other.example.com', 'solokube.io/role': 'apps-elastic-ip' },
+          },
+        ],
+      },
+    });
     try {
       const before = lab.emu.state();
       const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--output', 'json']);
@@ -47,10 +66,16 @@ describe('Elastic IP ownership and quota', () => {
     }
   });
 
-  test('GIVEN Service Quotas is denied WHEN the quota is full THEN EC2\'s own account attribute still gives the quota and the error is the same', async () => {
+  test("GIVEN Service Quotas is denied WHEN the quota is full THEN EC2's own account attribute still gives the quota and the error is the same", async () => {
     const lab = await startLab({ seed: { eipQuota: 1, addresses: [{ publicIp: '198.51.100.200' }] } });
     try {
-      lab.emu.injectFault({ service: 'servicequotas', kind: 'error', status: 400, code: 'AccessDeniedException', times: Infinity });
+      lab.emu.injectFault({
+        service: 'servicequotas',
+        kind: 'error',
+        status: 400,
+        code: 'AccessDeniedException',
+        times: Infinity,
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--output', 'json']);
       assert.equal(run.code, 1);
       const err = run.json().error!;
@@ -64,7 +89,9 @@ describe('Elastic IP ownership and quota', () => {
   });
 
   test('GIVEN a foreign idle address named with --allocation-id WHEN setup and then cleanup run THEN it is used, and cleanup disassociates but never releases it', async () => {
-    const lab = await startLab({ seed: { addresses: [{ allocationId: 'eipalloc-0123456789abcdef0', publicIp: '198.51.100.210' }] } });
+    const lab = await startLab({
+      seed: { addresses: [{ allocationId: 'eipalloc-0123456789abcdef0', publicIp: '198.51.100.210' }] },
+    });
     try {
       const setup = await lab.cli(['secondary-ip', 'setup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0']);
       assert.equal(setup.code, 0, setup.stderr);
@@ -74,11 +101,25 @@ describe('Elastic IP ownership and quota', () => {
       assert.deepEqual(named()?.tags, {}, 'solokube never tags afterwards');
 
       // Named again on the rerun (without the flag it is not ours: see secondary-ip-ownership.test.ts).
-      const rerun = await lab.cli(['secondary-ip', 'setup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0', '--output', 'json']);
+      const rerun = await lab.cli([
+        'secondary-ip',
+        'setup',
+        '--yes',
+        '--allocation-id',
+        'eipalloc-0123456789abcdef0',
+        '--output',
+        'json',
+      ]);
       assert.equal(rerun.code, 0, rerun.stderr);
       assert.equal(rerun.json().result?.decision, 'nothing-to-do', 'a rerun naming the address again changes nothing');
 
-      const cleanup = await lab.cli(['secondary-ip', 'cleanup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0']);
+      const cleanup = await lab.cli([
+        'secondary-ip',
+        'cleanup',
+        '--yes',
+        '--allocation-id',
+        'eipalloc-0123456789abcdef0',
+      ]);
       assert.equal(cleanup.code, 0, cleanup.stderr);
       assert.ok(named(), 'the named address is still allocated');
       assert.equal(named()?.association, undefined);
@@ -91,7 +132,15 @@ describe('Elastic IP ownership and quota', () => {
   test('GIVEN --allocation-id names no address WHEN setup runs THEN it fails clearly and changes nothing', async () => {
     const lab = await startLab();
     try {
-      const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--allocation-id', 'eipalloc-00000000000000000', '--output', 'json']);
+      const run = await lab.cli([
+        'secondary-ip',
+        'setup',
+        '--yes',
+        '--allocation-id',
+        'eipalloc-00000000000000000',
+        '--output',
+        'json',
+      ]);
       assert.equal(run.code, 1);
       assert.equal(run.json().error?.code, 'aws.named-eip-missing');
       assert.deepEqual(mutatingCalls(lab.emu), []);
@@ -104,7 +153,15 @@ describe('Elastic IP ownership and quota', () => {
     const lab = await startLab();
     try {
       const eni = controlPlaneEni(lab.emu.state());
-      lab.emu.seed({ addresses: [{ publicIp: '198.51.100.220', tags: ourTags, association: { networkInterfaceId: eni.networkInterfaceId, privateIpAddress: eni.privateIps[0]!.address } }] });
+      lab.emu.seed({
+        addresses: [
+          {
+            publicIp: '198.51.100.220',
+            tags: ourTags,
+            association: { networkInterfaceId: eni.networkInterfaceId, privateIpAddress: eni.privateIps[0]!.address },
+          },
+        ],
+      });
       lab.emu.resetCalls();
       const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--output', 'json']);
       assert.equal(run.code, 1);

@@ -7,7 +7,11 @@ import { awsErrorCode, mapAwsError } from '../../src/aws/errors.js';
 import { NotReadyError } from '../../src/core/errors.js';
 
 function sdkError(name: string, status?: number, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(`${name} happened`), { name, ...(status ? { $metadata: { httpStatusCode: status, attempts: 3 } } : {}), ...extra });
+  return Object.assign(new Error(`${name} happened`), {
+    name,
+    ...(status ? { $metadata: { httpStatusCode: status, attempts: 3 } } : {}),
+    ...extra,
+  });
 }
 
 function ctx(opts: { commandAborted?: unknown; deadlinePassed?: boolean } = {}) {
@@ -15,7 +19,13 @@ function ctx(opts: { commandAborted?: unknown; deadlinePassed?: boolean } = {}) 
   const deadline = new AbortController();
   if (opts.commandAborted !== undefined) command.abort(opts.commandAborted);
   if (opts.deadlinePassed) deadline.abort();
-  return { call: 'ec2:AllocateAddress', region: 'eu-west-1', commandSignal: command.signal, deadlineSignal: deadline.signal, deadlineMs: 60_000 };
+  return {
+    call: 'ec2:AllocateAddress',
+    region: 'eu-west-1',
+    commandSignal: command.signal,
+    deadlineSignal: deadline.signal,
+    deadlineMs: 60_000,
+  };
 }
 
 describe('mapAwsError', () => {
@@ -56,7 +66,10 @@ describe('mapAwsError', () => {
   }
 
   test('GIVEN the command was aborted WHEN the SDK reports AbortError THEN the error carries the abort reason', () => {
-    const mapped = mapAwsError(sdkError('AbortError'), ctx({ commandAborted: new Error('the command did not finish within 2s (--timeout)') }));
+    const mapped = mapAwsError(
+      sdkError('AbortError'),
+      ctx({ commandAborted: new Error('the command did not finish within 2s (--timeout)') }),
+    );
     assert.equal(mapped.code, 'aws.aborted');
     assert.match(mapped.message, /--timeout/);
   });

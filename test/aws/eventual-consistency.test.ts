@@ -6,7 +6,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateSecurityGroupCommand, DescribeNetworkInterfacesCommand, ModifyNetworkInterfaceAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { awsResources } from '../../src/aws/resources/index.js';
 import { DeadlineError, NotReadyError } from '../../src/core/errors.js';
 import { applyConverge } from '../../src/core/executor.js';
@@ -36,7 +40,10 @@ describe('eventual consistency: setup and cleanup converge', () => {
       state = lab.emu.state();
       assert.deepEqual(addressesOf(state), [], 'no Elastic IP of ours is left (none billed idle)');
       assert.deepEqual(ourGroups(state), []);
-      assert.deepEqual(controlPlaneEni(state).privateIps.filter((p) => !p.primary), []);
+      assert.deepEqual(
+        controlPlaneEni(state).privateIps.filter((p) => !p.primary),
+        [],
+      );
 
       await sleep(LAG_MS);
       const again = await lab.cli(['secondary-ip', 'cleanup', '--force', '--output', 'json']);
@@ -51,13 +58,22 @@ describe('eventual consistency: setup and cleanup converge', () => {
       lab.emu.setConsistencyLag(Infinity);
       const short = (r: Resource): Resource => ({ ...r, deadlineMs: 1_500 });
       const started = Date.now();
-      await assert.rejects(planAndApply(awsResources(config, clients).secondaryIp.map(short), { io, signal, mode: 'converge', yes: true, dryRun: false }), (err: unknown) => {
-        assert.ok(err instanceof DeadlineError, String(err));
-        assert.match(err.message, /Elastic IP → secondary private IP did not finish within 1\.5s/);
-        assert.ok(err.cause instanceof NotReadyError, String(err.cause));
-        assert.match(err.message, /InvalidAllocationID\.NotFound/);
-        return true;
-      });
+      await assert.rejects(
+        planAndApply(awsResources(config, clients).secondaryIp.map(short), {
+          io,
+          signal,
+          mode: 'converge',
+          yes: true,
+          dryRun: false,
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof DeadlineError, String(err));
+          assert.match(err.message, /Elastic IP → secondary private IP did not finish within 1\.5s/);
+          assert.ok(err.cause instanceof NotReadyError, String(err.cause));
+          assert.match(err.message, /InvalidAllocationID\.NotFound/);
+          return true;
+        },
+      );
       assert.ok(Date.now() - started < 15_000, 'gave up near the deadline');
     });
   });
@@ -70,9 +86,15 @@ describe("eventual consistency: the ENI's group list", () => {
       const resources = awsResources(config, clients).secondaryIp;
       const planned = await planConverge(resources, io, signal);
       // Between plan and apply, someone (kops, a person) attaches another group to the ENI.
-      const late = await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'attached-later', Description: 'not ours', VpcId: vpcId }));
-      const now = (await clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))).NetworkInterfaces![0]!.Groups!.map((g) => g.GroupId!);
-      await clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [...now, late.GroupId!] }));
+      const late = await clients.ec2.send(
+        new CreateSecurityGroupCommand({ GroupName: 'attached-later', Description: 'not ours', VpcId: vpcId }),
+      );
+      const now = (
+        await clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))
+      ).NetworkInterfaces![0]!.Groups!.map((g) => g.GroupId!);
+      await clients.ec2.send(
+        new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [...now, late.GroupId!] }),
+      );
       await applyConverge(resources, planned, { io, signal });
       const groups = controlPlaneEni(lab.emu.state()).groupIds;
       assert.ok(groups.includes(late.GroupId!), `the later group is still attached: ${groups.join(', ')}`);

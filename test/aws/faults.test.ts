@@ -12,11 +12,20 @@ describe('AWS failures on the control path', () => {
   test('GIVEN EC2 throttles the first two DescribeInstances requests WHEN setup runs THEN the SDK retries and setup succeeds', async () => {
     const lab = await startLab();
     try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'error', code: 'RequestLimitExceeded', times: 2 });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'DescribeInstances',
+        kind: 'error',
+        code: 'RequestLimitExceeded',
+        times: 2,
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 0, run.stderr);
       const describes = lab.emu.calls().filter((c) => c.operation === 'DescribeInstances');
-      assert.deepEqual(describes.map((c) => c.errorCode ?? 'ok'), ['RequestLimitExceeded', 'RequestLimitExceeded', 'ok']);
+      assert.deepEqual(
+        describes.map((c) => c.errorCode ?? 'ok'),
+        ['RequestLimitExceeded', 'RequestLimitExceeded', 'ok'],
+      );
       assert.equal(new Set(describes.map((c) => c.invocationId)).size, 1, 'one logical call, retried');
       assert.equal(addressesOf(lab.emu.state()).length, 1);
     } finally {
@@ -41,7 +50,9 @@ describe('AWS failures on the control path', () => {
     const lab = await startLab();
     try {
       lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
-      const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--timeout', '2', '--output', 'json'], { timeoutMs: 20_000 });
+      const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--timeout', '2', '--output', 'json'], {
+        timeoutMs: 20_000,
+      });
       assert.equal(run.code, 1);
       const err = run.json().error!;
       // The command's deadline is what stopped it; it names the step that was waiting on DescribeInstances.
@@ -55,11 +66,24 @@ describe('AWS failures on the control path', () => {
 
   test('GIVEN an endpoint that never answers WHEN one call is made with a 300 ms request timeout THEN it fails as a timeout after its attempts, not hanging', async () => {
     const lab = await startLab();
-    const clients = createAwsClients({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 2, timeouts: { requestMs: 300, connectionMs: 300 } });
+    const clients = createAwsClients({
+      region: REGION,
+      endpoint: lab.emu.endpoint,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 2,
+      timeouts: { requestMs: 300, connectionMs: 300 },
+    });
     try {
       lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
       const started = Date.now();
-      const err = await clients.call('ec2:DescribeInstances', new AbortController().signal, (o) => clients.ec2.send(new DescribeInstancesCommand({}), o)).then(() => undefined, (e: unknown) => e);
+      const err = await clients
+        .call('ec2:DescribeInstances', new AbortController().signal, (o) =>
+          clients.ec2.send(new DescribeInstancesCommand({}), o),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof SolokubeError);
       assert.equal(err.code, 'aws.timeout');
       assert.ok(Date.now() - started < 5_000);
@@ -72,10 +96,22 @@ describe('AWS failures on the control path', () => {
 
   test('GIVEN a per-call deadline shorter than the request timeout WHEN the endpoint hangs THEN the call fails with the deadline error', async () => {
     const lab = await startLab();
-    const clients = createAwsClients({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS, timeouts: { requestMs: 10_000, callDeadlineMs: 400 } });
+    const clients = createAwsClients({
+      region: REGION,
+      endpoint: lab.emu.endpoint,
+      credentials: TEST_CREDENTIALS,
+      timeouts: { requestMs: 10_000, callDeadlineMs: 400 },
+    });
     try {
       lab.emu.injectFault({ service: 'ec2', kind: 'hang', times: Infinity });
-      const err = await clients.call('ec2:DescribeInstances', new AbortController().signal, (o) => clients.ec2.send(new DescribeInstancesCommand({}), o)).then(() => undefined, (e: unknown) => e);
+      const err = await clients
+        .call('ec2:DescribeInstances', new AbortController().signal, (o) =>
+          clients.ec2.send(new DescribeInstancesCommand({}), o),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof SolokubeError);
       assert.equal(err.code, 'aws.deadline');
       assert.ok(err.remedy);
@@ -88,7 +124,14 @@ describe('AWS failures on the control path', () => {
   test('GIVEN AllocateAddress fails after allocating (client error) WHEN setup fails and is rerun THEN exactly one Elastic IP exists, associated', async () => {
     const lab = await startLab();
     try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'AllocateAddress', kind: 'error', phase: 'after', status: 400, code: 'InjectedFault' });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'AllocateAddress',
+        kind: 'error',
+        phase: 'after',
+        status: 400,
+        code: 'InjectedFault',
+      });
       const first = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(first.code, 1);
       assert.equal(addressesOf(lab.emu.state()).length, 1, 'the allocation happened despite the error');
@@ -106,7 +149,14 @@ describe('AWS failures on the control path', () => {
   test('GIVEN AllocateAddress answers 500 after allocating WHEN setup runs THEN it finds the address it made instead of allocating a second one', async () => {
     const lab = await startLab();
     try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'AllocateAddress', kind: 'error', phase: 'after', status: 500, code: 'InternalError' });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'AllocateAddress',
+        kind: 'error',
+        phase: 'after',
+        status: 500,
+        code: 'InternalError',
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 0, run.stderr);
       const ours = addressesOf(lab.emu.state());
@@ -121,7 +171,14 @@ describe('AWS failures on the control path', () => {
   test('GIVEN AssignPrivateIpAddresses answers 503 after assigning WHEN setup runs THEN exactly one secondary IP is added', async () => {
     const lab = await startLab();
     try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'AssignPrivateIpAddresses', kind: 'error', phase: 'after', status: 503, code: 'Unavailable' });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'AssignPrivateIpAddresses',
+        kind: 'error',
+        phase: 'after',
+        status: 503,
+        code: 'Unavailable',
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(controlPlaneEni(lab.emu.state()).privateIps.filter((p) => !p.primary).length, 1);

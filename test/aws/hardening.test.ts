@@ -10,7 +10,14 @@ describe('hardening of the AWS side', () => {
   test('GIVEN CreateSecurityGroup answers 500 after making the group WHEN setup runs THEN it uses the group it made: exactly one, attached', async () => {
     const lab = await startLab();
     try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'CreateSecurityGroup', kind: 'error', phase: 'after', status: 500, code: 'InternalError' });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'CreateSecurityGroup',
+        kind: 'error',
+        phase: 'after',
+        status: 500,
+        code: 'InternalError',
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(ourGroups(lab.emu.state()).length, 1);
@@ -22,7 +29,14 @@ describe('hardening of the AWS side', () => {
   test('GIVEN AllocateAddress fails with 503 every time WHEN setup runs THEN the error counts the attempts really made', async () => {
     const lab = await startLab();
     try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'AllocateAddress', kind: 'error', status: 503, code: 'Unavailable', times: Infinity });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'AllocateAddress',
+        kind: 'error',
+        status: 503,
+        code: 'Unavailable',
+        times: Infinity,
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes', '--output', 'json']);
       assert.equal(run.code, 1);
       const made = lab.emu.calls().filter((c) => c.operation === 'AllocateAddress').length;
@@ -64,10 +78,25 @@ describe('hardening of the AWS side', () => {
   }
 
   test('GIVEN neither Service Quotas nor the account attributes may be read WHEN setup runs with 5 foreign addresses under a real quota of 10 THEN it warns that 5 is a guess and still sets up', async () => {
-    const lab = await startLab({ seed: { eipQuota: 10, addresses: [1, 2, 3, 4, 5].map((i) => ({ publicIp: `198.51.100.${200 + i}` })) } });
+    const lab = await startLab({
+      seed: { eipQuota: 10, addresses: [1, 2, 3, 4, 5].map((i) => ({ publicIp: `198.51.100.${200 + i}` })) },
+    });
     try {
-      lab.emu.injectFault({ service: 'servicequotas', kind: 'error', status: 400, code: 'AccessDeniedException', times: Infinity });
-      lab.emu.injectFault({ service: 'ec2', operation: 'DescribeAccountAttributes', kind: 'error', status: 403, code: 'UnauthorizedOperation', times: Infinity });
+      lab.emu.injectFault({
+        service: 'servicequotas',
+        kind: 'error',
+        status: 400,
+        code: 'AccessDeniedException',
+        times: Infinity,
+      });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'DescribeAccountAttributes',
+        kind: 'error',
+        status: 403,
+        code: 'UnauthorizedOperation',
+        times: Infinity,
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /guess/i);

@@ -56,7 +56,9 @@ export interface JsonResult {
   error?: { code: string; message: string; remedy?: string; details?: Record<string, unknown> };
 }
 
-export async function startLab(opts: { seed?: EmulatorSeed; config?: string; changeSyncPolls?: number } = {}): Promise<Lab> {
+export async function startLab(
+  opts: { seed?: EmulatorSeed; config?: string; changeSyncPolls?: number } = {},
+): Promise<Lab> {
   const emu = await startAwsEmulator({ region: REGION, changeSyncPolls: opts.changeSyncPolls ?? 1 });
   emu.seed(kopsClusterSeed({ clusterName: CLUSTER, dnsZone: ZONE, region: REGION }));
   if (opts.seed) emu.seed(opts.seed);
@@ -68,7 +70,8 @@ export async function startLab(opts: { seed?: EmulatorSeed; config?: string; cha
     emu,
     dir,
     configPath,
-    cli: (args, o = {}) => runCli(emu.endpoint, ['-c', configPath, '--log-timestamps', 'none', ...args], o.timeoutMs ?? 60_000),
+    cli: (args, o = {}) =>
+      runCli(emu.endpoint, ['-c', configPath, '--log-timestamps', 'none', ...args], o.timeoutMs ?? 60_000),
     async close() {
       await emu.close();
       await rm(dir, { recursive: true, force: true });
@@ -93,14 +96,26 @@ export function cliEnv(endpoint: string): NodeJS.ProcessEnv {
 }
 
 /** Asynchronous on purpose: the emulator answers from this same event loop. */
-export function runCli(endpoint: string, args: string[], timeoutMs: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export function runCli(
+  endpoint: string,
+  args: string[],
+  timeoutMs: number,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...cliEnv(endpoint), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...cliEnv(endpoint), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -111,9 +126,20 @@ export function runCli(endpoint: string, args: string[], timeoutMs: number, extr
 }
 
 export const MUTATING = new Set([
-  'AllocateAddress', 'AssociateAddress', 'DisassociateAddress', 'ReleaseAddress', 'AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses',
-  'CreateSecurityGroup', 'DeleteSecurityGroup', 'AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress', 'ModifyNetworkInterfaceAttribute',
-  'CreateTags', 'DeleteTags', 'ChangeResourceRecordSets',
+  'AllocateAddress',
+  'AssociateAddress',
+  'DisassociateAddress',
+  'ReleaseAddress',
+  'AssignPrivateIpAddresses',
+  'UnassignPrivateIpAddresses',
+  'CreateSecurityGroup',
+  'DeleteSecurityGroup',
+  'AuthorizeSecurityGroupIngress',
+  'RevokeSecurityGroupIngress',
+  'ModifyNetworkInterfaceAttribute',
+  'CreateTags',
+  'DeleteTags',
+  'ChangeResourceRecordSets',
 ]);
 
 /** Operation names the emulator saw, in order. */
@@ -130,7 +156,10 @@ export function addressesOf(state: EmulatorStateView, cluster = CLUSTER): Addres
 }
 
 export function controlPlaneEni(state: EmulatorStateView) {
-  const eni = Object.values(state.networkInterfaces).find((n) => n.attachment?.deviceIndex === 0 && state.instances[n.attachment.instanceId]?.tags.KubernetesCluster === CLUSTER);
+  const eni = Object.values(state.networkInterfaces).find(
+    (n) =>
+      n.attachment?.deviceIndex === 0 && state.instances[n.attachment.instanceId]?.tags.KubernetesCluster === CLUSTER,
+  );
   if (!eni) throw new Error('no control-plane ENI in the emulator state');
   return eni;
 }
@@ -148,14 +177,30 @@ export interface LibraryLab {
 }
 
 /** A lab plus in-process clients, config, IoHost and signal for library-level tests; always torn down. */
-export async function withLibraryLab(fn: (l: LibraryLab) => Promise<void>, opts: Parameters<typeof startLab>[0] & { clientOptions?: Partial<import('../../src/aws/clients.js').AwsClientOptions> } = {}): Promise<void> {
+export async function withLibraryLab(
+  fn: (l: LibraryLab) => Promise<void>,
+  opts: Parameters<typeof startLab>[0] & {
+    clientOptions?: Partial<import('../../src/aws/clients.js').AwsClientOptions>;
+  } = {},
+): Promise<void> {
   const { createAwsClients } = await import('../../src/aws/clients.js');
   const { parseConfig } = await import('../../src/config/load.js');
   const { RecordingIoHost } = await import('../../src/core/io.js');
   const lab = await startLab(opts);
-  const clients = createAwsClients({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS, ...opts.clientOptions });
+  const clients = createAwsClients({
+    region: REGION,
+    endpoint: lab.emu.endpoint,
+    credentials: TEST_CREDENTIALS,
+    ...opts.clientOptions,
+  });
   try {
-    await fn({ lab, clients, config: parseConfig(opts.config ?? CONFIG_YAML, 'test'), io: new RecordingIoHost(), signal: new AbortController().signal });
+    await fn({
+      lab,
+      clients,
+      config: parseConfig(opts.config ?? CONFIG_YAML, 'test'),
+      io: new RecordingIoHost(),
+      signal: new AbortController().signal,
+    });
   } finally {
     clients.destroy();
     await lab.close();

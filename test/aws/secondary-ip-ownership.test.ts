@@ -7,8 +7,23 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AllocateAddressCommand, AssignPrivateIpAddressesCommand, AssociateAddressCommand, CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CLUSTER, REGION, TEST_CREDENTIALS, addressesOf, controlPlaneEni, mutatingCalls, operations, startLab } from './harness.js';
+import {
+  AllocateAddressCommand,
+  AssignPrivateIpAddressesCommand,
+  AssociateAddressCommand,
+  CreateTagsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  CLUSTER,
+  REGION,
+  TEST_CREDENTIALS,
+  addressesOf,
+  controlPlaneEni,
+  mutatingCalls,
+  operations,
+  startLab,
+} from './harness.js';
 import type { Lab } from './harness.js';
 
 const SECONDARY_TAG_PREFIX = 'solokube.io/secondary-ip/';
@@ -23,15 +38,25 @@ async function foreignSecondaryIp(lab: Lab): Promise<string> {
   const ec2 = ec2Of(lab);
   try {
     const eni = controlPlaneEni(lab.emu.state()).networkInterfaceId;
-    const out = await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }));
+    const out = await ec2.send(
+      new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }),
+    );
     return out.AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
   } finally {
     ec2.destroy();
   }
 }
 
-const secondaries = (lab: Lab) => controlPlaneEni(lab.emu.state()).privateIps.filter((p) => !p.primary).map((p) => p.address).sort();
-const recordedIps = (lab: Lab) => Object.entries(controlPlaneEni(lab.emu.state()).tags).filter(([k, v]) => k.startsWith(SECONDARY_TAG_PREFIX) && v === CLUSTER).map(([k]) => k.slice(SECONDARY_TAG_PREFIX.length)).sort();
+const secondaries = (lab: Lab) =>
+  controlPlaneEni(lab.emu.state())
+    .privateIps.filter((p) => !p.primary)
+    .map((p) => p.address)
+    .sort();
+const recordedIps = (lab: Lab) =>
+  Object.entries(controlPlaneEni(lab.emu.state()).tags)
+    .filter(([k, v]) => k.startsWith(SECONDARY_TAG_PREFIX) && v === CLUSTER)
+    .map(([k]) => k.slice(SECONDARY_TAG_PREFIX.length))
+    .sort();
 
 describe('secondary IP and Elastic IP ownership on the control-plane ENI', () => {
   test('GIVEN an untagged Elastic IP on a foreign secondary IP of the ENI WHEN setup and cleanup run THEN neither is adopted, moved or removed', async () => {
@@ -39,7 +64,15 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
     try {
       const foreignIp = await foreignSecondaryIp(lab);
       const eni = controlPlaneEni(lab.emu.state()).networkInterfaceId;
-      lab.emu.seed({ addresses: [{ allocationId: 'eipalloc-0f0f0f0f0f0f0f0f0', publicIp: '198.51.100.240', association: { networkInterfaceId: eni, privateIpAddress: foreignIp } }] });
+      lab.emu.seed({
+        addresses: [
+          {
+            allocationId: 'eipalloc-0f0f0f0f0f0f0f0f0',
+            publicIp: '198.51.100.240',
+            association: { networkInterfaceId: eni, privateIpAddress: foreignIp },
+          },
+        ],
+      });
       const foreign = () => lab.emu.state().addresses['eipalloc-0f0f0f0f0f0f0f0f0']!;
 
       const setup = await lab.cli(['secondary-ip', 'setup', '--yes']);
@@ -87,7 +120,9 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
   });
 
   test('GIVEN an address named with --allocation-id at setup WHEN setup or cleanup run without the flag THEN they refuse with a remedy and change nothing; with the flag cleanup disassociates it and releases nothing', async () => {
-    const lab = await startLab({ seed: { addresses: [{ allocationId: 'eipalloc-0123456789abcdef0', publicIp: '198.51.100.210' }] } });
+    const lab = await startLab({
+      seed: { addresses: [{ allocationId: 'eipalloc-0123456789abcdef0', publicIp: '198.51.100.210' }] },
+    });
     try {
       const setup = await lab.cli(['secondary-ip', 'setup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0']);
       assert.equal(setup.code, 0, setup.stderr);
@@ -104,7 +139,13 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
       }
       assert.deepEqual(mutatingCalls(lab.emu), []);
 
-      const cleanup = await lab.cli(['secondary-ip', 'cleanup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0']);
+      const cleanup = await lab.cli([
+        'secondary-ip',
+        'cleanup',
+        '--yes',
+        '--allocation-id',
+        'eipalloc-0123456789abcdef0',
+      ]);
       assert.equal(cleanup.code, 0, cleanup.stderr);
       assert.ok(named(), 'the named address is still allocated');
       assert.equal(named()?.association, undefined);
@@ -119,7 +160,14 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
     const lab = await startLab();
     try {
       assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
-      lab.emu.injectFault({ service: 'ec2', operation: 'UnassignPrivateIpAddresses', kind: 'error', status: 400, code: 'InjectedFault', times: Infinity });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'UnassignPrivateIpAddresses',
+        kind: 'error',
+        status: 400,
+        code: 'InjectedFault',
+        times: Infinity,
+      });
       const first = await lab.cli(['secondary-ip', 'cleanup', '--yes']);
       assert.equal(first.code, 1, 'the injected failure stops the first cleanup');
       assert.equal(secondaries(lab).length, 1, 'the secondary IP is left behind');
@@ -139,7 +187,14 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
   test('GIVEN the ENI tag cannot be written after the assignment WHEN setup fails THEN the unrecorded secondary IP is given back, not left behind unprovable', async () => {
     const lab = await startLab();
     try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'CreateTags', kind: 'error', status: 400, code: 'InjectedFault', times: Infinity });
+      lab.emu.injectFault({
+        service: 'ec2',
+        operation: 'CreateTags',
+        kind: 'error',
+        status: 400,
+        code: 'InjectedFault',
+        times: Infinity,
+      });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 1);
       assert.ok(operations(lab.emu).includes('AssignPrivateIpAddresses'));
@@ -158,11 +213,31 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
       const ec2 = ec2Of(lab);
       const eni = controlPlaneEni(lab.emu.state()).networkInterfaceId;
       try {
-        const extraIp = (await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }))).AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
-        await ec2.send(new CreateTagsCommand({ Resources: [eni], Tags: [{ Key: `${SECONDARY_TAG_PREFIX}${extraIp}`, Value: CLUSTER }] }));
-        const tagSpec = [{ ResourceType: 'elastic-ip' as const, Tags: Object.entries(ourTags).map(([Key, Value]) => ({ Key, Value })) }];
+        const extraIp = (
+          await ec2.send(
+            new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }),
+          )
+        ).AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
+        await ec2.send(
+          new CreateTagsCommand({
+            Resources: [eni],
+            Tags: [{ Key: `${SECONDARY_TAG_PREFIX}${extraIp}`, Value: CLUSTER }],
+          }),
+        );
+        const tagSpec = [
+          {
+            ResourceType: 'elastic-ip' as const,
+            Tags: Object.entries(ourTags).map(([Key, Value]) => ({ Key, Value })),
+          },
+        ];
         const extraEip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpec }));
-        await ec2.send(new AssociateAddressCommand({ AllocationId: extraEip.AllocationId, NetworkInterfaceId: eni, PrivateIpAddress: extraIp }));
+        await ec2.send(
+          new AssociateAddressCommand({
+            AllocationId: extraEip.AllocationId,
+            NetworkInterfaceId: eni,
+            PrivateIpAddress: extraIp,
+          }),
+        );
         await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpec }));
       } finally {
         ec2.destroy();
@@ -177,7 +252,11 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
       const ourIp = ours[0]!.association?.privateIpAddress;
       assert.ok(ourIp);
       assert.deepEqual(recordedIps(lab), [ourIp]);
-      assert.deepEqual(secondaries(lab), [ourIp, foreignIp].sort(), 'our extra secondary IP was unassigned, the foreign one kept');
+      assert.deepEqual(
+        secondaries(lab),
+        [ourIp, foreignIp].sort(),
+        'our extra secondary IP was unassigned, the foreign one kept',
+      );
 
       lab.emu.resetCalls();
       const again = await lab.cli(['secondary-ip', 'setup', '--yes', '--output', 'json']);

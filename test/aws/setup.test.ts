@@ -9,8 +9,12 @@ import type { Lab } from './harness.js';
 
 describe('secondary-ip setup on a fresh account', () => {
   let lab: Lab;
-  before(async () => { lab = await startLab(); });
-  after(async () => { await lab.close(); });
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab.close();
+  });
 
   test('GIVEN a kops cluster and no addresses WHEN setup runs with --yes THEN one tagged EIP sits on a new secondary IP and 80/443 are open on an attached owned group', async () => {
     const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
@@ -28,7 +32,10 @@ describe('secondary-ip setup on a fresh account', () => {
     const groups = ourGroups(state);
     assert.equal(groups.length, 1);
     const g = groups[0]!;
-    assert.deepEqual(g.ingress.map((r) => `${r.ipProtocol}/${r.fromPort}-${r.toPort} ${r.cidrIp}`).sort(), ['tcp/443-443 0.0.0.0/0', 'tcp/80-80 0.0.0.0/0']);
+    assert.deepEqual(g.ingress.map((r) => `${r.ipProtocol}/${r.fromPort}-${r.toPort} ${r.cidrIp}`).sort(), [
+      'tcp/443-443 0.0.0.0/0',
+      'tcp/80-80 0.0.0.0/0',
+    ]);
     assert.ok(eni.groupIds.includes(g.groupId), 'our group is attached');
     assert.ok(eni.groupIds.length >= 2, "kops' groups stay attached");
   });
@@ -62,7 +69,13 @@ describe('secondary-ip setup on a fresh account', () => {
       assert.equal(run.code, 0, run.stderr);
       const out = run.json();
       assert.equal(out.result?.decision, 'dry-run');
-      assert.deepEqual(out.result?.plan?.steps.filter((s) => s.action === 'create').map((s) => s.id).sort(), ['aws/app-security-group', 'aws/eip-association', 'aws/elastic-ip', 'aws/secondary-private-ip']);
+      assert.deepEqual(
+        out.result?.plan?.steps
+          .filter((s) => s.action === 'create')
+          .map((s) => s.id)
+          .sort(),
+        ['aws/app-security-group', 'aws/eip-association', 'aws/elastic-ip', 'aws/secondary-private-ip'],
+      );
       assert.deepEqual(mutatingCalls(fresh.emu), []);
     } finally {
       await fresh.close();

@@ -9,13 +9,28 @@ import type { Lab } from './harness.js';
 
 describe('usage and configuration errors contact nothing', () => {
   let lab: Lab;
-  before(async () => { lab = await startLab(); });
-  after(async () => { await lab.close(); });
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab.close();
+  });
 
   const cases: [string, string[]][] = [
     ['an allocation id that is not one', ['secondary-ip', 'setup', '--yes', '--allocation-id', 'eip-123; rm -rf /']],
     ['an elastic IP that is not IPv4', ['secondary-ip', 'setup', '--yes', '--elastic-ip', '300.1.2.3']],
-    ['both --elastic-ip and --allocation-id', ['secondary-ip', 'cleanup', '--yes', '--elastic-ip', '198.51.100.9', '--allocation-id', 'eipalloc-0123456789abcdef0']],
+    [
+      'both --elastic-ip and --allocation-id',
+      [
+        'secondary-ip',
+        'cleanup',
+        '--yes',
+        '--elastic-ip',
+        '198.51.100.9',
+        '--allocation-id',
+        'eipalloc-0123456789abcdef0',
+      ],
+    ],
     ['an unknown option', ['secondary-ip', 'setup', '--yes', '--bogus']],
     ['an unknown subcommand', ['secondary-ip', 'explode']],
     ['a bad --elastic-ip on dns sync', ['dns', 'sync', '--elastic-ip', 'nope']],
@@ -34,7 +49,12 @@ describe('usage and configuration errors contact nothing', () => {
     const bad = join(lab.dir, 'bad.yaml');
     await writeFile(bad, 'name: c1.example.com\ndnsZone: other.org\nregion: mars-1\n');
     lab.emu.resetCalls();
-    for (const args of [['secondary-ip', 'setup', '--yes'], ['secondary-ip', 'status'], ['dns', 'sync', '--yes'], ['doctor']]) {
+    for (const args of [
+      ['secondary-ip', 'setup', '--yes'],
+      ['secondary-ip', 'status'],
+      ['dns', 'sync', '--yes'],
+      ['doctor'],
+    ]) {
       const run = await runCli(lab.emu.endpoint, ['-c', bad, ...args], 30_000);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
     }

@@ -21,12 +21,24 @@ Transfer/sec:      5.33MB
 `;
 
 test('GIVEN a wrk report WHEN parsing THEN rate, percentiles in ms and all errors are read', () => {
-  assert.deepEqual(parseWrkOutput(REPORT), { requestsPerSec: 26502.01, p50Ms: 0.096, p99Ms: 1200, requests: 53094, errors: 6 });
+  assert.deepEqual(parseWrkOutput(REPORT), {
+    requestsPerSec: 26502.01,
+    p50Ms: 0.096,
+    p99Ms: 1200,
+    requests: 53094,
+    errors: 6,
+  });
   assert.throws(() => parseWrkOutput('unable to connect to 198.18.0.10:443 Connection refused'));
 });
 
 test('GIVEN a new-connection run pinned to a CPU THEN wrk is bounded and closes each connection', () => {
-  const argv = wrkArgv({ url: 'https://a.test/', durationS: 3, connections: 4, newConnectionPerRequest: true, cpus: '0' });
+  const argv = wrkArgv({
+    url: 'https://a.test/',
+    durationS: 3,
+    connections: 4,
+    newConnectionPerRequest: true,
+    cpus: '0',
+  });
   assert.deepEqual(argv.slice(0, 3), ['taskset', '-c', '0']);
   assert.ok(argv.includes('3s') && argv.includes('Connection: close'));
   assert.equal(argv.at(-1), 'https://a.test/');

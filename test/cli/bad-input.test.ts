@@ -56,14 +56,21 @@ describe('configuration files that are not what they seem', () => {
 
   test('GIVEN control characters in a configuration key THEN they are shown escaped, never sent raw to the terminal', async () => {
     const cfg = join(tmp(), 'esc.yaml');
-    writeFileSync(cfg, 'name: c1.example.com\ndnsZone: example.com\nregion: eu-west-1\n"\\e]0;owned\\a\\e[2J\\u009b31m": 1\n');
+    writeFileSync(
+      cfg,
+      'name: c1.example.com\ndnsZone: example.com\nregion: eu-west-1\n"\\e]0;owned\\a\\e[2J\\u009b31m": 1\n',
+    );
     const r = await runCli(['plan', '--offline', '-c', cfg]);
     assert.equal(r.code, 2, r.stderr);
     assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no raw control character on stderr');
     assert.match(r.stderr, /\\x1b\]0;owned/, 'the key is still shown, escaped');
     const j = await runCli(['plan', '--offline', '-c', cfg, '-o', 'json']);
     assert.equal(j.code, 2);
-    assert.doesNotMatch(j.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no raw control character in the JSON document');
+    assert.doesNotMatch(
+      j.stdout,
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/,
+      'no raw control character in the JSON document',
+    );
   });
 
   test('GIVEN a command name made of escape sequences THEN the parse error shows it escaped', async () => {
@@ -86,10 +93,24 @@ describe('flags outside what the code can honour', () => {
 
 describe('addresses that cannot be an Elastic IP', () => {
   let lab: Lab;
-  before(async () => { lab = await startLab(); });
-  after(async () => { await lab.close(); });
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab.close();
+  });
 
-  for (const ip of ['0.0.0.0', '127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '224.0.0.1', '255.255.255.255']) {
+  for (const ip of [
+    '0.0.0.0',
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+  ]) {
     test(`GIVEN --elastic-ip ${ip} THEN exit 2 and AWS is not contacted`, async () => {
       lab.emu.resetCalls();
       const r = await lab.cli(['secondary-ip', 'setup', '--yes', '--elastic-ip', ip, '-o', 'json']);
@@ -120,12 +141,37 @@ describe('sandbox aws flags', () => {
 describe('SSH files', () => {
   // Every address is given, so nothing needs AWS; the node "host" is loopback on a port nobody
   // listens on, and the files are checked before any connection is tried.
-  const nodeFlags = ['--node-host', '127.0.0.1', '--ssh-port', '9', '--primary-ip', '198.18.0.10', '--secondary-ip', '198.18.0.11', '--interface', 'eth0', '--prefix-length', '24'];
+  const nodeFlags = [
+    '--node-host',
+    '127.0.0.1',
+    '--ssh-port',
+    '9',
+    '--primary-ip',
+    '198.18.0.10',
+    '--secondary-ip',
+    '198.18.0.11',
+    '--interface',
+    'eth0',
+    '--prefix-length',
+    '24',
+  ];
 
   test('GIVEN a missing SSH key file THEN a typed error names the file and the fix', async () => {
     const dir = tmp();
     const key = join(dir, 'no-such-key');
-    const r = await runCli(['-c', example, 'proxy', 'status', ...nodeFlags, '--ssh-key', key, '--known-hosts', join(dir, 'kh'), '-o', 'json']);
+    const r = await runCli([
+      '-c',
+      example,
+      'proxy',
+      'status',
+      ...nodeFlags,
+      '--ssh-key',
+      key,
+      '--known-hosts',
+      join(dir, 'kh'),
+      '-o',
+      'json',
+    ]);
     assert.equal(r.code, 2, r.stderr);
     const err = errorOf(r.stdout);
     assert.equal(err.code, 'node.ssh-key-unreadable');
@@ -139,7 +185,19 @@ describe('SSH files', () => {
     writeFileSync(key, 'not really a key, never used\n');
     const knownHosts = join(dir, 'kh-dir');
     mkdirSync(knownHosts);
-    const r = await runCli(['-c', example, 'proxy', 'status', ...nodeFlags, '--ssh-key', key, '--known-hosts', knownHosts, '-o', 'json']);
+    const r = await runCli([
+      '-c',
+      example,
+      'proxy',
+      'status',
+      ...nodeFlags,
+      '--ssh-key',
+      key,
+      '--known-hosts',
+      knownHosts,
+      '-o',
+      'json',
+    ]);
     assert.equal(r.code, 2, r.stderr);
     const err = errorOf(r.stdout);
     assert.equal(err.code, 'node.known-hosts-unreadable');

@@ -32,7 +32,8 @@ describe('CLI as a subprocess', () => {
     const r = await runCli(['plan', '-c', cfg, '--log-timestamps', 'none']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    for (const path of ['name:', 'region:', 'proxy:', 'secondaryIp:']) assert.ok(r.stderr.includes(path), `stderr names ${path}`);
+    for (const path of ['name:', 'region:', 'proxy:', 'secondaryIp:'])
+      assert.ok(r.stderr.includes(path), `stderr names ${path}`);
     assert.match(r.stderr, /remedy:/);
     const j = await runCli(['plan', '-c', cfg, '-o', 'json']);
     assert.equal(j.code, 2);

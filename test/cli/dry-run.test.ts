@@ -10,11 +10,19 @@ const PLAN_HEAD = /^(Plan|Removal plan): \d+ to create, \d+ to update, \d+ to de
 
 describe('--dry-run prints the plan the same way in every command', () => {
   let lab: Lab;
-  before(async () => { lab = await startLab(); });
-  after(async () => { await lab.close(); });
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab.close();
+  });
 
   // In order: setup on a fresh account, then (once set up) cleanup and dns sync, each with work to plan.
-  for (const args of [['secondary-ip', 'setup'], ['secondary-ip', 'cleanup'], ['dns', 'sync']]) {
+  for (const args of [
+    ['secondary-ip', 'setup'],
+    ['secondary-ip', 'cleanup'],
+    ['dns', 'sync'],
+  ]) {
     test(`GIVEN ${args.join(' ')} --dry-run THEN the plan is on stdout, not stderr, and nothing changes`, async () => {
       if (args[1] !== 'setup') {
         const setup = await lab.cli(['secondary-ip', 'setup', '--yes']);

@@ -26,16 +26,28 @@ function oneJsonDocument(stdout: string): Doc {
 }
 
 /** Start a CLI run against the lab, wait until the emulator has seen `operation`, then send `signal`. */
-async function interruptDuring(lab: Lab, args: string[], operation: string, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, '-c', lab.configPath, '--log-timestamps', 'none', ...args], { env: cliEnv(lab.emu.endpoint), stdio: ['ignore', 'pipe', 'pipe'] });
+async function interruptDuring(
+  lab: Lab,
+  args: string[],
+  operation: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, '-c', lab.configPath, '--log-timestamps', 'none', ...args], {
+    env: cliEnv(lab.emu.endpoint),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const hardStop = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  for (let i = 0; i < 200 && !lab.emu.calls().some((c) => c.operation === operation); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(lab.emu.calls().some((c) => c.operation === operation), `the command reached ${operation}; stderr: ${stderr}`);
+  for (let i = 0; i < 200 && !lab.emu.calls().some((c) => c.operation === operation); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.ok(
+    lab.emu.calls().some((c) => c.operation === operation),
+    `the command reached ${operation}; stderr: ${stderr}`,
+  );
   child.kill(signal);
   const code = await closed;
   clearTimeout(hardStop);
@@ -88,7 +100,12 @@ describe('interruption and deadlines', () => {
     const lab = await startLab();
     try {
       lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
-      const r = await interruptDuring(lab, ['secondary-ip', 'setup', '--yes', '-o', 'json'], 'DescribeInstances', 'SIGTERM');
+      const r = await interruptDuring(
+        lab,
+        ['secondary-ip', 'setup', '--yes', '-o', 'json'],
+        'DescribeInstances',
+        'SIGTERM',
+      );
       assert.equal(r.code, 143, r.stderr);
       const doc = oneJsonDocument(r.stdout);
       assert.equal(doc.ok, false);
@@ -102,7 +119,12 @@ describe('interruption and deadlines', () => {
     const lab = await startLab();
     try {
       lab.emu.injectFault({ service: 'ec2', operation: 'AssociateAddress', kind: 'hang', times: 1 });
-      const r = await interruptDuring(lab, ['secondary-ip', 'setup', '--yes', '-o', 'json'], 'AssociateAddress', 'SIGINT');
+      const r = await interruptDuring(
+        lab,
+        ['secondary-ip', 'setup', '--yes', '-o', 'json'],
+        'AssociateAddress',
+        'SIGINT',
+      );
       assert.equal(r.code, 130, r.stderr);
       const err = oneJsonDocument(r.stdout).error!;
       assert.equal(err.code, 'interrupted');
@@ -121,7 +143,9 @@ describe('interruption and deadlines', () => {
     const lab = await startLab();
     try {
       lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
-      const r = await lab.cli(['secondary-ip', 'setup', '--yes', '--timeout', '2', '-o', 'json'], { timeoutMs: 20_000 });
+      const r = await lab.cli(['secondary-ip', 'setup', '--yes', '--timeout', '2', '-o', 'json'], {
+        timeoutMs: 20_000,
+      });
       assert.equal(r.code, 1, r.stderr);
       const err = r.json().error!;
       assert.equal(err.code, 'deadline');
@@ -163,16 +187,24 @@ describe('interruption and deadlines', () => {
 });
 
 /** Run the CLI on a terminal (`script` makes one) until it asks its question. */
-async function onTerminal(lab: Lab, args: string[]): Promise<{ type(s: string): void; output(): string; closed: Promise<number | null> }> {
+async function onTerminal(
+  lab: Lab,
+  args: string[],
+): Promise<{ type(s: string): void; output(): string; closed: Promise<number | null> }> {
   const cmd = [process.execPath, BIN, '-c', lab.configPath, ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...cliEnv(lab.emu.endpoint), NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
+    env: { ...cliEnv(lab.emu.endpoint), NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const hardStop = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => {
-    clearTimeout(hardStop);
-    resolve(code);
-  }));
+  const closed = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(hardStop);
+      resolve(code);
+    }),
+  );
   for (let i = 0; i < 400 && !out.includes('[y/N]'); i++) await new Promise((r) => setTimeout(r, 50));
   assert.match(out, /\[y\/N\]/, 'the CLI asked');
   return { type: (s) => child.stdin.write(s), output: () => out, closed };

@@ -38,7 +38,8 @@ function changedLines(a: string, b: string): { removed: string[]; added: string[
   return { removed: la.filter((l) => !lb.includes(l)), added: lb.filter((l) => !la.includes(l)) };
 }
 
-const modes = (text: string) => Object.fromEntries(parseConfig(text, 't').apps.map((a) => [a.name, { tls: a.tls, redirect: a.httpsRedirect }]));
+const modes = (text: string) =>
+  Object.fromEntries(parseConfig(text, 't').apps.map((a) => [a.name, { tls: a.tls, redirect: a.httpsRedirect }]));
 
 describe('https-redirect', () => {
   test('GIVEN the commented file WHEN disable --app hello THEN only that app gains httpsRedirect: false; every comment and the flow layout stay', async (t) => {
@@ -53,7 +54,10 @@ describe('https-redirect', () => {
     assert.equal((await stat(path)).mode & 0o777, 0o640, 'permissions kept');
     const result = JSON.parse(r.stdout).result as { changed: boolean; apps: { name: string; mode: string }[] };
     assert.equal(result.changed, true);
-    assert.deepEqual(result.apps.map((a) => `${a.name}=${a.mode}`), ['hello=https-and-http', 'shop=https-redirect', 'legacy=http-only']);
+    assert.deepEqual(
+      result.apps.map((a) => `${a.name}=${a.mode}`),
+      ['hello=https-and-http', 'shop=https-redirect', 'legacy=http-only'],
+    );
   });
 
   test('GIVEN an override WHEN enable for all apps THEN the global switch is set and per-app overrides go; a second run changes nothing', async (t) => {
@@ -63,9 +67,16 @@ describe('https-redirect', () => {
     const r = await runCli(['-c', path, 'https-redirect', 'enable']);
     assert.equal(r.code, 0, r.stderr);
     const after = await readFile(path, 'utf8');
-    assert.deepEqual(modes(after), { hello: { tls: true, redirect: undefined }, shop: { tls: true, redirect: undefined }, legacy: { tls: false, redirect: undefined } });
-    assert.ok(after.includes('  - { name: shop, port: 3000 } # flow style stays flow style'), 'the override key left the flow map again');
-    assert.ok(after.includes('# ACME (Let\'s Encrypt) account e-mail'), 'comments kept');
+    assert.deepEqual(modes(after), {
+      hello: { tls: true, redirect: undefined },
+      shop: { tls: true, redirect: undefined },
+      legacy: { tls: false, redirect: undefined },
+    });
+    assert.ok(
+      after.includes('  - { name: shop, port: 3000 } # flow style stays flow style'),
+      'the override key left the flow map again',
+    );
+    assert.ok(after.includes("# ACME (Let's Encrypt) account e-mail"), 'comments kept');
     const again = await runCli(['-c', path, 'https-redirect', 'enable']);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /nothing changed/);
@@ -90,11 +101,19 @@ describe('https-redirect', () => {
     assert.equal(plain.code, 2);
     assert.match(plain.stderr, /HTTP only/);
     assert.equal(await readFile(path, 'utf8'), WITH_APPS);
-    const broken = await configFile(t, WITH_APPS.replace('tlsEmail: ops@example.com', 'tlsEmail: "ops@example.com\\nx: 1"'));
+    const broken = await configFile(
+      t,
+      WITH_APPS.replace('tlsEmail: ops@example.com', 'tlsEmail: "ops@example.com\\nx: 1"'),
+    );
     const bad = await runCli(['-c', broken, 'https-redirect', 'disable']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /tlsEmail/);
-    const missing = await runCli(['-c', join(tmpdir(), 'sk-no-such-dir', 'solokube.yaml'), 'https-redirect', 'disable']);
+    const missing = await runCli([
+      '-c',
+      join(tmpdir(), 'sk-no-such-dir', 'solokube.yaml'),
+      'https-redirect',
+      'disable',
+    ]);
     assert.equal(missing.code, 2);
   });
 

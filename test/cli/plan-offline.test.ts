@@ -21,24 +21,37 @@ const noNode: NodeAccess = {
 };
 
 describe('plan --offline comes from the resources', () => {
-  for (const [what, extra] of [['haproxy', 'proxy: haproxy\n'], ['direct', 'proxy: direct\n'], ['no secondary IP', 'secondaryIp: false\n']] as const) {
+  for (const [what, extra] of [
+    ['haproxy', 'proxy: haproxy\n'],
+    ['direct', 'proxy: direct\n'],
+    ['no secondary IP', 'secondaryIp: false\n'],
+  ] as const) {
     test(`GIVEN ${what} THEN the offline plan lists exactly the ids up converges, each with a description`, async () => {
       const yaml = base + extra;
       const path = join(mkdtempSync(join(tmpdir(), 'solokube-offline-')), 'solokube.yaml');
       writeFileSync(path, yaml);
       const r = await runCli(['plan', '--offline', '-c', path, '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
-      const offline = (JSON.parse(r.stdout) as { result: { desired: { id: string; title: string; values: object }[] } }).result.desired;
+      const offline = (JSON.parse(r.stdout) as { result: { desired: { id: string; title: string; values: object }[] } })
+        .result.desired;
 
       const config = parseConfig(yaml, 'test');
-      const clients = createAwsClients({ region: config.region, endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+      const clients = createAwsClients({
+        region: config.region,
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      });
       try {
         const ids = upResources(config, clients, noNode).map((res) => res.id);
-        assert.deepEqual(offline.map((d) => d.id), ids);
+        assert.deepEqual(
+          offline.map((d) => d.id),
+          ids,
+        );
       } finally {
         clients.destroy();
       }
-      for (const d of offline) assert.ok(d.title.length > 0 && Object.keys(d.values).length > 0, `${d.id} is described`);
+      for (const d of offline)
+        assert.ok(d.title.length > 0 && Object.keys(d.values).length > 0, `${d.id} is described`);
     });
   }
 });

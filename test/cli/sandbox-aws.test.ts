@@ -10,8 +10,13 @@ import { join } from 'node:path';
 import { AllocateAddressCommand, DescribeAddressesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CLI } from '../support/cli.js';
 
-async function startForeground(state: string, args: string[] = ['--region', 'eu-west-1']): Promise<{ endpoint: string; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'sandbox', 'aws', '--state', state, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startForeground(
+  state: string,
+  args: string[] = ['--region', 'eu-west-1'],
+): Promise<{ endpoint: string; stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', 'aws', '--state', state, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -22,10 +27,11 @@ async function startForeground(state: string, args: string[] = ['--region', 'eu-
   });
   return {
     endpoint,
-    stop: () => new Promise((resolve) => {
-      child.on('exit', (code) => resolve(code));
-      child.kill('SIGINT');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.on('exit', (code) => resolve(code));
+        child.kill('SIGINT');
+      }),
   };
 }
 
@@ -33,7 +39,13 @@ test('GIVEN sandbox aws in the foreground THEN the SDK talks to it, its state su
   const state = join(mkdtempSync(join(tmpdir(), 'solokube-emu-')), 'state.json');
   const first = await startForeground(state);
   assert.match(first.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
-  const client = (endpoint: string) => new EC2Client({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  const client = (endpoint: string) =>
+    new EC2Client({
+      endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 1,
+    });
   const c1 = client(first.endpoint);
   const allocated = await c1.send(new AllocateAddressCommand({ Domain: 'vpc' }));
   c1.destroy();
@@ -43,14 +55,25 @@ test('GIVEN sandbox aws in the foreground THEN the SDK talks to it, its state su
   const c2 = client(second.endpoint);
   const { Addresses } = await c2.send(new DescribeAddressesCommand({}));
   c2.destroy();
-  assert.deepEqual(Addresses?.map((a) => a.AllocationId), [allocated.AllocationId]);
+  assert.deepEqual(
+    Addresses?.map((a) => a.AllocationId),
+    [allocated.AllocationId],
+  );
   assert.equal(await second.stop(), 0);
 });
 
 test('GIVEN sandbox aws --region eu-west-1 (a name the global --region also has) THEN the emulator answers as eu-west-1', async () => {
-  const emu = await startForeground(join(mkdtempSync(join(tmpdir(), 'solokube-emu-')), 'state.json'), ['--region', 'eu-west-1']);
+  const emu = await startForeground(join(mkdtempSync(join(tmpdir(), 'solokube-emu-')), 'state.json'), [
+    '--region',
+    'eu-west-1',
+  ]);
   try {
-    const ec2 = new EC2Client({ endpoint: emu.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    const ec2 = new EC2Client({
+      endpoint: emu.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 1,
+    });
     const allocated = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     ec2.destroy();
     assert.equal(allocated.NetworkBorderGroup, 'eu-west-1');
@@ -60,7 +83,11 @@ test('GIVEN sandbox aws --region eu-west-1 (a name the global --region also has)
 });
 
 test('GIVEN sandbox aws --dns-port 0 with a kops seed THEN dig gets the seeded api record from 127.0.0.1 on the announced port', async () => {
-  const child = spawn(process.execPath, [CLI, 'sandbox', 'aws', '--seed-kops', 'c1.example.com', '--dns-zone', 'example.com', '--dns-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'sandbox', 'aws', '--seed-kops', 'c1.example.com', '--dns-zone', 'example.com', '--dns-port', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   try {
     const dnsPort = await new Promise<number>((resolve, reject) => {
       let err = '';
@@ -72,12 +99,21 @@ test('GIVEN sandbox aws --dns-port 0 with a kops seed THEN dig gets the seeded a
       child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${err}`)));
     });
     const dig = await new Promise<string>((resolve) => {
-      const d = spawn('dig', ['@127.0.0.1', '-p', String(dnsPort), '+short', '+time=2', '+tries=1', 'api.c1.example.com', 'A']);
+      const d = spawn('dig', [
+        '@127.0.0.1',
+        '-p',
+        String(dnsPort),
+        '+short',
+        '+time=2',
+        '+tries=1',
+        'api.c1.example.com',
+        'A',
+      ]);
       let out = '';
       d.stdout.on('data', (b: Buffer) => (out += b.toString()));
       d.on('exit', () => resolve(out.trim()));
     });
-    assert.match(dig, /^\d+\.\d+\.\d+\.\d+$/, 'the kops seed\'s api record answers');
+    assert.match(dig, /^\d+\.\d+\.\d+\.\d+$/, "the kops seed's api record answers");
   } finally {
     child.kill('SIGINT');
   }

@@ -40,7 +40,9 @@ describe("app hosts that would take over kops' records", () => {
   }
 
   test('GIVEN app "api" with appsDomain equal to the cluster name THEN its derived host api.<cluster> is refused', () => {
-    assert.deepEqual(refusedAt(`${base}appsDomain: c1.example.com\napps:\n  - {name: api, port: 80}\n`), ['apps.0.name']);
+    assert.deepEqual(refusedAt(`${base}appsDomain: c1.example.com\napps:\n  - {name: api, port: 80}\n`), [
+      'apps.0.name',
+    ]);
   });
 
   test('GIVEN appsDomain internal.<cluster> THEN the apps domain itself is refused (its wildcard would cover kops names)', () => {
@@ -48,6 +50,11 @@ describe("app hosts that would take over kops' records", () => {
   });
 
   test('GIVEN ordinary hosts, also beside the cluster name THEN they are accepted', () => {
-    assert.deepEqual(refusedAt(`${base}appsDomain: c1.example.com\napps:\n  - {name: web, port: 80}\n  - {name: shop, port: 81, host: shop.example.com}\n  - {name: apix, port: 82, host: apix.c1.example.com}\n`), []);
+    assert.deepEqual(
+      refusedAt(
+        `${base}appsDomain: c1.example.com\napps:\n  - {name: web, port: 80}\n  - {name: shop, port: 81, host: shop.example.com}\n  - {name: apix, port: 82, host: apix.c1.example.com}\n`,
+      ),
+      [],
+    );
   });
 });

@@ -21,18 +21,22 @@ function sources(dir: string): string[] {
 }
 
 function filesMatching(re: RegExp): string[] {
-  return sources(SRC).filter((f) => re.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f)).sort();
+  return sources(SRC)
+    .filter((f) => re.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(SRC, f))
+    .sort();
 }
 
-const nodeSpec = (o: { clusterName?: string; primaryIp?: string; iface?: string }) => () => parseNodeSpec({
-  clusterName: o.clusterName ?? 'c1.example.com',
-  apiServerNames: ['api.c1.example.com'],
-  primaryIp: o.primaryIp ?? '172.20.1.10',
-  secondaryIp: '172.20.1.11',
-  prefixLength: 24,
-  interface: o.iface ?? 'ens5',
-  proxy: 'haproxy',
-});
+const nodeSpec = (o: { clusterName?: string; primaryIp?: string; iface?: string }) => () =>
+  parseNodeSpec({
+    clusterName: o.clusterName ?? 'c1.example.com',
+    apiServerNames: ['api.c1.example.com'],
+    primaryIp: o.primaryIp ?? '172.20.1.10',
+    secondaryIp: '172.20.1.11',
+    prefixLength: 24,
+    interface: o.iface ?? 'ens5',
+    proxy: 'haproxy',
+  });
 
 describe('one definition each', () => {
   test('the node layer refuses exactly the DNS names the configuration refuses', () => {
@@ -50,10 +54,18 @@ describe('one definition each', () => {
   });
 
   test('nothing exported from config, cli or core is left unused', () => {
-    const all = sources(SRC).map((f) => readFileSync(f, 'utf8')).join('\n') + sources(join(SRC, '../test')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const all =
+      sources(SRC)
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n') +
+      sources(join(SRC, '../test'))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
     const unused: string[] = [];
     for (const file of sources(SRC).filter((f) => /\/(config|cli|core)\//.test(f))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/^export (?:async )?(?:function|const|class|type|interface) ([A-Za-z0-9_]+)/gm)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(
+        /^export (?:async )?(?:function|const|class|type|interface) ([A-Za-z0-9_]+)/gm,
+      )) {
         const uses = all.match(new RegExp(`\\b${m[1]}\\b`, 'g'))?.length ?? 0;
         if (uses <= 1) unused.push(`${relative(SRC, file)}: ${m[1]}`);
       }

@@ -28,11 +28,20 @@ describe('flags, then environment, then file', () => {
   });
 
   test('GIVEN AWS_REGION and AWS_PROFILE THEN they win over the file', async () => {
-    assert.deepEqual(await settings([], { AWS_REGION: 'us-east-2', AWS_PROFILE: 'from-env' }), { region: 'us-east-2', profile: 'from-env' });
+    assert.deepEqual(await settings([], { AWS_REGION: 'us-east-2', AWS_PROFILE: 'from-env' }), {
+      region: 'us-east-2',
+      profile: 'from-env',
+    });
   });
 
   test('GIVEN flags and the environment THEN the flags win', async () => {
-    assert.deepEqual(await settings(['--region', 'ap-south-1', '--profile', 'from-flag'], { AWS_REGION: 'us-east-2', AWS_PROFILE: 'from-env' }), { region: 'ap-south-1', profile: 'from-flag' });
+    assert.deepEqual(
+      await settings(['--region', 'ap-south-1', '--profile', 'from-flag'], {
+        AWS_REGION: 'us-east-2',
+        AWS_PROFILE: 'from-env',
+      }),
+      { region: 'ap-south-1', profile: 'from-flag' },
+    );
   });
 
   test('GIVEN an empty AWS_REGION THEN it is as if unset', async () => {

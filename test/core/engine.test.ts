@@ -11,7 +11,8 @@ import { MemoryStore, memoryResource } from '../support/memory-resource.js';
 import { assertIdempotent } from '../support/idempotency.js';
 import type { Resource } from '../../src/core/resource.js';
 
-const golden = (name: string): string => readFileSync(new URL(`../../../test/core/golden/${name}`, import.meta.url), 'utf8');
+const golden = (name: string): string =>
+  readFileSync(new URL(`../../../test/core/golden/${name}`, import.meta.url), 'utf8');
 const converge = (resources: Resource[], io = new RecordingIoHost()) =>
   planAndApply(resources, { io, signal: AbortSignal.timeout(10_000), mode: 'converge', yes: true, dryRun: false });
 
@@ -24,29 +25,50 @@ describe('engine: dependency order', () => {
       memoryResource(store, 'a', '1'),
     ];
     await converge(resources);
-    assert.deepEqual(store.log.filter((l) => l.startsWith('apply')), ['apply a', 'apply b', 'apply c']);
+    assert.deepEqual(
+      store.log.filter((l) => l.startsWith('apply')),
+      ['apply a', 'apply b', 'apply c'],
+    );
   });
 
   test('GIVEN two independent resources WHEN applied THEN they run side by side', async () => {
     const store = new MemoryStore();
-    await converge([memoryResource(store, 'x', '1', { applyDelayMs: 50 }), memoryResource(store, 'y', '1', { applyDelayMs: 50 })]);
+    await converge([
+      memoryResource(store, 'x', '1', { applyDelayMs: 50 }),
+      memoryResource(store, 'y', '1', { applyDelayMs: 50 }),
+    ]);
     // Both started before either finished.
     assert.deepEqual(store.log.slice(0, 2).sort(), ['start x', 'start y']);
   });
 
   test('GIVEN a dependency whose value is created WHEN the dependent is planned THEN it sees the planned value, and applies with the real one', async () => {
     const store = new MemoryStore();
-    const resources = [memoryResource(store, 'base', 'v1'), memoryResource(store, 'derived', 'd', { dependsOn: ['base'], deriveFrom: 'base' })];
+    const resources = [
+      memoryResource(store, 'base', 'v1'),
+      memoryResource(store, 'derived', 'd', { dependsOn: ['base'], deriveFrom: 'base' }),
+    ];
     const { plan } = await planConverge(resources, new RecordingIoHost(), AbortSignal.timeout(5000));
-    assert.deepEqual(plan.steps.find((s) => s.id === 'derived')?.changes, [{ field: 'value', from: undefined, to: 'd<-v1' }]);
+    assert.deepEqual(plan.steps.find((s) => s.id === 'derived')?.changes, [
+      { field: 'value', from: undefined, to: 'd<-v1' },
+    ]);
     await converge(resources);
     assert.equal(store.items.get('derived')?.value, 'd<-v1');
   });
 
   test('GIVEN a cycle or an unknown dependency THEN planning fails with a clear error before touching anything', () => {
     const store = new MemoryStore();
-    assert.throws(() => dependencyOrder([memoryResource(store, 'a', '1', { dependsOn: ['b'] }), memoryResource(store, 'b', '1', { dependsOn: ['a'] })]), /cycle: a → b → a|cycle: b → a → b/);
-    assert.throws(() => dependencyOrder([memoryResource(store, 'a', '1', { dependsOn: ['ghost'] })]), /"a" depends on "ghost"/);
+    assert.throws(
+      () =>
+        dependencyOrder([
+          memoryResource(store, 'a', '1', { dependsOn: ['b'] }),
+          memoryResource(store, 'b', '1', { dependsOn: ['a'] }),
+        ]),
+      /cycle: a → b → a|cycle: b → a → b/,
+    );
+    assert.throws(
+      () => dependencyOrder([memoryResource(store, 'a', '1', { dependsOn: ['ghost'] })]),
+      /"a" depends on "ghost"/,
+    );
     assert.equal(store.log.length, 0);
   });
 });
@@ -64,12 +86,15 @@ describe('engine: not-ready, deadlines and failures', () => {
   test('GIVEN a resource never ready WHEN its deadline passes THEN it fails with DeadlineError carrying the last cause', async () => {
     const store = new MemoryStore();
     const started = Date.now();
-    await assert.rejects(converge([memoryResource(store, 'never', 'x', { notReadyTimes: 1_000, deadlineMs: 700 })]), (err: unknown) => {
-      assert.ok(err instanceof DeadlineError);
-      assert.match(err.message, /never is still warming up/);
-      assert.equal((err.cause as Error).message, 'never is still warming up');
-      return true;
-    });
+    await assert.rejects(
+      converge([memoryResource(store, 'never', 'x', { notReadyTimes: 1_000, deadlineMs: 700 })]),
+      (err: unknown) => {
+        assert.ok(err instanceof DeadlineError);
+        assert.match(err.message, /never is still warming up/);
+        assert.equal((err.cause as Error).message, 'never is still warming up');
+        return true;
+      },
+    );
     assert.ok(Date.now() - started < 5_000, 'gives up near its deadline, not much later');
     assert.equal(store.items.has('never'), false);
   });
@@ -78,7 +103,10 @@ describe('engine: not-ready, deadlines and failures', () => {
     const store = new MemoryStore();
     const boom = new SolokubeError({ code: 'test.boom', message: 'boom', remedy: 'none' });
     await assert.rejects(
-      converge([memoryResource(store, 'a', '1', { failWith: boom }), memoryResource(store, 'b', '1', { dependsOn: ['a'] })]),
+      converge([
+        memoryResource(store, 'a', '1', { failWith: boom }),
+        memoryResource(store, 'b', '1', { dependsOn: ['a'] }),
+      ]),
       (err: unknown) => err === boom,
     );
     assert.equal(store.items.has('b'), false);
@@ -87,7 +115,11 @@ describe('engine: not-ready, deadlines and failures', () => {
 
 describe('engine: the deadline bounds apply too', () => {
   /** A resource whose apply takes applyMs (or forever), recording whether its signal was aborted. */
-  const slowApply = (applyMs: number | 'forever', deadlineMs: number, seen: { aborted?: boolean; delete?: boolean }): Resource<{ v: number }> => ({
+  const slowApply = (
+    applyMs: number | 'forever',
+    deadlineMs: number,
+    seen: { aborted?: boolean; delete?: boolean },
+  ): Resource<{ v: number }> => ({
     id: 'slow-apply',
     title: 'slow apply',
     deadlineMs,
@@ -126,7 +158,9 @@ describe('engine: the deadline bounds apply too', () => {
       apply(ctx) {
         calls++;
         if (calls <= 2) return Promise.reject(new NotReadyError(`still converging (${calls})`));
-        return new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+        return new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+        );
       },
     };
     await assert.rejects(converge([r]), (err: unknown) => {
@@ -148,7 +182,13 @@ describe('engine: the deadline bounds apply too', () => {
     const interrupted = new Error('interrupted by the user');
     setTimeout(() => command.abort(interrupted), 100);
     await assert.rejects(
-      planAndApply([slowApply('forever', 10_000, {})], { io: new RecordingIoHost(), signal: command.signal, mode: 'converge', yes: true, dryRun: false }),
+      planAndApply([slowApply('forever', 10_000, {})], {
+        io: new RecordingIoHost(),
+        signal: command.signal,
+        mode: 'converge',
+        yes: true,
+        dryRun: false,
+      }),
       (err: unknown) => err === interrupted,
     );
   });
@@ -157,7 +197,10 @@ describe('engine: the deadline bounds apply too', () => {
 describe('engine: plans and idempotency', () => {
   test('GIVEN converged resources WHEN planned again THEN zero changes (the idempotency helper)', async () => {
     const store = new MemoryStore();
-    const plan = await assertIdempotent([memoryResource(store, 'a', '1'), memoryResource(store, 'b', '2', { dependsOn: ['a'] })], { reruns: 2 });
+    const plan = await assertIdempotent(
+      [memoryResource(store, 'a', '1'), memoryResource(store, 'b', '2', { dependsOn: ['a'] })],
+      { reruns: 2 },
+    );
     assert.ok(plan.steps.every((s) => s.action === 'unchanged'));
   });
 
@@ -172,7 +215,11 @@ describe('engine: plans and idempotency', () => {
     const store = new MemoryStore();
     store.items.set('old', { value: 'before' });
     store.items.set('same', { value: 'same' });
-    const resources = [memoryResource(store, 'new', 'fresh'), memoryResource(store, 'old', 'after'), memoryResource(store, 'same', 'same')];
+    const resources = [
+      memoryResource(store, 'new', 'fresh'),
+      memoryResource(store, 'old', 'after'),
+      memoryResource(store, 'same', 'same'),
+    ];
     const { plan } = await planConverge(resources, new RecordingIoHost(), AbortSignal.timeout(5000));
     assert.equal(renderPlan(plan, { showUnchanged: true }), golden('plan-mixed.txt'));
   });
@@ -181,8 +228,17 @@ describe('engine: plans and idempotency', () => {
     const store = new MemoryStore();
     const resources = [memoryResource(store, 'a', '1'), memoryResource(store, 'b', '2', { dependsOn: ['a'] })];
     await converge(resources);
-    await planAndApply(resources, { io: new RecordingIoHost(), signal: AbortSignal.timeout(5000), mode: 'destroy', yes: true, dryRun: false });
-    assert.deepEqual(store.log.filter((l) => l.startsWith('delete')), ['delete b', 'delete a']);
+    await planAndApply(resources, {
+      io: new RecordingIoHost(),
+      signal: AbortSignal.timeout(5000),
+      mode: 'destroy',
+      yes: true,
+      dryRun: false,
+    });
+    assert.deepEqual(
+      store.log.filter((l) => l.startsWith('delete')),
+      ['delete b', 'delete a'],
+    );
     const { plan } = await planDestroy(resources, new RecordingIoHost(), AbortSignal.timeout(5000));
     assert.ok(plan.steps.every((s) => s.action === 'unchanged'));
   });

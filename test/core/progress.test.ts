@@ -24,10 +24,10 @@ describe('progress of a run', () => {
   test('GIVEN a run where the second step is still applying THEN the first is done and the second is running', async () => {
     const store = new MemoryStore();
     const io = new ObservedHost();
-    const run = planAndApply([
-      memoryResource(store, 'a', '1'),
-      memoryResource(store, 'b', '2', { dependsOn: ['a'], applyDelayMs: 400 }),
-    ], { io, signal: AbortSignal.timeout(5_000), mode: 'converge', yes: true, dryRun: false });
+    const run = planAndApply(
+      [memoryResource(store, 'a', '1'), memoryResource(store, 'b', '2', { dependsOn: ['a'], applyDelayMs: 400 })],
+      { io, signal: AbortSignal.timeout(5_000), mode: 'converge', yes: true, dryRun: false },
+    );
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(io.progress.snapshot(), { done: ['created item a [a]'], running: ['applying item b [b]'] });
     await run;
@@ -38,7 +38,13 @@ describe('progress of a run', () => {
     const store = new MemoryStore();
     store.items.set('a', { value: '1' });
     const io = new ObservedHost();
-    await planAndApply([memoryResource(store, 'a', '1')], { io, signal: AbortSignal.timeout(5_000), mode: 'converge', yes: true, dryRun: false });
+    await planAndApply([memoryResource(store, 'a', '1')], {
+      io,
+      signal: AbortSignal.timeout(5_000),
+      mode: 'converge',
+      yes: true,
+      dryRun: false,
+    });
     assert.deepEqual(io.progress.snapshot(), { done: [], running: [] });
   });
 });
@@ -46,7 +52,15 @@ describe('progress of a run', () => {
 describe('printable text', () => {
   test('control characters, C1 and bidi overrides are escaped; newlines and tabs stay', () => {
     assert.equal(printable('a\u001b[2Jb\u009bc\u202ed\te\nf\r'), 'a\\x1b[2Jb\\x9bc\\u202ed\te\nf\\x0d');
-    assert.doesNotMatch(printableJson({ k: '\u009b\u001b' }), /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, 'only the indentation newlines stay raw');
-    assert.deepEqual(JSON.parse(printableJson({ k: '\u009b\u001b' })), { k: '\u009b\u001b' }, 'the JSON still means the same');
+    assert.doesNotMatch(
+      printableJson({ k: '\u009b\u001b' }),
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/,
+      'only the indentation newlines stay raw',
+    );
+    assert.deepEqual(
+      JSON.parse(printableJson({ k: '\u009b\u001b' })),
+      { k: '\u009b\u001b' },
+      'the JSON still means the same',
+    );
   });
 });

@@ -16,18 +16,18 @@ describe('solokube cost', () => {
   test('GIVEN the default configuration THEN the estimate matches a hand calculation from the price table', () => {
     // eu-west-1 prices in src/cost/prices.ts: t3.medium $0.0456/h, gp3 $0.088/GB-month, public IPv4 $0.005/h,
     // hosted zone $0.50, ECR $0.10/GB-month, S3 $0.023/GB-month; NLB $0.0252/h. Month = 730 h.
-    const instance = 0.0456 * 730;          // 33.288  → 33.29
-    const root = 64 * 0.088;                // 5.632   → 5.63
-    const etcdMain = 20 * 0.088;            // 1.76
-    const etcdEvents = 20 * 0.088;          // 1.76
-    const primaryIpv4 = 0.005 * 730;        // 3.65
-    const zone = 0.5;                       // 0.50
-    const ecr = 1 * 0.5 * 0.1;              // one app × 0.5 GB × $0.10 = 0.05
-    const bucket = 1 * 0.023;               // 0.023   → 0.02
-    const eip = 0.005 * 730;                // 3.65
+    const instance = 0.0456 * 730; // 33.288  → 33.29
+    const root = 64 * 0.088; // 5.632   → 5.63
+    const etcdMain = 20 * 0.088; // 1.76
+    const etcdEvents = 20 * 0.088; // 1.76
+    const primaryIpv4 = 0.005 * 730; // 3.65
+    const zone = 0.5; // 0.50
+    const ecr = 1 * 0.5 * 0.1; // one app × 0.5 GB × $0.10 = 0.05
+    const bucket = 1 * 0.023; // 0.023   → 0.02
+    const eip = 0.005 * 730; // 3.65
     const r2 = (n: number) => Math.round(n * 100) / 100;
     const total = r2(r2(instance) + r2(root) + etcdMain + etcdEvents + primaryIpv4 + zone + ecr + r2(bucket) + eip);
-    assert.equal(total, 50.31);             // 33.29 + 5.63 + 1.76 + 1.76 + 3.65 + 0.50 + 0.05 + 0.02 + 3.65
+    assert.equal(total, 50.31); // 33.29 + 5.63 + 1.76 + 1.76 + 3.65 + 0.50 + 0.05 + 0.02 + 3.65
 
     const e = estimateCost(example);
     assert.equal(e.region, 'eu-west-1');
@@ -54,11 +54,11 @@ describe('solokube cost', () => {
 
   test('GIVEN another region or instance type THEN the estimate follows the table', () => {
     const use1 = estimateCost({ ...example, region: 'us-east-1' });
-    assert.equal(line(use1, 'instance'), 30.37);      // 0.0416 × 730 = 30.368
-    assert.equal(line(use1, 'root-volume'), 5.12);    // 64 × 0.08
+    assert.equal(line(use1, 'instance'), 30.37); // 0.0416 × 730 = 30.368
+    assert.equal(line(use1, 'root-volume'), 5.12); // 64 × 0.08
     assert.ok(use1.totalUsd < estimateCost(example).totalUsd);
     const large = estimateCost({ ...example, region: 'us-east-1', instanceType: 't3.large' });
-    assert.equal(line(large, 'instance'), 60.74);     // 0.0832 × 730 = 60.736
+    assert.equal(line(large, 'instance'), 60.74); // 0.0832 × 730 = 60.736
     assert.equal(round(large.totalUsd - use1.totalUsd), round(60.74 - 30.37));
     // us-east-1 prices are sourced; eu-west-1's are marked unverified, and the text says so.
     assert.equal(use1.lines.find((l) => l.item === 'instance')?.unverified, false);
@@ -68,7 +68,10 @@ describe('solokube cost', () => {
 
   test('GIVEN the secondary IP off THEN no Elastic IP line and solokube costs nothing extra', () => {
     const e = estimateCost({ ...example, secondaryIp: false });
-    assert.equal(e.lines.some((l) => l.item === 'elastic-ip'), false);
+    assert.equal(
+      e.lines.some((l) => l.item === 'elastic-ip'),
+      false,
+    );
     assert.equal(e.solokubeShareUsd, 0);
     assert.equal(e.totalUsd, 46.66);
     assert.deepEqual(solokubeShare({ secondaryIp: false }).monthlyUsd, 0);
@@ -76,10 +79,21 @@ describe('solokube cost', () => {
   });
 
   test('GIVEN a region or instance type the table lacks THEN a usage error names what the table has', () => {
-    assert.throws(() => estimateCost({ ...example, region: 'ap-south-1' }), (err: unknown) =>
-      err instanceof PriceUnknownError && err.exitCode === 2 && /ap-south-1/.test(err.message) && /us-east-1, eu-west-1, eu-central-1/.test(err.message));
-    assert.throws(() => estimateCost({ ...example, instanceType: 'c5.large' }), (err: unknown) =>
-      err instanceof PriceUnknownError && /c5\.large/.test(err.message) && /t3\.small, t3\.medium, t3\.large/.test(err.message));
+    assert.throws(
+      () => estimateCost({ ...example, region: 'ap-south-1' }),
+      (err: unknown) =>
+        err instanceof PriceUnknownError &&
+        err.exitCode === 2 &&
+        /ap-south-1/.test(err.message) &&
+        /us-east-1, eu-west-1, eu-central-1/.test(err.message),
+    );
+    assert.throws(
+      () => estimateCost({ ...example, instanceType: 'c5.large' }),
+      (err: unknown) =>
+        err instanceof PriceUnknownError &&
+        /c5\.large/.test(err.message) &&
+        /t3\.small, t3\.medium, t3\.large/.test(err.message),
+    );
   });
 
   test('GIVEN the CLI THEN --output json gives the estimate, flags override the file, and an unknown type exits 2', async () => {
@@ -91,7 +105,17 @@ describe('solokube cost', () => {
     const doc = JSON.parse(json.stdout) as { ok: boolean; result: CostEstimate };
     assert.equal(doc.ok, true);
     assert.equal(doc.result.totalUsd, 50.31);
-    const use1 = await runCli(['cost', '-c', file, '--region', 'us-east-1', '--instance-type', 't3.large', '--output', 'json']);
+    const use1 = await runCli([
+      'cost',
+      '-c',
+      file,
+      '--region',
+      'us-east-1',
+      '--instance-type',
+      't3.large',
+      '--output',
+      'json',
+    ]);
     assert.equal((JSON.parse(use1.stdout) as { result: CostEstimate }).result.lines[0]?.monthlyUsd, 60.74);
     const bad = await runCli(['cost', '-c', file, '--instance-type', 'x9.huge']);
     assert.equal(bad.code, 2);

@@ -18,7 +18,15 @@ import { attachLab, type Lab } from '../../src/sandbox/lab/index.js';
 import { ensureGoTools } from '../../src/sandbox/gotools/build.js';
 import { startLabPebble, type LabPebble } from '../../src/sandbox/ingress/pebble.js';
 import {
-  LAB_ACME_FILE, installLabTraefik, labTraefikLog, releaseStandinNodePorts, restartLabTraefik, startAppStandin, startLabTraefik, stopLabTraefik, writeLabRoutes,
+  LAB_ACME_FILE,
+  installLabTraefik,
+  labTraefikLog,
+  releaseStandinNodePorts,
+  restartLabTraefik,
+  startAppStandin,
+  startLabTraefik,
+  stopLabTraefik,
+  writeLabRoutes,
 } from '../../src/sandbox/ingress/lab-traefik.js';
 import { json, sandboxRun } from '../sandbox/env/support.js';
 
@@ -45,10 +53,32 @@ let elasticIp: string;
 const PRIMARY_PUBLIC_IP = '198.19.1.10';
 
 async function setHelloRecord(address: string): Promise<void> {
-  const r53 = new Route53Client({ endpoint: sbx.record().emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+  const r53 = new Route53Client({
+    endpoint: sbx.record().emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+  });
   try {
-    const zone = (await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'example.com', MaxItems: 1 }))).HostedZones![0]!.Id!;
-    await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'hello.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: address }] } }] } }));
+    const zone = (await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'example.com', MaxItems: 1 })))
+      .HostedZones![0]!.Id!;
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zone,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: 'hello.example.com',
+                Type: 'A',
+                TTL: 60,
+                ResourceRecords: [{ Value: address }],
+              },
+            },
+          ],
+        },
+      }),
+    );
   } finally {
     r53.destroy();
   }
@@ -69,7 +99,11 @@ async function curl(url: string, extra: string[] = []) {
 
 /** The served certificate's serial and issuer, as the client sees them. */
 async function servedCertificate(): Promise<{ serial: string; issuer: string; subject: string }> {
-  const r = await client(['sh', '-c', 'openssl s_client -connect hello.example.com:443 -servername hello.example.com </dev/null 2>/dev/null | openssl x509 -noout -serial -issuer -subject']);
+  const r = await client([
+    'sh',
+    '-c',
+    'openssl s_client -connect hello.example.com:443 -servername hello.example.com </dev/null 2>/dev/null | openssl x509 -noout -serial -issuer -subject',
+  ]);
   return {
     serial: /serial=(\S+)/.exec(r.stdout)?.[1] ?? '',
     issuer: /issuer=(.*)/.exec(r.stdout)?.[1] ?? '',
@@ -82,7 +116,10 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms\n--- Traefik log ---\n${lab ? await labTraefikLog(lab, 60) : ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `${what} did not happen within ${timeoutMs} ms\n--- Traefik log ---\n${lab ? await labTraefikLog(lab, 60) : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -98,7 +135,11 @@ describe('ingress end to end in the sandbox: DNS, pebble, real Traefik on the no
     lab = await attachLab(sbx.record().labRecordPath);
     pebble = await startLabPebble(lab);
     backend = await startAppStandin(lab, 'hello');
-    await installLabTraefik(lab, traefikBin, { settings: await settingsFromFile(), backends: { hello: backend }, acmeListenerCaPath: pebble.listenerCaPath });
+    await installLabTraefik(lab, traefikBin, {
+      settings: await settingsFromFile(),
+      backends: { hello: backend },
+      acmeListenerCaPath: pebble.listenerCaPath,
+    });
     await startLabTraefik(lab);
   });
 
@@ -110,20 +151,37 @@ describe('ingress end to end in the sandbox: DNS, pebble, real Traefik on the no
   test('GIVEN direct mode WHEN a client opens https://hello.example.com THEN DNS gives the Elastic IP, pebble issued the certificate over HTTP-01, and the app sees the client address', async () => {
     const resolved = await client(['getent', 'ahostsv4', 'hello.example.com']);
     assert.equal(resolved.stdout.split(/\s+/)[0], elasticIp);
-    const body = await eventually('a certificate from pebble', async () => {
-      const r = await curl('https://hello.example.com/', ['-i']);
-      return r.code === 0 ? r.stdout : undefined;
-    }, 120_000);
+    const body = await eventually(
+      'a certificate from pebble',
+      async () => {
+        const r = await curl('https://hello.example.com/', ['-i']);
+        return r.code === 0 ? r.stdout : undefined;
+      },
+      120_000,
+    );
     assert.match(body, /x-solokube-standin: app hello \(nginx on the lab node/i, 'the stand-in says it is one');
-    assert.match(body, /app hello stand-in host=hello\.example\.com xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=https/);
+    assert.match(
+      body,
+      /app hello stand-in host=hello\.example\.com xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=https/,
+    );
     const cert = await servedCertificate();
     assert.match(cert.issuer, /Pebble Intermediate/);
     assert.match(cert.subject, /hello\.example\.com/);
-    assert.ok(await pebble.orders() >= 1);
+    assert.ok((await pebble.orders()) >= 1);
   });
 
   test('GIVEN the redirect (global default) WHEN http:// is asked THEN a permanent redirect to https without a port', async () => {
-    const r = await client(['curl', '-sS', '--max-time', '8', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', 'http://hello.example.com/some/path?q=1']);
+    const r = await client([
+      'curl',
+      '-sS',
+      '--max-time',
+      '8',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{redirect_url}',
+      'http://hello.example.com/some/path?q=1',
+    ]);
     assert.equal(r.stdout, '308 https://hello.example.com/some/path?q=1');
   });
 
@@ -131,7 +189,11 @@ describe('ingress end to end in the sandbox: DNS, pebble, real Traefik on the no
     const before = await servedCertificate();
     const orders = await pebble.orders();
     await restartLabTraefik(lab);
-    const afterRestart = await eventually('HTTPS after the restart', async () => ((await curl('https://hello.example.com/')).code === 0 ? servedCertificate() : undefined), 30_000);
+    const afterRestart = await eventually(
+      'HTTPS after the restart',
+      async () => ((await curl('https://hello.example.com/')).code === 0 ? servedCertificate() : undefined),
+      30_000,
+    );
     assert.equal(afterRestart.serial, before.serial);
     assert.equal(await pebble.orders(), orders);
     const mode = await lab.node.exec(['stat', '-c', '%a', LAB_ACME_FILE]);
@@ -142,10 +204,14 @@ describe('ingress end to end in the sandbox: DNS, pebble, real Traefik on the no
     const r = await sbx.cli(['https-redirect', 'disable', '--app', 'hello']);
     assert.equal(r.code, 0, r.stderr);
     await writeLabRoutes(lab, { settings: await settingsFromFile(), backends: { hello: backend } });
-    const body = await eventually('HTTP served', async () => {
-      const h = await client(['curl', '-sS', '--max-time', '8', 'http://hello.example.com/']);
-      return h.code === 0 && h.stdout.startsWith('app hello') ? h.stdout : undefined;
-    }, 20_000);
+    const body = await eventually(
+      'HTTP served',
+      async () => {
+        const h = await client(['curl', '-sS', '--max-time', '8', 'http://hello.example.com/']);
+        return h.code === 0 && h.stdout.startsWith('app hello') ? h.stdout : undefined;
+      },
+      20_000,
+    );
     assert.match(body, /xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=http$/m);
     assert.equal((await curl('https://hello.example.com/')).code, 0);
   });
@@ -161,25 +227,54 @@ describe('ingress end to end in the sandbox: DNS, pebble, real Traefik on the no
     const config = parseConfig(await readFile(configPath, 'utf8'), configPath);
     const settings = ingressSettings({ ...config, secondaryIp: false });
     assert.deepEqual(settings.ports, { web: 80, websecure: 30443, redirectTo: 30443 });
-    await installLabTraefik(lab, traefikBin, { settings, backends: { hello: backend }, acmeListenerCaPath: pebble.listenerCaPath });
+    await installLabTraefik(lab, traefikBin, {
+      settings,
+      backends: { hello: backend },
+      acmeListenerCaPath: pebble.listenerCaPath,
+    });
     await startLabTraefik(lab);
     assert.equal((await client(['getent', 'ahostsv4', 'hello.example.com'])).stdout.split(/\s+/)[0], PRIMARY_PUBLIC_IP);
-    const http = await eventually('HTTP on port 80 of the primary address', async () => {
-      const r = await client(['curl', '-sS', '--max-time', '8', 'http://hello.example.com/']);
-      return r.code === 0 && r.stdout.startsWith('app hello') ? r.stdout : undefined;
-    }, 20_000);
+    const http = await eventually(
+      'HTTP on port 80 of the primary address',
+      async () => {
+        const r = await client(['curl', '-sS', '--max-time', '8', 'http://hello.example.com/']);
+        return r.code === 0 && r.stdout.startsWith('app hello') ? r.stdout : undefined;
+      },
+      20_000,
+    );
     assert.match(http, /xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=http$/m);
     const https = await curl('https://hello.example.com:30443/');
     assert.equal(https.code, 0, https.stderr);
     assert.match(https.stdout, /proto=https/);
-    const served = await client(['sh', '-c', 'openssl s_client -connect hello.example.com:30443 -servername hello.example.com </dev/null 2>/dev/null | openssl x509 -noout -serial']);
+    const served = await client([
+      'sh',
+      '-c',
+      'openssl s_client -connect hello.example.com:30443 -servername hello.example.com </dev/null 2>/dev/null | openssl x509 -noout -serial',
+    ]);
     assert.equal(/serial=(\S+)/.exec(served.stdout)?.[1], serial, 'the same ACME certificate');
     assert.equal(await pebble.orders(), orders);
-    await writeLabRoutes(lab, { settings: { ...settings, apps: settings.apps.map((a) => ({ ...a, mode: 'https-redirect' as const })) }, backends: { hello: backend } });
-    const redirect = await eventually('the redirect to :30443', async () => {
-      const r = await client(['curl', '-sS', '--max-time', '8', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', 'http://hello.example.com/x']);
-      return r.stdout.startsWith('308') ? r.stdout : undefined;
-    }, 20_000);
+    await writeLabRoutes(lab, {
+      settings: { ...settings, apps: settings.apps.map((a) => ({ ...a, mode: 'https-redirect' as const })) },
+      backends: { hello: backend },
+    });
+    const redirect = await eventually(
+      'the redirect to :30443',
+      async () => {
+        const r = await client([
+          'curl',
+          '-sS',
+          '--max-time',
+          '8',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code} %{redirect_url}',
+          'http://hello.example.com/x',
+        ]);
+        return r.stdout.startsWith('308') ? r.stdout : undefined;
+      },
+      20_000,
+    );
     assert.equal(redirect, '308 https://hello.example.com:30443/x');
     await setHelloRecord(elasticIp);
   });
@@ -189,21 +284,39 @@ describe('ingress end to end in the sandbox: DNS, pebble, real Traefik on the no
     const orders = await pebble.orders();
     // Traefik moves from the node's ports to behind the NodePorts; HAProxy takes :80/:8443.
     await stopLabTraefik(lab);
-    await writeFile(configPath, (await readFile(configPath, 'utf8')).replace('proxy: direct', 'proxy: haproxy\nproxyProtocol: true'));
+    await writeFile(
+      configPath,
+      (await readFile(configPath, 'utf8')).replace('proxy: direct', 'proxy: haproxy\nproxyProtocol: true'),
+    );
     const up = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
     assert.equal(up.code, 0, up.stderr);
     // The lab's nginx stand-in holds the NodePorts; in a cluster they belong to Traefik's Service.
     await releaseStandinNodePorts(lab);
     // Without kube-proxy, "the NodePort" is Traefik listening on it directly.
-    const settings = { ...(await settingsFromFile({ nodePrimaryIp: lab.node.primaryAddress })), ports: { web: 30080, websecure: 30443 } };
+    const settings = {
+      ...(await settingsFromFile({ nodePrimaryIp: lab.node.primaryAddress })),
+      ports: { web: 30080, websecure: 30443 },
+    };
     assert.ok(settings.proxyProtocolTrustedIps?.includes('127.0.0.1/32'));
-    await installLabTraefik(lab, traefikBin, { settings, backends: { hello: backend }, acmeListenerCaPath: pebble.listenerCaPath });
+    await installLabTraefik(lab, traefikBin, {
+      settings,
+      backends: { hello: backend },
+      acmeListenerCaPath: pebble.listenerCaPath,
+    });
     await startLabTraefik(lab);
-    const body = await eventually('HTTPS through HAProxy', async () => {
-      const r = await curl('https://hello.example.com/');
-      return r.code === 0 ? r.stdout : undefined;
-    }, 30_000);
-    assert.match(body, /xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=https/, 'PROXY v2 carried the client address through HAProxy');
+    const body = await eventually(
+      'HTTPS through HAProxy',
+      async () => {
+        const r = await curl('https://hello.example.com/');
+        return r.code === 0 ? r.stdout : undefined;
+      },
+      30_000,
+    );
+    assert.match(
+      body,
+      /xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=https/,
+      'PROXY v2 carried the client address through HAProxy',
+    );
     const http = await client(['curl', '-sS', '--max-time', '8', 'http://hello.example.com/']);
     assert.match(http.stdout, /xff=198\.19\.0\.100 real_ip=198\.19\.0\.100 proto=http/);
     assert.equal((await servedCertificate()).serial, serial);

@@ -11,7 +11,9 @@ import type { Lab } from '../aws/harness.js';
 import type { NodeObject } from '../../src/k8s/types.js';
 import { kubectlGet, sharedControlPlane } from '../support/control-plane.js';
 
-interface Checks { checks: { id: string; status: string; summary: string }[] }
+interface Checks {
+  checks: { id: string; status: string; summary: string }[];
+}
 
 describe('the Kubernetes part in plan, doctor, up and status', () => {
   let lab: Lab;
@@ -21,36 +23,57 @@ describe('the Kubernetes part in plan, doctor, up and status', () => {
   });
   after(async () => lab?.close());
 
-  test('GIVEN a configured kubeconfig and kops\' tainted node WHEN plan, doctor, up, status and doctor run THEN the taint shows, is removed, and everything checks out', async () => {
+  test("GIVEN a configured kubeconfig and kops' tainted node WHEN plan, doctor, up, status and doctor run THEN the taint shows, is removed, and everything checks out", async () => {
     const cp = await sharedControlPlane();
     const plan = await lab.cli(['plan', '--output', 'json']);
     assert.equal(plan.code, 0, plan.stderr);
     const steps = plan.json().result?.plan?.steps ?? [];
-    assert.deepEqual(steps.filter((s) => s.id.startsWith('k8s/')).map((s) => [s.id, s.action]), [['k8s/control-plane-taint', 'update']]);
-    assert.ok(steps.some((s) => s.id === 'aws/control-plane'), 'the AWS part is in the same plan');
+    assert.deepEqual(
+      steps.filter((s) => s.id.startsWith('k8s/')).map((s) => [s.id, s.action]),
+      [['k8s/control-plane-taint', 'update']],
+    );
+    assert.ok(
+      steps.some((s) => s.id === 'aws/control-plane'),
+      'the AWS part is in the same plan',
+    );
 
     const before = await lab.cli(['doctor', '--output', 'json']);
-    const firstChecks = (before.json().error?.details as unknown as Checks | undefined)?.checks ?? (before.json().result as unknown as Checks).checks;
-    const k8sBefore = Object.fromEntries(firstChecks.filter((c) => c.id.startsWith('k8s/')).map((c) => [c.id, c.status]));
+    const firstChecks =
+      (before.json().error?.details as unknown as Checks | undefined)?.checks ??
+      (before.json().result as unknown as Checks).checks;
+    const k8sBefore = Object.fromEntries(
+      firstChecks.filter((c) => c.id.startsWith('k8s/')).map((c) => [c.id, c.status]),
+    );
     assert.deepEqual(k8sBefore, { 'k8s/api': 'pass', 'k8s/node-ready': 'pass', 'k8s/node-untainted': 'fail' });
     assert.match(firstChecks.find((c) => c.id === 'k8s/api')!.summary, /Kubernetes v1\.36\.3/);
 
     const up = await lab.cli(['up', '--yes', '--output', 'json']);
     assert.equal(up.code, 0, up.stderr);
-    const node = await kubectlGet(cp, ['node', cp.nodeName!]) as NodeObject;
-    assert.equal((node.spec?.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane'), false, 'kubectl sees the taint gone');
+    const node = (await kubectlGet(cp, ['node', cp.nodeName!])) as NodeObject;
+    assert.equal(
+      (node.spec?.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane'),
+      false,
+      'kubectl sees the taint gone',
+    );
 
     const status = await lab.cli(['status', '--output', 'json']);
     assert.equal(status.code, 0, status.stderr);
     assert.equal(status.json().result?.converged, true);
 
     const afterUp = await lab.cli(['doctor', '--output', 'json']);
-    const checks = (afterUp.json().error?.details as unknown as Checks | undefined)?.checks ?? (afterUp.json().result as unknown as Checks).checks;
-    assert.deepEqual(checks.filter((c) => c.id.startsWith('k8s/')).map((c) => c.status), ['pass', 'pass', 'pass']);
+    const checks =
+      (afterUp.json().error?.details as unknown as Checks | undefined)?.checks ??
+      (afterUp.json().result as unknown as Checks).checks;
+    assert.deepEqual(
+      checks.filter((c) => c.id.startsWith('k8s/')).map((c) => c.status),
+      ['pass', 'pass', 'pass'],
+    );
   });
 
   test('GIVEN a kubeconfig path that does not exist WHEN plan runs THEN it fails with the kubeconfig error before contacting anything', async () => {
-    const bad = await startLab({ config: `${CONFIG_YAML}secondaryIp: false\nkubeconfig: /nonexistent/solokube-test/kubeconfig\n` });
+    const bad = await startLab({
+      config: `${CONFIG_YAML}secondaryIp: false\nkubeconfig: /nonexistent/solokube-test/kubeconfig\n`,
+    });
     try {
       const run = await bad.cli(['plan', '--output', 'json']);
       assert.equal(run.code, 1);

@@ -25,7 +25,7 @@ describe('the test control plane', () => {
       assert.ok(readyMs < 45_000, `ready after ${readyMs} ms`);
       const version = await cp.kubectl(['version', '-o', 'json']);
       assert.equal(JSON.parse(version.stdout).serverVersion.gitVersion, 'v1.36.3');
-      const node = await kubectlGet(cp, ['node', cp.nodeName!]) as NodeObject;
+      const node = (await kubectlGet(cp, ['node', cp.nodeName!])) as NodeObject;
       const labels = node.metadata.labels ?? {};
       assert.equal(labels['node-role.kubernetes.io/control-plane'], '');
       assert.match(labels['kops.k8s.io/instancegroup'] ?? '', /^control-plane-/);
@@ -50,7 +50,11 @@ describe('the test control plane', () => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        dir = out.split('\n').find((l) => l.startsWith('DIR '))?.slice(4) ?? dir;
+        dir =
+          out
+            .split('\n')
+            .find((l) => l.startsWith('DIR '))
+            ?.slice(4) ?? dir;
         const line = out.split('\n').find((l) => l.startsWith('PIDS '));
         if (line) resolve(line.slice(5).split(',').map(Number));
       });
@@ -59,9 +63,13 @@ describe('the test control plane', () => {
     assert.equal(pids.length, 5);
     assert.ok(pids.every(isAlive));
     child.kill('SIGKILL');
-    for (const pid of pids) assert.ok(await waitGone(pid, 10_000), `component ${pid} still runs after its starter died`);
+    for (const pid of pids)
+      assert.ok(await waitGone(pid, 10_000), `component ${pid} still runs after its starter died`);
     assert.ok(await waitGone(child.pid!, 5_000));
-    assert.ok((await sweepStaleControlPlaneDirs()).includes(dir), 'the next start sweeps the dead run\'s working directory');
+    assert.ok(
+      (await sweepStaleControlPlaneDirs()).includes(dir),
+      "the next start sweeps the dead run's working directory",
+    );
     assert.equal(existsSync(dir), false);
   });
 });

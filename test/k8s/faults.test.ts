@@ -17,7 +17,12 @@ import { planConverge } from '../../src/core/plan.js';
 import type { Resource } from '../../src/core/resource.js';
 import { planAndApply } from '../../src/core/run.js';
 import { KubeClient } from '../../src/k8s/client.js';
-import { KubeCredentialsError, KubeServerCertificateError, KubeTimeoutError, KubeUnreachableError } from '../../src/k8s/errors.js';
+import {
+  KubeCredentialsError,
+  KubeServerCertificateError,
+  KubeTimeoutError,
+  KubeUnreachableError,
+} from '../../src/k8s/errors.js';
 import { loadKubeconfig } from '../../src/k8s/kubeconfig.js';
 import { kubeObject } from '../../src/k8s/resources/kube-object.js';
 import { kubeResources } from '../../src/k8s/resources/index.js';
@@ -38,10 +43,17 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /** A kubeconfig for the control plane with one part swapped (server, CA or client certificate). */
-async function kubeconfigWith(cp: ControlPlane, dir: string, swap: { server?: string; caCertPath?: string; clientCertPath?: string; clientKeyPath?: string }): Promise<string> {
+async function kubeconfigWith(
+  cp: ControlPlane,
+  dir: string,
+  swap: { server?: string; caCertPath?: string; clientCertPath?: string; clientKeyPath?: string },
+): Promise<string> {
   return writeKubeconfig(join(dir, 'kubeconfig'), {
-    name: cp.name, server: swap.server ?? cp.server, caCertPath: swap.caCertPath ?? cp.pki.caCert,
-    clientCertPath: swap.clientCertPath ?? cp.pki.adminCert, clientKeyPath: swap.clientKeyPath ?? cp.pki.adminKey,
+    name: cp.name,
+    server: swap.server ?? cp.server,
+    caCertPath: swap.caCertPath ?? cp.pki.caCert,
+    clientCertPath: swap.clientCertPath ?? cp.pki.adminCert,
+    clientKeyPath: swap.clientKeyPath ?? cp.pki.adminKey,
   });
 }
 
@@ -55,7 +67,12 @@ describe('faults between solokube and the Kubernetes API', () => {
     const ns = uniqueName('fault-stop');
     const target: KubeTarget = { client: cp.client({ requestTimeoutMs: 5_000 }), cluster: ns, forceConflicts: false };
     const chain: Resource[] = [kubeObject(target, namespace(ns)) as Resource];
-    for (let i = 0; i < 8; i++) chain.push(kubeObject(target, configMap(ns, `cm-${i}`, { i: String(i) }), { dependsOn: [chain[chain.length - 1]!.id] }) as Resource);
+    for (let i = 0; i < 8; i++)
+      chain.push(
+        kubeObject(target, configMap(ns, `cm-${i}`, { i: String(i) }), {
+          dependsOn: [chain[chain.length - 1]!.id],
+        }) as Resource,
+      );
     const created: string[] = [];
     let stopping: Promise<void> | undefined;
     const io = new RecordingIoHost();
@@ -67,20 +84,35 @@ describe('faults between solokube and the Kubernetes API', () => {
     };
     const started = Date.now();
     try {
-      await assert.rejects(planAndApply(chain, { io, signal: AbortSignal.timeout(60_000), mode: 'converge', yes: true, dryRun: false }), (err: unknown) => {
-        assert.ok(err instanceof KubeUnreachableError, String(err));
-        assert.match(err.message, /the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ is unreachable: (ECONNREFUSED|ECONNRESET)/);
-        return true;
-      });
+      await assert.rejects(
+        planAndApply(chain, { io, signal: AbortSignal.timeout(60_000), mode: 'converge', yes: true, dryRun: false }),
+        (err: unknown) => {
+          assert.ok(err instanceof KubeUnreachableError, String(err));
+          assert.match(
+            err.message,
+            /the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ is unreachable: (ECONNREFUSED|ECONNRESET)/,
+          );
+          return true;
+        },
+      );
       assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
     } finally {
       await stopping;
       await cp.startComponent('kube-apiserver');
     }
-    const listed = JSON.parse((await cp.kubectl(['get', 'configmaps', '-n', ns, '-l', 'app.kubernetes.io/managed-by=solokube', '-o', 'json'])).stdout) as { items: { metadata: { name: string } }[] };
-    const existing = [`k8s/namespace/${ns}`, ...listed.items.map((i) => `k8s/configmap/${ns}/${i.metadata.name}`)].sort();
+    const listed = JSON.parse(
+      (await cp.kubectl(['get', 'configmaps', '-n', ns, '-l', 'app.kubernetes.io/managed-by=solokube', '-o', 'json']))
+        .stdout,
+    ) as { items: { metadata: { name: string } }[] };
+    const existing = [
+      `k8s/namespace/${ns}`,
+      ...listed.items.map((i) => `k8s/configmap/${ns}/${i.metadata.name}`),
+    ].sort();
     assert.deepEqual(existing, [...created].sort(), 'what exists is exactly what was reported');
-    await assertIdempotent(chain.map((r) => r), { io: new RecordingIoHost() });
+    await assertIdempotent(
+      chain.map((r) => r),
+      { io: new RecordingIoHost() },
+    );
   });
 
   test('GIVEN an API address that accepts connections and never answers WHEN solokube plans THEN it fails at the request deadline, naming the hang', async () => {
@@ -92,13 +124,24 @@ describe('faults between solokube and the Kubernetes API', () => {
     try {
       await withTempDir(async (dir) => {
         const path = await kubeconfigWith(cp, dir, { server: `https://127.0.0.1:${port}` });
-        const target: KubeTarget = { client: KubeClient.fromKubeconfig(path, { requestTimeoutMs: 1_500 }), cluster: 'hang', forceConflicts: false };
+        const target: KubeTarget = {
+          client: KubeClient.fromKubeconfig(path, { requestTimeoutMs: 1_500 }),
+          cluster: 'hang',
+          forceConflicts: false,
+        };
         const started = Date.now();
-        await assert.rejects(planConverge(kubeResources(target, [namespace('fault-hang')]), new RecordingIoHost(), AbortSignal.timeout(60_000)), (err: unknown) => {
-          assert.ok(err instanceof KubeTimeoutError, String(err));
-          assert.match(err.message, /did not answer GET \/api\/v1\/\S+ within 1\.5s/);
-          return true;
-        });
+        await assert.rejects(
+          planConverge(
+            kubeResources(target, [namespace('fault-hang')]),
+            new RecordingIoHost(),
+            AbortSignal.timeout(60_000),
+          ),
+          (err: unknown) => {
+            assert.ok(err instanceof KubeTimeoutError, String(err));
+            assert.match(err.message, /did not answer GET \/api\/v1\/\S+ within 1\.5s/);
+            return true;
+          },
+        );
         const took = Date.now() - started;
         assert.ok(took >= 1_400 && took < 5_000, `took ${took} ms`);
         assert.ok(sockets.length >= 1, 'solokube did connect');
@@ -110,19 +153,31 @@ describe('faults between solokube and the Kubernetes API', () => {
     }
   });
 
-  test('GIVEN a kubeconfig trusting another CA WHEN solokube applies THEN it refuses the server\'s certificate before sending anything, and nothing is created', async () => {
+  test("GIVEN a kubeconfig trusting another CA WHEN solokube applies THEN it refuses the server's certificate before sending anything, and nothing is created", async () => {
     const cp = await sharedControlPlane();
     const ns = uniqueName('fault-ca');
     await withTempDir(async (dir) => {
       const other = await makeControlPlanePki(join(dir, 'other'), { addresses: ['127.0.0.1'] });
       const path = await kubeconfigWith(cp, dir, { caCertPath: other.caCert });
       const target: KubeTarget = { client: KubeClient.fromKubeconfig(path), cluster: ns, forceConflicts: false };
-      await assert.rejects(planAndApply(kubeResources(target, [namespace(ns)]), { io: new RecordingIoHost(), signal: AbortSignal.timeout(30_000), mode: 'converge', yes: true, dryRun: false }), (err: unknown) => {
-        assert.ok(err instanceof KubeServerCertificateError, String(err));
-        assert.match(err.message, /certificate presented by https:\/\/127\.0\.0\.1:\d+ was rejected: .*not signed by the certificate authority in the kubeconfig/);
-        assert.match(err.remedy ?? '', /kops export kubeconfig --admin/);
-        return true;
-      });
+      await assert.rejects(
+        planAndApply(kubeResources(target, [namespace(ns)]), {
+          io: new RecordingIoHost(),
+          signal: AbortSignal.timeout(30_000),
+          mode: 'converge',
+          yes: true,
+          dryRun: false,
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof KubeServerCertificateError, String(err));
+          assert.match(
+            err.message,
+            /certificate presented by https:\/\/127\.0\.0\.1:\d+ was rejected: .*not signed by the certificate authority in the kubeconfig/,
+          );
+          assert.match(err.remedy ?? '', /kops export kubeconfig --admin/);
+          return true;
+        },
+      );
       target.client.close();
     });
     await assertNamespaceAbsent(cp, ns);
@@ -131,14 +186,23 @@ describe('faults between solokube and the Kubernetes API', () => {
   test('GIVEN a kubeconfig whose client certificate has expired WHEN solokube loads it THEN it says so with the expiry time, before contacting the API', async () => {
     const cp = await sharedControlPlane();
     await withTempDir(async (dir) => {
-      const expired = await issueClientCertificate({ dir, caCert: cp.pki.caCert, caKey: cp.pki.caKey }, { name: 'expired', user: 'admin', groups: ['system:masters'], days: -1 });
+      const expired = await issueClientCertificate(
+        { dir, caCert: cp.pki.caCert, caKey: cp.pki.caKey },
+        { name: 'expired', user: 'admin', groups: ['system:masters'], days: -1 },
+      );
       const path = await kubeconfigWith(cp, dir, { clientCertPath: expired.cert, clientKeyPath: expired.key });
-      assert.throws(() => loadKubeconfig(path), (err: unknown) => {
-        assert.ok(err instanceof KubeCredentialsError, String(err));
-        assert.match(err.message, /rejected solokube's credentials: the client certificate of user "solokube-test-admin" \(.*CN=admin\) expired at \d{4}-\d\d-\d\dT/);
-        assert.match(err.remedy ?? '', /kops export kubeconfig --admin/);
-        return true;
-      });
+      assert.throws(
+        () => loadKubeconfig(path),
+        (err: unknown) => {
+          assert.ok(err instanceof KubeCredentialsError, String(err));
+          assert.match(
+            err.message,
+            /rejected solokube's credentials: the client certificate of user "solokube-test-admin" \(.*CN=admin\) expired at \d{4}-\d\d-\d\dT/,
+          );
+          assert.match(err.remedy ?? '', /kops export kubeconfig --admin/);
+          return true;
+        },
+      );
     });
   });
 
@@ -149,11 +213,20 @@ describe('faults between solokube and the Kubernetes API', () => {
       const other = await makeControlPlanePki(join(dir, 'other'), { addresses: ['127.0.0.1'] });
       const path = await kubeconfigWith(cp, dir, { clientCertPath: other.adminCert, clientKeyPath: other.adminKey });
       const target: KubeTarget = { client: KubeClient.fromKubeconfig(path), cluster: ns, forceConflicts: false };
-      await assert.rejects(planAndApply(kubeResources(target, [namespace(ns)]), { io: new RecordingIoHost(), signal: AbortSignal.timeout(30_000), mode: 'converge', yes: true, dryRun: false }), (err: unknown) => {
-        assert.ok(err instanceof KubeCredentialsError, String(err));
-        assert.match(err.message, /rejected solokube's credentials: Unauthorized \(HTTP 401\)/);
-        return true;
-      });
+      await assert.rejects(
+        planAndApply(kubeResources(target, [namespace(ns)]), {
+          io: new RecordingIoHost(),
+          signal: AbortSignal.timeout(30_000),
+          mode: 'converge',
+          yes: true,
+          dryRun: false,
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof KubeCredentialsError, String(err));
+          assert.match(err.message, /rejected solokube's credentials: Unauthorized \(HTTP 401\)/);
+          return true;
+        },
+      );
       target.client.close();
     });
     await assertNamespaceAbsent(cp, ns);

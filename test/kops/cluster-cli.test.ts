@@ -9,7 +9,10 @@ import { startAwsEmulator } from '../../src/sandbox/aws/index.js';
 import { CONFIG_YAML, runCli } from '../aws/harness.js';
 
 const HOSTILE: Record<string, string> = {
-  'cluster name with a shell metacharacter': CONFIG_YAML.replace('name: c1.example.com', 'name: "c1;touch /tmp/x.example.com"'),
+  'cluster name with a shell metacharacter': CONFIG_YAML.replace(
+    'name: c1.example.com',
+    'name: "c1;touch /tmp/x.example.com"',
+  ),
   'zone with a space': CONFIG_YAML.replace('dnsZone: example.com', 'dnsZone: "example .com"'),
   'bucket with upper case and a slash': `${CONFIG_YAML}stateStore: "My/Bucket"\n`,
   'bucket shaped like an IP address': `${CONFIG_YAML}stateStore: "192.168.1.1"\n`,
@@ -27,7 +30,9 @@ describe('solokube cluster (CLI)', () => {
       writeFileSync(kops, `#!/bin/sh\ntouch ${marker}\n`);
       chmodSync(kops, 0o755);
       writeFileSync(join(dir, 'solokube.yaml'), yaml);
-      const r = await runCli(emu.endpoint, ['-c', join(dir, 'solokube.yaml'), 'cluster', 'create', '--yes'], 30_000, { SOLOKUBE_KOPS: kops });
+      const r = await runCli(emu.endpoint, ['-c', join(dir, 'solokube.yaml'), 'cluster', 'create', '--yes'], 30_000, {
+        SOLOKUBE_KOPS: kops,
+      });
       assert.equal(r.code, 2, r.stderr);
       assert.equal(existsSync(marker), false);
       assert.deepEqual(emu.calls(), []);
@@ -39,7 +44,12 @@ describe('solokube cluster (CLI)', () => {
     t.after(() => emu.close());
     const dir = mkdtempSync(join(tmpdir(), 'solokube-cli-'));
     writeFileSync(join(dir, 'solokube.yaml'), CONFIG_YAML);
-    const r = await runCli(emu.endpoint, ['-c', join(dir, 'solokube.yaml'), '-o', 'json', 'cluster', 'create', '--yes'], 60_000, { SOLOKUBE_KOPS: join(dir, 'no-such-kops'), HOME: dir });
+    const r = await runCli(
+      emu.endpoint,
+      ['-c', join(dir, 'solokube.yaml'), '-o', 'json', 'cluster', 'create', '--yes'],
+      60_000,
+      { SOLOKUBE_KOPS: join(dir, 'no-such-kops'), HOME: dir },
+    );
     assert.equal(r.code, 1, r.stderr);
     const out = r.json();
     assert.equal(out.error?.code, 'kops.missing');

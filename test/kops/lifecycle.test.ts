@@ -44,27 +44,56 @@ async function world(name: string): Promise<World> {
   const emu = await startAwsEmulator({ region: REGION, publicIpPool: '198.19.1.0/24' });
   const dir = await mkdtemp(join(tmpdir(), 'solokube-life-'));
   const clients = createAwsClients({ region: REGION, endpoint: emu.endpoint, credentials: CREDS, maxAttempts: 4 });
-  const config = validateConfig({ name, dnsZone: 'example.com', region: REGION, ssh: { privateKey: join(dir, 'id_ed25519') } }, 'test');
+  const config = validateConfig(
+    { name, dnsZone: 'example.com', region: REGION, ssh: { privateKey: join(dir, 'id_ed25519') } },
+    'test',
+  );
   const io = new RecordingIoHost();
   const launched: LaunchedInstance[] = [];
   const real = new KopsRunner({
-    binary: kopsBinary, stateStore: `s3://${BUCKET}`, io,
+    binary: kopsBinary,
+    stateStore: `s3://${BUCKET}`,
+    io,
     env: {
-      HOME: dir, KUBECONFIG: join(dir, 'kube', 'config'), AWS_REGION: REGION, AWS_ENDPOINT_URL: emu.endpoint, AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: CREDS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-      S3_ENDPOINT: emu.endpoint, S3_REGION: REGION, S3_ACCESS_KEY_ID: CREDS.accessKeyId, S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      HOME: dir,
+      KUBECONFIG: join(dir, 'kube', 'config'),
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: emu.endpoint,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      S3_ENDPOINT: emu.endpoint,
+      S3_REGION: REGION,
+      S3_ACCESS_KEY_ID: CREDS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
     },
   });
   const standIns: KopsStandIn[] = [];
   return {
-    emu, clients, dir, io, launched,
+    emu,
+    clients,
+    dir,
+    io,
+    launched,
     resources(faults = {}) {
       const kops = new KopsStandIn({
-        real, endpoint: emu.endpoint, region: REGION, credentials: CREDS, stateStore: `s3://${BUCKET}`,
-        nodeProvider: { onInstanceLaunched: async (i) => { launched.push(i); } }, ...faults,
+        real,
+        endpoint: emu.endpoint,
+        region: REGION,
+        credentials: CREDS,
+        stateStore: `s3://${BUCKET}`,
+        nodeProvider: {
+          onInstanceLaunched: async (i) => {
+            launched.push(i);
+          },
+        },
+        ...faults,
       });
       standIns.push(kops);
-      return clusterResources({ config, clients, io, kops, kubeconfigPath: join(dir, 'solokube', 'kubeconfig'), validateWaitMs: 5_000 }, AbortSignal.timeout(120_000));
+      return clusterResources(
+        { config, clients, io, kops, kubeconfigPath: join(dir, 'solokube', 'kubeconfig'), validateWaitMs: 5_000 },
+        AbortSignal.timeout(120_000),
+      );
     },
     async close() {
       for (const s of standIns) s.close();
@@ -76,7 +105,13 @@ async function world(name: string): Promise<World> {
 }
 
 const converge = (w: World, faults?: Partial<StandInOptions>) =>
-  planAndApply(w.resources(faults), { io: w.io, signal: AbortSignal.timeout(300_000), mode: 'converge', yes: true, dryRun: false });
+  planAndApply(w.resources(faults), {
+    io: w.io,
+    signal: AbortSignal.timeout(300_000),
+    mode: 'converge',
+    yes: true,
+    dryRun: false,
+  });
 
 function clusterObjects(w: World, cluster: string) {
   const s = w.emu.state();
@@ -85,17 +120,26 @@ function clusterObjects(w: World, cluster: string) {
     vpcs: Object.values(s.vpcs).filter((v) => mine(v.tags)).length,
     instances: Object.values(s.instances).filter((i) => mine(i.tags)).length,
     groups: Object.values(s.securityGroups).filter((g) => mine(g.tags)).length,
-    apiRecords: Object.values(s.hostedZones).flatMap((z) => z.records).filter((r) => r.name === `api.${cluster}.`).length,
+    apiRecords: Object.values(s.hostedZones)
+      .flatMap((z) => z.records)
+      .filter((r) => r.name === `api.${cluster}.`).length,
   };
 }
 
 async function failsWith(p: Promise<unknown>): Promise<SolokubeError> {
-  try { await p; } catch (e) { if (e instanceof SolokubeError) return e; throw e; }
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof SolokubeError) return e;
+    throw e;
+  }
   throw new Error('expected a failure');
 }
 
 describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000 }, () => {
-  before(async () => { kopsBinary = (await ensureGoTools(['kops'], { io: new RecordingIoHost() }))['kops']!; });
+  before(async () => {
+    kopsBinary = (await ensureGoTools(['kops'], { io: new RecordingIoHost() }))['kops']!;
+  });
 
   test('GIVEN an empty account WHEN the cluster is created and planned again THEN state store, specs, cloud objects and kubeconfig exist once, the key was made, and the second plan has no changes; down removes all of it', async (t) => {
     const w = await world('life.example.com');
@@ -106,8 +150,17 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
     assert.ok(existsSync(join(w.dir, 'solokube', 'kubeconfig')));
     assert.ok(w.io.events.some((e) => /created a new ed25519 SSH key/.test(e.message)));
     const keys = Object.keys(w.emu.state().buckets![BUCKET]!.objects);
-    assert.ok(keys.some((k) => k.startsWith('life.example.com/pki/ssh/public/admin/')), keys.join(', '));
-    await planAndApply(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000), mode: 'destroy', yes: true, dryRun: false });
+    assert.ok(
+      keys.some((k) => k.startsWith('life.example.com/pki/ssh/public/admin/')),
+      keys.join(', '),
+    );
+    await planAndApply(w.resources(), {
+      io: w.io,
+      signal: AbortSignal.timeout(300_000),
+      mode: 'destroy',
+      yes: true,
+      dryRun: false,
+    });
     assert.deepEqual(clusterObjects(w, 'life.example.com'), { vpcs: 0, instances: 0, groups: 0, apiRecords: 0 });
     assert.deepEqual(w.emu.state().buckets, {}, 'the state store went with every version and delete marker');
   });
@@ -118,7 +171,12 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
       t.after(() => w.close());
       await failsWith(converge(w, { failNext: { command: step } }));
       await assertIdempotent(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000) });
-      assert.deepEqual(clusterObjects(w, `fail-${step}.example.com`), { vpcs: 1, instances: 1, groups: 2, apiRecords: 1 });
+      assert.deepEqual(clusterObjects(w, `fail-${step}.example.com`), {
+        vpcs: 1,
+        instances: 1,
+        groups: 2,
+        apiRecords: 1,
+      });
     });
   }
 
@@ -135,8 +193,21 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
   test('GIVEN kops create -f fails on the state store, and S3 throttles WHEN rerun THEN it converges without duplicates', async (t) => {
     const w = await world('s3.example.com');
     t.after(() => w.close());
-    await planAndApply([w.resources()[0]!], { io: w.io, signal: AbortSignal.timeout(60_000), mode: 'converge', yes: true, dryRun: false });
-    w.emu.injectFault({ service: 's3', operation: 'PutObject', kind: 'error', code: 'AccessDenied', status: 403, times: 1 });
+    await planAndApply([w.resources()[0]!], {
+      io: w.io,
+      signal: AbortSignal.timeout(60_000),
+      mode: 'converge',
+      yes: true,
+      dryRun: false,
+    });
+    w.emu.injectFault({
+      service: 's3',
+      operation: 'PutObject',
+      kind: 'error',
+      code: 'AccessDenied',
+      status: 403,
+      times: 1,
+    });
     const err = await failsWith(converge(w));
     assert.match(err.code, /^kops\./);
     w.emu.injectFault({ service: 's3', kind: 'error', code: 'SlowDown', status: 503, times: 3 });

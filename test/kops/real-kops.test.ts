@@ -31,11 +31,21 @@ let kopsBinary: string;
 
 function runner(io = new RecordingIoHost()): KopsRunner {
   return new KopsRunner({
-    binary: kopsBinary, stateStore: `s3://${BUCKET}`, io,
+    binary: kopsBinary,
+    stateStore: `s3://${BUCKET}`,
+    io,
     env: {
-      HOME: home, KUBECONFIG: join(home, 'kubeconfig'), AWS_REGION: REGION, AWS_ENDPOINT_URL: emu.endpoint,
-      AWS_ACCESS_KEY_ID: CREDS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true',
-      S3_ENDPOINT: emu.endpoint, S3_REGION: REGION, S3_ACCESS_KEY_ID: CREDS.accessKeyId, S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      HOME: home,
+      KUBECONFIG: join(home, 'kubeconfig'),
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: emu.endpoint,
+      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      S3_ENDPOINT: emu.endpoint,
+      S3_REGION: REGION,
+      S3_ACCESS_KEY_ID: CREDS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
     },
   });
 }
@@ -48,7 +58,13 @@ describe('real kops accepts the rendered specs', { timeout: 45 * 60_000 }, () =>
     const config = CONFIGS['default']!.config;
     const clients = createAwsClients({ region: REGION, endpoint: emu.endpoint, credentials: CREDS });
     const io = new RecordingIoHost();
-    await planAndApply([stateStore({ config, names: names(config), clients })], { io, signal: AbortSignal.timeout(60_000), mode: 'converge', yes: true, dryRun: false });
+    await planAndApply([stateStore({ config, names: names(config), clients })], {
+      io,
+      signal: AbortSignal.timeout(60_000),
+      mode: 'converge',
+      yes: true,
+      dryRun: false,
+    });
     clients.destroy();
   });
   after(async () => {
@@ -61,16 +77,24 @@ describe('real kops accepts the rendered specs', { timeout: 45 * 60_000 }, () =>
       const c = CONFIGS[name]!;
       // One cluster name per case, so the cases share the state store without meeting.
       const config = { ...c.config, name: `${name}.example.com` };
-      const specs = renderClusterSpecs(config, { stateStore: `s3://${BUCKET}`, ...(c.appSecurityGroupId ? { appSecurityGroupId: c.appSecurityGroupId } : {}) });
+      const specs = renderClusterSpecs(config, {
+        stateStore: `s3://${BUCKET}`,
+        ...(c.appSecurityGroupId ? { appSecurityGroupId: c.appSecurityGroupId } : {}),
+      });
       const kops = runner();
       const signal = AbortSignal.timeout(5 * 60_000);
       emu.resetCalls();
       assert.equal(await applySpecs(kops, specs, signal), 'created');
       const back = await readSpecs(kops, config.name, signal);
       assert.deepEqual(back?.cluster, specs.cluster);
-      assert.deepEqual(back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)), specs.instanceGroups);
+      assert.deepEqual(
+        back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
+        specs.instanceGroups,
+      );
       assert.equal(await applySpecs(kops, specs, signal), 'unchanged');
-      const refused = emu.calls().filter((x) => x.status >= 400 && !['NoSuchKey', 'NotFound'].includes(x.errorCode ?? ''));
+      const refused = emu
+        .calls()
+        .filter((x) => x.status >= 400 && !['NoSuchKey', 'NotFound'].includes(x.errorCode ?? ''));
       assert.deepEqual(refused, [], 'kops made calls the emulator refused');
     });
   }
@@ -80,15 +104,32 @@ describe('real kops accepts the rendered specs', { timeout: 45 * 60_000 }, () =>
     const config = { ...base, name: 'replace.example.com' };
     const kops = runner();
     const signal = AbortSignal.timeout(5 * 60_000);
-    assert.equal(await applySpecs(kops, renderClusterSpecs(config, { stateStore: `s3://${BUCKET}` }), signal), 'created');
-    const bigger = renderClusterSpecs({ ...config, instanceType: 'm6i.xlarge' }, { stateStore: `s3://${BUCKET}`, appSecurityGroupId: 'sg-0fedcba9876543210' });
+    assert.equal(
+      await applySpecs(kops, renderClusterSpecs(config, { stateStore: `s3://${BUCKET}` }), signal),
+      'created',
+    );
+    const bigger = renderClusterSpecs(
+      { ...config, instanceType: 'm6i.xlarge' },
+      { stateStore: `s3://${BUCKET}`, appSecurityGroupId: 'sg-0fedcba9876543210' },
+    );
     assert.equal(await applySpecs(kops, bigger, signal), 'replaced');
     const back = await readSpecs(kops, config.name, signal);
-    assert.deepEqual(back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)), bigger.instanceGroups);
+    assert.deepEqual(
+      back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
+      bigger.instanceGroups,
+    );
     const ops = [...new Set(emu.calls().map((x) => `${x.service}:${x.operation}`))].sort();
     // What kops 1.36.2 asks AWS for in create -f, replace -f and get (found by running it; a change in
     // kops shows up here): BuildCloud's DescribeRegions/DescribeAvailabilityZones, replace's
     // DescribeVolumes (FindClusterStatus), and the state store.
-    assert.deepEqual(ops, ['ec2:DescribeAvailabilityZones', 'ec2:DescribeRegions', 'ec2:DescribeVolumes', 's3:GetBucketEncryption', 's3:GetObject', 's3:ListObjectsV2', 's3:PutObject']);
+    assert.deepEqual(ops, [
+      'ec2:DescribeAvailabilityZones',
+      'ec2:DescribeRegions',
+      'ec2:DescribeVolumes',
+      's3:GetBucketEncryption',
+      's3:GetObject',
+      's3:ListObjectsV2',
+      's3:PutObject',
+    ]);
   });
 });

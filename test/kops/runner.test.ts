@@ -16,7 +16,10 @@ import { parseValidation } from '../../src/kops/validation.js';
 function fakeKops(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'fake-kops-'));
   const path = join(dir, 'kops');
-  writeFileSync(path, `#!/bin/sh\nif [ "$1" = version ]; then echo "Client version: \${FAKE_VERSION:-1.36.2}"; exit 0; fi\n${body}\n`);
+  writeFileSync(
+    path,
+    `#!/bin/sh\nif [ "$1" = version ]; then echo "Client version: \${FAKE_VERSION:-1.36.2}"; exit 0; fi\n${body}\n`,
+  );
   chmodSync(path, 0o755);
   return path;
 }
@@ -24,7 +27,12 @@ function fakeKops(body: string): string {
 const signal = () => AbortSignal.timeout(20_000);
 
 async function failure(p: Promise<unknown>): Promise<SolokubeError> {
-  try { await p; } catch (e) { if (e instanceof SolokubeError) return e; throw e; }
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof SolokubeError) return e;
+    throw e;
+  }
   throw new Error('expected a failure');
 }
 
@@ -38,19 +46,37 @@ describe('kops runner', () => {
   });
 
   test('GIVEN kops 1.34.3 WHEN a step runs THEN kops.too-old, before the step itself', async () => {
-    const kops = new KopsRunner({ binary: fakeKops('echo ran >&2; exit 0'), stateStore: 's3://b', io: new RecordingIoHost(), env: { FAKE_VERSION: '1.34.3' } });
-    assert.equal((await failure(kops.run('get cluster', ['get'], { deadlineMs: 5_000, signal: signal() }))).code, 'kops.too-old');
+    const kops = new KopsRunner({
+      binary: fakeKops('echo ran >&2; exit 0'),
+      stateStore: 's3://b',
+      io: new RecordingIoHost(),
+      env: { FAKE_VERSION: '1.34.3' },
+    });
+    assert.equal(
+      (await failure(kops.run('get cluster', ['get'], { deadlineMs: 5_000, signal: signal() }))).code,
+      'kops.too-old',
+    );
   });
 
   test('GIVEN kops failing on the state store with secrets in its output WHEN the step runs THEN kops.state-store, progress lines with elapsed time, and no secret anywhere', async () => {
     const io = new RecordingIoHost();
-    const bin = fakeKops('echo "I1130 starting" >&2; echo "error reading s3://b/c1/config: NoSuchBucket (key AKIAABCDEFGHIJKLMNOP, secret topsecretvalue)" >&2; exit 1');
-    const kops = new KopsRunner({ binary: bin, stateStore: 's3://b', io, env: { AWS_SECRET_ACCESS_KEY: 'topsecretvalue' } });
+    const bin = fakeKops(
+      'echo "I1130 starting" >&2; echo "error reading s3://b/c1/config: NoSuchBucket (key AKIAABCDEFGHIJKLMNOP, secret topsecretvalue)" >&2; exit 1',
+    );
+    const kops = new KopsRunner({
+      binary: bin,
+      stateStore: 's3://b',
+      io,
+      env: { AWS_SECRET_ACCESS_KEY: 'topsecretvalue' },
+    });
     const err = await failure(kops.run('get cluster', ['get'], { deadlineMs: 5_000, signal: signal() }));
     assert.equal(err.code, 'kops.state-store');
     const all = [err.message, ...io.events.map((e) => e.message)].join('\n');
     assert.doesNotMatch(all, /topsecretvalue|AKIAABCDEFGHIJKLMNOP/);
-    assert.ok(io.events.some((e) => /^kops get cluster \[\d+(\.\d+)?\s?m?s\] I1130 starting$/.test(e.message)), io.events.map((e) => e.message).join('\n'));
+    assert.ok(
+      io.events.some((e) => /^kops get cluster \[\d+(\.\d+)?\s?m?s\] I1130 starting$/.test(e.message)),
+      io.events.map((e) => e.message).join('\n'),
+    );
   });
 
   test('GIVEN kops that never finishes WHEN its deadline passes THEN kops.deadline says rerunning resumes', async () => {
@@ -60,7 +86,8 @@ describe('kops runner', () => {
   });
 
   test('GIVEN validate --wait output of two attempts WHEN parsed THEN the last one is the verdict with its failures', () => {
-    const out = '{"failures":[{"type":"dns","name":"apiserver","message":"placeholder"}]}{"failures":[{"type":"Node","name":"n1","message":"not ready \\"{x}\\""}],"nodes":[{"name":"n1","role":"control-plane","status":"False"}]}';
+    const out =
+      '{"failures":[{"type":"dns","name":"apiserver","message":"placeholder"}]}{"failures":[{"type":"Node","name":"n1","message":"not ready \\"{x}\\""}],"nodes":[{"name":"n1","role":"control-plane","status":"False"}]}';
     const v = parseValidation(out)!;
     assert.deepEqual(v.failures, [{ type: 'Node', name: 'n1', message: 'not ready "{x}"' }]);
     assert.equal(v.nodes[0]!.role, 'control-plane');

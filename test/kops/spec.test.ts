@@ -16,7 +16,10 @@ function golden(name: string, actual: string): void {
 
 const render = (name: string) => {
   const c = CONFIGS[name]!;
-  return renderClusterSpecs(c.config, { stateStore: STATE_STORE, ...(c.appSecurityGroupId ? { appSecurityGroupId: c.appSecurityGroupId } : {}) });
+  return renderClusterSpecs(c.config, {
+    stateStore: STATE_STORE,
+    ...(c.appSecurityGroupId ? { appSecurityGroupId: c.appSecurityGroupId } : {}),
+  });
 };
 
 describe('kops specs', () => {
@@ -27,15 +30,20 @@ describe('kops specs', () => {
       golden(`${name}.yaml`, text);
       assert.deepEqual(parseKopsYaml(text), [specs.cluster, ...specs.instanceGroups]);
       const schemas = new KopsSchemas(kopsSchemaDir());
-      for (const doc of [specs.cluster, ...specs.instanceGroups]) assert.deepEqual(schemas.check(doc), [], `${doc.kind} ${doc.metadata.name}`);
+      for (const doc of [specs.cluster, ...specs.instanceGroups])
+        assert.deepEqual(schemas.check(doc), [], `${doc.kind} ${doc.metadata.name}`);
     });
   }
 
   test('GIVEN the default configuration THEN one control-plane group of 1 and a worker group of 0, public DNS for the API without a load balancer, ECR pulls allowed, no image', () => {
     const { cluster, instanceGroups } = render('default');
-    assert.deepEqual(instanceGroups.map((g) => [g.metadata.name, g.spec['role'], g.spec['minSize'], g.spec['maxSize']]), [
-      ['control-plane-eu-west-1a', 'Master', 1, 1], ['nodes-eu-west-1a', 'Node', 0, 0],
-    ]);
+    assert.deepEqual(
+      instanceGroups.map((g) => [g.metadata.name, g.spec['role'], g.spec['minSize'], g.spec['maxSize']]),
+      [
+        ['control-plane-eu-west-1a', 'Master', 1, 1],
+        ['nodes-eu-west-1a', 'Node', 0, 0],
+      ],
+    );
     assert.deepEqual(cluster.spec['api'], { dns: {} });
     assert.deepEqual(cluster.spec['topology'], { dns: { type: 'Public' } });
     assert.deepEqual(cluster.spec['iam'], { allowContainerRegistry: true, legacy: false });
@@ -46,7 +54,13 @@ describe('kops specs', () => {
 
   test('GIVEN custom zones, image and an app security group THEN one subnet per zone, the group in the control plane only, the image on every group', () => {
     const { cluster, instanceGroups } = render('custom');
-    assert.deepEqual((cluster.spec['subnets'] as { zone: string; cidr: string }[]).map((s) => [s.zone, s.cidr]), [['eu-west-1b', '172.20.32.0/19'], ['eu-west-1c', '172.20.64.0/19']]);
+    assert.deepEqual(
+      (cluster.spec['subnets'] as { zone: string; cidr: string }[]).map((s) => [s.zone, s.cidr]),
+      [
+        ['eu-west-1b', '172.20.32.0/19'],
+        ['eu-west-1c', '172.20.64.0/19'],
+      ],
+    );
     assert.deepEqual(instanceGroups[0]!.spec['additionalSecurityGroups'], ['sg-0123456789abcdef0']);
     assert.equal(instanceGroups[1]!.spec['additionalSecurityGroups'], undefined);
     assert.ok(instanceGroups.every((g) => g.spec['image'] === 'debian/debian-12-amd64-20261101-2000'));
@@ -54,8 +68,14 @@ describe('kops specs', () => {
 
   test('GIVEN a document with a misspelt field or a wrong type WHEN checked against the schemas THEN each problem is named by its path', () => {
     const { cluster } = render('default');
-    const broken: KopsDocument = { ...cluster, spec: { ...cluster.spec, kubernetesVersoin: '1.36.3', sshAccess: '0.0.0.0/0' } };
+    const broken: KopsDocument = {
+      ...cluster,
+      spec: { ...cluster.spec, kubernetesVersoin: '1.36.3', sshAccess: '0.0.0.0/0' },
+    };
     const problems = new KopsSchemas(kopsSchemaDir()).check(broken);
-    assert.deepEqual(problems.sort(), ['Cluster.spec.kubernetesVersoin: is not a field kops knows', 'Cluster.spec.sshAccess: is string, schema wants array']);
+    assert.deepEqual(problems.sort(), [
+      'Cluster.spec.kubernetesVersoin: is not a field kops knows',
+      'Cluster.spec.sshAccess: is string, schema wants array',
+    ]);
   });
 });

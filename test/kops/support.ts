@@ -9,8 +9,13 @@ import type { SolokubeConfig } from '../../src/config/schema.js';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function kopsSchemaDir(): string {
-  const dir = process.env.SOLOKUBE_KOPS_SCHEMAS ?? fileURLToPath(new URL('../shared/schemas/kops', new URL(REPO_ROOT, 'file://')));
-  if (!existsSync(dir)) throw new Error(`kops CRD schemas not found at ${dir} (expected ../shared/schemas/kops beside the repository, or set SOLOKUBE_KOPS_SCHEMAS)`);
+  const dir =
+    process.env.SOLOKUBE_KOPS_SCHEMAS ??
+    fileURLToPath(new URL('../shared/schemas/kops', new URL(REPO_ROOT, 'file://')));
+  if (!existsSync(dir))
+    throw new Error(
+      `kops CRD schemas not found at ${dir} (expected ../shared/schemas/kops beside the repository, or set SOLOKUBE_KOPS_SCHEMAS)`,
+    );
   return dir;
 }
 
@@ -20,7 +25,17 @@ export const CONFIGS: Record<string, { config: SolokubeConfig; appSecurityGroupI
   default: { config: validateConfig(base, 'test') },
   'no-secondary-ip': { config: validateConfig({ ...base, secondaryIp: false }, 'test') },
   custom: {
-    config: validateConfig({ ...base, instanceType: 'm6i.large', zones: ['eu-west-1b', 'eu-west-1c'], networking: 'calico', image: 'debian/debian-12-amd64-20261101-2000', kubernetesVersion: '1.35.5' }, 'test'),
+    config: validateConfig(
+      {
+        ...base,
+        instanceType: 'm6i.large',
+        zones: ['eu-west-1b', 'eu-west-1c'],
+        networking: 'calico',
+        image: 'debian/debian-12-amd64-20261101-2000',
+        kubernetesVersion: '1.35.5',
+      },
+      'test',
+    ),
     appSecurityGroupId: 'sg-0123456789abcdef0',
   },
 };

@@ -23,7 +23,24 @@ describe('solokube proxy against the lab node', { timeout: 300_000 }, () => {
   let pristine: Record<string, string>;
 
   const cli = (args: string[]) =>
-    runCli(['-c', join(dir, 'solokube.yaml'), '--log-timestamps', 'none', ...args, '--node-host', lab.node.ssh.host, '--ssh-port', String(lab.node.ssh.port), '--primary-ip', lab.node.primaryAddress, '--secondary-ip', SECONDARY], { timeoutMs: 120_000 });
+    runCli(
+      [
+        '-c',
+        join(dir, 'solokube.yaml'),
+        '--log-timestamps',
+        'none',
+        ...args,
+        '--node-host',
+        lab.node.ssh.host,
+        '--ssh-port',
+        String(lab.node.ssh.port),
+        '--primary-ip',
+        lab.node.primaryAddress,
+        '--secondary-ip',
+        SECONDARY,
+      ],
+      { timeoutMs: 120_000 },
+    );
 
   before(async () => {
     lab = await startLab({ io: new RecordingIoHost() });
@@ -93,7 +110,17 @@ describe('solokube proxy against the lab node', { timeout: 300_000 }, () => {
 
   test('GIVEN addresses left out and no AWS credentials WHEN proxy setup runs THEN it asks AWS, fails on the credentials and touches nothing', async () => {
     const before = await nodeSnapshot(lab);
-    const r = await runCli(['-c', join(dir, 'solokube.yaml'), 'proxy', 'setup', '--yes', '-o', 'json', '--node-host', '127.0.0.1']);
+    const r = await runCli([
+      '-c',
+      join(dir, 'solokube.yaml'),
+      'proxy',
+      'setup',
+      '--yes',
+      '-o',
+      'json',
+      '--node-host',
+      '127.0.0.1',
+    ]);
     assert.equal(r.code, 1);
     assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'aws.credentials');
     assert.deepEqual(await nodeSnapshot(lab), before);

@@ -48,18 +48,32 @@ describe('node data path in the lab, through the real resources over SSH', { tim
   }
   async function assertConverged(spec: NodeSpec): Promise<void> {
     const { plan } = await planConverge(nodeResources(spec, shell), io, signal);
-    assert.deepEqual(plan.steps.filter((s) => s.action !== 'unchanged').map((s) => `${s.id} ${JSON.stringify(s.changes)}`), []);
+    assert.deepEqual(
+      plan.steps.filter((s) => s.action !== 'unchanged').map((s) => `${s.id} ${JSON.stringify(s.changes)}`),
+      [],
+    );
   }
 
   /** Test setup inside the node (not the code under test): a file with owner and mode. */
   async function writeOnNode(path: string, content: string, mode: string, owner: string): Promise<void> {
-    const r = await lab.node.exec(['sh', '-c', 'cat > "$1" && chmod "$2" "$1" && chown "$3" "$1"', 'sh', path, mode, owner], { input: content });
+    const r = await lab.node.exec(
+      ['sh', '-c', 'cat > "$1" && chmod "$2" "$1" && chown "$3" "$1"', 'sh', path, mode, owner],
+      { input: content },
+    );
     assert.equal(r.code, 0, r.stderr);
   }
 
   before(async () => {
     lab = await startLab({ io });
-    shell = new SshShell({ host: lab.node.ssh.host, port: lab.node.ssh.port, user: lab.node.ssh.user, privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io, connectTimeoutMs: 15_000 });
+    shell = new SshShell({
+      host: lab.node.ssh.host,
+      port: lab.node.ssh.port,
+      user: lab.node.ssh.user,
+      privateKeyPath: lab.node.ssh.privateKeyPath,
+      knownHostsPath: lab.node.ssh.knownHostsPath,
+      io,
+      connectTimeoutMs: 15_000,
+    });
     await lab.gateway.mapPublicIp(EIP_PRIMARY, lab.node.primaryAddress);
     await lab.gateway.mapPublicIp(EIP_SECONDARY, SECONDARY);
     before0 = await nodeSnapshot(lab);
@@ -78,9 +92,20 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     }
     await writeOnNode('/etc/sudoers.d/skn-admin', 'skn-admin ALL=(ALL) NOPASSWD: ALL\n', '440', 'root');
     // sudo resolves the host name; the lab node has no DNS, and EC2 nodes resolve their own name.
-    await lab.node.exec(['sh', '-c', 'cp -p /etc/hosts /etc/hosts.skn-saved && echo "127.0.1.1 $(hostname)" >> /etc/hosts']);
+    await lab.node.exec([
+      'sh',
+      '-c',
+      'cp -p /etc/hosts /etc/hosts.skn-saved && echo "127.0.1.1 $(hostname)" >> /etc/hosts',
+    ]);
     const connect = (user: string): SshShell =>
-      new SshShell({ host: lab.node.ssh.host, port: lab.node.ssh.port, user, privateKeyPath: lab.node.ssh.privateKeyPath, knownHostsPath: lab.node.ssh.knownHostsPath, io });
+      new SshShell({
+        host: lab.node.ssh.host,
+        port: lab.node.ssh.port,
+        user,
+        privateKeyPath: lab.node.ssh.privateKeyPath,
+        knownHostsPath: lab.node.ssh.knownHostsPath,
+        io,
+      });
     const admin = connect('skn-admin');
     const nosudo = connect('skn-nosudo');
     try {
@@ -91,12 +116,25 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     } finally {
       await admin.close();
       await nosudo.close();
-      await lab.node.exec(['sh', '-c', 'mv -f /etc/hosts.skn-saved /etc/hosts; rm -f /etc/skn-sudo-test /etc/sudoers.d/skn-admin; userdel -r skn-admin; userdel -r skn-nosudo']);
+      await lab.node.exec([
+        'sh',
+        '-c',
+        'mv -f /etc/hosts.skn-saved /etc/hosts; rm -f /etc/skn-sudo-test /etc/sudoers.d/skn-admin; userdel -r skn-admin; userdel -r skn-nosudo',
+      ]);
     }
   });
 
   test('GIVEN a wrong interface name WHEN planning THEN a typed error says so and nothing changes', async () => {
-    await assert.rejects(planAndApply(nodeResources(nodeSpec({ interface: 'nosuch0' }), shell), { io, signal, mode: 'converge', yes: true, dryRun: false }), InterfaceMissingError);
+    await assert.rejects(
+      planAndApply(nodeResources(nodeSpec({ interface: 'nosuch0' }), shell), {
+        io,
+        signal,
+        mode: 'converge',
+        yes: true,
+        dryRun: false,
+      }),
+      InterfaceMissingError,
+    );
     assert.deepEqual(await nodeSnapshot(lab), before0);
   });
 
@@ -105,11 +143,19 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     const { plan } = await planConverge(nodeResources(spec, shell), io, signal);
     // The lab image already has nftables and HAProxy: the packages step has nothing to do.
     assert.deepEqual(plan.steps.map((s) => `${s.id} ${s.action}`).sort(), [
-      'node/boot-unit create', 'node/packages unchanged', 'node/proxy-config create', 'node/redirect-rules create', 'node/secondary-address create',
+      'node/boot-unit create',
+      'node/packages unchanged',
+      'node/proxy-config create',
+      'node/redirect-rules create',
+      'node/secondary-address create',
     ]);
     await converge(spec);
 
-    assertAnsweredBy(await httpsFromClient(lab, app(), EIP_SECONDARY), 'ingress', new RegExp(`host=${app().replaceAll('.', '\\.')} scheme=https`));
+    assertAnsweredBy(
+      await httpsFromClient(lab, app(), EIP_SECONDARY),
+      'ingress',
+      new RegExp(`host=${app().replaceAll('.', '\\.')} scheme=https`),
+    );
     assertAnsweredBy(await httpsFromClient(lab, api(), EIP_PRIMARY), 'apiserver');
     // The primary address's 443 is untouched: whatever the name, the API server answers.
     assertAnsweredBy(await httpsFromClient(lab, app(), EIP_PRIMARY, { verify: false }), 'apiserver');
@@ -120,7 +166,11 @@ describe('node data path in the lab, through the real resources over SSH', { tim
       assert.equal((await httpFromClient(lab, 'stats', address, 8404)).ok, false, `stats reachable on ${address}`);
     }
     // The node has no curl; bash's /dev/tcp speaks enough HTTP to see the stats page answer.
-    const stats = await lab.node.exec(['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/8404; printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; head -1 <&3']);
+    const stats = await lab.node.exec([
+      'bash',
+      '-c',
+      'exec 3<>/dev/tcp/127.0.0.1/8404; printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; head -1 <&3',
+    ]);
     assert.match(stats.stdout, /^HTTP\/1\.[01] 200/, 'stats answer on the node loopback');
   });
 
@@ -130,18 +180,27 @@ describe('node data path in the lab, through the real resources over SSH', { tim
       await assertConverged(spec);
       await converge(spec);
     }
-    const tables = (await lab.node.exec(['nft', 'list', 'tables'])).stdout.split('\n').filter((l) => l.includes('solokube'));
+    const tables = (await lab.node.exec(['nft', 'list', 'tables'])).stdout
+      .split('\n')
+      .filter((l) => l.includes('solokube'));
     assert.deepEqual(tables, ['table ip solokube']);
     const rules = (await lab.node.exec(['nft', 'list', 'table', 'ip', 'solokube'])).stdout.match(/redirect to/g) ?? [];
     assert.equal(rules.length, 2, 'one rule in prerouting, one in output');
     const haproxyFiles = (await lab.node.exec(['ls', '/etc/haproxy'])).stdout.split('\n');
     assert.equal(haproxyFiles.filter((f) => f === 'haproxy.cfg').length, 1);
-    assert.deepEqual(haproxyFiles.filter((f) => /solokube-(new|tmp)/.test(f)), [], 'no leftover candidate or temp files');
+    assert.deepEqual(
+      haproxyFiles.filter((f) => /solokube-(new|tmp)/.test(f)),
+      [],
+      'no leftover candidate or temp files',
+    );
   });
 
   test('GIVEN an invalid HAProxy config WHEN installing it THEN it is refused and the live config stays', async () => {
     const live = await shell.readFile('/etc/haproxy/haproxy.cfg');
-    await assert.rejects(installHaproxyConfig(shell, '# Managed by solokube\nfrontend broken\n    bind :notaport\n'), ProxyConfigInvalidError);
+    await assert.rejects(
+      installHaproxyConfig(shell, '# Managed by solokube\nfrontend broken\n    bind :notaport\n'),
+      ProxyConfigInvalidError,
+    );
     assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg'), live);
     assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg.solokube-new'), undefined);
   });
@@ -173,7 +232,10 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     assertAnsweredBy(await httpsFromClient(lab, app(), EIP_SECONDARY), 'ingress', CLIENT);
     assertAnsweredBy(await httpFromClient(lab, app(), EIP_SECONDARY), 'ingress', CLIENT);
     assertAnsweredBy(await httpsFromClient(lab, api(), EIP_PRIMARY), 'apiserver');
-    assert.ok(!(await shell.readFile('/etc/haproxy/haproxy.cfg'))?.startsWith('# Managed by solokube'), 'the previous HAProxy config is back');
+    assert.ok(
+      !(await shell.readFile('/etc/haproxy/haproxy.cfg'))?.startsWith('# Managed by solokube'),
+      'the previous HAProxy config is back',
+    );
     await assertConverged(spec);
   });
 
@@ -182,7 +244,11 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     await assert.rejects(converge(nodeSpec()), ProxyReloadError);
     assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg'), cfgBefore);
     assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg.before-solokube'), undefined, 'no stray backup');
-    assert.equal((await lab.node.exec(['systemctl', 'is-active', 'haproxy'])).stdout.trim(), 'active', 'the old HAProxy keeps running');
+    assert.equal(
+      (await lab.node.exec(['systemctl', 'is-active', 'haproxy'])).stdout.trim(),
+      'active',
+      'the old HAProxy keeps running',
+    );
     // Converging direct mode again repairs the rules the failed run had already switched.
     await converge(nodeSpec({ proxy: 'direct' }));
     await assertConverged(nodeSpec({ proxy: 'direct' }));
@@ -194,16 +260,36 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     await lab.node.setIngressMode({ proxyProtocol: false, direct: false });
     await converge(nodeSpec());
     assertAnsweredBy(await httpsFromClient(lab, app(), EIP_SECONDARY), 'ingress');
-    const r = await planAndApply(nodeResources(nodeSpec(), shell), { io, signal, mode: 'destroy', yes: true, dryRun: false });
+    const r = await planAndApply(nodeResources(nodeSpec(), shell), {
+      io,
+      signal,
+      mode: 'destroy',
+      yes: true,
+      dryRun: false,
+    });
     // Installed packages stay: they may serve others on the node.
     assert.deepEqual(r.report?.steps.map((s) => `${s.id} ${s.action}`).sort(), [
-      'node/boot-unit delete', 'node/packages unchanged', 'node/proxy-config delete', 'node/redirect-rules delete', 'node/secondary-address delete',
+      'node/boot-unit delete',
+      'node/packages unchanged',
+      'node/proxy-config delete',
+      'node/redirect-rules delete',
+      'node/secondary-address delete',
     ]);
     assert.deepEqual(await nodeSnapshot(lab), before0);
     assertAnsweredBy(await httpsFromClient(lab, api(), EIP_PRIMARY), 'apiserver');
-    assert.equal((await httpsFromClient(lab, app(), EIP_SECONDARY)).ok, false, 'nothing answers on the secondary address any more');
+    assert.equal(
+      (await httpsFromClient(lab, app(), EIP_SECONDARY)).ok,
+      false,
+      'nothing answers on the secondary address any more',
+    );
     for (const spec of [nodeSpec(), nodeSpec({ proxy: 'direct' })]) {
-      const again = await planAndApply(nodeResources(spec, shell), { io, signal, mode: 'destroy', yes: true, dryRun: false });
+      const again = await planAndApply(nodeResources(spec, shell), {
+        io,
+        signal,
+        mode: 'destroy',
+        yes: true,
+        dryRun: false,
+      });
       assert.equal(again.decision, 'nothing-to-do');
     }
   });

@@ -61,18 +61,39 @@ describe('node packages on the lab node', { timeout: 300_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
   });
 
-  const spec = () => parseNodeSpec({
-    clusterName: node.lab.clusterName, apiServerNames: [`api.${node.lab.clusterName}`], primaryIp: node.lab.node.primaryAddress, secondaryIp: '198.18.0.22',
-    prefixLength: 24, interface: 'host0', proxy: 'direct',
-  });
+  const spec = () =>
+    parseNodeSpec({
+      clusterName: node.lab.clusterName,
+      apiServerNames: [`api.${node.lab.clusterName}`],
+      primaryIp: node.lab.node.primaryAddress,
+      secondaryIp: '198.18.0.22',
+      prefixLength: 24,
+      interface: 'host0',
+      proxy: 'direct',
+    });
   const need = (...names: string[]): PackageNeed[] => names.map((n) => ({ binary: n, pkg: n }));
-  const converge = (r: Resource) => planAndApply([r], { io, signal: AbortSignal.timeout(120_000), mode: 'converge', yes: true, dryRun: false });
-  const present = async (binary: string) => (await node.lab.node.exec(['sh', '-c', 'command -v "$1"', 'sh', binary])).code === 0;
+  const converge = (r: Resource) =>
+    planAndApply([r], { io, signal: AbortSignal.timeout(120_000), mode: 'converge', yes: true, dryRun: false });
+  const present = async (binary: string) =>
+    (await node.lab.node.exec(['sh', '-c', 'command -v "$1"', 'sh', binary])).code === 0;
   /** Start an apt run on the node that holds the dpkg lock for about 8 s (skn-holder's preinst). */
   const holdDpkgLock = async () => {
-    await node.lab.node.exec(['sh', '-c', 'dpkg -r skn-holder >/dev/null 2>&1 || true; (DEBIAN_FRONTEND=noninteractive apt-get install -y skn-holder > /tmp/skn-holder.log 2>&1 &)']);
+    await node.lab.node.exec([
+      'sh',
+      '-c',
+      'dpkg -r skn-holder >/dev/null 2>&1 || true; (DEBIAN_FRONTEND=noninteractive apt-get install -y skn-holder > /tmp/skn-holder.log 2>&1 &)',
+    ]);
     for (let i = 0; i < 100; i++) {
-      if ((await node.lab.node.exec(['pgrep', '-f', 'skn-holder.*preinst|preinst.*skn-holder|/var/lib/dpkg/tmp.ci/preinst'])).code === 0) return;
+      if (
+        (
+          await node.lab.node.exec([
+            'pgrep',
+            '-f',
+            'skn-holder.*preinst|preinst.*skn-holder|/var/lib/dpkg/tmp.ci/preinst',
+          ])
+        ).code === 0
+      )
+        return;
       await new Promise((res) => setTimeout(res, 50));
     }
     throw new Error('the lock holder never started its preinst');
@@ -104,11 +125,14 @@ describe('node packages on the lab node', { timeout: 300_000 }, () => {
   test('GIVEN the dpkg lock held past the bound WHEN the packages step applies THEN it fails with a typed lock error and installs nothing', async () => {
     await node.lab.node.exec(['sh', '-c', 'dpkg -r skn-probe-c >/dev/null 2>&1 || true']);
     await holdDpkgLock();
-    await assert.rejects(converge(nodePackages(spec(), node.shell, { needs: need('skn-probe-c'), lockWaitMs: 1_000 })), (err: unknown) => {
-      assert.ok(err instanceof PackageLockError, String(err));
-      assert.match(err.message, /lock/);
-      return true;
-    });
+    await assert.rejects(
+      converge(nodePackages(spec(), node.shell, { needs: need('skn-probe-c'), lockWaitMs: 1_000 })),
+      (err: unknown) => {
+        assert.ok(err instanceof PackageLockError, String(err));
+        assert.match(err.message, /lock/);
+        return true;
+      },
+    );
     assert.equal(await present('skn-probe-c'), false);
   });
 });

@@ -29,7 +29,13 @@ describe('node robustness on the lab node', { timeout: 300_000 }, () => {
     throw new Error(`${pidFile} never appeared on the node`);
   };
   const runningOnNode = async (pid: number): Promise<boolean> => {
-    const r = await node.lab.node.exec(['sh', '-c', 'test -e "/proc/$1" && ! grep -q "^State:[[:space:]]*Z" "/proc/$1/status"', 'sh', String(pid)]);
+    const r = await node.lab.node.exec([
+      'sh',
+      '-c',
+      'test -e "/proc/$1" && ! grep -q "^State:[[:space:]]*Z" "/proc/$1/status"',
+      'sh',
+      String(pid),
+    ]);
     return r.code === 0;
   };
   const goneOnNode = async (pid: number): Promise<boolean> => {
@@ -52,23 +58,42 @@ describe('node robustness on the lab node', { timeout: 300_000 }, () => {
   });
 
   test('GIVEN a non-root SSH user whose commands run through sudo WHEN a command is aborted THEN the root-owned process and its child are gone too', async () => {
-    const publicKey = execFileSync('ssh-keygen', ['-y', '-f', node.lab.node.ssh.privateKeyPath], { encoding: 'utf8' }).trim();
-    const setup = await node.lab.node.exec(['sh', '-c', [
-      'useradd -m -s /bin/sh skn-sudo',
-      'install -d -m 700 -o skn-sudo /home/skn-sudo/.ssh',
-      'printf "%s\\n" "$1" > /home/skn-sudo/.ssh/authorized_keys && chown skn-sudo /home/skn-sudo/.ssh/authorized_keys && chmod 600 /home/skn-sudo/.ssh/authorized_keys',
-      'echo "skn-sudo ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/skn-sudo && chmod 440 /etc/sudoers.d/skn-sudo',
-      // sudo resolves the host name; the lab node has no DNS.
-      'grep -q "$(hostname)" /etc/hosts || echo "127.0.1.1 $(hostname)" >> /etc/hosts',
-    ].join(' && '), 'sh', publicKey]);
+    const publicKey = execFileSync('ssh-keygen', ['-y', '-f', node.lab.node.ssh.privateKeyPath], {
+      encoding: 'utf8',
+    }).trim();
+    const setup = await node.lab.node.exec([
+      'sh',
+      '-c',
+      [
+        'useradd -m -s /bin/sh skn-sudo',
+        'install -d -m 700 -o skn-sudo /home/skn-sudo/.ssh',
+        'printf "%s\\n" "$1" > /home/skn-sudo/.ssh/authorized_keys && chown skn-sudo /home/skn-sudo/.ssh/authorized_keys && chmod 600 /home/skn-sudo/.ssh/authorized_keys',
+        'echo "skn-sudo ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/skn-sudo && chmod 440 /etc/sudoers.d/skn-sudo',
+        // sudo resolves the host name; the lab node has no DNS.
+        'grep -q "$(hostname)" /etc/hosts || echo "127.0.1.1 $(hostname)" >> /etc/hosts',
+      ].join(' && '),
+      'sh',
+      publicKey,
+    ]);
     assert.equal(setup.code, 0, setup.stderr);
     const s = node.lab.node.ssh;
-    const sudoShell = new SshShell({ host: s.host, port: s.port, user: 'skn-sudo', privateKeyPath: s.privateKeyPath, knownHostsPath: s.knownHostsPath, io });
+    const sudoShell = new SshShell({
+      host: s.host,
+      port: s.port,
+      user: 'skn-sudo',
+      privateKeyPath: s.privateKeyPath,
+      knownHostsPath: s.knownHostsPath,
+      io,
+    });
     try {
       const ctl = new AbortController();
       const running = sudoShell.run(lingering('/run/skn-sudo-abort.pids'), { signal: ctl.signal });
       const [shPid, sleepPid] = await pidsOnNode('/run/skn-sudo-abort.pids');
-      assert.equal((await node.lab.node.exec(['ps', '-o', 'user=', '-p', String(sleepPid)])).stdout.trim(), 'root', 'the command runs as root');
+      assert.equal(
+        (await node.lab.node.exec(['ps', '-o', 'user=', '-p', String(sleepPid)])).stdout.trim(),
+        'root',
+        'the command runs as root',
+      );
       ctl.abort(new Error('stop'));
       await assert.rejects(running, /stop/);
       assert.equal(await goneOnNode(shPid!), true, `remote command ${shPid} is gone`);
@@ -88,17 +113,24 @@ describe('node robustness on the lab node', { timeout: 300_000 }, () => {
 
   test('GIVEN the secondary address set up WHEN systemd-networkd restarts THEN the address is still on the interface; after removal it stays gone', async () => {
     const spec = parseNodeSpec({
-      clusterName: node.lab.clusterName, apiServerNames: [`api.${node.lab.clusterName}`], primaryIp: node.lab.node.primaryAddress, secondaryIp: SECONDARY,
-      prefixLength: 24, interface: 'host0', proxy: 'direct',
+      clusterName: node.lab.clusterName,
+      apiServerNames: [`api.${node.lab.clusterName}`],
+      primaryIp: node.lab.node.primaryAddress,
+      secondaryIp: SECONDARY,
+      prefixLength: 24,
+      interface: 'host0',
+      proxy: 'direct',
     });
     const address = nodeResources(spec, node.shell).filter((r) => r.id === 'node/secondary-address');
-    const run = (mode: 'converge' | 'destroy') => planAndApply(address, { io, signal: AbortSignal.timeout(60_000), mode, yes: true, dryRun: false });
+    const run = (mode: 'converge' | 'destroy') =>
+      planAndApply(address, { io, signal: AbortSignal.timeout(60_000), mode, yes: true, dryRun: false });
     const restartNetworkd = async () => {
       await node.lab.node.exec(['systemctl', 'restart', 'systemd-networkd']);
       await node.lab.node.exec(['networkctl', 'reconfigure', 'host0']);
       await new Promise((res) => setTimeout(res, 1_500));
     };
-    const hasSecondary = async () => (await node.lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'host0'])).stdout.includes(`${SECONDARY}/24`);
+    const hasSecondary = async () =>
+      (await node.lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'host0'])).stdout.includes(`${SECONDARY}/24`);
     await run('converge');
     assert.equal(await hasSecondary(), true);
     await restartNetworkd();
@@ -109,6 +141,9 @@ describe('node robustness on the lab node', { timeout: 300_000 }, () => {
     assert.equal(await hasSecondary(), false);
     await restartNetworkd();
     assert.equal(await hasSecondary(), false, 'removal removed its network configuration too');
-    assert.equal((await node.lab.node.exec(['sh', '-c', 'ls /etc/systemd/network/*.d 2>/dev/null || true'])).stdout.trim(), '');
+    assert.equal(
+      (await node.lab.node.exec(['sh', '-c', 'ls /etc/systemd/network/*.d 2>/dev/null || true'])).stdout.trim(),
+      '',
+    );
   });
 });

@@ -29,7 +29,10 @@ describe('LocalShell', () => {
   });
 
   test('GIVEN failing, missing or slow programs WHEN run THEN typed errors or results say so', async () => {
-    await assert.rejects(shell.run(['sh', '-c', 'exit 3']), (e: unknown) => e instanceof NodeCommandError && e.details?.code === 3);
+    await assert.rejects(
+      shell.run(['sh', '-c', 'exit 3']),
+      (e: unknown) => e instanceof NodeCommandError && e.details?.code === 3,
+    );
     assert.equal((await shell.run(['sh', '-c', 'exit 3'], { allowFailure: true })).code, 3);
     assert.equal((await shell.run(['skn-no-such-program'], { allowFailure: true })).code, 127);
     await assert.rejects(shell.run(['skn-no-such-program']), NodeCommandError);

@@ -30,7 +30,13 @@ function withTemp<T>(fn: (dir: string) => T): T {
 
 const haproxy = spec();
 const haproxyV2 = spec({ proxyProtocol: true });
-const direct = spec({ proxy: 'direct', prefixLength: 20, secondaryIp: '198.18.3.7', primaryIp: '198.18.1.5', interface: 'ens5' });
+const direct = spec({
+  proxy: 'direct',
+  prefixLength: 20,
+  secondaryIp: '198.18.3.7',
+  primaryIp: '198.18.1.5',
+  interface: 'ens5',
+});
 
 describe('renderers', () => {
   test('GIVEN haproxy mode WHEN rendering haproxy.cfg THEN it matches the golden file and haproxy accepts it', () => {
@@ -38,7 +44,10 @@ describe('renderers', () => {
     golden('haproxy.cfg', cfg);
     golden('haproxy-proxy-v2.cfg', renderHaproxyConfig(haproxyV2));
     withTemp((dir) => {
-      for (const [name, text] of [['a.cfg', cfg], ['b.cfg', renderHaproxyConfig(haproxyV2)]] as const) {
+      for (const [name, text] of [
+        ['a.cfg', cfg],
+        ['b.cfg', renderHaproxyConfig(haproxyV2)],
+      ] as const) {
         writeFileSync(join(dir, name), text);
         const r = spawnSync('haproxy', ['-c', '-f', join(dir, name)], { encoding: 'utf8' });
         assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -49,7 +58,10 @@ describe('renderers', () => {
   test('GIVEN haproxy.cfg WHEN read THEN stats listen only on loopback and the SNI frontend on all addresses', () => {
     const cfg = renderHaproxyConfig(haproxy);
     const binds = cfg.split('\n').filter((l) => l.trim().startsWith('bind '));
-    assert.deepEqual(binds.map((b) => b.trim()), ['bind 0.0.0.0:8443', 'bind 198.18.0.20:80', 'bind 127.0.0.1:8404']);
+    assert.deepEqual(
+      binds.map((b) => b.trim()),
+      ['bind 0.0.0.0:8443', 'bind 198.18.0.20:80', 'bind 127.0.0.1:8404'],
+    );
     assert.match(cfg, /timeout tunnel 1h/);
     assert.ok(!cfg.includes('send-proxy'), 'no PROXY protocol unless asked');
     assert.equal(renderHaproxyConfig(haproxyV2).match(/send-proxy-v2/g)?.length, 2);
@@ -59,7 +71,9 @@ describe('renderers', () => {
     golden('nat-haproxy.nft', renderNatRules(haproxy));
     golden('nat-direct.nft', renderNatRules(direct));
     for (const s of [haproxy, direct]) {
-      const ruleLines = renderNatRules(s).split('\n').filter((l) => l.includes('redirect to'));
+      const ruleLines = renderNatRules(s)
+        .split('\n')
+        .filter((l) => l.includes('redirect to'));
       assert.ok(ruleLines.length > 0);
       for (const l of ruleLines) assert.ok(l.includes(`ip daddr ${s.secondaryIp} tcp dport`), l);
     }
@@ -74,9 +88,13 @@ describe('renderers', () => {
           writeFileSync(join(dir, 'r.nft'), renderNatRules(s));
           execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', join(dir, 'r.nft')]);
           execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', join(dir, 'r.nft')]);
-          const json = execFileSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'ip', 'solokube'], { encoding: 'utf8' });
+          const json = execFileSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'ip', 'solokube'], {
+            encoding: 'utf8',
+          });
           assert.deepEqual(parseNatTable(json), desiredNatLines(s));
-          const tables = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'tables'], { encoding: 'utf8' }).trim().split('\n');
+          const tables = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'tables'], { encoding: 'utf8' })
+            .trim()
+            .split('\n');
           assert.deepEqual(tables, ['table ip solokube']);
         }
       });

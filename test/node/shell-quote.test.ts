@@ -6,7 +6,6 @@ import { quoteArg, quoteCommand } from '../../src/node/shell-quote.js';
 import { SolokubeError } from '../../src/core/errors.js';
 import { HOSTILE } from './support/hostile.js';
 
-
 function echoedBy(shell: string, args: readonly string[]): string[] {
   // printf prints each argument followed by a NUL, so the output splits back into exactly the args.
   const line = quoteCommand(['printf', '%s\\0', ...args]);

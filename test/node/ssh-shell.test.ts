@@ -45,7 +45,16 @@ describe('SshShell against a real sshd', () => {
 
   let n = 0;
   function shell(extra: Partial<SshShellOptions> = {}): SshShell {
-    const s = new SshShell({ host: '127.0.0.1', port: sshd.port, user: 'root', privateKey: sshd.userKey, knownHostsPath: knownHosts, io: new RecordingIoHost(), connectTimeoutMs: 10_000, ...extra });
+    const s = new SshShell({
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: 'root',
+      privateKey: sshd.userKey,
+      knownHostsPath: knownHosts,
+      io: new RecordingIoHost(),
+      connectTimeoutMs: 10_000,
+      ...extra,
+    });
     shells.push(s);
     return s;
   }
@@ -113,7 +122,10 @@ describe('SshShell against a real sshd', () => {
   test('GIVEN a failing or slow command WHEN run THEN typed errors carry the exit code or the timeout', async () => {
     freshKnownHosts();
     const s = shell({ acceptNewHostKey: true });
-    await assert.rejects(s.run(['sh', '-c', 'echo oops >&2; exit 7']), (err: unknown) => err instanceof NodeCommandError && err.details?.code === 7);
+    await assert.rejects(
+      s.run(['sh', '-c', 'echo oops >&2; exit 7']),
+      (err: unknown) => err instanceof NodeCommandError && err.details?.code === 7,
+    );
     assert.equal((await s.run(['sh', '-c', 'exit 7'], { allowFailure: true })).code, 7);
     await assert.rejects(s.run(['sleep', '5'], { timeoutMs: 300 }), NodeCommandTimeoutError);
     assert.equal((await s.run(['echo', 'still usable'])).stdout, 'still usable\n');
@@ -150,7 +162,10 @@ describe('SshShell against a real sshd', () => {
       const reason = new Error('interrupted while connecting');
       setTimeout(() => ctl.abort(reason), 200);
       const started = Date.now();
-      await assert.rejects(shell({ port, connectTimeoutMs: 30_000 }).run(['true'], { signal: ctl.signal }), (e: unknown) => e === reason);
+      await assert.rejects(
+        shell({ port, connectTimeoutMs: 30_000 }).run(['true'], { signal: ctl.signal }),
+        (e: unknown) => e === reason,
+      );
       assert.ok(Date.now() - started < 3_000, 'did not wait for the connect timeout');
     } finally {
       for (const socket of sockets) socket.destroy();

@@ -29,43 +29,72 @@ async function deadPid(): Promise<number> {
 }
 
 describe('run lock', () => {
-  test('GIVEN one run holds the lock WHEN a second starts THEN it runs only after the first finished', () => withDir(async (dir) => {
-    const io = new RecordingIoHost();
-    const order: string[] = [];
-    const signal = AbortSignal.timeout(10_000);
-    const one = withRunLock({ ...base, dir, io, signal }, async () => { order.push('one start'); await new Promise((r) => setTimeout(r, 300)); order.push('one end'); });
-    await new Promise((r) => setTimeout(r, 50));
-    const two = withRunLock({ ...base, dir, io, signal, progressEveryMs: 50 }, async () => { order.push('two'); });
-    await Promise.all([one, two]);
-    assert.deepEqual(order, ['one start', 'one end', 'two']);
-    assert.ok(io.messages('info').some((m) => /waiting for `solokube test`/.test(m)), 'the waiting run said why it waits');
-  }));
+  test('GIVEN one run holds the lock WHEN a second starts THEN it runs only after the first finished', () =>
+    withDir(async (dir) => {
+      const io = new RecordingIoHost();
+      const order: string[] = [];
+      const signal = AbortSignal.timeout(10_000);
+      const one = withRunLock({ ...base, dir, io, signal }, async () => {
+        order.push('one start');
+        await new Promise((r) => setTimeout(r, 300));
+        order.push('one end');
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const two = withRunLock({ ...base, dir, io, signal, progressEveryMs: 50 }, async () => {
+        order.push('two');
+      });
+      await Promise.all([one, two]);
+      assert.deepEqual(order, ['one start', 'one end', 'two']);
+      assert.ok(
+        io.messages('info').some((m) => /waiting for `solokube test`/.test(m)),
+        'the waiting run said why it waits',
+      );
+    }));
 
-  test('GIVEN a lock left by a process that died WHEN a run starts THEN it breaks the stale lock and runs', () => withDir(async (dir) => {
-    const path = lockPath({ ...base, dir });
-    await writeFile(path, JSON.stringify({ pid: await deadPid(), host: hostname(), command: 'up', startedAt: new Date().toISOString() }));
-    const io = new RecordingIoHost();
-    let ran = false;
-    await withRunLock({ ...base, dir, io, signal: AbortSignal.timeout(5_000), waitMs: 1_000 }, async () => { ran = true; });
-    assert.ok(ran);
-    assert.ok(io.messages('info').some((m) => /stale lock/.test(m)));
-  }));
+  test('GIVEN a lock left by a process that died WHEN a run starts THEN it breaks the stale lock and runs', () =>
+    withDir(async (dir) => {
+      const path = lockPath({ ...base, dir });
+      await writeFile(
+        path,
+        JSON.stringify({ pid: await deadPid(), host: hostname(), command: 'up', startedAt: new Date().toISOString() }),
+      );
+      const io = new RecordingIoHost();
+      let ran = false;
+      await withRunLock({ ...base, dir, io, signal: AbortSignal.timeout(5_000), waitMs: 1_000 }, async () => {
+        ran = true;
+      });
+      assert.ok(ran);
+      assert.ok(io.messages('info').some((m) => /stale lock/.test(m)));
+    }));
 
-  test('GIVEN a live process holds the lock WHEN a run waits past its limit THEN it fails with lock.busy naming the holder', () => withDir(async (dir) => {
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
-    try {
-      await writeFile(lockPath({ ...base, dir }), JSON.stringify({ pid: holder.pid, host: hostname(), command: 'up', startedAt: new Date().toISOString() }));
-      const err = await withRunLock({ ...base, dir, io: new RecordingIoHost(), signal: AbortSignal.timeout(5_000), waitMs: 300 }, async () => assert.fail('ran while locked')).then(() => undefined, (e: unknown) => e);
-      assert.ok(err instanceof LockBusyError);
-      assert.equal(err.code, 'lock.busy');
-      assert.match(err.message, new RegExp(`pid ${holder.pid}`));
-      assert.ok(err.remedy);
-    } finally {
-      holder.kill();
-    }
-  }));
+  test('GIVEN a live process holds the lock WHEN a run waits past its limit THEN it fails with lock.busy naming the holder', () =>
+    withDir(async (dir) => {
+      const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+      try {
+        await writeFile(
+          lockPath({ ...base, dir }),
+          JSON.stringify({ pid: holder.pid, host: hostname(), command: 'up', startedAt: new Date().toISOString() }),
+        );
+        const err = await withRunLock(
+          { ...base, dir, io: new RecordingIoHost(), signal: AbortSignal.timeout(5_000), waitMs: 300 },
+          async () => assert.fail('ran while locked'),
+        ).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof LockBusyError);
+        assert.equal(err.code, 'lock.busy');
+        assert.match(err.message, new RegExp(`pid ${holder.pid}`));
+        assert.ok(err.remedy);
+      } finally {
+        holder.kill();
+      }
+    }));
 
   test('GIVEN two AWS targets (two emulators) WHEN their locks are named THEN they differ, so unrelated runs never wait on each other', () => {
-    assert.notEqual(lockPath({ ...base, dir: '/x', endpoint: 'http://127.0.0.1:1' }), lockPath({ ...base, dir: '/x', endpoint: 'http://127.0.0.1:2' }));
+    assert.notEqual(
+      lockPath({ ...base, dir: '/x', endpoint: 'http://127.0.0.1:1' }),
+      lockPath({ ...base, dir: '/x', endpoint: 'http://127.0.0.1:2' }),
+    );
   });
 });

@@ -30,8 +30,16 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-export function targetFor(cp: ControlPlane, cluster: string, opts: { forceConflicts?: boolean; requestTimeoutMs?: number } = {}): KubeTarget {
-  return { client: cp.client(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}), cluster, forceConflicts: opts.forceConflicts ?? false };
+export function targetFor(
+  cp: ControlPlane,
+  cluster: string,
+  opts: { forceConflicts?: boolean; requestTimeoutMs?: number } = {},
+): KubeTarget {
+  return {
+    client: cp.client(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+    cluster,
+    forceConflicts: opts.forceConflicts ?? false,
+  };
 }
 
 export function namespace(name: string): KubeObject {
@@ -42,7 +50,17 @@ export function configMap(ns: string, name: string, data: Record<string, string>
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data };
 }
 
-export function deployment(ns: string, name: string, opts: { replicas?: number; image?: string; podLabels?: Record<string, string>; nodeSelector?: Record<string, string>; progressDeadlineSeconds?: number } = {}): KubeObject {
+export function deployment(
+  ns: string,
+  name: string,
+  opts: {
+    replicas?: number;
+    image?: string;
+    podLabels?: Record<string, string>;
+    nodeSelector?: Record<string, string>;
+    progressDeadlineSeconds?: number;
+  } = {},
+): KubeObject {
   const labels = { app: name };
   return {
     apiVersion: 'apps/v1',
@@ -55,7 +73,9 @@ export function deployment(ns: string, name: string, opts: { replicas?: number; 
       template: {
         metadata: { labels: { ...labels, ...opts.podLabels } },
         spec: {
-          containers: [{ name: 'web', image: opts.image ?? 'registry.example/web:1', ports: [{ containerPort: 8080 }] }],
+          containers: [
+            { name: 'web', image: opts.image ?? 'registry.example/web:1', ports: [{ containerPort: 8080 }] },
+          ],
           ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),
         },
       },

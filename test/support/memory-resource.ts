@@ -27,7 +27,12 @@ export interface MemoryResourceOptions {
   deriveFrom?: string;
 }
 
-export function memoryResource(store: MemoryStore, id: string, value: string, opts: MemoryResourceOptions = {}): Resource<Item> {
+export function memoryResource(
+  store: MemoryStore,
+  id: string,
+  value: string,
+  opts: MemoryResourceOptions = {},
+): Resource<Item> {
   let notReadyLeft = opts.notReadyTimes ?? 0;
   return {
     id,

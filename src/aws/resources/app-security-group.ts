@@ -3,8 +3,13 @@
 // so those are never touched (their ids are only carried along when the ENI's group list is set).
 
 import {
-  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
-  ModifyNetworkInterfaceAttributeCommand, RevokeSecurityGroupIngressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Resource, ResourceContext } from '../../core/resource.js';
@@ -38,7 +43,10 @@ export interface AppSecurityGroupState {
 export function ruleTexts(perms: readonly IpPermission[] | undefined): RuleText[] {
   const out: RuleText[] = [];
   for (const p of perms ?? []) {
-    const ports = p.IpProtocol === '-1' ? 'all' : `${p.IpProtocol}/${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`;
+    const ports =
+      p.IpProtocol === '-1'
+        ? 'all'
+        : `${p.IpProtocol}/${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`;
     for (const r of p.IpRanges ?? []) out.push(`${ports} from ${r.CidrIp}`);
     for (const r of p.Ipv6Ranges ?? []) out.push(`${ports} from ${r.CidrIpv6}`);
     for (const g of p.UserIdGroupPairs ?? []) out.push(`${ports} from ${g.GroupId}`);
@@ -62,19 +70,42 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
   // The call replaces the ENI's whole list, so it is built from a read made right before it, never
   // from the plan's reading: a group kops (or anyone) attached since then must stay attached.
   const setEniGroups = async (ctx: ResourceContext, cp: ControlPlane, change: (current: string[]) => string[]) => {
-    const read = await clients.call('ec2:DescribeNetworkInterfaces', ctx.signal, (o) => clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [cp.networkInterfaceId] }), o));
+    const read = await clients.call('ec2:DescribeNetworkInterfaces', ctx.signal, (o) =>
+      clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [cp.networkInterfaceId] }), o),
+    );
     const current = (read.NetworkInterfaces?.[0]?.Groups ?? []).map((g) => g.GroupId!).filter(Boolean);
     const groups = [...new Set(change(current))];
-    await clients.call('ec2:ModifyNetworkInterfaceAttribute', ctx.signal, (o) => clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: cp.networkInterfaceId, Groups: groups }), o));
+    await clients.call('ec2:ModifyNetworkInterfaceAttribute', ctx.signal, (o) =>
+      clients.ec2.send(
+        new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: cp.networkInterfaceId, Groups: groups }),
+        o,
+      ),
+    );
   };
-  const tcp = (rules: RuleText[]): IpPermission[] => rules
-    .map((r) => /^tcp\/(\d+) from (\S+)$/.exec(r))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ IpProtocol: 'tcp', FromPort: Number(m[1]), ToPort: Number(m[1]), IpRanges: [{ CidrIp: m[2]!, Description: 'solokube apps' }] }));
+  const tcp = (rules: RuleText[]): IpPermission[] =>
+    rules
+      .map((r) => /^tcp\/(\d+) from (\S+)$/.exec(r))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({
+        IpProtocol: 'tcp',
+        FromPort: Number(m[1]),
+        ToPort: Number(m[1]),
+        IpRanges: [{ CidrIp: m[2]!, Description: 'solokube apps' }],
+      }));
 
   /** The group named for us in the VPC, if it carries our tags. */
   const ourGroupByName = async (ctx: ResourceContext, vpcId: string): Promise<string | undefined> => {
-    const out = await clients.call('ec2:DescribeSecurityGroups', ctx.signal, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [names.securityGroupName] }] }), o));
+    const out = await clients.call('ec2:DescribeSecurityGroups', ctx.signal, (o) =>
+      clients.ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'group-name', Values: [names.securityGroupName] },
+          ],
+        }),
+        o,
+      ),
+    );
     const g = out.SecurityGroups?.[0];
     const t = tagMap(g?.Tags);
     return g && t[TAG_CLUSTER] === names.cluster && t[TAG_ROLE] === ROLE ? g.GroupId : undefined;
@@ -82,55 +113,77 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
   // CreateSecurityGroup is not idempotent: a request that failed in transit may have made the group,
   // and a blind retry then meets it as InvalidGroup.Duplicate. So: no SDK retries, a re-read after
   // a failure, and a duplicate that carries our tags is the group an earlier attempt made.
-  const createGroup = (ctx: ResourceContext, vpcId: string): Promise<string> => createOnce({
-    what: 'CreateSecurityGroup',
-    io: ctx.io,
-    signal: ctx.signal,
-    create: async () => {
-      try {
-        const created = await clients.call('ec2:CreateSecurityGroup', ctx.signal, (o) => clients.ec2Once.send(new CreateSecurityGroupCommand({
-          GroupName: names.securityGroupName,
-          Description: `solokube: HTTP and HTTPS for the apps of ${names.cluster}`,
-          VpcId: vpcId,
-          TagSpecifications: [{ ResourceType: 'security-group', Tags: names.tags(ROLE) }],
-        }), o));
-        return created.GroupId!;
-      } catch (err) {
-        if (awsErrorCode(err) !== 'InvalidGroup.Duplicate') throw err;
-        const ours = await ourGroupByName(ctx, vpcId);
-        if (ours) return ours;
-        throw new SolokubeError({
-          code: 'aws.sg-duplicate',
-          message: `a security group named ${names.securityGroupName} exists in ${vpcId} but is not tagged for ${names.cluster}`,
-          remedy: `Delete or rename the group if it is a leftover, or tag it (${TAG_CLUSTER}=${names.cluster}, ${TAG_ROLE}=${ROLE}) if solokube should own it.`,
-          actor: 'user',
-          cause: err,
-        });
-      }
-    },
-    recheck: () => ourGroupByName(ctx, vpcId),
-  });
+  const createGroup = (ctx: ResourceContext, vpcId: string): Promise<string> =>
+    createOnce({
+      what: 'CreateSecurityGroup',
+      io: ctx.io,
+      signal: ctx.signal,
+      create: async () => {
+        try {
+          const created = await clients.call('ec2:CreateSecurityGroup', ctx.signal, (o) =>
+            clients.ec2Once.send(
+              new CreateSecurityGroupCommand({
+                GroupName: names.securityGroupName,
+                Description: `solokube: HTTP and HTTPS for the apps of ${names.cluster}`,
+                VpcId: vpcId,
+                TagSpecifications: [{ ResourceType: 'security-group', Tags: names.tags(ROLE) }],
+              }),
+              o,
+            ),
+          );
+          return created.GroupId!;
+        } catch (err) {
+          if (awsErrorCode(err) !== 'InvalidGroup.Duplicate') throw err;
+          const ours = await ourGroupByName(ctx, vpcId);
+          if (ours) return ours;
+          throw new SolokubeError({
+            code: 'aws.sg-duplicate',
+            message: `a security group named ${names.securityGroupName} exists in ${vpcId} but is not tagged for ${names.cluster}`,
+            remedy: `Delete or rename the group if it is a leftover, or tag it (${TAG_CLUSTER}=${names.cluster}, ${TAG_ROLE}=${ROLE}) if solokube should own it.`,
+            actor: 'user',
+            cause: err,
+          });
+        }
+      },
+      recheck: () => ourGroupByName(ctx, vpcId),
+    });
 
   return {
     id: AWS_IDS.appSecurityGroup,
     title: `security group ${names.securityGroupName} (80/443 for apps), attached to the control-plane ENI`,
     dependsOn: [AWS_IDS.controlPlane],
-    describe: () => ({ ingress: DESIRED_RULES, tags: names.tags('apps-security-group').map((t) => `${t.Key}=${t.Value}`) }),
+    describe: () => ({
+      ingress: DESIRED_RULES,
+      tags: names.tags('apps-security-group').map((t) => `${t.Key}=${t.Value}`),
+    }),
 
     async find(ctx) {
       const cp = controlPlane(ctx);
       const filters = [...names.ownedFilters(ROLE), ...(cp ? [{ Name: 'vpc-id', Values: [cp.vpcId] }] : [])];
-      const out = await clients.call('ec2:DescribeSecurityGroups', ctx.signal, (o) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }), o));
+      const out = await clients.call('ec2:DescribeSecurityGroups', ctx.signal, (o) =>
+        clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }), o),
+      );
       const g = out.SecurityGroups?.[0];
       return g ? toState(g, cp) : undefined;
     },
 
     desired(ctx) {
       const cp = controlPlane(ctx)!;
-      return { groupId: unknownAfter(AWS_IDS.appSecurityGroup), groupName: names.securityGroupName, vpcId: cp.vpcId, ingress: DESIRED_RULES, attached: true };
+      return {
+        groupId: unknownAfter(AWS_IDS.appSecurityGroup),
+        groupName: names.securityGroupName,
+        vpcId: cp.vpcId,
+        ingress: DESIRED_RULES,
+        attached: true,
+      };
     },
 
-    diff: (actual, desired) => diffFields(actual, desired, actual === undefined ? ['groupName', 'vpcId', 'ingress', 'attached'] : ['ingress', 'attached']),
+    diff: (actual, desired) =>
+      diffFields(
+        actual,
+        desired,
+        actual === undefined ? ['groupName', 'vpcId', 'ingress', 'attached'] : ['ingress', 'attached'],
+      ),
 
     async apply(ctx, actual, desired) {
       const cp = controlPlane(ctx)!;
@@ -141,9 +194,24 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
       const extra = have.filter((r) => !desired.ingress.includes(r));
       const gid = groupId;
       await Promise.all([
-        missing.length > 0 && clients.call('ec2:AuthorizeSecurityGroupIngress', ctx.signal, (o) => clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: tcp(missing) }), o))
-          .catch((err: unknown) => { if (awsErrorCode(err) !== 'InvalidPermission.Duplicate') throw err; }),
-        extra.length > 0 && clients.call('ec2:RevokeSecurityGroupIngress', ctx.signal, (o) => clients.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: revokePermissions(extra) }), o)),
+        missing.length > 0 &&
+          clients
+            .call('ec2:AuthorizeSecurityGroupIngress', ctx.signal, (o) =>
+              clients.ec2.send(
+                new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: tcp(missing) }),
+                o,
+              ),
+            )
+            .catch((err: unknown) => {
+              if (awsErrorCode(err) !== 'InvalidPermission.Duplicate') throw err;
+            }),
+        extra.length > 0 &&
+          clients.call('ec2:RevokeSecurityGroupIngress', ctx.signal, (o) =>
+            clients.ec2.send(
+              new RevokeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: revokePermissions(extra) }),
+              o,
+            ),
+          ),
         !(actual?.attached ?? false) && setEniGroups(ctx, cp, (current) => [...current, gid]),
       ]);
       return { ...desired, groupId: gid };
@@ -155,7 +223,9 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
       // Right after the detach EC2 may still see the group in use (DependencyViolation, mapped to
       // NotReadyError): the engine retries this step until its deadline.
       try {
-        await clients.call('ec2:DeleteSecurityGroup', ctx.signal, (o) => clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: actual.groupId as string }), o));
+        await clients.call('ec2:DeleteSecurityGroup', ctx.signal, (o) =>
+          clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: actual.groupId as string }), o),
+        );
       } catch (err) {
         if (awsErrorCode(err) !== 'InvalidGroup.NotFound') throw err;
       }
@@ -169,7 +239,10 @@ function revokePermissions(rules: RuleText[]): IpPermission[] {
     const [ports = '', , peer = ''] = r.split(' ');
     const [proto = '-1', range = ''] = ports === 'all' ? ['-1', ''] : ports.split('/');
     const [from, to] = range.split('-');
-    const p: IpPermission = { IpProtocol: proto, ...(proto !== '-1' ? { FromPort: Number(from), ToPort: Number(to ?? from) } : {}) };
+    const p: IpPermission = {
+      IpProtocol: proto,
+      ...(proto !== '-1' ? { FromPort: Number(from), ToPort: Number(to ?? from) } : {}),
+    };
     if (peer.startsWith('sg-')) p.UserIdGroupPairs = [{ GroupId: peer }];
     else if (peer.startsWith('pl-')) p.PrefixListIds = [{ PrefixListId: peer }];
     else if (peer.includes(':')) p.Ipv6Ranges = [{ CidrIpv6: peer }];

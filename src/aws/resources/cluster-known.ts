@@ -10,7 +10,14 @@ import { AWS_IDS } from './context.js';
 import type { AwsEnv } from './context.js';
 
 /** What was found for the others, each undefined when absent. */
-const FOUND = [AWS_IDS.secondaryPrivateIp, AWS_IDS.elasticIp, AWS_IDS.eipAssociation, AWS_IDS.appSecurityGroup, AWS_IDS.dnsRecords, AWS_IDS.surplus];
+const FOUND = [
+  AWS_IDS.secondaryPrivateIp,
+  AWS_IDS.elasticIp,
+  AWS_IDS.eipAssociation,
+  AWS_IDS.appSecurityGroup,
+  AWS_IDS.dnsRecords,
+  AWS_IDS.surplus,
+];
 
 export class ClusterNotFoundError extends SolokubeError {
   constructor(cluster: string, region: string, kopsTag: string) {
@@ -29,7 +36,9 @@ export function clusterKnown(env: AwsEnv, present: readonly string[]): Resource<
   return {
     id: AWS_IDS.clusterKnown,
     title: `cluster ${env.config.name} exists`,
-    describe: () => ({ checks: `an instance tagged KubernetesCluster=${env.config.name} exists (a typo in the name is an error, not "nothing to do")` }),
+    describe: () => ({
+      checks: `an instance tagged KubernetesCluster=${env.config.name} exists (a typo in the name is an error, not "nothing to do")`,
+    }),
     readOnly: true,
     dependsOn: deps,
     async find(ctx) {
@@ -38,7 +47,11 @@ export function clusterKnown(env: AwsEnv, present: readonly string[]): Resource<
     },
     desired: () => ({ found: true }),
     diff: () => [],
-    apply: async () => { throw new Error('read-only resource'); },
-    delete: async () => { throw new Error('read-only resource'); },
+    apply: async () => {
+      throw new Error('read-only resource');
+    },
+    delete: async () => {
+      throw new Error('read-only resource');
+    },
   };
 }

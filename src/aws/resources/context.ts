@@ -27,7 +27,9 @@ export const AWS_IDS = Object.freeze({
 export type AwsMode = 'converge' | 'destroy';
 
 /** Tags of an SDK object as a plain map. */
-export function tagMap(tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
+export function tagMap(
+  tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
   return out;

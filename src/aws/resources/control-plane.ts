@@ -53,21 +53,38 @@ export function controlPlaneInstance(env: AwsEnv, opts: ControlPlaneOptions): Re
       region: config.region,
       found: `by kops' tag ${env.names.kopsClusterTag.Key}=${env.names.kopsClusterTag.Value}, read only`,
       instanceType: config.instanceType,
-      ...(config.secondaryIp ? {} : { apps: `secondaryIp is false: apps answer on the ingress NodePorts of the primary address, https://<app>.${config.appsDomain}:${PORTS.ingressHttps} and http://<app>.${config.appsDomain}:${PORTS.ingressHttp}` }),
+      ...(config.secondaryIp
+        ? {}
+        : {
+            apps: `secondaryIp is false: apps answer on the ingress NodePorts of the primary address, https://<app>.${config.appsDomain}:${PORTS.ingressHttps} and http://<app>.${config.appsDomain}:${PORTS.ingressHttp}`,
+          }),
     }),
     desired: () => ({}) as ControlPlane, // read-only: never compared
     diff: () => [],
-    apply: async () => { throw new Error('read-only resource'); },
-    delete: async () => { throw new Error('read-only resource'); },
+    apply: async () => {
+      throw new Error('read-only resource');
+    },
+    delete: async () => {
+      throw new Error('read-only resource');
+    },
     async find(ctx) {
-      const out = await clients.call('ec2:DescribeInstances', ctx.signal, (o) => clients.ec2.send(new DescribeInstancesCommand({
-        Filters: [
-          { Name: `tag:${env.names.kopsClusterTag.Key}`, Values: [env.names.kopsClusterTag.Value] },
-          { Name: 'instance-state-name', Values: ['running'] },
-        ],
-      }), o));
-      const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? [])
-        .filter((i) => { const t = tagMap(i.Tags); return ROLE_TAGS.some((k) => k in t); });
+      const out = await clients.call('ec2:DescribeInstances', ctx.signal, (o) =>
+        clients.ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [
+              { Name: `tag:${env.names.kopsClusterTag.Key}`, Values: [env.names.kopsClusterTag.Value] },
+              { Name: 'instance-state-name', Values: ['running'] },
+            ],
+          }),
+          o,
+        ),
+      );
+      const instances = (out.Reservations ?? [])
+        .flatMap((r) => r.Instances ?? [])
+        .filter((i) => {
+          const t = tagMap(i.Tags);
+          return ROLE_TAGS.some((k) => k in t);
+        });
       if (instances.length === 0) {
         if (!opts.mustExist) return undefined;
         throw new SolokubeError({
@@ -93,12 +110,25 @@ export function controlPlaneInstance(env: AwsEnv, opts: ControlPlaneOptions): Re
 async function describe(env: AwsEnv, inst: Instance, signal: AbortSignal): Promise<ControlPlane> {
   const eni = (inst.NetworkInterfaces ?? []).find((n) => (n.Attachment?.DeviceIndex ?? 0) === 0);
   if (!inst.InstanceId || !eni?.NetworkInterfaceId || !eni.SubnetId || !eni.PrivateIpAddress) {
-    throw new SolokubeError({ code: 'aws.control-plane-incomplete', message: `instance ${inst.InstanceId ?? '?'} has no primary network interface in its description`, remedy: 'Wait until the instance is fully running and rerun.', actor: 'aws' });
+    throw new SolokubeError({
+      code: 'aws.control-plane-incomplete',
+      message: `instance ${inst.InstanceId ?? '?'} has no primary network interface in its description`,
+      remedy: 'Wait until the instance is fully running and rerun.',
+      actor: 'aws',
+    });
   }
   const subnetId = eni.SubnetId;
-  const subnets = await env.clients.call('ec2:DescribeSubnets', signal, (o) => env.clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }), o));
+  const subnets = await env.clients.call('ec2:DescribeSubnets', signal, (o) =>
+    env.clients.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }), o),
+  );
   const cidr = subnets.Subnets?.[0]?.CidrBlock;
-  if (!cidr) throw new SolokubeError({ code: 'aws.subnet-missing', message: `subnet ${subnetId} of instance ${inst.InstanceId} has no IPv4 CIDR`, remedy: 'solokube needs an IPv4 subnet; check the cluster networking.', actor: 'aws' });
+  if (!cidr)
+    throw new SolokubeError({
+      code: 'aws.subnet-missing',
+      message: `subnet ${subnetId} of instance ${inst.InstanceId} has no IPv4 CIDR`,
+      remedy: 'solokube needs an IPv4 subnet; check the cluster networking.',
+      actor: 'aws',
+    });
   return {
     instanceId: inst.InstanceId,
     availabilityZone: inst.Placement?.AvailabilityZone ?? '',
@@ -110,11 +140,16 @@ async function describe(env: AwsEnv, inst: Instance, signal: AbortSignal): Promi
     prefixLength: Number(cidr.split('/')[1]),
     primaryPrivateIp: eni.PrivateIpAddress,
     ...(inst.PublicIpAddress ? { primaryPublicIp: inst.PublicIpAddress } : {}),
-    privateIps: (eni.PrivateIpAddresses ?? []).filter((p) => p.PrivateIpAddress).map((p) => ({
-      address: p.PrivateIpAddress!,
-      primary: p.Primary === true,
-      ...(p.Association?.PublicIp ? { publicIp: p.Association.PublicIp } : {}),
-    })),
-    securityGroupIds: (eni.Groups ?? []).map((g) => g.GroupId!).filter(Boolean).sort(),
+    privateIps: (eni.PrivateIpAddresses ?? [])
+      .filter((p) => p.PrivateIpAddress)
+      .map((p) => ({
+        address: p.PrivateIpAddress!,
+        primary: p.Primary === true,
+        ...(p.Association?.PublicIp ? { publicIp: p.Association.PublicIp } : {}),
+      })),
+    securityGroupIds: (eni.Groups ?? [])
+      .map((g) => g.GroupId!)
+      .filter(Boolean)
+      .sort(),
   };
 }

@@ -17,7 +17,12 @@
 // removed when it leaves the configuration and on cleanup, whatever the configuration says now;
 // and only our addresses are removed from a record someone made multi-valued.
 
-import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListHostedZonesByNameCommand,
+  ListResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
 import type { Change as R53Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { SolokubeError, formatMs } from '../../core/errors.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
@@ -54,28 +59,51 @@ export interface DnsRecordsState {
 
 /** Route 53 returns names with a trailing dot and `*` as \052; compare in one canonical form. */
 export function canonicalName(name: string): string {
-  return name.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))).toLowerCase().replace(/\.$/, '');
+  return name
+    .replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))
+    .toLowerCase()
+    .replace(/\.$/, '');
 }
 
 /** The public hosted zone named exactly `zone` (ListHostedZonesByName starts at a name; it does not filter). */
 export async function findPublicZone(clients: AwsClients, zone: string, signal: AbortSignal): Promise<string> {
-  const out = await clients.call('route53:ListHostedZonesByName', signal, (o) => clients.route53.send(new ListHostedZonesByNameCommand({ DNSName: zone, MaxItems: 10 }), o));
+  const out = await clients.call('route53:ListHostedZonesByName', signal, (o) =>
+    clients.route53.send(new ListHostedZonesByNameCommand({ DNSName: zone, MaxItems: 10 }), o),
+  );
   const matches = (out.HostedZones ?? []).filter((z) => canonicalName(z.Name ?? '') === zone && !z.Config?.PrivateZone);
   if (matches.length === 0) {
-    throw new SolokubeError({ code: 'aws.zone-missing', message: `no public Route 53 hosted zone named ${zone}`, remedy: `Create it (\`aws route53 create-hosted-zone --name ${zone} --caller-reference $(date +%s)\`) and delegate it from the parent domain, or fix dnsZone in the configuration.`, actor: 'user' });
+    throw new SolokubeError({
+      code: 'aws.zone-missing',
+      message: `no public Route 53 hosted zone named ${zone}`,
+      remedy: `Create it (\`aws route53 create-hosted-zone --name ${zone} --caller-reference $(date +%s)\`) and delegate it from the parent domain, or fix dnsZone in the configuration.`,
+      actor: 'user',
+    });
   }
   if (matches.length > 1) {
-    throw new SolokubeError({ code: 'aws.zone-ambiguous', message: `${matches.length} public hosted zones are named ${zone}: ${matches.map((z) => z.Id).join(', ')}`, remedy: 'Delete the zone that is not delegated, so exactly one remains.', actor: 'user' });
+    throw new SolokubeError({
+      code: 'aws.zone-ambiguous',
+      message: `${matches.length} public hosted zones are named ${zone}: ${matches.map((z) => z.Id).join(', ')}`,
+      remedy: 'Delete the zone that is not delegated, so exactly one remains.',
+      actor: 'user',
+    });
   }
   return matches[0]!.Id!.replace(/^\/hostedzone\//, '');
 }
 
 /** Every A record in the zone whose name is in `wanted`. */
-export async function listARecords(clients: AwsClients, zoneId: string, wanted: ReadonlySet<string>, signal: AbortSignal): Promise<DnsRecord[]> {
+export async function listARecords(
+  clients: AwsClients,
+  zoneId: string,
+  wanted: ReadonlySet<string>,
+  signal: AbortSignal,
+): Promise<DnsRecord[]> {
   const found: DnsRecord[] = [];
-  let next: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } = {};
+  let next: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } =
+    {};
   for (;;) {
-    const page = await clients.call('route53:ListResourceRecordSets', signal, (o) => clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next }), o));
+    const page = await clients.call('route53:ListResourceRecordSets', signal, (o) =>
+      clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next }), o),
+    );
     for (const rr of page.ResourceRecordSets ?? []) {
       const name = canonicalName(rr.Name ?? '');
       if (rr.Type === 'A' && !rr.AliasTarget && !rr.SetIdentifier && wanted.has(name)) {
@@ -83,7 +111,11 @@ export async function listARecords(clients: AwsClients, zoneId: string, wanted: 
       }
     }
     if (!page.IsTruncated) break;
-    next = { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}) };
+    next = {
+      StartRecordName: page.NextRecordName,
+      StartRecordType: page.NextRecordType,
+      ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
+    };
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -113,7 +145,15 @@ export function ownershipValue(cluster: string): string {
 
 /** The cluster an ownership TXT value names, or undefined when it is not solokube's. */
 export function clusterOfOwnershipValue(value: string): string | undefined {
-  const fields = new Map(value.replace(/^"|"$/g, '').split(',').map((kv) => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1)] as const; }));
+  const fields = new Map(
+    value
+      .replace(/^"|"$/g, '')
+      .split(',')
+      .map((kv) => {
+        const i = kv.indexOf('=');
+        return [kv.slice(0, i), kv.slice(i + 1)] as const;
+      }),
+  );
   return fields.get('heritage') === 'solokube' ? fields.get('solokube/cluster') : undefined;
 }
 
@@ -129,9 +169,12 @@ export interface ZoneReading {
 
 export async function readZone(clients: AwsClients, zoneId: string, signal: AbortSignal): Promise<ZoneReading> {
   const reading: ZoneReading = { a: new Map(), otherAt: new Map(), owners: new Map() };
-  let next: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } = {};
+  let next: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } =
+    {};
   for (;;) {
-    const page = await clients.call('route53:ListResourceRecordSets', signal, (o) => clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next }), o));
+    const page = await clients.call('route53:ListResourceRecordSets', signal, (o) =>
+      clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next }), o),
+    );
     for (const rr of page.ResourceRecordSets ?? []) {
       const name = canonicalName(rr.Name ?? '');
       const values = (rr.ResourceRecords ?? []).map((r) => r.Value ?? '').sort();
@@ -139,23 +182,37 @@ export async function readZone(clients: AwsClients, zoneId: string, signal: Abor
       if (rr.Type === 'A' && plain) reading.a.set(name, { name, ttl: rr.TTL ?? 0, values });
       else if (rr.Type === 'TXT' && plain && ownedNameOf(name) !== undefined) {
         const cluster = values.map(clusterOfOwnershipValue).find((c) => c !== undefined);
-        if (cluster !== undefined) reading.owners.set(ownedNameOf(name)!, { cluster, record: { name, ttl: rr.TTL ?? 0, values } });
+        if (cluster !== undefined)
+          reading.owners.set(ownedNameOf(name)!, { cluster, record: { name, ttl: rr.TTL ?? 0, values } });
       } else if (rr.Type === 'A' || rr.Type === 'AAAA' || rr.Type === 'CNAME') {
-        reading.otherAt.set(name, [...(reading.otherAt.get(name) ?? []), `${rr.Type}${rr.AliasTarget ? ' alias' : ''}${rr.SetIdentifier ? ` (${rr.SetIdentifier})` : ''}`]);
+        reading.otherAt.set(name, [
+          ...(reading.otherAt.get(name) ?? []),
+          `${rr.Type}${rr.AliasTarget ? ' alias' : ''}${rr.SetIdentifier ? ` (${rr.SetIdentifier})` : ''}`,
+        ]);
       }
     }
     if (!page.IsTruncated) break;
-    next = { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}) };
+    next = {
+      StartRecordName: page.NextRecordName,
+      StartRecordType: page.NextRecordType,
+      ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
+    };
   }
   return reading;
 }
 
 /** For each address, the names of A records in the zone that point at it. */
-export async function recordsPointingAt(clients: AwsClients, zoneId: string, addresses: readonly string[], signal: AbortSignal): Promise<Map<string, string[]>> {
+export async function recordsPointingAt(
+  clients: AwsClients,
+  zoneId: string,
+  addresses: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, string[]>> {
   const zone = await readZone(clients, zoneId, signal);
   const out = new Map<string, string[]>();
   for (const r of zone.a.values()) {
-    for (const v of r.values) if (addresses.includes(v as string)) out.set(v as string, [...(out.get(v as string) ?? []), r.name]);
+    for (const v of r.values)
+      if (addresses.includes(v as string)) out.set(v as string, [...(out.get(v as string) ?? []), r.name]);
   }
   return out;
 }
@@ -185,22 +242,40 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
   const eipOf = (ctx: ResourceContext) => ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp);
   /** The address app names point at: the Elastic IP, or without the secondary IP the instance's own. */
   // While planning a fresh setup the Elastic IP is not made yet: its address is Unknown ("known after").
-  const ourIp = (ctx: ResourceContext): string | Unknown | undefined => (primary
-    ? ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane)?.primaryPublicIp
-    : eipOf(ctx)?.publicIp);
+  const ourIp = (ctx: ResourceContext): string | Unknown | undefined =>
+    primary ? ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane)?.primaryPublicIp : eipOf(ctx)?.publicIp;
   /** Every address of ours a record may hold: the one in use and any extras. */
   const ourAddresses = (ctx: ResourceContext): Set<string> => {
     if (primary) return new Set([known(ourIp(ctx))].filter((v): v is string => v !== undefined));
     const eip = eipOf(ctx);
-    return new Set([eip ? known(eip.publicIp) : undefined, ...(eip?.extras ?? []).map((x) => x.publicIp)].filter((v): v is string => v !== undefined));
+    return new Set(
+      [eip ? known(eip.publicIp) : undefined, ...(eip?.extras ?? []).map((x) => x.publicIp)].filter(
+        (v): v is string => v !== undefined,
+      ),
+    );
   };
   const aChange = (action: 'UPSERT' | 'DELETE', r: DnsRecord): R53Change => ({
     Action: action,
-    ResourceRecordSet: { Name: r.name, Type: 'A', TTL: r.ttl, ResourceRecords: r.values.map((v) => ({ Value: v as string })) },
+    ResourceRecordSet: {
+      Name: r.name,
+      Type: 'A',
+      TTL: r.ttl,
+      ResourceRecords: r.values.map((v) => ({ Value: v as string })),
+    },
   });
-  const ownerChange = (action: 'UPSERT' | 'DELETE', name: string, values = [ownerValue], ttl = APP_RECORD_TTL): R53Change => ({
+  const ownerChange = (
+    action: 'UPSERT' | 'DELETE',
+    name: string,
+    values = [ownerValue],
+    ttl = APP_RECORD_TTL,
+  ): R53Change => ({
     Action: action,
-    ResourceRecordSet: { Name: ownershipRecordName(name), Type: 'TXT', TTL: ttl, ResourceRecords: values.map((v) => ({ Value: v })) },
+    ResourceRecordSet: {
+      Name: ownershipRecordName(name),
+      Type: 'TXT',
+      TTL: ttl,
+      ResourceRecords: values.map((v) => ({ Value: v })),
+    },
   });
   /** Changes that take our addresses out of a name we own and drop our ownership record. */
   const release = (name: string, actual: DnsRecordsState, ours: Set<string>): R53Change[] => {
@@ -218,29 +293,51 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
   const write = async (ctx: ResourceContext, changes: R53Change[], comment: string): Promise<void> => {
     if (changes.length === 0) return;
     const id = await zone(ctx.signal);
-    const out = await clients.call('route53:ChangeResourceRecordSets', ctx.signal, (o) => clients.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Comment: comment, Changes: changes } }), o));
-    await waitInSync(clients, out.ChangeInfo?.Id ?? '', ctx.signal, opts.syncDeadlineMs ?? 180_000, { io: ctx.io, ...(opts.progressEveryMs ? { progressEveryMs: opts.progressEveryMs } : {}) });
+    const out = await clients.call('route53:ChangeResourceRecordSets', ctx.signal, (o) =>
+      clients.route53.send(
+        new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Comment: comment, Changes: changes } }),
+        o,
+      ),
+    );
+    await waitInSync(clients, out.ChangeInfo?.Id ?? '', ctx.signal, opts.syncDeadlineMs ?? 180_000, {
+      io: ctx.io,
+      ...(opts.progressEveryMs ? { progressEveryMs: opts.progressEveryMs } : {}),
+    });
   };
 
   return {
     id: AWS_IDS.dnsRecords,
-    title: opts.mode === 'destroy' ? `Route 53 records of ${config.name} in ${config.dnsZone}` : `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}${primary ? ' (→ the instance\'s public address)' : ''}`,
+    title:
+      opts.mode === 'destroy'
+        ? `Route 53 records of ${config.name} in ${config.dnsZone}`
+        : `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}${primary ? " (→ the instance's public address)" : ''}`,
     dependsOn: [primary ? AWS_IDS.controlPlane : AWS_IDS.elasticIp],
     // The step's deadline bounds apply too; it leaves room after the INSYNC wait so that a slow
     // Route 53 is reported as such (aws.dns-not-in-sync), not as a bare deadline.
     deadlineMs: (opts.syncDeadlineMs ?? 180_000) + 30_000,
-    describe: () => ({ type: 'A', names: wanted, target: primary ? '(the instance\'s public address)' : '(the Elastic IP)', ttl: APP_RECORD_TTL }),
+    describe: () => ({
+      type: 'A',
+      names: wanted,
+      target: primary ? "(the instance's public address)" : '(the Elastic IP)',
+      ttl: APP_RECORD_TTL,
+    }),
 
     async find(ctx) {
       const reading = await readZone(clients, await zone(ctx.signal), ctx.signal);
-      const owned = [...reading.owners].filter(([, o]) => o.cluster === names.cluster).map(([n]) => n).sort();
+      const owned = [...reading.owners]
+        .filter(([, o]) => o.cluster === names.cluster)
+        .map(([n]) => n)
+        .sort();
       if (opts.mode === 'converge') {
         assertNoKopsName();
         assertNothingForeign(reading, new Set([...ourAddresses(ctx), ...(primary ? await taggedElasticIps(ctx) : [])]));
       }
       if (opts.mode === 'destroy') warnForeignPointingAtUs(ctx, reading, owned);
       const relevant = opts.mode === 'converge' ? [...new Set([...wanted, ...owned])] : owned;
-      const records = relevant.map((n) => reading.a.get(n)).filter((r): r is DnsRecord => r !== undefined).sort((x, y) => x.name.localeCompare(y.name));
+      const records = relevant
+        .map((n) => reading.a.get(n))
+        .filter((r): r is DnsRecord => r !== undefined)
+        .sort((x, y) => x.name.localeCompare(y.name));
       if (records.length === 0 && owned.length === 0) return undefined;
       const ownerRecords = Object.fromEntries(owned.map((n) => [n, reading.owners.get(n)!.record]));
       return { zone: config.dnsZone, records, owned, ownerRecords };
@@ -249,12 +346,26 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     desired(ctx) {
       const ip = ourIp(ctx);
       if (ip === undefined && primary) {
-        throw new SolokubeError({ code: 'aws.no-public-ip', message: `the control-plane instance of ${config.name} has no public IPv4 address for the apps' names`, remedy: 'Give the instance a public address, or use the secondary IP with its Elastic IP.', actor: 'user' });
+        throw new SolokubeError({
+          code: 'aws.no-public-ip',
+          message: `the control-plane instance of ${config.name} has no public IPv4 address for the apps' names`,
+          remedy: 'Give the instance a public address, or use the secondary IP with its Elastic IP.',
+          actor: 'user',
+        });
       }
       if (ip === undefined) {
-        throw new SolokubeError({ code: 'aws.no-elastic-ip', message: `${config.name} has no Elastic IP for its apps yet`, remedy: 'Run `solokube secondary-ip setup` first.', actor: 'user' });
+        throw new SolokubeError({
+          code: 'aws.no-elastic-ip',
+          message: `${config.name} has no Elastic IP for its apps yet`,
+          remedy: 'Run `solokube secondary-ip setup` first.',
+          actor: 'user',
+        });
       }
-      return { zone: config.dnsZone, records: wanted.map((name) => ({ name, ttl: APP_RECORD_TTL, values: [ip] })), owned: wanted };
+      return {
+        zone: config.dnsZone,
+        records: wanted.map((name) => ({ name, ttl: APP_RECORD_TTL, values: [ip] })),
+        owned: wanted,
+      };
     },
 
     diff: (actual, desired) => diffFields(actual, desired, ['records', 'owned']),
@@ -275,7 +386,11 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
 
     async delete(ctx, actual) {
       const ours = ourAddresses(ctx);
-      await write(ctx, actual.owned.flatMap((name) => release(name, actual, ours)), `solokube: remove app records of ${config.name}`);
+      await write(
+        ctx,
+        actual.owned.flatMap((name) => release(name, actual, ours)),
+        `solokube: remove app records of ${config.name}`,
+      );
     },
   };
 
@@ -286,7 +401,9 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     const zoneApex = canonicalName(config.dnsZone);
     const kops = ['api', 'internal', 'bastion'].map((l) => `${l}.${canonicalName(names.cluster)}`);
     const inside = (name: string, parent: string) => name === parent || name.endsWith(`.${parent}`);
-    const clash = wanted.filter((w) => w === zoneApex || w === canonicalName(names.cluster) || kops.some((k) => inside(w, k)));
+    const clash = wanted.filter(
+      (w) => w === zoneApex || w === canonicalName(names.cluster) || kops.some((k) => inside(w, k)),
+    );
     if (clash.length === 0) return;
     throw new SolokubeError({
       code: 'aws.dns-kops-name',
@@ -301,16 +418,23 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
   // ownership records) are not ours to delete; they would point at a released address, so say so.
   function warnForeignPointingAtUs(ctx: ResourceContext, reading: ZoneReading, owned: string[]): void {
     const ours = ourAddresses(ctx);
-    const dangling = [...reading.a.values()].filter((r) => !owned.includes(r.name) && r.values.some((v) => ours.has(v as string)));
+    const dangling = [...reading.a.values()].filter(
+      (r) => !owned.includes(r.name) && r.values.some((v) => ours.has(v as string)),
+    );
     if (dangling.length === 0) return;
-    warn(ctx.io, `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} at ${[...ours].join(', ')}, which removal releases, but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync --take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`);
+    warn(
+      ctx.io,
+      `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} at ${[...ours].join(', ')}, which removal releases, but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync --take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`,
+    );
   }
 
   // Turning the secondary path off moves our names from our Elastic IP to the instance's address:
   // the Elastic IP (found by its tags, as nothing in this graph reads it) is still ours meanwhile.
   async function taggedElasticIps(ctx: ResourceContext): Promise<string[]> {
     const filters = names.tags('apps-elastic-ip').map((t) => ({ Name: `tag:${t.Key}`, Values: [t.Value] }));
-    const out = await clients.call('ec2:DescribeAddresses', ctx.signal, (o) => clients.ec2.send(new DescribeAddressesCommand({ Filters: filters }), o));
+    const out = await clients.call('ec2:DescribeAddresses', ctx.signal, (o) =>
+      clients.ec2.send(new DescribeAddressesCommand({ Filters: filters }), o),
+    );
     return (out.Addresses ?? []).map((a) => a.PublicIp).filter((ip): ip is string => ip !== undefined);
   }
 
@@ -321,16 +445,19 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
       const owner = reading.owners.get(name);
       const a = reading.a.get(name);
       const other = reading.otherAt.get(name);
-      if (owner && owner.cluster !== names.cluster) foreign.push(`${name} (owned by solokube cluster ${owner.cluster})`);
+      if (owner && owner.cluster !== names.cluster)
+        foreign.push(`${name} (owned by solokube cluster ${owner.cluster})`);
       else if (other) foreign.push(`${name} (${other.join(', ')})`);
       else if (a && !owner) foreign.push(`${name} (A ${a.values.join(', ')}, no ownership record of ${names.cluster})`);
-      else if (a && a.values.some((v) => !ours.has(v as string))) foreign.push(`${name} (A ${a.values.join(', ')}: holds addresses that are not ours)`);
+      else if (a && a.values.some((v) => !ours.has(v as string)))
+        foreign.push(`${name} (A ${a.values.join(', ')}: holds addresses that are not ours)`);
     }
     if (foreign.length === 0) return;
     throw new SolokubeError({
       code: 'aws.dns-foreign-record',
       message: `${foreign.length === 1 ? 'this name is' : 'these names are'} already in use in ${config.dnsZone} and not solokube's for ${names.cluster}: ${foreign.join('; ')}`,
-      remedy: 'Remove or rename the app whose host clashes, delete the record yourself if it is a leftover, or rerun with --take-over-dns to let solokube take the name(s) over (their A record then points at the Elastic IP and carries our ownership record).',
+      remedy:
+        'Remove or rename the app whose host clashes, delete the record yourself if it is a leftover, or rerun with --take-over-dns to let solokube take the name(s) over (their A record then points at the Elastic IP and carries our ownership record).',
       actor: 'user',
       details: { names: foreign },
     });
@@ -338,22 +465,38 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
 }
 
 /** Poll GetChange until INSYNC: first at once, then with doubling pauses, within the deadline. */
-export async function waitInSync(clients: AwsClients, changeId: string, signal: AbortSignal, deadlineMs: number, progress?: { io: IoHost; progressEveryMs?: number }): Promise<void> {
+export async function waitInSync(
+  clients: AwsClients,
+  changeId: string,
+  signal: AbortSignal,
+  deadlineMs: number,
+  progress?: { io: IoHost; progressEveryMs?: number },
+): Promise<void> {
   const started = Date.now();
   const giveUpAt = started + deadlineMs;
   const every = progress?.progressEveryMs ?? 5_000;
   let nextProgressAt = started + every;
   let delay = 100;
   for (;;) {
-    const out = await clients.call('route53:GetChange', signal, (o) => clients.route53.send(new GetChangeCommand({ Id: changeId }), o));
+    const out = await clients.call('route53:GetChange', signal, (o) =>
+      clients.route53.send(new GetChangeCommand({ Id: changeId }), o),
+    );
     if (out.ChangeInfo?.Status === 'INSYNC') return;
     if (progress && Date.now() >= nextProgressAt) {
-      info(progress.io, `waiting for Route 53 change ${changeId} to reach INSYNC (${formatMs(Date.now() - started)} so far, giving up after ${formatMs(deadlineMs)})`);
+      info(
+        progress.io,
+        `waiting for Route 53 change ${changeId} to reach INSYNC (${formatMs(Date.now() - started)} so far, giving up after ${formatMs(deadlineMs)})`,
+      );
       nextProgressAt = Date.now() + every;
     }
     const left = giveUpAt - Date.now();
     if (left <= 0) {
-      throw new SolokubeError({ code: 'aws.dns-not-in-sync', message: `Route 53 change ${changeId} was still ${out.ChangeInfo?.Status ?? 'PENDING'} after ${formatMs(deadlineMs)}`, remedy: 'The records are written; Route 53 is slow to propagate. Rerun `solokube dns sync` later to confirm.', actor: 'aws' });
+      throw new SolokubeError({
+        code: 'aws.dns-not-in-sync',
+        message: `Route 53 change ${changeId} was still ${out.ChangeInfo?.Status ?? 'PENDING'} after ${formatMs(deadlineMs)}`,
+        remedy: 'The records are written; Route 53 is slow to propagate. Rerun `solokube dns sync` later to confirm.',
+        actor: 'aws',
+      });
     }
     await sleep(Math.min(delay, left, progress ? Math.max(nextProgressAt - Date.now(), 50) : delay), signal);
     delay = Math.min(delay * 2, 5_000);

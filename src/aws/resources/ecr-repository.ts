@@ -3,11 +3,23 @@
 // tagged for this cluster is never taken over, changed or deleted.
 
 import {
-  CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand,
-  ListTagsForResourceCommand, PutImageScanningConfigurationCommand, PutLifecyclePolicyCommand,
+  CreateRepositoryCommand,
+  DeleteRepositoryCommand,
+  DescribeRepositoriesCommand,
+  GetLifecyclePolicyCommand,
+  ListTagsForResourceCommand,
+  PutImageScanningConfigurationCommand,
+  PutLifecyclePolicyCommand,
 } from '@aws-sdk/client-ecr';
 import type { Repository } from '@aws-sdk/client-ecr';
-import { ECR_ROLE, TAG_APP, ecrRepositoryName, ecrRepositoryTags, keepLastPolicy, keptByPolicy } from '../../apps/repository-name.js';
+import {
+  ECR_ROLE,
+  TAG_APP,
+  ecrRepositoryName,
+  ecrRepositoryTags,
+  keepLastPolicy,
+  keptByPolicy,
+} from '../../apps/repository-name.js';
 import { TAG_CLUSTER, TAG_ROLE } from '../../config/naming.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
@@ -44,11 +56,14 @@ export const ecrRepositoryId = (app: string) => `aws/ecr-repository/${app}`;
 export function ecrRepository(clients: AwsClients, spec: EcrRepositorySpec): Resource<EcrRepositoryState> {
   const name = ecrRepositoryName(spec.cluster, spec.app);
   const id = ecrRepositoryId(spec.app);
-  const call = <T>(ctx: ResourceContext, op: string, fn: (o: { abortSignal: AbortSignal }) => Promise<T>) => clients.call(`ecr:${op}`, ctx.signal, fn);
+  const call = <T>(ctx: ResourceContext, op: string, fn: (o: { abortSignal: AbortSignal }) => Promise<T>) =>
+    clients.call(`ecr:${op}`, ctx.signal, fn);
 
   const describe = async (ctx: ResourceContext): Promise<Repository | undefined> => {
     try {
-      const out = await call(ctx, 'DescribeRepositories', (o) => clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }), o));
+      const out = await call(ctx, 'DescribeRepositories', (o) =>
+        clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }), o),
+      );
       return out.repositories?.[0];
     } catch (err) {
       if (awsErrorCode(err) === 'RepositoryNotFoundException') return undefined;
@@ -57,7 +72,11 @@ export function ecrRepository(clients: AwsClients, spec: EcrRepositorySpec): Res
   };
   const policyOf = async (ctx: ResourceContext): Promise<string | undefined> => {
     try {
-      return (await call(ctx, 'GetLifecyclePolicy', (o) => clients.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }), o))).lifecyclePolicyText;
+      return (
+        await call(ctx, 'GetLifecyclePolicy', (o) =>
+          clients.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }), o),
+        )
+      ).lifecyclePolicyText;
     } catch (err) {
       if (awsErrorCode(err) === 'LifecyclePolicyNotFoundException') return undefined;
       throw err;
@@ -65,14 +84,21 @@ export function ecrRepository(clients: AwsClients, spec: EcrRepositorySpec): Res
   };
   const toState = async (ctx: ResourceContext, r: Repository): Promise<EcrRepositoryState> => {
     const [tagsOut, policy] = await Promise.all([
-      call(ctx, 'ListTagsForResource', (o) => clients.ecr.send(new ListTagsForResourceCommand({ resourceArn: r.repositoryArn! }), o)),
+      call(ctx, 'ListTagsForResource', (o) =>
+        clients.ecr.send(new ListTagsForResourceCommand({ resourceArn: r.repositoryArn! }), o),
+      ),
       policyOf(ctx),
     ]);
     const tags = new Map((tagsOut.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
     return {
-      name, uri: r.repositoryUri!, arn: r.repositoryArn!,
-      cluster: tags.get(TAG_CLUSTER) ?? null, app: tags.get(TAG_APP) ?? null, role: tags.get(TAG_ROLE) ?? null,
-      scanOnPush: r.imageScanningConfiguration?.scanOnPush ?? false, keepImages: keptByPolicy(policy),
+      name,
+      uri: r.repositoryUri!,
+      arn: r.repositoryArn!,
+      cluster: tags.get(TAG_CLUSTER) ?? null,
+      app: tags.get(TAG_APP) ?? null,
+      role: tags.get(TAG_ROLE) ?? null,
+      scanOnPush: r.imageScanningConfiguration?.scanOnPush ?? false,
+      keepImages: keptByPolicy(policy),
     };
   };
   const refuseForeign = (actual: EcrRepositoryState) => {
@@ -94,20 +120,45 @@ export function ecrRepository(clients: AwsClients, spec: EcrRepositorySpec): Res
       return r ? toState(ctx, r) : undefined;
     },
     desired: () => ({
-      name, uri: unknownAfter(id), arn: unknownAfter(id), cluster: spec.cluster, app: spec.app, role: ECR_ROLE,
-      scanOnPush: true, keepImages: spec.keepImages,
+      name,
+      uri: unknownAfter(id),
+      arn: unknownAfter(id),
+      cluster: spec.cluster,
+      app: spec.app,
+      role: ECR_ROLE,
+      scanOnPush: true,
+      keepImages: spec.keepImages,
     }),
-    diff: (actual, desired) => diffFields(actual, desired, actual === undefined ? ['name', 'cluster', 'app', 'scanOnPush', 'keepImages'] : ['cluster', 'app', 'role', 'scanOnPush', 'keepImages']),
+    diff: (actual, desired) =>
+      diffFields(
+        actual,
+        desired,
+        actual === undefined
+          ? ['name', 'cluster', 'app', 'scanOnPush', 'keepImages']
+          : ['cluster', 'app', 'role', 'scanOnPush', 'keepImages'],
+      ),
 
     async apply(ctx, actual, desired) {
       let current = actual;
       if (current === undefined) {
         try {
-          const created = await call(ctx, 'CreateRepository', (o) => clients.ecr.send(new CreateRepositoryCommand({
-            repositoryName: name, tags: ecrRepositoryTags(spec.cluster, spec.app), imageTagMutability: 'MUTABLE',
-            imageScanningConfiguration: { scanOnPush: true },
-          }), o));
-          current = { ...desired, uri: created.repository!.repositoryUri!, arn: created.repository!.repositoryArn!, keepImages: null };
+          const created = await call(ctx, 'CreateRepository', (o) =>
+            clients.ecr.send(
+              new CreateRepositoryCommand({
+                repositoryName: name,
+                tags: ecrRepositoryTags(spec.cluster, spec.app),
+                imageTagMutability: 'MUTABLE',
+                imageScanningConfiguration: { scanOnPush: true },
+              }),
+              o,
+            ),
+          );
+          current = {
+            ...desired,
+            uri: created.repository!.repositoryUri!,
+            arn: created.repository!.repositoryArn!,
+            keepImages: null,
+          };
         } catch (err) {
           // A retried create whose first attempt got through: read what is there and carry on if it is ours.
           if (awsErrorCode(err) !== 'RepositoryAlreadyExistsException') throw err;
@@ -118,13 +169,34 @@ export function ecrRepository(clients: AwsClients, spec: EcrRepositorySpec): Res
       }
       refuseForeign(current);
       if (current.app !== spec.app || current.role !== ECR_ROLE) {
-        throw new SolokubeError({ code: 'aws.ecr-foreign-repository', message: `the ECR repository ${name} is tagged for app ${current.app ?? '(none)'}, not ${spec.app}`, remedy: 'Fix the repository\'s solokube.io/app tag or remove the repository.', actor: 'user' });
+        throw new SolokubeError({
+          code: 'aws.ecr-foreign-repository',
+          message: `the ECR repository ${name} is tagged for app ${current.app ?? '(none)'}, not ${spec.app}`,
+          remedy: "Fix the repository's solokube.io/app tag or remove the repository.",
+          actor: 'user',
+        });
       }
       if (!current.scanOnPush) {
-        await call(ctx, 'PutImageScanningConfiguration', (o) => clients.ecr.send(new PutImageScanningConfigurationCommand({ repositoryName: name, imageScanningConfiguration: { scanOnPush: true } }), o));
+        await call(ctx, 'PutImageScanningConfiguration', (o) =>
+          clients.ecr.send(
+            new PutImageScanningConfigurationCommand({
+              repositoryName: name,
+              imageScanningConfiguration: { scanOnPush: true },
+            }),
+            o,
+          ),
+        );
       }
       if (current.keepImages !== spec.keepImages) {
-        await call(ctx, 'PutLifecyclePolicy', (o) => clients.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: name, lifecyclePolicyText: keepLastPolicy(spec.keepImages) }), o));
+        await call(ctx, 'PutLifecyclePolicy', (o) =>
+          clients.ecr.send(
+            new PutLifecyclePolicyCommand({
+              repositoryName: name,
+              lifecyclePolicyText: keepLastPolicy(spec.keepImages),
+            }),
+            o,
+          ),
+        );
       }
       return { ...current, scanOnPush: true, keepImages: spec.keepImages };
     },
@@ -135,14 +207,19 @@ export function ecrRepository(clients: AwsClients, spec: EcrRepositorySpec): Res
     async delete(ctx, actual) {
       refuseForeign(actual);
       try {
-        await call(ctx, 'DeleteRepository', (o) => clients.ecr.send(new DeleteRepositoryCommand({ repositoryName: name, force: spec.purgeImages === true }), o));
+        await call(ctx, 'DeleteRepository', (o) =>
+          clients.ecr.send(new DeleteRepositoryCommand({ repositoryName: name, force: spec.purgeImages === true }), o),
+        );
       } catch (err) {
         const code = awsErrorCode(err);
         if (code === 'RepositoryNotFoundException') return;
         if (code === 'RepositoryNotEmptyException') {
           throw new SolokubeError({
-            code: 'apps.repository-not-empty', message: `the ECR repository ${name} still holds images; it was not deleted`,
-            remedy: 'Pass --purge-images to delete the repository with its images (they cannot be recovered).', actor: 'user', cause: err,
+            code: 'apps.repository-not-empty',
+            message: `the ECR repository ${name} still holds images; it was not deleted`,
+            remedy: 'Pass --purge-images to delete the repository with its images (they cannot be recovered).',
+            actor: 'user',
+            cause: err,
           });
         }
         throw err;

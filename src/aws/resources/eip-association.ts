@@ -43,7 +43,13 @@ export function eipAssociation(env: AwsEnv, opts: { mode: AwsMode }): Resource<E
       const { cp, eip, ip } = deps(ctx);
       const a = eip?.association;
       if (!eip || !a) return undefined;
-      const current: EipAssociationState = { allocationId: eip.allocationId, publicIp: eip.publicIp, networkInterfaceId: a.networkInterfaceId, privateIpAddress: a.privateIpAddress, associationId: a.associationId };
+      const current: EipAssociationState = {
+        allocationId: eip.allocationId,
+        publicIp: eip.publicIp,
+        networkInterfaceId: a.networkInterfaceId,
+        privateIpAddress: a.privateIpAddress,
+        associationId: a.associationId,
+      };
       const target = ip ? known(ip.address) : undefined;
       const ours = cp !== undefined && a.networkInterfaceId === cp.networkInterfaceId && a.privateIpAddress === target;
       // Cleanup undoes only associations it can vouch for: to our secondary IP, or of our own address.
@@ -61,30 +67,50 @@ export function eipAssociation(env: AwsEnv, opts: { mode: AwsMode }): Resource<E
 
     desired(ctx) {
       const { cp, eip, ip } = deps(ctx);
-      return { allocationId: eip!.allocationId, publicIp: eip!.publicIp, networkInterfaceId: cp!.networkInterfaceId, privateIpAddress: ip!.address };
+      return {
+        allocationId: eip!.allocationId,
+        publicIp: eip!.publicIp,
+        networkInterfaceId: cp!.networkInterfaceId,
+        privateIpAddress: ip!.address,
+      };
     },
 
     diff: (actual, desired) => diffFields(actual, desired, ['allocationId', 'networkInterfaceId', 'privateIpAddress']),
 
     async apply(ctx, _actual, desired) {
-      if (isUnknown(desired.allocationId) || isUnknown(desired.privateIpAddress)) throw new Error('association applied before its dependencies');
-      const out = await clients.call('ec2:AssociateAddress', ctx.signal, (o) => clients.ec2.send(new AssociateAddressCommand({
-        AllocationId: desired.allocationId as string,
-        NetworkInterfaceId: desired.networkInterfaceId,
-        PrivateIpAddress: desired.privateIpAddress as string,
-        AllowReassociation: false,
-      }), o));
+      if (isUnknown(desired.allocationId) || isUnknown(desired.privateIpAddress))
+        throw new Error('association applied before its dependencies');
+      const out = await clients.call('ec2:AssociateAddress', ctx.signal, (o) =>
+        clients.ec2.send(
+          new AssociateAddressCommand({
+            AllocationId: desired.allocationId as string,
+            NetworkInterfaceId: desired.networkInterfaceId,
+            PrivateIpAddress: desired.privateIpAddress as string,
+            AllowReassociation: false,
+          }),
+          o,
+        ),
+      );
       return { ...desired, ...(out.AssociationId ? { associationId: out.AssociationId } : {}) };
     },
 
     async delete(ctx, actual) {
       try {
-        await clients.call('ec2:DisassociateAddress', ctx.signal, (o) => clients.ec2.send(new DisassociateAddressCommand({ AssociationId: actual.associationId as string }), o));
+        await clients.call('ec2:DisassociateAddress', ctx.signal, (o) =>
+          clients.ec2.send(new DisassociateAddressCommand({ AssociationId: actual.associationId as string }), o),
+        );
       } catch (err) {
         if (awsErrorCode(err) !== 'InvalidAssociationID.NotFound') throw err;
         // "Not found" is also what EC2 says about an association made moments ago: done only if a
         // fresh read agrees; otherwise the error (a NotReadyError) has the engine try again.
-        const still = await clients.call('ec2:DescribeAddresses', ctx.signal, (o) => clients.ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'association-id', Values: [actual.associationId as string] }] }), o));
+        const still = await clients.call('ec2:DescribeAddresses', ctx.signal, (o) =>
+          clients.ec2.send(
+            new DescribeAddressesCommand({
+              Filters: [{ Name: 'association-id', Values: [actual.associationId as string] }],
+            }),
+            o,
+          ),
+        );
         if ((still.Addresses ?? []).length > 0) throw err;
       }
     },

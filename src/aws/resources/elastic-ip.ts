@@ -65,15 +65,18 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
   const { clients, names } = env;
   const cluster = names.cluster;
   const describe = (ctx: ResourceContext, input: DescribeAddressesCommandInput) =>
-    clients.call('ec2:DescribeAddresses', ctx.signal, (o) => clients.ec2.send(new DescribeAddressesCommand(input), o)).then((r) => r.Addresses ?? []);
+    clients
+      .call('ec2:DescribeAddresses', ctx.signal, (o) => clients.ec2.send(new DescribeAddressesCommand(input), o))
+      .then((r) => r.Addresses ?? []);
 
   return {
     id: AWS_IDS.elasticIp,
     title: `Elastic IP ${names.elasticIpName}`,
     dependsOn: [AWS_IDS.controlPlane],
-    describe: () => opts.publicIp || opts.allocationId
-      ? { use: opts.publicIp ?? opts.allocationId, owned: false }
-      : { domain: 'vpc', tags: names.tags('apps-elastic-ip').map((t) => `${t.Key}=${t.Value}`) },
+    describe: () =>
+      opts.publicIp || opts.allocationId
+        ? { use: opts.publicIp ?? opts.allocationId, owned: false }
+        : { domain: 'vpc', tags: names.tags('apps-elastic-ip').map((t) => `${t.Key}=${t.Value}`) },
     // A named address is needed by dependents (to undo the association) but not ours to release.
     retain: (actual) => !actual.owned,
 
@@ -84,16 +87,27 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
       const ours = all.filter((a) => isOurAddress(a, cluster));
       const onOurEni = (a: Address) => cp !== undefined && a.NetworkInterfaceId === cp.networkInterfaceId;
       const pick = ours.find(onOurEni) ?? ours.find((a) => !a.AssociationId) ?? ours[0];
-      if (pick) return toState(pick, 'tagged', ours.filter((a) => a !== pick));
+      if (pick)
+        return toState(
+          pick,
+          'tagged',
+          ours.filter((a) => a !== pick),
+        );
       // An untagged address, even one on a secondary IP of the control-plane ENI, is not ours: an
       // address named on an earlier run must be named again (the secondary IP step says so).
       if (opts.mode === 'converge') await assertQuotaLeft(ctx, all);
       return undefined;
     },
 
-    desired: () => ({ allocationId: unknownAfter(AWS_IDS.elasticIp), publicIp: unknownAfter(AWS_IDS.elasticIp), owned: true, source: 'tagged' as const }),
+    desired: () => ({
+      allocationId: unknownAfter(AWS_IDS.elasticIp),
+      publicIp: unknownAfter(AWS_IDS.elasticIp),
+      owned: true,
+      source: 'tagged' as const,
+    }),
 
-    diff: (actual, desired) => (actual === undefined ? diffFields(actual, desired, ['allocationId', 'publicIp', 'owned']) : []),
+    diff: (actual, desired) =>
+      actual === undefined ? diffFields(actual, desired, ['allocationId', 'publicIp', 'owned']) : [],
 
     async apply(ctx) {
       const address = await createOnce({
@@ -101,10 +115,15 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
         io: ctx.io,
         signal: ctx.signal,
         create: async () => {
-          const out = await clients.call('ec2:AllocateAddress', ctx.signal, (o) => clients.ec2Once.send(new AllocateAddressCommand({
-            Domain: 'vpc',
-            TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: names.tags(ROLE) }],
-          }), o));
+          const out = await clients.call('ec2:AllocateAddress', ctx.signal, (o) =>
+            clients.ec2Once.send(
+              new AllocateAddressCommand({
+                Domain: 'vpc',
+                TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: names.tags(ROLE) }],
+              }),
+              o,
+            ),
+          );
           return { AllocationId: out.AllocationId, PublicIp: out.PublicIp } as Address;
         },
         recheck: async () => (await describe(ctx, { Filters: names.ownedFilters(ROLE) })).find((a) => !a.AssociationId),
@@ -132,7 +151,8 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
       throw new SolokubeError({
         code: 'aws.named-eip-missing',
         message: `the Elastic IP you named (${opts.allocationId ?? opts.publicIp}) does not exist in ${env.config.region}`,
-        remedy: 'Check the id or address and the region (`aws ec2 describe-addresses`), or leave the flag out to let solokube allocate one.',
+        remedy:
+          'Check the id or address and the region (`aws ec2 describe-addresses`), or leave the flag out to let solokube allocate one.',
         actor: 'user',
       });
     }
@@ -144,17 +164,27 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
     if (all.length < quota.value) return;
     if (quota.source === 'default') {
       // A guessed quota must not stop anyone: AllocateAddress says AddressLimitExceeded if it is real.
-      warn(ctx.io, `${all.length} Elastic IPs are allocated in ${env.config.region}, at or over the guessed quota of ${quota.value}; trying anyway (AWS refuses the allocation if the quota is really used up)`);
+      warn(
+        ctx.io,
+        `${all.length} Elastic IPs are allocated in ${env.config.region}, at or over the guessed quota of ${quota.value}; trying anyway (AWS refuses the allocation if the quota is really used up)`,
+      );
       return;
     }
     const idle = all.filter((a) => !a.AssociationId);
-    const idleText = idle.length === 0 ? 'none of them is idle' : `idle (unassociated, still billed): ${idle.map((a) => `${a.PublicIp} (${a.AllocationId}, ${ownerOf(a)})`).join(', ')}`;
+    const idleText =
+      idle.length === 0
+        ? 'none of them is idle'
+        : `idle (unassociated, still billed): ${idle.map((a) => `${a.PublicIp} (${a.AllocationId}, ${ownerOf(a)})`).join(', ')}`;
     throw new SolokubeError({
       code: 'aws.eip-quota',
       message: `all ${quota.value} Elastic IPs allowed in ${env.config.region} are allocated and none is tagged for ${cluster}; ${idleText}`,
       remedy: `Release an address you no longer need (\`aws ec2 release-address --allocation-id <id>\`), name one for solokube to use with --allocation-id, request a quota increase for ${EIP_QUOTA_CODE} (\`aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${EIP_QUOTA_CODE} --desired-value ${quota.value + 1}\`), or run with --no-secondary-ip (apps then answer on the NodePorts).`,
       actor: 'user',
-      details: { quota: quota.value, allocated: all.length, idle: idle.map((a) => ({ allocationId: a.AllocationId, publicIp: a.PublicIp, owner: ownerOf(a) })) },
+      details: {
+        quota: quota.value,
+        allocated: all.length,
+        idle: idle.map((a) => ({ allocationId: a.AllocationId, publicIp: a.PublicIp, owner: ownerOf(a) })),
+      },
     });
   }
 
@@ -166,18 +196,30 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
 
 export async function releaseAddress(clients: AwsClients, signal: AbortSignal, allocationId: string): Promise<void> {
   try {
-    await clients.call('ec2:ReleaseAddress', signal, (o) => clients.ec2.send(new ReleaseAddressCommand({ AllocationId: allocationId }), o));
+    await clients.call('ec2:ReleaseAddress', signal, (o) =>
+      clients.ec2.send(new ReleaseAddressCommand({ AllocationId: allocationId }), o),
+    );
   } catch (err) {
     if (awsErrorCode(err) !== 'InvalidAllocationID.NotFound') throw err;
     // Also EC2's answer for an address allocated moments ago (eventual consistency): released only if a fresh read agrees.
     const still = await clients.call('ec2:DescribeAddresses', signal, (o) =>
-      clients.ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: [allocationId] }] }), o));
+      clients.ec2.send(
+        new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: [allocationId] }] }),
+        o,
+      ),
+    );
     if ((still.Addresses ?? []).length > 0) throw err;
   }
 }
 
 function associationOf(a: Address): EipAssociationInfo | undefined {
-  return a.AssociationId ? { associationId: a.AssociationId, networkInterfaceId: a.NetworkInterfaceId ?? '', privateIpAddress: a.PrivateIpAddress ?? '' } : undefined;
+  return a.AssociationId
+    ? {
+        associationId: a.AssociationId,
+        networkInterfaceId: a.NetworkInterfaceId ?? '',
+        privateIpAddress: a.PrivateIpAddress ?? '',
+      }
+    : undefined;
 }
 
 function toState(a: Address, source: ElasticIpState['source'], extras: Address[] = []): ElasticIpState {
@@ -188,6 +230,13 @@ function toState(a: Address, source: ElasticIpState['source'], extras: Address[]
     owned: source === 'tagged',
     source,
     ...(association ? { association } : {}),
-    ...(extras.length ? { extras: extras.map((x) => { const xa = associationOf(x); return { allocationId: x.AllocationId!, publicIp: x.PublicIp!, ...(xa ? { association: xa } : {}) }; }) } : {}),
+    ...(extras.length
+      ? {
+          extras: extras.map((x) => {
+            const xa = associationOf(x);
+            return { allocationId: x.AllocationId!, publicIp: x.PublicIp!, ...(xa ? { association: xa } : {}) };
+          }),
+        }
+      : {}),
   };
 }

@@ -49,31 +49,54 @@ export interface AwsResourceLists {
 }
 
 /** Without the secondary IP: only the app names, pointing at the instance's own public address. */
-export function primaryAddressResources(config: SolokubeConfig, clients: AwsClients, opts: AwsResourceOptions = {}): Resource[] {
+export function primaryAddressResources(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  opts: AwsResourceOptions = {},
+): Resource[] {
   const env: AwsEnv = { config, names: names(config), clients };
   return [
     controlPlaneInstance(env, { mustExist: true }),
-    dnsRecords(env, { mode: 'converge', target: 'primary-public-ip', ...(opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {}) }),
+    dnsRecords(env, {
+      mode: 'converge',
+      target: 'primary-public-ip',
+      ...(opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {}),
+    }),
   ] as Resource[];
 }
 
-export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: AwsResourceOptions = {}): AwsResourceLists {
+export function awsResources(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  opts: AwsResourceOptions = {},
+): AwsResourceLists {
   const env: AwsEnv = { config, names: names(config), clients };
-  const named = { ...(opts.allocationId ? { allocationId: opts.allocationId } : {}), ...(opts.elasticIp ? { publicIp: opts.elasticIp } : {}) };
-  const dnsOpts = { ...(opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {}), ...(opts.takeOverDns ? { takeOver: true } : {}) };
+  const named = {
+    ...(opts.allocationId ? { allocationId: opts.allocationId } : {}),
+    ...(opts.elasticIp ? { publicIp: opts.elasticIp } : {}),
+  };
+  const dnsOpts = {
+    ...(opts.dnsSyncDeadlineMs ? { syncDeadlineMs: opts.dnsSyncDeadlineMs } : {}),
+    ...(opts.takeOverDns ? { takeOver: true } : {}),
+  };
   const sipOpts = opts.secondaryIp ? { namedAddress: opts.secondaryIp } : {};
 
-  const setup = (): Resource[] => [
-    controlPlaneInstance(env, { mustExist: true }),
-    secondaryPrivateIp(env, { mode: 'converge', ...sipOpts }),
-    elasticIp(env, { mode: 'converge', ...named }),
-    eipAssociation(env, { mode: 'converge' }),
-    appSecurityGroup(env),
-  ] as Resource[];
+  const setup = (): Resource[] =>
+    [
+      controlPlaneInstance(env, { mustExist: true }),
+      secondaryPrivateIp(env, { mode: 'converge', ...sipOpts }),
+      elasticIp(env, { mode: 'converge', ...named }),
+      eipAssociation(env, { mode: 'converge' }),
+      appSecurityGroup(env),
+    ] as Resource[];
   // Without a DNS step, extras that a record still points at are kept (surplus.ts says why).
   const secondaryIp = [...setup(), surplus(env) as Resource];
   // With it, extras are given back after the records have moved to the address in use...
-  const all = [...setup(), dnsRecords(env, { mode: 'converge', ...dnsOpts }) as Resource, surplus(env, { dependsOn: [AWS_IDS.dnsRecords] }) as Resource];
+  const all = [
+    ...setup(),
+    dnsRecords(env, { mode: 'converge', ...dnsOpts }) as Resource,
+    surplus(env, { dependsOn: [AWS_IDS.dnsRecords] }) as Resource,
+  ];
   const dns = [
     controlPlaneInstance(env, { mustExist: false }),
     elasticIpLookup(env, named),
@@ -82,7 +105,10 @@ export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: 
   // ...and on removal after every record of ours is gone: destroy runs dependents first, so the
   // records depend on the surplus step there.
   // Without the secondary IP the names we own point at the instance's own public address.
-  const records = dnsRecords(env, { mode: 'destroy', ...(config.secondaryIp ? {} : { target: 'primary-public-ip' as const }) }) as Resource;
+  const records = dnsRecords(env, {
+    mode: 'destroy',
+    ...(config.secondaryIp ? {} : { target: 'primary-public-ip' as const }),
+  }) as Resource;
   const destroyParts = [
     controlPlaneInstance(env, { mustExist: false }),
     secondaryPrivateIp(env, { mode: 'destroy', ...sipOpts }),
@@ -92,7 +118,13 @@ export function awsResources(config: SolokubeConfig, clients: AwsClients, opts: 
     surplus(env),
     { ...records, dependsOn: [...(records.dependsOn ?? []), AWS_IDS.surplus] },
   ] as Resource[];
-  const destroy = [...destroyParts, clusterKnown(env, destroyParts.map((r) => r.id)) as Resource];
+  const destroy = [
+    ...destroyParts,
+    clusterKnown(
+      env,
+      destroyParts.map((r) => r.id),
+    ) as Resource,
+  ];
   return { secondaryIp, dns, all, destroy };
 }
 
@@ -106,7 +138,12 @@ function elasticIpLookup(env: AwsEnv, named: { allocationId?: string; publicIp?:
     async find(ctx) {
       const found = await base.find(ctx);
       if (found) return found;
-      throw new SolokubeError({ code: 'aws.no-elastic-ip', message: `${env.config.name} has no Elastic IP for its apps yet`, remedy: 'Run `solokube secondary-ip setup` first (or name an address with --allocation-id).', actor: 'user' });
+      throw new SolokubeError({
+        code: 'aws.no-elastic-ip',
+        message: `${env.config.name} has no Elastic IP for its apps yet`,
+        remedy: 'Run `solokube secondary-ip setup` first (or name an address with --allocation-id).',
+        actor: 'user',
+      });
     },
   };
 }

@@ -14,7 +14,11 @@
 // an untagged Elastic IP on our address is reported, not silently removed with it.
 
 import {
-  AssignPrivateIpAddressesCommand, CreateTagsCommand, DeleteTagsCommand, DescribeNetworkInterfacesCommand, UnassignPrivateIpAddressesCommand,
+  AssignPrivateIpAddressesCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeNetworkInterfacesCommand,
+  UnassignPrivateIpAddressesCommand,
 } from '@aws-sdk/client-ec2';
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
@@ -63,10 +67,17 @@ export interface EniReading {
 }
 
 /** A fresh reading of the ENI: its secondary IPs and the addresses our tags record. */
-export async function readEni(clients: AwsClients, cluster: string, eniId: string, signal: AbortSignal): Promise<EniReading> {
+export async function readEni(
+  clients: AwsClients,
+  cluster: string,
+  eniId: string,
+  signal: AbortSignal,
+): Promise<EniReading> {
   let eni: NetworkInterface | undefined;
   try {
-    const out = await clients.call('ec2:DescribeNetworkInterfaces', signal, (o) => clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }), o));
+    const out = await clients.call('ec2:DescribeNetworkInterfaces', signal, (o) =>
+      clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }), o),
+    );
     eni = out.NetworkInterfaces?.[0];
   } catch (err) {
     if (awsErrorCode(err) !== 'InvalidNetworkInterfaceID.NotFound') throw err;
@@ -93,25 +104,42 @@ export function secondaryIpTagKey(address: string): string {
  * Which secondary IP is ours: the recorded (or named) one carrying our Elastic IP, else the first
  * recorded one present, else — only for an Elastic IP tagged for us — the address it sits on.
  */
-export function pickOurs(reading: EniReading, eip: ElasticIpState | undefined, namedAddress?: string): EniSecondary | undefined {
+export function pickOurs(
+  reading: EniReading,
+  eip: ElasticIpState | undefined,
+  namedAddress?: string,
+): EniSecondary | undefined {
   const ourPublic = eip ? known(eip.publicIp) : undefined;
-  const candidates = reading.secondaries.filter((s) => reading.recorded.includes(s.address) || s.address === namedAddress);
-  return candidates.find((s) => ourPublic !== undefined && s.publicIp === ourPublic)
-    ?? (namedAddress ? candidates.find((s) => s.address === namedAddress) : undefined)
-    ?? candidates.find((s) => s.publicIp === undefined)
-    ?? candidates[0]
-    ?? (eip?.owned && ourPublic !== undefined ? reading.secondaries.find((s) => s.publicIp === ourPublic) : undefined);
+  const candidates = reading.secondaries.filter(
+    (s) => reading.recorded.includes(s.address) || s.address === namedAddress,
+  );
+  return (
+    candidates.find((s) => ourPublic !== undefined && s.publicIp === ourPublic) ??
+    (namedAddress ? candidates.find((s) => s.address === namedAddress) : undefined) ??
+    candidates.find((s) => s.publicIp === undefined) ??
+    candidates[0] ??
+    (eip?.owned && ourPublic !== undefined ? reading.secondaries.find((s) => s.publicIp === ourPublic) : undefined)
+  );
 }
 
 export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions): Resource<SecondaryPrivateIpState> {
   const { clients, names } = env;
-  const state = (cp: ControlPlane, address: string | Unknown, recorded: boolean): SecondaryPrivateIpState => ({ networkInterfaceId: cp.networkInterfaceId, address, prefixLength: cp.prefixLength, recorded });
+  const state = (cp: ControlPlane, address: string | Unknown, recorded: boolean): SecondaryPrivateIpState => ({
+    networkInterfaceId: cp.networkInterfaceId,
+    address,
+    prefixLength: cp.prefixLength,
+    recorded,
+  });
   const controlPlane = (ctx: ResourceContext) => ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane);
   const tag = (ctx: ResourceContext, eniId: string, address: string, remove: boolean) => {
     const Tags = [{ Key: secondaryIpTagKey(address), Value: names.cluster }];
     return remove
-      ? clients.call('ec2:DeleteTags', ctx.signal, (o) => clients.ec2.send(new DeleteTagsCommand({ Resources: [eniId], Tags }), o))
-      : clients.call('ec2:CreateTags', ctx.signal, (o) => clients.ec2.send(new CreateTagsCommand({ Resources: [eniId], Tags }), o));
+      ? clients.call('ec2:DeleteTags', ctx.signal, (o) =>
+          clients.ec2.send(new DeleteTagsCommand({ Resources: [eniId], Tags }), o),
+        )
+      : clients.call('ec2:CreateTags', ctx.signal, (o) =>
+          clients.ec2.send(new CreateTagsCommand({ Resources: [eniId], Tags }), o),
+        );
   };
 
   return {
@@ -145,7 +173,11 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
           message: `solokube's secondary IP ${pick.address} on ${cp.networkInterfaceId} carries the Elastic IP ${pick.publicIp}${pick.allocationId ? ` (${pick.allocationId})` : ''}, which is not tagged for ${names.cluster} and was not named on this run`,
           remedy: `If solokube should use it (or, for cleanup, disassociate it), rerun with ${flag}; otherwise disassociate it yourself (\`aws ec2 disassociate-address\`) and rerun.`,
           actor: 'user',
-          details: { secondaryIp: pick.address, publicIp: pick.publicIp, ...(pick.allocationId ? { allocationId: pick.allocationId } : {}) },
+          details: {
+            secondaryIp: pick.address,
+            publicIp: pick.publicIp,
+            ...(pick.allocationId ? { allocationId: pick.allocationId } : {}),
+          },
         });
       }
       return state(cp, pick.address, reading.recorded.includes(pick.address));
@@ -158,7 +190,10 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
 
     // An existing secondary IP of ours is as good as any other: absence is a change, and so is a
     // missing record of it on the ENI (written then).
-    diff: (actual, desired) => (actual === undefined ? diffFields(actual, desired, ['networkInterfaceId', 'address', 'prefixLength']) : diffFields(actual, desired, ['recorded'])),
+    diff: (actual, desired) =>
+      actual === undefined
+        ? diffFields(actual, desired, ['networkInterfaceId', 'address', 'prefixLength'])
+        : diffFields(actual, desired, ['recorded']),
 
     async apply(ctx, actual) {
       const cp = controlPlane(ctx)!;
@@ -172,10 +207,15 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
         io: ctx.io,
         signal: ctx.signal,
         create: async () => {
-          const out = await clients.call('ec2:AssignPrivateIpAddresses', ctx.signal, (o) => clients.ec2Once.send(new AssignPrivateIpAddressesCommand({
-            NetworkInterfaceId: cp.networkInterfaceId,
-            SecondaryPrivateIpAddressCount: 1,
-          }), o));
+          const out = await clients.call('ec2:AssignPrivateIpAddresses', ctx.signal, (o) =>
+            clients.ec2Once.send(
+              new AssignPrivateIpAddressesCommand({
+                NetworkInterfaceId: cp.networkInterfaceId,
+                SecondaryPrivateIpAddressCount: 1,
+              }),
+              o,
+            ),
+          );
           const ip = out.AssignedPrivateIpAddresses?.[0]?.PrivateIpAddress;
           if (!ip) throw new Error('AssignPrivateIpAddresses returned no address');
           return ip;
@@ -191,8 +231,22 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
       try {
         await tag(ctx, cp.networkInterfaceId, address, false);
       } catch (err) {
-        await clients.call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) => clients.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: cp.networkInterfaceId, PrivateIpAddresses: [address] }), o))
-          .catch((undo: unknown) => warn(ctx.io, `secondary IP ${address} could not be recorded nor given back (${undo instanceof Error ? undo.message : String(undo)}); unassign it yourself: aws ec2 unassign-private-ip-addresses --network-interface-id ${cp.networkInterfaceId} --private-ip-addresses ${address}`));
+        await clients
+          .call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) =>
+            clients.ec2.send(
+              new UnassignPrivateIpAddressesCommand({
+                NetworkInterfaceId: cp.networkInterfaceId,
+                PrivateIpAddresses: [address],
+              }),
+              o,
+            ),
+          )
+          .catch((undo: unknown) =>
+            warn(
+              ctx.io,
+              `secondary IP ${address} could not be recorded nor given back (${undo instanceof Error ? undo.message : String(undo)}); unassign it yourself: aws ec2 unassign-private-ip-addresses --network-interface-id ${cp.networkInterfaceId} --private-ip-addresses ${address}`,
+            ),
+          );
         throw err;
       }
       info(ctx.io, `secondary private IP ${address}/${cp.prefixLength} assigned to ${cp.networkInterfaceId}`);
@@ -202,10 +256,15 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
     async delete(ctx, actual) {
       const address = actual.address as string;
       try {
-        await clients.call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) => clients.ec2.send(new UnassignPrivateIpAddressesCommand({
-          NetworkInterfaceId: actual.networkInterfaceId,
-          PrivateIpAddresses: [address],
-        }), o));
+        await clients.call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) =>
+          clients.ec2.send(
+            new UnassignPrivateIpAddressesCommand({
+              NetworkInterfaceId: actual.networkInterfaceId,
+              PrivateIpAddresses: [address],
+            }),
+            o,
+          ),
+        );
       } catch (err) {
         if (awsErrorCode(err) === 'InvalidNetworkInterfaceID.NotFound') return;
         throw err;

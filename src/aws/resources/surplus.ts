@@ -45,31 +45,50 @@ export function surplus(env: AwsEnv, opts: { dependsOn?: readonly string[] } = {
     const eni = s.networkInterfaceId;
     if (eni && s.privateIps.length > 0) {
       try {
-        await clients.call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) => clients.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: s.privateIps }), o));
+        await clients.call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) =>
+          clients.ec2.send(
+            new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: s.privateIps }),
+            o,
+          ),
+        );
       } catch (err) {
         if (awsErrorCode(err) !== 'InvalidNetworkInterfaceID.NotFound') throw err;
       }
       info(ctx.io, `gave back extra secondary IP(s) of ours: ${s.privateIps.join(', ')}`);
     }
-    const tagKeys = [...s.privateIps, ...s.staleRecords].map((ip) => ({ Key: secondaryIpTagKey(ip), Value: names.cluster }));
+    const tagKeys = [...s.privateIps, ...s.staleRecords].map((ip) => ({
+      Key: secondaryIpTagKey(ip),
+      Value: names.cluster,
+    }));
     if (eni && tagKeys.length > 0) {
-      await clients.call('ec2:DeleteTags', ctx.signal, (o) => clients.ec2.send(new DeleteTagsCommand({ Resources: [eni], Tags: tagKeys }), o));
+      await clients.call('ec2:DeleteTags', ctx.signal, (o) =>
+        clients.ec2.send(new DeleteTagsCommand({ Resources: [eni], Tags: tagKeys }), o),
+      );
     }
     const extras = s.extraAddresses ?? [];
     if (extras.length === 0) return;
     const zoneId = await findPublicZone(clients, config.dnsZone, ctx.signal);
-    const referenced = await recordsPointingAt(clients, zoneId, extras.map((x) => x.publicIp), ctx.signal);
+    const referenced = await recordsPointingAt(
+      clients,
+      zoneId,
+      extras.map((x) => x.publicIp),
+      ctx.signal,
+    );
     for (const x of extras) {
       const pointing = referenced.get(x.publicIp) ?? [];
       if (pointing.length > 0) {
-        warn(ctx.io, `kept extra Elastic IP ${x.publicIp} (${x.allocationId}): ${pointing.join(', ')} still point${pointing.length === 1 ? 's' : ''} at it; \`solokube dns sync\` or \`solokube up\` moves our records, then a rerun releases it`);
+        warn(
+          ctx.io,
+          `kept extra Elastic IP ${x.publicIp} (${x.allocationId}): ${pointing.join(', ')} still point${pointing.length === 1 ? 's' : ''} at it; \`solokube dns sync\` or \`solokube up\` moves our records, then a rerun releases it`,
+        );
         continue;
       }
       try {
         await releaseAddress(clients, ctx.signal, x.allocationId);
       } catch (err) {
         // Just freed from an unassigned secondary IP: AWS may still see the association for a moment.
-        if (awsErrorCode(err) === 'InvalidIPAddress.InUse') throw new NotReadyError(`Elastic IP ${x.publicIp} is still associated`, err);
+        if (awsErrorCode(err) === 'InvalidIPAddress.InUse')
+          throw new NotReadyError(`Elastic IP ${x.publicIp} is still associated`, err);
         throw err;
       }
       info(ctx.io, `released extra Elastic IP ${x.publicIp} (${x.allocationId}) of ${config.name}`);
@@ -79,14 +98,21 @@ export function surplus(env: AwsEnv, opts: { dependsOn?: readonly string[] } = {
   return {
     id: AWS_IDS.surplus,
     title: `extra secondary IPs and Elastic IPs of ${config.name} (given back)`,
-    describe: () => ({ keeps: 'one secondary IP and one Elastic IP of this cluster', givesBack: 'any other ones carrying its tags (after a concurrent or interrupted run)' }),
+    describe: () => ({
+      keeps: 'one secondary IP and one Elastic IP of this cluster',
+      givesBack: 'any other ones carrying its tags (after a concurrent or interrupted run)',
+    }),
     dependsOn: [AWS_IDS.controlPlane, AWS_IDS.secondaryPrivateIp, AWS_IDS.elasticIp, ...(opts.dependsOn ?? [])],
 
     async find(ctx) {
       const cp = ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane);
       const sip = ctx.dependency<SecondaryPrivateIpState | undefined>(AWS_IDS.secondaryPrivateIp);
       const eip = ctx.dependency<ElasticIpState | undefined>(AWS_IDS.elasticIp);
-      const ourPublic = new Set([eip && known(eip.publicIp), ...(eip?.extras ?? []).map((x) => x.publicIp)].filter((v): v is string => typeof v === 'string'));
+      const ourPublic = new Set(
+        [eip && known(eip.publicIp), ...(eip?.extras ?? []).map((x) => x.publicIp)].filter(
+          (v): v is string => typeof v === 'string',
+        ),
+      );
       const pick = sip ? known(sip.address) : undefined;
       const privateIps: string[] = [];
       const staleRecords: string[] = [];
@@ -96,7 +122,8 @@ export function surplus(env: AwsEnv, opts: { dependsOn?: readonly string[] } = {
           if (ip === pick) continue;
           const on = reading.secondaries.find((s) => s.address === ip);
           if (!on) staleRecords.push(ip);
-          else if (on.publicIp !== undefined && !ourPublic.has(on.publicIp)) warn(ctx.io, `extra secondary IP ${ip} of ours carries ${on.publicIp}, which is not ours; left as it is`);
+          else if (on.publicIp !== undefined && !ourPublic.has(on.publicIp))
+            warn(ctx.io, `extra secondary IP ${ip} of ours carries ${on.publicIp}, which is not ours; left as it is`);
           else privateIps.push(ip);
         }
       }
@@ -104,7 +131,10 @@ export function surplus(env: AwsEnv, opts: { dependsOn?: readonly string[] } = {
       const extraAddresses = (eip?.extras ?? []).filter((x) => {
         const a = x.association;
         if (!a || (cp && a.networkInterfaceId === cp.networkInterfaceId && freed.has(a.privateIpAddress))) return true;
-        warn(ctx.io, `extra Elastic IP ${x.publicIp} (${x.allocationId}) of ours is associated with ${a.networkInterfaceId} ${a.privateIpAddress}; left as it is`);
+        warn(
+          ctx.io,
+          `extra Elastic IP ${x.publicIp} (${x.allocationId}) of ours is associated with ${a.networkInterfaceId} ${a.privateIpAddress}; left as it is`,
+        );
         return false;
       });
       if (privateIps.length + staleRecords.length + extraAddresses.length === 0) return undefined;

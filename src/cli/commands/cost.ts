@@ -16,12 +16,19 @@ export function registerCost(r: CommandRegistry): void {
     .command('cost')
     .description('monthly estimate from the configuration and a dated price table; contacts nothing')
     .option('--instance-type <type>', 'estimate for this instance type instead of the configured one')
-    .action(r.action<CostOptions>('cost', async (ctx, opts) => {
-      const config = await ctx.loadConfig();
-      if (opts.instanceType !== undefined && !INSTANCE_TYPE_RE.test(opts.instanceType)) {
-        throw new UsageError(`--instance-type ${JSON.stringify(opts.instanceType)} is not an EC2 instance type`, 'Use a name such as t3.medium.');
-      }
-      const estimate = estimateCost(opts.instanceType === undefined ? config : { ...config, instanceType: opts.instanceType });
-      return { data: estimate, text: renderCost(estimate) };
-    }));
+    .action(
+      r.action<CostOptions>('cost', async (ctx, opts) => {
+        const config = await ctx.loadConfig();
+        if (opts.instanceType !== undefined && !INSTANCE_TYPE_RE.test(opts.instanceType)) {
+          throw new UsageError(
+            `--instance-type ${JSON.stringify(opts.instanceType)} is not an EC2 instance type`,
+            'Use a name such as t3.medium.',
+          );
+        }
+        const estimate = estimateCost(
+          opts.instanceType === undefined ? config : { ...config, instanceType: opts.instanceType },
+        );
+        return { data: estimate, text: renderCost(estimate) };
+      }),
+    );
 }

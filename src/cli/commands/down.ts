@@ -18,38 +18,76 @@ interface DownOptions extends MutationFlags, EipFlags {
 
 export function registerDown(r: CommandRegistry): void {
   withEipOptions(withMutationOptions(r.program.command('down')))
-    .description('remove everything solokube made for the cluster (DNS records, security group, Elastic IP, secondary IP, node rules and proxy); kops\' own objects are never touched')
+    .description(
+      "remove everything solokube made for the cluster (DNS records, security group, Elastic IP, secondary IP, node rules and proxy); kops' own objects are never touched",
+    )
     .option('--sandbox', 'remove from the local sandbox, then remove the sandbox itself')
-    .option('--secondary-private-ip <ipv4>', 'give solokube this secondary private IP already on the control-plane interface (recorded as ours from then on)')
-    .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking')
-    .action(r.action<DownOptions>('down', async (ctx, opts) => {
-      const named = validateEipFlags(opts);
-      const config = await configFor(ctx, Boolean(opts.sandbox));
-      const [{ downResources }, sandboxModule] = await Promise.all([
-        import('../../stack/stack.js'),
-        opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined),
-      ]);
-      const sandbox = sandboxModule ? await sandboxModule.openSandbox() : undefined;
-      if (sandboxModule && !sandbox) {
+    .option(
+      '--secondary-private-ip <ipv4>',
+      'give solokube this secondary private IP already on the control-plane interface (recorded as ours from then on)',
+    )
+    .option('--accept-new-host-key', "pin the node's SSH host key on first contact without asking")
+    .action(
+      r.action<DownOptions>('down', async (ctx, opts) => {
+        const named = validateEipFlags(opts);
+        const config = await configFor(ctx, Boolean(opts.sandbox));
+        const [{ downResources }, sandboxModule] = await Promise.all([
+          import('../../stack/stack.js'),
+          opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined),
+        ]);
+        const sandbox = sandboxModule ? await sandboxModule.openSandbox() : undefined;
+        if (sandboxModule && !sandbox) {
+          const removal = await sandboxModule.removeSandbox(ctx.io);
+          return {
+            data: { decision: 'nothing-to-do', sandbox: { removal } },
+            text: 'no sandbox is running; its leftovers (if any) were removed',
+          };
+        }
+        const { withClusterLock } = await import('../../stack/run-lock.js');
+        const result = await withClusterTarget(
+          ctx,
+          config,
+          { sandbox, acceptNewHostKey: opts.acceptNewHostKey },
+          (clients, access, kube) =>
+            withClusterLock(
+              { config, clients, command: 'down', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false },
+              () =>
+                runMutation(ctx, downResources(config, clients, access, named, kube), {
+                  ...opts,
+                  mode: 'destroy',
+                  typeToConfirm: config.name,
+                  question: `Remove everything solokube made for ${config.name}?`,
+                }),
+            ),
+        );
+        if (result.decision === 'dry-run') return dryRunResult(result.plan);
+        const removed = result.report?.steps.filter((s) => s.action === 'delete').length ?? 0;
+        const text = [
+          result.decision === 'nothing-to-do'
+            ? `nothing of solokube's is left for ${config.name}`
+            : `removed ${removed} things solokube had made for ${config.name}`,
+        ];
+        if (!sandbox || !sandboxModule)
+          return { data: { decision: result.decision, removed, plan: result.plan }, text: text.join('\n') };
+        const { emulatorState } = await import('../../sandbox/env/emulator-process.js');
+        const { ownedLeftovers, isEmpty } = await import('../../sandbox/env/leftovers.js');
+        const leftovers = ownedLeftovers(
+          await emulatorState(sandbox.record.emulator.endpoint, ctx.signal),
+          config.name,
+        );
         const removal = await sandboxModule.removeSandbox(ctx.io);
-        return { data: { decision: 'nothing-to-do', sandbox: { removal } }, text: 'no sandbox is running; its leftovers (if any) were removed' };
-      }
-      const { withClusterLock } = await import('../../stack/run-lock.js');
-      const result = await withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, (clients, access, kube) =>
-        withClusterLock({ config, clients, command: 'down', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false }, () =>
-          runMutation(ctx, downResources(config, clients, access, named, kube), {
-            ...opts, mode: 'destroy', typeToConfirm: config.name, question: `Remove everything solokube made for ${config.name}?`,
-          })));
-      if (result.decision === 'dry-run') return dryRunResult(result.plan);
-      const removed = result.report?.steps.filter((s) => s.action === 'delete').length ?? 0;
-      const text = [result.decision === 'nothing-to-do' ? `nothing of solokube's is left for ${config.name}` : `removed ${removed} things solokube had made for ${config.name}`];
-      if (!sandbox || !sandboxModule) return { data: { decision: result.decision, removed, plan: result.plan }, text: text.join('\n') };
-      const { emulatorState } = await import('../../sandbox/env/emulator-process.js');
-      const { ownedLeftovers, isEmpty } = await import('../../sandbox/env/leftovers.js');
-      const leftovers = ownedLeftovers(await emulatorState(sandbox.record.emulator.endpoint, ctx.signal), config.name);
-      const removal = await sandboxModule.removeSandbox(ctx.io);
-      text.push(isEmpty(leftovers) ? 'the emulator held nothing of ours any more' : `the emulator still held: ${JSON.stringify(leftovers)}`);
-      text.push(`sandbox removed: node ${removal.lab ?? '(none)'}, emulator pid ${removal.emulatorPid ?? '(none)'}, ${removal.dir}`);
-      return { data: { decision: result.decision, removed, plan: result.plan, sandbox: { leftovers, removal } }, text: text.join('\n') };
-    }));
+        text.push(
+          isEmpty(leftovers)
+            ? 'the emulator held nothing of ours any more'
+            : `the emulator still held: ${JSON.stringify(leftovers)}`,
+        );
+        text.push(
+          `sandbox removed: node ${removal.lab ?? '(none)'}, emulator pid ${removal.emulatorPid ?? '(none)'}, ${removal.dir}`,
+        );
+        return {
+          data: { decision: result.decision, removed, plan: result.plan, sandbox: { leftovers, removal } },
+          text: text.join('\n'),
+        };
+      }),
+    );
 }

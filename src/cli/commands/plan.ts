@@ -21,13 +21,18 @@ export function registerPlan(r: CommandRegistry): void {
   r.program
     .command('plan')
     .description('show what `up` would create, change or leave, compared against AWS and the node; changes nothing')
-    .option('--offline', 'describe the desired state from the configuration only; contacts nothing, needs no credentials')
+    .option(
+      '--offline',
+      'describe the desired state from the configuration only; contacts nothing, needs no credentials',
+    )
     .option('--sandbox', 'compare against the running local sandbox instead of AWS')
-    .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking')
-    .action(r.action<PlanOptions>('plan', async (ctx, opts) => {
-      const config = await configFor(ctx, Boolean(opts.sandbox));
-      return opts.offline ? offlinePlan(config) : livePlan(ctx, config, opts);
-    }));
+    .option('--accept-new-host-key', "pin the node's SSH host key on first contact without asking")
+    .action(
+      r.action<PlanOptions>('plan', async (ctx, opts) => {
+        const config = await configFor(ctx, Boolean(opts.sandbox));
+        return opts.offline ? offlinePlan(config) : livePlan(ctx, config, opts);
+      }),
+    );
 }
 
 // The offline plan builds the same resource list as `up`; nothing in it is ever called but describe().
@@ -37,17 +42,38 @@ const NO_NODE: NodeAccess = {
 };
 
 async function offlinePlan(config: SolokubeConfig): Promise<CommandResult> {
-  const [{ upResources }, { createAwsClients }] = await Promise.all([import('../../stack/stack.js'), import('../../aws/clients.js')]);
+  const [{ upResources }, { createAwsClients }] = await Promise.all([
+    import('../../stack/stack.js'),
+    import('../../aws/clients.js'),
+  ]);
   // Clients are needed to build the resources, not to describe them: no call is made.
-  const clients = createAwsClients({ region: config.region, endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' } });
+  const clients = createAwsClients({
+    region: config.region,
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' },
+  });
   try {
-    const items = upResources(config, clients, NO_NODE).map((r) => ({ id: r.id, title: r.title, values: r.describe?.() ?? {} }));
-    const lines = [`Desired state for ${config.name} (${config.region}${config.profile ? `, profile ${config.profile}` : ''}):`];
+    const items = upResources(config, clients, NO_NODE).map((r) => ({
+      id: r.id,
+      title: r.title,
+      values: r.describe?.() ?? {},
+    }));
+    const lines = [
+      `Desired state for ${config.name} (${config.region}${config.profile ? `, profile ${config.profile}` : ''}):`,
+    ];
     for (const item of items) {
       lines.push(`  ${item.title} [${item.id}]`);
       for (const [k, v] of Object.entries(item.values)) lines.push(`      ${k}: ${renderValue(v)}`);
     }
-    return { data: { cluster: config.name, region: config.region, ...(config.profile ? { profile: config.profile } : {}), desired: items }, text: lines.join('\n') };
+    return {
+      data: {
+        cluster: config.name,
+        region: config.region,
+        ...(config.profile ? { profile: config.profile } : {}),
+        desired: items,
+      },
+      text: lines.join('\n'),
+    };
   } finally {
     clients.destroy();
   }
@@ -56,8 +82,13 @@ async function offlinePlan(config: SolokubeConfig): Promise<CommandResult> {
 async function livePlan(ctx: CommandContext, config: SolokubeConfig, opts: PlanOptions): Promise<CommandResult> {
   const sandbox = opts.sandbox ? await runningSandbox() : undefined;
   const { planUp } = await import('../../stack/stack.js');
-  return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access, kube) => {
-    const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
-    return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
-  });
+  return withClusterTarget(
+    ctx,
+    config,
+    { sandbox, acceptNewHostKey: opts.acceptNewHostKey },
+    async (clients, access, kube) => {
+      const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
+      return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
+    },
+  );
 }

@@ -30,7 +30,8 @@ export interface NodeTargetOptions {
 function intOption(flags: string, description: string, min: number, max: number): Option {
   return new Option(flags, description).argParser((v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
     return n;
   });
 }
@@ -46,7 +47,10 @@ export function withNodeTargetOptions(cmd: Command): Command {
     .option('--accept-new-host-key', "record the node's SSH host key on first contact (never accepts a changed key)")
     .option('--primary-ip <ip>', "the node's primary private IP (where kube-apiserver answers)")
     .option('--secondary-ip <ip>', 'the secondary private IP the apps answer on')
-    .option('--interface <name>', 'the node interface (default: nodeInterface in the config, else the one holding --primary-ip)')
+    .option(
+      '--interface <name>',
+      'the node interface (default: nodeInterface in the config, else the one holding --primary-ip)',
+    )
     .addOption(intOption('--prefix-length <n>', "the subnet's prefix length (default: read from the node)", 1, 32));
 }
 
@@ -58,24 +62,54 @@ export interface NodeTarget {
   prefixLength?: number;
 }
 
-export async function resolveNodeTarget(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions): Promise<NodeTarget> {
+export async function resolveNodeTarget(
+  ctx: CommandContext,
+  config: SolokubeConfig,
+  opts: NodeTargetOptions,
+): Promise<NodeTarget> {
   if (!config.secondaryIp) {
-    throw new UsageError('the configuration says secondaryIp: false, so there is no data path to set up on the node', 'Set secondaryIp: true in the config; with false, apps answer on the ingress NodePorts 30443/30080.');
+    throw new UsageError(
+      'the configuration says secondaryIp: false, so there is no data path to set up on the node',
+      'Set secondaryIp: true in the config; with false, apps answer on the ingress NodePorts 30443/30080.',
+    );
   }
   if (opts.nodeHost && opts.primaryIp && opts.secondaryIp) {
-    return { host: opts.nodeHost, primaryIp: opts.primaryIp, secondaryIp: opts.secondaryIp, ...(opts.prefixLength ? { prefixLength: opts.prefixLength } : {}) };
+    return {
+      host: opts.nodeHost,
+      primaryIp: opts.primaryIp,
+      secondaryIp: opts.secondaryIp,
+      ...(opts.prefixLength ? { prefixLength: opts.prefixLength } : {}),
+    };
   }
   // Whatever the flags leave out comes from AWS, as `secondary-ip setup` left it.
   const [{ withAwsClients }, { readAwsStatus }, { nodeAddressing }] = await Promise.all([
-    import('../../aws/session.js'), import('../../aws/status.js'), import('../../aws/node-addressing.js'),
+    import('../../aws/session.js'),
+    import('../../aws/status.js'),
+    import('../../aws/node-addressing.js'),
   ]);
-  const found = nodeAddressing(await withAwsClients(config, (clients) => readAwsStatus(config, clients, ctx.io, ctx.signal)));
+  const found = nodeAddressing(
+    await withAwsClients(config, (clients) => readAwsStatus(config, clients, ctx.io, ctx.signal)),
+  );
   const host = opts.nodeHost ?? found.primaryPublicIp;
-  if (!host) throw new UsageError(`the control-plane instance ${found.instanceId} has no public address`, 'Pass --node-host with an address that reaches it over SSH.');
-  return { host, primaryIp: opts.primaryIp ?? found.primaryIp, secondaryIp: opts.secondaryIp ?? found.secondaryIp, prefixLength: opts.prefixLength ?? found.prefixLength };
+  if (!host)
+    throw new UsageError(
+      `the control-plane instance ${found.instanceId} has no public address`,
+      'Pass --node-host with an address that reaches it over SSH.',
+    );
+  return {
+    host,
+    primaryIp: opts.primaryIp ?? found.primaryIp,
+    secondaryIp: opts.secondaryIp ?? found.secondaryIp,
+    prefixLength: opts.prefixLength ?? found.prefixLength,
+  };
 }
 
-export async function nodeShell(ctx: CommandContext, config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget): Promise<SshShell> {
+export async function nodeShell(
+  ctx: CommandContext,
+  config: SolokubeConfig,
+  opts: NodeTargetOptions,
+  target: NodeTarget,
+): Promise<SshShell> {
   // Loaded here, not with the module: its host-key code needs node:crypto, which --help need not load.
   const { SshShell } = await import('../../node/ssh-shell.js');
   return new SshShell({
@@ -90,9 +124,25 @@ export async function nodeShell(ctx: CommandContext, config: SolokubeConfig, opt
 }
 
 /** The NodeSpec for the target; interface and prefix length are read from the node when not given. */
-export async function nodeSpecForTarget(config: SolokubeConfig, opts: NodeTargetOptions, target: NodeTarget, shell: NodeShell): Promise<NodeSpec> {
+export async function nodeSpecForTarget(
+  config: SolokubeConfig,
+  opts: NodeTargetOptions,
+  target: NodeTarget,
+  shell: NodeShell,
+): Promise<NodeSpec> {
   const given = opts.interface ?? config.nodeInterface;
   const { nodeSpecFor } = await import('../../stack/node-spec.js');
-  const layout = given !== undefined && target.prefixLength !== undefined ? { interface: given, prefixLength: target.prefixLength } : await discoverNodeLayout(shell, target.primaryIp);
-  return nodeSpecFor(config, { primaryIp: target.primaryIp, secondaryIp: target.secondaryIp, prefixLength: target.prefixLength ?? layout.prefixLength }, given ?? layout.interface);
+  const layout =
+    given !== undefined && target.prefixLength !== undefined
+      ? { interface: given, prefixLength: target.prefixLength }
+      : await discoverNodeLayout(shell, target.primaryIp);
+  return nodeSpecFor(
+    config,
+    {
+      primaryIp: target.primaryIp,
+      secondaryIp: target.secondaryIp,
+      prefixLength: target.prefixLength ?? layout.prefixLength,
+    },
+    given ?? layout.interface,
+  );
 }

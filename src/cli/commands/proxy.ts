@@ -16,7 +16,11 @@ import type { NodeTargetOptions } from './proxy-target.js';
 
 type ProxyOptions = NodeTargetOptions & MutationFlags;
 
-async function withNode<T>(ctx: CommandContext, opts: NodeTargetOptions, fn: (resources: ReturnType<typeof nodeResources>, where: string) => Promise<T>): Promise<T> {
+async function withNode<T>(
+  ctx: CommandContext,
+  opts: NodeTargetOptions,
+  fn: (resources: ReturnType<typeof nodeResources>, where: string) => Promise<T>,
+): Promise<T> {
   const config = await ctx.loadConfig();
   const target = await resolveNodeTarget(ctx, config, opts);
   const shell = await nodeShell(ctx, config, opts, target);
@@ -33,8 +37,9 @@ function summary(verb: string, where: string, r: RunResult): CommandResult {
   if (r.decision === 'dry-run') return dryRunResult(r.plan);
   const counts = countActions(r.plan);
   const text =
-    r.decision === 'nothing-to-do' ? `${where}: no changes, the node is as configured`
-    : `${where}: ${verb} (${counts.create} created, ${counts.update} updated, ${counts.delete} deleted)`;
+    r.decision === 'nothing-to-do'
+      ? `${where}: no changes, the node is as configured`
+      : `${where}: ${verb} (${counts.create} created, ${counts.update} updated, ${counts.delete} deleted)`;
   return { data: { node: where, decision: r.decision, plan: r.plan, steps: r.report?.steps ?? [] }, text };
 }
 
@@ -45,7 +50,8 @@ function mutating(r: CommandRegistry, proxy: Command, name: 'setup' | 'remove', 
         const result = await runMutation(ctx, resources, {
           ...opts,
           mode: name === 'setup' ? 'converge' : 'destroy',
-          question: name === 'setup' ? `Apply these changes to ${where}?` : `Remove solokube's data path from ${where}?`,
+          question:
+            name === 'setup' ? `Apply these changes to ${where}?` : `Remove solokube's data path from ${where}?`,
         });
         return summary(name === 'setup' ? 'set up' : 'removed', where, result);
       }),
@@ -54,17 +60,33 @@ function mutating(r: CommandRegistry, proxy: Command, name: 'setup' | 'remove', 
 }
 
 export function registerProxy(r: CommandRegistry): void {
-  const proxy = r.program.command('proxy').description("the node's data path: secondary address, secondary-only 443/80 redirect, HAProxy SNI proxy, boot unit");
+  const proxy = r.program
+    .command('proxy')
+    .description(
+      "the node's data path: secondary address, secondary-only 443/80 redirect, HAProxy SNI proxy, boot unit",
+    );
   mutating(r, proxy, 'setup', 'set up (or converge) the data path on the node; a rerun changes nothing');
-  withNodeTargetOptions(proxy.command('status').description('compare the node with the configuration; changes nothing')).action(
+  withNodeTargetOptions(
+    proxy.command('status').description('compare the node with the configuration; changes nothing'),
+  ).action(
     r.action<NodeTargetOptions>('proxy status', (ctx, opts) =>
       withNode(ctx, opts, async (resources, where) => {
         const { plan } = await planConverge(resources, ctx.io, ctx.signal);
         const converged = plan.steps.every((s) => s.action === 'unchanged');
-        const head = converged ? `${where}: the data path is set up as configured` : `${where}: the node differs from the configuration (run \`solokube proxy setup\`)`;
-        return { data: { node: where, converged, plan }, text: `${head}\n${renderPlan(plan, { showUnchanged: true })}` };
+        const head = converged
+          ? `${where}: the data path is set up as configured`
+          : `${where}: the node differs from the configuration (run \`solokube proxy setup\`)`;
+        return {
+          data: { node: where, converged, plan },
+          text: `${head}\n${renderPlan(plan, { showUnchanged: true })}`,
+        };
       }),
     ),
   );
-  mutating(r, proxy, 'remove', 'remove exactly what solokube added to the node (address, rules, proxy config, boot unit)');
+  mutating(
+    r,
+    proxy,
+    'remove',
+    'remove exactly what solokube added to the node (address, rules, proxy config, boot unit)',
+  );
 }

@@ -18,21 +18,33 @@ interface StatusOptions {
 export function registerStatus(r: CommandRegistry): void {
   r.program
     .command('status')
-    .description('show what solokube has made for the cluster and whether it is converged (AWS and node); changes nothing')
+    .description(
+      'show what solokube has made for the cluster and whether it is converged (AWS and node); changes nothing',
+    )
     .option('--sandbox', 'show the running local sandbox instead of AWS')
-    .option('--accept-new-host-key', 'pin the node\'s SSH host key on first contact without asking')
-    .action(r.action<StatusOptions>('status', async (ctx, opts) => {
-      const config = await configFor(ctx, Boolean(opts.sandbox));
-      const sandbox = opts.sandbox ? await runningSandbox() : undefined;
-      const [{ readAwsStatus, renderAwsStatus }, { planUp }] = await Promise.all([import('../../aws/status.js'), import('../../stack/stack.js')]);
-      return withClusterTarget(ctx, config, { sandbox, acceptNewHostKey: opts.acceptNewHostKey }, async (clients, access, kube) => {
-        const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
-        const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
-        const converged = !hasChanges(plan);
-        const { appModes } = await import('../../config/https-redirect-edit.js');
-        const apps = appModes(config);
-        const text = `${renderAwsStatus(aws)}\n${renderAppModes(apps)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
-        return { data: { aws, apps, converged, plan }, text };
-      });
-    }));
+    .option('--accept-new-host-key', "pin the node's SSH host key on first contact without asking")
+    .action(
+      r.action<StatusOptions>('status', async (ctx, opts) => {
+        const config = await configFor(ctx, Boolean(opts.sandbox));
+        const sandbox = opts.sandbox ? await runningSandbox() : undefined;
+        const [{ readAwsStatus, renderAwsStatus }, { planUp }] = await Promise.all([
+          import('../../aws/status.js'),
+          import('../../stack/stack.js'),
+        ]);
+        return withClusterTarget(
+          ctx,
+          config,
+          { sandbox, acceptNewHostKey: opts.acceptNewHostKey },
+          async (clients, access, kube) => {
+            const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
+            const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
+            const converged = !hasChanges(plan);
+            const { appModes } = await import('../../config/https-redirect-edit.js');
+            const apps = appModes(config);
+            const text = `${renderAwsStatus(aws)}\n${renderAppModes(apps)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
+            return { data: { aws, apps, converged, plan }, text };
+          },
+        );
+      }),
+    );
 }

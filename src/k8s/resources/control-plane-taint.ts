@@ -14,7 +14,10 @@ import type { KubeTarget } from '../target.js';
 import { FIELD_MANAGER } from '../types.js';
 import type { KubeList, NodeObject, Taint } from '../types.js';
 
-export const CONTROL_PLANE_TAINT_KEYS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'] as const;
+export const CONTROL_PLANE_TAINT_KEYS = [
+  'node-role.kubernetes.io/control-plane',
+  'node-role.kubernetes.io/master',
+] as const;
 export const CONTROL_PLANE_TAINT_ID = 'k8s/control-plane-taint';
 
 export interface ControlPlaneTaintState {
@@ -39,14 +42,21 @@ export function controlPlaneTaint(target: KubeTarget): Resource<ControlPlaneTain
     if (others.length > 0) {
       // solokube is for single-node clusters; with more nodes it only touches control-plane ones.
       const cp = nodes.items.filter((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined);
-      if (cp.length !== 1) throw new NotReadyError(`expected one control-plane node, found ${cp.length} of ${nodes.items.length} nodes`);
+      if (cp.length !== 1)
+        throw new NotReadyError(`expected one control-plane node, found ${cp.length} of ${nodes.items.length} nodes`);
       return read1(cp[0]!);
     }
     return read1(node);
   };
   const read1 = (node: NodeObject): Read => ({
     node,
-    state: { node: node.metadata.name ?? '', taints: (node.spec?.taints ?? []).filter(isControlPlaneTaint).map((t) => `${t.key}:${t.effect}`).sort() },
+    state: {
+      node: node.metadata.name ?? '',
+      taints: (node.spec?.taints ?? [])
+        .filter(isControlPlaneTaint)
+        .map((t) => `${t.key}:${t.effect}`)
+        .sort(),
+    },
   });
 
   return {
@@ -59,7 +69,8 @@ export function controlPlaneTaint(target: KubeTarget): Resource<ControlPlaneTain
       return state;
     },
     desired: () => ({ node: '', taints: [] }) as ControlPlaneTaintState,
-    diff: (actual, desired) => (actual === undefined ? [] : diffFields(actual, { ...desired, node: actual.node }, ['taints'])),
+    diff: (actual, desired) =>
+      actual === undefined ? [] : diffFields(actual, { ...desired, node: actual.node }, ['taints']),
     async apply(ctx, actual) {
       const node = actual ? last.get(actual) : undefined;
       const fresh = node ?? (await read(ctx.signal)).node;
@@ -70,11 +81,15 @@ export function controlPlaneTaint(target: KubeTarget): Resource<ControlPlaneTain
           path: `/api/v1/nodes/${encodeURIComponent(fresh.metadata.name ?? '')}`,
           contentType: 'application/merge-patch+json',
           query: { fieldManager: FIELD_MANAGER },
-          body: { metadata: { resourceVersion: fresh.metadata.resourceVersion }, spec: { taints: keep.length > 0 ? keep : null } },
+          body: {
+            metadata: { resourceVersion: fresh.metadata.resourceVersion },
+            spec: { taints: keep.length > 0 ? keep : null },
+          },
           signal: ctx.signal,
         });
       } catch (err) {
-        if (err instanceof KubeApiError && err.details?.httpStatus === 409) throw new NotReadyError('the node changed while solokube removed the taint; reading it again', err);
+        if (err instanceof KubeApiError && err.details?.httpStatus === 409)
+          throw new NotReadyError('the node changed while solokube removed the taint; reading it again', err);
         throw err;
       }
       const after = await read(ctx.signal);

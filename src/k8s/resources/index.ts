@@ -19,7 +19,11 @@ export interface KubeStackOptions {
   objectOptions?: (manifest: KubeObject) => KubeObjectOptions;
 }
 
-export function kubeResources(target: KubeTarget, manifests: readonly KubeObject[], opts: KubeStackOptions = {}): Resource[] {
+export function kubeResources(
+  target: KubeTarget,
+  manifests: readonly KubeObject[],
+  opts: KubeStackOptions = {},
+): Resource[] {
   const namespaces = new Set(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name));
   const objects = manifests.map((m) => {
     const ns = m.metadata.namespace;
@@ -29,7 +33,10 @@ export function kubeResources(target: KubeTarget, manifests: readonly KubeObject
   const kinds = opts.pruneKinds ?? uniqueKinds(manifests);
   const out: Resource[] = [...objects];
   if (opts.untaint !== false) out.push(controlPlaneTaint(target) as Resource);
-  if (kinds.length > 0) out.push(kubePrune(target, kinds, manifests.map(kubeObjectId), { dependsOn: objects.map((o) => o.id) }) as Resource);
+  if (kinds.length > 0)
+    out.push(
+      kubePrune(target, kinds, manifests.map(kubeObjectId), { dependsOn: objects.map((o) => o.id) }) as Resource,
+    );
   return out;
 }
 

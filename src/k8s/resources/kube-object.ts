@@ -54,13 +54,24 @@ export function kubeObjectId(obj: Pick<KubeObject, 'kind' | 'metadata'>): string
 
 /** The manifest as solokube applies it: labelled as ours, with the hash of what was asked. */
 export function ownedManifest(manifest: KubeObject, cluster: string): KubeObject {
-  const labels = { ...manifest.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [CLUSTER_LABEL]: clusterLabelValue(cluster) };
+  const labels = {
+    ...manifest.metadata.labels,
+    [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+    [CLUSTER_LABEL]: clusterLabelValue(cluster),
+  };
   const base: KubeObject = { ...manifest, metadata: { ...manifest.metadata, labels } };
   const hash = createHash('sha256').update(JSON.stringify(base)).digest('hex').slice(0, 16);
-  return { ...base, metadata: { ...base.metadata, annotations: { ...manifest.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
+  return {
+    ...base,
+    metadata: { ...base.metadata, annotations: { ...manifest.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } },
+  };
 }
 
-export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeObjectOptions = {}): Resource<KubeObjectState> {
+export function kubeObject(
+  target: KubeTarget,
+  manifest: KubeObject,
+  opts: KubeObjectOptions = {},
+): Resource<KubeObjectState> {
   const wanted = ownedManifest(manifest, target.cluster);
   const { kind } = wanted;
   const name = wanted.metadata.name ?? '';
@@ -70,7 +81,12 @@ export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeO
   const deadlineMs = opts.deadlineMs ?? (waits ? DEFAULT_ROLLOUT_DEADLINE_MS : undefined);
 
   const stateOf = (live: KubeObject | undefined, pending: Change[]): KubeObjectState => {
-    const s: KubeObjectState = { kind, name, ...(namespace ? { namespace } : {}), managedBy: live?.metadata.labels?.[MANAGED_BY_LABEL] };
+    const s: KubeObjectState = {
+      kind,
+      name,
+      ...(namespace ? { namespace } : {}),
+      managedBy: live?.metadata.labels?.[MANAGED_BY_LABEL],
+    };
     Object.defineProperty(s, HIDDEN, { value: { live, pending } satisfies Hidden, enumerable: false });
     return s;
   };
@@ -88,7 +104,16 @@ export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeO
       const info = await resourceInfo(target.client, wanted.apiVersion, kind, ctx.signal);
       const live = await target.client.getOrUndefined<KubeObject>(objectPath(info, name, namespace), ctx.signal);
       if (!live) return undefined;
-      const pending = containsManifest(live, wanted) ? [] : objectChanges(live, await serverSideApply(target.client, wanted, { dryRun: true, force: target.forceConflicts, signal: ctx.signal }));
+      const pending = containsManifest(live, wanted)
+        ? []
+        : objectChanges(
+            live,
+            await serverSideApply(target.client, wanted, {
+              dryRun: true,
+              force: target.forceConflicts,
+              signal: ctx.signal,
+            }),
+          );
       // A Deployment left unavailable by an earlier run is not converged: `up` waits for it again.
       // One whose newest spec the controller has not even seen is mid-change (someone else's
       // edit a moment ago), not a leftover of ours.
@@ -105,9 +130,15 @@ export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeO
     },
 
     async apply(ctx) {
-      const applied = await serverSideApply(target.client, wanted, { force: target.forceConflicts, signal: ctx.signal });
+      const applied = await serverSideApply(target.client, wanted, {
+        force: target.forceConflicts,
+        signal: ctx.signal,
+      });
       if (waits && namespace) {
-        const rolled = await waitForRollout(target.client, namespace, name, { deadlineMs: deadlineMs ?? DEFAULT_ROLLOUT_DEADLINE_MS, signal: ctx.signal });
+        const rolled = await waitForRollout(target.client, namespace, name, {
+          deadlineMs: deadlineMs ?? DEFAULT_ROLLOUT_DEADLINE_MS,
+          signal: ctx.signal,
+        });
         return stateOf(rolled as KubeObject, []);
       }
       return stateOf(applied, []);
@@ -127,11 +158,23 @@ export function kubeObject(target: KubeTarget, manifest: KubeObject, opts: KubeO
 }
 
 /** Delete the object only if it is still the one we read (same uid), in the background. */
-export async function deleteExactly(target: KubeTarget, path: string, live: KubeObject, signal: AbortSignal): Promise<void> {
+export async function deleteExactly(
+  target: KubeTarget,
+  path: string,
+  live: KubeObject,
+  signal: AbortSignal,
+): Promise<void> {
   try {
     await target.client.request({
-      method: 'DELETE', path, signal,
-      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: { uid: live.metadata.uid } },
+      method: 'DELETE',
+      path,
+      signal,
+      body: {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: 'Background',
+        preconditions: { uid: live.metadata.uid },
+      },
     });
   } catch (err) {
     if ((err as { code?: string }).code === 'k8s.not-found') return; // already gone
@@ -150,7 +193,9 @@ export function containsManifest(live: unknown, wanted: unknown): boolean {
   }
   if (typeof wanted === 'object' && wanted !== null) {
     if (typeof live !== 'object' || live === null || Array.isArray(live)) return false;
-    return Object.entries(wanted).every(([k, v]) => v === undefined || containsManifest((live as Record<string, unknown>)[k], v));
+    return Object.entries(wanted).every(
+      ([k, v]) => v === undefined || containsManifest((live as Record<string, unknown>)[k], v),
+    );
   }
   return live === wanted;
 }

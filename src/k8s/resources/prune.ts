@@ -23,7 +23,12 @@ export interface PruneState {
   unwanted: string[];
 }
 
-export function kubePrune(target: KubeTarget, kinds: readonly PruneKind[], wantedIds: readonly string[], opts: { dependsOn?: readonly string[] } = {}): Resource<PruneState> {
+export function kubePrune(
+  target: KubeTarget,
+  kinds: readonly PruneKind[],
+  wantedIds: readonly string[],
+  opts: { dependsOn?: readonly string[] } = {},
+): Resource<PruneState> {
   const wanted = new Set(wantedIds);
   const found = new Map<string, { obj: KubeObject; kind: PruneKind }>();
   const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${CLUSTER_LABEL}=${clusterLabelValue(target.cluster)}`;
@@ -36,7 +41,12 @@ export function kubePrune(target: KubeTarget, kinds: readonly PruneKind[], wante
       found.clear();
       for (const kind of kinds) {
         const info = await resourceInfo(target.client, kind.apiVersion, kind.kind, ctx.signal);
-        const list = await target.client.request<KubeList>({ method: 'GET', path: collectionPath(info), query: { labelSelector: selector }, signal: ctx.signal });
+        const list = await target.client.request<KubeList>({
+          method: 'GET',
+          path: collectionPath(info),
+          query: { labelSelector: selector },
+          signal: ctx.signal,
+        });
         for (const item of list.items) {
           const obj = { ...item, apiVersion: kind.apiVersion, kind: kind.kind }; // lists omit them per item
           const id = kubeObjectId(obj);
@@ -46,16 +56,25 @@ export function kubePrune(target: KubeTarget, kinds: readonly PruneKind[], wante
       return { unwanted: [...found.keys()].sort() };
     },
     desired: () => ({ unwanted: [] }),
-    diff: (actual) => (actual && actual.unwanted.length > 0 ? [{ field: 'unwanted', from: actual.unwanted, to: [] }] : []),
+    diff: (actual) =>
+      actual && actual.unwanted.length > 0 ? [{ field: 'unwanted', from: actual.unwanted, to: [] }] : [],
     async apply(ctx, actual) {
       // Namespaces go last: deleting one removes everything in it, so its own objects go first.
-      const ids = [...(actual?.unwanted ?? [])].sort((a, b) => Number(a.startsWith('k8s/namespace/')) - Number(b.startsWith('k8s/namespace/')));
+      const ids = [...(actual?.unwanted ?? [])].sort(
+        (a, b) => Number(a.startsWith('k8s/namespace/')) - Number(b.startsWith('k8s/namespace/')),
+      );
       for (const id of ids) {
         const entry = found.get(id);
         if (!entry) continue;
-        if (entry.kind.kind === 'Namespace') await assertNamespaceOnlyOurs(target.client, entry.obj.metadata.name ?? '', ctx.signal);
+        if (entry.kind.kind === 'Namespace')
+          await assertNamespaceOnlyOurs(target.client, entry.obj.metadata.name ?? '', ctx.signal);
         const info = await resourceInfo(target.client, entry.kind.apiVersion, entry.kind.kind, ctx.signal);
-        await deleteExactly(target, objectPath(info, entry.obj.metadata.name ?? '', entry.obj.metadata.namespace), entry.obj, ctx.signal);
+        await deleteExactly(
+          target,
+          objectPath(info, entry.obj.metadata.name ?? '', entry.obj.metadata.namespace),
+          entry.obj,
+          ctx.signal,
+        );
       }
       return { unwanted: [] };
     },

@@ -34,7 +34,9 @@ export function bootUnit(spec: NodeSpec, baseShell: NodeShell): Resource<BootUni
       const unit = await shell.readFile(NODE_PATHS.bootUnit);
       const script = await shell.readFile(NODE_PATHS.bootScript);
       if (unit === undefined && script === undefined) return undefined;
-      const enabled = (await shell.run(['systemctl', 'is-enabled', BOOT_UNIT_NAME], { allowFailure: true })).stdout.trim() === 'enabled';
+      const enabled =
+        (await shell.run(['systemctl', 'is-enabled', BOOT_UNIT_NAME], { allowFailure: true })).stdout.trim() ===
+        'enabled';
       return { unit, script, enabled };
     },
     diff: (actual, desired): Change[] => diffFields(actual, desired, ['unit', 'script', 'enabled']),

@@ -15,7 +15,8 @@ export class ProxyReloadError extends SolokubeError {
     super({
       code: 'node.haproxy-reload-failed',
       message: `HAProxy on ${where} did not load the new configuration; the previous one keeps serving:\n${log.trim()}`,
-      remedy: 'Read `journalctl -u haproxy` on the node for the cause (often a port already in use), fix it, and rerun.',
+      remedy:
+        'Read `journalctl -u haproxy` on the node for the cause (often a port already in use), fix it, and rerun.',
       actor: 'node',
     });
   }
@@ -32,16 +33,20 @@ export async function startOrReloadHaproxy(shell: NodeShell, signal?: AbortSigna
     await shell.run(['systemctl', 'restart', HAPROXY_SERVICE]);
     return;
   }
-  const cursorOut = (await shell.run(['journalctl', '-u', HAPROXY_SERVICE, '-n', '0', '--show-cursor', '--no-pager'])).stdout;
+  const cursorOut = (await shell.run(['journalctl', '-u', HAPROXY_SERVICE, '-n', '0', '--show-cursor', '--no-pager']))
+    .stdout;
   const cursor = /-- cursor: (\S+)/.exec(cursorOut)?.[1];
   await shell.run(['systemctl', 'reload', HAPROXY_SERVICE]);
   if (cursor === undefined) return; // no journal to read: trust systemctl
   const giveUpAt = Date.now() + VERDICT_TIMEOUT_MS;
   for (;;) {
-    const log = (await shell.run(['journalctl', '-u', HAPROXY_SERVICE, `--after-cursor=${cursor}`, '-o', 'cat', '--no-pager'])).stdout;
+    const log = (
+      await shell.run(['journalctl', '-u', HAPROXY_SERVICE, `--after-cursor=${cursor}`, '-o', 'cat', '--no-pager'])
+    ).stdout;
     if (/Loading failure/.test(log)) throw new ProxyReloadError(shell.description, log);
     if (/Loading success/.test(log)) return;
-    if (Date.now() > giveUpAt) throw new ProxyReloadError(shell.description, log || '(no message from HAProxy within 15 s)');
+    if (Date.now() > giveUpAt)
+      throw new ProxyReloadError(shell.description, log || '(no message from HAProxy within 15 s)');
     await sleep(200, signal);
   }
 }

@@ -29,5 +29,9 @@ export const NODE_RESOURCE_DEPENDS_ON: Readonly<Record<string, readonly string[]
   [NODE_RESOURCE_IDS.secondaryAddress]: [],
   [NODE_RESOURCE_IDS.redirectRules]: [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.packages],
   [NODE_RESOURCE_IDS.proxyConfig]: [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.packages],
-  [NODE_RESOURCE_IDS.bootUnit]: [NODE_RESOURCE_IDS.secondaryAddress, NODE_RESOURCE_IDS.redirectRules, NODE_RESOURCE_IDS.proxyConfig],
+  [NODE_RESOURCE_IDS.bootUnit]: [
+    NODE_RESOURCE_IDS.secondaryAddress,
+    NODE_RESOURCE_IDS.redirectRules,
+    NODE_RESOURCE_IDS.proxyConfig,
+  ],
 };

@@ -35,12 +35,17 @@ const DEFAULT_LOCK_WAIT_MS = 300_000;
 
 /** What the data path of this spec needs installed. */
 export function packagesFor(spec: NodeSpec): PackageNeed[] {
-  return [{ binary: 'nft', pkg: 'nftables' }, ...(spec.proxy === 'haproxy' ? [{ binary: 'haproxy', pkg: 'haproxy' }] : [])];
+  return [
+    { binary: 'nft', pkg: 'nftables' },
+    ...(spec.proxy === 'haproxy' ? [{ binary: 'haproxy', pkg: 'haproxy' }] : []),
+  ];
 }
 
 /** The static description for `plan --offline`. */
 export function outlinePackages(o: NodeOutline): Record<string, unknown> {
-  return { installs: `nftables${o.proxy === 'haproxy' ? ', haproxy' : ''} when missing (apt-get update once, then one install)` };
+  return {
+    installs: `nftables${o.proxy === 'haproxy' ? ', haproxy' : ''} when missing (apt-get update once, then one install)`,
+  };
 }
 
 export async function isInstalled(shell: NodeShell, binary: string): Promise<boolean> {
@@ -53,22 +58,36 @@ export class PackageLockError extends SolokubeError {
     super({
       code: 'node.package-lock-busy',
       message: `Another package manager run on ${where} held the dpkg lock for more than ${Math.round(waitedMs / 1000)} s: ${result.stderr.trim()}`,
-      remedy: 'Wait for it to finish (a fresh node often runs unattended-upgrades for a few minutes; see `ps aux | grep -E "apt|dpkg"` on the node), then rerun.',
+      remedy:
+        'Wait for it to finish (a fresh node often runs unattended-upgrades for a few minutes; see `ps aux | grep -E "apt|dpkg"` on the node), then rerun.',
       actor: 'node',
       details: { ...result },
     });
   }
 }
 
-export function nodePackages(spec: NodeSpec, baseShell: NodeShell, opts: PackagesOptions = {}): Resource<PackagesState> {
+export function nodePackages(
+  spec: NodeSpec,
+  baseShell: NodeShell,
+  opts: PackagesOptions = {},
+): Resource<PackagesState> {
   const needs = opts.needs ?? packagesFor(spec);
   const lockWaitMs = opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   // apt waits this long for the dpkg frontend lock (and, in apt 2.x, the lists lock of update).
-  const apt = (...args: string[]) => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', '-o', `DPkg::Lock::Timeout=${Math.ceil(lockWaitMs / 1000)}`, ...args];
+  const apt = (...args: string[]) => [
+    'env',
+    'DEBIAN_FRONTEND=noninteractive',
+    'apt-get',
+    '-q',
+    '-o',
+    `DPkg::Lock::Timeout=${Math.ceil(lockWaitMs / 1000)}`,
+    ...args,
+  ];
   const runApt = async (shell: NodeShell, argv: string[]): Promise<void> => {
     const r = await shell.run(argv, { timeoutMs: APT_TIMEOUT_MS + lockWaitMs, allowFailure: true });
     if (r.code === 0) return;
-    if (/Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock directory/.test(r.stderr)) throw new PackageLockError(shell.description, lockWaitMs, r);
+    if (/Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock directory/.test(r.stderr))
+      throw new PackageLockError(shell.description, lockWaitMs, r);
     throw new NodeCommandError(shell.description, argv, r);
   };
   return {

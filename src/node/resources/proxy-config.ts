@@ -26,18 +26,22 @@ export class ProxyConfigInvalidError extends SolokubeError {
     super({
       code: 'node.haproxy-config-invalid',
       message: `HAProxy rejected the new configuration; the running one was left in place:\n${output.trim()}`,
-      remedy: 'This usually means an unsupported HAProxy version on the node (solokube needs 2.0 or later); report it with the output above.',
+      remedy:
+        'This usually means an unsupported HAProxy version on the node (solokube needs 2.0 or later); report it with the output above.',
       actor: 'solokube',
     });
   }
 }
 
-
 /** Validate the new config beside the live one, then swap it in with one rename. */
 export async function installHaproxyConfig(shell: NodeShell, config: string): Promise<void> {
   const live = await shell.readFile(NODE_PATHS.haproxyConfig);
   // Keep the first foreign file we replaced; a later foreign edit never overwrites that backup.
-  if (live !== undefined && !live.startsWith(MANAGED_MARKER) && (await shell.readFile(NODE_PATHS.haproxyBackup)) === undefined) {
+  if (
+    live !== undefined &&
+    !live.startsWith(MANAGED_MARKER) &&
+    (await shell.readFile(NODE_PATHS.haproxyBackup)) === undefined
+  ) {
     await shell.run(['cp', '-p', '--', NODE_PATHS.haproxyConfig, NODE_PATHS.haproxyBackup]);
   }
   await shell.run(['mkdir', '-p', '/etc/haproxy']);
@@ -63,7 +67,11 @@ async function installAndLoad(shell: NodeShell, config: string, signal: AbortSig
     if (previous !== undefined) await shell.writeFileAtomic(NODE_PATHS.haproxyConfig, previous, 0o644);
     else await shell.run(['rm', '-f', '--', NODE_PATHS.haproxyConfig]);
     // The foreign file is back in place, so its backup copy would only be a stray file.
-    if (previous !== undefined && !previous.startsWith(MANAGED_MARKER) && (await shell.readFile(NODE_PATHS.haproxyBackup)) === previous) {
+    if (
+      previous !== undefined &&
+      !previous.startsWith(MANAGED_MARKER) &&
+      (await shell.readFile(NODE_PATHS.haproxyBackup)) === previous
+    ) {
       await shell.run(['rm', '-f', '--', NODE_PATHS.haproxyBackup]);
     }
     throw err;
@@ -74,7 +82,9 @@ async function installAndLoad(shell: NodeShell, config: string, signal: AbortSig
 async function removeConfig(shell: NodeShell): Promise<void> {
   const dropInExisted = (await shell.readFile(NODE_PATHS.haproxyDropIn)) !== undefined;
   await shell.run(['rm', '-f', '--', NODE_PATHS.haproxyDropIn]);
-  await shell.run(['rmdir', '--ignore-fail-on-non-empty', '/etc/systemd/system/haproxy.service.d'], { allowFailure: true });
+  await shell.run(['rmdir', '--ignore-fail-on-non-empty', '/etc/systemd/system/haproxy.service.d'], {
+    allowFailure: true,
+  });
   if (dropInExisted) await shell.run(['systemctl', 'daemon-reload']);
   const live = await shell.readFile(NODE_PATHS.haproxyConfig);
   if (live !== undefined && !live.startsWith(MANAGED_MARKER)) return;
@@ -89,7 +99,8 @@ async function removeConfig(shell: NodeShell): Promise<void> {
 
 /** The static description for `plan --offline`. */
 export function outlineProxyConfig(o: NodeOutline): Record<string, unknown> {
-  if (o.proxy === 'direct') return { haproxy: 'none of solokube\'s (proxy: direct); a config solokube replaced earlier is put back' };
+  if (o.proxy === 'direct')
+    return { haproxy: "none of solokube's (proxy: direct); a config solokube replaced earlier is put back" };
   return {
     https: `0.0.0.0:${o.ports.proxyHttps}: ${o.apiServerNames.join(', ')} → API server :${o.ports.apiServer}; other names → ingress :${o.ports.ingressHttps}`,
     http: `<secondary>:80 → ingress :${o.ports.ingressHttp}`,
@@ -102,7 +113,9 @@ export function proxyConfig(spec: NodeSpec, baseShell: NodeShell): Resource<Prox
   const haproxyMode = spec.proxy === 'haproxy';
   return {
     id: NODE_RESOURCE_IDS.proxyConfig,
-    title: haproxyMode ? `HAProxy SNI proxy on :${spec.ports.proxyHttps} and ${spec.secondaryIp}:80` : 'no HAProxy routing (proxy: direct)',
+    title: haproxyMode
+      ? `HAProxy SNI proxy on :${spec.ports.proxyHttps} and ${spec.secondaryIp}:80`
+      : 'no HAProxy routing (proxy: direct)',
     dependsOn: NODE_RESOURCE_DEPENDS_ON[NODE_RESOURCE_IDS.proxyConfig],
     deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.proxyConfig],
     desired: () =>
@@ -119,7 +132,11 @@ export function proxyConfig(spec: NodeSpec, baseShell: NodeShell): Resource<Prox
     },
     // In direct mode the desired state is "nothing of ours": absent is converged, anything else an update.
     diff: (actual, desired): Change[] =>
-      haproxyMode ? diffFields(actual, desired, ['config', 'dropIn', 'active']) : actual === undefined ? [] : diffFields(actual, desired, ['config', 'dropIn']),
+      haproxyMode
+        ? diffFields(actual, desired, ['config', 'dropIn', 'active'])
+        : actual === undefined
+          ? []
+          : diffFields(actual, desired, ['config', 'dropIn']),
     async apply(ctx, _actual, desired) {
       const shell = withSignal(baseShell, ctx.signal);
       if (desired.config === undefined) {

@@ -30,12 +30,18 @@ async function liveTable(shell: NodeShell): Promise<string[] | undefined> {
 
 /** The static description for `plan --offline`. */
 export function outlineRedirectRules(o: NodeOutline): Record<string, unknown> {
-  const rules = o.proxy === 'haproxy' ? [`<secondary>:443 → :${o.ports.proxyHttps}`] : [`<secondary>:443 → :${o.ports.directHttps}`, `<secondary>:80 → :${o.ports.directHttp}`];
+  const rules =
+    o.proxy === 'haproxy'
+      ? [`<secondary>:443 → :${o.ports.proxyHttps}`]
+      : [`<secondary>:443 → :${o.ports.directHttps}`, `<secondary>:80 → :${o.ports.directHttp}`];
   return { rules, table: `ip ${NFT_TABLE}`, matches: 'the secondary address only' };
 }
 
 export function redirectRules(spec: NodeSpec, baseShell: NodeShell): Resource<RedirectRulesState> {
-  const what = spec.proxy === 'haproxy' ? `443 → ${spec.ports.proxyHttps}` : `443 → ${spec.ports.directHttps}, 80 → ${spec.ports.directHttp}`;
+  const what =
+    spec.proxy === 'haproxy'
+      ? `443 → ${spec.ports.proxyHttps}`
+      : `443 → ${spec.ports.directHttps}, 80 → ${spec.ports.directHttp}`;
   return {
     id: NODE_RESOURCE_IDS.redirectRules,
     title: `redirect rules for ${spec.secondaryIp} (${what}, nft table ip ${NFT_TABLE})`,

@@ -55,7 +55,8 @@ export class InterfaceMissingError extends SolokubeError {
     super({
       code: 'node.interface-missing',
       message: `The interface ${iface} does not exist on ${where}: ${stderr.trim()}`,
-      remedy: 'Set the node interface (e.g. ens5 on Nitro instances, eth0 on older ones; see `ip -br link` on the node).',
+      remedy:
+        'Set the node interface (e.g. ens5 on Nitro instances, eth0 on older ones; see `ip -br link` on the node).',
       actor: 'user',
       exitCode: 2,
     });
@@ -79,24 +80,34 @@ export function secondaryAddress(spec: NodeSpec, baseShell: NodeShell): Resource
     deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.secondaryAddress],
     async desired(ctx) {
       const file = await managedBy(withSignal(baseShell, ctx.signal));
-      return { interface: spec.interface, address: spec.secondaryIp, prefixLength: spec.prefixLength, networkdDropIn: file ? renderDropIn(spec) : undefined };
+      return {
+        interface: spec.interface,
+        address: spec.secondaryIp,
+        prefixLength: spec.prefixLength,
+        networkdDropIn: file ? renderDropIn(spec) : undefined,
+      };
     },
     async find(ctx) {
       const shell = withSignal(baseShell, ctx.signal);
       const r = await shell.run(['ip', '-j', 'addr', 'show', 'dev', spec.interface], { allowFailure: true });
-      if (r.code !== 0) throw new InterfaceMissingError(spec.interface, shell.description, `exit ${r.code} ${r.stderr}`);
+      if (r.code !== 0)
+        throw new InterfaceMissingError(spec.interface, shell.description, `exit ${r.code} ${r.stderr}`);
       const links = JSON.parse(r.stdout) as IpAddrJson[];
-      const info = links.flatMap((l) => l.addr_info ?? []).find((a) => a.family === 'inet' && a.local === spec.secondaryIp);
+      const info = links
+        .flatMap((l) => l.addr_info ?? [])
+        .find((a) => a.family === 'inet' && a.local === spec.secondaryIp);
       if (!info || typeof info.prefixlen !== 'number') return undefined;
       const file = await managedBy(shell);
       const networkdDropIn = file ? await shell.readFile(dropInPath(file)) : undefined;
       return { interface: spec.interface, address: spec.secondaryIp, prefixLength: info.prefixlen, networkdDropIn };
     },
-    diff: (actual, desired): Change[] => diffFields(actual, desired, ['interface', 'address', 'prefixLength', 'networkdDropIn']),
+    diff: (actual, desired): Change[] =>
+      diffFields(actual, desired, ['interface', 'address', 'prefixLength', 'networkdDropIn']),
     async apply(ctx, actual, desired) {
       const shell = withSignal(baseShell, ctx.signal);
       // The kernel keys an IPv4 address by address and prefix: a wrong prefix must go first.
-      if (actual && actual.prefixLength !== desired.prefixLength) await shell.run(['ip', 'addr', 'del', cidr(actual), 'dev', actual.interface]);
+      if (actual && actual.prefixLength !== desired.prefixLength)
+        await shell.run(['ip', 'addr', 'del', cidr(actual), 'dev', actual.interface]);
       const file = await managedBy(shell);
       if (file && desired.networkdDropIn !== undefined) {
         const path = dropInPath(file);
@@ -120,7 +131,8 @@ export function secondaryAddress(spec: NodeSpec, baseShell: NodeShell): Resource
       }
       // networkd may already have taken it away on reload.
       const r = await shell.run(['ip', 'addr', 'del', cidr(actual), 'dev', actual.interface], { allowFailure: true });
-      if (r.code !== 0 && !/Cannot assign requested address|not found/i.test(r.stderr)) throw new NodeCommandError(shell.description, ['ip', 'addr', 'del', cidr(actual)], r);
+      if (r.code !== 0 && !/Cannot assign requested address|not found/i.test(r.stderr))
+        throw new NodeCommandError(shell.description, ['ip', 'addr', 'del', cidr(actual)], r);
     },
   };
 }

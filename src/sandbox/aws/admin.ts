@@ -11,14 +11,23 @@ import { seedSchema } from './seed-schema.js';
 import type { EmulatorStore } from './store.js';
 
 export interface AdminDeps {
-  store: EmulatorStore; faults: FaultBook; calls: CallLog; config: EmulatorConfig; endpoint: () => string;
+  store: EmulatorStore;
+  faults: FaultBook;
+  calls: CallLog;
+  config: EmulatorConfig;
+  endpoint: () => string;
   /** Starts an instance's IMDS listener (POST /_sandbox/imds), for an emulator running as its own process. */
   serveImds?: (instanceId: string, opts: { callerHops?: number }) => Promise<{ endpoint: string; port: number }>;
 }
 
-export interface AdminReply { status: number; body: unknown }
+export interface AdminReply {
+  status: number;
+  body: unknown;
+}
 
-const consistencySchema = z.object({ lagMs: z.union([z.number().nonnegative(), z.literal('Infinity'), z.null()]) }).strict();
+const consistencySchema = z
+  .object({ lagMs: z.union([z.number().nonnegative(), z.literal('Infinity'), z.null()]) })
+  .strict();
 const lagJson = (ms: number): number | 'Infinity' => (Number.isFinite(ms) ? ms : 'Infinity');
 
 function parseJson(body: string): unknown {
@@ -29,7 +38,12 @@ function problem(status: number, err: unknown): AdminReply {
   return { status, body: { error: err instanceof Error ? err.message : String(err) } };
 }
 
-export function handleAdmin(method: string, path: string, body: string, deps: AdminDeps): AdminReply | Promise<AdminReply> {
+export function handleAdmin(
+  method: string,
+  path: string,
+  body: string,
+  deps: AdminDeps,
+): AdminReply | Promise<AdminReply> {
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   if (route === 'POST /_sandbox/imds' && deps.serveImds) {
     let input: { instanceId?: unknown; callerHops?: unknown };
@@ -39,8 +53,10 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
       return problem(400, err);
     }
     const hops = typeof input.callerHops === 'number' ? { callerHops: input.callerHops } : {};
-    return deps.serveImds(String(input.instanceId ?? ''), hops)
-      .then((e) => ({ status: 200, body: { endpoint: e.endpoint, port: e.port } }), (err: unknown) => problem(400, err));
+    return deps.serveImds(String(input.instanceId ?? ''), hops).then(
+      (e) => ({ status: 200, body: { endpoint: e.endpoint, port: e.port } }),
+      (err: unknown) => problem(400, err),
+    );
   }
   try {
     switch (route) {
@@ -65,7 +81,8 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
       }
       case 'POST /_sandbox/remove-kops-cluster': {
         const { cluster } = parseJson(body) as { cluster?: unknown };
-        if (typeof cluster !== 'string' || cluster === '') return problem(400, new Error('body must be {"cluster": "<name>"}'));
+        if (typeof cluster !== 'string' || cluster === '')
+          return problem(400, new Error('body must be {"cluster": "<name>"}'));
         try {
           return { status: 200, body: deps.store.mutate((d) => removeKopsCluster(d, cluster)) };
         } catch (err) {
@@ -73,7 +90,12 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
         }
       }
       case 'GET /_sandbox/faults':
-        return { status: 200, body: deps.faults.list().map((f) => ({ ...f.spec, remaining: Number.isFinite(f.remaining) ? f.remaining : 'Infinity' })) };
+        return {
+          status: 200,
+          body: deps.faults
+            .list()
+            .map((f) => ({ ...f.spec, remaining: Number.isFinite(f.remaining) ? f.remaining : 'Infinity' })),
+        };
       case 'POST /_sandbox/faults':
         deps.faults.add(parseJson(body));
         return { status: 200, body: { ok: true } };
@@ -91,8 +113,11 @@ export function handleAdmin(method: string, path: string, body: string, deps: Ad
       }
       case 'POST /_sandbox/ecr/token-ttl': {
         const { seconds } = parseJson(body) as { seconds?: unknown };
-        if (typeof seconds !== 'number' || !(seconds > 0)) return { status: 400, body: { error: 'seconds must be a positive number' } };
-        deps.store.mutate((d) => { d.ecr.tokenTtlSeconds = seconds; });
+        if (typeof seconds !== 'number' || !(seconds > 0))
+          return { status: 400, body: { error: 'seconds must be a positive number' } };
+        deps.store.mutate((d) => {
+          d.ecr.tokenTtlSeconds = seconds;
+        });
         return { status: 200, body: { ok: true } };
       }
       case 'GET /_sandbox/consistency':

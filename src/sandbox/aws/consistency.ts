@@ -18,7 +18,10 @@ export class ConsistencyModel {
   private readonly pendingUntil = new Map<string, number>();
   private readonly staleGroups = new Map<string, { groupIds: string[]; until: number }>();
 
-  constructor(lagMs = 0, private readonly now: () => number = Date.now) {
+  constructor(
+    lagMs = 0,
+    private readonly now: () => number = Date.now,
+  ) {
     this.setLag(lagMs);
   }
 

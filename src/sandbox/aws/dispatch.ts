@@ -17,7 +17,10 @@ import { handleSts } from './sts.js';
 export type ServiceName = 'ec2' | 'route53' | 'servicequotas' | 'sts' | 'ecr' | 's3' | 'unknown';
 
 export interface RawRequest {
-  method: string; path: string; search: string; headers: IncomingHttpHeaders;
+  method: string;
+  path: string;
+  search: string;
+  headers: IncomingHttpHeaders;
   /** The body as UTF-8 text (query, JSON and XML protocols). */
   body: string;
   /** The body as sent (S3 objects are bytes). */
@@ -46,18 +49,32 @@ function scopeService(h: IncomingHttpHeaders): string | undefined {
 
 function unknownRequest(protocol: Protocol, message: string): Routed {
   return {
-    service: 'unknown', operation: 'Unknown', protocol, mutates: false,
-    execute: () => { throw new AwsError('InvalidAction', message); },
+    service: 'unknown',
+    operation: 'Unknown',
+    protocol,
+    mutates: false,
+    execute: () => {
+      throw new AwsError('InvalidAction', message);
+    },
   };
 }
 
 function routeQuery(service: 'ec2' | 'sts', q: QueryParams): Routed {
   const action = q.get('Action') ?? '';
   if (service === 'sts') {
-    return { service, operation: action, protocol: 'query', mutates: false, execute: (d, _c, id) => xmlReply(handleSts(d, action, id)) };
+    return {
+      service,
+      operation: action,
+      protocol: 'query',
+      mutates: false,
+      execute: (d, _c, id) => xmlReply(handleSts(d, action, id)),
+    };
   }
   return {
-    service, operation: action, protocol: 'ec2', mutates: ec2Operation(action)?.mutates ?? false,
+    service,
+    operation: action,
+    protocol: 'ec2',
+    mutates: ec2Operation(action)?.mutates ?? false,
     execute: (data, config, id) => xmlReply(handleEc2(action, { data, q, config }, id)),
   };
 }
@@ -71,7 +88,8 @@ function parseJsonBody(body: string): unknown {
 }
 
 function jsonObject(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AwsError('SerializationException', 'The request body is not a JSON object.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AwsError('SerializationException', 'The request body is not a JSON object.');
   return value as Record<string, unknown>;
 }
 
@@ -86,7 +104,10 @@ export function route(req: RawRequest): Routed {
   if (target?.startsWith(ECR_TARGET)) {
     const operation = target.slice(ECR_TARGET.length);
     return {
-      service: 'ecr', operation, protocol: 'json', mutates: ecrOperationMutates(operation),
+      service: 'ecr',
+      operation,
+      protocol: 'json',
+      mutates: ecrOperationMutates(operation),
       execute: (d, config) => jsonReply(handleEcr(d, operation, jsonObject(parseJsonBody(req.body)), config.ecr)),
     };
   }
@@ -94,7 +115,10 @@ export function route(req: RawRequest): Routed {
     if (!target.startsWith(QUOTAS_TARGET)) return unknownRequest('json', `Unsupported target ${target}`);
     const operation = target.slice(QUOTAS_TARGET.length);
     return {
-      service: 'servicequotas', operation, protocol: 'json', mutates: false,
+      service: 'servicequotas',
+      operation,
+      protocol: 'json',
+      mutates: false,
       execute: (d) => jsonReply(handleQuotas(d, operation, parseJsonBody(req.body))),
     };
   }
@@ -102,7 +126,10 @@ export function route(req: RawRequest): Routed {
   const version = q.get('Version');
   if (version === '2016-11-15' || (version === undefined && scope === 'ec2')) return routeQuery('ec2', q);
   if (version === '2011-06-15' || (version === undefined && scope === 'sts')) return routeQuery('sts', q);
-  return unknownRequest('ec2', 'The request names no service this emulator serves (EC2, STS, Route 53, Service Quotas, ECR).');
+  return unknownRequest(
+    'ec2',
+    'The request names no service this emulator serves (EC2, STS, Route 53, Service Quotas, ECR).',
+  );
 }
 
 /** Renders a handler failure in the request's protocol; anything that is not an AwsError is a 500. */
@@ -112,5 +139,11 @@ export function failureReply(protocol: Protocol, err: unknown, requestId: string
     return err.headers === undefined ? reply : { ...reply, headers: err.headers };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return errorReply(protocol, 500, protocol === 'json' ? 'ServiceException' : 'InternalError', `Emulator failure: ${message}`, requestId);
+  return errorReply(
+    protocol,
+    500,
+    protocol === 'json' ? 'ServiceException' : 'InternalError',
+    `Emulator failure: ${message}`,
+    requestId,
+  );
 }

@@ -14,20 +14,42 @@ export interface Reply {
 
 const XML = 'text/xml;charset=UTF-8';
 
-export function errorReply(protocol: Protocol, status: number, code: string, message: string, requestId: string): Reply {
+export function errorReply(
+  protocol: Protocol,
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+): Reply {
   const c = escapeXml(code);
   const m = escapeXml(message);
   const type = status >= 500 ? 'Receiver' : 'Sender';
   switch (protocol) {
     case 'ec2':
-      return { status, contentType: XML, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${c}</Code><Message>${m}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>` };
+      return {
+        status,
+        contentType: XML,
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${c}</Code><Message>${m}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
+      };
     case 'query':
-      return { status, contentType: XML, body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>` };
+      return {
+        status,
+        contentType: XML,
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      };
     case 'restXml':
-      return { status, contentType: XML, body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>` };
+      return {
+        status,
+        contentType: XML,
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      };
     case 's3':
       // S3's bare <Error>; a HEAD answer carries none (the SDK then names the error after the status).
-      return { status, contentType: 'application/xml', body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${c}</Code><Message>${m}</Message><RequestId>${requestId}</RequestId></Error>` };
+      return {
+        status,
+        contentType: 'application/xml',
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${c}</Code><Message>${m}</Message><RequestId>${requestId}</RequestId></Error>`,
+      };
     case 'json':
       return { status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: code, message }) };
   }

@@ -2,7 +2,12 @@
 // the protocol the request came in on (note §3.1).
 
 export class AwsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400, readonly headers?: Record<string, string>) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly headers?: Record<string, string>,
+  ) {
     super(message);
     this.name = 'AwsError';
   }

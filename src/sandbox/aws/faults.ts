@@ -24,19 +24,24 @@ export interface FaultSpec {
   ms?: number;
 }
 
-export const faultSpecSchema = z.object({
-  service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 'ecr', 'registry', 's3']).optional(),
-  operation: z.string().min(1).optional(),
-  times: z.union([z.number().int().positive(), z.literal('Infinity'), z.null()]).optional(),
-  phase: z.enum(['before', 'after']).optional(),
-  kind: z.enum(['error', 'latency', 'hang', 'reset']),
-  status: z.number().int().min(400).max(599).optional(),
-  code: z.string().min(1).optional(),
-  message: z.string().optional(),
-  ms: z.number().nonnegative().optional(),
-}).strict();
+export const faultSpecSchema = z
+  .object({
+    service: z.enum(['ec2', 'route53', 'servicequotas', 'sts', 'ecr', 'registry', 's3']).optional(),
+    operation: z.string().min(1).optional(),
+    times: z.union([z.number().int().positive(), z.literal('Infinity'), z.null()]).optional(),
+    phase: z.enum(['before', 'after']).optional(),
+    kind: z.enum(['error', 'latency', 'hang', 'reset']),
+    status: z.number().int().min(400).max(599).optional(),
+    code: z.string().min(1).optional(),
+    message: z.string().optional(),
+    ms: z.number().nonnegative().optional(),
+  })
+  .strict();
 
-export interface ActiveFault { spec: FaultSpec; remaining: number }
+export interface ActiveFault {
+  spec: FaultSpec;
+  remaining: number;
+}
 
 /** What the faults matching one request ask for. */
 export interface FaultPlan {
@@ -47,16 +52,24 @@ export interface FaultPlan {
 }
 
 const STATUS_BY_CODE: Record<string, number> = {
-  InternalError: 500, InternalFailure: 500, ServiceException: 500, ServiceUnavailable: 503, Unavailable: 503,
-  RequestLimitExceeded: 503, TooManyRequestsException: 429, SlowDown: 503, Throttling: 400,
+  InternalError: 500,
+  InternalFailure: 500,
+  ServiceException: 500,
+  ServiceUnavailable: 503,
+  Unavailable: 503,
+  RequestLimitExceeded: 503,
+  TooManyRequestsException: 429,
+  SlowDown: 503,
+  Throttling: 400,
 };
 
 /** Fills in an error fault's status and code from each other. */
 export function errorShape(spec: FaultSpec, service: string): { status: number; code: string; message: string } {
-  const status = spec.status ?? (spec.code !== undefined ? STATUS_BY_CODE[spec.code] ?? 400 : 500);
+  const status = spec.status ?? (spec.code !== undefined ? (STATUS_BY_CODE[spec.code] ?? 400) : 500);
   let code = spec.code;
   if (code === undefined) {
-    if (service === 'ecr') code = status >= 500 ? 'ServerException' : status === 429 ? 'ThrottlingException' : 'InjectedFault';
+    if (service === 'ecr')
+      code = status >= 500 ? 'ServerException' : status === 429 ? 'ThrottlingException' : 'InjectedFault';
     else if (status === 503) code = service === 'servicequotas' ? 'ServiceException' : 'ServiceUnavailable';
     else if (status >= 500) code = service === 'servicequotas' ? 'ServiceException' : 'InternalError';
     else if (status === 429) code = service === 'servicequotas' ? 'TooManyRequestsException' : 'Throttling';
@@ -74,7 +87,10 @@ export class FaultBook {
     const raw = spec as { times?: unknown } | null;
     const infinite = raw?.times === Infinity || raw?.times === 'Infinity' || raw?.times === null;
     const parsed = faultSpecSchema.parse(infinite ? { ...raw, times: undefined } : spec);
-    const clean: FaultSpec = { ...parsed, times: infinite ? Infinity : typeof parsed.times === 'number' ? parsed.times : 1 };
+    const clean: FaultSpec = {
+      ...parsed,
+      times: infinite ? Infinity : typeof parsed.times === 'number' ? parsed.times : 1,
+    };
     this.faults.push({ spec: clean, remaining: clean.times! });
   }
 
@@ -91,7 +107,12 @@ export class FaultBook {
     const plan: FaultPlan = { delayBeforeMs: 0, delayAfterMs: 0 };
     for (const f of this.faults) {
       const s = f.spec;
-      if (f.remaining <= 0 || (s.service !== undefined && s.service !== service) || (s.operation !== undefined && s.operation !== operation)) continue;
+      if (
+        f.remaining <= 0 ||
+        (s.service !== undefined && s.service !== service) ||
+        (s.operation !== undefined && s.operation !== operation)
+      )
+        continue;
       const after = s.phase === 'after';
       if (s.kind === 'latency') {
         f.remaining -= 1;

@@ -98,34 +98,54 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
   const pool = parseCidr(opts.publicIpPool ?? '198.51.100.0/24');
   if (!pool) throw new Error(`publicIpPool is not an IPv4 CIDR: ${opts.publicIpPool}`);
   const changeSyncPolls = opts.changeSyncPolls ?? 1;
-  if (!Number.isInteger(changeSyncPolls) || changeSyncPolls < 0) throw new Error('changeSyncPolls must be a whole number ≥ 0');
+  if (!Number.isInteger(changeSyncPolls) || changeSyncPolls < 0)
+    throw new Error('changeSyncPolls must be a whole number ≥ 0');
   const loaded = opts.stateFile === undefined ? undefined : loadState(opts.stateFile);
   const data = loaded ?? emptyData(opts.accountId ?? '123456789012', opts.region ?? 'us-east-1');
   const store = new EmulatorStore(data, opts.stateFile === undefined ? undefined : new StateFileWriter(opts.stateFile));
   const faults = new FaultBook();
   const calls = new CallLog();
-  const tempRegistryDir = opts.registryDir === undefined && opts.stateFile === undefined ? mkdtempSync(join(tmpdir(), 'solokube-ecr-')) : undefined;
-  const registryDir = opts.registryDir ?? tempRegistryDir ?? join(dirname(opts.stateFile!), `${opts.stateFile!.split('/').pop()}.registry`);
+  const tempRegistryDir =
+    opts.registryDir === undefined && opts.stateFile === undefined
+      ? mkdtempSync(join(tmpdir(), 'solokube-ecr-'))
+      : undefined;
+  const registryDir =
+    opts.registryDir ??
+    tempRegistryDir ??
+    join(dirname(opts.stateFile!), `${opts.stateFile!.split('/').pop()}.registry`);
   const blobs = new BlobStore(registryDir);
   const now = () => Date.now() / 1000;
   const registry = new RegistryServer({ store, blobs, faults, calls, now });
   const registryPort = await registry.listen(opts.registryPort ?? 0);
-  const config: EmulatorConfig = { publicIpPool: pool, changeSyncPolls, ecr: { registryHost: registry.host, blobs, now }, consistency: new ConsistencyModel(opts.consistencyLagMs ?? 0) };
+  const config: EmulatorConfig = {
+    publicIpPool: pool,
+    changeSyncPolls,
+    ecr: { registryHost: registry.host, blobs, now },
+    consistency: new ConsistencyModel(opts.consistencyLagMs ?? 0),
+  };
   let endpoint = '';
   const imds = new Set<ImdsEndpoint>();
   const startImds = async (instanceId: string, o?: ImdsOptions): Promise<ImdsEndpoint> => {
-    if (!store.read((d) => Object.hasOwn(d.instances, instanceId))) throw new Error(`no instance ${instanceId} to serve metadata for`);
+    if (!store.read((d) => Object.hasOwn(d.instances, instanceId)))
+      throw new Error(`no instance ${instanceId} to serve metadata for`);
     const e = await serveImds(store, instanceId, o);
     imds.add(e);
     return e;
   };
   const server = new EmulatorServer({ store, faults, calls, config, endpoint: () => endpoint, serveImds: startImds });
-  const port = await server.listen(opts.port ?? 0).catch(async (err: unknown) => { await registry.close(); throw err; });
+  const port = await server.listen(opts.port ?? 0).catch(async (err: unknown) => {
+    await registry.close();
+    throw err;
+  });
   endpoint = `http://127.0.0.1:${port}`;
   let dns: DnsServer | undefined;
   if (opts.dns) {
     try {
-      dns = await startDnsServer({ address: opts.dns.address, port: opts.dns.port ?? 53, zones: () => store.read((d) => Object.values(d.hostedZones)) });
+      dns = await startDnsServer({
+        address: opts.dns.address,
+        port: opts.dns.port ?? 53,
+        zones: () => store.read((d) => Object.values(d.hostedZones)),
+      });
     } catch (err) {
       await server.close();
       throw err;
@@ -139,17 +159,26 @@ export async function startAwsEmulator(opts: EmulatorOptions = {}): Promise<AwsE
     applyEcrLifecyclePolicies: (name) => store.mutate((d) => applyLifecyclePolicies(d, now(), name)),
     setEcrTokenTtl: (seconds) => {
       if (!(seconds > 0)) throw new Error('the token lifetime must be a positive number of seconds');
-      store.mutate((d) => { d.ecr.tokenTtlSeconds = seconds; });
+      store.mutate((d) => {
+        d.ecr.tokenTtlSeconds = seconds;
+      });
     },
     ...(dns ? { dns: { address: dns.address, port: dns.port } } : {}),
-    seed: (seed) => { const valid = seedSchema.parse(seed); store.mutate((d) => applySeed(d, valid, config)); },
+    seed: (seed) => {
+      const valid = seedSchema.parse(seed);
+      store.mutate((d) => applySeed(d, valid, config));
+    },
     state: () => store.view(),
     injectFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     calls: () => calls.list(),
     resetCalls: () => calls.clear(),
-    putRolePolicy: (roleName, policy) => { store.mutate((d) => putRolePolicy(d, roleName, policy)); },
-    setInstanceRole: (instanceId, roleName) => { store.mutate((d) => setInstanceRole(d, instanceId, roleName)); },
+    putRolePolicy: (roleName, policy) => {
+      store.mutate((d) => putRolePolicy(d, roleName, policy));
+    },
+    setInstanceRole: (instanceId, roleName) => {
+      store.mutate((d) => setInstanceRole(d, instanceId, roleName));
+    },
     serveImds: startImds,
     setConsistencyLag: (ms) => config.consistency.setLag(ms),
     close: async () => {

@@ -14,7 +14,11 @@ export function numberToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 
-export interface Cidr { base: number; prefix: number; size: number }
+export interface Cidr {
+  base: number;
+  prefix: number;
+  size: number;
+}
 
 export function parseCidr(cidr: string): Cidr | undefined {
   const m = /^([\d.]+)\/(\d{1,2})$/.exec(cidr);

@@ -48,16 +48,29 @@ export function kopsClusterSeed(p: KopsClusterSeedParams): EmulatorSeed {
     'kops.k8s.io/instancegroup': ig,
     Name: `${ig}.masters.${name}`,
   };
-  const zoneId = `Z${createHash('sha256').update(`zone:${canonicalName(p.dnsZone)}`).digest('hex').slice(0, 13).toUpperCase()}`;
+  const zoneId = `Z${createHash('sha256')
+    .update(`zone:${canonicalName(p.dnsZone)}`)
+    .digest('hex')
+    .slice(0, 13)
+    .toUpperCase()}`;
   return {
     vpcs: [{ vpcId, cidrBlock: p.vpcCidr ?? '198.18.0.0/16', tags: { ...clusterTags, Name: name } }],
-    subnets: [{
-      subnetId, vpcId, cidrBlock: p.subnetCidr ?? '198.18.0.0/24', availabilityZone: zone, mapPublicIpOnLaunch: true,
-      tags: { ...clusterTags, Name: `${zone}.${name}`, SubnetType: 'Public', 'kubernetes.io/role/elb': '1' },
-    }],
+    subnets: [
+      {
+        subnetId,
+        vpcId,
+        cidrBlock: p.subnetCidr ?? '198.18.0.0/24',
+        availabilityZone: zone,
+        mapPublicIpOnLaunch: true,
+        tags: { ...clusterTags, Name: `${zone}.${name}`, SubnetType: 'Public', 'kubernetes.io/role/elb': '1' },
+      },
+    ],
     securityGroups: [
       {
-        groupId: mastersSg, groupName: `masters.${name}`, description: 'Security group for masters', vpcId,
+        groupId: mastersSg,
+        groupName: `masters.${name}`,
+        description: 'Security group for masters',
+        vpcId,
         tags: { ...clusterTags, Name: `masters.${name}` },
         ingress: [
           { ipProtocol: '-1', groupId: mastersSg },
@@ -67,7 +80,10 @@ export function kopsClusterSeed(p: KopsClusterSeedParams): EmulatorSeed {
         ],
       },
       {
-        groupId: nodesSg, groupName: `nodes.${name}`, description: 'Security group for nodes', vpcId,
+        groupId: nodesSg,
+        groupName: `nodes.${name}`,
+        description: 'Security group for nodes',
+        vpcId,
         tags: { ...clusterTags, Name: `nodes.${name}` },
         ingress: [
           { ipProtocol: '-1', groupId: mastersSg },
@@ -76,13 +92,22 @@ export function kopsClusterSeed(p: KopsClusterSeedParams): EmulatorSeed {
         ],
       },
     ],
-    instances: [{
-      instanceId, instanceType: p.instanceType ?? 't3.medium', imageId: hexId('ami', name, 'image'), state: 'running',
-      subnetId, privateIpAddress: p.primaryPrivateIp ?? '198.18.0.10', associatePublicIp: true,
-      ...(p.publicIp === undefined ? {} : { publicIp: p.publicIp }),
-      securityGroupIds: [mastersSg], networkInterfaceId: hexId('eni', name, 'control-plane-eni'),
-      keyName: `kubernetes.${name}`, tags: instanceTags,
-    }],
+    instances: [
+      {
+        instanceId,
+        instanceType: p.instanceType ?? 't3.medium',
+        imageId: hexId('ami', name, 'image'),
+        state: 'running',
+        subnetId,
+        privateIpAddress: p.primaryPrivateIp ?? '198.18.0.10',
+        associatePublicIp: true,
+        ...(p.publicIp === undefined ? {} : { publicIp: p.publicIp }),
+        securityGroupIds: [mastersSg],
+        networkInterfaceId: hexId('eni', name, 'control-plane-eni'),
+        keyName: `kubernetes.${name}`,
+        tags: instanceTags,
+      },
+    ],
     hostedZones: [{ id: zoneId, name: p.dnsZone, privateZone: false, comment: 'solokube sandbox' }],
     records: [
       { zone: zoneId, name: `api.${name}`, type: 'A', ttl: 60, publicIpOfInstance: instanceId },

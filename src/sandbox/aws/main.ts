@@ -17,11 +17,18 @@ function integer(name: string, v: string | undefined): number | undefined {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      port: { type: 'string' }, state: { type: 'string' }, 'public-ip-pool': { type: 'string' },
-      'account-id': { type: 'string' }, region: { type: 'string' }, 'change-sync-polls': { type: 'string' },
-      'registry-port': { type: 'string' }, 'registry-dir': { type: 'string' },
+      port: { type: 'string' },
+      state: { type: 'string' },
+      'public-ip-pool': { type: 'string' },
+      'account-id': { type: 'string' },
+      region: { type: 'string' },
+      'change-sync-polls': { type: 'string' },
+      'registry-port': { type: 'string' },
+      'registry-dir': { type: 'string' },
       'consistency-lag-ms': { type: 'string' },
-      'seed-kops': { type: 'string' }, 'dns-zone': { type: 'string' }, 'public-ip': { type: 'string' },
+      'seed-kops': { type: 'string' },
+      'dns-zone': { type: 'string' },
+      'public-ip': { type: 'string' },
     },
     strict: true,
   });
@@ -42,14 +49,21 @@ async function main(): Promise<void> {
   });
   if (values['seed-kops'] !== undefined) {
     if (values['dns-zone'] === undefined) throw new Error('--seed-kops needs --dns-zone');
-    emu.seed(kopsClusterSeed({
-      clusterName: values['seed-kops'], dnsZone: values['dns-zone'],
-      ...(values.region === undefined ? {} : { region: values.region }),
-      ...(values['public-ip'] === undefined ? {} : { publicIp: values['public-ip'] }),
-    }));
+    emu.seed(
+      kopsClusterSeed({
+        clusterName: values['seed-kops'],
+        dnsZone: values['dns-zone'],
+        ...(values.region === undefined ? {} : { region: values.region }),
+        ...(values['public-ip'] === undefined ? {} : { publicIp: values['public-ip'] }),
+      }),
+    );
   }
-  process.stdout.write(`${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, registry: emu.registryHost, pid: process.pid })}\n`);
-  const stop = () => { void emu.close().then(() => process.exit(0)); };
+  process.stdout.write(
+    `${JSON.stringify({ endpoint: emu.endpoint, port: emu.port, registry: emu.registryHost, pid: process.pid })}\n`,
+  );
+  const stop = () => {
+    void emu.close().then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -6,98 +6,191 @@ import { emptyEcrData, type EcrData } from './ecr/model.js';
 
 export type Tags = Record<string, string>;
 
-export interface VpcRecord { vpcId: string; cidrBlock: string; isDefault: boolean; tags: Tags }
+export interface VpcRecord {
+  vpcId: string;
+  cidrBlock: string;
+  isDefault: boolean;
+  tags: Tags;
+}
 
 export interface SubnetRecord {
-  subnetId: string; vpcId: string; cidrBlock: string; availabilityZone: string;
-  mapPublicIpOnLaunch: boolean; tags: Tags;
+  subnetId: string;
+  vpcId: string;
+  cidrBlock: string;
+  availabilityZone: string;
+  mapPublicIpOnLaunch: boolean;
+  tags: Tags;
 }
 
 /** One security-group rule: protocol, port range and exactly one peer. */
 export interface SgRule {
-  ruleId: string; ipProtocol: string; fromPort?: number; toPort?: number;
-  cidrIp?: string; cidrIpv6?: string; groupId?: string; prefixListId?: string; description?: string;
+  ruleId: string;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIp?: string;
+  cidrIpv6?: string;
+  groupId?: string;
+  prefixListId?: string;
+  description?: string;
 }
 
 export interface SecurityGroupRecord {
-  groupId: string; groupName: string; description: string; vpcId: string; tags: Tags;
-  ingress: SgRule[]; egress: SgRule[];
+  groupId: string;
+  groupName: string;
+  description: string;
+  vpcId: string;
+  tags: Tags;
+  ingress: SgRule[];
+  egress: SgRule[];
 }
 
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface InstanceRecord {
-  instanceId: string; imageId: string; instanceType: string; state: InstanceStateName;
-  subnetId: string; vpcId: string; availabilityZone: string; keyName?: string;
-  launchTime: string; tags: Tags;
+  instanceId: string;
+  imageId: string;
+  instanceType: string;
+  state: InstanceStateName;
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  keyName?: string;
+  launchTime: string;
+  tags: Tags;
   /** The role of the instance profile (IMDS serves its credentials); absent = no profile. */
   iamRole?: string;
   /** IMDS options as ModifyInstanceMetadataOptions sets them (default: tokens required, hop limit 1, as kops launches). */
   metadataOptions?: { httpTokens: 'required' | 'optional'; httpPutResponseHopLimit: number };
 }
 
-export interface PrivateIpRecord { address: string; primary: boolean }
+export interface PrivateIpRecord {
+  address: string;
+  primary: boolean;
+}
 
 export interface NetworkInterfaceRecord {
-  networkInterfaceId: string; subnetId: string; vpcId: string; availabilityZone: string;
-  description: string; macAddress: string; groupIds: string[]; tags: Tags; sourceDestCheck: boolean;
+  networkInterfaceId: string;
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  description: string;
+  macAddress: string;
+  groupIds: string[];
+  tags: Tags;
+  sourceDestCheck: boolean;
   privateIps: PrivateIpRecord[];
   /** The Amazon-owned public IP auto-assigned to the primary private IP (lost when an EIP covers it). */
   autoPublicIp?: string;
-  attachment?: { attachmentId: string; instanceId: string; deviceIndex: number; attachTime: string; deleteOnTermination: boolean };
+  attachment?: {
+    attachmentId: string;
+    instanceId: string;
+    deviceIndex: number;
+    attachTime: string;
+    deleteOnTermination: boolean;
+  };
 }
 
 export interface AddressRecord {
-  allocationId: string; publicIp: string; tags: Tags;
+  allocationId: string;
+  publicIp: string;
+  tags: Tags;
   association?: { associationId: string; networkInterfaceId: string; privateIpAddress: string };
 }
 
-export interface AliasTarget { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean }
+export interface AliasTarget {
+  hostedZoneId: string;
+  dnsName: string;
+  evaluateTargetHealth: boolean;
+}
 
 /** A Route 53 record set; `name` is canonical: unescaped, lower-case, with the trailing dot. */
 export interface RecordSetRecord {
-  name: string; type: string; ttl?: number; values: string[]; alias?: AliasTarget;
-  setIdentifier?: string; weight?: number; region?: string; failover?: string;
-  multiValueAnswer?: boolean; healthCheckId?: string;
+  name: string;
+  type: string;
+  ttl?: number;
+  values: string[];
+  alias?: AliasTarget;
+  setIdentifier?: string;
+  weight?: number;
+  region?: string;
+  failover?: string;
+  multiValueAnswer?: boolean;
+  healthCheckId?: string;
 }
 
 export interface HostedZoneRecord {
   /** Bare id (`Z…`); responses add the `/hostedzone/` prefix. */
-  id: string; name: string; callerReference: string; comment?: string; privateZone: boolean;
+  id: string;
+  name: string;
+  callerReference: string;
+  comment?: string;
+  privateZone: boolean;
   records: RecordSetRecord[];
 }
 
 export interface KeyPairRecord {
-  keyPairId: string; keyName: string; keyType: 'rsa' | 'ed25519'; keyFingerprint: string;
-  publicKeyMaterial: string; createTime: string; tags: Tags;
+  keyPairId: string;
+  keyName: string;
+  keyType: 'rsa' | 'ed25519';
+  keyFingerprint: string;
+  publicKeyMaterial: string;
+  createTime: string;
+  tags: Tags;
 }
 
 /** One S3 object version or delete marker; bodies are base64 so the state stays JSON. */
 export interface S3VersionRecord {
-  versionId: string; deleteMarker: boolean; lastModified: string;
-  body?: string; etag?: string; size?: number; contentType?: string; serverSideEncryption?: string;
+  versionId: string;
+  deleteMarker: boolean;
+  lastModified: string;
+  body?: string;
+  etag?: string;
+  size?: number;
+  contentType?: string;
+  serverSideEncryption?: string;
 }
 
 export interface BucketRecord {
-  name: string; region: string; creationDate: string;
+  name: string;
+  region: string;
+  creationDate: string;
   /** Absent = never enabled (objects get version id "null"). */
   versioning?: 'Enabled' | 'Suspended';
   encryption: { sseAlgorithm: string; kmsMasterKeyId?: string; bucketKeyEnabled?: boolean };
-  publicAccessBlock?: { blockPublicAcls: boolean; ignorePublicAcls: boolean; blockPublicPolicy: boolean; restrictPublicBuckets: boolean };
+  publicAccessBlock?: {
+    blockPublicAcls: boolean;
+    ignorePublicAcls: boolean;
+    blockPublicPolicy: boolean;
+    restrictPublicBuckets: boolean;
+  };
   tags?: Tags;
   /** Per key, oldest first; the last entry is the current version (or a delete marker). */
   objects: Record<string, S3VersionRecord[]>;
 }
 
-export interface ChangeRecord { id: string; submittedAt: string; comment?: string; pendingPollsLeft: number }
+export interface ChangeRecord {
+  id: string;
+  submittedAt: string;
+  comment?: string;
+  pendingPollsLeft: number;
+}
 
 /** An IAM role's inline policy statements (only what the emulator's evaluator understands; see iam/policy.ts). */
-export interface IamRoleRecord { roleName: string; statements: import('./iam/policy.js').PolicyStatement[] }
+export interface IamRoleRecord {
+  roleName: string;
+  statements: import('./iam/policy.js').PolicyStatement[];
+}
 
 /** Temporary credentials IMDS handed to an instance for its role. */
 export interface IamSessionRecord {
-  accessKeyId: string; secretAccessKey: string; sessionToken: string;
-  roleName: string; instanceId: string; issuedAt: string; expiration: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  roleName: string;
+  instanceId: string;
+  issuedAt: string;
+  expiration: string;
 }
 
 export interface EmulatorData {
@@ -133,11 +226,29 @@ export interface EmulatorData {
 }
 
 /** The fields each region has its own copy of. */
-export const REGIONAL_KEYS = ['eipQuota', 'vpcs', 'subnets', 'securityGroups', 'instances', 'networkInterfaces', 'addresses', 'keyPairs'] as const;
+export const REGIONAL_KEYS = [
+  'eipQuota',
+  'vpcs',
+  'subnets',
+  'securityGroups',
+  'instances',
+  'networkInterfaces',
+  'addresses',
+  'keyPairs',
+] as const;
 export type RegionalData = Pick<EmulatorData, (typeof REGIONAL_KEYS)[number]>;
 
 export function emptyRegion(): RegionalData {
-  return { eipQuota: 5, vpcs: {}, subnets: {}, securityGroups: {}, instances: {}, networkInterfaces: {}, addresses: {}, keyPairs: {} };
+  return {
+    eipQuota: 5,
+    vpcs: {},
+    subnets: {},
+    securityGroups: {},
+    instances: {},
+    networkInterfaces: {},
+    addresses: {},
+    keyPairs: {},
+  };
 }
 
 /** What `state()` and GET /_sandbox/state return: a deep copy of the data. */
@@ -145,7 +256,18 @@ export type EmulatorStateView = EmulatorData;
 
 export function emptyData(accountId: string, region: string): EmulatorData {
   return {
-    accountId, region, eipQuota: 5, vpcs: {}, subnets: {}, securityGroups: {}, instances: {},
-    networkInterfaces: {}, addresses: {}, hostedZones: {}, changes: {}, ecr: emptyEcrData(), counters: {},
+    accountId,
+    region,
+    eipQuota: 5,
+    vpcs: {},
+    subnets: {},
+    securityGroups: {},
+    instances: {},
+    networkInterfaces: {},
+    addresses: {},
+    hostedZones: {},
+    changes: {},
+    ecr: emptyEcrData(),
+    counters: {},
   };
 }

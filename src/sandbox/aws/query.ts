@@ -34,7 +34,8 @@ export class QueryParams {
   int(key: string): number | undefined {
     const v = this.map.get(key);
     if (v === undefined) return undefined;
-    if (!/^-?\d+$/.test(v)) throw new AwsError('InvalidParameterValue', `Value (${v}) for parameter ${key} is invalid. Expected an integer.`);
+    if (!/^-?\d+$/.test(v))
+      throw new AwsError('InvalidParameterValue', `Value (${v}) for parameter ${key} is invalid. Expected an integer.`);
     return Number(v);
   }
 

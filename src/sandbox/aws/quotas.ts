@@ -31,7 +31,10 @@ export function handleQuotas(d: EmulatorData, operation: string, body: unknown):
     throw new AwsError('IllegalArgumentException', 'ServiceCode and QuotaCode are required.');
   }
   if (serviceCode !== 'ec2' || quotaCode !== EIP_QUOTA_CODE) {
-    throw new AwsError('NoSuchResourceException', `The request failed because the specified quota ${serviceCode}/${quotaCode} does not exist.`);
+    throw new AwsError(
+      'NoSuchResourceException',
+      `The request failed because the specified quota ${serviceCode}/${quotaCode} does not exist.`,
+    );
   }
   return { Quota: quota(d, operation === 'GetServiceQuota' ? d.eipQuota : DEFAULT_EIP_QUOTA) };
 }

@@ -24,10 +24,17 @@ export interface EmulatorSeed {
   records?: SeedRecordSet[];
 }
 
-export interface SeedVpc { vpcId?: string; cidrBlock: string; isDefault?: boolean; tags?: SeedTags }
+export interface SeedVpc {
+  vpcId?: string;
+  cidrBlock: string;
+  isDefault?: boolean;
+  tags?: SeedTags;
+}
 
 export interface SeedSubnet {
-  subnetId?: string; vpcId: string; cidrBlock: string;
+  subnetId?: string;
+  vpcId: string;
+  cidrBlock: string;
   /** Default `<region>a`. */
   availabilityZone?: string;
   /** Instances launched here get an auto-assigned public IP. Default true. */
@@ -37,14 +44,23 @@ export interface SeedSubnet {
 
 export interface SeedRule {
   /** `tcp`, `udp`, `icmp` or `-1` (all). */
-  ipProtocol: string; fromPort?: number; toPort?: number;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
   /** Exactly one peer. */
-  cidrIp?: string; cidrIpv6?: string; groupId?: string; prefixListId?: string;
+  cidrIp?: string;
+  cidrIpv6?: string;
+  groupId?: string;
+  prefixListId?: string;
   description?: string;
 }
 
 export interface SeedSecurityGroup {
-  groupId?: string; groupName: string; description?: string; vpcId: string; tags?: SeedTags;
+  groupId?: string;
+  groupName: string;
+  description?: string;
+  vpcId: string;
+  tags?: SeedTags;
   ingress?: SeedRule[];
   /** Default: allow everything out, like a new group on AWS. */
   egress?: SeedRule[];
@@ -82,10 +98,13 @@ export interface SeedInstance {
 }
 
 export interface SeedNetworkInterface {
-  networkInterfaceId?: string; subnetId: string;
+  networkInterfaceId?: string;
+  subnetId: string;
   /** The first one is the primary; default one lowest-free address. */
   privateIpAddresses?: string[];
-  groupIds?: string[]; description?: string; tags?: SeedTags;
+  groupIds?: string[];
+  description?: string;
+  tags?: SeedTags;
   attachment?: { instanceId: string; deviceIndex: number };
 }
 
@@ -101,16 +120,22 @@ export interface SeedAddress {
 export interface SeedHostedZone {
   /** Bare id (`Z…`), generated when absent. */
   id?: string;
-  name: string; privateZone?: boolean; comment?: string; callerReference?: string;
+  name: string;
+  privateZone?: boolean;
+  comment?: string;
+  callerReference?: string;
 }
 
 export interface SeedRecordSet {
   /** The zone, by name (`example.com`) or id (`Z…` or `/hostedzone/Z…`). */
   zone: string;
-  name: string; type: string; ttl?: number;
+  name: string;
+  type: string;
+  ttl?: number;
   values?: string[];
   /** Resolve the value at seed time to this instance's public IP (how kops' dns-controller points `api.<cluster>`). */
   publicIpOfInstance?: string;
   alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth?: boolean };
-  setIdentifier?: string; weight?: number;
+  setIdentifier?: string;
+  weight?: number;
 }

@@ -21,7 +21,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) { reject(new Error('request body too large')); req.destroy(); return; }
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -52,7 +56,8 @@ export class EmulatorServer {
   constructor(private readonly deps: AdminDeps) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent && !res.destroyed) send(res, errorReply('ec2', 500, 'InternalError', String(err), randomUUID()), randomUUID());
+        if (!res.headersSent && !res.destroyed)
+          send(res, errorReply('ec2', 500, 'InternalError', String(err), randomUUID()), randomUUID());
       });
     });
   }
@@ -88,27 +93,48 @@ export class EmulatorServer {
     }
     const at = Date.now();
     const requestId = randomUUID();
-    const raw = { method: req.method ?? 'GET', path: url.pathname, search: url.search.slice(1), headers: req.headers, body, bytes };
+    const raw = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      search: url.search.slice(1),
+      headers: req.headers,
+      body,
+      bytes,
+    };
     const routed = route(raw);
     const region = requestRegion(req.headers);
     const invocationId = req.headers['amz-sdk-invocation-id'];
     const attempt = attemptOf(req);
-    const record = (status: number, errorCode?: string, fault?: string) => this.deps.calls.add({
-      service: routed.service, operation: routed.operation, status, at,
-      ...(region === undefined ? {} : { region }),
-      ...(errorCode === undefined ? {} : { errorCode }),
-      ...(typeof invocationId === 'string' ? { invocationId } : {}),
-      ...(attempt === undefined ? {} : { attempt }),
-      ...(fault === undefined ? {} : { fault }),
-    });
+    const record = (status: number, errorCode?: string, fault?: string) =>
+      this.deps.calls.add({
+        service: routed.service,
+        operation: routed.operation,
+        status,
+        at,
+        ...(region === undefined ? {} : { region }),
+        ...(errorCode === undefined ? {} : { errorCode }),
+        ...(typeof invocationId === 'string' ? { invocationId } : {}),
+        ...(attempt === undefined ? {} : { attempt }),
+        ...(fault === undefined ? {} : { fault }),
+      });
     const plan = this.deps.faults.take(routed.service, routed.operation);
     if (plan.delayBeforeMs > 0 && !(await pauseUnlessClosed(plan.delayBeforeMs, this.closing.signal))) return;
-    if (plan.before) { this.inflict(plan.before, routed, requestId, res, record); return; }
+    if (plan.before) {
+      this.inflict(plan.before, routed, requestId, res, record);
+      return;
+    }
     const denied = this.deps.store.read((d) => authorizeRequest(raw, routed, d, Date.now()));
     const reply = denied ? failureReply(routed.protocol, denied, requestId) : this.execute(routed, region, requestId);
     if (plan.delayAfterMs > 0 && !(await pauseUnlessClosed(plan.delayAfterMs, this.closing.signal))) return;
-    if (plan.after) { this.inflict(plan.after, routed, requestId, res, record); return; }
-    record(reply.status, reply.status >= 400 ? this.codeOf(reply) : undefined, plan.delayBeforeMs + plan.delayAfterMs > 0 ? 'latency' : undefined);
+    if (plan.after) {
+      this.inflict(plan.after, routed, requestId, res, record);
+      return;
+    }
+    record(
+      reply.status,
+      reply.status >= 400 ? this.codeOf(reply) : undefined,
+      plan.delayBeforeMs + plan.delayAfterMs > 0 ? 'latency' : undefined,
+    );
     send(res, reply, requestId);
   }
 
@@ -126,8 +152,13 @@ export class EmulatorServer {
     return /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? /"__type":"([^"]*)"/.exec(text)?.[1];
   }
 
-
-  private inflict(f: FaultSpec, routed: Routed, requestId: string, res: ServerResponse, record: (s: number, c?: string, f?: string) => void): void {
+  private inflict(
+    f: FaultSpec,
+    routed: Routed,
+    requestId: string,
+    res: ServerResponse,
+    record: (s: number, c?: string, f?: string) => void,
+  ): void {
     if (f.kind === 'error') {
       const e = errorShape(f, routed.service);
       record(e.status, e.code, 'error');

@@ -5,7 +5,10 @@ import type { EmulatorData } from './model.js';
 import type { StateFileWriter } from './persist.js';
 
 export class EmulatorStore {
-  constructor(private data: EmulatorData, private readonly writer?: StateFileWriter) {
+  constructor(
+    private data: EmulatorData,
+    private readonly writer?: StateFileWriter,
+  ) {
     writer?.save(data);
   }
 

@@ -6,7 +6,8 @@ import { el, xmlDocument } from './xml.js';
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export function handleSts(d: EmulatorData, operation: string, requestId: string): string {
-  if (operation !== 'GetCallerIdentity') throw new AwsError('InvalidAction', `Could not find operation ${operation} for version 2011-06-15`);
+  if (operation !== 'GetCallerIdentity')
+    throw new AwsError('InvalidAction', `Could not find operation ${operation} for version 2011-06-15`);
   return xmlDocument('GetCallerIdentityResponse', NS, [
     el('GetCallerIdentityResult', [
       el('Arn', `arn:aws:iam::${d.accountId}:user/solokube-sandbox`),

@@ -35,8 +35,16 @@ export function opt(name: string, value: string | number | boolean | Xml | undef
 }
 
 /** A container of list members, each rendered as `<member>` (EC2 uses `item`). */
-export function list<T>(name: string, values: readonly T[], member: (v: T) => readonly XmlChild[], memberName = 'item'): Xml {
-  return el(name, values.map((v) => el(memberName, member(v))));
+export function list<T>(
+  name: string,
+  values: readonly T[],
+  member: (v: T) => readonly XmlChild[],
+  memberName = 'item',
+): Xml {
+  return el(
+    name,
+    values.map((v) => el(memberName, member(v))),
+  );
 }
 
 /** A whole document with the XML declaration and a namespaced root. */

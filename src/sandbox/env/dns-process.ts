@@ -21,12 +21,32 @@ export interface SandboxDns {
   address: string;
 }
 
-export async function startSandboxDns(o: { labName: string; gwNetns: string; address: string; stateFile: string; logFile: string }): Promise<SandboxDns> {
+export async function startSandboxDns(o: {
+  labName: string;
+  gwNetns: string;
+  address: string;
+  stateFile: string;
+  logFile: string;
+}): Promise<SandboxDns> {
   // Labs booted before the DNS existed lack the address; `replace` adds it or leaves it as it is.
   await runOk(['ip', '-n', o.gwNetns, 'addr', 'replace', `${o.address}/24`, 'dev', GW_INTERNET_IF]);
-  const argv = inNetns(o.gwNetns, [process.execPath, DNS_MAIN, '--state', o.stateFile, '--address', o.address, '--port', '53']);
+  const argv = inNetns(o.gwNetns, [
+    process.execPath,
+    DNS_MAIN,
+    '--state',
+    o.stateFile,
+    '--address',
+    o.address,
+    '--port',
+    '53',
+  ]);
   const first = await startDetached(argv, o.logFile, 10_000).catch((err: Error) => {
-    throw new SolokubeError({ code: 'sandbox.dns-start', message: `the sandbox's DNS server did not start: ${err.message}`, remedy: `Look at ${o.logFile}.`, cause: err });
+    throw new SolokubeError({
+      code: 'sandbox.dns-start',
+      message: `the sandbox's DNS server did not start: ${err.message}`,
+      remedy: `Look at ${o.logFile}.`,
+      cause: err,
+    });
   });
   const { pid } = JSON.parse(first) as { pid: number };
   await joinLabCgroup(o.labName, pid);

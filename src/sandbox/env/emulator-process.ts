@@ -27,11 +27,36 @@ export interface EmulatorProcessOptions {
 }
 
 export async function startEmulatorProcess(o: EmulatorProcessOptions): Promise<EmulatorProcess> {
-  const args = [EMULATOR_MAIN, '--port', '0', '--state', o.stateFile, '--region', o.region, '--public-ip-pool', o.publicIpPool];
-  if (o.seedKops) args.push('--seed-kops', o.seedKops.clusterName, '--dns-zone', o.seedKops.dnsZone, '--public-ip', o.seedKops.publicIp);
-  const first = await startDetached([process.execPath, ...args], o.logFile, o.startTimeoutMs ?? 10_000).catch((err: Error) => {
-    throw new SolokubeError({ code: 'sandbox.emulator-start', message: `the sandbox's AWS emulator did not start: ${err.message}`, remedy: `Look at ${o.logFile}.`, cause: err });
-  });
+  const args = [
+    EMULATOR_MAIN,
+    '--port',
+    '0',
+    '--state',
+    o.stateFile,
+    '--region',
+    o.region,
+    '--public-ip-pool',
+    o.publicIpPool,
+  ];
+  if (o.seedKops)
+    args.push(
+      '--seed-kops',
+      o.seedKops.clusterName,
+      '--dns-zone',
+      o.seedKops.dnsZone,
+      '--public-ip',
+      o.seedKops.publicIp,
+    );
+  const first = await startDetached([process.execPath, ...args], o.logFile, o.startTimeoutMs ?? 10_000).catch(
+    (err: Error) => {
+      throw new SolokubeError({
+        code: 'sandbox.emulator-start',
+        message: `the sandbox's AWS emulator did not start: ${err.message}`,
+        remedy: `Look at ${o.logFile}.`,
+        cause: err,
+      });
+    },
+  );
   const info = JSON.parse(first) as { endpoint: string; pid: number };
   return { pid: info.pid, endpoint: info.endpoint };
 }
@@ -39,7 +64,11 @@ export async function startEmulatorProcess(o: EmulatorProcessOptions): Promise<E
 /** The emulator's whole state, through its admin API. */
 export async function emulatorState(endpoint: string, signal?: AbortSignal): Promise<EmulatorStateView> {
   const res = await fetch(`${endpoint}/_sandbox/state`, signal ? { signal } : {});
-  if (!res.ok) throw new SolokubeError({ code: 'sandbox.emulator-state', message: `the sandbox's AWS emulator answered ${res.status} for its state` });
+  if (!res.ok)
+    throw new SolokubeError({
+      code: 'sandbox.emulator-state',
+      message: `the sandbox's AWS emulator answered ${res.status} for its state`,
+    });
   return (await res.json()) as EmulatorStateView;
 }
 

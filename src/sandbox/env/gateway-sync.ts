@@ -18,13 +18,17 @@ export function publicMappings(state: EmulatorStateView, networkInterfaceId: str
   const primary = eni.privateIps.find((p) => p.primary)?.address;
   if (eni.autoPublicIp && primary) out.push({ publicIp: eni.autoPublicIp, privateIp: primary });
   for (const a of Object.values(state.addresses)) {
-    if (a.association?.networkInterfaceId === networkInterfaceId) out.push({ publicIp: a.publicIp, privateIp: a.association.privateIpAddress });
+    if (a.association?.networkInterfaceId === networkInterfaceId)
+      out.push({ publicIp: a.publicIp, privateIp: a.association.privateIpAddress });
   }
   return out.sort((x, y) => x.publicIp.localeCompare(y.publicIp));
 }
 
 /** Make the gateway's NAT equal to the mappings: add what is missing, remove what is stale. */
-export async function syncGateway(gateway: LabGateway, wanted: readonly PublicMapping[]): Promise<{ added: PublicMapping[]; removed: string[] }> {
+export async function syncGateway(
+  gateway: LabGateway,
+  wanted: readonly PublicMapping[],
+): Promise<{ added: PublicMapping[]; removed: string[] }> {
   const current = await gateway.listPublicIps();
   const added: PublicMapping[] = [];
   const removed: string[] = [];

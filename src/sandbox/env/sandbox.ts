@@ -17,12 +17,26 @@ import { SshShell } from '../../node/index.js';
 import type { NodeShell } from '../../node/index.js';
 import type { NodeAccess } from '../../stack/node-step.js';
 import { memoizedAccess } from '../../stack/node-access.js';
-import { attachLab, destroyLab, readLabRecord, startLab, DEFAULT_NODE_PRIMARY, INTERNET_DNS, PUBLIC_SUBNET } from '../lab/index.js';
+import {
+  attachLab,
+  destroyLab,
+  readLabRecord,
+  startLab,
+  DEFAULT_NODE_PRIMARY,
+  INTERNET_DNS,
+  PUBLIC_SUBNET,
+} from '../lab/index.js';
 import type { Lab } from '../lab/index.js';
 import { writeJsonAtomic } from '../lab/record.js';
 import type { NodeControlPlaneSpec } from '../lab/node-control-plane.js';
 import { ensureGoTools } from '../gotools/build.js';
-import { emulatorHealthy, emulatorState, isEmulatorAlive, startEmulatorProcess, stopEmulator } from './emulator-process.js';
+import {
+  emulatorHealthy,
+  emulatorState,
+  isEmulatorAlive,
+  startEmulatorProcess,
+  stopEmulator,
+} from './emulator-process.js';
 import { publicMappings, syncGateway } from './gateway-sync.js';
 import { isSandboxDnsAlive, startSandboxDns, stopSandboxDns } from './dns-process.js';
 
@@ -81,18 +95,34 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
   let emulator = previous?.emulator;
   if (!emulator || !isEmulatorAlive(emulator.pid) || !(await emulatorHealthy(emulator.endpoint))) {
     const fresh = !existsSync(stateFile);
-    info(io, fresh ? 'starting the sandbox AWS emulator (fresh account with a kops-made cluster)' : 'restarting the sandbox AWS emulator from its saved state');
+    info(
+      io,
+      fresh
+        ? 'starting the sandbox AWS emulator (fresh account with a kops-made cluster)'
+        : 'restarting the sandbox AWS emulator from its saved state',
+    );
     const started = await startEmulatorProcess({
-      stateFile, logFile, region: config.region, publicIpPool: PUBLIC_SUBNET,
-      ...(fresh ? { seedKops: { clusterName: config.name, dnsZone: config.dnsZone, publicIp: SANDBOX_INSTANCE_PUBLIC_IP } } : {}),
+      stateFile,
+      logFile,
+      region: config.region,
+      publicIpPool: PUBLIC_SUBNET,
+      ...(fresh
+        ? { seedKops: { clusterName: config.name, dnsZone: config.dnsZone, publicIp: SANDBOX_INSTANCE_PUBLIC_IP } }
+        : {}),
     });
     emulator = { pid: started.pid, endpoint: started.endpoint, stateFile, logFile };
   }
   let lab = previous ? await attachRunningLab(previous.labRecordPath) : undefined;
   if (!lab) {
-    info(io, 'booting the sandbox node (a systemd-booted Debian container; the first run builds its image, about a minute)');
+    info(
+      io,
+      'booting the sandbox node (a systemd-booted Debian container; the first run builds its image, about a minute)',
+    );
     lab = await startLab({
-      io, clusterName: config.name, appsDomain: config.appsDomain, primaryAddress: DEFAULT_NODE_PRIMARY,
+      io,
+      clusterName: config.name,
+      appsDomain: config.appsDomain,
+      primaryAddress: DEFAULT_NODE_PRIMARY,
       apiAddresses: [SANDBOX_INSTANCE_PUBLIC_IP],
       controlPlane: await nodeControlPlane(emulator.endpoint, io),
     });
@@ -101,11 +131,23 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
   if (!dns || dns.netns !== lab.record.netns.gw || !isSandboxDnsAlive(dns)) {
     if (dns) await stopSandboxDns(dns);
     info(io, `starting the sandbox DNS on ${INTERNET_DNS}:53 (the emulator's Route 53 zones, for the internet side)`);
-    dns = await startSandboxDns({ labName: lab.name, gwNetns: lab.record.netns.gw, address: INTERNET_DNS, stateFile, logFile: join(dir, 'dns.log') });
+    dns = await startSandboxDns({
+      labName: lab.name,
+      gwNetns: lab.record.netns.gw,
+      address: INTERNET_DNS,
+      stateFile,
+      logFile: join(dir, 'dns.log'),
+    });
   }
   const record: SandboxRecord = {
-    version: 1, clusterName: config.name, dnsZone: config.dnsZone, region: config.region, emulator,
-    labRecordPath: lab.record.recordPath, dns, createdAt: previous?.createdAt ?? new Date().toISOString(),
+    version: 1,
+    clusterName: config.name,
+    dnsZone: config.dnsZone,
+    region: config.region,
+    emulator,
+    labRecordPath: lab.record.recordPath,
+    dns,
+    createdAt: previous?.createdAt ?? new Date().toISOString(),
   };
   await writeJsonAtomic(recordPath(), record);
   const sandbox = handle(record, lab);
@@ -129,9 +171,15 @@ async function waitForControlPlane(kubeconfigPath: string, clusterName: string, 
   try {
     while (Date.now() - started < CONTROL_PLANE_WAIT_MS) {
       try {
-        const nodes = await client.request<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>({ method: 'GET', path: '/api/v1/nodes' });
+        const nodes = await client.request<{
+          items: { status?: { conditions?: { type: string; status: string }[] } }[];
+        }>({ method: 'GET', path: '/api/v1/nodes' });
         if (nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
-          if (told > 0) info(io, `the sandbox node's Kubernetes API answers and its node is Ready (${Math.round((Date.now() - started) / 1000)} s)`);
+          if (told > 0)
+            info(
+              io,
+              `the sandbox node's Kubernetes API answers and its node is Ready (${Math.round((Date.now() - started) / 1000)} s)`,
+            );
           return;
         }
         last = 'the node is not Ready yet';
@@ -139,7 +187,10 @@ async function waitForControlPlane(kubeconfigPath: string, clusterName: string, 
         last = err instanceof Error ? err.message : String(err);
       }
       if (Date.now() - started >= told * 10_000) {
-        info(io, `waiting for the sandbox node's Kubernetes control plane (${Math.round((Date.now() - started) / 1000)} s; ${last})`);
+        info(
+          io,
+          `waiting for the sandbox node's Kubernetes control plane (${Math.round((Date.now() - started) / 1000)} s; ${last})`,
+        );
         told += 1;
       }
       await sleep(1_000);
@@ -150,7 +201,8 @@ async function waitForControlPlane(kubeconfigPath: string, clusterName: string, 
   throw new SolokubeError({
     code: 'sandbox.control-plane-not-ready',
     message: `the sandbox node's Kubernetes control plane did not become ready within ${CONTROL_PLANE_WAIT_MS / 1000} s (last: ${last})`,
-    remedy: 'Look at the node\'s units (`journalctl -u "solokube-lab-*"` inside it), or run `solokube down --sandbox --yes` and `up --sandbox` again.',
+    remedy:
+      'Look at the node\'s units (`journalctl -u "solokube-lab-*"` inside it), or run `solokube down --sandbox --yes` and `up --sandbox` again.',
   });
 }
 
@@ -196,7 +248,12 @@ async function readRecord(): Promise<SandboxRecord | undefined> {
   }
   const parsed = recordSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new SolokubeError({ code: 'sandbox.record', message: `${recordPath()} is not a sandbox record solokube wrote`, remedy: `Remove ${sandboxDir()} by hand if nothing of the sandbox runs.`, actor: 'user' });
+    throw new SolokubeError({
+      code: 'sandbox.record',
+      message: `${recordPath()} is not a sandbox record solokube wrote`,
+      remedy: `Remove ${sandboxDir()} by hand if nothing of the sandbox runs.`,
+      actor: 'user',
+    });
   }
   return parsed.data;
 }
@@ -221,8 +278,15 @@ async function attachRunningLab(path: string): Promise<Lab | undefined> {
 async function nodeControlPlane(endpoint: string, io: IoHost): Promise<NodeControlPlaneSpec> {
   const bins = await ensureGoTools(['k8s', 'etcd', 'kwok'], { io });
   const state = await emulatorState(endpoint);
-  const instance = Object.values(state.instances).find((i) => i.tags['k8s.io/role/control-plane'] === '1' && i.state === 'running');
-  if (!instance) throw new SolokubeError({ code: 'sandbox.no-instance', message: 'the sandbox emulator holds no running control-plane instance', remedy: 'Run `solokube down --sandbox --yes`, then `up --sandbox` again.' });
+  const instance = Object.values(state.instances).find(
+    (i) => i.tags['k8s.io/role/control-plane'] === '1' && i.state === 'running',
+  );
+  if (!instance)
+    throw new SolokubeError({
+      code: 'sandbox.no-instance',
+      message: 'the sandbox emulator holds no running control-plane instance',
+      remedy: 'Run `solokube down --sandbox --yes`, then `up --sandbox` again.',
+    });
   const toolDir = (bin: string | undefined): string => dirname(dirname(bin ?? ''));
   return {
     toolDirs: { k8s: toolDir(bins['kube-apiserver']), etcd: toolDir(bins.etcd), kwok: toolDir(bins.kwok) },
@@ -235,16 +299,22 @@ function handle(record: SandboxRecord, lab: Lab): Sandbox {
     record,
     lab,
     ...(lab.record.controlPlane ? { kubeconfigPath: lab.record.controlPlane.kubeconfigPath } : {}),
-    awsClientOverrides: { endpoint: record.emulator.endpoint, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } },
+    awsClientOverrides: {
+      endpoint: record.emulator.endpoint,
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    },
     nodeAccess(io: IoHost): NodeAccess {
-      return memoizedAccess((): NodeShell => new SshShell({
-        host: lab.node.ssh.host,
-        port: lab.node.ssh.port,
-        user: lab.node.ssh.user,
-        privateKeyPath: lab.node.ssh.privateKeyPath,
-        knownHostsPath: lab.node.ssh.knownHostsPath,
-        io,
-      }));
+      return memoizedAccess(
+        (): NodeShell =>
+          new SshShell({
+            host: lab.node.ssh.host,
+            port: lab.node.ssh.port,
+            user: lab.node.ssh.user,
+            privateKeyPath: lab.node.ssh.privateKeyPath,
+            knownHostsPath: lab.node.ssh.knownHostsPath,
+            io,
+          }),
+      );
     },
     async syncGateway(signal?: AbortSignal): Promise<void> {
       const state = await emulatorState(record.emulator.endpoint, signal);

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SolokubeError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
-import { renderDynamicConfig, renderFileRoutes, renderStaticConfig, type IngressSettings } from '../../ingress/index.js';
+import {
+  renderDynamicConfig,
+  renderFileRoutes,
+  renderStaticConfig,
+  type IngressSettings,
+} from '../../ingress/index.js';
 import type { Lab } from '../lab/index.js';
 
 const UNIT = 'solokube-traefik';
@@ -49,7 +54,11 @@ export async function writeLabTraefikConfig(lab: Lab, c: LabTraefikConfig): Prom
     caFiles = [`${NODE_DIR}/acme-ca.pem`];
   }
   const staticConfig = renderStaticConfig(c.settings, {
-    kubernetes: false, storageFile: LAB_ACME_FILE, dynamicDir: NODE_DYNAMIC_DIR, logLevel: 'DEBUG', ...(caFiles ? { acmeCaCertificates: caFiles } : {}),
+    kubernetes: false,
+    storageFile: LAB_ACME_FILE,
+    dynamicDir: NODE_DYNAMIC_DIR,
+    logLevel: 'DEBUG',
+    ...(caFiles ? { acmeCaCertificates: caFiles } : {}),
   });
   await writeFile(inNode(lab, NODE_STATIC), stringify(staticConfig, { aliasDuplicateObjects: false }));
   await writeFile(inNode(lab, `${NODE_DYNAMIC_DIR}/middlewares.yaml`), stringify(renderDynamicConfig(c.settings)));
@@ -66,8 +75,15 @@ export async function writeLabRoutes(lab: Lab, c: Pick<LabTraefikConfig, 'settin
 
 export async function startLabTraefik(lab: Lab): Promise<void> {
   await lab.node.exec(['systemctl', 'reset-failed', `${UNIT}.service`]);
-  const r = await lab.node.exec(['systemd-run', `--unit=${UNIT}`, '--property=Restart=no', NODE_BIN, `--configFile=${NODE_STATIC}`]);
-  if (r.code !== 0) throw new SolokubeError({ code: 'lab.traefik', message: `Traefik did not start on the node: ${r.stderr}` });
+  const r = await lab.node.exec([
+    'systemd-run',
+    `--unit=${UNIT}`,
+    '--property=Restart=no',
+    NODE_BIN,
+    `--configFile=${NODE_STATIC}`,
+  ]);
+  if (r.code !== 0)
+    throw new SolokubeError({ code: 'lab.traefik', message: `Traefik did not start on the node: ${r.stderr}` });
   await waitLabTraefikReady(lab);
 }
 
@@ -87,7 +103,11 @@ export async function waitLabTraefikReady(lab: Lab, timeoutMs = 20_000): Promise
   for (;;) {
     const r = await lab.node.exec([NODE_BIN, 'healthcheck', `--configFile=${NODE_STATIC}`]);
     if (r.code === 0) return;
-    if (Date.now() > end) throw new SolokubeError({ code: 'lab.traefik', message: `Traefik is not healthy on the node: ${r.stdout}${r.stderr}\n${await labTraefikLog(lab, 30)}` });
+    if (Date.now() > end)
+      throw new SolokubeError({
+        code: 'lab.traefik',
+        message: `Traefik is not healthy on the node: ${r.stdout}${r.stderr}\n${await labTraefikLog(lab, 30)}`,
+      });
     await sleep(250);
   }
 }
@@ -105,7 +125,8 @@ export async function labTraefikRssKib(lab: Lab): Promise<number> {
 }
 
 export async function labTraefikLog(lab: Lab, lines = 200): Promise<string> {
-  return (await lab.node.exec(['journalctl', '--no-pager', '-o', 'cat', '-n', String(lines), '-u', `${UNIT}.service`])).stdout;
+  return (await lab.node.exec(['journalctl', '--no-pager', '-o', 'cat', '-n', String(lines), '-u', `${UNIT}.service`]))
+    .stdout;
 }
 
 const STANDIN_CONF = '/etc/nginx/sites-enabled/solokube-app-standin.conf';
@@ -116,7 +137,9 @@ export const APP_STANDIN_PORT = 18080;
  * on the node's loopback, answering with what it received, and saying in a header that it is one.
  */
 export async function startAppStandin(lab: Lab, appName: string): Promise<string> {
-  await writeFile(inNode(lab, STANDIN_CONF), `# solokube lab: a stand-in for the app "${appName}" behind the ingress (not a real app)
+  await writeFile(
+    inNode(lab, STANDIN_CONF),
+    `# solokube lab: a stand-in for the app "${appName}" behind the ingress (not a real app)
 server {
     listen 127.0.0.1:${APP_STANDIN_PORT};
     location / {
@@ -124,15 +147,20 @@ server {
         return 200 "app ${appName} stand-in host=$host xff=$http_x_forwarded_for real_ip=$http_x_real_ip proto=$http_x_forwarded_proto\\n";
     }
 }
-`);
+`,
+  );
   const r = await lab.node.exec(['systemctl', 'reload-or-restart', 'nginx']);
-  if (r.code !== 0) throw new SolokubeError({ code: 'lab.app-standin', message: `nginx did not take the app stand-in: ${r.stderr}` });
+  if (r.code !== 0)
+    throw new SolokubeError({ code: 'lab.app-standin', message: `nginx did not take the app stand-in: ${r.stderr}` });
   return `http://127.0.0.1:${APP_STANDIN_PORT}`;
 }
 
 /** A certificate Traefik serves from its file provider (covering a name, it also keeps ACME from ordering one). */
 export async function writeLabTlsCertificate(lab: Lab, nodeCertFile: string, nodeKeyFile: string): Promise<void> {
-  await writeFile(inNode(lab, `${NODE_DYNAMIC_DIR}/tls.yaml`), stringify({ tls: { certificates: [{ certFile: nodeCertFile, keyFile: nodeKeyFile }] } }));
+  await writeFile(
+    inNode(lab, `${NODE_DYNAMIC_DIR}/tls.yaml`),
+    stringify({ tls: { certificates: [{ certFile: nodeCertFile, keyFile: nodeKeyFile }] } }),
+  );
 }
 
 /**

@@ -30,24 +30,43 @@ export interface LabPebble {
   stop(): Promise<void>;
 }
 
-export async function startLabPebble(lab: Lab, o: { dnsServer?: string; readyTimeoutMs?: number } = {}): Promise<LabPebble> {
+export async function startLabPebble(
+  lab: Lab,
+  o: { dnsServer?: string; readyTimeoutMs?: number } = {},
+): Promise<LabPebble> {
   const dir = join(lab.record.dir, 'pebble');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const listenerCaPath = join(dir, 'listener-ca.pem');
   await mintListenerCert(dir, listenerCaPath);
   const config = {
     pebble: {
-      listenAddress: `0.0.0.0:${PEBBLE_ACME_PORT}`, managementListenAddress: `0.0.0.0:${PEBBLE_MANAGEMENT_PORT}`,
-      certificate: join(dir, 'listener.pem'), privateKey: join(dir, 'listener.key'),
+      listenAddress: `0.0.0.0:${PEBBLE_ACME_PORT}`,
+      managementListenAddress: `0.0.0.0:${PEBBLE_MANAGEMENT_PORT}`,
+      certificate: join(dir, 'listener.pem'),
+      privateKey: join(dir, 'listener.key'),
       // HTTP-01 goes to port 80 of the name, as Let's Encrypt's does.
-      httpPort: 80, tlsPort: 443,
+      httpPort: 80,
+      tlsPort: 443,
     },
   };
   await writeFile(join(dir, 'pebble.json'), JSON.stringify(config, null, 2));
   const logPath = join(dir, 'pebble.log');
   const log = openSync(logPath, 'a');
-  const argv = ['ip', 'netns', 'exec', lab.client.netns, 'env', 'PEBBLE_VA_NOSLEEP=1', 'PEBBLE_WFE_NONCEREJECT=0', 'PEBBLE_AUTHZREUSE=0',
-    'pebble', '-config', join(dir, 'pebble.json'), '-dnsserver', o.dnsServer ?? `${INTERNET_DNS}:53`];
+  const argv = [
+    'ip',
+    'netns',
+    'exec',
+    lab.client.netns,
+    'env',
+    'PEBBLE_VA_NOSLEEP=1',
+    'PEBBLE_WFE_NONCEREJECT=0',
+    'PEBBLE_AUTHZREUSE=0',
+    'pebble',
+    '-config',
+    join(dir, 'pebble.json'),
+    '-dnsserver',
+    o.dnsServer ?? `${INTERNET_DNS}:53`,
+  ];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], detached: true });
   closeSync(log);
   child.unref();
@@ -55,21 +74,36 @@ export async function startLabPebble(lab: Lab, o: { dnsServer?: string; readyTim
   if (pid === undefined) throw new SolokubeError({ code: 'lab.pebble', message: 'pebble did not start (no PID)' });
   await joinLabCgroup(lab.name, pid);
   const directory = `https://${CLIENT_ADDRESS}:${PEBBLE_ACME_PORT}/dir`;
-  const curl = (url: string, out?: string) => lab.client.exec(['curl', '-sS', '--fail', '--max-time', '3', '--cacert', listenerCaPath, ...(out ? ['-o', out] : []), url], { timeoutMs: 6_000 });
+  const curl = (url: string, out?: string) =>
+    lab.client.exec(
+      ['curl', '-sS', '--fail', '--max-time', '3', '--cacert', listenerCaPath, ...(out ? ['-o', out] : []), url],
+      { timeoutMs: 6_000 },
+    );
   const end = Date.now() + (o.readyTimeoutMs ?? 15_000);
   while ((await curl(directory)).code !== 0) {
     if (Date.now() > end || child.exitCode !== null) {
       signal(pid, 'SIGKILL');
-      throw new SolokubeError({ code: 'lab.pebble', message: `pebble did not answer on ${directory}: ${(await readFile(logPath, 'utf8')).slice(-800)}` });
+      throw new SolokubeError({
+        code: 'lab.pebble',
+        message: `pebble did not answer on ${directory}: ${(await readFile(logPath, 'utf8')).slice(-800)}`,
+      });
     }
     await sleep(200);
   }
   const issuingRootPath = join(dir, 'issuing-root.pem');
   const root = await curl(`https://${CLIENT_ADDRESS}:${PEBBLE_MANAGEMENT_PORT}/roots/0`, issuingRootPath);
-  if (root.code !== 0) throw new SolokubeError({ code: 'lab.pebble', message: `pebble's root certificate could not be fetched: ${root.stderr}` });
+  if (root.code !== 0)
+    throw new SolokubeError({
+      code: 'lab.pebble',
+      message: `pebble's root certificate could not be fetched: ${root.stderr}`,
+    });
   return {
-    pid, directory, listenerCaPath, issuingRootPath,
-    orders: async () => (await readFile(logPath, 'utf8')).split('\n').filter((l) => l.includes('POST /order-plz')).length,
+    pid,
+    directory,
+    listenerCaPath,
+    issuingRootPath,
+    orders: async () =>
+      (await readFile(logPath, 'utf8')).split('\n').filter((l) => l.includes('POST /order-plz')).length,
     stop: async () => {
       signal(pid, 'SIGTERM');
       if (!(await waitGone(pid, 5_000))) signal(pid, 'SIGKILL');
@@ -80,8 +114,56 @@ export async function startLabPebble(lab: Lab, o: { dnsServer?: string; readyTim
 /** A throwaway CA and a listener certificate for 198.19.0.100 (the address clients dial) and "pebble". */
 async function mintListenerCert(dir: string, caPath: string): Promise<void> {
   const caKey = join(dir, 'listener-ca.key');
-  await runOk(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', caKey, '-out', caPath, '-days', '7', '-subj', '/CN=solokube lab pebble listener CA']);
-  await runOk(['openssl', 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'listener.key'), '-out', join(dir, 'listener.csr'), '-subj', '/CN=pebble']);
+  await runOk([
+    'openssl',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caPath,
+    '-days',
+    '7',
+    '-subj',
+    '/CN=solokube lab pebble listener CA',
+  ]);
+  await runOk([
+    'openssl',
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    join(dir, 'listener.key'),
+    '-out',
+    join(dir, 'listener.csr'),
+    '-subj',
+    '/CN=pebble',
+  ]);
   await writeFile(join(dir, 'listener.ext'), `subjectAltName=DNS:pebble,IP:${CLIENT_ADDRESS}\n`);
-  await runOk(['openssl', 'x509', '-req', '-in', join(dir, 'listener.csr'), '-CA', caPath, '-CAkey', caKey, '-CAcreateserial', '-out', join(dir, 'listener.pem'), '-days', '7', '-extfile', join(dir, 'listener.ext')]);
+  await runOk([
+    'openssl',
+    'x509',
+    '-req',
+    '-in',
+    join(dir, 'listener.csr'),
+    '-CA',
+    caPath,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    join(dir, 'listener.pem'),
+    '-days',
+    '7',
+    '-extfile',
+    join(dir, 'listener.ext'),
+  ]);
 }

@@ -49,58 +49,98 @@ export function etcdCommand(l: ControlPlaneLayout): ComponentCommand {
   const peer = `http://${l.loopback}:${l.ports.etcdPeer}`;
   return {
     name: 'etcd',
-    argv: [l.binaries.etcd, '--name=solokube', `--data-dir=${l.dataDir}/etcd`,
-      `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`,
-      `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=solokube=${peer}`,
+    argv: [
+      l.binaries.etcd,
+      '--name=solokube',
+      `--data-dir=${l.dataDir}/etcd`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=solokube=${peer}`,
       // A test cluster lives for minutes; durability is not worth an fsync per write.
-      '--unsafe-no-fsync', '--log-level=warn'],
+      '--unsafe-no-fsync',
+      '--log-level=warn',
+    ],
   };
 }
 
 export function apiserverCommand(l: ControlPlaneLayout): ComponentCommand {
   return {
     name: 'kube-apiserver',
-    argv: [l.binaries['kube-apiserver'],
+    argv: [
+      l.binaries['kube-apiserver'],
       `--etcd-servers=http://${l.loopback}:${l.ports.etcdClient}`,
-      `--bind-address=${l.bindAddress}`, `--secure-port=${l.ports.apiserver}`,
-      `--tls-cert-file=${l.pki.serverCert}`, `--tls-private-key-file=${l.pki.serverKey}`, `--client-ca-file=${l.pki.caCert}`,
+      `--bind-address=${l.bindAddress}`,
+      `--secure-port=${l.ports.apiserver}`,
+      `--tls-cert-file=${l.pki.serverCert}`,
+      `--tls-private-key-file=${l.pki.serverKey}`,
+      `--client-ca-file=${l.pki.caCert}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${l.pki.serviceAccountPub}`, `--service-account-signing-key-file=${l.pki.serviceAccountKey}`,
-      '--authorization-mode=Node,RBAC', `--service-cluster-ip-range=${l.serviceRange}`, '--allow-privileged=true',
+      `--service-account-key-file=${l.pki.serviceAccountPub}`,
+      `--service-account-signing-key-file=${l.pki.serviceAccountKey}`,
+      '--authorization-mode=Node,RBAC',
+      `--service-cluster-ip-range=${l.serviceRange}`,
+      '--allow-privileged=true',
       // A loopback advertise address cannot be published as the kubernetes Service's endpoint.
       '--endpoint-reconciler-type=none',
-      '--enable-priority-and-fairness=false', '--profiling=false'],
+      '--enable-priority-and-fairness=false',
+      '--profiling=false',
+    ],
   };
 }
 
 export function controllerManagerCommand(l: ControlPlaneLayout): ComponentCommand {
   return {
     name: 'kube-controller-manager',
-    argv: [l.binaries['kube-controller-manager'],
-      `--kubeconfig=${l.kubeconfig}`, `--authentication-kubeconfig=${l.kubeconfig}`, `--authorization-kubeconfig=${l.kubeconfig}`,
-      '--leader-elect=false', `--bind-address=${l.loopback}`, `--secure-port=${l.ports.controllerManager}`,
+    argv: [
+      l.binaries['kube-controller-manager'],
+      `--kubeconfig=${l.kubeconfig}`,
+      `--authentication-kubeconfig=${l.kubeconfig}`,
+      `--authorization-kubeconfig=${l.kubeconfig}`,
+      '--leader-elect=false',
+      `--bind-address=${l.loopback}`,
+      `--secure-port=${l.ports.controllerManager}`,
       '--authorization-always-allow-paths=/healthz,/readyz,/livez',
-      `--service-account-private-key-file=${l.pki.serviceAccountKey}`, `--root-ca-file=${l.pki.caCert}`,
-      `--service-cluster-ip-range=${l.serviceRange}`, '--controllers=*', '--profiling=false'],
+      `--service-account-private-key-file=${l.pki.serviceAccountKey}`,
+      `--root-ca-file=${l.pki.caCert}`,
+      `--service-cluster-ip-range=${l.serviceRange}`,
+      '--controllers=*',
+      '--profiling=false',
+    ],
   };
 }
 
 export function schedulerCommand(l: ControlPlaneLayout): ComponentCommand {
   return {
     name: 'kube-scheduler',
-    argv: [l.binaries['kube-scheduler'],
-      `--kubeconfig=${l.kubeconfig}`, `--authentication-kubeconfig=${l.kubeconfig}`, `--authorization-kubeconfig=${l.kubeconfig}`,
-      '--leader-elect=false', `--bind-address=${l.loopback}`, `--secure-port=${l.ports.scheduler}`,
-      '--authorization-always-allow-paths=/healthz,/readyz,/livez', '--profiling=false'],
+    argv: [
+      l.binaries['kube-scheduler'],
+      `--kubeconfig=${l.kubeconfig}`,
+      `--authentication-kubeconfig=${l.kubeconfig}`,
+      `--authorization-kubeconfig=${l.kubeconfig}`,
+      '--leader-elect=false',
+      `--bind-address=${l.loopback}`,
+      `--secure-port=${l.ports.scheduler}`,
+      '--authorization-always-allow-paths=/healthz,/readyz,/livez',
+      '--profiling=false',
+    ],
   };
 }
 
 export function kwokCommand(l: ControlPlaneLayout): ComponentCommand {
   return {
     name: 'kwok',
-    argv: [l.binaries.kwok, `--kubeconfig=${l.kubeconfig}`, '--manage-all-nodes=true', `--config=${l.kwokStages}`,
-      `--cidr=${l.podRange}`, `--node-ip=${l.nodeIp}`, '--node-lease-duration-seconds=40',
-      `--server-address=${l.loopback}:${l.ports.kwok}`],
+    argv: [
+      l.binaries.kwok,
+      `--kubeconfig=${l.kubeconfig}`,
+      '--manage-all-nodes=true',
+      `--config=${l.kwokStages}`,
+      `--cidr=${l.podRange}`,
+      `--node-ip=${l.nodeIp}`,
+      '--node-lease-duration-seconds=40',
+      `--server-address=${l.loopback}:${l.ports.kwok}`,
+    ],
     // kwok reads ~/.kwok/kwok.yaml unless its work dir points elsewhere.
     env: { KWOK_WORKDIR: `${l.dataDir}/kwok` },
   };

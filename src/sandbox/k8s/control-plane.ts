@@ -112,16 +112,39 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await mkdir(join(dir, 'kwok'), { recursive: true });
     const free = await freePorts(6, loopback);
     const ports: ControlPlanePorts = {
-      etcdClient: free[0]!, etcdPeer: free[1]!, apiserver: free[2]!, controllerManager: free[3]!, scheduler: free[4]!, kwok: free[5]!, ...opts.ports,
+      etcdClient: free[0]!,
+      etcdPeer: free[1]!,
+      apiserver: free[2]!,
+      controllerManager: free[3]!,
+      scheduler: free[4]!,
+      kwok: free[5]!,
+      ...opts.ports,
     };
-    const pki = await makeControlPlanePki(join(dir, 'pki'), { addresses: [...new Set(['127.0.0.1', bindAddress].filter((a) => a !== '0.0.0.0'))] });
+    const pki = await makeControlPlanePki(join(dir, 'pki'), {
+      addresses: [...new Set(['127.0.0.1', bindAddress].filter((a) => a !== '0.0.0.0'))],
+    });
     const server = `https://${bindAddress === '0.0.0.0' ? loopback : bindAddress}:${ports.apiserver}`;
-    const kubeconfigPath = await writeKubeconfig(join(dir, 'admin.kubeconfig'), { name, server, caCertPath: pki.caCert, clientCertPath: pki.adminCert, clientKeyPath: pki.adminKey });
+    const kubeconfigPath = await writeKubeconfig(join(dir, 'admin.kubeconfig'), {
+      name,
+      server,
+      caCertPath: pki.caCert,
+      clientCertPath: pki.adminCert,
+      clientKeyPath: pki.adminKey,
+    });
     const stagesPath = join(dir, 'kwok-stages.yaml');
     await writeFile(stagesPath, kwokStages());
     const layout: ControlPlaneLayout = {
-      binaries, ports, bindAddress, loopback, dataDir: dir, pki, kubeconfig: kubeconfigPath, kwokStages: stagesPath,
-      serviceRange: '198.18.192.0/20', podRange: '198.18.128.0/18', nodeIp: '198.18.0.10',
+      binaries,
+      ports,
+      bindAddress,
+      loopback,
+      dataDir: dir,
+      pki,
+      kubeconfig: kubeconfigPath,
+      kwokStages: stagesPath,
+      serviceRange: '198.18.192.0/20',
+      podRange: '198.18.128.0/18',
+      nodeIp: '198.18.0.10',
     };
     const commands = new Map(controlPlaneCommands(layout).map((c) => [c.name, c]));
     const start = (n: ComponentCommand['name']): RunningComponent => {
@@ -129,7 +152,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       running.set(n, c);
       return c;
     };
-    const client = (o: { requestTimeoutMs?: number } = {}): KubeClient => new KubeClient(loadKubeconfig(kubeconfigPath).kc, { requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
+    const client = (o: { requestTimeoutMs?: number } = {}): KubeClient =>
+      new KubeClient(loadKubeconfig(kubeconfigPath).kc, { requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
 
     await waitFor('etcd', [start('etcd')], deadline, () => etcdHealthy(loopback, ports.etcdClient));
     const apiClient = client({ requestTimeoutMs: 3_000 });
@@ -143,13 +167,28 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         await apiClient.request({ method: 'POST', path: '/api/v1/nodes', body: node });
         await waitFor('the kwok node to become Ready', rest, deadline, () => nodeReady(apiClient, nodeName!));
       }
-      await waitFor('the controllers (service account "default")', rest, deadline, async () =>
-        (await apiClient.getOrUndefined('/api/v1/namespaces/default/serviceaccounts/default')) !== undefined);
+      await waitFor(
+        'the controllers (service account "default")',
+        rest,
+        deadline,
+        async () =>
+          (await apiClient.getOrUndefined('/api/v1/namespaces/default/serviceaccounts/default')) !== undefined,
+      );
       info(opts.io, `control plane ${name} ready at ${server} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
       return {
-        name, dir, server, kubeconfigPath, pki, binaries, nodeName,
+        name,
+        dir,
+        server,
+        kubeconfigPath,
+        pki,
+        binaries,
+        nodeName,
         client,
-        kubectl: (args, o = {}) => run([binaries.kubectl, `--kubeconfig=${kubeconfigPath}`, ...args], { timeoutMs: o.timeoutMs ?? 30_000, ...(o.input !== undefined ? { input: o.input } : {}) }),
+        kubectl: (args, o = {}) =>
+          run([binaries.kubectl, `--kubeconfig=${kubeconfigPath}`, ...args], {
+            timeoutMs: o.timeoutMs ?? 30_000,
+            ...(o.input !== undefined ? { input: o.input } : {}),
+          }),
         async stopComponent(n) {
           await running.get(n)?.stop();
           running.delete(n);
@@ -177,7 +216,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       code: 'sandbox.k8s-start-failed',
       message: `the test control plane did not start: ${err instanceof Error ? err.message : String(err)}\n${logs}`,
       cause: err,
-      remedy: 'Read the component logs above; the binaries come from gotools/ (node dist/src/sandbox/gotools/main.js k8s etcd kwok).',
+      remedy:
+        'Read the component logs above; the binaries come from gotools/ (node dist/src/sandbox/gotools/main.js k8s etcd kwok).',
     });
   }
 }
@@ -190,7 +230,12 @@ export async function defaultBinaries(io: IoHost): Promise<ControlPlaneBinaries>
 }
 
 /** Poll check() until true; fail at the deadline, or at once when a component has exited. */
-async function waitFor(what: string, watched: readonly RunningComponent[], deadline: number, check: () => Promise<boolean>): Promise<void> {
+async function waitFor(
+  what: string,
+  watched: readonly RunningComponent[],
+  deadline: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
   let lastError: unknown;
   while (Date.now() < deadline) {
     const dead = watched.find((c) => c.exited());

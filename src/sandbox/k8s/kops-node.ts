@@ -10,7 +10,11 @@ export interface KopsNodeSpec {
   instanceType: string;
 }
 
-export const KOPS_LIKE_NODE: KopsNodeSpec = { instanceId: 'i-0a1b2c3d4e5f60718', zone: 'eu-west-1a', instanceType: 't3.medium' };
+export const KOPS_LIKE_NODE: KopsNodeSpec = {
+  instanceId: 'i-0a1b2c3d4e5f60718',
+  zone: 'eu-west-1a',
+  instanceType: 't3.medium',
+};
 
 export function kopsControlPlaneNode(spec: KopsNodeSpec = KOPS_LIKE_NODE): KubeObject {
   const region = spec.zone.slice(0, -1);

@@ -16,8 +16,18 @@ export async function renderKubeconfig(spec: KubeconfigSpec): Promise<string> {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: spec.name, cluster: { server: spec.server, 'certificate-authority-data': await b64(spec.caCertPath) } }],
-    users: [{ name: `${spec.name}-admin`, user: { 'client-certificate-data': await b64(spec.clientCertPath), 'client-key-data': await b64(spec.clientKeyPath) } }],
+    clusters: [
+      { name: spec.name, cluster: { server: spec.server, 'certificate-authority-data': await b64(spec.caCertPath) } },
+    ],
+    users: [
+      {
+        name: `${spec.name}-admin`,
+        user: {
+          'client-certificate-data': await b64(spec.clientCertPath),
+          'client-key-data': await b64(spec.clientKeyPath),
+        },
+      },
+    ],
     contexts: [{ name: spec.name, context: { cluster: spec.name, user: `${spec.name}-admin` } }],
     'current-context': spec.name,
   });

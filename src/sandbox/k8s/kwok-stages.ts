@@ -22,13 +22,15 @@ const NODE_CONDITION_ROWS: readonly [type: string, status: string, reason: strin
   ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
 ];
 const NODE_CONDITIONS = `
-      conditions:${NODE_CONDITION_ROWS.map(([type, status, reason, message]) => `
+      conditions:${NODE_CONDITION_ROWS.map(
+        ([type, status, reason, message]) => `
       - type: ${type}
         status: "${status}"
         reason: ${reason}
         message: ${message}
         lastHeartbeatTime: {{ $now | Quote }}
-        lastTransitionTime: {{ $now | Quote }}`).join('')}`;
+        lastTransitionTime: {{ $now | Quote }}`,
+      ).join('')}`;
 
 const POD_NOT_READY_CONDITIONS = `
       conditions:
@@ -57,7 +59,13 @@ const HOST_IPS = `
       {{ end }}
       {{ end }}`;
 
-const stage = (name: string, kind: 'Node' | 'Pod', selector: string, next: string, delay = ''): string => `apiVersion: kwok.x-k8s.io/v1alpha1
+const stage = (
+  name: string,
+  kind: 'Node' | 'Pod',
+  selector: string,
+  next: string,
+  delay = '',
+): string => `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
   name: ${name}
@@ -76,10 +84,17 @@ const expr = (key: string, operator: string, values?: readonly string[]): string
   `    - key: ${key}\n      operator: ${operator}${values ? `\n      values:\n${values.map((v) => `      - ${JSON.stringify(v)}`).join('\n')}` : ''}`;
 
 const READY_STATUS = `'.status.conditions.[] | select( .type == "Ready" ) | .status'`;
-const livePendingPod = [expr(`'.metadata.deletionTimestamp'`, 'DoesNotExist'), expr(`'.status.phase'`, 'In', ['Pending'])];
+const livePendingPod = [
+  expr(`'.metadata.deletionTimestamp'`, 'DoesNotExist'),
+  expr(`'.status.phase'`, 'In', ['Pending']),
+];
 
 export function kwokStages(): string {
-  const nodeReady = stage('node-ready', 'Node', expr(READY_STATUS, 'NotIn', ['True']), `    statusTemplate: |
+  const nodeReady = stage(
+    'node-ready',
+    'Node',
+    expr(READY_STATUS, 'NotIn', ['True']),
+    `    statusTemplate: |
       {{ $now := Now }}${NODE_CONDITIONS}
       addresses:
       {{ with NodeIP }}
@@ -115,14 +130,23 @@ export function kwokStages(): string {
         machineID: ""
         systemUUID: ""
         bootID: ""
-      phase: Running`);
-  const nodeHeartbeat = stage('node-heartbeat', 'Node', [expr(`'.status.phase'`, 'In', ['Running']), expr(READY_STATUS, 'In', ['True'])].join('\n'),
+      phase: Running`,
+  );
+  const nodeHeartbeat = stage(
+    'node-heartbeat',
+    'Node',
+    [expr(`'.status.phase'`, 'In', ['Running']), expr(READY_STATUS, 'In', ['True'])].join('\n'),
     `    statusTemplate: |
-      {{ $now := Now }}${NODE_CONDITIONS}`, `
+      {{ $now := Now }}${NODE_CONDITIONS}`,
+    `
   delay:
     durationMilliseconds: 20000
-    jitterDurationMilliseconds: 25000`);
-  const podReady = stage('pod-ready', 'Pod', [...livePendingPod, expr(READY_STATUS, 'NotIn', ['True']), expr(behaviourKey, 'DoesNotExist')].join('\n'),
+    jitterDurationMilliseconds: 25000`,
+  );
+  const podReady = stage(
+    'pod-ready',
+    'Pod',
+    [...livePendingPod, expr(READY_STATUS, 'NotIn', ['True']), expr(behaviourKey, 'DoesNotExist')].join('\n'),
     `    statusTemplate: |
       {{ $now := Now }}
       conditions:
@@ -162,9 +186,16 @@ export function kwokStages(): string {
       {{ end }}
       {{ end }}
       phase: Running
-      startTime: {{ $now | Quote }}`);
-  const imagePullBackOff = stage('pod-image-pull-backoff', 'Pod',
-    [...livePendingPod, expr(behaviourKey, 'In', ['image-pull-backoff']), expr(`'.status.containerStatuses'`, 'DoesNotExist')].join('\n'),
+      startTime: {{ $now | Quote }}`,
+  );
+  const imagePullBackOff = stage(
+    'pod-image-pull-backoff',
+    'Pod',
+    [
+      ...livePendingPod,
+      expr(behaviourKey, 'In', ['image-pull-backoff']),
+      expr(`'.status.containerStatuses'`, 'DoesNotExist'),
+    ].join('\n'),
     `    statusTemplate: |
       {{ $now := Now }}${POD_NOT_READY_CONDITIONS}
       containerStatuses:
@@ -181,8 +212,12 @@ export function kwokStages(): string {
             message: {{ printf "Back-off pulling image %q: ErrImagePull: failed to pull and unpack image (simulated by kwok)" .image | Quote }}
       {{ end }}${HOST_IPS}
       phase: Pending
-      startTime: {{ $now | Quote }}`);
-  const crashLoop = stage('pod-crash-loop', 'Pod', [...livePendingPod, expr(behaviourKey, 'In', ['crash-loop'])].join('\n'),
+      startTime: {{ $now | Quote }}`,
+  );
+  const crashLoop = stage(
+    'pod-crash-loop',
+    'Pod',
+    [...livePendingPod, expr(behaviourKey, 'In', ['crash-loop'])].join('\n'),
     `    statusTemplate: |
       {{ $now := Now }}${POD_NOT_READY_CONDITIONS}
       containerStatuses:
@@ -203,7 +238,8 @@ export function kwokStages(): string {
             message: {{ printf "back-off 40s restarting failed container=%s (simulated by kwok)" .name | Quote }}
       {{ end }}${HOST_IPS}
       phase: Running
-      startTime: {{ $now | Quote }}`);
+      startTime: {{ $now | Quote }}`,
+  );
   const podDelete = stage('pod-delete', 'Pod', expr(`'.metadata.deletionTimestamp'`, 'Exists'), `    delete: true`);
   return [nodeReady, nodeHeartbeat, podReady, imagePullBackOff, crashLoop, podDelete].join('---\n');
 }

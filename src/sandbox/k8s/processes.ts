@@ -62,11 +62,17 @@ export function logTail(path: string, lines = 15): string {
 
 /** n distinct ports on the loopback address that nothing listens on right now. */
 export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, host, () => resolve(srv));
-  })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const srv = createServer();
+          srv.on('error', reject);
+          srv.listen(0, host, () => resolve(srv));
+        }),
+    ),
+  );
   const ports = servers.map((s) => {
     const addr = s.address();
     return typeof addr === 'object' && addr ? addr.port : 0;

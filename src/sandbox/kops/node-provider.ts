@@ -13,9 +13,17 @@ export interface LaunchedInstance {
   instanceType: string;
 }
 
-export interface NodeStatus { name: string; ready: boolean }
+export interface NodeStatus {
+  name: string;
+  ready: boolean;
+}
 
-export interface AdminCredentials { server: string; certificateAuthorityData: string; clientCertificateData: string; clientKeyData: string }
+export interface AdminCredentials {
+  server: string;
+  certificateAuthorityData: string;
+  clientCertificateData: string;
+  clientKeyData: string;
+}
 
 export interface NodeProvider {
   /** Called after `update --yes` made (or found) the instance; boot the node and its control plane. */

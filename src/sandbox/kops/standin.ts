@@ -18,7 +18,13 @@
 //   key under <c>/ in the state store; refuses while something else depends on them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import type { KopsCli } from '../../kops/cli.js';
 import { explainKopsFailure } from '../../kops/failures.js';
@@ -62,7 +68,13 @@ export class KopsStandIn implements KopsCli {
   private readonly bucket: string;
 
   constructor(private readonly o: StandInOptions) {
-    this.s3 = new S3Client({ endpoint: o.endpoint, region: o.region, credentials: o.credentials, forcePathStyle: true, maxAttempts: 3 });
+    this.s3 = new S3Client({
+      endpoint: o.endpoint,
+      region: o.region,
+      credentials: o.credentials,
+      forcePathStyle: true,
+      maxAttempts: 3,
+    });
     this.bucket = o.stateStore.replace(/^s3:\/\//, '');
   }
 
@@ -103,7 +115,11 @@ export class KopsStandIn implements KopsCli {
   }
 
   private async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.o.endpoint}/_sandbox/${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${this.o.endpoint}/_sandbox/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const json = (await res.json()) as T & { error?: string };
     if (!res.ok) throw new Error(json.error ?? `emulator admin ${path}: HTTP ${res.status}`);
     return json;
@@ -122,12 +138,21 @@ export class KopsStandIn implements KopsCli {
   private async instanceOf(cluster: string): Promise<LaunchedInstance | undefined> {
     const state = await this.admin<EmulatorStateView>('GET', 'state');
     const regional = state.region === this.o.region ? state : { ...state, ...state.regions?.[this.o.region] };
-    const i = Object.values(regional.instances ?? {}).find((x) => x.tags['KubernetesCluster'] === cluster && x.state === 'running');
+    const i = Object.values(regional.instances ?? {}).find(
+      (x) => x.tags['KubernetesCluster'] === cluster && x.state === 'running',
+    );
     if (!i) return undefined;
-    const eni = Object.values(regional.networkInterfaces ?? {}).find((e) => e.attachment?.instanceId === i.instanceId && e.attachment.deviceIndex === 0);
+    const eni = Object.values(regional.networkInterfaces ?? {}).find(
+      (e) => e.attachment?.instanceId === i.instanceId && e.attachment.deviceIndex === 0,
+    );
     return {
-      cluster, instanceId: i.instanceId, instanceGroup: i.tags['kops.k8s.io/instancegroup'] ?? '', availabilityZone: i.availabilityZone, instanceType: i.instanceType,
-      privateIp: eni?.privateIps.find((p) => p.primary)?.address ?? '', publicIp: eni?.autoPublicIp ?? '',
+      cluster,
+      instanceId: i.instanceId,
+      instanceGroup: i.tags['kops.k8s.io/instancegroup'] ?? '',
+      availabilityZone: i.availabilityZone,
+      instanceType: i.instanceType,
+      privateIp: eni?.privateIps.find((p) => p.primary)?.address ?? '',
+      publicIp: eni?.autoPublicIp ?? '',
     };
   }
 
@@ -136,24 +161,48 @@ export class KopsStandIn implements KopsCli {
     const configText = await this.readKey(`${cluster}/config`);
     if (configText === undefined) return fail(`Error: cluster "${cluster}" not found`);
     const spec = parseKopsYaml(configText)[0]!.spec as { dnsZone: string; subnets: { zone: string }[] };
-    const groups = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${cluster}/instancegroup/` }));
+    const groups = await this.s3.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${cluster}/instancegroup/` }),
+    );
     let cp: { name: string; machineType: string; zone: string } | undefined;
     for (const g of groups.Contents ?? []) {
       const doc = parseKopsYaml((await this.readKey(g.Key!))!)[0]!;
-      if (doc.spec['role'] === 'Master' || doc.spec['role'] === 'ControlPlane') cp = { name: doc.metadata.name, machineType: String(doc.spec['machineType']), zone: (doc.spec['subnets'] as string[])[0]! };
+      if (doc.spec['role'] === 'Master' || doc.spec['role'] === 'ControlPlane')
+        cp = {
+          name: doc.metadata.name,
+          machineType: String(doc.spec['machineType']),
+          zone: (doc.spec['subnets'] as string[])[0]!,
+        };
     }
     if (cp === undefined) return fail('Error: must have at least one control-plane instance group');
     const a = this.o.addresses ?? {};
-    await this.admin('POST', 'seed', kopsClusterSeed({
-      clusterName: cluster, dnsZone: spec.dnsZone, region: this.o.region, availabilityZone: cp.zone, instanceType: cp.machineType,
-      ...(a.privateIp ? { primaryPrivateIp: a.privateIp } : {}), ...(a.publicIp ? { publicIp: a.publicIp } : {}),
-      ...(a.vpcCidr ? { vpcCidr: a.vpcCidr } : {}), ...(a.subnetCidr ? { subnetCidr: a.subnetCidr } : {}),
-    }));
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/cluster-completed.spec`, Body: configText }));
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/kops-version.txt`, Body: '1.36.2' }));
+    await this.admin(
+      'POST',
+      'seed',
+      kopsClusterSeed({
+        clusterName: cluster,
+        dnsZone: spec.dnsZone,
+        region: this.o.region,
+        availabilityZone: cp.zone,
+        instanceType: cp.machineType,
+        ...(a.privateIp ? { primaryPrivateIp: a.privateIp } : {}),
+        ...(a.publicIp ? { publicIp: a.publicIp } : {}),
+        ...(a.vpcCidr ? { vpcCidr: a.vpcCidr } : {}),
+        ...(a.subnetCidr ? { subnetCidr: a.subnetCidr } : {}),
+      }),
+    );
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/cluster-completed.spec`, Body: configText }),
+    );
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/kops-version.txt`, Body: '1.36.2' }),
+    );
     const instance = await this.instanceOf(cluster);
     if (instance && this.o.nodeProvider) await this.o.nodeProvider.onInstanceLaunched(instance);
-    return ok('', `I1130 stand-in: cluster ${cluster} applied (instance ${instance?.instanceId ?? '?'})\nCluster changes have been applied to the cloud.\n`);
+    return ok(
+      '',
+      `I1130 stand-in: cluster ${cluster} applied (instance ${instance?.instanceId ?? '?'})\nCluster changes have been applied to the cloud.\n`,
+    );
   }
 
   private async validate(cluster: string): Promise<KopsResult> {
@@ -161,13 +210,29 @@ export class KopsStandIn implements KopsCli {
     const failures: { type: string; name: string; message: string }[] = [];
     const nodes: { name: string; role: string; status: string; zone?: string }[] = [];
     if (!instance) {
-      failures.push({ type: 'InstanceGroup', name: 'control-plane', message: 'InstanceGroup "control-plane" is missing from the cloud provider' });
+      failures.push({
+        type: 'InstanceGroup',
+        name: 'control-plane',
+        message: 'InstanceGroup "control-plane" is missing from the cloud provider',
+      });
     } else {
-      const status = this.o.nodeProvider?.nodeStatus ? await this.o.nodeProvider.nodeStatus(instance) : [{ name: `i-${instance.instanceId}`, ready: true }];
+      const status = this.o.nodeProvider?.nodeStatus
+        ? await this.o.nodeProvider.nodeStatus(instance)
+        : [{ name: `i-${instance.instanceId}`, ready: true }];
       for (const n of status) {
         const ready = n.ready && !this.o.validateNeverPasses;
-        nodes.push({ name: n.name, role: 'control-plane', status: ready ? 'True' : 'False', zone: instance.availabilityZone });
-        if (!ready) failures.push({ type: 'Node', name: n.name, message: `control-plane node "${n.name}" of role "control-plane" is not ready` });
+        nodes.push({
+          name: n.name,
+          role: 'control-plane',
+          status: ready ? 'True' : 'False',
+          zone: instance.availabilityZone,
+        });
+        if (!ready)
+          failures.push({
+            type: 'Node',
+            name: n.name,
+            message: `control-plane node "${n.name}" of role "control-plane" is not ready`,
+          });
       }
     }
     const json = JSON.stringify({ ...(failures.length ? { failures } : {}), ...(nodes.length ? { nodes } : {}) });
@@ -178,12 +243,33 @@ export class KopsStandIn implements KopsCli {
     const path = flag(args, '--kubeconfig');
     if (path === undefined) return fail('Error: the stand-in writes only to an explicit --kubeconfig');
     const instance = await this.instanceOf(cluster);
-    const creds = instance && this.o.nodeProvider?.adminCredentials ? await this.o.nodeProvider.adminCredentials(instance) : undefined;
+    const creds =
+      instance && this.o.nodeProvider?.adminCredentials
+        ? await this.o.nodeProvider.adminCredentials(instance)
+        : undefined;
     const kubeconfig = {
-      apiVersion: 'v1', kind: 'Config', 'current-context': cluster,
-      clusters: [{ name: cluster, cluster: { server: creds?.server ?? `https://api.${cluster}`, 'tls-server-name': `api.internal.${cluster}`, ...(creds ? { 'certificate-authority-data': creds.certificateAuthorityData } : {}) } }],
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': cluster,
+      clusters: [
+        {
+          name: cluster,
+          cluster: {
+            server: creds?.server ?? `https://api.${cluster}`,
+            'tls-server-name': `api.internal.${cluster}`,
+            ...(creds ? { 'certificate-authority-data': creds.certificateAuthorityData } : {}),
+          },
+        },
+      ],
       contexts: [{ name: cluster, context: { cluster, user: cluster } }],
-      users: [{ name: cluster, user: creds ? { 'client-certificate-data': creds.clientCertificateData, 'client-key-data': creds.clientKeyData } : {} }],
+      users: [
+        {
+          name: cluster,
+          user: creds
+            ? { 'client-certificate-data': creds.clientCertificateData, 'client-key-data': creds.clientKeyData }
+            : {},
+        },
+      ],
     };
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(path, stringify(kubeconfig), { mode: 0o600 });
@@ -193,15 +279,19 @@ export class KopsStandIn implements KopsCli {
   private async delete(cluster: string, args: string[]): Promise<KopsResult> {
     if (!args.includes('--yes')) return ok('', 'Must specify --yes to delete cluster\n');
     const instance = await this.instanceOf(cluster);
-    if (instance && this.o.nodeProvider?.onInstanceTerminating) await this.o.nodeProvider.onInstanceTerminating(instance);
+    if (instance && this.o.nodeProvider?.onInstanceTerminating)
+      await this.o.nodeProvider.onInstanceTerminating(instance);
     try {
       await this.admin('POST', 'remove-kops-cluster', { cluster });
     } catch (err) {
-      return fail(`Not all resources deleted; waiting before reattempting deletion\n\t${(err as Error).message}\nError: wait time exceeded during resource deletion\n`);
+      return fail(
+        `Not all resources deleted; waiting before reattempting deletion\n\t${(err as Error).message}\nError: wait time exceeded during resource deletion\n`,
+      );
     }
     const keys = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${cluster}/` }));
     const objects = (keys.Contents ?? []).map((c) => ({ Key: c.Key! }));
-    if (objects.length > 0) await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }));
+    if (objects.length > 0)
+      await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }));
     return ok('', `Deleted cluster: "${cluster}"\n`);
   }
 }

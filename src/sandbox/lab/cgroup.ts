@@ -13,7 +13,9 @@ const HIERARCHY_ROOTS = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified', '/sys/fs/cg
 
 export function labCgroupDirs(name: string): string[] {
   assertLabName(name);
-  return HIERARCHY_ROOTS.filter((root) => existsSync(join(root, 'cgroup.procs'))).map((root) => join(root, 'solokube-lab', name));
+  return HIERARCHY_ROOTS.filter((root) => existsSync(join(root, 'cgroup.procs'))).map((root) =>
+    join(root, 'solokube-lab', name),
+  );
 }
 
 /** Move pid (and so everything it starts later) into the lab's own cgroups. */

@@ -25,9 +25,12 @@ export async function writeClientHosts(netns: string, entries: Readonly<Record<s
 export async function writeClientResolver(netns: string, nameserver: string): Promise<void> {
   ipv4ToInt(nameserver); // validates
   await mkdir(clientEtcDir(netns), { recursive: true });
-  await writeFile(join(clientEtcDir(netns), 'resolv.conf'), `nameserver ${nameserver}
+  await writeFile(
+    join(clientEtcDir(netns), 'resolv.conf'),
+    `nameserver ${nameserver}
 options timeout:2 attempts:2
-`);
+`,
+  );
 }
 
 export async function removeClientEtc(netns: string): Promise<void> {

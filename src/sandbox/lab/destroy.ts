@@ -29,18 +29,27 @@ export async function destroyLab(record: LabRecord): Promise<void> {
 /** A record is read from disk: refuse to unmount or delete anything outside the lab's own directory. */
 function assertOwnPaths(record: LabRecord): void {
   const inside = (p: string): boolean => p.startsWith(`${record.dir}/`) && !p.includes('/../');
-  const ok = basename(record.dir) === record.name && isAbsolute(record.dir) && !record.dir.includes('/../') &&
+  const ok =
+    basename(record.dir) === record.name &&
+    isAbsolute(record.dir) &&
+    !record.dir.includes('/../') &&
     [record.root, record.upper, record.work, record.statusPath, record.recordPath].every(inside);
   if (!ok) {
-    throw new SolokubeError({ code: 'lab.record-unsafe', message: `lab record for ${record.name} names paths outside ${record.dir}; refusing to remove anything`,
-      remedy: 'Remove that lab by hand.', actor: 'user' });
+    throw new SolokubeError({
+      code: 'lab.record-unsafe',
+      message: `lab record for ${record.name} names paths outside ${record.dir}; refusing to remove anything`,
+      remedy: 'Remove that lab by hand.',
+      actor: 'user',
+    });
   }
 }
 
 async function stopContainer(record: LabRecord): Promise<void> {
   const supervisorWords = ['supervisor-main.js', record.recordPath];
   const nspawnWords = ['systemd-nspawn', `--machine=${record.machineName}`];
-  const status = existsSync(record.statusPath) ? await readSupervisorStatus(record.statusPath).catch(() => undefined) : undefined;
+  const status = existsSync(record.statusPath)
+    ? await readSupervisorStatus(record.statusPath).catch(() => undefined)
+    : undefined;
   const nspawnPid = status?.nspawnPid ?? 0;
   if (isOurProcess(record.supervisorPid, supervisorWords)) {
     signal(record.supervisorPid, 'SIGTERM');
@@ -64,8 +73,11 @@ async function removeCgroups(name: string): Promise<void> {
     left = removeLabCgroups(name);
   }
   if (left.length > 0) {
-    throw new SolokubeError({ code: 'lab.cgroup-busy', message: `lab ${name}: cgroups still in use: ${left.join(', ')}`,
-      remedy: `Kill the processes listed in their cgroup.procs, then rmdir them.` });
+    throw new SolokubeError({
+      code: 'lab.cgroup-busy',
+      message: `lab ${name}: cgroups still in use: ${left.join(', ')}`,
+      remedy: `Kill the processes listed in their cgroup.procs, then rmdir them.`,
+    });
   }
 }
 
@@ -77,12 +89,17 @@ async function unmountAll(root: string): Promise<void> {
     await sleep(250);
   }
   if (isMounted(root)) {
-    throw new SolokubeError({ code: 'lab.unmount-failed', message: `cannot unmount the lab overlay at ${root}`,
-      remedy: `Find what still uses it (fuser -vm ${root}) and run \`umount -R ${root}\`.` });
+    throw new SolokubeError({
+      code: 'lab.unmount-failed',
+      message: `cannot unmount the lab overlay at ${root}`,
+      remedy: `Find what still uses it (fuser -vm ${root}) and run \`umount -R ${root}\`.`,
+    });
   }
 }
 
 export function isMounted(path: string): boolean {
   // /proc/self/mountinfo field 5 is the mount point, with spaces etc. octal-escaped.
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === path);
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[4] === path);
 }

@@ -4,8 +4,17 @@
 import { existsSync } from 'node:fs';
 import { runOk, run } from './run.js';
 import {
-  CLIENT_ADDRESS, CLIENT_IF, GW_BRIDGE, GW_INTERNET_IF, INTERNET_DNS, INTERNET_GATEWAY, PUBLIC_SUBNET, VPC_GATEWAY,
-  VPC_PREFIX_LENGTH, VPC_SUBNET, assertInCidr,
+  CLIENT_ADDRESS,
+  CLIENT_IF,
+  GW_BRIDGE,
+  GW_INTERNET_IF,
+  INTERNET_DNS,
+  INTERNET_GATEWAY,
+  PUBLIC_SUBNET,
+  VPC_GATEWAY,
+  VPC_PREFIX_LENGTH,
+  VPC_SUBNET,
+  assertInCidr,
 } from './addresses.js';
 
 const DNAT_CHAIN = 'SKL-IGW-DNAT';
@@ -68,7 +77,19 @@ export async function mapPublicIp(gwNetns: string, m: PublicIpMapping): Promise<
   const tag = ['-m', 'comment', '--comment', commentFor(m.publicIp)];
   const ipt = (args: string[]): Promise<string> => runOk(inNetns(gwNetns, ['iptables', '-w', '-t', 'nat', ...args]));
   await ipt(['-A', DNAT_CHAIN, '-d', `${m.publicIp}/32`, ...tag, '-j', 'DNAT', '--to-destination', m.privateIp]);
-  await ipt(['-A', SNAT_CHAIN, '-s', `${m.privateIp}/32`, '-o', GW_INTERNET_IF, ...tag, '-j', 'SNAT', '--to-source', m.publicIp]);
+  await ipt([
+    '-A',
+    SNAT_CHAIN,
+    '-s',
+    `${m.privateIp}/32`,
+    '-o',
+    GW_INTERNET_IF,
+    ...tag,
+    '-j',
+    'SNAT',
+    '--to-source',
+    m.publicIp,
+  ]);
 }
 
 /** Removes the mapping of publicIp; absent is fine. */
@@ -76,7 +97,9 @@ export async function unmapPublicIp(gwNetns: string, publicIp: string): Promise<
   assertInCidr('public address', publicIp, PUBLIC_SUBNET);
   for (const chain of [DNAT_CHAIN, SNAT_CHAIN]) {
     const rules = await ruleSpecs(gwNetns, chain);
-    for (const spec of rules.filter((r) => r.includes(`"${commentFor(publicIp)}"`) || r.includes(` ${commentFor(publicIp)} `))) {
+    for (const spec of rules.filter(
+      (r) => r.includes(`"${commentFor(publicIp)}"`) || r.includes(` ${commentFor(publicIp)} `),
+    )) {
       const args = splitRuleSpec(spec).slice(2); // drop "-A <chain>"
       await runOk(inNetns(gwNetns, ['iptables', '-w', '-t', 'nat', '-D', chain, ...args]));
     }
@@ -105,5 +128,8 @@ async function ruleSpecs(gwNetns: string, chain: string): Promise<string[]> {
 
 /** `iptables -S` output splits on spaces; our comments never contain spaces or quotes (validated addresses). */
 function splitRuleSpec(spec: string): string[] {
-  return spec.split(' ').filter((w) => w.length > 0).map((w) => w.replace(/^"(.*)"$/, '$1'));
+  return spec
+    .split(' ')
+    .filter((w) => w.length > 0)
+    .map((w) => w.replace(/^"(.*)"$/, '$1'));
 }

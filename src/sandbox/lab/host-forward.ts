@@ -62,10 +62,11 @@ export async function forwardGatewayToHost(gwNetns: string, targetPort: number):
   return {
     address: VPC_GATEWAY,
     port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -82,8 +83,25 @@ export async function routeMetadataService(gwNetns: string, nodeAddress: string,
     await ipt(['-I', 'PREROUTING', '1', '-j', IMDS_CHAIN]);
   }
   // A replacement instance keeps the node's address but gets its own metadata service: replace the rule.
-  for (const rule of (await ipt(['-S', IMDS_CHAIN])).split('\n').filter((l) => l.startsWith(`-A ${IMDS_CHAIN} -s ${nodeAddress}/32 `))) {
+  for (const rule of (await ipt(['-S', IMDS_CHAIN]))
+    .split('\n')
+    .filter((l) => l.startsWith(`-A ${IMDS_CHAIN} -s ${nodeAddress}/32 `))) {
     await ipt(['-D', ...rule.split(' ').slice(1)]);
   }
-  await ipt(['-A', IMDS_CHAIN, '-s', `${nodeAddress}/32`, '-d', `${IMDS_ADDRESS}/32`, '-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', `${forward.address}:${forward.port}`]);
+  await ipt([
+    '-A',
+    IMDS_CHAIN,
+    '-s',
+    `${nodeAddress}/32`,
+    '-d',
+    `${IMDS_ADDRESS}/32`,
+    '-p',
+    'tcp',
+    '--dport',
+    '80',
+    '-j',
+    'DNAT',
+    '--to-destination',
+    `${forward.address}:${forward.port}`,
+  ]);
 }

@@ -11,7 +11,13 @@ import { CLIENT_ADDRESS, INTERNET_GATEWAY, VPC_GATEWAY } from './addresses.js';
 import { writeClientHosts } from './client-hosts.js';
 import { listPublicIps, mapPublicIp, unmapPublicIp, type PublicIpMapping } from './gateway.js';
 import { childPids, isOurProcess } from './processes.js';
-import { readLabRecord, readSupervisorStatus, writeJsonAtomic, type LabRecord, type SupervisorStatus } from './record.js';
+import {
+  readLabRecord,
+  readSupervisorStatus,
+  writeJsonAtomic,
+  type LabRecord,
+  type SupervisorStatus,
+} from './record.js';
 import { run, type RunResult } from './run.js';
 import { waitForSsh } from './ssh-probe.js';
 import { STANDIN_CONFIG_PATH, assertIngressMode, renderStandinConfig, type IngressMode } from './standins.js';
@@ -128,14 +134,19 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     await waitForSsh(record.ssh.host, record.ssh.port, timeoutMs, async () => {
       const s = await status();
       // A killed supervisor never writes "stopped"; without it nothing would relaunch the node either.
-      if (s.state === 'stopped' || !isOurProcess(record.supervisorPid, ['supervisor-main.js', record.recordPath])) throw notRunning(record, s);
+      if (s.state === 'stopped' || !isOurProcess(record.supervisorPid, ['supervisor-main.js', record.recordPath]))
+        throw notRunning(record, s);
     });
     // sshd may come up before the stand-ins; wait for systemd to finish the boot transaction.
     const r = await exec(['systemctl', 'is-system-running', '--wait'], { timeoutMs: Math.max(1000, end - Date.now()) });
     if (r.stdout.trim() !== 'running') {
       const failed = await exec(['systemctl', '--failed', '--no-legend', '--plain']);
-      throw new SolokubeError({ code: 'lab.node-degraded', message: `lab node ${record.name} booted ${r.stdout.trim() || 'badly'}: ${failed.stdout.trim()}`,
-        remedy: `See ${record.logPath} and \`journalctl\` inside the node.`, actor: 'solokube' });
+      throw new SolokubeError({
+        code: 'lab.node-degraded',
+        message: `lab node ${record.name} booted ${r.stdout.trim() || 'badly'}: ${failed.stdout.trim()}`,
+        remedy: `See ${record.logPath} and \`journalctl\` inside the node.`,
+        actor: 'solokube',
+      });
     }
   };
 
@@ -156,7 +167,12 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
       const before = (await status()).boots;
       await exec(['systemctl', 'reboot'], { timeoutMs: 10_000 });
       while ((await status()).boots <= before || (await status()).state !== 'running') {
-        if (Date.now() - started > timeoutMs) throw new SolokubeError({ code: 'lab.reboot-timeout', message: `lab node ${record.name} did not come back from reboot`, remedy: `See ${record.logPath}.` });
+        if (Date.now() - started > timeoutMs)
+          throw new SolokubeError({
+            code: 'lab.reboot-timeout',
+            message: `lab node ${record.name} did not come back from reboot`,
+            remedy: `See ${record.logPath}.`,
+          });
         await sleep(50);
       }
       await waitReady(Math.max(1000, timeoutMs - (Date.now() - started)));
@@ -165,12 +181,19 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     async setIngressMode(mode) {
       assertIngressMode(mode);
       // The overlay is mounted on the host too; the container sees the same file.
-      await writeFile(join(record.root, STANDIN_CONFIG_PATH), renderStandinConfig(mode, { realApi: record.controlPlane !== undefined }));
+      await writeFile(
+        join(record.root, STANDIN_CONFIG_PATH),
+        renderStandinConfig(mode, { realApi: record.controlPlane !== undefined }),
+      );
       const r = await exec(['systemctl', 'restart', 'nginx'], { timeoutMs: 30_000 });
       if (r.code !== 0) {
         const journal = await exec(['journalctl', '--no-pager', '-o', 'cat', '-n', '8', '-u', 'nginx']);
-        throw new SolokubeError({ code: 'lab.ingress-mode', message: `restarting the stand-ins (nginx) failed:\n${journal.stdout.trim()}`,
-          remedy: 'A port the new mode needs may be held by something else on the node (e.g. HAProxy on 8443 before direct mode).' });
+        throw new SolokubeError({
+          code: 'lab.ingress-mode',
+          message: `restarting the stand-ins (nginx) failed:\n${journal.stdout.trim()}`,
+          remedy:
+            'A port the new mode needs may be held by something else on the node (e.g. HAProxy on 8443 before direct mode).',
+        });
       }
       record.ingressMode = mode;
       await writeJsonAtomic(record.recordPath, record);
@@ -190,7 +213,10 @@ export async function attachLab(recordOrPath: LabRecord | string): Promise<Lab> 
     netns: record.netns.client,
     address: CLIENT_ADDRESS,
     exec: (argv, opts = {}) => run(inClientNetns(record, argv), opts),
-    curl: (url, opts = {}) => run(inClientNetns(record, curlArgv(url, opts.caCertPath ?? record.tls.caCertPath, opts)), { timeoutMs: (opts.timeoutMs ?? 5000) + 2000 }),
+    curl: (url, opts = {}) =>
+      run(inClientNetns(record, curlArgv(url, opts.caCertPath ?? record.tls.caCertPath, opts)), {
+        timeoutMs: (opts.timeoutMs ?? 5000) + 2000,
+      }),
     setHosts: (entries) => writeClientHosts(record.netns.client, entries),
   };
 
@@ -216,11 +242,18 @@ function curlArgv(url: string, caCertPath: string, opts: ClientCurlOptions): str
   const u = new URL(url);
   const port = u.port || (u.protocol === 'https:' ? '443' : '80');
   return [
-    'curl', '--silent', '--show-error', '--max-time', String((opts.timeoutMs ?? 5000) / 1000), '--cacert', caCertPath,
+    'curl',
+    '--silent',
+    '--show-error',
+    '--max-time',
+    String((opts.timeoutMs ?? 5000) / 1000),
+    '--cacert',
+    caCertPath,
     ...(opts.address ? ['--resolve', `${u.hostname}:${port}:${opts.address}`] : []),
     ...(opts.haproxyProtocol ? ['--haproxy-protocol'] : []),
     ...(opts.headers ?? []).flatMap((h) => ['--header', h]),
-    '--', url,
+    '--',
+    url,
   ];
 }
 

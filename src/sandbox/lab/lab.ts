@@ -10,7 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { isDnsName } from '../../config/validators.js';
 import { SolokubeError, UsageError } from '../../core/errors.js';
 import { info, type IoHost } from '../../core/io.js';
-import { DEFAULT_NODE_PRIMARY, NODE_IF, VPC_GATEWAY, VPC_PREFIX_LENGTH, VPC_SUBNET, CLIENT_ADDRESS, INTERNET_DNS, assertInCidr } from './addresses.js';
+import {
+  DEFAULT_NODE_PRIMARY,
+  NODE_IF,
+  VPC_GATEWAY,
+  VPC_PREFIX_LENGTH,
+  VPC_SUBNET,
+  CLIENT_ADDRESS,
+  INTERNET_DNS,
+  assertInCidr,
+} from './addresses.js';
 import { destroyLab } from './destroy.js';
 import { createLabNetwork, netnsPath } from './gateway.js';
 import { writeClientResolver } from './client-hosts.js';
@@ -24,7 +33,12 @@ import { assertIngressMode, type IngressMode } from './standins.js';
 import { run, runOk } from './run.js';
 import { generateLabTls } from './tls.js';
 import { refuseInUnitRun } from '../unit-only.js';
-import { installNodeControlPlane, writeHostKubeconfig, type NodeControlPlaneFiles, type NodeControlPlaneSpec } from './node-control-plane.js';
+import {
+  installNodeControlPlane,
+  writeHostKubeconfig,
+  type NodeControlPlaneFiles,
+  type NodeControlPlaneSpec,
+} from './node-control-plane.js';
 
 export interface StartLabOptions {
   io: IoHost;
@@ -64,29 +78,67 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   }
   const ingressMode = opts.ingressMode ?? { proxyProtocol: false, direct: false };
   assertIngressMode(ingressMode);
-  if (opts.cpus !== undefined && !/^[0-9]+([,-][0-9]+)*$/.test(opts.cpus)) throw new UsageError(`not a CPU list: ${JSON.stringify(opts.cpus)}`, 'Use e.g. "1" or "0-1".');
+  if (opts.cpus !== undefined && !/^[0-9]+([,-][0-9]+)*$/.test(opts.cpus))
+    throw new UsageError(`not a CPU list: ${JSON.stringify(opts.cpus)}`, 'Use e.g. "1" or "0-1".');
 
   const started = Date.now();
-  const imagePath = await ensureNodeImage({ io: opts.io, ...(opts.imageCacheRoot ? { cacheRoot: opts.imageCacheRoot } : {}) });
+  const imagePath = await ensureNodeImage({
+    io: opts.io,
+    ...(opts.imageCacheRoot ? { cacheRoot: opts.imageCacheRoot } : {}),
+  });
   const paths = labPaths(name, opts.stateRoot);
   const netns = netnsNames(name);
   const record: LabRecord = {
-    version: 1, name, createdAt: new Date().toISOString(), imagePath,
-    dir: paths.dir, root: paths.root, upper: paths.upper, work: paths.work,
-    recordPath: paths.record, statusPath: paths.status, logPath: paths.log, knownHostsPath: `${paths.keys}/known_hosts`,
-    netns, machineName: name,
-    node: { interface: NODE_IF, primaryAddress, prefixLength: VPC_PREFIX_LENGTH, gateway: VPC_GATEWAY, ...(opts.cpus ? { cpus: opts.cpus } : {}) },
+    version: 1,
+    name,
+    createdAt: new Date().toISOString(),
+    imagePath,
+    dir: paths.dir,
+    root: paths.root,
+    upper: paths.upper,
+    work: paths.work,
+    recordPath: paths.record,
+    statusPath: paths.status,
+    logPath: paths.log,
+    knownHostsPath: `${paths.keys}/known_hosts`,
+    netns,
+    machineName: name,
+    node: {
+      interface: NODE_IF,
+      primaryAddress,
+      prefixLength: VPC_PREFIX_LENGTH,
+      gateway: VPC_GATEWAY,
+      ...(opts.cpus ? { cpus: opts.cpus } : {}),
+    },
     client: { address: CLIENT_ADDRESS },
-    ssh: { host: '127.0.0.1', port: 0, user: 'root', privateKeyPath: `${paths.keys}/id_ed25519`, hostPublicKey: '', hostKeyFingerprint: '' },
+    ssh: {
+      host: '127.0.0.1',
+      port: 0,
+      user: 'root',
+      privateKeyPath: `${paths.keys}/id_ed25519`,
+      hostPublicKey: '',
+      hostKeyFingerprint: '',
+    },
     tls: { caCertPath: '', apiCertPath: '', apiKeyPath: '', ingressCertPath: '', ingressKeyPath: '' },
-    clusterName, appsDomain, ingressMode, supervisorPid: 0,
+    clusterName,
+    appsDomain,
+    ingressMode,
+    supervisorPid: 0,
   };
   info(opts.io, `lab ${name}: starting node ${primaryAddress} from ${imagePath}`);
   try {
     await mkdir(paths.dir, { recursive: true, mode: 0o700 });
     for (const d of [paths.upper, paths.work, paths.root]) await mkdir(d, { recursive: true });
     await writeJsonAtomic(paths.record, record); // from here on, destroyLab(record) can clean up
-    await runOk(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${imagePath},upperdir=${paths.upper},workdir=${paths.work}`, paths.root]);
+    await runOk([
+      'mount',
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${imagePath},upperdir=${paths.upper},workdir=${paths.work}`,
+      paths.root,
+    ]);
     const keys = await generateSshKeys(paths.keys, name);
     record.tls = await generateLabTls(paths.tls, {
       labName: name,
@@ -97,10 +149,19 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     let controlPlaneFiles: NodeControlPlaneFiles | undefined;
     if (opts.controlPlane) {
       controlPlaneFiles = await installNodeControlPlane(paths.root, join(paths.dir, 'k8s'), opts.controlPlane, {
-        primaryAddress, dnsNames: [`api.${clusterName}`, `api.internal.${clusterName}`], extraAddresses: opts.apiAddresses ?? [],
+        primaryAddress,
+        dnsNames: [`api.${clusterName}`, `api.internal.${clusterName}`],
+        extraAddresses: opts.apiAddresses ?? [],
       });
     }
-    await writeNodeIdentity(paths.root, { hostname: name, primaryAddress, keys, tls: record.tls, ingressMode, realApi: controlPlaneFiles !== undefined });
+    await writeNodeIdentity(paths.root, {
+      hostname: name,
+      primaryAddress,
+      keys,
+      tls: record.tls,
+      ingressMode,
+      realApi: controlPlaneFiles !== undefined,
+    });
     await createLabNetwork(netns);
     await writeClientResolver(netns.client, INTERNET_DNS);
     const forward = await listenLoopback();
@@ -113,17 +174,30 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       record.controlPlane = { binds: controlPlaneFiles.binds, kubeconfigPath, apiForwardPort };
       // Clients of the lab trust both the stand-ins' CA and the cluster's own (as kops makes one).
       const bundle = join(paths.tls, 'ca-bundle.crt');
-      await writeFile(bundle, `${await readFile(record.tls.caCertPath, 'utf8')}${await readFile(controlPlaneFiles.hostPki.caCert, 'utf8')}`);
+      await writeFile(
+        bundle,
+        `${await readFile(record.tls.caCertPath, 'utf8')}${await readFile(controlPlaneFiles.hostPki.caCert, 'utf8')}`,
+      );
       record.tls = { ...record.tls, caCertPath: bundle };
     }
-    record.ssh = { ...record.ssh, port, hostPublicKey: keys.hostPublicKey, hostKeyFingerprint: keys.hostKeyFingerprint, privateKeyPath: keys.clientPrivateKeyPath };
-    await writeFile(record.knownHostsPath, `${knownHostsLine('127.0.0.1', port, keys.hostPublicKey)}\n`, { mode: 0o600 });
+    record.ssh = {
+      ...record.ssh,
+      port,
+      hostPublicKey: keys.hostPublicKey,
+      hostKeyFingerprint: keys.hostKeyFingerprint,
+      privateKeyPath: keys.clientPrivateKeyPath,
+    };
+    await writeFile(record.knownHostsPath, `${knownHostsLine('127.0.0.1', port, keys.hostPublicKey)}\n`, {
+      mode: 0o600,
+    });
     await writeJsonAtomic(paths.record, record);
     record.supervisorPid = await startSupervisor(record, forward, apiForward);
     await writeJsonAtomic(paths.record, record);
     const lab = await attachLab(record);
     await lab.node.waitReady(opts.bootTimeoutMs ?? DEFAULT_BOOT_TIMEOUT_MS);
-    info(opts.io, `lab ${name}: node booted, sshd on 127.0.0.1:${port} (${Date.now() - started} ms)`, { ms: Date.now() - started });
+    info(opts.io, `lab ${name}: node booted, sshd on 127.0.0.1:${port} (${Date.now() - started} ms)`, {
+      ms: Date.now() - started,
+    });
     return lab;
   } catch (err) {
     // The console log goes with the lab's directory; keep its end in the error for diagnosis.
@@ -134,7 +208,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       code: 'lab.start-failed',
       message: `lab ${name} did not start: ${err instanceof Error ? err.message : String(err)}${tail ? `\nlast lines of its console:\n${tail}` : ''}`,
       cause: err,
-      remedy: 'The lab was removed again. Check the cause above (root, overlayfs, network namespaces, systemd-nspawn) and retry.',
+      remedy:
+        'The lab was removed again. Check the cause above (root, overlayfs, network namespaces, systemd-nspawn) and retry.',
       actor: 'solokube',
     });
   }
@@ -155,10 +230,14 @@ function listenLoopback(): Promise<Server> {
 async function startSupervisor(record: LabRecord, forward: Server, apiForward?: Server): Promise<number> {
   const main = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
   const logFd = openSync(record.logPath, 'a');
-  const child = spawn('nsenter', [`--net=${netnsPath(record.netns.gw)}`, '--', process.execPath, main, record.recordPath], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd, 'ipc'],
-  });
+  const child = spawn(
+    'nsenter',
+    [`--net=${netnsPath(record.netns.gw)}`, '--', process.execPath, main, record.recordPath],
+    {
+      detached: true,
+      stdio: ['ignore', logFd, logFd, 'ipc'],
+    },
+  );
   closeSync(logFd);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -13,7 +13,8 @@ export function newLabName(): string {
 }
 
 export function assertLabName(name: string): void {
-  if (!LAB_NAME_PATTERN.test(name)) throw new UsageError(`not a lab name: ${JSON.stringify(name)}`, 'Lab names look like skl-1a2b3c.');
+  if (!LAB_NAME_PATTERN.test(name))
+    throw new UsageError(`not a lab name: ${JSON.stringify(name)}`, 'Lab names look like skl-1a2b3c.');
 }
 
 export interface LabPaths {

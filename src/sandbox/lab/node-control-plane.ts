@@ -18,7 +18,11 @@ import { makeControlPlanePki } from '../k8s/pki.js';
 import { renderServiceUnit } from './systemd-unit.js';
 
 /** Where the host's Go tool cache folders appear inside the node. */
-export const NODE_TOOL_DIRS = { k8s: '/opt/solokube/k8s', etcd: '/opt/solokube/etcd', kwok: '/opt/solokube/kwok' } as const;
+export const NODE_TOOL_DIRS = {
+  k8s: '/opt/solokube/k8s',
+  etcd: '/opt/solokube/etcd',
+  kwok: '/opt/solokube/kwok',
+} as const;
 const PKI_DIR = '/etc/kubernetes/pki';
 const NODE_KUBECONFIG = '/etc/kubernetes/admin.kubeconfig';
 const STAGES = '/etc/kubernetes/kwok-stages.yaml';
@@ -49,7 +53,12 @@ export interface NodeAddressing {
   extraAddresses?: readonly string[];
 }
 
-export async function installNodeControlPlane(root: string, hostDir: string, spec: NodeControlPlaneSpec, addr: NodeAddressing): Promise<NodeControlPlaneFiles> {
+export async function installNodeControlPlane(
+  root: string,
+  hostDir: string,
+  spec: NodeControlPlaneSpec,
+  addr: NodeAddressing,
+): Promise<NodeControlPlaneFiles> {
   const pki = await makeControlPlanePki(join(hostDir, 'pki'), {
     addresses: ['127.0.0.1', addr.primaryAddress, ...(addr.extraAddresses ?? [])],
     dnsNames: addr.dnsNames,
@@ -57,20 +66,33 @@ export async function installNodeControlPlane(root: string, hostDir: string, spe
   const at = (p: string): string => join(root, p);
   await mkdir(at(PKI_DIR), { recursive: true, mode: 0o700 });
   const nodePki = {
-    caCert: `${PKI_DIR}/ca.crt`, serverCert: `${PKI_DIR}/apiserver.crt`, serverKey: `${PKI_DIR}/apiserver.key`,
-    serviceAccountKey: `${PKI_DIR}/sa.key`, serviceAccountPub: `${PKI_DIR}/sa.pub`, adminCert: `${PKI_DIR}/admin.crt`, adminKey: `${PKI_DIR}/admin.key`,
+    caCert: `${PKI_DIR}/ca.crt`,
+    serverCert: `${PKI_DIR}/apiserver.crt`,
+    serverKey: `${PKI_DIR}/apiserver.key`,
+    serviceAccountKey: `${PKI_DIR}/sa.key`,
+    serviceAccountPub: `${PKI_DIR}/sa.pub`,
+    adminCert: `${PKI_DIR}/admin.crt`,
+    adminKey: `${PKI_DIR}/admin.key`,
   };
   for (const [from, to] of [
-    [pki.caCert, nodePki.caCert], [pki.serverCert, nodePki.serverCert], [pki.serverKey, nodePki.serverKey],
-    [pki.serviceAccountKey, nodePki.serviceAccountKey], [pki.serviceAccountPub, nodePki.serviceAccountPub],
-    [pki.adminCert, nodePki.adminCert], [pki.adminKey, nodePki.adminKey],
+    [pki.caCert, nodePki.caCert],
+    [pki.serverCert, nodePki.serverCert],
+    [pki.serverKey, nodePki.serverKey],
+    [pki.serviceAccountKey, nodePki.serviceAccountKey],
+    [pki.serviceAccountPub, nodePki.serviceAccountPub],
+    [pki.adminCert, nodePki.adminCert],
+    [pki.adminKey, nodePki.adminKey],
   ] as const) {
     await copyFile(from, at(to));
     await chmod(at(to), to.endsWith('.key') ? 0o600 : 0o644);
   }
   // Inside the node the components reach the API on loopback, as kops' do.
   await writeKubeconfig(at(NODE_KUBECONFIG), {
-    name: 'lab', server: `https://127.0.0.1:${NODE_API_PORT}`, caCertPath: pki.caCert, clientCertPath: pki.adminCert, clientKeyPath: pki.adminKey,
+    name: 'lab',
+    server: `https://127.0.0.1:${NODE_API_PORT}`,
+    caCertPath: pki.caCert,
+    clientCertPath: pki.adminCert,
+    clientKeyPath: pki.adminKey,
   });
   await put(at(STAGES), kwokStages());
   await put(at(NODE_OBJECT), JSON.stringify(kopsControlPlaneNode(spec.node), null, 2));
@@ -104,14 +126,28 @@ export async function installNodeControlPlane(root: string, hostDir: string, spe
     await symlink(`/etc/systemd/system/${name}`, link);
   }
   return {
-    binds: (Object.keys(NODE_TOOL_DIRS) as (keyof typeof NODE_TOOL_DIRS)[]).map((k) => ({ host: spec.toolDirs[k], node: NODE_TOOL_DIRS[k] })),
+    binds: (Object.keys(NODE_TOOL_DIRS) as (keyof typeof NODE_TOOL_DIRS)[]).map((k) => ({
+      host: spec.toolDirs[k],
+      node: NODE_TOOL_DIRS[k],
+    })),
     hostPki: { caCert: pki.caCert, adminCert: pki.adminCert, adminKey: pki.adminKey },
   };
 }
 
 /** The host's kubeconfig: the API through the lab's loopback forward (its certificate names 127.0.0.1). */
-export async function writeHostKubeconfig(path: string, clusterName: string, forwardPort: number, hostPki: NodeControlPlaneFiles['hostPki']): Promise<void> {
-  await writeKubeconfig(path, { name: clusterName, server: `https://127.0.0.1:${forwardPort}`, caCertPath: hostPki.caCert, clientCertPath: hostPki.adminCert, clientKeyPath: hostPki.adminKey });
+export async function writeHostKubeconfig(
+  path: string,
+  clusterName: string,
+  forwardPort: number,
+  hostPki: NodeControlPlaneFiles['hostPki'],
+): Promise<void> {
+  await writeKubeconfig(path, {
+    name: clusterName,
+    server: `https://127.0.0.1:${forwardPort}`,
+    caCertPath: hostPki.caCert,
+    clientCertPath: hostPki.adminCert,
+    clientKeyPath: hostPki.adminKey,
+  });
 }
 
 function nodeLayout(primaryAddress: string, pki: ControlPlaneLayout['pki']): ControlPlaneLayout {
@@ -127,7 +163,14 @@ function nodeLayout(primaryAddress: string, pki: ControlPlaneLayout['pki']): Con
   return {
     binaries,
     // kops' ports: etcd clients on 2379 (loopback here), the API on *:443, the controllers' health ports.
-    ports: { etcdClient: 2379, etcdPeer: 2380, apiserver: NODE_API_PORT, controllerManager: 10257, scheduler: 10259, kwok: 10247 },
+    ports: {
+      etcdClient: 2379,
+      etcdPeer: 2380,
+      apiserver: NODE_API_PORT,
+      controllerManager: 10257,
+      scheduler: 10259,
+      kwok: 10247,
+    },
     bindAddress: '0.0.0.0',
     loopback: '127.0.0.1',
     dataDir: DATA_DIR,
@@ -152,4 +195,3 @@ async function put(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text, { mode: 0o644 });
 }
-

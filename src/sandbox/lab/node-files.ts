@@ -7,7 +7,12 @@ import { NODE_IF, VPC_GATEWAY, VPC_PREFIX_LENGTH } from './addresses.js';
 import type { LabSshKeys } from './ssh-keys.js';
 import type { LabTls } from './tls.js';
 import {
-  LARGE_RESPONSE_BYTES, STANDIN_CONFIG_PATH, STANDIN_TLS_DIR, STANDIN_WWW_DIR, renderStandinConfig, type IngressMode,
+  LARGE_RESPONSE_BYTES,
+  STANDIN_CONFIG_PATH,
+  STANDIN_TLS_DIR,
+  STANDIN_WWW_DIR,
+  renderStandinConfig,
+  type IngressMode,
 } from './standins.js';
 
 export interface NodeIdentity {
@@ -48,8 +53,10 @@ export async function writeNodeIdentity(root: string, id: NodeIdentity): Promise
   await put(at('/root/.ssh/authorized_keys'), `${id.keys.clientPublicKey}\n`, 0o600);
   await mkdir(at(STANDIN_TLS_DIR), { recursive: true, mode: 0o755 });
   for (const [src, name] of [
-    [id.tls.apiCertPath, 'api.crt'], [id.tls.apiKeyPath, 'api.key'],
-    [id.tls.ingressCertPath, 'ingress.crt'], [id.tls.ingressKeyPath, 'ingress.key'],
+    [id.tls.apiCertPath, 'api.crt'],
+    [id.tls.apiKeyPath, 'api.key'],
+    [id.tls.ingressCertPath, 'ingress.crt'],
+    [id.tls.ingressKeyPath, 'ingress.key'],
   ] as const) {
     await copyFile(src, at(`${STANDIN_TLS_DIR}/${name}`));
     await chmod(at(`${STANDIN_TLS_DIR}/${name}`), name.endsWith('.key') ? 0o600 : 0o644);

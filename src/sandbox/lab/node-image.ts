@@ -19,20 +19,41 @@ export const NODE_IMAGE_MIRROR = 'http://deb.debian.org/debian';
 export const NODE_IMAGE_CACHE_ROOT = '/var/cache/solokube';
 const BUILD_TIMEOUT_MS = 20 * 60_000;
 export const NODE_IMAGE_PACKAGES: readonly string[] = [
-  'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'haproxy', 'iptables', 'nftables', 'iproute2',
-  'nginx-light', 'openssl', 'ca-certificates', 'sudo', 'procps',
+  'systemd',
+  'systemd-sysv',
+  'dbus',
+  'openssh-server',
+  'haproxy',
+  'iptables',
+  'nftables',
+  'iproute2',
+  'nginx-light',
+  'openssl',
+  'ca-certificates',
+  'sudo',
+  'procps',
   // EC2 images have curl; the boot-time reclaim signs its EC2 calls with curl --aws-sigv4.
   'curl',
 ];
 
 /** Units that only slow a lab boot down or want a terminal; masked like `systemctl mask` does. */
 const MASKED_UNITS = [
-  'console-getty.service', 'apt-daily.timer', 'apt-daily-upgrade.timer', 'e2scrub_all.timer',
-  'e2scrub_reap.service', 'dpkg-db-backup.timer', 'fstrim.timer', 'systemd-networkd-wait-online.service',
+  'console-getty.service',
+  'apt-daily.timer',
+  'apt-daily-upgrade.timer',
+  'e2scrub_all.timer',
+  'e2scrub_reap.service',
+  'dpkg-db-backup.timer',
+  'fstrim.timer',
+  'systemd-networkd-wait-online.service',
 ];
 
 export function nodeImageKey(packages: readonly string[] = NODE_IMAGE_PACKAGES): string {
-  const text = JSON.stringify({ v: NODE_IMAGE_SCRIPT_VERSION, suite: NODE_IMAGE_SUITE, packages: [...packages].sort() });
+  const text = JSON.stringify({
+    v: NODE_IMAGE_SCRIPT_VERSION,
+    suite: NODE_IMAGE_SUITE,
+    packages: [...packages].sort(),
+  });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -69,7 +90,14 @@ export async function ensureNodeImage(opts: NodeImageOptions): Promise<string> {
     } else {
       info(opts.io, `node image: debootstrap ${NODE_IMAGE_SUITE} from ${NODE_IMAGE_MIRROR} (about a minute)`);
       await runOk(
-        ['debootstrap', '--variant=minbase', `--include=${NODE_IMAGE_PACKAGES.join(',')}`, NODE_IMAGE_SUITE, tmp, NODE_IMAGE_MIRROR],
+        [
+          'debootstrap',
+          '--variant=minbase',
+          `--include=${NODE_IMAGE_PACKAGES.join(',')}`,
+          NODE_IMAGE_SUITE,
+          tmp,
+          NODE_IMAGE_MIRROR,
+        ],
         { timeoutMs: opts.timeoutMs ?? BUILD_TIMEOUT_MS, onLine: debootstrapProgress(opts.io) },
       );
     }
@@ -114,7 +142,13 @@ function debootstrapProgress(io: IoHost): (line: string) => void {
  * process builds the same image, wait for it: true once the image is there, false when there is
  * no (longer a) live build and the caller should build.
  */
-async function waitForLiveBuild(io: IoHost, cacheRoot: string, key: string, final: string, timeoutMs: number): Promise<boolean> {
+async function waitForLiveBuild(
+  io: IoHost,
+  cacheRoot: string,
+  key: string,
+  final: string,
+  timeoutMs: number,
+): Promise<boolean> {
   const pattern = new RegExp(`^\\.node-image-${key}\\.tmp-(\\d+)-[0-9a-f]+$`);
   const end = Date.now() + timeoutMs;
   let told = false;

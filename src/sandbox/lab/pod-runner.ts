@@ -42,7 +42,13 @@ interface Volume {
   projected?: unknown;
 }
 interface Pod extends KubeObject {
-  spec: { nodeName?: string; hostNetwork?: boolean; serviceAccountName?: string; containers: Container[]; volumes?: Volume[] };
+  spec: {
+    nodeName?: string;
+    hostNetwork?: boolean;
+    serviceAccountName?: string;
+    containers: Container[];
+    volumes?: Volume[];
+  };
   status?: { phase?: string };
 }
 
@@ -63,8 +69,16 @@ export interface PodRunnerResult {
  * Makes the node's services match the hostNetwork pods it can run: one service per pod container
  * whose image is in `programs` (image without tag → binary path inside the node).
  */
-export async function syncHostNetworkPods(client: KubeClient, node: PodRunnerNode, programs: Readonly<Record<string, string>>): Promise<PodRunnerResult> {
-  const pods = await client.request<KubeList<Pod>>({ method: 'GET', path: '/api/v1/pods', query: { fieldSelector: `spec.nodeName=${node.nodeName}` } });
+export async function syncHostNetworkPods(
+  client: KubeClient,
+  node: PodRunnerNode,
+  programs: Readonly<Record<string, string>>,
+): Promise<PodRunnerResult> {
+  const pods = await client.request<KubeList<Pod>>({
+    method: 'GET',
+    path: '/api/v1/pods',
+    query: { fieldSelector: `spec.nodeName=${node.nodeName}` },
+  });
   const wanted = new Map<string, string>();
   for (const pod of pods.items) {
     if (!pod.spec.hostNetwork || pod.metadata.deletionTimestamp) continue;
@@ -89,7 +103,13 @@ export async function syncHostNetworkPods(client: KubeClient, node: PodRunnerNod
   return { running: [...wanted.keys()], removed };
 }
 
-async function renderPodService(client: KubeClient, node: PodRunnerNode, pod: Pod, c: Container, program: string): Promise<string> {
+async function renderPodService(
+  client: KubeClient,
+  node: PodRunnerNode,
+  pod: Pod,
+  c: Container,
+  program: string,
+): Promise<string> {
   const ns = pod.metadata.namespace ?? 'default';
   const podDir = `${PODS_DIR}/${safe(ns)}/${safe(pod.metadata.name ?? '')}`;
   const hostPodDir = join(node.root, podDir);
@@ -99,7 +119,10 @@ async function renderPodService(client: KubeClient, node: PodRunnerNode, pod: Po
   const readOnlyBinds: string[] = [];
   const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]));
   for (const m of c.volumeMounts ?? []) {
-    if (!SAFE_PATH.test(m.mountPath)) throw new Error(`pod ${ns}/${pod.metadata.name}: mount path ${JSON.stringify(m.mountPath)} is not supported by the lab's pod runner`);
+    if (!SAFE_PATH.test(m.mountPath))
+      throw new Error(
+        `pod ${ns}/${pod.metadata.name}: mount path ${JSON.stringify(m.mountPath)} is not supported by the lab's pod runner`,
+      );
     if (m.mountPath === SA_DIR) continue; // the service account volume is written below
     const v = volumes.get(m.name);
     const source = `${podDir}/volumes/${safe(m.name)}`;
@@ -107,7 +130,8 @@ async function renderPodService(client: KubeClient, node: PodRunnerNode, pod: Po
       await writeConfigMap(client, ns, v.configMap, join(node.root, source));
       readOnlyBinds.push(`${source}:${m.mountPath}`);
     } else if (v?.hostPath) {
-      if (!SAFE_PATH.test(v.hostPath.path)) throw new Error(`hostPath ${JSON.stringify(v.hostPath.path)} is not supported`);
+      if (!SAFE_PATH.test(v.hostPath.path))
+        throw new Error(`hostPath ${JSON.stringify(v.hostPath.path)} is not supported`);
       await mkdir(join(node.root, v.hostPath.path), { recursive: true });
       (m.readOnly ? readOnlyBinds : binds).push(`${v.hostPath.path}:${m.mountPath}`);
     } else if (v?.emptyDir) {
@@ -122,21 +146,46 @@ async function renderPodService(client: KubeClient, node: PodRunnerNode, pod: Po
   const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
   for (const e of c.env ?? []) {
     const field = e.valueFrom?.fieldRef?.fieldPath;
-    const value = e.value ?? (field === 'metadata.name' ? pod.metadata.name : field === 'metadata.namespace' ? ns : field === 'spec.nodeName' ? node.nodeName : undefined);
+    const value =
+      e.value ??
+      (field === 'metadata.name'
+        ? pod.metadata.name
+        : field === 'metadata.namespace'
+          ? ns
+          : field === 'spec.nodeName'
+            ? node.nodeName
+            : undefined);
     if (value !== undefined) env[e.name] = value;
   }
   const argv = [program, ...(c.command ?? []).slice(1), ...(c.args ?? [])];
-  const unit = renderServiceUnit({ description: `pod ${ns}/${pod.metadata.name} container ${c.name} (lab stand-in for the kubelet)`, argv, env, after: ['solokube-lab-kube-apiserver.service'] });
+  const unit = renderServiceUnit({
+    description: `pod ${ns}/${pod.metadata.name} container ${c.name} (lab stand-in for the kubelet)`,
+    argv,
+    env,
+    after: ['solokube-lab-kube-apiserver.service'],
+  });
   // systemd's own mount namespace per service puts each volume where the pod spec says.
-  return unit.replace('[Service]\n', `[Service]\n${readOnlyBinds.map((b) => `BindReadOnlyPaths=${b}\n`).join('')}${binds.map((b) => `BindPaths=${b}\n`).join('')}`);
+  return unit.replace(
+    '[Service]\n',
+    `[Service]\n${readOnlyBinds.map((b) => `BindReadOnlyPaths=${b}\n`).join('')}${binds.map((b) => `BindPaths=${b}\n`).join('')}`,
+  );
 }
 
-async function writeConfigMap(client: KubeClient, ns: string, ref: NonNullable<Volume['configMap']>, dir: string): Promise<void> {
-  const cm = await client.request<KubeObject & { data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps/${ref.name}` });
+async function writeConfigMap(
+  client: KubeClient,
+  ns: string,
+  ref: NonNullable<Volume['configMap']>,
+  dir: string,
+): Promise<void> {
+  const cm = await client.request<KubeObject & { data?: Record<string, string> }>({
+    method: 'GET',
+    path: `/api/v1/namespaces/${ns}/configmaps/${ref.name}`,
+  });
   await mkdir(dir, { recursive: true });
   const items = ref.items ?? Object.keys(cm.data ?? {}).map((key) => ({ key, path: key }));
   for (const item of items) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(item.path)) throw new Error(`configMap item path ${JSON.stringify(item.path)} is not supported`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(item.path))
+      throw new Error(`configMap item path ${JSON.stringify(item.path)} is not supported`);
     await writeFile(join(dir, item.path), cm.data?.[item.key] ?? '', { mode: 0o644 });
   }
 }
@@ -148,7 +197,10 @@ async function writeServiceAccount(client: KubeClient, ns: string, sa: string, d
     path: `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`,
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 86_400 } },
   });
-  const ca = await client.request<{ data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt` });
+  const ca = await client.request<{ data?: Record<string, string> }>({
+    method: 'GET',
+    path: `/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt`,
+  });
   await mkdir(dir, { recursive: true, mode: 0o755 });
   await writeFile(join(dir, 'token'), tr.status.token, { mode: 0o600 });
   await writeFile(join(dir, 'ca.crt'), ca.data?.['ca.crt'] ?? '', { mode: 0o644 });
@@ -160,7 +212,7 @@ export function imageName(image: string): string {
   const noDigest = image.split('@')[0] ?? image;
   const lastSlash = noDigest.lastIndexOf('/');
   const colon = noDigest.indexOf(':', lastSlash + 1);
-  return (colon >= 0 ? noDigest.slice(lastSlash + 1, colon) : noDigest.slice(lastSlash + 1));
+  return colon >= 0 ? noDigest.slice(lastSlash + 1, colon) : noDigest.slice(lastSlash + 1);
 }
 
 function safe(name: string): string {

@@ -6,7 +6,9 @@ import { sleep } from '../../core/sleep.js';
 export function commandLine(pid: number): string[] | undefined {
   if (!Number.isInteger(pid) || pid <= 1) return undefined;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s) => s.length > 0);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((s) => s.length > 0);
   } catch {
     return undefined;
   }

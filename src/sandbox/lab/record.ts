@@ -30,7 +30,10 @@ export const labRecordSchema = z.object({
     primaryAddress: z.string(),
     prefixLength: z.number(),
     gateway: z.string(),
-    cpus: z.string().regex(/^[0-9,-]+$/).optional(),
+    cpus: z
+      .string()
+      .regex(/^[0-9,-]+$/)
+      .optional(),
   }),
   client: z.object({ address: z.string() }),
   ssh: z.object({
@@ -53,11 +56,15 @@ export const labRecordSchema = z.object({
   ingressMode,
   supervisorPid: z.number().int(),
   /** Present when the node runs a real Kubernetes control plane (kube-apiserver on *:443). */
-  controlPlane: z.object({
-    binds: z.array(z.object({ host: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/), node: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/) })),
-    kubeconfigPath: z.string(),
-    apiForwardPort: z.number().refine((n) => isPort(n, { allowZero: true })),
-  }).optional(),
+  controlPlane: z
+    .object({
+      binds: z.array(
+        z.object({ host: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/), node: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/) }),
+      ),
+      kubeconfigPath: z.string(),
+      apiForwardPort: z.number().refine((n) => isPort(n, { allowZero: true })),
+    })
+    .optional(),
 });
 export type LabRecord = z.infer<typeof labRecordSchema>;
 
@@ -93,13 +100,22 @@ async function parseJsonFile<T>(path: string, schema: z.ZodType<T>, what: string
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new SolokubeError({ code: 'lab.record-missing', message: `${what} ${path} cannot be read`, cause: err,
-      remedy: 'The lab is gone or was never started; start a new one.', actor: 'user' });
+    throw new SolokubeError({
+      code: 'lab.record-missing',
+      message: `${what} ${path} cannot be read`,
+      cause: err,
+      remedy: 'The lab is gone or was never started; start a new one.',
+      actor: 'user',
+    });
   }
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new SolokubeError({ code: 'lab.record-invalid', message: `${what} ${path} is not valid: ${parsed.error.message}`,
-      remedy: 'Remove the lab by hand (see its directory) and start a new one.', actor: 'solokube' });
+    throw new SolokubeError({
+      code: 'lab.record-invalid',
+      message: `${what} ${path} is not valid: ${parsed.error.message}`,
+      remedy: 'Remove the lab by hand (see its directory) and start a new one.',
+      actor: 'solokube',
+    });
   }
   return parsed.data;
 }

@@ -29,7 +29,12 @@ export function readSshBanner(host: string, port: number, timeoutMs: number): Pr
  * Resolves with the banner once sshd answers; DeadlineError after timeoutMs. `check` runs between
  * attempts and throws to give up early (e.g. the container already exited).
  */
-export async function waitForSsh(host: string, port: number, timeoutMs: number, check?: () => Promise<void>): Promise<string> {
+export async function waitForSsh(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  check?: () => Promise<void>,
+): Promise<string> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     await check?.();

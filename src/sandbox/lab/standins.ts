@@ -36,16 +36,38 @@ export function renderStandinConfig(mode: IngressMode, opts: { realApi?: boolean
   const nodePortClient = mode.proxyProtocol ? '$proxy_protocol_addr' : '$remote_addr';
   const blocks = [
     '# solokube lab stand-ins, written by the lab (not by solokube)',
-    ...(opts.realApi ? [] : [server('the "kube-apiserver": a wildcard listener on 443, like kops\'', [`listen ${API_PORT} ssl;`], 'api',
-      'return 200 "apiserver host=$host client=$remote_addr\\n";')]),
-    server('the "ingress" NodePorts', [`listen ${INGRESS_HTTPS_NODEPORT} ssl${pp};`, `listen ${INGRESS_HTTP_NODEPORT}${pp};`], 'ingress',
-      ingressBody(nodePortClient)),
-    server('the "ingress" without PROXY protocol in every mode: the benchmark\'s floor (lab only)', [`listen ${INGRESS_FLOOR_PORT} ssl;`], 'ingress',
-      ingressBody('$remote_addr')),
+    ...(opts.realApi
+      ? []
+      : [
+          server(
+            'the "kube-apiserver": a wildcard listener on 443, like kops\'',
+            [`listen ${API_PORT} ssl;`],
+            'api',
+            'return 200 "apiserver host=$host client=$remote_addr\\n";',
+          ),
+        ]),
+    server(
+      'the "ingress" NodePorts',
+      [`listen ${INGRESS_HTTPS_NODEPORT} ssl${pp};`, `listen ${INGRESS_HTTP_NODEPORT}${pp};`],
+      'ingress',
+      ingressBody(nodePortClient),
+    ),
+    server(
+      'the "ingress" without PROXY protocol in every mode: the benchmark\'s floor (lab only)',
+      [`listen ${INGRESS_FLOOR_PORT} ssl;`],
+      'ingress',
+      ingressBody('$remote_addr'),
+    ),
   ];
   if (mode.direct) {
-    blocks.push(server('the "ingress" on the node itself (hostNetwork, proxy: direct)',
-      [`listen ${INGRESS_DIRECT_HTTPS_PORT} ssl;`, `listen ${INGRESS_DIRECT_HTTP_PORT};`], 'ingress', ingressBody('$remote_addr')));
+    blocks.push(
+      server(
+        'the "ingress" on the node itself (hostNetwork, proxy: direct)',
+        [`listen ${INGRESS_DIRECT_HTTPS_PORT} ssl;`, `listen ${INGRESS_DIRECT_HTTP_PORT};`],
+        'ingress',
+        ingressBody('$remote_addr'),
+      ),
+    );
   }
   return blocks.join('\n');
 }
@@ -74,6 +96,9 @@ function server(comment: string, listens: string[], cert: 'api' | 'ingress', bod
 export function assertIngressMode(mode: IngressMode): void {
   if (mode.direct && mode.proxyProtocol) {
     // A kernel-only redirect cannot add a PROXY header, so this pair describes no real setup.
-    throw new UsageError('ingress mode: direct and proxyProtocol exclude each other', 'Use PROXY protocol with proxy: haproxy only.');
+    throw new UsageError(
+      'ingress mode: direct and proxyProtocol exclude each other',
+      'Use PROXY protocol with proxy: haproxy only.',
+    );
   }
 }

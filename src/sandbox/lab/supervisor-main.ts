@@ -33,7 +33,12 @@ async function main(): Promise<void> {
   let apiForwarder: Server | undefined;
 
   const status = (s: Omit<SupervisorStatus, 'supervisorPid' | 'updatedAt' | 'boots'>): Promise<void> =>
-    writeJsonAtomic(record.statusPath, { supervisorPid: process.pid, boots, updatedAt: new Date().toISOString(), ...s });
+    writeJsonAtomic(record.statusPath, {
+      supervisorPid: process.pid,
+      boots,
+      updatedAt: new Date().toISOString(),
+      ...s,
+    });
 
   const finish = async (lastExit?: SupervisorStatus['lastExit']): Promise<void> => {
     await status({ state: 'stopped', nspawnPid: 0, ...(lastExit ? { lastExit } : {}) });
@@ -45,7 +50,12 @@ async function main(): Promise<void> {
 
   const launch = async (): Promise<void> => {
     boots += 1;
-    const argv = nspawnArgv({ root: record.root, machineName: record.machineName, cpus: record.node.cpus, bindsRo: record.controlPlane?.binds });
+    const argv = nspawnArgv({
+      root: record.root,
+      machineName: record.machineName,
+      cpus: record.node.cpus,
+      bindsRo: record.controlPlane?.binds,
+    });
     const logFd = openSync(record.logPath, 'a');
     const child = spawn(argv[0] ?? 'systemd-nspawn', argv.slice(1), { stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
@@ -116,6 +126,6 @@ function relay(client: Socket, record: LabRecord, port: number): void {
 }
 
 main().catch((err: unknown) => {
-  log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

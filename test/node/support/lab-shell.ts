@@ -14,7 +14,15 @@ export interface LabShell {
 export async function startLabShell(io: RecordingIoHost): Promise<LabShell> {
   const lab = await startLab({ io });
   const s = lab.node.ssh;
-  const shell = new SshShell({ host: s.host, port: s.port, user: s.user, privateKeyPath: s.privateKeyPath, knownHostsPath: s.knownHostsPath, io, connectTimeoutMs: 15_000 });
+  const shell = new SshShell({
+    host: s.host,
+    port: s.port,
+    user: s.user,
+    privateKeyPath: s.privateKeyPath,
+    knownHostsPath: s.knownHostsPath,
+    io,
+    connectTimeoutMs: 15_000,
+  });
   return {
     lab,
     shell,

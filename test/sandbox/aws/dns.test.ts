@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ChangeResourceRecordSetsCommand, ListHostedZonesByNameCommand, type Change, type Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  ListHostedZonesByNameCommand,
+  type Change,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
 import { harness, ZONE } from './harness.js';
 
 const exec = promisify(execFile);
@@ -24,12 +29,30 @@ interface Dig {
 
 /** dig, parsed: status, header flags, and the answer/authority lines as "name ttl type value". */
 async function dig(port: number, name: string, type: string, extra: string[] = []): Promise<Dig> {
-  const { stdout } = await exec('dig', ['@127.0.0.1', '-p', String(port), '+norec', '+time=2', '+tries=1', ...extra, name, type]);
+  const { stdout } = await exec('dig', [
+    '@127.0.0.1',
+    '-p',
+    String(port),
+    '+norec',
+    '+time=2',
+    '+tries=1',
+    ...extra,
+    name,
+    type,
+  ]);
   const status = /status: (\w+)/.exec(stdout)?.[1] ?? '';
   const flags = (/;; flags: ([a-z ]+);/.exec(stdout)?.[1] ?? '').trim().split(/\s+/);
   const section = (title: string): string[] => {
     const m = new RegExp(`;; ${title} SECTION:\\n([\\s\\S]*?)(\\n\\n|$)`).exec(stdout);
-    return (m?.[1] ?? '').split('\n').filter((l) => l.trim().length > 0).map((l) => l.split(/\s+/).filter((_, i) => i !== 2).join(' '));
+    return (m?.[1] ?? '')
+      .split('\n')
+      .filter((l) => l.trim().length > 0)
+      .map((l) =>
+        l
+          .split(/\s+/)
+          .filter((_, i) => i !== 2)
+          .join(' '),
+      );
   };
   return { status, flags, answer: section('ANSWER'), authority: section('AUTHORITY') };
 }
@@ -40,12 +63,16 @@ async function zoneId(r53: Route53Client): Promise<string> {
 }
 
 const rr = (name: string, type: string, values: string[], ttl = 60): Change => ({
-  Action: 'UPSERT', ResourceRecordSet: { Name: name, Type: type as 'A', TTL: ttl, ResourceRecords: values.map((Value) => ({ Value })) },
+  Action: 'UPSERT',
+  ResourceRecordSet: { Name: name, Type: type as 'A', TTL: ttl, ResourceRecords: values.map((Value) => ({ Value })) },
 });
 
 async function withRecords(t: TestContext, changes: Change[]) {
   const h = await harness(t, { dns: { address: '127.0.0.1', port: 0 } });
-  if (changes.length > 0) await h.r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: await zoneId(h.r53), ChangeBatch: { Changes: changes } }));
+  if (changes.length > 0)
+    await h.r53.send(
+      new ChangeResourceRecordSetsCommand({ HostedZoneId: await zoneId(h.r53), ChangeBatch: { Changes: changes } }),
+    );
   return { ...h, port: h.emu.dns!.port };
 }
 
@@ -61,7 +88,7 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
     }
   });
 
-  test('GIVEN mixed-case question WHEN answered THEN the owner name keeps the client\'s case (RFC 4343)', async (t) => {
+  test("GIVEN mixed-case question WHEN answered THEN the owner name keeps the client's case (RFC 4343)", async (t) => {
     const { port } = await withRecords(t, [rr(`hello.${ZONE}`, 'A', ['198.19.1.1'])]);
     const r = await dig(port, 'HeLLo.Example.COM', 'A');
     assert.deepEqual(r.answer, ['HeLLo.Example.COM. 60 A 198.19.1.1']);
@@ -74,32 +101,61 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
       rr(`txt.${ZONE}`, 'TXT', ['"v=spf1 -all"', '"part one" "part two"']),
       rr(`www.${ZONE}`, 'CNAME', [`hello.${ZONE}`], 300),
     ]);
-    assert.deepEqual((await dig(port, `v6.${ZONE}`, 'AAAA')).answer.sort(), [`v6.${ZONE}. 60 AAAA 2001:db8::1`, `v6.${ZONE}. 60 AAAA ::ffff:198.19.1.2`]);
-    assert.deepEqual((await dig(port, `txt.${ZONE}`, 'TXT')).answer.sort(), [`txt.${ZONE}. 60 TXT "part one" "part two"`, `txt.${ZONE}. 60 TXT "v=spf1 -all"`]);
-    assert.deepEqual((await dig(port, `www.${ZONE}`, 'A')).answer, [`www.${ZONE}. 300 CNAME hello.${ZONE}.`, `hello.${ZONE}. 60 A 198.19.1.1`]);
+    assert.deepEqual((await dig(port, `v6.${ZONE}`, 'AAAA')).answer.sort(), [
+      `v6.${ZONE}. 60 AAAA 2001:db8::1`,
+      `v6.${ZONE}. 60 AAAA ::ffff:198.19.1.2`,
+    ]);
+    assert.deepEqual((await dig(port, `txt.${ZONE}`, 'TXT')).answer.sort(), [
+      `txt.${ZONE}. 60 TXT "part one" "part two"`,
+      `txt.${ZONE}. 60 TXT "v=spf1 -all"`,
+    ]);
+    assert.deepEqual((await dig(port, `www.${ZONE}`, 'A')).answer, [
+      `www.${ZONE}. 300 CNAME hello.${ZONE}.`,
+      `hello.${ZONE}. 60 A 198.19.1.1`,
+    ]);
     assert.deepEqual((await dig(port, `www.${ZONE}`, 'CNAME')).answer, [`www.${ZONE}. 300 CNAME hello.${ZONE}.`]);
   });
 
-  test('GIVEN an alias A record at the apex pointing at a name in the zone WHEN asked THEN it answers with the target\'s address under the apex name', async (t) => {
+  test("GIVEN an alias A record at the apex pointing at a name in the zone WHEN asked THEN it answers with the target's address under the apex name", async (t) => {
     const h = await withRecords(t, [rr(`hello.${ZONE}`, 'A', ['198.19.1.1'], 120)]);
     const zone = (await zoneId(h.r53)).replace('/hostedzone/', '');
-    await h.r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{
-      Action: 'CREATE', ResourceRecordSet: { Name: ZONE, Type: 'A', AliasTarget: { HostedZoneId: zone, DNSName: `hello.${ZONE}`, EvaluateTargetHealth: false } },
-    }] } }));
+    await h.r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zone,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: ZONE,
+                Type: 'A',
+                AliasTarget: { HostedZoneId: zone, DNSName: `hello.${ZONE}`, EvaluateTargetHealth: false },
+              },
+            },
+          ],
+        },
+      }),
+    );
     assert.deepEqual((await dig(h.port, ZONE, 'A')).answer, [`${ZONE}. 120 A 198.19.1.1`]);
   });
 
-  test('GIVEN the apex WHEN asked for NS and SOA THEN Route 53\'s four name servers (TTL 172800) and its SOA (TTL 900) answer', async (t) => {
+  test("GIVEN the apex WHEN asked for NS and SOA THEN Route 53's four name servers (TTL 172800) and its SOA (TTL 900) answer", async (t) => {
     const { port } = await withRecords(t, []);
     const ns = await dig(port, ZONE, 'NS');
     assert.equal(ns.answer.length, 4);
     assert.ok(ns.answer.every((l) => / 172800 NS ns-\d+\.awsdns-\d+\./.test(l)));
     const soa = await dig(port, ZONE, 'SOA');
-    assert.match(soa.answer[0] ?? '', /^example\.com\. 900 SOA ns-\S+ awsdns-hostmaster\.amazon\.com\. 1 7200 900 1209600 86400$/);
+    assert.match(
+      soa.answer[0] ?? '',
+      /^example\.com\. 900 SOA ns-\S+ awsdns-hostmaster\.amazon\.com\. 1 7200 900 1209600 86400$/,
+    );
   });
 
   test('GIVEN missing names and missing types WHEN asked THEN NXDOMAIN vs NODATA, both with the SOA (TTL 900) in authority', async (t) => {
-    const { port } = await withRecords(t, [rr(`hello.${ZONE}`, 'A', ['198.19.1.1']), rr(`a.b.${ZONE}`, 'A', ['198.19.1.3'])]);
+    const { port } = await withRecords(t, [
+      rr(`hello.${ZONE}`, 'A', ['198.19.1.1']),
+      rr(`a.b.${ZONE}`, 'A', ['198.19.1.3']),
+    ]);
     const nx = await dig(port, `nope.${ZONE}`, 'A');
     assert.equal(nx.status, 'NXDOMAIN');
     assert.ok(nx.flags.includes('aa'));
@@ -115,14 +171,25 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
   });
 
   test('GIVEN *.apps and an existing sub.apps WHEN asked THEN the wildcard answers any depth with the query name, never for an existing name or below it', async (t) => {
-    const { port } = await withRecords(t, [rr(`*.apps.${ZONE}`, 'A', ['198.19.1.4']), rr(`sub.apps.${ZONE}`, 'TXT', ['"here"'])]);
+    const { port } = await withRecords(t, [
+      rr(`*.apps.${ZONE}`, 'A', ['198.19.1.4']),
+      rr(`sub.apps.${ZONE}`, 'TXT', ['"here"']),
+    ]);
     assert.deepEqual((await dig(port, `x.apps.${ZONE}`, 'A')).answer, [`x.apps.${ZONE}. 60 A 198.19.1.4`]);
     assert.deepEqual((await dig(port, `y.z.apps.${ZONE}`, 'A')).answer, [`y.z.apps.${ZONE}. 60 A 198.19.1.4`]);
     const existing = await dig(port, `sub.apps.${ZONE}`, 'A');
     assert.equal(existing.status, 'NOERROR');
     assert.deepEqual(existing.answer, [], 'an existing name is not wildcard-expanded');
-    assert.equal((await dig(port, `q.sub.apps.${ZONE}`, 'A')).status, 'NXDOMAIN', 'sub.apps is the closest encloser and has no wildcard');
-    assert.equal((await dig(port, `apps.${ZONE}`, 'A')).status, 'NOERROR', 'apps is an empty non-terminal, not matched by its own wildcard');
+    assert.equal(
+      (await dig(port, `q.sub.apps.${ZONE}`, 'A')).status,
+      'NXDOMAIN',
+      'sub.apps is the closest encloser and has no wildcard',
+    );
+    assert.equal(
+      (await dig(port, `apps.${ZONE}`, 'A')).status,
+      'NOERROR',
+      'apps is an empty non-terminal, not matched by its own wildcard',
+    );
     assert.deepEqual((await dig(port, `apps.${ZONE}`, 'A')).answer, []);
   });
 
@@ -155,15 +222,19 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
     assert.deepEqual((await dig(port, `hello.${ZONE}`, 'A')).answer, [`hello.${ZONE}. 60 A 198.19.1.1`]);
   });
 
-  test('GIVEN the standalone DNS process reading the emulator\'s state file WHEN a record changes through the SDK THEN the next query sees it', async (t) => {
+  test("GIVEN the standalone DNS process reading the emulator's state file WHEN a record changes through the SDK THEN the next query sees it", async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'skdns-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const stateFile = join(dir, 'state.json');
     const h = await harness(t, { stateFile });
     const { kopsClusterSeed } = await import('../../../src/sandbox/aws/index.js');
     h.emu.seed(kopsClusterSeed({ clusterName: 'dev.example.com', dnsZone: ZONE, publicIp: '198.19.1.10' }));
-    const child = spawn(process.execPath, [DNS_MAIN, '--state', stateFile, '--address', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    t.after(() => { child.kill('SIGTERM'); });
+    const child = spawn(process.execPath, [DNS_MAIN, '--state', stateFile, '--address', '127.0.0.1', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    t.after(() => {
+      child.kill('SIGTERM');
+    });
     const first = await new Promise<string>((resolve, reject) => {
       child.stdout.once('data', (d: Buffer) => resolve(d.toString()));
       child.once('exit', (code) => reject(new Error(`dns main exited ${code}`)));
@@ -171,7 +242,12 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
     const { port } = JSON.parse(first) as { port: number };
     assert.equal((await dig(port, `hello.${ZONE}`, 'A')).status, 'NXDOMAIN');
     assert.deepEqual((await dig(port, `api.dev.${ZONE}`, 'A')).answer, [`api.dev.${ZONE}. 60 A 198.19.1.10`]);
-    await h.r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: await zoneId(h.r53), ChangeBatch: { Changes: [rr(`hello.${ZONE}`, 'A', ['198.19.1.1'])] } }));
+    await h.r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: await zoneId(h.r53),
+        ChangeBatch: { Changes: [rr(`hello.${ZONE}`, 'A', ['198.19.1.1'])] },
+      }),
+    );
     assert.deepEqual((await dig(port, `hello.${ZONE}`, 'A', ['+tcp'])).answer, [`hello.${ZONE}. 60 A 198.19.1.1`]);
   });
 });

@@ -11,12 +11,25 @@ import { harness, rejection } from './harness.js';
 describe('AWS emulator: faults', () => {
   test('GIVEN RequestLimitExceeded twice WHEN the SDK calls with 3 attempts THEN it retries and succeeds, and the call log shows all three attempts', async (t) => {
     const { ec2, emu } = await harness(t, {}, { maxAttempts: 3 });
-    emu.injectFault({ service: 'ec2', operation: 'DescribeAddresses', kind: 'error', code: 'RequestLimitExceeded', status: 503, times: 2 });
+    emu.injectFault({
+      service: 'ec2',
+      operation: 'DescribeAddresses',
+      kind: 'error',
+      code: 'RequestLimitExceeded',
+      status: 503,
+      times: 2,
+    });
     const r = await ec2.send(new DescribeAddressesCommand({}));
     assert.equal(r.$metadata.attempts, 3);
     const calls = emu.calls().filter((c) => c.operation === 'DescribeAddresses');
-    assert.deepEqual(calls.map((c) => c.status), [503, 503, 200]);
-    assert.deepEqual(calls.map((c) => c.attempt), [1, 2, 3]);
+    assert.deepEqual(
+      calls.map((c) => c.status),
+      [503, 503, 200],
+    );
+    assert.deepEqual(
+      calls.map((c) => c.attempt),
+      [1, 2, 3],
+    );
     assert.equal(new Set(calls.map((c) => c.invocationId)).size, 1);
   });
 
@@ -24,8 +37,14 @@ describe('AWS emulator: faults', () => {
     const { ec2, emu } = await harness(t);
     emu.injectFault({ operation: 'AllocateAddress', kind: 'error', code: 'AddressLimitExceeded', times: Infinity });
     await ec2.send(new DescribeAddressesCommand({}));
-    assert.equal((await rejection(ec2.send(new AllocateAddressCommand({ Domain: 'vpc' })))).name, 'AddressLimitExceeded');
-    assert.equal((await rejection(ec2.send(new AllocateAddressCommand({ Domain: 'vpc' })))).name, 'AddressLimitExceeded');
+    assert.equal(
+      (await rejection(ec2.send(new AllocateAddressCommand({ Domain: 'vpc' })))).name,
+      'AddressLimitExceeded',
+    );
+    assert.equal(
+      (await rejection(ec2.send(new AllocateAddressCommand({ Domain: 'vpc' })))).name,
+      'AddressLimitExceeded',
+    );
     emu.clearFaults();
     await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
   });
@@ -52,9 +71,18 @@ describe('AWS emulator: faults', () => {
   test('GIVEN a failure after AllocateAddress WHEN the client gets the 500 THEN the address was still allocated (the crash-after-allocate case)', async (t) => {
     const { ec2, emu } = await harness(t);
     emu.injectFault({ service: 'ec2', operation: 'AllocateAddress', phase: 'after', kind: 'error', status: 500 });
-    const err = await rejection(ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'solokube.io/cluster', Value: 'dev' }] }] })));
+    const err = await rejection(
+      ec2.send(
+        new AllocateAddressCommand({
+          Domain: 'vpc',
+          TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'solokube.io/cluster', Value: 'dev' }] }],
+        }),
+      ),
+    );
     assert.equal(err.name, 'InternalError');
-    const addrs = (await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'tag:solokube.io/cluster', Values: ['dev'] }] }))).Addresses!;
+    const addrs = (
+      await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'tag:solokube.io/cluster', Values: ['dev'] }] }))
+    ).Addresses!;
     assert.equal(addrs.length, 1);
   });
 

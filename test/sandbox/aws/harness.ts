@@ -7,7 +7,12 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import { kopsClusterSeed, startAwsEmulator, type AwsEmulator, type EmulatorOptions } from '../../../src/sandbox/aws/index.js';
+import {
+  kopsClusterSeed,
+  startAwsEmulator,
+  type AwsEmulator,
+  type EmulatorOptions,
+} from '../../../src/sandbox/aws/index.js';
 
 export const CLUSTER = 'dev.example.com';
 export const ZONE = 'example.com';
@@ -45,9 +50,14 @@ export function clientConfig(endpoint: string, o: ClientOptions = {}) {
   };
 }
 
-export async function harness(t: TestContext, opts: EmulatorOptions = {}, clients: ClientOptions = {}): Promise<Harness> {
+export async function harness(
+  t: TestContext,
+  opts: EmulatorOptions = {},
+  clients: ClientOptions = {},
+): Promise<Harness> {
   const emu = await startAwsEmulator({ publicIpPool: '198.19.1.0/24', ...opts });
-  if (opts.stateFile === undefined) emu.seed(kopsClusterSeed({ clusterName: CLUSTER, dnsZone: ZONE, publicIp: '198.19.1.10' }));
+  if (opts.stateFile === undefined)
+    emu.seed(kopsClusterSeed({ clusterName: CLUSTER, dnsZone: ZONE, publicIp: '198.19.1.10' }));
   const cfg = clientConfig(emu.endpoint, clients);
   const h: Harness = {
     emu,
@@ -69,7 +79,9 @@ export async function harness(t: TestContext, opts: EmulatorOptions = {}, client
 }
 
 /** Runs a promise that must reject, and returns the error for assertions. */
-export async function rejection(p: Promise<unknown>): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number; attempts?: number } }> {
+export async function rejection(
+  p: Promise<unknown>,
+): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number; attempts?: number } }> {
   try {
     await p;
   } catch (err) {

@@ -3,11 +3,20 @@
 // IP on its interface, blocks it as DependencyViolation would.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AllocateAddressCommand, AssociateAddressCommand, CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DisassociateAddressCommand } from '@aws-sdk/client-ec2';
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DisassociateAddressCommand,
+} from '@aws-sdk/client-ec2';
 import { CLUSTER, harness } from './harness.js';
 
 async function remove(endpoint: string, cluster: string) {
-  const res = await fetch(`${endpoint}/_sandbox/remove-kops-cluster`, { method: 'POST', body: JSON.stringify({ cluster }) });
+  const res = await fetch(`${endpoint}/_sandbox/remove-kops-cluster`, {
+    method: 'POST',
+    body: JSON.stringify({ cluster }),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -15,9 +24,13 @@ describe('AWS emulator: removing a kops cluster', () => {
   test('GIVEN a kops cluster with our security group in its VPC and an EIP on its ENI WHEN removed THEN refused until both are gone; then the cluster objects and api records go, the EIP stays allocated', async (t) => {
     const { emu, ec2, eniId } = await harness(t);
     const vpcId = Object.keys(emu.state().vpcs)[0]!;
-    const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'solokube-apps', Description: 'x', VpcId: vpcId }));
+    const sg = await ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: 'solokube-apps', Description: 'x', VpcId: vpcId }),
+    );
     const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    const assoc = await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniId }));
+    const assoc = await ec2.send(
+      new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniId }),
+    );
     assert.equal((await remove(emu.endpoint, CLUSTER)).status, 409);
     await ec2.send(new DisassociateAddressCommand({ AssociationId: assoc.AssociationId }));
     assert.match(String((await remove(emu.endpoint, CLUSTER)).body['error']), /security group/);
@@ -25,7 +38,16 @@ describe('AWS emulator: removing a kops cluster', () => {
     const ok = await remove(emu.endpoint, CLUSTER);
     assert.equal(ok.status, 200);
     const s = emu.state();
-    assert.deepEqual([Object.keys(s.vpcs), Object.keys(s.instances), Object.keys(s.networkInterfaces), Object.keys(s.subnets), Object.keys(s.securityGroups)], [[], [], [], [], []]);
+    assert.deepEqual(
+      [
+        Object.keys(s.vpcs),
+        Object.keys(s.instances),
+        Object.keys(s.networkInterfaces),
+        Object.keys(s.subnets),
+        Object.keys(s.securityGroups),
+      ],
+      [[], [], [], [], []],
+    );
     assert.ok(!Object.values(s.hostedZones).some((z) => z.records.some((r) => r.name.startsWith('api.'))));
     assert.equal(Object.keys(s.addresses).length, 1, 'kops never releases an Elastic IP it did not make');
   });

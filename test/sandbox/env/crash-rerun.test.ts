@@ -9,9 +9,19 @@ import { spawn } from 'node:child_process';
 import { CLI } from '../../support/cli.js';
 import { json, runCheck, sandboxRun } from './support.js';
 
-interface CallRecord { service: string; operation: string }
-interface Address { allocationId: string; publicIp: string; tags: Record<string, string>; association?: { privateIpAddress: string } }
-interface State { addresses: Record<string, Address> }
+interface CallRecord {
+  service: string;
+  operation: string;
+}
+interface Address {
+  allocationId: string;
+  publicIp: string;
+  tags: Record<string, string>;
+  association?: { privateIpAddress: string };
+}
+interface State {
+  addresses: Record<string, Address>;
+}
 
 const sbx = sandboxRun();
 after(async () => {
@@ -24,15 +34,24 @@ async function admin<T>(path: string, init?: RequestInit): Promise<T> {
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-const ours = (s: State): Address[] => Object.values(s.addresses).filter((a) => a.tags['solokube.io/cluster'] === 'c1.example.com');
+const ours = (s: State): Address[] =>
+  Object.values(s.addresses).filter((a) => a.tags['solokube.io/cluster'] === 'c1.example.com');
 
 test('GIVEN up killed between the Elastic IP allocation and the node step WHEN rerun THEN it converges with exactly one Elastic IP', async () => {
   // The sandbox exists (emulator + node) but nothing of ours yet.
   const dry = await sbx.cli(['up', '--sandbox', '--dry-run']);
   assert.equal(dry.code, 0, dry.stderr);
-  await admin('faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'ec2', operation: 'AssignPrivateIpAddresses', kind: 'hang', times: null }) });
+  await admin('faults', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ service: 'ec2', operation: 'AssignPrivateIpAddresses', kind: 'hang', times: null }),
+  });
 
-  const child = spawn(process.execPath, [CLI, 'up', '--sandbox', '--yes'], { cwd: sbx.cwd, env: { ...process.env, ...sbx.env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, 'up', '--sandbox', '--yes'], {
+    cwd: sbx.cwd,
+    env: { ...process.env, ...sbx.env },
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const giveUp = Date.now() + 60_000;
   for (;;) {
@@ -51,7 +70,10 @@ test('GIVEN up killed between the Elastic IP allocation and the node step WHEN r
   await admin('faults', { method: 'DELETE' });
   const rerun = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
   assert.equal(rerun.code, 0, rerun.stderr);
-  const r = json<{ plan: { steps: { id: string; action: string }[] }; summary: { checks: string[]; elasticIp: string } }>(rerun);
+  const r = json<{
+    plan: { steps: { id: string; action: string }[] };
+    summary: { checks: string[]; elasticIp: string };
+  }>(rerun);
   const action = (id: string) => r.plan.steps.find((s) => s.id === id)?.action;
   assert.equal(action('aws/elastic-ip'), 'unchanged', 'the allocated address is reused, not allocated again');
   assert.equal(action('node/redirect-rules'), 'create', 'the node step had not run before the crash');

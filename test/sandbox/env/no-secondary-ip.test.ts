@@ -15,7 +15,10 @@ after(async () => {
 test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app names point at the primary public address, and the NodePort checks answer', async () => {
   const up = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
   assert.equal(up.code, 0, up.stderr);
-  const r = json<{ decision: string; summary: { secondaryIp: boolean; appUrl: string; checks: string[]; monthlyCostUsd: number } }>(up);
+  const r = json<{
+    decision: string;
+    summary: { secondaryIp: boolean; appUrl: string; checks: string[]; monthlyCostUsd: number };
+  }>(up);
   assert.equal(r.decision, 'apply', 'only the app records are made');
   assert.equal(r.summary.secondaryIp, false);
   assert.match(r.summary.appUrl, /:30443$/);
@@ -25,14 +28,22 @@ test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path ex
   assert.match(https.stdout, /^ingress host=hello\.example\.com scheme=https/);
 
   const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
-  const state = (await res.json()) as { addresses: object; securityGroups: Record<string, { groupName: string }>; hostedZones: Record<string, { records: { name: string; type: string; values: string[] }[] }> };
+  const state = (await res.json()) as {
+    addresses: object;
+    securityGroups: Record<string, { groupName: string }>;
+    hostedZones: Record<string, { records: { name: string; type: string; values: string[] }[] }>;
+  };
   assert.deepEqual(state.addresses, {});
-  const hello = Object.values(state.hostedZones).flatMap((z) => z.records).find((x) => x.name === 'hello.example.com.' && x.type === 'A');
+  const hello = Object.values(state.hostedZones)
+    .flatMap((z) => z.records)
+    .find((x) => x.name === 'hello.example.com.' && x.type === 'A');
   assert.deepEqual(hello?.values, ['198.19.1.10']);
   const again = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
   assert.equal(json<{ decision: string }>(again).decision, 'nothing-to-do');
   assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
-  const status = json<{ aws: { secondaryPrivateIp?: unknown; elasticIp?: unknown } }>(await sbx.cli(['status', '--sandbox', '-o', 'json']));
+  const status = json<{ aws: { secondaryPrivateIp?: unknown; elasticIp?: unknown } }>(
+    await sbx.cli(['status', '--sandbox', '-o', 'json']),
+  );
   assert.equal(status.aws.secondaryPrivateIp, undefined);
   assert.equal(status.aws.elasticIp, undefined);
 });
@@ -44,17 +55,32 @@ test('GIVEN the secondary path is up WHEN up runs with --no-secondary-ip THEN it
 
   const off = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
   assert.equal(off.code, 0, off.stderr);
-  const r = json<{ decision: string; plan: { mode: string; steps: { id: string; action: string }[] }; summary: { checks: string[] } }>(off);
+  const r = json<{
+    decision: string;
+    plan: { mode: string; steps: { id: string; action: string }[] };
+    summary: { checks: string[] };
+  }>(off);
   assert.equal(r.decision, 'apply');
   const removed = r.plan.steps.filter((s) => s.action === 'delete').map((s) => s.id);
-  for (const id of ['aws/elastic-ip', 'aws/secondary-private-ip', 'aws/app-security-group', 'aws/dns-records']) assert.ok(removed.includes(id), `${id} removed: ${removed.join(', ')}`);
-  assert.ok(removed.some((id) => id.startsWith('node/')), `the node's part is removed too: ${removed.join(', ')}`);
+  for (const id of ['aws/elastic-ip', 'aws/secondary-private-ip', 'aws/app-security-group', 'aws/dns-records'])
+    assert.ok(removed.includes(id), `${id} removed: ${removed.join(', ')}`);
+  assert.ok(
+    removed.some((id) => id.startsWith('node/')),
+    `the node's part is removed too: ${removed.join(', ')}`,
+  );
 
   const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
-  const state = (await res.json()) as { addresses: object; securityGroups: Record<string, { groupName: string }>; networkInterfaces: Record<string, { privateIps: { primary: boolean }[] }> };
+  const state = (await res.json()) as {
+    addresses: object;
+    securityGroups: Record<string, { groupName: string }>;
+    networkInterfaces: Record<string, { privateIps: { primary: boolean }[] }>;
+  };
   assert.deepEqual(state.addresses, {}, 'no billed address is left');
   assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
-  assert.ok(Object.values(state.networkInterfaces).every((n) => n.privateIps.every((p) => p.primary)), 'no secondary private IP is left');
+  assert.ok(
+    Object.values(state.networkInterfaces).every((n) => n.privateIps.every((p) => p.primary)),
+    'no secondary private IP is left',
+  );
   const https = runCheck(r.summary.checks[0]!);
   assert.equal(https.code, 0, https.stderr);
 

@@ -26,7 +26,10 @@ export function sandboxRun(): SandboxRun {
     cwd,
     env,
     cli: (args, timeoutMs = 240_000) => runCli(args, { cwd, env, timeoutMs }),
-    record: () => JSON.parse(readFileSync(join(env.SOLOKUBE_SANDBOX_DIR, 'sandbox.json'), 'utf8')) as ReturnType<SandboxRun['record']>,
+    record: () =>
+      JSON.parse(readFileSync(join(env.SOLOKUBE_SANDBOX_DIR, 'sandbox.json'), 'utf8')) as ReturnType<
+        SandboxRun['record']
+      >,
   };
 }
 
@@ -45,7 +48,10 @@ export function runCheck(line: string): { code: number | null; stdout: string; s
 }
 
 export function netnsList(): string[] {
-  return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+  return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter(Boolean);
 }
 
 export { isAlive } from '../../../src/sandbox/lab/processes.js';

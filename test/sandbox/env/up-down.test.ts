@@ -17,7 +17,9 @@ interface UpResult {
 }
 interface DownResult {
   decision: string;
-  sandbox: { leftovers: { addresses: string[]; securityGroups: string[]; records: string[]; secondaryPrivateIps: string[] } };
+  sandbox: {
+    leftovers: { addresses: string[]; securityGroups: string[]; records: string[]; secondaryPrivateIps: string[] };
+  };
 }
 
 describe('sandbox end to end: up, checks, up again, down', () => {
@@ -40,7 +42,10 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     const prefix = /^(ip netns exec \S+) /.exec(appsHttps)?.[1];
     assert.ok(prefix, appsHttps);
     assert.equal(runCheck(`${prefix} getent ahostsv4 hello.example.com`).stdout.split(/\s+/)[0], r.summary.elasticIp);
-    assert.equal(runCheck(`${prefix} getent ahostsv4 api.c1.example.com`).stdout.split(/\s+/)[0], r.summary.primaryPublicIp);
+    assert.equal(
+      runCheck(`${prefix} getent ahostsv4 api.c1.example.com`).stdout.split(/\s+/)[0],
+      r.summary.primaryPublicIp,
+    );
     // Pasted as printed, from the client namespace on the "internet" side.
     const a = runCheck(appsHttps);
     assert.equal(a.code, 0, a.stderr);
@@ -78,10 +83,36 @@ describe('sandbox end to end: up, checks, up again, down', () => {
 
   test('proxy status with no address flags reads the addresses from AWS discovery and finds the node converged', async () => {
     assert.equal((await sbx.cli(['init'])).code, 0); // proxy reads ./solokube.yaml: the same example the sandbox used
-    const lab = JSON.parse(readFileSync(sbx.record().labRecordPath, 'utf8')) as { ssh: { port: number; user: string; privateKeyPath: string }; knownHostsPath: string };
+    const lab = JSON.parse(readFileSync(sbx.record().labRecordPath, 'utf8')) as {
+      ssh: { port: number; user: string; privateKeyPath: string };
+      knownHostsPath: string;
+    };
     const r = await runCli(
-      ['proxy', 'status', '-o', 'json', '--node-host', '127.0.0.1', '--ssh-port', String(lab.ssh.port), '--ssh-user', lab.ssh.user, '--ssh-key', lab.ssh.privateKeyPath, '--known-hosts', lab.knownHostsPath],
-      { cwd: sbx.cwd, env: { ...sbx.env, AWS_ENDPOINT_URL: sbx.record().emulator.endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' } },
+      [
+        'proxy',
+        'status',
+        '-o',
+        'json',
+        '--node-host',
+        '127.0.0.1',
+        '--ssh-port',
+        String(lab.ssh.port),
+        '--ssh-user',
+        lab.ssh.user,
+        '--ssh-key',
+        lab.ssh.privateKeyPath,
+        '--known-hosts',
+        lab.knownHostsPath,
+      ],
+      {
+        cwd: sbx.cwd,
+        env: {
+          ...sbx.env,
+          AWS_ENDPOINT_URL: sbx.record().emulator.endpoint,
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'x',
+        },
+      },
     );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(json<{ converged: boolean }>(r).converged, true);
@@ -95,7 +126,10 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     const d = json<DownResult>(down);
     assert.deepEqual(d.sandbox.leftovers, { addresses: [], securityGroups: [], records: [], secondaryPrivateIps: [] });
     const namespaces = netnsList();
-    assert.ok(!namespaces.includes(upInfo.sandbox.clientNetns) && !namespaces.includes(upInfo.sandbox.gatewayNetns), `namespaces left: ${namespaces.join(' ')}`);
+    assert.ok(
+      !namespaces.includes(upInfo.sandbox.clientNetns) && !namespaces.includes(upInfo.sandbox.gatewayNetns),
+      `namespaces left: ${namespaces.join(' ')}`,
+    );
     assert.equal(isAlive(record.emulator.pid), false, 'the emulator process is gone');
     assert.equal(existsSync(record.labRecordPath), false, 'the lab state is gone');
     assert.equal(existsSync(sbx.env.SOLOKUBE_SANDBOX_DIR!), false, 'the sandbox state is gone');

@@ -22,7 +22,10 @@ describe('lab node with a real control plane', () => {
   let lab: Lab;
   let kubectlBin: string;
   const kubectl = (args: string[]): ReturnType<typeof run> =>
-    run([kubectlBin, `--kubeconfig=${lab.record.controlPlane?.kubeconfigPath ?? ''}`, '--request-timeout=10s', ...args], { timeoutMs: 20_000 });
+    run(
+      [kubectlBin, `--kubeconfig=${lab.record.controlPlane?.kubeconfigPath ?? ''}`, '--request-timeout=10s', ...args],
+      { timeoutMs: 20_000 },
+    );
 
   /** Polls until the API serves and the node is Ready and schedulable, as `kops validate` would wait. */
   const waitForNode = async (timeoutMs: number): Promise<void> => {
@@ -30,7 +33,13 @@ describe('lab node with a real control plane', () => {
     let last = '';
     while (Date.now() < end) {
       // Ready, and the node lifecycle controller has lifted its node.kubernetes.io/not-ready taint.
-      const r = await kubectl(['get', 'node', INSTANCE, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.spec.taints[*].key}']);
+      const r = await kubectl([
+        'get',
+        'node',
+        INSTANCE,
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.spec.taints[*].key}',
+      ]);
       if (r.code === 0 && r.stdout.startsWith('True') && !r.stdout.includes('node.kubernetes.io/')) return;
       last = `${r.stdout}${r.stderr}`.trim();
       await sleep(1000);
@@ -63,12 +72,18 @@ describe('lab node with a real control plane', () => {
     const version = await kubectl(['version', '-o', 'json']);
     assert.equal(version.code, 0, version.stderr);
     assert.equal(JSON.parse(version.stdout).serverVersion.gitVersion, 'v1.36.3');
-    const taints = await kubectl(['get', 'node', INSTANCE, '-o', 'jsonpath={.spec.taints[*].key}={.spec.taints[*].effect}']);
+    const taints = await kubectl([
+      'get',
+      'node',
+      INSTANCE,
+      '-o',
+      'jsonpath={.spec.taints[*].key}={.spec.taints[*].effect}',
+    ]);
     assert.equal(taints.code, 0, taints.stderr);
     assert.equal(taints.stdout.trim(), 'node-role.kubernetes.io/control-plane=NoSchedule');
   });
 
-  test('GIVEN kops\' layout WHEN listing listeners on the node THEN kube-apiserver holds the wildcard *:443 and nothing else does', async () => {
+  test("GIVEN kops' layout WHEN listing listeners on the node THEN kube-apiserver holds the wildcard *:443 and nothing else does", async () => {
     const ss = await lab.node.exec(['ss', '-Hltnp', 'sport = :443']);
     assert.equal(ss.code, 0, ss.stderr);
     const lines = ss.stdout.trim().split('\n');
@@ -76,9 +91,11 @@ describe('lab node with a real control plane', () => {
     assert.match(lines[0] ?? '', /(\*|0\.0\.0\.0|\[::\]):443\b.*kube-apiserver/);
   });
 
-  test('GIVEN the instance\'s public address WHEN a client on the internet side asks https://api.<cluster>/version THEN the API answers with a certificate for that name', async () => {
+  test("GIVEN the instance's public address WHEN a client on the internet side asks https://api.<cluster>/version THEN the API answers with a certificate for that name", async () => {
     // The cluster has its own CA, as a kops cluster does; the host's kubeconfig carries it.
-    const kubeconfig = parse(await readFile(lab.record.controlPlane?.kubeconfigPath ?? '', 'utf8')) as { clusters: { cluster: Record<string, string> }[] };
+    const kubeconfig = parse(await readFile(lab.record.controlPlane?.kubeconfigPath ?? '', 'utf8')) as {
+      clusters: { cluster: Record<string, string> }[];
+    };
     const ca = join(lab.record.dir, 'cluster-ca.crt');
     await writeFile(ca, Buffer.from(kubeconfig.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64'));
     const r = await lab.client.curl(`https://api.${CLUSTER}/version`, { address: PUBLIC_IP, caCertPath: ca });
@@ -98,30 +115,51 @@ describe('lab node with a real control plane', () => {
   test('GIVEN a hostNetwork pod whose program the lab has WHEN the pod runner syncs THEN the program serves on the node with its ConfigMap and service-account token, follows a change, and stops when the pod is gone', async () => {
     const config = (body: string): string =>
       `pid /tmp/pod-nginx.pid; error_log stderr; events {} http { access_log off; server { listen 8081; location / { return 200 "${body} served\\n"; } } }`;
-    const manifest = (body: string): string => JSON.stringify({
-      apiVersion: 'v1', kind: 'List', items: [
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-conf', namespace: 'default' }, data: { 'nginx.conf': config(body) } },
-        {
-          apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
-          spec: {
-            replicas: 1, selector: { matchLabels: { app: 'web' } },
-            template: {
-              metadata: { labels: { app: 'web' }, annotations: { body } },
-              spec: {
-                hostNetwork: true,
-                containers: [{ name: 'nginx', image: 'docker.io/library/nginx:1.25', args: ['-c', '/etc/web/nginx.conf', '-g', 'daemon off;'], volumeMounts: [{ name: 'conf', mountPath: '/etc/web' }] }],
-                volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }],
+    const manifest = (body: string): string =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'web-conf', namespace: 'default' },
+            data: { 'nginx.conf': config(body) },
+          },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'web', namespace: 'default' },
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: { app: 'web' } },
+              template: {
+                metadata: { labels: { app: 'web' }, annotations: { body } },
+                spec: {
+                  hostNetwork: true,
+                  containers: [
+                    {
+                      name: 'nginx',
+                      image: 'docker.io/library/nginx:1.25',
+                      args: ['-c', '/etc/web/nginx.conf', '-g', 'daemon off;'],
+                      volumeMounts: [{ name: 'conf', mountPath: '/etc/web' }],
+                    },
+                  ],
+                  volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }],
+                },
               },
             },
           },
-        },
-      ],
-    });
+        ],
+      });
     const client = KubeClient.fromKubeconfig(lab.record.controlPlane?.kubeconfigPath ?? '');
     const node: PodRunnerNode = { root: lab.record.root, nodeName: INSTANCE, exec: (argv) => lab.node.exec(argv) };
     const programs = { nginx: '/usr/sbin/nginx' };
     const applyAndSync = async (body: string): Promise<void> => {
-      const apply = await run([kubectlBin, `--kubeconfig=${lab.record.controlPlane?.kubeconfigPath ?? ''}`, 'apply', '-f', '-'], { input: manifest(body), timeoutMs: 20_000 });
+      const apply = await run(
+        [kubectlBin, `--kubeconfig=${lab.record.controlPlane?.kubeconfigPath ?? ''}`, 'apply', '-f', '-'],
+        { input: manifest(body), timeoutMs: 20_000 },
+      );
       assert.equal(apply.code, 0, apply.stderr);
       const rollout = await kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s']);
       assert.equal(rollout.code, 0, rollout.stderr);

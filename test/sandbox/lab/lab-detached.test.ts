@@ -39,7 +39,10 @@ test('GIVEN a lab started by a process that has exited WHEN another process atta
   assert.equal(existsSync(netnsPath(record.netns.gw)), false);
   assert.equal(existsSync(netnsPath(record.netns.client)), false);
   assert.equal(isMounted(record.root), false);
-  assert.deepEqual(labCgroupDirs(record.name).filter((d) => existsSync(d)), []);
+  assert.deepEqual(
+    labCgroupDirs(record.name).filter((d) => existsSync(d)),
+    [],
+  );
   assert.equal(existsSync(`/etc/netns/${record.netns.client}`), false);
   assert.equal(existsSync(record.dir), false);
   assert.equal(await readSshBanner(lab.node.ssh.host, lab.node.ssh.port, 1000), undefined);

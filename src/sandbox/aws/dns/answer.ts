@@ -121,5 +121,10 @@ export function answerQuestion(zones: readonly HostedZoneRecord[], q: Question):
     }
     break;
   }
-  return { rcode: RCODE.NOERROR, authoritative: true, answers, authorities: answers.length === 0 ? soaNegative(zone) : [] };
+  return {
+    rcode: RCODE.NOERROR,
+    authoritative: true,
+    answers,
+    authorities: answers.length === 0 ? soaNegative(zone) : [],
+  };
 }

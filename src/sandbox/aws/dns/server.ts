@@ -31,24 +31,52 @@ export interface DnsServer {
 const OUR_EDNS_SIZE = 1232;
 
 /** Answers one message; undefined when it is not worth an answer (no header at all, or a response). */
-export function respond(message: Buffer, zones: readonly HostedZoneRecord[]): { response: Response; query?: Query } | undefined {
+export function respond(
+  message: Buffer,
+  zones: readonly HostedZoneRecord[],
+): { response: Response; query?: Query } | undefined {
   let query: Query;
   try {
     query = decodeQuery(message);
   } catch (err) {
     const id = peekId(message);
     if (id === undefined || !(err instanceof WireError) || (message[2]! & 0x80) !== 0) return undefined;
-    return { response: { id, opcode: (message[2]! >> 3) & 0x0f, authoritative: false, recursionDesired: false, rcode: RCODE.FORMERR, answers: [], authorities: [] } };
+    return {
+      response: {
+        id,
+        opcode: (message[2]! >> 3) & 0x0f,
+        authoritative: false,
+        recursionDesired: false,
+        rcode: RCODE.FORMERR,
+        answers: [],
+        authorities: [],
+      },
+    };
   }
   const base = {
-    id: query.id, opcode: query.opcode, recursionDesired: query.recursionDesired, answers: [], authorities: [],
+    id: query.id,
+    opcode: query.opcode,
+    recursionDesired: query.recursionDesired,
+    answers: [],
+    authorities: [],
     ...(query.ednsUdpSize === undefined ? {} : { ednsUdpSize: OUR_EDNS_SIZE }),
   };
   if (query.opcode !== 0) return { query, response: { ...base, authoritative: false, rcode: RCODE.NOTIMP } };
   const question = query.questions[0];
-  if (query.questions.length !== 1 || !question) return { query, response: { ...base, authoritative: false, rcode: RCODE.FORMERR } };
+  if (query.questions.length !== 1 || !question)
+    return { query, response: { ...base, authoritative: false, rcode: RCODE.FORMERR } };
   const a = answerQuestion(zones, question);
-  return { query, response: { ...base, question, authoritative: a.authoritative, rcode: a.rcode, answers: a.answers, authorities: a.authorities } };
+  return {
+    query,
+    response: {
+      ...base,
+      question,
+      authoritative: a.authoritative,
+      rcode: a.rcode,
+      answers: a.answers,
+      authorities: a.authorities,
+    },
+  };
 }
 
 function encodeSafely(response: Response, maxSize?: number): Buffer {
@@ -64,7 +92,10 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   const tcp = createServer((sock) => serveTcp(sock, o));
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen({ host: o.address, port: o.port ?? 53 }, () => { tcp.off('error', reject); resolve(); });
+    tcp.listen({ host: o.address, port: o.port ?? 53 }, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
   });
   const port = (tcp.address() as { port: number }).port;
   let udp: UdpSocket;

@@ -56,14 +56,33 @@ export interface Response {
 const MAX_POINTER_JUMPS = 32;
 
 class Reader {
-  constructor(private readonly buf: Buffer, public pos = 0) {}
+  constructor(
+    private readonly buf: Buffer,
+    public pos = 0,
+  ) {}
   need(n: number): void {
     if (this.pos + n > this.buf.length) throw new WireError('message ends early');
   }
-  u8(): number { this.need(1); return this.buf.readUInt8(this.pos++); }
-  u16(): number { this.need(2); const v = this.buf.readUInt16BE(this.pos); this.pos += 2; return v; }
-  u32(): number { this.need(4); const v = this.buf.readUInt32BE(this.pos); this.pos += 4; return v; }
-  skip(n: number): void { this.need(n); this.pos += n; }
+  u8(): number {
+    this.need(1);
+    return this.buf.readUInt8(this.pos++);
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
 
   /** A domain name, following compression pointers (bounded, so a pointer loop cannot spin). */
   name(): string {
@@ -129,7 +148,13 @@ export function decodeQuery(buf: Buffer): Query {
     r.skip(rdlen);
     if (type === TYPE.OPT && name === '.') ednsUdpSize = Math.max(512, cls);
   }
-  return { id, opcode: (flags >> 11) & 0x0f, recursionDesired: (flags & 0x0100) !== 0, questions, ...(ednsUdpSize === undefined ? {} : { ednsUdpSize }) };
+  return {
+    id,
+    opcode: (flags >> 11) & 0x0f,
+    recursionDesired: (flags & 0x0100) !== 0,
+    questions,
+    ...(ednsUdpSize === undefined ? {} : { ednsUdpSize }),
+  };
 }
 
 function skipRecord(r: Reader): void {
@@ -159,7 +184,13 @@ export function encodeName(name: string): Buffer {
     const c = trimmed[i]!;
     if (c === '\\') {
       const digits = /^\d{3}/.exec(trimmed.slice(i + 1))?.[0];
-      if (digits) { label.push(Number(digits) & 0xff); i += 3; } else { label.push(trimmed.charCodeAt(i + 1) & 0xff); i += 1; }
+      if (digits) {
+        label.push(Number(digits) & 0xff);
+        i += 3;
+      } else {
+        label.push(trimmed.charCodeAt(i + 1) & 0xff);
+        i += 1;
+      }
     } else if (c === '.') {
       flush();
     } else {
@@ -173,8 +204,16 @@ export function encodeName(name: string): Buffer {
   return out;
 }
 
-function u16(n: number): Buffer { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; }
-function u32(n: number): Buffer { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; }
+function u16(n: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
+}
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+}
 
 /** `"a b" "c\"d"` (Route 53's TXT form) → the character-strings a, b … ; unquoted words count as one string each. */
 export function parseTxtStrings(value: string): string[] {
@@ -219,11 +258,13 @@ function rdata(rr: ResourceRecord): Buffer {
       return Buffer.concat([u16(Number(pref)), encodeName(host ?? '.')]);
     }
     case 'TXT':
-      return Buffer.concat(parseTxtStrings(rr.value).map((s) => {
-        const bytes = Buffer.from(s, 'latin1');
-        if (bytes.length > 255) throw new WireError('TXT string longer than 255 octets');
-        return Buffer.concat([Buffer.from([bytes.length]), bytes]);
-      }));
+      return Buffer.concat(
+        parseTxtStrings(rr.value).map((s) => {
+          const bytes = Buffer.from(s, 'latin1');
+          if (bytes.length > 255) throw new WireError('TXT string longer than 255 octets');
+          return Buffer.concat([Buffer.from([bytes.length]), bytes]);
+        }),
+      );
     case 'SOA': {
       const f = rr.value.trim().split(/\s+/);
       if (f.length !== 7) throw new WireError(`SOA needs 7 fields: ${rr.value}`);
@@ -242,8 +283,13 @@ function encodeOpt(udpSize: number): Buffer {
 }
 
 function header(r: Response, counts: [number, number, number, number], truncated: boolean): Buffer {
-  const flags = 0x8000 | ((r.opcode & 0x0f) << 11) | (r.authoritative ? 0x0400 : 0) | (truncated ? 0x0200 : 0)
-    | (r.recursionDesired ? 0x0100 : 0) | (r.rcode & 0x0f);
+  const flags =
+    0x8000 |
+    ((r.opcode & 0x0f) << 11) |
+    (r.authoritative ? 0x0400 : 0) |
+    (truncated ? 0x0200 : 0) |
+    (r.recursionDesired ? 0x0100 : 0) |
+    (r.rcode & 0x0f);
   return Buffer.concat([u16(r.id), u16(flags), ...counts.map(u16)]);
 }
 
@@ -252,7 +298,9 @@ function header(r: Response, counts: [number, number, number, number], truncated
  * so the client retries over TCP (RFC 1035 §4.2.1, RFC 7766).
  */
 export function encodeResponse(r: Response, maxSize = 0xffff): Buffer {
-  const question = r.question ? Buffer.concat([encodeName(r.question.name), u16(r.question.type), u16(r.question.class)]) : Buffer.alloc(0);
+  const question = r.question
+    ? Buffer.concat([encodeName(r.question.name), u16(r.question.type), u16(r.question.class)])
+    : Buffer.alloc(0);
   const opt = r.ednsUdpSize === undefined ? Buffer.alloc(0) : encodeOpt(r.ednsUdpSize);
   const answers = r.answers.map(encodeRecord);
   const authorities = r.authorities.map(encodeRecord);
@@ -262,5 +310,11 @@ export function encodeResponse(r: Response, maxSize = 0xffff): Buffer {
   const an = truncated ? [] : answers;
   const ns = truncated ? [] : authorities;
   const ar = opt.length > 0 ? 1 : 0;
-  return Buffer.concat([header(r, [question.length > 0 ? 1 : 0, an.length, ns.length, ar], truncated), question, ...an, ...ns, opt]);
+  return Buffer.concat([
+    header(r, [question.length > 0 ? 1 : 0, an.length, ns.length, ar], truncated),
+    question,
+    ...an,
+    ...ns,
+    opt,
+  ]);
 }

@@ -21,7 +21,9 @@ export const describeAccountAttributes: Ec2Operation = {
   run({ data: d, q }) {
     const all = attributes(d);
     const names = q.list('AttributeName');
-    for (const n of names) if (!Object.hasOwn(all, n)) throw new AwsError('InvalidParameterValue', `Value (${n}) for parameter attributeName is invalid.`);
+    for (const n of names)
+      if (!Object.hasOwn(all, n))
+        throw new AwsError('InvalidParameterValue', `Value (${n}) for parameter attributeName is invalid.`);
     const chosen = names.length === 0 ? Object.keys(all) : names;
     return [
       list('accountAttributeSet', chosen, (n) => [

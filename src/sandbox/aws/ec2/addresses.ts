@@ -15,7 +15,11 @@ export const allocateAddress: Ec2Operation = {
   run({ data: d, q, config }) {
     const domain = q.get('Domain') ?? 'vpc';
     if (domain !== 'vpc') throw new AwsError('InvalidParameterValue', `Invalid value '${domain}' for domain.`);
-    if (q.get('Address') !== undefined) throw new AwsError('InvalidParameterValue', 'Allocating a specific address (BYOIP) is not supported by this emulator.');
+    if (q.get('Address') !== undefined)
+      throw new AwsError(
+        'InvalidParameterValue',
+        'Allocating a specific address (BYOIP) is not supported by this emulator.',
+      );
     const tags = tagsFromSpecifications(q, 'elastic-ip');
     if (Object.keys(d.addresses).length >= d.eipQuota) {
       throw new AwsError('AddressLimitExceeded', 'The maximum number of addresses has been reached.');
@@ -25,22 +29,35 @@ export const allocateAddress: Ec2Operation = {
     d.addresses[address.allocationId] = address;
     config.consistency.changed('allocation', address.allocationId);
     return [
-      el('publicIp', publicIp), el('domain', 'vpc'), el('allocationId', address.allocationId),
-      el('publicIpv4Pool', 'amazon'), el('networkBorderGroup', d.region),
+      el('publicIp', publicIp),
+      el('domain', 'vpc'),
+      el('allocationId', address.allocationId),
+      el('publicIpv4Pool', 'amazon'),
+      el('networkBorderGroup', d.region),
     ];
   },
 };
 
-function resolveTarget(d: EmulatorData, instanceId: string | undefined, eniId: string | undefined): NetworkInterfaceRecord {
+function resolveTarget(
+  d: EmulatorData,
+  instanceId: string | undefined,
+  eniId: string | undefined,
+): NetworkInterfaceRecord {
   if (instanceId !== undefined && eniId !== undefined) {
-    throw new AwsError('InvalidParameterCombination', 'You may specify an instance ID or a network interface ID, but not both.');
+    throw new AwsError(
+      'InvalidParameterCombination',
+      'You may specify an instance ID or a network interface ID, but not both.',
+    );
   }
   if (eniId !== undefined) return getEni(d, eniId);
   if (instanceId === undefined) throw missingParameter('InstanceId or NetworkInterfaceId');
   getInstance(d, instanceId);
   const enis = enisOfInstance(d, instanceId);
   if (enis.length !== 1) {
-    throw new AwsError('InvalidInstanceID', `There are multiple interfaces attached to instance '${instanceId}'. Please specify an interface ID for the operation instead.`);
+    throw new AwsError(
+      'InvalidInstanceID',
+      `There are multiple interfaces attached to instance '${instanceId}'. Please specify an interface ID for the operation instead.`,
+    );
   }
   return enis[0]!;
 }
@@ -54,7 +71,8 @@ function disassociate(d: EmulatorData, config: EmulatorConfig, a: AddressRecord)
   delete a.association;
   const eni = assoc ? d.networkInterfaces[assoc.networkInterfaceId] : undefined;
   if (!eni || !assoc || assoc.privateIpAddress !== primaryPrivateIp(eni) || eni.attachment?.deviceIndex !== 0) return;
-  if (enisOfInstance(d, eni.attachment.instanceId).length !== 1 || !d.subnets[eni.subnetId]?.mapPublicIpOnLaunch) return;
+  if (enisOfInstance(d, eni.attachment.instanceId).length !== 1 || !d.subnets[eni.subnetId]?.mapPublicIpOnLaunch)
+    return;
   try {
     eni.autoPublicIp = lowestFreePublicIp(d, config.publicIpPool);
   } catch {
@@ -79,7 +97,10 @@ export const associateAddress: Ec2Operation = {
     const eni = resolveTarget(d, q.get('InstanceId'), q.get('NetworkInterfaceId'));
     const privateIp = q.get('PrivateIpAddress') ?? primaryPrivateIp(eni);
     if (!eni.privateIps.some((p) => p.address === privateIp)) {
-      throw new AwsError('InvalidParameterValue', `The specified private IP address ${privateIp} is not assigned to network interface ${eni.networkInterfaceId}.`);
+      throw new AwsError(
+        'InvalidParameterValue',
+        `The specified private IP address ${privateIp} is not assigned to network interface ${eni.networkInterfaceId}.`,
+      );
     }
     // Absent AllowReassociation means allowed (current EC2); only an explicit false refuses.
     const allowReassociation = q.bool('AllowReassociation') !== false;
@@ -89,15 +110,25 @@ export const associateAddress: Ec2Operation = {
     }
     const occupant = addressOn(d, eni.networkInterfaceId, privateIp);
     if (!allowReassociation && current) {
-      throw new AwsError('Resource.AlreadyAssociated', `resource ${eip.allocationId} is already associated with associate-id ${current.associationId}`);
+      throw new AwsError(
+        'Resource.AlreadyAssociated',
+        `resource ${eip.allocationId} is already associated with associate-id ${current.associationId}`,
+      );
     }
     if (!allowReassociation && occupant) {
-      throw new AwsError('Resource.AlreadyAssociated', `resource ${eni.networkInterfaceId} and ${privateIp} is already associated with public address ${occupant.publicIp}`);
+      throw new AwsError(
+        'Resource.AlreadyAssociated',
+        `resource ${eni.networkInterfaceId} and ${privateIp} is already associated with public address ${occupant.publicIp}`,
+      );
     }
     if (occupant) disassociate(d, config, occupant);
     if (current) disassociate(d, config, eip);
     if (privateIp === primaryPrivateIp(eni)) delete eni.autoPublicIp;
-    eip.association = { associationId: ec2Id(d, 'eipassoc'), networkInterfaceId: eni.networkInterfaceId, privateIpAddress: privateIp };
+    eip.association = {
+      associationId: ec2Id(d, 'eipassoc'),
+      networkInterfaceId: eni.networkInterfaceId,
+      privateIpAddress: privateIp,
+    };
     config.consistency.changed('association', eip.association.associationId);
     return [el('return', true), el('associationId', eip.association.associationId)];
   },
@@ -113,10 +144,12 @@ export const disassociateAddress: Ec2Operation = {
       throw new AwsError('InvalidAssociationID.NotFound', `The association ID '${associationId}' does not exist`);
     }
     const eip = Object.values(d.addresses).find((a) =>
-      associationId !== undefined ? a.association?.associationId === associationId : a.publicIp === publicIp);
+      associationId !== undefined ? a.association?.associationId === associationId : a.publicIp === publicIp,
+    );
     // A stale or unknown association id is an error, consistently (note §4.1 leaves the choice open).
     if (!eip?.association) {
-      if (associationId !== undefined) throw new AwsError('InvalidAssociationID.NotFound', `The association ID '${associationId}' does not exist`);
+      if (associationId !== undefined)
+        throw new AwsError('InvalidAssociationID.NotFound', `The association ID '${associationId}' does not exist`);
       if (!eip) throw new AwsError('InvalidAddress.NotFound', `The address '${publicIp}' does not exist`);
       return [el('return', true)];
     }
@@ -133,8 +166,7 @@ export const releaseAddress: Ec2Operation = {
     if (allocationId !== undefined) {
       notYetVisible(config, allocationId);
       eip = getAddress(d, allocationId);
-    }
-    else {
+    } else {
       const publicIp = q.required('PublicIp');
       eip = Object.values(d.addresses).find((a) => a.publicIp === publicIp);
       if (!eip) throw new AwsError('InvalidAddress.NotFound', `The address '${publicIp}' does not exist`);
@@ -146,7 +178,8 @@ export const releaseAddress: Ec2Operation = {
 };
 
 function addressFilters(d: EmulatorData): FilterFields<AddressRecord> {
-  const eniOf = (a: AddressRecord) => (a.association ? d.networkInterfaces[a.association.networkInterfaceId] : undefined);
+  const eniOf = (a: AddressRecord) =>
+    a.association ? d.networkInterfaces[a.association.networkInterfaceId] : undefined;
   return {
     'allocation-id': (a) => [a.allocationId],
     'association-id': (a) => [a.association?.associationId],
@@ -168,13 +201,15 @@ export const describeAddresses: Ec2Operation = {
     const ids = q.list('AllocationId');
     if (ids.length > 0) {
       const missing = ids.filter((id) => !Object.hasOwn(d.addresses, id));
-      if (missing.length > 0) throw new AwsError('InvalidAllocationID.NotFound', `The allocation ID '${missing.join(', ')}' does not exist`);
+      if (missing.length > 0)
+        throw new AwsError('InvalidAllocationID.NotFound', `The allocation ID '${missing.join(', ')}' does not exist`);
       selected = selected.filter((a) => ids.includes(a.allocationId));
     }
     const ips = q.list('PublicIp');
     if (ips.length > 0) {
       const missing = ips.filter((ip) => !selected.some((a) => a.publicIp === ip));
-      if (missing.length > 0) throw new AwsError('InvalidAddress.NotFound', `Address '${missing.join(', ')}' not found.`);
+      if (missing.length > 0)
+        throw new AwsError('InvalidAddress.NotFound', `Address '${missing.join(', ')}' not found.`);
       selected = selected.filter((a) => ips.includes(a.publicIp));
     }
     const matched = applyFilters(selected, parseFilters(q), addressFilters(d), (a) => a.tags);

@@ -5,7 +5,11 @@ import type { EmulatorData } from '../model.js';
 import type { QueryParams } from '../query.js';
 import type { XmlChild } from '../xml.js';
 
-export interface Ec2Context { data: EmulatorData; q: QueryParams; config: EmulatorConfig }
+export interface Ec2Context {
+  data: EmulatorData;
+  q: QueryParams;
+  config: EmulatorConfig;
+}
 
 export interface Ec2Operation {
   /** Read-only operations skip the copy-and-commit transaction. */

@@ -5,7 +5,10 @@ import { AwsError } from '../errors.js';
 import type { Tags } from '../model.js';
 import type { QueryParams } from '../query.js';
 
-export interface Filter { name: string; values: string[] }
+export interface Filter {
+  name: string;
+  values: string[];
+}
 
 /** For each supported filter name, the values a resource exposes under it. */
 export type FilterFields<T> = Record<string, (r: T) => ReadonlyArray<string | undefined>>;
@@ -13,7 +16,8 @@ export type FilterFields<T> = Record<string, (r: T) => ReadonlyArray<string | un
 export function parseFilters(q: QueryParams): Filter[] {
   return q.structs('Filter').map((f) => {
     const name = f.get('Name');
-    if (name === undefined || name === '') throw new AwsError('InvalidParameterValue', 'The filter name must not be empty');
+    if (name === undefined || name === '')
+      throw new AwsError('InvalidParameterValue', 'The filter name must not be empty');
     return { name, values: f.list('Value') };
   });
 }
@@ -22,7 +26,10 @@ const patternCache = new Map<string, RegExp>();
 function wildcard(pattern: string): RegExp {
   let re = patternCache.get(pattern);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, 's');
     patternCache.set(pattern, re);
   }
@@ -44,16 +51,26 @@ function matches<T>(item: T, f: Filter, fields: FilterFields<T>, tags: (r: T) =>
   return matchesAny(fields[f.name]!(item), f.values);
 }
 
-export function applyFilters<T>(items: readonly T[], filters: readonly Filter[], fields: FilterFields<T>, tags: (r: T) => Tags): T[] {
+export function applyFilters<T>(
+  items: readonly T[],
+  filters: readonly Filter[],
+  fields: FilterFields<T>,
+  tags: (r: T) => Tags,
+): T[] {
   for (const f of filters) {
     const generic = f.name.startsWith('tag:') || f.name === 'tag-key' || f.name === 'tag-value';
-    if (!generic && !Object.hasOwn(fields, f.name)) throw new AwsError('InvalidParameterValue', `The filter '${f.name}' is invalid`);
+    if (!generic && !Object.hasOwn(fields, f.name))
+      throw new AwsError('InvalidParameterValue', `The filter '${f.name}' is invalid`);
   }
   return items.filter((item) => filters.every((f) => matches(item, f, fields, tags)));
 }
 
 /** Strict id lists (`InstanceId.N`…): every id must exist, or the whole call fails. */
-export function selectByIds<T>(all: Record<string, T>, ids: readonly string[], notFound: (missing: string[]) => AwsError): T[] {
+export function selectByIds<T>(
+  all: Record<string, T>,
+  ids: readonly string[],
+  notFound: (missing: string[]) => AwsError,
+): T[] {
   if (ids.length === 0) return Object.values(all);
   const missing = ids.filter((id) => !Object.hasOwn(all, id));
   if (missing.length > 0) throw notFound(missing);
@@ -67,7 +84,13 @@ export function paginate<T>(items: readonly T[], q: QueryParams): { page: T[]; n
   const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
   if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidParameterValue', `Invalid NextToken: ${token}`);
   if (max === undefined) return { page: items.slice(start) };
-  if (max < 5 || max > 1000) throw new AwsError('InvalidParameterValue', `Value (${max}) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+  if (max < 5 || max > 1000)
+    throw new AwsError(
+      'InvalidParameterValue',
+      `Value (${max}) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`,
+    );
   const end = start + max;
-  return end < items.length ? { page: items.slice(start, end), nextToken: Buffer.from(String(end)).toString('base64url') } : { page: items.slice(start) };
+  return end < items.length
+    ? { page: items.slice(start, end), nextToken: Buffer.from(String(end)).toString('base64url') }
+    : { page: items.slice(start) };
 }

@@ -3,15 +3,32 @@
 import { AwsError } from '../errors.js';
 import { el, xmlDocument } from '../xml.js';
 import { describeAccountAttributes } from './account.js';
-import { allocateAddress, associateAddress, describeAddresses, disassociateAddress, releaseAddress } from './addresses.js';
+import {
+  allocateAddress,
+  associateAddress,
+  describeAddresses,
+  disassociateAddress,
+  releaseAddress,
+} from './addresses.js';
 import type { Ec2Context, Ec2Operation } from './context.js';
 import { describeAvailabilityZones, describeImages, describeRegions, describeVolumes } from './catalog.js';
 import { describeInstances } from './instances.js';
 import { deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { assignPrivateIpAddresses, unassignPrivateIpAddresses } from './private-ips.js';
-import { authorizeSecurityGroupIngress, createSecurityGroup, deleteSecurityGroup, describeSecurityGroups, revokeSecurityGroupIngress } from './security-groups.js';
+import {
+  authorizeSecurityGroupIngress,
+  createSecurityGroup,
+  deleteSecurityGroup,
+  describeSecurityGroups,
+  revokeSecurityGroupIngress,
+} from './security-groups.js';
 import { createTags, deleteTags } from './tags.js';
-import { describeNetworkInterfaces, describeSubnets, describeVpcs, modifyNetworkInterfaceAttribute } from './network.js';
+import {
+  describeNetworkInterfaces,
+  describeSubnets,
+  describeVpcs,
+  modifyNetworkInterfaceAttribute,
+} from './network.js';
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
@@ -55,7 +72,9 @@ export function handleEc2(action: string, ctx: Ec2Context, requestId: string): s
   const op = ec2Operation(action);
   if (!op) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
   // These two have no DryRun member in the EC2 model (botocore 2016-11-15), so EC2 does not know the parameter.
-  if (ctx.q.get('DryRun') !== undefined && NO_DRY_RUN.has(action)) throw new AwsError('UnknownParameter', 'The parameter DryRun is not recognized');
-  if (ctx.q.bool('DryRun') === true) throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+  if (ctx.q.get('DryRun') !== undefined && NO_DRY_RUN.has(action))
+    throw new AwsError('UnknownParameter', 'The parameter DryRun is not recognized');
+  if (ctx.q.bool('DryRun') === true)
+    throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
   return xmlDocument(`${action}Response`, EC2_NAMESPACE, [el('requestId', requestId), ...op.run(ctx)]);
 }

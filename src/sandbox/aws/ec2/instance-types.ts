@@ -19,5 +19,5 @@ put(['c5.18xlarge', 'c5.metal'], 50);
 export const DEFAULT_IPS_PER_ENI = 50;
 
 export function ipsPerEni(instanceType: string | undefined): number {
-  return instanceType === undefined ? DEFAULT_IPS_PER_ENI : LIMITS[instanceType] ?? DEFAULT_IPS_PER_ENI;
+  return instanceType === undefined ? DEFAULT_IPS_PER_ENI : (LIMITS[instanceType] ?? DEFAULT_IPS_PER_ENI);
 }

@@ -9,7 +9,12 @@ import { eniMembers, groupSet } from './network-view.js';
 import { tagSet } from './tag-rules.js';
 
 const STATE_CODES: Record<InstanceRecord['state'], number> = {
-  pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80,
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
 };
 
 function instanceFilters(d: EmulatorData): FilterFields<InstanceRecord> {
@@ -25,8 +30,14 @@ function instanceFilters(d: EmulatorData): FilterFields<InstanceRecord> {
     'vpc-id': (i) => [i.vpcId],
     'subnet-id': (i) => [i.subnetId],
     'availability-zone': (i) => [i.availabilityZone],
-    'private-ip-address': (i) => { const e = primaryEni(d, i.instanceId); return e ? [primaryPrivateIp(e)] : []; },
-    'ip-address': (i) => { const e = primaryEni(d, i.instanceId); return e ? [publicSide(d, e, primaryPrivateIp(e))?.publicIp] : []; },
+    'private-ip-address': (i) => {
+      const e = primaryEni(d, i.instanceId);
+      return e ? [primaryPrivateIp(e)] : [];
+    },
+    'ip-address': (i) => {
+      const e = primaryEni(d, i.instanceId);
+      return e ? [publicSide(d, e, primaryPrivateIp(e))?.publicIp] : [];
+    },
     'network-interface.network-interface-id': (i) => enis(i).map((e) => e.networkInterfaceId),
     'network-interface.addresses.private-ip-address': (i) => enis(i).flatMap((e) => e.privateIps.map((p) => p.address)),
     'instance.group-id': groups,
@@ -76,12 +87,22 @@ export const describeInstances: Ec2Operation = {
     const d = config.consistency.readerView(data);
     const ids = q.list('InstanceId');
     if (ids.length > 0 && q.get('MaxResults') !== undefined) {
-      throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+      throw new AwsError(
+        'InvalidParameterCombination',
+        'The parameter instancesSet cannot be used with the parameter maxResults',
+      );
     }
-    const selected = selectByIds(d.instances, ids, (missing) =>
-      new AwsError('InvalidInstanceID.NotFound', missing.length === 1
-        ? `The instance ID '${missing[0]}' does not exist`
-        : `The instance IDs '${missing.join(', ')}' do not exist`));
+    const selected = selectByIds(
+      d.instances,
+      ids,
+      (missing) =>
+        new AwsError(
+          'InvalidInstanceID.NotFound',
+          missing.length === 1
+            ? `The instance ID '${missing[0]}' does not exist`
+            : `The instance IDs '${missing.join(', ')}' do not exist`,
+        ),
+    );
     const matched = applyFilters(selected, parseFilters(q), instanceFilters(d), (i) => i.tags);
     const { page, nextToken } = paginate(matched, q);
     return [

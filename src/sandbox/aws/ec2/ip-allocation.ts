@@ -22,7 +22,10 @@ export function lowestFreePrivateIps(d: EmulatorData, subnet: SubnetRecord, coun
     if (!used.has(ip)) picked.push(ip);
   }
   if (picked.length < count) {
-    throw new AwsError('InsufficientFreeAddressesInSubnet', `The specified subnet ${subnet.subnetId} has insufficient free addresses to satisfy the request.`);
+    throw new AwsError(
+      'InsufficientFreeAddressesInSubnet',
+      `The specified subnet ${subnet.subnetId} has insufficient free addresses to satisfy the request.`,
+    );
   }
   return picked;
 }
@@ -33,7 +36,8 @@ export function checkPrivateIpInSubnet(subnet: SubnetRecord, ip: string): void {
   if (!isIpv4(ip) || !cidrContains(c, ip)) {
     throw new AwsError('InvalidParameterValue', `Address ${ip} does not fall within the subnet's address range`);
   }
-  if (isSubnetReserved(c, ip)) throw new AwsError('InvalidParameterValue', `Address ${ip} is reserved by AWS in subnet ${subnet.subnetId}`);
+  if (isSubnetReserved(c, ip))
+    throw new AwsError('InvalidParameterValue', `Address ${ip} is reserved by AWS in subnet ${subnet.subnetId}`);
 }
 
 export function lowestFreePublicIp(d: EmulatorData, pool: Cidr): string {

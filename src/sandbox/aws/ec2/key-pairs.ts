@@ -34,7 +34,10 @@ export function parsePublicKey(line: string): { keyType: 'rsa' | 'ed25519'; fing
   }
   if (type === 'ssh-rsa' && parts.length === 3) {
     const b64url = (b: Buffer) => (b[0] === 0 ? b.subarray(1) : b).toString('base64url');
-    const der = createPublicKey({ key: { kty: 'RSA', e: b64url(parts[1]!), n: b64url(parts[2]!) }, format: 'jwk' }).export({ type: 'spki', format: 'der' });
+    const der = createPublicKey({
+      key: { kty: 'RSA', e: b64url(parts[1]!), n: b64url(parts[2]!) },
+      format: 'jwk',
+    }).export({ type: 'spki', format: 'der' });
     return { keyType: 'rsa', fingerprint: createHash('md5').update(der).digest('hex').match(/../g)!.join(':') };
   }
   throw invalidKey();
@@ -43,7 +46,15 @@ export function parsePublicKey(line: string): { keyType: 'rsa' | 'ed25519'; fing
 const keys = (d: EmulatorData): Record<string, KeyPairRecord> => (d.keyPairs ??= {});
 
 function keyXml(k: KeyPairRecord) {
-  return [el('keyPairId', k.keyPairId), el('keyName', k.keyName), el('keyFingerprint', k.keyFingerprint), el('keyType', k.keyType), el('publicKey', k.publicKeyMaterial), el('createTime', k.createTime), tagSet(k.tags)];
+  return [
+    el('keyPairId', k.keyPairId),
+    el('keyName', k.keyName),
+    el('keyFingerprint', k.keyFingerprint),
+    el('keyType', k.keyType),
+    el('publicKey', k.publicKeyMaterial),
+    el('createTime', k.createTime),
+    tagSet(k.tags),
+  ];
 }
 
 export const importKeyPair: Ec2Operation = {
@@ -51,20 +62,34 @@ export const importKeyPair: Ec2Operation = {
   run({ data: d, q }) {
     const name = q.required('KeyName');
     if (name.length > 255) throw new AwsError('InvalidParameterValue', 'Key name is too long');
-    if (Object.values(keys(d)).some((k) => k.keyName === name)) throw new AwsError('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`);
+    if (Object.values(keys(d)).some((k) => k.keyName === name))
+      throw new AwsError('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`);
     const material = Buffer.from(q.required('PublicKeyMaterial'), 'base64').toString('utf8');
     const parsed = parsePublicKey(material);
     const record: KeyPairRecord = {
-      keyPairId: ec2Id(d, 'key'), keyName: name, keyType: parsed.keyType, keyFingerprint: parsed.fingerprint,
-      publicKeyMaterial: material.trim(), createTime: new Date().toISOString(), tags: tagsFromSpecifications(q, 'key-pair'),
+      keyPairId: ec2Id(d, 'key'),
+      keyName: name,
+      keyType: parsed.keyType,
+      keyFingerprint: parsed.fingerprint,
+      publicKeyMaterial: material.trim(),
+      createTime: new Date().toISOString(),
+      tags: tagsFromSpecifications(q, 'key-pair'),
     };
     keys(d)[record.keyPairId] = record;
-    return [el('keyFingerprint', record.keyFingerprint), el('keyName', name), el('keyPairId', record.keyPairId), tagSet(record.tags)];
+    return [
+      el('keyFingerprint', record.keyFingerprint),
+      el('keyName', name),
+      el('keyPairId', record.keyPairId),
+      tagSet(record.tags),
+    ];
   },
 };
 
 const FILTERS: FilterFields<KeyPairRecord> = {
-  'key-name': (k) => [k.keyName], 'key-pair-id': (k) => [k.keyPairId], fingerprint: (k) => [k.keyFingerprint], 'key-type': (k) => [k.keyType],
+  'key-name': (k) => [k.keyName],
+  'key-pair-id': (k) => [k.keyPairId],
+  fingerprint: (k) => [k.keyFingerprint],
+  'key-type': (k) => [k.keyType],
 };
 
 export const describeKeyPairs: Ec2Operation = {
@@ -73,10 +98,22 @@ export const describeKeyPairs: Ec2Operation = {
     const all = Object.values(keys(d));
     const names = q.list('KeyName');
     const ids = q.list('KeyPairId');
-    for (const n of names) if (!all.some((k) => k.keyName === n)) throw new AwsError('InvalidKeyPair.NotFound', `The key pair '${n}' does not exist`);
-    for (const n of ids) if (!all.some((k) => k.keyPairId === n)) throw new AwsError('InvalidKeyPair.NotFound', `The key pair ID '${n}' does not exist`);
-    const chosen = all.filter((k) => (names.length === 0 || names.includes(k.keyName)) && (ids.length === 0 || ids.includes(k.keyPairId)));
-    return [list('keySet', applyFilters(chosen, parseFilters(q), FILTERS, (k) => k.tags), keyXml)];
+    for (const n of names)
+      if (!all.some((k) => k.keyName === n))
+        throw new AwsError('InvalidKeyPair.NotFound', `The key pair '${n}' does not exist`);
+    for (const n of ids)
+      if (!all.some((k) => k.keyPairId === n))
+        throw new AwsError('InvalidKeyPair.NotFound', `The key pair ID '${n}' does not exist`);
+    const chosen = all.filter(
+      (k) => (names.length === 0 || names.includes(k.keyName)) && (ids.length === 0 || ids.includes(k.keyPairId)),
+    );
+    return [
+      list(
+        'keySet',
+        applyFilters(chosen, parseFilters(q), FILTERS, (k) => k.tags),
+        keyXml,
+      ),
+    ];
   },
 };
 

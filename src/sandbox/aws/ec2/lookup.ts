@@ -1,7 +1,13 @@
 // Finding EC2 objects by id (with the right NotFound code) and the relations between them.
 import { AwsError } from '../errors.js';
 import type {
-  AddressRecord, EmulatorData, InstanceRecord, NetworkInterfaceRecord, SecurityGroupRecord, SubnetRecord, VpcRecord,
+  AddressRecord,
+  EmulatorData,
+  InstanceRecord,
+  NetworkInterfaceRecord,
+  SecurityGroupRecord,
+  SubnetRecord,
+  VpcRecord,
 } from '../model.js';
 
 function lookup<T>(all: Record<string, T>, id: string, code: string, message: string): T {
@@ -13,7 +19,12 @@ function lookup<T>(all: Record<string, T>, id: string, code: string, message: st
 export const getInstance = (d: EmulatorData, id: string): InstanceRecord =>
   lookup(d.instances, id, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
 export const getEni = (d: EmulatorData, id: string): NetworkInterfaceRecord =>
-  lookup(d.networkInterfaces, id, 'InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
+  lookup(
+    d.networkInterfaces,
+    id,
+    'InvalidNetworkInterfaceID.NotFound',
+    `The networkInterface ID '${id}' does not exist`,
+  );
 export const getSubnet = (d: EmulatorData, id: string): SubnetRecord =>
   lookup(d.subnets, id, 'InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
 export const getVpc = (d: EmulatorData, id: string): VpcRecord =>
@@ -45,13 +56,25 @@ export function addressOn(d: EmulatorData, eniId: string, privateIp: string): Ad
   );
 }
 
-export interface PublicIpView { publicIp: string; allocationId?: string; associationId?: string; ipOwnerId: string }
+export interface PublicIpView {
+  publicIp: string;
+  allocationId?: string;
+  associationId?: string;
+  ipOwnerId: string;
+}
 
 /** What AWS shows as the public side of one private IP: its EIP, or the auto-assigned address. */
 export function publicSide(d: EmulatorData, eni: NetworkInterfaceRecord, privateIp: string): PublicIpView | undefined {
   const eip = addressOn(d, eni.networkInterfaceId, privateIp);
-  if (eip) return { publicIp: eip.publicIp, allocationId: eip.allocationId, associationId: eip.association!.associationId, ipOwnerId: d.accountId };
-  if (eni.autoPublicIp !== undefined && privateIp === primaryPrivateIp(eni)) return { publicIp: eni.autoPublicIp, ipOwnerId: 'amazon' };
+  if (eip)
+    return {
+      publicIp: eip.publicIp,
+      allocationId: eip.allocationId,
+      associationId: eip.association!.associationId,
+      ipOwnerId: d.accountId,
+    };
+  if (eni.autoPublicIp !== undefined && privateIp === primaryPrivateIp(eni))
+    return { publicIp: eni.autoPublicIp, ipOwnerId: 'amazon' };
   return undefined;
 }
 

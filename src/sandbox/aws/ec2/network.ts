@@ -40,9 +40,15 @@ export const describeNetworkInterfaces: Ec2Operation = {
   mutates: false,
   run({ data, q, config }) {
     const d = config.consistency.readerView(data);
-    const selected = selectByIds(d.networkInterfaces, q.list('NetworkInterfaceId'),
-      notFoundList('InvalidNetworkInterfaceID.NotFound', 'networkInterface ID'));
-    const { page, nextToken } = paginate(applyFilters(selected, parseFilters(q), eniFilters(d), (e) => e.tags), q);
+    const selected = selectByIds(
+      d.networkInterfaces,
+      q.list('NetworkInterfaceId'),
+      notFoundList('InvalidNetworkInterfaceID.NotFound', 'networkInterface ID'),
+    );
+    const { page, nextToken } = paginate(
+      applyFilters(selected, parseFilters(q), eniFilters(d), (e) => e.tags),
+      q,
+    );
     return [list('networkInterfaceSet', page, (e) => eniMembers(d, e, false)), opt('nextToken', nextToken)];
   },
 };
@@ -53,9 +59,9 @@ function subnetFilters(d: EmulatorData): FilterFields<SubnetRecord> {
     'vpc-id': (s) => [s.vpcId],
     'cidr-block': (s) => [s.cidrBlock],
     cidr: (s) => [s.cidrBlock],
-    'cidrBlock': (s) => [s.cidrBlock],
+    cidrBlock: (s) => [s.cidrBlock],
     'availability-zone': (s) => [s.availabilityZone],
-    'availabilityZone': (s) => [s.availabilityZone],
+    availabilityZone: (s) => [s.availabilityZone],
     state: () => ['available'],
     'default-for-az': () => ['false'],
     'map-public-ip-on-launch': (s) => [String(s.mapPublicIpOnLaunch)],
@@ -68,7 +74,10 @@ export const describeSubnets: Ec2Operation = {
   mutates: false,
   run({ data: d, q }) {
     const selected = selectByIds(d.subnets, q.list('SubnetId'), notFoundList('InvalidSubnetID.NotFound', 'subnet ID'));
-    const { page, nextToken } = paginate(applyFilters(selected, parseFilters(q), subnetFilters(d), (s) => s.tags), q);
+    const { page, nextToken } = paginate(
+      applyFilters(selected, parseFilters(q), subnetFilters(d), (s) => s.tags),
+      q,
+    );
     return [list('subnetSet', page, (s) => subnetMembers(d, s)), opt('nextToken', nextToken)];
   },
 };
@@ -89,7 +98,10 @@ export const describeVpcs: Ec2Operation = {
   mutates: false,
   run({ data: d, q }) {
     const selected = selectByIds(d.vpcs, q.list('VpcId'), notFoundList('InvalidVpcID.NotFound', 'vpc ID'));
-    const { page, nextToken } = paginate(applyFilters(selected, parseFilters(q), vpcFilters(d), (v) => v.tags), q);
+    const { page, nextToken } = paginate(
+      applyFilters(selected, parseFilters(q), vpcFilters(d), (v) => v.tags),
+      q,
+    );
     return [list('vpcSet', page, (v) => vpcMembers(d, v)), opt('nextToken', nextToken)];
   },
 };
@@ -106,14 +118,23 @@ export const modifyNetworkInterfaceAttribute: Ec2Operation = {
     if (given === 0) throw new AwsError('MissingParameter', 'You must specify an attribute to modify');
     if (given > 1) throw new AwsError('InvalidParameterCombination', 'Only one attribute can be modified at a time');
     if (groups.length > 0) {
-      if (groups.length > 5) throw new AwsError('SecurityGroupsPerInterfaceLimitExceeded', 'The maximum number of security groups per interface has been reached.');
+      if (groups.length > 5)
+        throw new AwsError(
+          'SecurityGroupsPerInterfaceLimitExceeded',
+          'The maximum number of security groups per interface has been reached.',
+        );
       for (const id of groups) {
         const g = getGroup(d, id);
-        if (g.vpcId !== eni.vpcId) throw new AwsError('InvalidParameterValue', `Security group ${id} and interface ${eni.networkInterfaceId} belong to different networks.`);
+        if (g.vpcId !== eni.vpcId)
+          throw new AwsError(
+            'InvalidParameterValue',
+            `Security group ${id} and interface ${eni.networkInterfaceId} belong to different networks.`,
+          );
       }
       const next = [...new Set(groups)];
       config.consistency.groupsChanging(eni.networkInterfaceId, eni.groupIds);
-      for (const gone of eni.groupIds.filter((g) => !next.includes(g))) config.consistency.changed('detached-group', gone);
+      for (const gone of eni.groupIds.filter((g) => !next.includes(g)))
+        config.consistency.changed('detached-group', gone);
       eni.groupIds = next;
     }
     if (sourceDest !== undefined) eni.sourceDestCheck = sourceDest;

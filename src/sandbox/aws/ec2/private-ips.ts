@@ -14,13 +14,21 @@ function limitFor(d: EmulatorData, eni: NetworkInterfaceRecord): number {
 }
 
 function ownerOf(d: EmulatorData, subnetId: string, ip: string): NetworkInterfaceRecord | undefined {
-  return Object.values(d.networkInterfaces).find((e) => e.subnetId === subnetId && e.privateIps.some((p) => p.address === ip));
+  return Object.values(d.networkInterfaces).find(
+    (e) => e.subnetId === subnetId && e.privateIps.some((p) => p.address === ip),
+  );
 }
 
 /** Explicit addresses: validated, in-use ones refused unless reassignment moves them (with their EIP). */
-function explicitAddresses(d: EmulatorData, eni: NetworkInterfaceRecord, wanted: string[], allowReassignment: boolean): string[] {
+function explicitAddresses(
+  d: EmulatorData,
+  eni: NetworkInterfaceRecord,
+  wanted: string[],
+  allowReassignment: boolean,
+): string[] {
   const subnet = getSubnet(d, eni.subnetId);
-  if (new Set(wanted).size !== wanted.length) throw new AwsError('InvalidParameterValue', 'The same private IP address must not appear multiple times');
+  if (new Set(wanted).size !== wanted.length)
+    throw new AwsError('InvalidParameterValue', 'The same private IP address must not appear multiple times');
   const fresh: string[] = [];
   for (const ip of wanted) {
     checkPrivateIpInSubnet(subnet, ip);
@@ -30,7 +38,10 @@ function explicitAddresses(d: EmulatorData, eni: NetworkInterfaceRecord, wanted:
     if (owner) {
       if (!allowReassignment) throw new AwsError('InvalidIPAddress.InUse', `Address ${ip} is in use.`);
       if (owner.privateIps.find((p) => p.address === ip)!.primary) {
-        throw new AwsError('InvalidParameterValue', `Address ${ip} is the primary private IP of ${owner.networkInterfaceId} and cannot be reassigned`);
+        throw new AwsError(
+          'InvalidParameterValue',
+          `Address ${ip} is the primary private IP of ${owner.networkInterfaceId} and cannot be reassigned`,
+        );
       }
     }
     fresh.push(ip);
@@ -45,10 +56,18 @@ export const assignPrivateIpAddresses: Ec2Operation = {
     const explicit = q.list('PrivateIpAddress');
     const count = q.int('SecondaryPrivateIpAddressCount');
     if (explicit.length > 0 && count !== undefined) {
-      throw new AwsError('InvalidParameterCombination', 'You may specify either secondary private IP addresses or a count, but not both.');
+      throw new AwsError(
+        'InvalidParameterCombination',
+        'You may specify either secondary private IP addresses or a count, but not both.',
+      );
     }
-    if (explicit.length === 0 && count === undefined) throw missingParameter('PrivateIpAddress or SecondaryPrivateIpAddressCount');
-    if (count !== undefined && count < 1) throw new AwsError('InvalidParameterValue', `Value (${count}) for parameter secondaryPrivateIpAddressCount is invalid.`);
+    if (explicit.length === 0 && count === undefined)
+      throw missingParameter('PrivateIpAddress or SecondaryPrivateIpAddressCount');
+    if (count !== undefined && count < 1)
+      throw new AwsError(
+        'InvalidParameterValue',
+        `Value (${count}) for parameter secondaryPrivateIpAddressCount is invalid.`,
+      );
     const wantedCount = count ?? 0;
     const fresh = explicit.length > 0 ? explicitAddresses(d, eni, explicit, q.bool('AllowReassignment') === true) : [];
     const adding = explicit.length > 0 ? fresh.length : wantedCount;
@@ -82,8 +101,16 @@ export const unassignPrivateIpAddresses: Ec2Operation = {
     if (addresses.length === 0) throw missingParameter('PrivateIpAddress');
     for (const ip of addresses) {
       const entry = eni.privateIps.find((p) => p.address === ip);
-      if (!entry) throw new AwsError('InvalidParameterValue', `Some of the specified addresses are not assigned to interface ${eni.networkInterfaceId}`);
-      if (entry.primary) throw new AwsError('InvalidParameterValue', `The primary private IP address ${ip} cannot be unassigned from ${eni.networkInterfaceId}`);
+      if (!entry)
+        throw new AwsError(
+          'InvalidParameterValue',
+          `Some of the specified addresses are not assigned to interface ${eni.networkInterfaceId}`,
+        );
+      if (entry.primary)
+        throw new AwsError(
+          'InvalidParameterValue',
+          `The primary private IP address ${ip} cannot be unassigned from ${eni.networkInterfaceId}`,
+        );
     }
     for (const ip of addresses) {
       // The EIP on a removed address loses its association but stays allocated (note §4.3).

@@ -33,8 +33,13 @@ function targetGroup(d: EmulatorData, q: QueryParams): SecurityGroupRecord {
   const name = q.get('GroupName');
   if (name === undefined) throw missingParameter('GroupId');
   const found = Object.values(d.securityGroups).filter((g) => g.groupName === name);
-  if (found.length !== 1) throw new AwsError(found.length === 0 ? 'InvalidGroup.NotFound' : 'InvalidParameterValue',
-    found.length === 0 ? `The security group '${name}' does not exist` : `The group name '${name}' is ambiguous; use GroupId`);
+  if (found.length !== 1)
+    throw new AwsError(
+      found.length === 0 ? 'InvalidGroup.NotFound' : 'InvalidParameterValue',
+      found.length === 0
+        ? `The security group '${name}' does not exist`
+        : `The group name '${name}' is ambiguous; use GroupId`,
+    );
   return found[0]!;
 }
 
@@ -45,15 +50,26 @@ export const describeSecurityGroups: Ec2Operation = {
     const ids = q.list('GroupId');
     const names = q.list('GroupName');
     for (const id of ids) getGroup(d, id);
-    for (const n of names) if (!selected.some((g) => g.groupName === n)) throw new AwsError('InvalidGroup.NotFound', `The security group '${n}' does not exist`);
+    for (const n of names)
+      if (!selected.some((g) => g.groupName === n))
+        throw new AwsError('InvalidGroup.NotFound', `The security group '${n}' does not exist`);
     if (ids.length > 0) selected = selected.filter((g) => ids.includes(g.groupId));
     if (names.length > 0) selected = selected.filter((g) => names.includes(g.groupName));
-    const { page, nextToken } = paginate(applyFilters(selected, parseFilters(q), groupFilters(d), (g) => g.tags), q);
+    const { page, nextToken } = paginate(
+      applyFilters(selected, parseFilters(q), groupFilters(d), (g) => g.tags),
+      q,
+    );
     return [
       list('securityGroupInfo', page, (g) => [
-        el('ownerId', d.accountId), el('groupId', g.groupId), el('groupName', g.groupName), el('groupDescription', g.description),
-        el('vpcId', g.vpcId), el('securityGroupArn', `arn:aws:ec2:${d.region}:${d.accountId}:security-group/${g.groupId}`),
-        permissionsXml(d, 'ipPermissions', g.ingress), permissionsXml(d, 'ipPermissionsEgress', g.egress), tagSet(g.tags),
+        el('ownerId', d.accountId),
+        el('groupId', g.groupId),
+        el('groupName', g.groupName),
+        el('groupDescription', g.description),
+        el('vpcId', g.vpcId),
+        el('securityGroupArn', `arn:aws:ec2:${d.region}:${d.accountId}:security-group/${g.groupId}`),
+        permissionsXml(d, 'ipPermissions', g.ingress),
+        permissionsXml(d, 'ipPermissionsEgress', g.egress),
+        tagSet(g.tags),
       ]),
       opt('nextToken', nextToken),
     ];
@@ -65,20 +81,36 @@ export const createSecurityGroup: Ec2Operation = {
   run({ data: d, q }) {
     const groupName = q.required('GroupName');
     const description = q.required('GroupDescription');
-    if (groupName.startsWith('sg-')) throw new AwsError('InvalidParameterValue', "Group names may not be in the format sg-*.");
-    if (groupName.length > 255 || description.length > 255) throw new AwsError('InvalidParameterValue', 'Group name and description are limited to 255 characters');
+    if (groupName.startsWith('sg-'))
+      throw new AwsError('InvalidParameterValue', 'Group names may not be in the format sg-*.');
+    if (groupName.length > 255 || description.length > 255)
+      throw new AwsError('InvalidParameterValue', 'Group name and description are limited to 255 characters');
     const vpcId = q.get('VpcId') ?? Object.values(d.vpcs).find((v) => v.isDefault)?.vpcId;
     if (vpcId === undefined) throw new AwsError('VPCIdNotSpecified', 'No default VPC for this user');
     getVpc(d, vpcId);
     if (Object.values(d.securityGroups).some((g) => g.vpcId === vpcId && g.groupName === groupName)) {
-      throw new AwsError('InvalidGroup.Duplicate', `The security group '${groupName}' already exists for VPC '${vpcId}'`);
+      throw new AwsError(
+        'InvalidGroup.Duplicate',
+        `The security group '${groupName}' already exists for VPC '${vpcId}'`,
+      );
     }
     const tags = tagsFromSpecifications(q, 'security-group');
     const groupId = ec2Id(d, 'sg');
     d.securityGroups[groupId] = {
-      groupId, groupName, description, vpcId, tags, ingress: [], egress: [newRule(d, { ipProtocol: '-1', cidrIp: '0.0.0.0/0' })],
+      groupId,
+      groupName,
+      description,
+      vpcId,
+      tags,
+      ingress: [],
+      egress: [newRule(d, { ipProtocol: '-1', cidrIp: '0.0.0.0/0' })],
     };
-    return [el('return', true), el('groupId', groupId), tagSet(tags), el('securityGroupArn', `arn:aws:ec2:${d.region}:${d.accountId}:security-group/${groupId}`)];
+    return [
+      el('return', true),
+      el('groupId', groupId),
+      tagSet(tags),
+      el('securityGroupArn', `arn:aws:ec2:${d.region}:${d.accountId}:security-group/${groupId}`),
+    ];
   },
 };
 
@@ -87,8 +119,12 @@ export const deleteSecurityGroup: Ec2Operation = {
   run({ data: d, q, config }) {
     const g = targetGroup(d, q);
     // Consistency mode: a detachment that has not propagated still counts as a user of the group.
-    const user = Object.values(d.networkInterfaces).find((e) => e.groupIds.includes(g.groupId)) ?? config.consistency.pending('detached-group', g.groupId);
-    const referrer = Object.values(d.securityGroups).find((o) => o.groupId !== g.groupId && [...o.ingress, ...o.egress].some((r) => r.groupId === g.groupId));
+    const user =
+      Object.values(d.networkInterfaces).find((e) => e.groupIds.includes(g.groupId)) ??
+      config.consistency.pending('detached-group', g.groupId);
+    const referrer = Object.values(d.securityGroups).find(
+      (o) => o.groupId !== g.groupId && [...o.ingress, ...o.egress].some((r) => r.groupId === g.groupId),
+    );
     if (user || referrer) throw new AwsError('DependencyViolation', `resource ${g.groupId} has a dependent object`);
     delete d.securityGroups[g.groupId];
     return [el('return', true), el('groupId', g.groupId)];
@@ -102,11 +138,17 @@ export const authorizeSecurityGroupIngress: Ec2Operation = {
     const drafts = requestedRules(d, q);
     if (drafts.length === 0) throw missingParameter('IpPermissions');
     const keys = drafts.map(ruleKey);
-    if (new Set(keys).size !== keys.length) throw new AwsError('InvalidParameterValue', 'The same permission must not appear multiple times');
+    if (new Set(keys).size !== keys.length)
+      throw new AwsError('InvalidParameterValue', 'The same permission must not appear multiple times');
     const existing = new Set(g.ingress.map(ruleKey));
     const dup = drafts.find((r) => existing.has(ruleKey(r)));
-    if (dup) throw new AwsError('InvalidPermission.Duplicate', `the specified rule "${describeRule(dup)}" already exists`);
-    if (g.ingress.length + drafts.length > 60) throw new AwsError('RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
+    if (dup)
+      throw new AwsError('InvalidPermission.Duplicate', `the specified rule "${describeRule(dup)}" already exists`);
+    if (g.ingress.length + drafts.length > 60)
+      throw new AwsError(
+        'RulesPerSecurityGroupLimitExceeded',
+        'The maximum number of rules per security group has been reached.',
+      );
     const added = drafts.map((r) => newRule(d, r));
     g.ingress.push(...added);
     return [el('return', true), list('securityGroupRuleSet', added, (r) => ruleXml(d, g, r, false))];
@@ -122,7 +164,8 @@ export const revokeSecurityGroupIngress: Ec2Operation = {
     const drafts = requestedRules(d, q);
     if (ruleIds.length === 0 && drafts.length === 0) throw missingParameter('IpPermissions');
     for (const id of ruleIds) {
-      if (!g.ingress.some((r) => r.ruleId === id)) throw new AwsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
+      if (!g.ingress.some((r) => r.ruleId === id))
+        throw new AwsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
     }
     const unknown: RuleDraft[] = drafts.filter((dr) => !g.ingress.some((r) => ruleKey(r) === ruleKey(dr)));
     const revokeKeys = new Set(drafts.map(ruleKey));
@@ -130,7 +173,13 @@ export const revokeSecurityGroupIngress: Ec2Operation = {
     g.ingress = g.ingress.filter((r) => !revoked.includes(r));
     return [
       el('return', true),
-      unknown.length === 0 ? undefined : permissionsXml(d, 'unknownIpPermissionSet', unknown.map((r) => ({ ruleId: '', ...r }))),
+      unknown.length === 0
+        ? undefined
+        : permissionsXml(
+            d,
+            'unknownIpPermissionSet',
+            unknown.map((r) => ({ ruleId: '', ...r })),
+          ),
       list('revokedSecurityGroupRuleSet', revoked, (r) => ruleXml(d, g, r, false)),
     ];
   },

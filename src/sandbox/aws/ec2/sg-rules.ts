@@ -9,7 +9,16 @@ import type { QueryParams } from '../query.js';
 import { el, list, opt, type Xml } from '../xml.js';
 import { getGroup } from './lookup.js';
 
-const PROTOCOLS: Record<string, string> = { tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp', '-1': '-1', all: '-1' };
+const PROTOCOLS: Record<string, string> = {
+  tcp: 'tcp',
+  '6': 'tcp',
+  udp: 'udp',
+  '17': 'udp',
+  icmp: 'icmp',
+  '1': 'icmp',
+  '-1': '-1',
+  all: '-1',
+};
 
 export type RuleDraft = Omit<SgRule, 'ruleId'>;
 
@@ -18,9 +27,15 @@ function ports(p: QueryParams, protocol: string): Pick<RuleDraft, 'fromPort' | '
   const fromPort = p.int('FromPort');
   const toPort = p.int('ToPort');
   if (fromPort === undefined || toPort === undefined) {
-    throw new AwsError('InvalidParameterValue', `Invalid value for portRange. Must specify both from and to ports with ${protocol.toUpperCase()}.`);
+    throw new AwsError(
+      'InvalidParameterValue',
+      `Invalid value for portRange. Must specify both from and to ports with ${protocol.toUpperCase()}.`,
+    );
   }
-  if (protocol !== 'icmp' && (!isPort(fromPort, { allowZero: true }) || !isPort(toPort, { allowZero: true }) || fromPort > toPort)) {
+  if (
+    protocol !== 'icmp' &&
+    (!isPort(fromPort, { allowZero: true }) || !isPort(toPort, { allowZero: true }) || fromPort > toPort)
+  ) {
     throw new AwsError('InvalidParameterValue', `Invalid port range ${fromPort}-${toPort}`);
   }
   return { fromPort, toPort };
@@ -29,17 +44,23 @@ function ports(p: QueryParams, protocol: string): Pick<RuleDraft, 'fromPort' | '
 function permissionRules(d: EmulatorData, p: QueryParams): RuleDraft[] {
   const raw = p.get('IpProtocol');
   const protocol = raw === undefined ? undefined : PROTOCOLS[raw.toLowerCase()];
-  if (protocol === undefined) throw new AwsError('InvalidParameterValue', `Invalid value '${raw ?? ''}' for IP protocol. Unknown protocol.`);
+  if (protocol === undefined)
+    throw new AwsError('InvalidParameterValue', `Invalid value '${raw ?? ''}' for IP protocol. Unknown protocol.`);
   const base = { ipProtocol: protocol, ...ports(p, protocol) };
-  const withDescription = (r: QueryParams) => { const s = r.get('Description'); return s === undefined ? {} : { description: s }; };
+  const withDescription = (r: QueryParams) => {
+    const s = r.get('Description');
+    return s === undefined ? {} : { description: s };
+  };
   const rules: RuleDraft[] = [];
   for (const r of p.structs('IpRanges')) {
     const cidrIp = r.get('CidrIp') ?? '';
     if (!parseCidr(cidrIp)) throw new AwsError('InvalidParameterValue', `CIDR block ${cidrIp} is malformed`);
     rules.push({ ...base, cidrIp, ...withDescription(r) });
   }
-  for (const r of p.structs('Ipv6Ranges')) rules.push({ ...base, cidrIpv6: r.get('CidrIpv6') ?? '', ...withDescription(r) });
-  for (const r of p.structs('PrefixListIds')) rules.push({ ...base, prefixListId: r.get('PrefixListId') ?? '', ...withDescription(r) });
+  for (const r of p.structs('Ipv6Ranges'))
+    rules.push({ ...base, cidrIpv6: r.get('CidrIpv6') ?? '', ...withDescription(r) });
+  for (const r of p.structs('PrefixListIds'))
+    rules.push({ ...base, prefixListId: r.get('PrefixListId') ?? '', ...withDescription(r) });
   for (const r of p.structs('Groups')) {
     const id = r.get('GroupId');
     const name = r.get('GroupName');
@@ -47,7 +68,11 @@ function permissionRules(d: EmulatorData, p: QueryParams): RuleDraft[] {
     if (!peer) throw new AwsError('InvalidGroup.NotFound', `The security group '${name ?? ''}' does not exist`);
     rules.push({ ...base, groupId: peer.groupId, ...withDescription(r) });
   }
-  if (rules.length === 0) throw new AwsError('MissingParameter', 'Each permission needs a source: IpRanges, Ipv6Ranges, PrefixListIds or Groups');
+  if (rules.length === 0)
+    throw new AwsError(
+      'MissingParameter',
+      'Each permission needs a source: IpRanges, Ipv6Ranges, PrefixListIds or Groups',
+    );
   return rules;
 }
 
@@ -64,7 +89,15 @@ export function requestedRules(d: EmulatorData, q: QueryParams): RuleDraft[] {
 }
 
 export function ruleKey(r: RuleDraft): string {
-  return [r.ipProtocol, r.fromPort ?? '', r.toPort ?? '', r.cidrIp ?? '', r.cidrIpv6 ?? '', r.prefixListId ?? '', r.groupId ?? ''].join('|');
+  return [
+    r.ipProtocol,
+    r.fromPort ?? '',
+    r.toPort ?? '',
+    r.cidrIp ?? '',
+    r.cidrIpv6 ?? '',
+    r.prefixListId ?? '',
+    r.groupId ?? '',
+  ].join('|');
 }
 
 /** The wording real EC2 uses in InvalidPermission.Duplicate. */
@@ -91,22 +124,52 @@ export function permissionsXml(d: EmulatorData, name: string, rules: readonly Sg
     el('ipProtocol', rs[0]!.ipProtocol),
     opt('fromPort', rs[0]!.fromPort),
     opt('toPort', rs[0]!.toPort),
-    list('groups', rs.filter((r) => r.groupId !== undefined), (r) => [
-      el('userId', d.accountId), el('groupId', r.groupId!), opt('groupName', d.securityGroups[r.groupId!]?.groupName), desc(r),
-    ]),
-    list('ipRanges', rs.filter((r) => r.cidrIp !== undefined), (r) => [el('cidrIp', r.cidrIp!), desc(r)]),
-    list('ipv6Ranges', rs.filter((r) => r.cidrIpv6 !== undefined), (r) => [el('cidrIpv6', r.cidrIpv6!), desc(r)]),
-    list('prefixListIds', rs.filter((r) => r.prefixListId !== undefined), (r) => [el('prefixListId', r.prefixListId!), desc(r)]),
+    list(
+      'groups',
+      rs.filter((r) => r.groupId !== undefined),
+      (r) => [
+        el('userId', d.accountId),
+        el('groupId', r.groupId!),
+        opt('groupName', d.securityGroups[r.groupId!]?.groupName),
+        desc(r),
+      ],
+    ),
+    list(
+      'ipRanges',
+      rs.filter((r) => r.cidrIp !== undefined),
+      (r) => [el('cidrIp', r.cidrIp!), desc(r)],
+    ),
+    list(
+      'ipv6Ranges',
+      rs.filter((r) => r.cidrIpv6 !== undefined),
+      (r) => [el('cidrIpv6', r.cidrIpv6!), desc(r)],
+    ),
+    list(
+      'prefixListIds',
+      rs.filter((r) => r.prefixListId !== undefined),
+      (r) => [el('prefixListId', r.prefixListId!), desc(r)],
+    ),
   ]);
 }
 
 export function ruleXml(d: EmulatorData, g: SecurityGroupRecord, r: SgRule, isEgress: boolean): Xml[] {
   return [
-    el('securityGroupRuleId', r.ruleId), el('groupId', g.groupId), el('groupOwnerId', d.accountId), el('isEgress', isEgress),
-    el('ipProtocol', r.ipProtocol), el('fromPort', r.fromPort ?? -1), el('toPort', r.toPort ?? -1),
-    ...[opt('cidrIpv4', r.cidrIp), opt('cidrIpv6', r.cidrIpv6), opt('prefixListId', r.prefixListId),
-      r.groupId === undefined ? undefined : el('referencedGroupInfo', [el('groupId', r.groupId), el('userId', d.accountId)]),
-      opt('description', r.description)].filter((x): x is Xml => x !== undefined),
+    el('securityGroupRuleId', r.ruleId),
+    el('groupId', g.groupId),
+    el('groupOwnerId', d.accountId),
+    el('isEgress', isEgress),
+    el('ipProtocol', r.ipProtocol),
+    el('fromPort', r.fromPort ?? -1),
+    el('toPort', r.toPort ?? -1),
+    ...[
+      opt('cidrIpv4', r.cidrIp),
+      opt('cidrIpv6', r.cidrIpv6),
+      opt('prefixListId', r.prefixListId),
+      r.groupId === undefined
+        ? undefined
+        : el('referencedGroupInfo', [el('groupId', r.groupId), el('userId', d.accountId)]),
+      opt('description', r.description),
+    ].filter((x): x is Xml => x !== undefined),
     el('tagSet'),
   ];
 }

@@ -11,10 +11,19 @@ export function parseTagList(q: QueryParams, prefix: string): Tags {
   for (const t of q.structs(prefix)) {
     const key = t.get('Key');
     if (key === undefined || key === '') throw new AwsError('InvalidParameterValue', 'Tag key must not be empty');
-    if (key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use: ${key}`);
-    if (key.length > 128) throw new AwsError('InvalidParameterValue', `Tag key exceeds the maximum length of 128 characters: ${key}`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw new AwsError(
+        'InvalidParameterValue',
+        `Tag keys starting with 'aws:' are reserved for internal use: ${key}`,
+      );
+    if (key.length > 128)
+      throw new AwsError('InvalidParameterValue', `Tag key exceeds the maximum length of 128 characters: ${key}`);
     const value = t.get('Value') ?? '';
-    if (value.length > 256) throw new AwsError('InvalidParameterValue', `Tag value exceeds the maximum length of 256 characters for key ${key}`);
+    if (value.length > 256)
+      throw new AwsError(
+        'InvalidParameterValue',
+        `Tag value exceeds the maximum length of 256 characters for key ${key}`,
+      );
     tags[key] = value;
   }
   return tags;
@@ -26,7 +35,10 @@ export function tagsFromSpecifications(q: QueryParams, resourceType: string): Ta
   for (const spec of q.structs('TagSpecification')) {
     const type = spec.get('ResourceType');
     if (type !== resourceType) {
-      throw new AwsError('InvalidParameterValue', `'${type ?? ''}' is not a valid taggable resource type for this operation.`);
+      throw new AwsError(
+        'InvalidParameterValue',
+        `'${type ?? ''}' is not a valid taggable resource type for this operation.`,
+      );
     }
     Object.assign(tags, parseTagList(spec, 'Tag'));
   }
@@ -36,7 +48,10 @@ export function tagsFromSpecifications(q: QueryParams, resourceType: string): Ta
 
 export function checkTagCount(tags: Tags): void {
   if (Object.keys(tags).length > MAX_TAGS_PER_RESOURCE) {
-    throw new AwsError('TagLimitExceeded', `The maximum number of tags (${MAX_TAGS_PER_RESOURCE}) per resource has been exceeded`);
+    throw new AwsError(
+      'TagLimitExceeded',
+      `The maximum number of tags (${MAX_TAGS_PER_RESOURCE}) per resource has been exceeded`,
+    );
   }
 }
 

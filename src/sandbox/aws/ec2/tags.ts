@@ -11,18 +11,25 @@ import { checkTagCount, parseTagList } from './tag-rules.js';
 function tagsOf(d: EmulatorData, id: string): Tags {
   const prefix = id.slice(0, id.lastIndexOf('-'));
   switch (prefix) {
-    case 'i': return getInstance(d, id).tags;
-    case 'eni': return getEni(d, id).tags;
-    case 'subnet': return getSubnet(d, id).tags;
-    case 'vpc': return getVpc(d, id).tags;
-    case 'sg': return getGroup(d, id).tags;
-    case 'eipalloc': return getAddress(d, id).tags;
+    case 'i':
+      return getInstance(d, id).tags;
+    case 'eni':
+      return getEni(d, id).tags;
+    case 'subnet':
+      return getSubnet(d, id).tags;
+    case 'vpc':
+      return getVpc(d, id).tags;
+    case 'sg':
+      return getGroup(d, id).tags;
+    case 'eipalloc':
+      return getAddress(d, id).tags;
     case 'key': {
       const k = d.keyPairs?.[id];
       if (k === undefined) throw new AwsError('InvalidKeyPair.NotFound', `The key pair ID '${id}' does not exist`);
       return k.tags;
     }
-    default: throw new AwsError('InvalidID', `The ID '${id}' is not valid`);
+    default:
+      throw new AwsError('InvalidID', `The ID '${id}' is not valid`);
   }
 }
 
@@ -53,14 +60,20 @@ export const deleteTags: Ec2Operation = {
   run({ data: d, q }) {
     const ids = resources(q);
     const wanted = q.structs('Tag').map((t) => ({ key: t.get('Key') ?? '', value: t.get('Value') }));
-    for (const w of wanted) if (w.key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use: ${w.key}`);
+    for (const w of wanted)
+      if (w.key.toLowerCase().startsWith('aws:'))
+        throw new AwsError(
+          'InvalidParameterValue',
+          `Tag keys starting with 'aws:' are reserved for internal use: ${w.key}`,
+        );
     for (const id of ids) {
       const target = tagsOf(d, id);
       if (wanted.length === 0) {
         for (const k of Object.keys(target)) if (!k.startsWith('aws:')) delete target[k];
         continue;
       }
-      for (const w of wanted) if (w.key in target && (w.value === undefined || target[w.key] === w.value)) delete target[w.key];
+      for (const w of wanted)
+        if (w.key in target && (w.value === undefined || target[w.key] === w.value)) delete target[w.key];
     }
     return [el('return', true)];
   },

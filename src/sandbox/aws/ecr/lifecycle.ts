@@ -7,27 +7,34 @@ import { z } from 'zod';
 import { AwsError } from '../errors.js';
 import type { EcrImageRecord, EcrRepositoryRecord } from './model.js';
 
-const ruleSchema = z.object({
-  rulePriority: z.number().int().min(1),
-  description: z.string().optional(),
-  selection: z.object({
-    tagStatus: z.enum(['tagged', 'untagged', 'any']),
-    tagPrefixList: z.array(z.string().min(1)).min(1).optional(),
-    tagPatternList: z.array(z.string().min(1)).min(1).optional(),
-    storageClass: z.enum(['standard', 'archive']).optional(),
-    countType: z.enum(['imageCountMoreThan', 'sinceImagePushed', 'sinceImagePulled', 'sinceImageTransitioned']),
-    countUnit: z.literal('days').optional(),
-    countNumber: z.number().int().min(1),
-  }).strict(),
-  action: z.object({ type: z.enum(['expire', 'transition']), targetStorageClass: z.string().optional() }).strict(),
-}).strict();
+const ruleSchema = z
+  .object({
+    rulePriority: z.number().int().min(1),
+    description: z.string().optional(),
+    selection: z
+      .object({
+        tagStatus: z.enum(['tagged', 'untagged', 'any']),
+        tagPrefixList: z.array(z.string().min(1)).min(1).optional(),
+        tagPatternList: z.array(z.string().min(1)).min(1).optional(),
+        storageClass: z.enum(['standard', 'archive']).optional(),
+        countType: z.enum(['imageCountMoreThan', 'sinceImagePushed', 'sinceImagePulled', 'sinceImageTransitioned']),
+        countUnit: z.literal('days').optional(),
+        countNumber: z.number().int().min(1),
+      })
+      .strict(),
+    action: z.object({ type: z.enum(['expire', 'transition']), targetStorageClass: z.string().optional() }).strict(),
+  })
+  .strict();
 
 const policySchema = z.object({ rules: z.array(ruleSchema).min(1) }).strict();
 
 export type LifecycleRule = z.infer<typeof ruleSchema>;
 
 function invalid(message: string): AwsError {
-  return new AwsError('InvalidParameterException', `Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: '${message}'`);
+  return new AwsError(
+    'InvalidParameterException',
+    `Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: '${message}'`,
+  );
 }
 
 /** Parses and checks a policy document as PutLifecyclePolicy does; throws InvalidParameterException. */
@@ -39,7 +46,10 @@ export function parseLifecyclePolicy(text: string): LifecycleRule[] {
     throw invalid('Lifecycle policy validation failure: the policy is not valid JSON');
   }
   const parsed = policySchema.safeParse(raw);
-  if (!parsed.success) throw invalid(`Lifecycle policy validation failure: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw invalid(
+      `Lifecycle policy validation failure: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const rules = parsed.data.rules;
   const priorities = new Set<number>();
   let untaggedRules = 0;
@@ -47,20 +57,30 @@ export function parseLifecyclePolicy(text: string): LifecycleRule[] {
     const s = r.selection;
     if (priorities.has(r.rulePriority)) throw invalid(`rulePriority ${r.rulePriority} is used twice`);
     priorities.add(r.rulePriority);
-    if (s.tagStatus === 'tagged' && s.tagPrefixList === undefined && s.tagPatternList === undefined) throw invalid('a tagged rule needs tagPrefixList or tagPatternList');
-    if (s.tagStatus !== 'tagged' && (s.tagPrefixList !== undefined || s.tagPatternList !== undefined)) throw invalid('tag lists are only allowed with tagStatus tagged');
+    if (s.tagStatus === 'tagged' && s.tagPrefixList === undefined && s.tagPatternList === undefined)
+      throw invalid('a tagged rule needs tagPrefixList or tagPatternList');
+    if (s.tagStatus !== 'tagged' && (s.tagPrefixList !== undefined || s.tagPatternList !== undefined))
+      throw invalid('tag lists are only allowed with tagStatus tagged');
     if (s.tagStatus === 'untagged') untaggedRules += 1;
-    if (s.countType === 'imageCountMoreThan' && s.countUnit !== undefined) throw invalid('countUnit is not allowed with imageCountMoreThan');
-    if (s.countType !== 'imageCountMoreThan' && s.countUnit === undefined) throw invalid(`${s.countType} needs countUnit days`);
+    if (s.countType === 'imageCountMoreThan' && s.countUnit !== undefined)
+      throw invalid('countUnit is not allowed with imageCountMoreThan');
+    if (s.countType !== 'imageCountMoreThan' && s.countUnit === undefined)
+      throw invalid(`${s.countType} needs countUnit days`);
   }
   if (untaggedRules > 1) throw invalid('only one rule may select untagged images');
   const anyRule = rules.find((r) => r.selection.tagStatus === 'any');
-  if (anyRule && rules.some((r) => r.rulePriority > anyRule.rulePriority)) throw invalid('a rule with tagStatus any must have the highest rulePriority');
+  if (anyRule && rules.some((r) => r.rulePriority > anyRule.rulePriority))
+    throw invalid('a rule with tagStatus any must have the highest rulePriority');
   return rules;
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 function selects(rule: LifecycleRule, image: EcrImageRecord): boolean {
@@ -70,7 +90,10 @@ function selects(rule: LifecycleRule, image: EcrImageRecord): boolean {
   if (image.tags.length === 0) return false;
   const prefixes = s.tagPrefixList ?? [];
   const patterns = (s.tagPatternList ?? []).map(wildcard);
-  return prefixes.every((p) => image.tags.some((t) => t.startsWith(p))) && patterns.every((re) => image.tags.some((t) => re.test(t)));
+  return (
+    prefixes.every((p) => image.tags.some((t) => t.startsWith(p))) &&
+    patterns.every((re) => image.tags.some((t) => re.test(t)))
+  );
 }
 
 /** Digests the policy expires now. Rules the emulator does not evaluate (time-based) expire nothing. */

@@ -17,13 +17,28 @@ const IMAGE_TYPES = new Set<string>([MEDIA.ociManifest, MEDIA.dockerManifest]);
 
 /** A refusal, with the registry error code and the ECR API exception that say the same. */
 export class ManifestRefused extends Error {
-  constructor(readonly registryCode: string, readonly apiCode: string, message: string, readonly status = 400) {
+  constructor(
+    readonly registryCode: string,
+    readonly apiCode: string,
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
 
-interface Descriptor { mediaType?: unknown; digest?: unknown; size?: unknown }
-interface ParsedManifest { mediaType?: unknown; config?: Descriptor; layers?: Descriptor[]; manifests?: Descriptor[]; artifactType?: unknown }
+interface Descriptor {
+  mediaType?: unknown;
+  digest?: unknown;
+  size?: unknown;
+}
+interface ParsedManifest {
+  mediaType?: unknown;
+  config?: Descriptor;
+  layers?: Descriptor[];
+  manifests?: Descriptor[];
+  artifactType?: unknown;
+}
 
 function descriptorDigest(d: Descriptor | undefined, what: string): string {
   if (d === undefined || typeof d.digest !== 'string' || !DIGEST_RE.test(d.digest)) {
@@ -46,7 +61,11 @@ export interface PutManifestInput {
   now: number;
 }
 
-export interface PutManifestResult { image: EcrImageRecord; created: boolean; tagMoved: boolean }
+export interface PutManifestResult {
+  image: EcrImageRecord;
+  created: boolean;
+  tagMoved: boolean;
+}
 
 export function putManifest(repo: EcrRepositoryRecord, blobs: BlobStore, input: PutManifestInput): PutManifestResult {
   if (input.tag !== undefined && !TAG_RE.test(input.tag)) {
@@ -58,49 +77,95 @@ export function putManifest(repo: EcrRepositoryRecord, blobs: BlobStore, input: 
   } catch {
     throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', 'The manifest is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', 'The manifest is not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', 'The manifest is not a JSON object');
   const declared = typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
   const contentType = input.contentType?.split(';')[0]?.trim();
-  const mediaType = declared ?? (contentType && contentType !== 'application/octet-stream' ? contentType : undefined)
-    ?? (Array.isArray(parsed.manifests) ? MEDIA.ociIndex : MEDIA.ociManifest);
+  const mediaType =
+    declared ??
+    (contentType && contentType !== 'application/octet-stream' ? contentType : undefined) ??
+    (Array.isArray(parsed.manifests) ? MEDIA.ociIndex : MEDIA.ociManifest);
   if (!INDEX_TYPES.has(mediaType) && !IMAGE_TYPES.has(mediaType)) {
-    throw new ManifestRefused('MANIFEST_INVALID', 'UnsupportedImageTypeException', `Unsupported manifest media type ${mediaType}`);
+    throw new ManifestRefused(
+      'MANIFEST_INVALID',
+      'UnsupportedImageTypeException',
+      `Unsupported manifest media type ${mediaType}`,
+    );
   }
-  if (declared !== undefined && contentType !== undefined && contentType !== '' && contentType !== declared && contentType !== 'application/octet-stream') {
-    throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', `Content-Type ${contentType} does not match the manifest's mediaType ${declared}`);
+  if (
+    declared !== undefined &&
+    contentType !== undefined &&
+    contentType !== '' &&
+    contentType !== declared &&
+    contentType !== 'application/octet-stream'
+  ) {
+    throw new ManifestRefused(
+      'MANIFEST_INVALID',
+      'InvalidParameterException',
+      `Content-Type ${contentType} does not match the manifest's mediaType ${declared}`,
+    );
   }
 
   let blobRefs: string[] = [];
   let children: string[] = [];
   let sizeInBytes: number;
   if (INDEX_TYPES.has(mediaType)) {
-    if (!Array.isArray(parsed.manifests)) throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', 'An index needs a manifests array');
+    if (!Array.isArray(parsed.manifests))
+      throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', 'An index needs a manifests array');
     children = parsed.manifests.map((m, i) => descriptorDigest(m, `manifests[${i}]`));
     const missing = children.filter((c) => repo.images[c] === undefined);
-    if (missing.length > 0) throw new ManifestRefused('MANIFEST_BLOB_UNKNOWN', 'ReferencedImagesNotFoundException', `Referenced manifests are not in the repository: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new ManifestRefused(
+        'MANIFEST_BLOB_UNKNOWN',
+        'ReferencedImagesNotFoundException',
+        `Referenced manifests are not in the repository: ${missing.join(', ')}`,
+      );
     sizeInBytes = Math.max(0, ...children.map((c) => repo.images[c]!.sizeInBytes));
   } else {
-    if (!Array.isArray(parsed.layers)) throw new ManifestRefused('MANIFEST_INVALID', 'InvalidParameterException', 'An image manifest needs a layers array');
+    if (!Array.isArray(parsed.layers))
+      throw new ManifestRefused(
+        'MANIFEST_INVALID',
+        'InvalidParameterException',
+        'An image manifest needs a layers array',
+      );
     const config = descriptorDigest(parsed.config, 'config');
     const layers = parsed.layers.map((l, i) => descriptorDigest(l, `layers[${i}]`));
     blobRefs = [config, ...layers];
     const missing = blobRefs.filter((b) => !repo.blobs.includes(b) || !blobs.has(b));
-    if (missing.length > 0) throw new ManifestRefused('MANIFEST_BLOB_UNKNOWN', 'LayersNotFoundException', `Blobs unknown to the repository: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new ManifestRefused(
+        'MANIFEST_BLOB_UNKNOWN',
+        'LayersNotFoundException',
+        `Blobs unknown to the repository: ${missing.join(', ')}`,
+      );
     sizeInBytes = sizeOf(parsed.config) + parsed.layers.reduce((n, l) => n + sizeOf(l), 0);
   }
 
   const digest = blobs.putBytes(input.bytes);
   if (input.expectedDigest !== undefined && input.expectedDigest !== digest) {
-    throw new ManifestRefused('DIGEST_INVALID', 'ImageDigestDoesNotMatchException', `The manifest's digest is ${digest}, not ${input.expectedDigest}`);
+    throw new ManifestRefused(
+      'DIGEST_INVALID',
+      'ImageDigestDoesNotMatchException',
+      `The manifest's digest is ${digest}, not ${input.expectedDigest}`,
+    );
   }
   const existing = repo.images[digest];
   const holder = input.tag === undefined ? undefined : imageByTag(repo, input.tag);
   if (input.tag !== undefined && holder !== undefined && repo.imageTagMutability === 'IMMUTABLE') {
-    throw new ManifestRefused('TAG_INVALID', 'ImageTagAlreadyExistsException',
-      `The image tag '${input.tag}' already exists in the '${repo.name}' repository and cannot be overwritten because the tag is immutable.`);
+    throw new ManifestRefused(
+      'TAG_INVALID',
+      'ImageTagAlreadyExistsException',
+      `The image tag '${input.tag}' already exists in the '${repo.name}' repository and cannot be overwritten because the tag is immutable.`,
+    );
   }
   const image: EcrImageRecord = existing ?? {
-    digest, mediaType, tags: [], pushedAt: input.now, sizeInBytes, blobs: blobRefs, children,
+    digest,
+    mediaType,
+    tags: [],
+    pushedAt: input.now,
+    sizeInBytes,
+    blobs: blobRefs,
+    children,
     ...(typeof parsed.artifactType === 'string' ? { artifactMediaType: parsed.artifactType } : {}),
   };
   let tagMoved = false;
@@ -122,5 +187,7 @@ export function removeTag(repo: EcrRepositoryRecord, image: EcrImageRecord, tag:
 
 /** Indexes in the repository that reference this manifest. */
 export function parentsOf(repo: EcrRepositoryRecord, digest: string): string[] {
-  return Object.values(repo.images).filter((i) => i.children.includes(digest)).map((i) => i.digest);
+  return Object.values(repo.images)
+    .filter((i) => i.children.includes(digest))
+    .map((i) => i.digest);
 }

@@ -28,12 +28,21 @@ export interface RegistryDeps {
 }
 
 class RegistryError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly challenge = false) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly challenge = false,
+  ) {
     super(message);
   }
 }
 
-interface Route { op: string; name?: string; rest?: string }
+interface Route {
+  op: string;
+  name?: string;
+  rest?: string;
+}
 
 function routeOf(method: string, path: string): Route {
   if (path === '/v2/' || path === '/v2') return { op: 'Ping' };
@@ -44,11 +53,33 @@ function routeOf(method: string, path: string): Route {
   if (m[2]!.startsWith('blobs/uploads')) {
     const id = m[3] ?? '';
     if (id === '') return { op: method === 'POST' ? 'UploadStart' : 'Unknown', name };
-    const op = ({ PATCH: 'UploadPatch', PUT: 'UploadPut', GET: 'UploadStatus', DELETE: 'UploadCancel' } as Record<string, string>)[method] ?? 'Unknown';
+    const op =
+      (
+        { PATCH: 'UploadPatch', PUT: 'UploadPut', GET: 'UploadStatus', DELETE: 'UploadCancel' } as Record<
+          string,
+          string
+        >
+      )[method] ?? 'Unknown';
     return { op, name, rest: id };
   }
-  if (m[4] !== undefined) return { op: ({ HEAD: 'BlobHead', GET: 'BlobGet', DELETE: 'BlobDelete' } as Record<string, string>)[method] ?? 'Unknown', name, rest: m[4] };
-  if (m[5] !== undefined) return { op: ({ HEAD: 'ManifestHead', GET: 'ManifestGet', PUT: 'ManifestPut', DELETE: 'ManifestDelete' } as Record<string, string>)[method] ?? 'Unknown', name, rest: m[5] };
+  if (m[4] !== undefined)
+    return {
+      op: ({ HEAD: 'BlobHead', GET: 'BlobGet', DELETE: 'BlobDelete' } as Record<string, string>)[method] ?? 'Unknown',
+      name,
+      rest: m[4],
+    };
+  if (m[5] !== undefined)
+    return {
+      op:
+        (
+          { HEAD: 'ManifestHead', GET: 'ManifestGet', PUT: 'ManifestPut', DELETE: 'ManifestDelete' } as Record<
+            string,
+            string
+          >
+        )[method] ?? 'Unknown',
+      name,
+      rest: m[5],
+    };
   return { op: method === 'GET' ? 'TagsList' : 'Unknown', name };
 }
 
@@ -58,7 +89,11 @@ function readSmallBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) { reject(new RegistryError(413, 'SIZE_INVALID', `the manifest is larger than ${limit} bytes`)); req.resume(); return; }
+      if (size > limit) {
+        reject(new RegistryError(413, 'SIZE_INVALID', `the manifest is larger than ${limit} bytes`));
+        req.resume();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -117,11 +152,18 @@ export class RegistryServer {
   }
 
   private fail(res: ServerResponse, e: RegistryError): void {
-    if (res.headersSent || res.destroyed) { res.destroy(); return; }
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
     const body = JSON.stringify({ errors: [{ code: e.code, message: e.message, detail: null }] });
     res.writeHead(e.status, {
-      ...API_VERSION, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body),
-      ...(e.status === 401 || e.challenge ? { 'www-authenticate': `Basic realm="http://${this.hostPort}/",service="ecr.amazonaws.com"` } : {}),
+      ...API_VERSION,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...(e.status === 401 || e.challenge
+        ? { 'www-authenticate': `Basic realm="http://${this.hostPort}/",service="ecr.amazonaws.com"` }
+        : {}),
     });
     res.end(body);
   }
@@ -131,22 +173,40 @@ export class RegistryServer {
     const method = req.method ?? 'GET';
     const route = routeOf(method, url.pathname);
     const at = Date.now();
-    res.on('close', () => this.deps.calls.add({ service: 'registry', operation: route.op, status: res.headersSent ? res.statusCode : 0, at, ...(res.headersSent ? {} : { fault: 'reset' }) }));
+    res.on('close', () =>
+      this.deps.calls.add({
+        service: 'registry',
+        operation: route.op,
+        status: res.headersSent ? res.statusCode : 0,
+        at,
+        ...(res.headersSent ? {} : { fault: 'reset' }),
+      }),
+    );
     const plan = this.deps.faults.take('registry', route.op);
     if (plan.delayBeforeMs > 0 && !(await pauseUnlessClosed(plan.delayBeforeMs, this.closing.signal))) return;
     // Registry requests stream their bodies, so every fault strikes before the operation ('after' too).
     const fault = plan.before ?? plan.after;
-    if (fault) { this.inflict(fault, res); return; }
+    if (fault) {
+      this.inflict(fault, res);
+      return;
+    }
     this.authenticate(req);
     await this.dispatch(route, method, url, req, res);
   }
 
   private inflict(f: FaultSpec, res: ServerResponse): void {
-    if (f.kind === 'error') this.fail(res, new RegistryError(f.status ?? 500, f.code ?? (f.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN'), f.message ?? 'Injected fault'));
+    if (f.kind === 'error')
+      this.fail(
+        res,
+        new RegistryError(
+          f.status ?? 500,
+          f.code ?? (f.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN'),
+          f.message ?? 'Injected fault',
+        ),
+      );
     else if (f.kind === 'reset') res.socket?.destroy();
     // hang: never answer; close() tears the socket down.
   }
-
 
   /** ECR's registry auth: Basic AWS:<password from GetAuthorizationToken>, refused once expired. */
   private authenticate(req: IncomingMessage): void {
@@ -157,16 +217,22 @@ export class RegistryServer {
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     const token = this.deps.store.read((d) => d.ecr.tokens[password]);
-    if (colon < 0 || user !== 'AWS' || token === undefined) throw new RegistryError(401, 'UNAUTHORIZED', 'Not Authorized');
+    if (colon < 0 || user !== 'AWS' || token === undefined)
+      throw new RegistryError(401, 'UNAUTHORIZED', 'Not Authorized');
     if (token.expiresAt <= this.deps.now()) throw new RegistryError(401, 'DENIED', EXPIRED_TOKEN_MESSAGE);
   }
 
   private repo(name: string | undefined): EcrRepositoryRecord {
-    if (name === undefined || !REPOSITORY_NAME_RE.test(name)) throw new RegistryError(400, 'NAME_INVALID', `invalid repository name ${JSON.stringify(name)}`);
+    if (name === undefined || !REPOSITORY_NAME_RE.test(name))
+      throw new RegistryError(400, 'NAME_INVALID', `invalid repository name ${JSON.stringify(name)}`);
     const repo = this.deps.store.read((d) => d.ecr.repositories[name]);
     if (!repo) {
       const account = this.deps.store.read((d) => d.accountId);
-      throw new RegistryError(404, 'NAME_UNKNOWN', `The repository with name '${name}' does not exist in the registry with id '${account}'`);
+      throw new RegistryError(
+        404,
+        'NAME_UNKNOWN',
+        `The repository with name '${name}' does not exist in the registry with id '${account}'`,
+      );
     }
     return repo;
   }
@@ -179,8 +245,19 @@ export class RegistryServer {
     });
   }
 
-  private reply(res: ServerResponse, status: number, headers: Record<string, string | number>, body?: Buffer | string): void {
-    res.writeHead(status, { ...API_VERSION, ...headers, ...(body === undefined ? { 'content-length': headers['content-length'] ?? 0 } : { 'content-length': Buffer.byteLength(body) }) });
+  private reply(
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string | number>,
+    body?: Buffer | string,
+  ): void {
+    res.writeHead(status, {
+      ...API_VERSION,
+      ...headers,
+      ...(body === undefined
+        ? { 'content-length': headers['content-length'] ?? 0 }
+        : { 'content-length': Buffer.byteLength(body) }),
+    });
     res.end(body);
   }
 
@@ -190,21 +267,42 @@ export class RegistryServer {
 
   private session(route: Route): string {
     const id = route.rest ?? '';
-    if (this.uploads.get(id) !== route.name || !this.deps.blobs.uploadExists(id)) throw new RegistryError(404, 'BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry');
+    if (this.uploads.get(id) !== route.name || !this.deps.blobs.uploadExists(id))
+      throw new RegistryError(404, 'BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry');
     return id;
   }
 
-  private async finishUpload(name: string, id: string, digest: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async finishUpload(
+    name: string,
+    id: string,
+    digest: string | null,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     await this.deps.blobs.append(id, req);
-    if (digest === null || !DIGEST_RE.test(digest)) throw new RegistryError(400, 'DIGEST_INVALID', 'a sha256 digest parameter is required');
-    const ok = this.deps.blobs.has(digest) ? (this.deps.blobs.cancel(id), true) : await this.deps.blobs.commit(id, digest);
+    if (digest === null || !DIGEST_RE.test(digest))
+      throw new RegistryError(400, 'DIGEST_INVALID', 'a sha256 digest parameter is required');
+    const ok = this.deps.blobs.has(digest)
+      ? (this.deps.blobs.cancel(id), true)
+      : await this.deps.blobs.commit(id, digest);
     this.uploads.delete(id);
-    if (!ok) { this.deps.blobs.cancel(id); throw new RegistryError(400, 'DIGEST_INVALID', 'provided digest did not match uploaded content'); }
-    this.mutateRepo(name, (r) => { if (!r.blobs.includes(digest)) r.blobs.push(digest); });
+    if (!ok) {
+      this.deps.blobs.cancel(id);
+      throw new RegistryError(400, 'DIGEST_INVALID', 'provided digest did not match uploaded content');
+    }
+    this.mutateRepo(name, (r) => {
+      if (!r.blobs.includes(digest)) r.blobs.push(digest);
+    });
     this.reply(res, 201, { location: `/v2/${name}/blobs/${digest}`, 'docker-content-digest': digest });
   }
 
-  private async dispatch(route: Route, method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async dispatch(
+    route: Route,
+    method: string,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const q = url.searchParams;
     switch (route.op) {
       case 'Ping':
@@ -218,9 +316,15 @@ export class RegistryServer {
         const repo = this.repo(route.name);
         const digest = route.rest!;
         if (!DIGEST_RE.test(digest)) throw new RegistryError(400, 'DIGEST_INVALID', 'invalid digest');
-        if (!repo.blobs.includes(digest) || !this.deps.blobs.has(digest)) throw new RegistryError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
+        if (!repo.blobs.includes(digest) || !this.deps.blobs.has(digest))
+          throw new RegistryError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
         const size = this.deps.blobs.size(digest);
-        const headers = { 'content-type': 'application/octet-stream', 'content-length': size, 'docker-content-digest': digest, etag: `"${digest}"` };
+        const headers = {
+          'content-type': 'application/octet-stream',
+          'content-length': size,
+          'docker-content-digest': digest,
+          etag: `"${digest}"`,
+        };
         if (method === 'HEAD') return this.reply(res, 200, { ...headers, 'accept-ranges': 'bytes' });
         const range = byteRange(req.headers.range, size);
         if (range === 'invalid') {
@@ -229,7 +333,12 @@ export class RegistryServer {
           return;
         }
         if (range !== undefined) {
-          res.writeHead(206, { ...API_VERSION, ...headers, 'content-length': range.end - range.start + 1, 'content-range': `bytes ${range.start}-${range.end}/${size}` });
+          res.writeHead(206, {
+            ...API_VERSION,
+            ...headers,
+            'content-length': range.end - range.start + 1,
+            'content-range': `bytes ${range.start}-${range.end}/${size}`,
+          });
           this.deps.blobs.read(digest, range).pipe(res);
           return;
         }
@@ -246,16 +355,29 @@ export class RegistryServer {
         if (mount !== null && from !== null && DIGEST_RE.test(mount)) {
           // ECR mounts only blobs a manifest of the source repository references.
           const source = this.deps.store.read((d) => d.ecr.repositories[from]);
-          if (source && Object.values(source.images).some((i) => i.blobs.includes(mount)) && this.deps.blobs.has(mount)) {
-            this.mutateRepo(repo.name, (r) => { if (!r.blobs.includes(mount)) r.blobs.push(mount); });
-            return this.reply(res, 201, { location: `/v2/${repo.name}/blobs/${mount}`, 'docker-content-digest': mount });
+          if (
+            source &&
+            Object.values(source.images).some((i) => i.blobs.includes(mount)) &&
+            this.deps.blobs.has(mount)
+          ) {
+            this.mutateRepo(repo.name, (r) => {
+              if (!r.blobs.includes(mount)) r.blobs.push(mount);
+            });
+            return this.reply(res, 201, {
+              location: `/v2/${repo.name}/blobs/${mount}`,
+              'docker-content-digest': mount,
+            });
           }
         }
         const id = this.deps.blobs.startUpload();
         this.uploads.set(id, repo.name);
         const digest = q.get('digest');
         if (digest !== null) return this.finishUpload(repo.name, id, digest, req, res);
-        return this.reply(res, 202, { location: this.uploadLocation(repo.name, id), range: '0-0', 'docker-upload-uuid': id });
+        return this.reply(res, 202, {
+          location: this.uploadLocation(repo.name, id),
+          range: '0-0',
+          'docker-upload-uuid': id,
+        });
       }
       case 'UploadPatch': {
         this.repo(route.name);
@@ -266,7 +388,11 @@ export class RegistryServer {
           throw new RegistryError(416, 'BLOB_UPLOAD_INVALID', `chunk must start at byte ${start}`);
         }
         const size = await this.deps.blobs.append(id, req);
-        return this.reply(res, 202, { location: this.uploadLocation(route.name!, id), range: `0-${Math.max(0, size - 1)}`, 'docker-upload-uuid': id });
+        return this.reply(res, 202, {
+          location: this.uploadLocation(route.name!, id),
+          range: `0-${Math.max(0, size - 1)}`,
+          'docker-upload-uuid': id,
+        });
       }
       case 'UploadPut': {
         this.repo(route.name);
@@ -277,7 +403,11 @@ export class RegistryServer {
         this.repo(route.name);
         const id = this.session(route);
         const size = this.deps.blobs.uploadSize(id);
-        return this.reply(res, 204, { location: this.uploadLocation(route.name!, id), range: `0-${Math.max(0, size - 1)}`, 'docker-upload-uuid': id });
+        return this.reply(res, 204, {
+          location: this.uploadLocation(route.name!, id),
+          range: `0-${Math.max(0, size - 1)}`,
+          'docker-upload-uuid': id,
+        });
       }
       case 'UploadCancel': {
         this.repo(route.name);
@@ -290,7 +420,11 @@ export class RegistryServer {
       case 'ManifestGet': {
         const repo = this.repo(route.name);
         const image = this.findImage(repo, route.rest!);
-        const headers = { 'content-type': image.mediaType, 'docker-content-digest': image.digest, etag: `"${image.digest}"` };
+        const headers = {
+          'content-type': image.mediaType,
+          'docker-content-digest': image.digest,
+          etag: `"${image.digest}"`,
+        };
         if (req.headers['if-none-match'] === `"${image.digest}"`) return this.reply(res, 304, headers);
         const bytes = this.deps.blobs.readSmall(image.digest);
         if (method === 'HEAD') return this.reply(res, 200, { ...headers, 'content-length': bytes.length });
@@ -301,18 +435,26 @@ export class RegistryServer {
         const bytes = await readSmallBody(req, MAX_MANIFEST);
         const ref = route.rest!;
         const byDigest = ref.startsWith('sha256:');
-        if (!byDigest && !TAG_RE.test(ref)) throw new RegistryError(400, 'TAG_INVALID', `invalid tag ${JSON.stringify(ref)}`);
+        if (!byDigest && !TAG_RE.test(ref))
+          throw new RegistryError(400, 'TAG_INVALID', `invalid tag ${JSON.stringify(ref)}`);
         const tags = byDigest ? q.getAll('tag') : [ref];
         try {
           const image = this.mutateRepo(repo.name, (r) => {
             let last: EcrImageRecord | undefined;
             for (const tag of tags.length > 0 ? tags : [undefined]) {
-              last = putManifest(r, this.deps.blobs, { bytes, contentType: req.headers['content-type'], tag, expectedDigest: byDigest ? ref : undefined, now: this.deps.now() }).image;
+              last = putManifest(r, this.deps.blobs, {
+                bytes,
+                contentType: req.headers['content-type'],
+                tag,
+                expectedDigest: byDigest ? ref : undefined,
+                now: this.deps.now(),
+              }).image;
             }
             return last!;
           });
           return this.reply(res, 201, {
-            location: `/v2/${repo.name}/manifests/${image.digest}`, 'docker-content-digest': image.digest,
+            location: `/v2/${repo.name}/manifests/${image.digest}`,
+            'docker-content-digest': image.digest,
             ...(byDigest && tags.length > 0 ? { 'oci-tag': tags.join(', ') } : {}),
           });
         } catch (err) {
@@ -324,21 +466,29 @@ export class RegistryServer {
         const repo = this.repo(route.name);
         const image = this.findImage(repo, route.rest!);
         this.mutateRepo(repo.name, (r) => {
-          if (!route.rest!.startsWith('sha256:')) { r.images[image.digest]!.tags = r.images[image.digest]!.tags.filter((t) => t !== route.rest); return; }
-          if (parentsOf(r, image.digest).length > 0) throw new RegistryError(409, 'DENIED', 'the manifest is referenced by a manifest list');
+          if (!route.rest!.startsWith('sha256:')) {
+            r.images[image.digest]!.tags = r.images[image.digest]!.tags.filter((t) => t !== route.rest);
+            return;
+          }
+          if (parentsOf(r, image.digest).length > 0)
+            throw new RegistryError(409, 'DENIED', 'the manifest is referenced by a manifest list');
           delete r.images[image.digest];
         });
         return this.reply(res, 202, {});
       }
       case 'TagsList': {
         const repo = this.repo(route.name);
-        const all = Object.values(repo.images).flatMap((i) => i.tags).sort();
+        const all = Object.values(repo.images)
+          .flatMap((i) => i.tags)
+          .sort();
         const last = q.get('last');
         const n = q.get('n') === null ? undefined : Number(q.get('n'));
         const after = last === null ? all : all.filter((t) => t > last);
         const pageTags = n === undefined ? after : after.slice(0, n);
         const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (n !== undefined && after.length > n) headers['link'] = `</v2/${repo.name}/tags/list?n=${n}&last=${encodeURIComponent(pageTags[pageTags.length - 1] ?? '')}>; rel="next"`;
+        if (n !== undefined && after.length > n)
+          headers['link'] =
+            `</v2/${repo.name}/tags/list?n=${n}&last=${encodeURIComponent(pageTags[pageTags.length - 1] ?? '')}>; rel="next"`;
         return this.reply(res, 200, headers, JSON.stringify({ name: repo.name, tags: pageTags }));
       }
       default:

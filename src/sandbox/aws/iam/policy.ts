@@ -25,7 +25,10 @@ export interface PolicyStatement {
 }
 
 /** One resource a request names: its ARN (`*` for actions without resource-level permissions) and tags. */
-export interface RequestResource { arn: string; tags: Record<string, string> }
+export interface RequestResource {
+  arn: string;
+  tags: Record<string, string>;
+}
 
 export interface AuthorizationRequest {
   action: string;
@@ -37,12 +40,22 @@ export interface AuthorizationRequest {
 export type Decision = { allowed: true } | { allowed: false; resource: string; explicit: boolean };
 
 const OPERATORS = new Set(['stringequals', 'stringnotequals', 'stringlike', 'stringnotlike']);
-const KEY_PATTERNS = [/^aws:resourcetag\/.+$/, /^ec2:resourcetag\/.+$/, /^aws:requesttag\/.+$/, /^aws:tagkeys$/, /^aws:requestedregion$/, /^ec2:region$/];
+const KEY_PATTERNS = [
+  /^aws:resourcetag\/.+$/,
+  /^ec2:resourcetag\/.+$/,
+  /^aws:requesttag\/.+$/,
+  /^aws:tagkeys$/,
+  /^aws:requestedregion$/,
+  /^ec2:region$/,
+];
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 function wildcard(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, caseInsensitive ? 'is' : 's').test(value);
 }
 
@@ -54,15 +67,20 @@ export function validateStatements(statements: unknown): PolicyStatement[] {
     if (typeof s !== 'object' || s === null) throw new Error(`${where}: not an object`);
     const st = s as Record<string, unknown>;
     if (st.Effect !== 'Allow' && st.Effect !== 'Deny') throw new Error(`${where}: Effect must be Allow or Deny`);
-    if ((st.Action === undefined) === (st.NotAction === undefined)) throw new Error(`${where}: exactly one of Action and NotAction`);
-    if ((st.Resource === undefined) === (st.NotResource === undefined)) throw new Error(`${where}: exactly one of Resource and NotResource`);
-    for (const k of Object.keys(st)) if (!['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'].includes(k)) throw new Error(`${where}: ${k} is not supported`);
+    if ((st.Action === undefined) === (st.NotAction === undefined))
+      throw new Error(`${where}: exactly one of Action and NotAction`);
+    if ((st.Resource === undefined) === (st.NotResource === undefined))
+      throw new Error(`${where}: exactly one of Resource and NotResource`);
+    for (const k of Object.keys(st))
+      if (!['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'].includes(k))
+        throw new Error(`${where}: ${k} is not supported`);
     const cond = (st.Condition ?? {}) as Record<string, Record<string, unknown>>;
     for (const [op, keys] of Object.entries(cond)) {
       const base = op.toLowerCase().replace(/^(forallvalues|foranyvalue):/, '');
       if (!OPERATORS.has(base)) throw new Error(`${where}: condition operator ${op} is not supported by the emulator`);
       for (const key of Object.keys(keys)) {
-        if (!KEY_PATTERNS.some((re) => re.test(key.toLowerCase()))) throw new Error(`${where}: condition key ${key} is not supported by the emulator`);
+        if (!KEY_PATTERNS.some((re) => re.test(key.toLowerCase())))
+          throw new Error(`${where}: condition key ${key} is not supported by the emulator`);
       }
     }
   }
@@ -90,7 +108,13 @@ function keyValues(key: string, resource: RequestResource, req: AuthorizationReq
   return v;
 }
 
-function operatorHolds(op: string, key: string, expected: string[], resource: RequestResource, req: AuthorizationRequest): boolean {
+function operatorHolds(
+  op: string,
+  key: string,
+  expected: string[],
+  resource: RequestResource,
+  req: AuthorizationRequest,
+): boolean {
   const lower = op.toLowerCase();
   const qualifier = lower.startsWith('forallvalues:') ? 'all' : lower.startsWith('foranyvalue:') ? 'any' : 'single';
   const base = lower.replace(/^(forallvalues|foranyvalue):/, '');
@@ -110,7 +134,8 @@ function applies(s: PolicyStatement, resource: RequestResource, req: Authorizati
   const resourceHit = (patterns: string[]) => patterns.some((p) => wildcard(p, resource.arn, false));
   if (s.Resource !== undefined ? !resourceHit(list(s.Resource)) : resourceHit(list(s.NotResource))) return false;
   for (const [op, keys] of Object.entries(s.Condition ?? {})) {
-    for (const [key, values] of Object.entries(keys)) if (!operatorHolds(op, key, list(values), resource, req)) return false;
+    for (const [key, values] of Object.entries(keys))
+      if (!operatorHolds(op, key, list(values), resource, req)) return false;
   }
   return true;
 }

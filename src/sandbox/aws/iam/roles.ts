@@ -28,17 +28,27 @@ function randomText(n: number, alphabet: string): string {
 const ROTATE_BEFORE_MS = 5 * 60_000;
 
 /** The instance's current credentials for its role, issued anew when none or nearly expired. */
-export function sessionFor(d: EmulatorData, instanceId: string, roleName: string, now: number, ttlSeconds: number): IamSessionRecord {
+export function sessionFor(
+  d: EmulatorData,
+  instanceId: string,
+  roleName: string,
+  now: number,
+  ttlSeconds: number,
+): IamSessionRecord {
   const sessions = d.iamSessions ?? {};
   const current = Object.values(sessions)
-    .filter((s) => s.instanceId === instanceId && s.roleName === roleName && Date.parse(s.expiration) - now > ROTATE_BEFORE_MS)
+    .filter(
+      (s) =>
+        s.instanceId === instanceId && s.roleName === roleName && Date.parse(s.expiration) - now > ROTATE_BEFORE_MS,
+    )
     .sort((a, b) => Date.parse(b.expiration) - Date.parse(a.expiration))[0];
   if (current) return current;
   const session: IamSessionRecord = {
     accessKeyId: `ASIA${randomText(16, ALNUM)}`,
     secretAccessKey: randomBytes(30).toString('base64'),
     sessionToken: randomBytes(120).toString('base64'),
-    roleName, instanceId,
+    roleName,
+    instanceId,
     issuedAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     expiration: new Date(now + ttlSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };

@@ -17,14 +17,36 @@ function iamTree(i: InstanceRecord, d: EmulatorData, deps: MetadataDeps): Metada
   if (role === undefined) return undefined;
   const profileArn = `arn:aws:iam::${d.accountId}:instance-profile/${role}`;
   return {
-    info: () => JSON.stringify({ Code: 'Success', LastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), InstanceProfileArn: profileArn, InstanceProfileId: `AIPA${role.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 17)}` }, null, 2),
+    info: () =>
+      JSON.stringify(
+        {
+          Code: 'Success',
+          LastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          InstanceProfileArn: profileArn,
+          InstanceProfileId: `AIPA${role
+            .toUpperCase()
+            .replace(/[^A-Z0-9]/g, '')
+            .slice(0, 17)}`,
+        },
+        null,
+        2,
+      ),
     'security-credentials': {
       [role]: () => {
         const s = deps.credentials(role);
-        return JSON.stringify({
-          Code: 'Success', LastUpdated: s.issuedAt, Type: 'AWS-HMAC',
-          AccessKeyId: s.accessKeyId, SecretAccessKey: s.secretAccessKey, Token: s.sessionToken, Expiration: s.expiration,
-        }, null, 2);
+        return JSON.stringify(
+          {
+            Code: 'Success',
+            LastUpdated: s.issuedAt,
+            Type: 'AWS-HMAC',
+            AccessKeyId: s.accessKeyId,
+            SecretAccessKey: s.secretAccessKey,
+            Token: s.sessionToken,
+            Expiration: s.expiration,
+          },
+          null,
+          2,
+        );
       },
     },
   };
@@ -39,7 +61,9 @@ export function metadataTree(d: EmulatorData, instanceId: string, deps: Metadata
   for (const e of enis) {
     const subnet = d.subnets[e.subnetId];
     const vpc = d.vpcs[e.vpcId];
-    const publics = e.privateIps.map((p) => publicSide(d, e, p.address)?.publicIp).filter((x): x is string => x !== undefined);
+    const publics = e.privateIps
+      .map((p) => publicSide(d, e, p.address)?.publicIp)
+      .filter((x): x is string => x !== undefined);
     macs[e.macAddress] = {
       'device-number': String(e.attachment?.deviceIndex ?? 0),
       'interface-id': e.networkInterfaceId,
@@ -71,11 +95,22 @@ export function metadataTree(d: EmulatorData, instanceId: string, deps: Metadata
     },
     dynamic: {
       'instance-identity': {
-        document: JSON.stringify({
-          accountId: d.accountId, architecture: 'x86_64', availabilityZone: i.availabilityZone, imageId: i.imageId,
-          instanceId: i.instanceId, instanceType: i.instanceType, pendingTime: i.launchTime, privateIp: localIp,
-          region: d.region, version: '2017-09-30',
-        }, null, 2),
+        document: JSON.stringify(
+          {
+            accountId: d.accountId,
+            architecture: 'x86_64',
+            availabilityZone: i.availabilityZone,
+            imageId: i.imageId,
+            instanceId: i.instanceId,
+            instanceType: i.instanceType,
+            pendingTime: i.launchTime,
+            privateIp: localIp,
+            region: d.region,
+            version: '2017-09-30',
+          },
+          null,
+          2,
+        ),
       },
     },
   };
@@ -92,7 +127,9 @@ export function resolveMetadata(tree: MetadataNode, path: string): string | unde
   }
   if (node === undefined) return undefined;
   if (typeof node === 'object') {
-    return Object.entries(node).map(([k, v]) => (typeof v === 'object' ? `${k}/` : k)).join('\n');
+    return Object.entries(node)
+      .map(([k, v]) => (typeof v === 'object' ? `${k}/` : k))
+      .join('\n');
   }
   if (listing) return undefined;
   return typeof node === 'function' ? node() : node;

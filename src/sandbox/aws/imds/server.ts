@@ -40,15 +40,29 @@ export interface ImdsEndpoint {
 
 const MAX_TTL = 21600;
 
-export async function serveImds(store: EmulatorStore, instanceId: string, opts: ImdsOptions = {}): Promise<ImdsEndpoint> {
+export async function serveImds(
+  store: EmulatorStore,
+  instanceId: string,
+  opts: ImdsOptions = {},
+): Promise<ImdsEndpoint> {
   const tokens = new Map<string, number>(); // token → expiry (epoch ms)
   const log: { method: string; path: string; status: number }[] = [];
   const sockets = new Set<Socket>();
   const callerHops = opts.callerHops ?? 1;
   const ttlSeconds = opts.credentialTtlSeconds ?? 6 * 3600;
 
-  const options = () => store.read((d) => d.instances[instanceId]?.metadataOptions) ?? { httpTokens: 'required' as const, httpPutResponseHopLimit: 1 };
-  const answer = (req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+  const options = () =>
+    store.read((d) => d.instances[instanceId]?.metadataOptions) ?? {
+      httpTokens: 'required' as const,
+      httpPutResponseHopLimit: 1,
+    };
+  const answer = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string> = {},
+  ) => {
     log.push({ method: req.method ?? '', path: req.url ?? '', status });
     res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), ...headers });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -62,7 +76,8 @@ export async function serveImds(store: EmulatorStore, instanceId: string, opts: 
       if (req.headers['x-forwarded-for'] !== undefined) return answer(req, res, 403, 'Forbidden');
       const ttlText = String(req.headers['x-aws-ec2-metadata-token-ttl-seconds'] ?? '');
       const ttl = /^\d+$/.test(ttlText) ? Number(ttlText) : NaN;
-      if (!(ttl >= 1 && ttl <= MAX_TTL)) return answer(req, res, 400, 'Bad Request: X-aws-ec2-metadata-token-ttl-seconds must be 1 to 21600');
+      if (!(ttl >= 1 && ttl <= MAX_TTL))
+        return answer(req, res, 400, 'Bad Request: X-aws-ec2-metadata-token-ttl-seconds must be 1 to 21600');
       if (callerHops > options().httpPutResponseHopLimit) {
         log.push({ method: 'PUT', path, status: 0 }); // the reply's TTL runs out on the way: never arrives
         return;
@@ -71,7 +86,8 @@ export async function serveImds(store: EmulatorStore, instanceId: string, opts: 
       tokens.set(token, now + ttl * 1000);
       return answer(req, res, 200, token, { 'x-aws-ec2-metadata-token-ttl-seconds': String(ttl) });
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return answer(req, res, 405, 'Method Not Allowed', { allow: 'GET, HEAD, PUT' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return answer(req, res, 405, 'Method Not Allowed', { allow: 'GET, HEAD, PUT' });
     const token = req.headers['x-aws-ec2-metadata-token'];
     if (token === undefined) {
       if (options().httpTokens === 'required') return answer(req, res, 401, 'Unauthorized');
@@ -85,7 +101,9 @@ export async function serveImds(store: EmulatorStore, instanceId: string, opts: 
     if (!path.startsWith('/latest/')) return answer(req, res, 404, 'Not Found');
     // Reading credentials may issue a session, so the tree is resolved inside a transaction.
     const text = store.mutate((d) => {
-      const tree = metadataTree(d, instanceId, { credentials: (role) => sessionFor(d, instanceId, role, now, ttlSeconds) });
+      const tree = metadataTree(d, instanceId, {
+        credentials: (role) => sessionFor(d, instanceId, role, now, ttlSeconds),
+      });
       return tree === undefined ? undefined : resolveMetadata(tree, path.slice('/latest/'.length));
     });
     if (text === undefined) return answer(req, res, 404, 'Not Found');
@@ -93,7 +111,10 @@ export async function serveImds(store: EmulatorStore, instanceId: string, opts: 
   };
 
   const server: Server = createServer(handle);
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -104,9 +125,10 @@ export async function serveImds(store: EmulatorStore, instanceId: string, opts: 
     endpoint: `http://127.0.0.1:${port}`,
     port,
     requests: () => [...log],
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
   };
 }

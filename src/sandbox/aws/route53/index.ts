@@ -14,8 +14,12 @@ type Handler = (d: EmulatorData, syncPolls: number) => XmlChild[];
 
 function bind(operation: string, mutates: boolean, handler: Handler): Routed {
   return {
-    service: 'route53', operation, protocol: 'restXml', mutates,
-    execute: (d, config) => xmlReply(xmlDocument(`${operation}Response`, ROUTE53_NAMESPACE, handler(d, config.changeSyncPolls))),
+    service: 'route53',
+    operation,
+    protocol: 'restXml',
+    mutates,
+    execute: (d, config) =>
+      xmlReply(xmlDocument(`${operation}Response`, ROUTE53_NAMESPACE, handler(d, config.changeSyncPolls))),
   };
 }
 
@@ -33,9 +37,12 @@ export function routeRoute53(method: string, path: string, query: URLSearchParam
   const rest = path.slice(path.indexOf('/2013-04-01/') + '/2013-04-01/'.length).replace(/\/+$/, '');
   const parts = rest.split('/').map((p) => decodeURIComponent(p));
   const [head, id, tail] = parts;
-  if (method === 'GET' && rest === 'hostedzonesbyname') return bind('ListHostedZonesByName', false, (d) => listHostedZonesByName(d, query));
-  if (method === 'GET' && rest === 'hostedzone') return bind('ListHostedZones', false, (d) => listHostedZones(d, query));
-  if (head === 'hostedzone' && id !== undefined && parts.length === 2 && method === 'GET') return bind('GetHostedZone', false, (d) => getHostedZone(d, id));
+  if (method === 'GET' && rest === 'hostedzonesbyname')
+    return bind('ListHostedZonesByName', false, (d) => listHostedZonesByName(d, query));
+  if (method === 'GET' && rest === 'hostedzone')
+    return bind('ListHostedZones', false, (d) => listHostedZones(d, query));
+  if (head === 'hostedzone' && id !== undefined && parts.length === 2 && method === 'GET')
+    return bind('GetHostedZone', false, (d) => getHostedZone(d, id));
   if (head === 'hostedzone' && id !== undefined && tail === 'rrset' && parts.length === 3) {
     if (method === 'GET') return bind('ListResourceRecordSets', false, (d) => listResourceRecordSets(d, id, query));
     if (method === 'POST') {
@@ -45,9 +52,15 @@ export function routeRoute53(method: string, path: string, query: URLSearchParam
       });
     }
   }
-  if (head === 'change' && id !== undefined && parts.length === 2 && method === 'GET') return bind('GetChange', true, (d) => getChange(d, id));
+  if (head === 'change' && id !== undefined && parts.length === 2 && method === 'GET')
+    return bind('GetChange', true, (d) => getChange(d, id));
   return {
-    service: 'route53', operation: 'Unknown', protocol: 'restXml', mutates: false,
-    execute: () => { throw new AwsError('InvalidAction', `Unsupported Route 53 request ${method} /2013-04-01/${rest}`); },
+    service: 'route53',
+    operation: 'Unknown',
+    protocol: 'restXml',
+    mutates: false,
+    execute: () => {
+      throw new AwsError('InvalidAction', `Unsupported Route 53 request ${method} /2013-04-01/${rest}`);
+    },
   };
 }

@@ -49,7 +49,13 @@ export function listHostedZones(d: EmulatorData, q: URLSearchParams): XmlChild[]
   const max = maxItems(q.get('maxitems'), 100, 100);
   const zones = sortedZones(d);
   const marker = q.get('marker');
-  const start = marker === null ? 0 : Math.max(0, zones.findIndex((z) => z.id === marker));
+  const start =
+    marker === null
+      ? 0
+      : Math.max(
+          0,
+          zones.findIndex((z) => z.id === marker),
+        );
   const page = zones.slice(start, start + max);
   const next = zones[start + max];
   return [
@@ -73,12 +79,18 @@ export function listResourceRecordSets(d: EmulatorData, id: string, q: URLSearch
   const name = q.get('name');
   const type = q.get('type');
   const identifier = q.get('identifier');
-  if (type !== null && name === null) throw new AwsError('InvalidInput', 'You must specify a name when you specify a type.');
+  if (type !== null && name === null)
+    throw new AwsError('InvalidInput', 'You must specify a name when you specify a type.');
   const max = maxItems(q.get('maxitems'), 300, 300);
   const records = [...zone.records].sort(compareRecords);
   let start = 0;
   if (name !== null) {
-    const from: RecordSetRecord = { name: canonicalName(name), type: type ?? '', values: [], ...(identifier === null ? {} : { setIdentifier: identifier }) };
+    const from: RecordSetRecord = {
+      name: canonicalName(name),
+      type: type ?? '',
+      values: [],
+      ...(identifier === null ? {} : { setIdentifier: identifier }),
+    };
     start = records.findIndex((r) => compareRecords(r, from) >= 0);
     if (start < 0) start = records.length;
   }

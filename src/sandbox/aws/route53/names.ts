@@ -32,6 +32,7 @@ export function nameProblem(canonical: string): string | undefined {
   if (canonical.length > 255) return 'name is longer than 255 characters';
   const labels = canonical.replace(/\.$/, '').split('.');
   if (labels.some((l) => l.length === 0 || l.length > 63)) return 'a label is empty or longer than 63 characters';
-  if (labels.some((l, i) => l.includes('*') && (i !== 0 || l !== '*'))) return '`*` is only allowed as the whole leftmost label';
+  if (labels.some((l, i) => l.includes('*') && (i !== 0 || l !== '*')))
+    return '`*` is only allowed as the whole leftmost label';
   return undefined;
 }

@@ -8,13 +8,41 @@ import { canonicalName, renderName } from './names.js';
 
 export const ROUTE53_NAMESPACE = 'https://route53.amazonaws.com/doc/2013-04-01/';
 
-const RECORD_TYPES = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'DS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'TXT', 'HTTPS', 'SVCB', 'TLSA', 'SSHFP']);
+const RECORD_TYPES = new Set([
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'DS',
+  'MX',
+  'NAPTR',
+  'NS',
+  'PTR',
+  'SOA',
+  'SPF',
+  'SRV',
+  'TXT',
+  'HTTPS',
+  'SVCB',
+  'TLSA',
+  'SSHFP',
+]);
 
-export interface ParsedChange { action: 'CREATE' | 'DELETE' | 'UPSERT'; set: RecordSetRecord }
-export interface ParsedBatch { changes: ParsedChange[]; comment?: string }
+export interface ParsedChange {
+  action: 'CREATE' | 'DELETE' | 'UPSERT';
+  set: RecordSetRecord;
+}
+export interface ParsedBatch {
+  changes: ParsedChange[];
+  comment?: string;
+}
 
 const parser = new XMLParser({
-  ignoreAttributes: true, parseTagValue: false, trimValues: true, processEntities: true, removeNSPrefix: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  removeNSPrefix: true,
   isArray: (name) => name === 'Change' || name === 'ResourceRecord',
 });
 
@@ -68,15 +96,20 @@ export function parseChangeBatch(body: string): ParsedBatch {
   try {
     doc = parser.parse(body) as Node;
   } catch (err) {
-    throw new AwsError('InvalidInput', `Could not parse the request body: ${err instanceof Error ? err.message : String(err)}`);
+    throw new AwsError(
+      'InvalidInput',
+      `Could not parse the request body: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const batch = obj(obj(doc['ChangeResourceRecordSetsRequest'])?.['ChangeBatch']);
   const changes = obj(batch?.['Changes'])?.['Change'];
-  if (!batch || !Array.isArray(changes) || changes.length === 0) throw invalid('ChangeBatch must contain at least one Change');
+  if (!batch || !Array.isArray(changes) || changes.length === 0)
+    throw invalid('ChangeBatch must contain at least one Change');
   const parsed = changes.map((c): ParsedChange => {
     const node = obj(c) ?? {};
     const action = str(node['Action']);
-    if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT') throw invalid(`Invalid Action: ${action ?? '(none)'}`);
+    if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT')
+      throw invalid(`Invalid Action: ${action ?? '(none)'}`);
     const set = obj(node['ResourceRecordSet']);
     if (!set) throw invalid('Change is missing ResourceRecordSet');
     return { action, set: parseSet(set) };
@@ -87,23 +120,40 @@ export function parseChangeBatch(body: string): ParsedBatch {
 
 export function recordSetXml(r: RecordSetRecord): Xml {
   return el('ResourceRecordSet', [
-    el('Name', renderName(r.name)), el('Type', r.type), opt('SetIdentifier', r.setIdentifier), opt('Weight', r.weight),
-    opt('Region', r.region), opt('Failover', r.failover), opt('MultiValueAnswer', r.multiValueAnswer), opt('TTL', r.ttl),
+    el('Name', renderName(r.name)),
+    el('Type', r.type),
+    opt('SetIdentifier', r.setIdentifier),
+    opt('Weight', r.weight),
+    opt('Region', r.region),
+    opt('Failover', r.failover),
+    opt('MultiValueAnswer', r.multiValueAnswer),
+    opt('TTL', r.ttl),
     r.alias ? undefined : list('ResourceRecords', r.values, (v) => [el('Value', v)], 'ResourceRecord'),
     r.alias
-      ? el('AliasTarget', [el('HostedZoneId', r.alias.hostedZoneId), el('DNSName', renderName(r.alias.dnsName)), el('EvaluateTargetHealth', r.alias.evaluateTargetHealth)])
+      ? el('AliasTarget', [
+          el('HostedZoneId', r.alias.hostedZoneId),
+          el('DNSName', renderName(r.alias.dnsName)),
+          el('EvaluateTargetHealth', r.alias.evaluateTargetHealth),
+        ])
       : undefined,
     opt('HealthCheckId', r.healthCheckId),
   ]);
 }
 
 export function changeInfoXml(c: ChangeRecord, status: 'PENDING' | 'INSYNC'): Xml {
-  return el('ChangeInfo', [el('Id', `/change/${c.id}`), el('Status', status), el('SubmittedAt', c.submittedAt), opt('Comment', c.comment)]);
+  return el('ChangeInfo', [
+    el('Id', `/change/${c.id}`),
+    el('Status', status),
+    el('SubmittedAt', c.submittedAt),
+    opt('Comment', c.comment),
+  ]);
 }
 
 export function hostedZoneXml(z: HostedZoneRecord): Xml {
   return el('HostedZone', [
-    el('Id', `/hostedzone/${z.id}`), el('Name', renderName(z.name)), el('CallerReference', z.callerReference),
+    el('Id', `/hostedzone/${z.id}`),
+    el('Name', renderName(z.name)),
+    el('CallerReference', z.callerReference),
     el('Config', [opt('Comment', z.comment), el('PrivateZone', z.privateZone)]),
     el('ResourceRecordSetCount', z.records.length),
   ]);

@@ -5,7 +5,12 @@
 export function isAwsChunked(headers: Record<string, string | string[] | undefined>): boolean {
   const enc = String(headers['content-encoding'] ?? '');
   const sha = String(headers['x-amz-content-sha256'] ?? '');
-  return enc.split(',').map((s) => s.trim()).includes('aws-chunked') || sha.startsWith('STREAMING-');
+  return (
+    enc
+      .split(',')
+      .map((s) => s.trim())
+      .includes('aws-chunked') || sha.startsWith('STREAMING-')
+  );
 }
 
 export function decodeAwsChunked(body: Buffer): Buffer {

@@ -11,7 +11,8 @@ import { current, S3_NAMESPACE } from './store.js';
 function maxKeys(q: URLSearchParams): number {
   const raw = q.get('max-keys');
   if (raw === null) return 1000;
-  if (!/^\d+$/.test(raw)) throw new AwsError('InvalidArgument', 'Provided max-keys not an integer or within integer range', 400);
+  if (!/^\d+$/.test(raw))
+    throw new AwsError('InvalidArgument', 'Provided max-keys not an integer or within integer range', 400);
   return Math.min(Number(raw), 1000);
 }
 
@@ -22,7 +23,7 @@ export function listObjectsV2(b: BucketRecord, q: URLSearchParams): S3Reply {
   const delimiter = q.get('delimiter') ?? '';
   const max = maxKeys(q);
   const token = q.get('continuation-token');
-  const after = token !== null ? Buffer.from(token, 'base64url').toString('utf8') : q.get('start-after') ?? '';
+  const after = token !== null ? Buffer.from(token, 'base64url').toString('utf8') : (q.get('start-after') ?? '');
   const contents: Xml[] = [];
   const prefixes: string[] = [];
   let last = '';
@@ -36,20 +37,42 @@ export function listObjectsV2(b: BucketRecord, q: URLSearchParams): S3Reply {
       const at = key.indexOf(delimiter, prefix.length);
       if (at >= 0) entry = key.slice(0, at + delimiter.length);
     }
-    if (entry !== key && prefixes.includes(entry)) { last = key; continue; }
-    if (contents.length + prefixes.length >= max) { truncated = true; break; }
+    if (entry !== key && prefixes.includes(entry)) {
+      last = key;
+      continue;
+    }
+    if (contents.length + prefixes.length >= max) {
+      truncated = true;
+      break;
+    }
     if (entry !== key) prefixes.push(entry);
-    else contents.push(el('Contents', [el('Key', key), el('LastModified', v.lastModified), el('ETag', v.etag!), el('Size', v.size ?? 0), el('StorageClass', 'STANDARD')]));
+    else
+      contents.push(
+        el('Contents', [
+          el('Key', key),
+          el('LastModified', v.lastModified),
+          el('ETag', v.etag!),
+          el('Size', v.size ?? 0),
+          el('StorageClass', 'STANDARD'),
+        ]),
+      );
     last = key;
   }
-  return xml(xmlDocument('ListBucketResult', S3_NAMESPACE, [
-    el('Name', b.name), el('Prefix', prefix), opt('Delimiter', delimiter === '' ? undefined : delimiter),
-    el('MaxKeys', max), el('KeyCount', contents.length + prefixes.length), el('IsTruncated', truncated),
-    opt('ContinuationToken', token ?? undefined), opt('StartAfter', q.get('start-after') ?? undefined),
-    opt('NextContinuationToken', truncated ? Buffer.from(last).toString('base64url') : undefined),
-    ...contents,
-    ...prefixes.map((p) => el('CommonPrefixes', [el('Prefix', p)])),
-  ]));
+  return xml(
+    xmlDocument('ListBucketResult', S3_NAMESPACE, [
+      el('Name', b.name),
+      el('Prefix', prefix),
+      opt('Delimiter', delimiter === '' ? undefined : delimiter),
+      el('MaxKeys', max),
+      el('KeyCount', contents.length + prefixes.length),
+      el('IsTruncated', truncated),
+      opt('ContinuationToken', token ?? undefined),
+      opt('StartAfter', q.get('start-after') ?? undefined),
+      opt('NextContinuationToken', truncated ? Buffer.from(last).toString('base64url') : undefined),
+      ...contents,
+      ...prefixes.map((p) => el('CommonPrefixes', [el('Prefix', p)])),
+    ]),
+  );
 }
 
 export function listObjectVersions(b: BucketRecord, q: URLSearchParams): S3Reply {
@@ -65,19 +88,39 @@ export function listObjectVersions(b: BucketRecord, q: URLSearchParams): S3Reply
     const versions = [...b.objects[key]!].reverse();
     let skipping = key === keyMarker;
     for (const [i, v] of versions.entries()) {
-      if (skipping) { if (v.versionId === versionMarker) skipping = false; continue; }
-      if (entries.length >= max) { truncated = true; break outer; }
-      const common = [el('Key', key), el('VersionId', v.versionId), el('IsLatest', i === 0), el('LastModified', v.lastModified), el('Owner', [el('ID', 'solokube-sandbox')])];
-      entries.push(v.deleteMarker
-        ? el('DeleteMarker', common)
-        : el('Version', [...common, el('ETag', v.etag!), el('Size', v.size ?? 0), el('StorageClass', 'STANDARD')]));
+      if (skipping) {
+        if (v.versionId === versionMarker) skipping = false;
+        continue;
+      }
+      if (entries.length >= max) {
+        truncated = true;
+        break outer;
+      }
+      const common = [
+        el('Key', key),
+        el('VersionId', v.versionId),
+        el('IsLatest', i === 0),
+        el('LastModified', v.lastModified),
+        el('Owner', [el('ID', 'solokube-sandbox')]),
+      ];
+      entries.push(
+        v.deleteMarker
+          ? el('DeleteMarker', common)
+          : el('Version', [...common, el('ETag', v.etag!), el('Size', v.size ?? 0), el('StorageClass', 'STANDARD')]),
+      );
       next = { key, versionId: v.versionId };
     }
   }
-  return xml(xmlDocument('ListVersionsResult', S3_NAMESPACE, [
-    el('Name', b.name), el('Prefix', prefix), el('KeyMarker', keyMarker), el('VersionIdMarker', versionMarker),
-    el('MaxKeys', max), el('IsTruncated', truncated),
-    ...(truncated && next ? [el('NextKeyMarker', next.key), el('NextVersionIdMarker', next.versionId)] : []),
-    ...entries,
-  ]));
+  return xml(
+    xmlDocument('ListVersionsResult', S3_NAMESPACE, [
+      el('Name', b.name),
+      el('Prefix', prefix),
+      el('KeyMarker', keyMarker),
+      el('VersionIdMarker', versionMarker),
+      el('MaxKeys', max),
+      el('IsTruncated', truncated),
+      ...(truncated && next ? [el('NextKeyMarker', next.key), el('NextVersionIdMarker', next.versionId)] : []),
+      ...entries,
+    ]),
+  );
 }

@@ -8,7 +8,16 @@ import { el, opt, xmlDocument } from '../xml.js';
 import { malformed } from './buckets.js';
 import type { S3Reply } from './reply.js';
 import { empty, xml } from './reply.js';
-import { current, etagOf, newVersionId, pushVersion, removeVersion, S3_NAMESPACE, versioned, versionIdFor } from './store.js';
+import {
+  current,
+  etagOf,
+  newVersionId,
+  pushVersion,
+  removeVersion,
+  S3_NAMESPACE,
+  versioned,
+  versionIdFor,
+} from './store.js';
 import { elements, text } from './xml-in.js';
 
 const MAX_DELETE_KEYS = 1000;
@@ -17,13 +26,24 @@ function versionHeader(b: BucketRecord, v: S3VersionRecord): Record<string, stri
   return versioned(b) ? { 'x-amz-version-id': v.versionId } : {};
 }
 
-export function putObject(d: EmulatorData, b: BucketRecord, key: string, bytes: Buffer, headers: Record<string, string | string[] | undefined>): S3Reply {
+export function putObject(
+  d: EmulatorData,
+  b: BucketRecord,
+  key: string,
+  bytes: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+): S3Reply {
   if (key.length > 1024) throw new AwsError('KeyTooLongError', 'Your key is too long', 400);
   const sse = String(headers['x-amz-server-side-encryption'] ?? b.encryption.sseAlgorithm);
   const v: S3VersionRecord = {
-    versionId: versionIdFor(d, b), deleteMarker: false, lastModified: new Date().toISOString(),
-    body: bytes.toString('base64'), etag: etagOf(bytes), size: bytes.length,
-    contentType: String(headers['content-type'] ?? 'binary/octet-stream'), serverSideEncryption: sse,
+    versionId: versionIdFor(d, b),
+    deleteMarker: false,
+    lastModified: new Date().toISOString(),
+    body: bytes.toString('base64'),
+    etag: etagOf(bytes),
+    size: bytes.length,
+    contentType: String(headers['content-type'] ?? 'binary/octet-stream'),
+    serverSideEncryption: sse,
   };
   pushVersion(b, key, v);
   return empty(200, { etag: v.etag!, 'x-amz-server-side-encryption': sse, ...versionHeader(b, v) });
@@ -33,12 +53,20 @@ function find(b: BucketRecord, key: string, versionId: string | null): S3Version
   if (versionId === null) {
     const v = current(b, key);
     if (v === undefined) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404);
-    if (v.deleteMarker) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': v.versionId });
+    if (v.deleteMarker)
+      throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, {
+        'x-amz-delete-marker': 'true',
+        'x-amz-version-id': v.versionId,
+      });
     return v;
   }
   const v = (Object.hasOwn(b.objects, key) ? b.objects[key]! : []).find((x) => x.versionId === versionId);
   if (v === undefined) throw new AwsError('NoSuchVersion', 'The specified version does not exist.', 404);
-  if (v.deleteMarker) throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': v.versionId });
+  if (v.deleteMarker)
+    throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, {
+      'x-amz-delete-marker': 'true',
+      'x-amz-version-id': v.versionId,
+    });
   return v;
 }
 
@@ -46,9 +74,13 @@ export function getObject(b: BucketRecord, key: string, versionId: string | null
   const v = find(b, key, versionId);
   const body = Buffer.from(v.body ?? '', 'base64');
   return {
-    status: 200, contentType: v.contentType ?? 'binary/octet-stream', body: head ? '' : body,
+    status: 200,
+    contentType: v.contentType ?? 'binary/octet-stream',
+    body: head ? '' : body,
     headers: {
-      etag: v.etag!, 'last-modified': new Date(v.lastModified).toUTCString(), 'accept-ranges': 'bytes',
+      etag: v.etag!,
+      'last-modified': new Date(v.lastModified).toUTCString(),
+      'accept-ranges': 'bytes',
       ...(head ? { 'content-length': String(body.length) } : {}),
       ...(v.serverSideEncryption === undefined ? {} : { 'x-amz-server-side-encryption': v.serverSideEncryption }),
       ...versionHeader(b, v),
@@ -56,7 +88,10 @@ export function getObject(b: BucketRecord, key: string, versionId: string | null
   };
 }
 
-interface DeleteOutcome { versionId?: string; deleteMarker: boolean }
+interface DeleteOutcome {
+  versionId?: string;
+  deleteMarker: boolean;
+}
 
 function deleteOne(d: EmulatorData, b: BucketRecord, key: string, versionId: string | null): DeleteOutcome {
   if (versionId !== null) {
@@ -67,7 +102,11 @@ function deleteOne(d: EmulatorData, b: BucketRecord, key: string, versionId: str
     removeVersion(b, key, 'null');
     return { deleteMarker: false };
   }
-  const marker: S3VersionRecord = { versionId: b.versioning === 'Enabled' ? newVersionId(d) : 'null', deleteMarker: true, lastModified: new Date().toISOString() };
+  const marker: S3VersionRecord = {
+    versionId: b.versioning === 'Enabled' ? newVersionId(d) : 'null',
+    deleteMarker: true,
+    lastModified: new Date().toISOString(),
+  };
   pushVersion(b, key, marker);
   return { versionId: marker.versionId, deleteMarker: true };
 }
@@ -91,7 +130,8 @@ export function deleteObjects(d: EmulatorData, b: BucketRecord, body: string): S
     const versionId = text(o, 'VersionId') ?? null;
     const out = deleteOne(d, b, key, versionId);
     return el('Deleted', [
-      el('Key', key), opt('VersionId', versionId ?? undefined),
+      el('Key', key),
+      opt('VersionId', versionId ?? undefined),
       ...(out.deleteMarker ? [el('DeleteMarker', true), opt('DeleteMarkerVersionId', out.versionId)] : []),
     ]);
   });

@@ -23,8 +23,12 @@ export function getBucket(d: EmulatorData, name: string, anyRegion = false): Buc
 /** 301 with the bucket's region in `x-amz-bucket-region`, which clients use to retry elsewhere. */
 export class RedirectError extends AwsError {
   constructor(readonly bucketRegion: string) {
-    super('PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', 301,
-      { 'x-amz-bucket-region': bucketRegion });
+    super(
+      'PermanentRedirect',
+      'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+      301,
+      { 'x-amz-bucket-region': bucketRegion },
+    );
   }
 }
 
@@ -51,7 +55,9 @@ export function versionIdFor(d: EmulatorData, b: BucketRecord): string {
 
 /** Adds a version (or marker) as current; a "null" version replaces the previous "null" one. */
 export function pushVersion(b: BucketRecord, key: string, v: S3VersionRecord): void {
-  const list = (Object.hasOwn(b.objects, key) ? b.objects[key]! : []).filter((x) => v.versionId !== 'null' || x.versionId !== 'null');
+  const list = (Object.hasOwn(b.objects, key) ? b.objects[key]! : []).filter(
+    (x) => v.versionId !== 'null' || x.versionId !== 'null',
+  );
   list.push(v);
   b.objects[key] = list;
 }
