@@ -21,6 +21,7 @@ import { EXAMPLE_CONFIG } from '../../src/config/example.js';
 import { RecordingIoHost } from '../../src/core/io.js';
 import { planConverge } from '../../src/core/plan.js';
 import { SshShell } from '../../src/node/index.js';
+import { nodePackages } from '../../src/node/resources/packages.js';
 import { redirectRules } from '../../src/node/resources/redirect-rules.js';
 import { secondaryAddress } from '../../src/node/resources/secondary-address.js';
 import {
@@ -226,7 +227,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
         lab.node.interface,
       );
       const { plan } = await planConverge(
-        [secondaryAddress(upSpec, shell), redirectRules(upSpec, shell)],
+        [nodePackages(upSpec, shell), secondaryAddress(upSpec, shell), redirectRules(upSpec, shell)],
         io,
         new AbortController().signal,
       );
@@ -323,7 +324,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
       });
       try {
         const { plan } = await planConverge(
-          [secondaryAddress(upSpec, fresh), redirectRules(upSpec, fresh)],
+          [nodePackages(upSpec, fresh), secondaryAddress(upSpec, fresh), redirectRules(upSpec, fresh)],
           io,
           new AbortController().signal,
         );

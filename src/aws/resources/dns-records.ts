@@ -311,7 +311,7 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
       opts.mode === 'destroy'
         ? `Route 53 records of ${config.name} in ${config.dnsZone}`
         : `Route 53 records ${wanted.join(', ')} in ${config.dnsZone}${primary ? " (→ the instance's public address)" : ''}`,
-    dependsOn: [primary ? AWS_IDS.controlPlane : AWS_IDS.elasticIp],
+    dependsOn: primary ? [AWS_IDS.controlPlane] : [AWS_IDS.controlPlane, AWS_IDS.elasticIp],
     // The step's deadline bounds apply too; it leaves room after the INSYNC wait so that a slow
     // Route 53 is reported as such (aws.dns-not-in-sync), not as a bare deadline.
     deadlineMs: (opts.syncDeadlineMs ?? 180_000) + 30_000,
@@ -330,7 +330,15 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
         .sort();
       if (opts.mode === 'converge') {
         assertNoKopsName();
-        assertNothingForeign(reading, new Set([...ourAddresses(ctx), ...(primary ? await taggedElasticIps(ctx) : [])]));
+        // Names of ours may still hold the address of the other mode (turning the secondary path on
+        // or off moves them): the instance's own address and our tagged Elastic IPs count as ours.
+        const instanceIp = known(ctx.dependency<ControlPlane | undefined>(AWS_IDS.controlPlane)?.primaryPublicIp);
+        const ours = [
+          ...ourAddresses(ctx),
+          ...(primary ? await taggedElasticIps(ctx) : []),
+          ...(instanceIp ? [instanceIp] : []),
+        ];
+        assertNothingForeign(reading, new Set(ours));
       }
       if (opts.mode === 'destroy') warnForeignPointingAtUs(ctx, reading, owned);
       const relevant = opts.mode === 'converge' ? [...new Set([...wanted, ...owned])] : owned;

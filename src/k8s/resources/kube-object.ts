@@ -22,6 +22,9 @@ import type { KubeTarget } from '../target.js';
 import { CLUSTER_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, isManagedBySolokube } from '../types.js';
 import type { DeploymentObject, KubeObject } from '../types.js';
 
+/** How much longer the engine's step deadline is than the rollout wait's own. */
+const STEP_DEADLINE_MARGIN_MS = 15_000;
+
 export const APPLIED_HASH_ANNOTATION = 'solokube.io/applied-hash';
 const DEFAULT_ROLLOUT_DEADLINE_MS = 5 * 60_000;
 
@@ -96,7 +99,9 @@ export function kubeObject(
     id: kubeObjectId(wanted),
     title: opts.title ?? what,
     dependsOn: opts.dependsOn ?? [],
-    ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+    // The engine's step deadline (which bounds apply) leaves the rollout wait room to fail first,
+    // with its own error naming the pods' reasons rather than a bare deadline.
+    ...(deadlineMs !== undefined ? { deadlineMs: deadlineMs + STEP_DEADLINE_MARGIN_MS } : {}),
 
     desired: () => stateOf(undefined, []),
 

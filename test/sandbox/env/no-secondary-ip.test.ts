@@ -62,8 +62,11 @@ test('GIVEN the secondary path is up WHEN up runs with --no-secondary-ip THEN it
   }>(off);
   assert.equal(r.decision, 'apply');
   const removed = r.plan.steps.filter((s) => s.action === 'delete').map((s) => s.id);
-  for (const id of ['aws/elastic-ip', 'aws/secondary-private-ip', 'aws/app-security-group', 'aws/dns-records'])
+  for (const id of ['aws/elastic-ip', 'aws/secondary-private-ip', 'aws/app-security-group'])
     assert.ok(removed.includes(id), `${id} removed: ${removed.join(', ')}`);
+  // The app names stay ours and move to the instance's own address (before the Elastic IP goes).
+  const dnsStep = r.plan.steps.find((s) => s.id === 'aws/dns-records');
+  assert.equal(dnsStep?.action, 'update', JSON.stringify(dnsStep));
   assert.ok(
     removed.some((id) => id.startsWith('node/')),
     `the node's part is removed too: ${removed.join(', ')}`,
