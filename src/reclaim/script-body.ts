@@ -295,6 +295,22 @@ main() {
   had_addr=$(ip -o -4 addr show dev "$IFACE" | awk '{ print $4 }' | grep -cxF "$OURS/$PREFIX")
   ip addr replace "$OURS/$PREFIX" dev "$IFACE" || fail "ip addr replace $OURS/$PREFIX dev $IFACE failed"
   [ "$had_addr" -eq 0 ] && changed "added $OURS/$PREFIX to $IFACE"
+  # Where systemd-networkd manages the interface, the address also goes into the drop-in up writes
+  # (same path and text as src/node/resources/secondary-address.ts), so a networkd restart keeps it.
+  net_file=$(networkctl --no-pager --no-legend status "$IFACE" 2>/dev/null | sed -n 's|^ *Network File: \(/[A-Za-z0-9_.@+/-]*\.network\) *$|\1|p')
+  if [ -n "$net_file" ]; then
+    drop_in="/etc/systemd/network/$(basename "$net_file").d/50-solokube-secondary-ip.conf"
+    mkdir -p "$(dirname "$drop_in")" || fail "cannot create the directory of $drop_in"
+    printf '# Managed by solokube for cluster %s.\n# The secondary address, so that systemd-networkd keeps it when it reconfigures %s.\n# PreferredLifetime=0: never the node'"'"'s source address (after a reconfigure networkd may add it\n# before the primary; the node'"'"'s own traffic, IMDS included, must keep leaving from the primary).\n[Address]\nAddress=%s/%s\nPreferredLifetime=0\n' \
+      "$CLUSTER" "$IFACE" "$OURS" "$PREFIX" >"$drop_in.tmp.$$" || fail "cannot write $drop_in"
+    if cmp -s "$drop_in.tmp.$$" "$drop_in"; then
+      rm -f "$drop_in.tmp.$$"
+    else
+      mv -f "$drop_in.tmp.$$" "$drop_in" || fail "cannot write $drop_in"
+      networkctl reload >/dev/null 2>&1 || log "networkctl reload failed; the address is set, the drop-in applies at the next reload"
+      changed "wrote $drop_in"
+    fi
+  fi
   mkdir -p "$(dirname "$RULES_FILE")" || fail "cannot create the directory of $RULES_FILE"
   nat_rules | sed "s/$PLACEHOLDER/$OURS/g" >"$RULES_FILE.tmp.$$" || fail "cannot write $RULES_FILE"
   same_rules=no

@@ -242,7 +242,8 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
           last.last.secondaryIp === secondary &&
           last.last.elasticIp === EIP,
       );
-      assert.equal(last.kind === 'ran' && last.last.changes.length, 5);
+      // secondary IP, tag, association, address, networkd drop-in, rules
+      assert.equal(last.kind === 'ran' && last.last.changes.length, 6);
       assert.ok(
         imds.requests().some((q) => q.method === 'PUT' && q.status === 200),
         'the node used IMDSv2 tokens',
@@ -297,10 +298,12 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
         JSON.stringify(last),
       );
       const secondary = last.kind === 'ran' ? last.last.secondaryIp : '';
+      // networkd brings the address back at boot from the drop-in; the rules are the unit's to restore.
       assert.deepEqual(last.kind === 'ran' ? last.last.changes : [], [
-        `added ${secondary}/24 to ${lab.node.interface}`,
         `loaded redirect rules for ${secondary} (/etc/solokube/nat-rules.nft)`,
       ]);
+      const addrs = (await lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', lab.node.interface])).stdout;
+      assert.match(addrs, new RegExp(`inet ${secondary.replace(/\./g, '\\.')}/24`));
       assert.deepEqual(
         emu
           .calls()

@@ -40,8 +40,11 @@ function dropInPath(networkFile: string): string {
 function renderDropIn(spec: NodeSpec): string {
   return `${MANAGED_MARKER} for cluster ${spec.clusterName}.
 # The secondary address, so that systemd-networkd keeps it when it reconfigures ${spec.interface}.
-[Network]
+# PreferredLifetime=0: never the node's source address (after a reconfigure networkd may add it
+# before the primary; the node's own traffic, IMDS included, must keep leaving from the primary).
+[Address]
 Address=${spec.secondaryIp}/${spec.prefixLength}
+PreferredLifetime=0
 `;
 }
 
