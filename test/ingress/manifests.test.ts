@@ -14,6 +14,10 @@ import {
   type K8sObject,
 } from '../../src/ingress/index.js';
 
+/** Traefik's configuration is free-form YAML; the tests index into it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FreeForm = any;
+
 function golden(name: string, actual: string): void {
   const url = new URL(`../../../test/ingress/golden/${name}`, import.meta.url);
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(url, actual);
@@ -41,17 +45,15 @@ const podSpec = (objs: K8sObject[]) =>
       spec: { template: { spec: Record<string, unknown> & { containers: { ports: { containerPort: number }[] }[] } } };
     }
   ).spec.template.spec;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Traefik's config is free-form YAML; the tests index into it
 const staticConfig = (objs: K8sObject[]) =>
   parse((find(objs, 'ConfigMap') as unknown as { data: Record<string, string> }).data['traefik.yaml']!) as Record<
     string,
-    any
+    FreeForm
   >;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 const dynamicConfig = (objs: K8sObject[]) =>
   parse((find(objs, 'ConfigMap') as unknown as { data: Record<string, string> }).data['dynamic.yaml']!) as Record<
     string,
-    any
+    FreeForm
   >;
 
 describe('ingress manifests', () => {
@@ -203,9 +205,8 @@ describe('ingress manifests', () => {
   test('GIVEN the apps WHEN rendered as file-provider routes (the lab, no cluster) THEN each router carries what its Ingress annotations say', () => {
     const config = parseConfig(base, 't');
     const ingresses = renderIngressManifests(config).filter((o) => o.kind === 'Ingress');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form dynamic configuration
     const routes = renderFileRoutes(ingressSettings(config), { hello: 'http://127.0.0.1:1' }) as {
-      http: { routers: Record<string, any>; services: Record<string, unknown> };
+      http: { routers: Record<string, FreeForm>; services: Record<string, unknown> };
     };
     assert.deepEqual(
       Object.keys(routes.http.routers),
