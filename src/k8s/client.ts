@@ -300,6 +300,9 @@ export class KubeClient {
     if (status === 401) return new KubeCredentialsError(this.server, `${message} (HTTP 401)`, details);
     if (status === 403) return new KubeForbiddenError(this.server, message, details);
     if (status === 404) return new KubeNotFoundError(this.server, message, details);
+    // 503 is the API server going away ("apiserver is shutting down") or not serving yet: for the
+    // caller the same as a refused connection.
+    if (status === 503) return new KubeUnreachableError(this.server, `HTTP 503: ${message}`, details);
     return new KubeApiError(this.server, status, message, details);
   }
 }

@@ -307,7 +307,9 @@ main() {
       rm -f "$drop_in.tmp.$$"
     else
       mv -f "$drop_in.tmp.$$" "$drop_in" || fail "cannot write $drop_in"
-      networkctl reload >/dev/null 2>&1 || log "networkctl reload failed; the address is set, the drop-in applies at the next reload"
+      # Not reloaded here: the address is already set, and networkd reads the drop-in at its next
+      # reload or boot. A reload at this point reconfigured host0 under the running node and cut its
+      # path to the metadata service in the lab (a later run found IMDS unreachable).
       changed "wrote $drop_in"
     fi
   fi

@@ -90,7 +90,8 @@ describe('faults between solokube and the Kubernetes API', () => {
           assert.ok(err instanceof KubeUnreachableError, String(err));
           assert.match(
             err.message,
-            /the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ is unreachable: (ECONNREFUSED|ECONNRESET)/,
+            // A refused or reset connection, or the 503 a stopping apiserver answers meanwhile.
+            /the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ is unreachable: (ECONNREFUSED|ECONNRESET|HTTP 503)/,
           );
           return true;
         },
