@@ -141,6 +141,8 @@ export class SshShell implements NodeShell {
       const timer = setTimeout(() => stop(new NodeCommandTimeoutError(this.description, argv, timeoutMs)), timeoutMs);
       const onAbort = (): void => stop(signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // The remote command may start (and the signal abort) before ssh2 hands us the channel.
+      if (signal?.aborted) onAbort();
       channel.on('data', (d: Buffer) => out.push(d));
       channel.stderr.on('data', (d: Buffer) => err.push(d));
       channel.on('exit', (code: number | null) => {
