@@ -251,7 +251,6 @@ export class KubeClient {
       ...(fromKc.cert ? { cert: fromKc.cert } : {}),
       ...(fromKc.key ? { key: fromKc.key } : {}),
       ...(fromKc.servername ? { servername: fromKc.servername } : {}),
-      ...(fromKc.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
     });
     const headers: Record<string, string> = { Accept: 'application/json' };
     for (const [k, v] of Object.entries(fromKc.headers ?? {})) if (v !== undefined) headers[k] = String(v);

@@ -56,6 +56,13 @@ export function loadKubeconfig(path: string, opts: { context?: string; clusterNa
   kc.setCurrentContext(wanted);
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new KubeconfigError(file, `context "${wanted}" names no cluster with a server address`);
+  // solokube always verifies the API server's certificate (kops exports the cluster's CA).
+  if (cluster.skipTLSVerify) {
+    throw new KubeconfigError(
+      file,
+      `context "${wanted}" turns off certificate checking (insecure-skip-tls-verify); solokube talks only to an API server whose certificate it can verify: give the cluster's certificate-authority-data instead`,
+    );
+  }
   assertClientCertificateCurrent(kc, cluster.server);
   return { kc, path: file, context: wanted, server: cluster.server };
 }

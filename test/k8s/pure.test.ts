@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { KubeApiError } from '../../src/k8s/errors.js';
+import { KubeconfigError } from '../../src/k8s/errors.js';
 import { loadKubeconfig } from '../../src/k8s/kubeconfig.js';
 import { manifestChanges, objectChanges } from '../../src/k8s/object-diff.js';
 import { containsManifest } from '../../src/k8s/resources/kube-object.js';
@@ -216,6 +217,25 @@ describe('Kubernetes layer, pure parts', () => {
         /has no context named "nope" \(it has: other, c1.example.com\)/,
       );
       assert.throws(() => loadKubeconfig(join(dir, 'missing')), /the file does not exist/);
+
+      const insecure = join(dir, 'insecure');
+      await writeFile(
+        insecure,
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          'current-context': 'c1.example.com',
+          clusters: [
+            { name: 'c1.example.com', cluster: { server: 'https://198.18.0.2', 'insecure-skip-tls-verify': true } },
+          ],
+          users: [{ name: 'u', user: { token: 't' } }],
+          contexts: [{ name: 'c1.example.com', context: { cluster: 'c1.example.com', user: 'u' } }],
+        }),
+      );
+      assert.throws(
+        () => loadKubeconfig(insecure, { clusterName: 'c1.example.com' }),
+        (err: unknown) => err instanceof KubeconfigError && /insecure-skip-tls-verify/.test(err.message),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
