@@ -23,7 +23,7 @@ import { parseWrkOutput, wrkArgv, type WrkResult } from './wrk.js';
 
 export const NODE_CPU = '1';
 export const LOAD_CPU = '0';
-const SECONDARY = '198.18.0.11';
+export const SECONDARY = '198.18.0.11';
 export const DURATION_S = Number(process.env.SOLOKUBE_BENCH_DURATION_S ?? 3);
 // Three rounds by default so the per-round ratios have a median that one disturbed round cannot move.
 export const ROUNDS = Number(process.env.SOLOKUBE_BENCH_ROUNDS ?? 3);
@@ -100,26 +100,11 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
       await expectIngress(lab, pathUrl('/'), phase.proxyProtocol || phase.proxy === 'direct');
       for (const v of VARIANTS) {
         info(io, `bench: ${phase.label}, ${v.conn}, ${v.size}: ${ROUNDS} × (floor, path) of ${DURATION_S} s`);
-        const floor: WrkResult[] = [];
-        const path: WrkResult[] = [];
-        for (let round = 0; round < ROUNDS; round++) {
-          floor.push(await wrk(lab, floorUrl(v.path), v.newConnectionPerRequest));
-          path.push(await wrk(lab, pathUrl(v.path), v.newConnectionPerRequest));
-        }
-        const f = combine(floor);
-        const p = combine(path);
-        const r = pairedRatios(floor, path);
         rows.push([
           phase.label,
           v.conn,
           v.size,
-          p.requestsPerSec.toFixed(0),
-          p.p50Ms.toFixed(2),
-          p.p99Ms.toFixed(2),
-          f.requestsPerSec.toFixed(0),
-          r.median.toFixed(2),
-          `${r.min.toFixed(2)}–${r.max.toFixed(2)}`,
-          String(p.errors + f.errors),
+          ...(await measurePaired(lab, floorUrl(v.path), pathUrl(v.path), v.newConnectionPerRequest)),
         ]);
       }
     }
@@ -148,6 +133,62 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
       `1-minute load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (the node and wrk alone add about 2): more means other work shared the CPUs.`,
     ],
   };
+}
+
+/**
+ * ROUNDS × (floor, path) side by side, and the figures a table row shows: path req/s, p50, p99,
+ * floor req/s, the median of the per-round path/floor ratios, their range, and errors.
+ */
+export async function measurePaired(
+  lab: Lab,
+  floorUrl: string,
+  pathUrl: string,
+  newConnectionPerRequest: boolean,
+): Promise<string[]> {
+  const floor: WrkResult[] = [];
+  const path: WrkResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    floor.push(await wrk(lab, floorUrl, newConnectionPerRequest));
+    path.push(await wrk(lab, pathUrl, newConnectionPerRequest));
+  }
+  const f = combine(floor);
+  const p = combine(path);
+  const r = pairedRatios(floor, path);
+  return [
+    p.requestsPerSec.toFixed(0),
+    p.p50Ms.toFixed(2),
+    p.p99Ms.toFixed(2),
+    f.requestsPerSec.toFixed(0),
+    r.median.toFixed(2),
+    `${r.min.toFixed(2)}–${r.max.toFixed(2)}`,
+    String(p.errors + f.errors),
+  ];
+}
+
+/** Converge the lab node for a proxy mode through the node layer itself (plan + apply over SSH). */
+export async function convergeNode(
+  io: IoHost,
+  lab: Lab,
+  shell: SshShell,
+  mode: { proxy: ProxyMode; proxyProtocol: boolean },
+): Promise<void> {
+  const spec = parseNodeSpec({
+    clusterName: lab.clusterName,
+    apiServerNames: [`api.${lab.clusterName}`],
+    primaryIp: lab.node.primaryAddress,
+    secondaryIp: SECONDARY,
+    prefixLength: lab.node.prefixLength,
+    interface: lab.node.interface,
+    proxy: mode.proxy,
+    proxyProtocol: mode.proxyProtocol,
+  });
+  await planAndApply(nodeResources(spec, shell), {
+    io,
+    signal: AbortSignal.timeout(120_000),
+    mode: 'converge',
+    yes: true,
+    dryRun: false,
+  });
 }
 
 export async function wrk(lab: Lab, url: string, newConnectionPerRequest: boolean): Promise<WrkResult> {
@@ -186,24 +227,8 @@ export function pairedRatios(
 
 /** Configure the node for a phase through the node layer (plan + apply over SSH), then the ingress stand-in to match. */
 async function configure(io: IoHost, lab: Lab, shell: SshShell, phase: Phase): Promise<void> {
-  const spec = parseNodeSpec({
-    clusterName: lab.clusterName,
-    apiServerNames: [`api.${lab.clusterName}`],
-    primaryIp: lab.node.primaryAddress,
-    secondaryIp: SECONDARY,
-    prefixLength: lab.node.prefixLength,
-    interface: lab.node.interface,
-    proxy: phase.proxy,
-    proxyProtocol: phase.proxyProtocol,
-  });
   // Node first: in direct mode the ingress takes :8443, which HAProxy holds until the node layer removes it.
-  await planAndApply(nodeResources(spec, shell), {
-    io,
-    signal: AbortSignal.timeout(120_000),
-    mode: 'converge',
-    yes: true,
-    dryRun: false,
-  });
+  await convergeNode(io, lab, shell, phase);
   await lab.node.setIngressMode(phase.ingress);
 }
 

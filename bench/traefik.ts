@@ -7,9 +7,8 @@
 // app behind Traefik is the lab's app stand-in; TLS with the lab CA's certificate (no ACME here).
 import { loadavg } from 'node:os';
 import { info, type IoHost } from '../src/core/io.js';
-import { planAndApply } from '../src/core/run.js';
 import type { IngressSettings } from '../src/ingress/index.js';
-import { nodeResources, parseNodeSpec, SshShell, type ProxyMode } from '../src/node/index.js';
+import { SshShell, type ProxyMode } from '../src/node/index.js';
 import { ensureGoTools } from '../src/sandbox/gotools/build.js';
 import {
   installLabTraefik,
@@ -21,12 +20,9 @@ import {
   writeLabTlsCertificate,
 } from '../src/sandbox/ingress/lab-traefik.js';
 import { labPrerequisites, startLab, type Lab } from '../src/sandbox/lab/index.js';
-import { combine, DURATION_S, LOAD_CPU, NODE_CPU, pairedRatios, ROUNDS, wrk } from './datapath.js';
+import { convergeNode, DURATION_S, LOAD_CPU, measurePaired, NODE_CPU, ROUNDS, SECONDARY } from './datapath.js';
 import type { BenchModule } from './run.js';
 import type { BenchTable } from './table.js';
-import type { WrkResult } from './wrk.js';
-
-const SECONDARY = '198.18.0.11';
 
 interface Phase {
   label: string;
@@ -93,7 +89,7 @@ async function measure(io: IoHost, lab: Lab, binary: string): Promise<BenchTable
   try {
     for (const phase of PHASES) {
       await stopLabTraefik(lab);
-      await configureNode(io, lab, shell, phase);
+      await convergeNode(io, lab, shell, phase);
       const settings = traefikSettings(lab, phase, [appHost, floorHost]);
       await installLabTraefik(lab, binary, { settings, backends: { app: backend, floor: backend } });
       await writeLabTlsCertificate(lab, '/etc/solokube-lab/tls/ingress.crt', '/etc/solokube-lab/tls/ingress.key');
@@ -104,26 +100,7 @@ async function measure(io: IoHost, lab: Lab, binary: string): Promise<BenchTable
       await expectApp(lab, floorUrl, true);
       for (const v of VARIANTS) {
         info(io, `bench traefik: ${phase.label}, ${v.conn}: ${ROUNDS} × (floor, path) of ${DURATION_S} s`);
-        const floor: WrkResult[] = [];
-        const path: WrkResult[] = [];
-        for (let round = 0; round < ROUNDS; round++) {
-          floor.push(await wrk(lab, floorUrl, v.newConnectionPerRequest));
-          path.push(await wrk(lab, pathUrl, v.newConnectionPerRequest));
-        }
-        const f = combine(floor);
-        const p = combine(path);
-        const r = pairedRatios(floor, path);
-        rows.push([
-          phase.label,
-          v.conn,
-          p.requestsPerSec.toFixed(0),
-          p.p50Ms.toFixed(2),
-          p.p99Ms.toFixed(2),
-          f.requestsPerSec.toFixed(0),
-          r.median.toFixed(2),
-          `${r.min.toFixed(2)}–${r.max.toFixed(2)}`,
-          String(p.errors + f.errors),
-        ]);
+        rows.push([phase.label, v.conn, ...(await measurePaired(lab, floorUrl, pathUrl, v.newConnectionPerRequest))]);
       }
       notes.push(
         `Traefik RSS after the ${phase.proxy} phase: ${((await labTraefikRssKib(lab)) / 1024).toFixed(1)} MiB`,
@@ -171,26 +148,6 @@ function traefikSettings(lab: Lab, phase: Phase, hosts: string[]): IngressSettin
     appsNamespace: 'default',
     ports: { web: phase.web, websecure: phase.websecure },
   };
-}
-
-async function configureNode(io: IoHost, lab: Lab, shell: SshShell, phase: Phase): Promise<void> {
-  const spec = parseNodeSpec({
-    clusterName: lab.clusterName,
-    apiServerNames: [`api.${lab.clusterName}`],
-    primaryIp: lab.node.primaryAddress,
-    secondaryIp: SECONDARY,
-    prefixLength: lab.node.prefixLength,
-    interface: lab.node.interface,
-    proxy: phase.proxy,
-    proxyProtocol: phase.proxyProtocol,
-  });
-  await planAndApply(nodeResources(spec, shell), {
-    io,
-    signal: AbortSignal.timeout(120_000),
-    mode: 'converge',
-    yes: true,
-    dryRun: false,
-  });
 }
 
 async function expectApp(lab: Lab, url: string, keepsClientAddress: boolean): Promise<void> {
