@@ -22,13 +22,23 @@ import type { ZoneReading } from './resources/dns-records.js';
 import { isOurAddress } from './resources/elastic-ip.js';
 import { renderTable } from './table.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+/** `skip`: the check's subject does not exist here (yet), so it proves nothing either way; never a pass. */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 export interface Check {
   id: string;
   status: CheckStatus;
   summary: string;
   remedy?: string;
+  /** Which hop of the path the check belongs to (src/doctor/hops.ts); set by the doctor that runs every hop. */
+  hop?: string;
+}
+
+/** What the AWS reads found, for the checks of the later hops (node, DNS, TLS) that need addresses. */
+export interface AwsFacts {
+  controlPlane?: ControlPlane;
+  /** This cluster's Elastic IP (the one on the control-plane ENI when there are several). */
+  elasticIp?: { publicIp: string; privateIp?: string; onControlPlane: boolean };
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: SolokubeError };
@@ -55,6 +65,16 @@ export async function runAwsDoctor(
   signal: AbortSignal,
   opts: DoctorOptions = {},
 ): Promise<Check[]> {
+  return (await runAwsDoctorWithFacts(config, clients, io, signal, opts)).checks;
+}
+
+export async function runAwsDoctorWithFacts(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  io: IoHost,
+  signal: AbortSignal,
+  opts: DoctorOptions = {},
+): Promise<{ checks: Check[]; facts: AwsFacts }> {
   const n = names(config);
   const env = { config, names: n, clients };
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
@@ -212,7 +232,19 @@ export async function runAwsDoctor(
       });
     }
   }
-  return checks;
+  const facts: AwsFacts = {
+    ...(cp.ok ? { controlPlane: cp.value } : {}),
+    ...(eip?.PublicIp
+      ? {
+          elasticIp: {
+            publicIp: eip.PublicIp,
+            ...(eip.PrivateIpAddress ? { privateIp: eip.PrivateIpAddress } : {}),
+            onControlPlane: cp.ok && eip.NetworkInterfaceId === cp.value.networkInterfaceId,
+          },
+        }
+      : {}),
+  };
+  return { checks, facts };
 }
 
 /** Every wanted name carries our ownership record; names we own that left the configuration are said. */

@@ -3,6 +3,8 @@
 
 import type { Check } from '../aws/doctor.js';
 import { SolokubeError } from '../core/errors.js';
+import { TRAEFIK_NAME, TRAEFIK_NAMESPACE } from '../ingress/traefik-manifests.js';
+import { KubeNotFoundError } from './errors.js';
 import { CONTROL_PLANE_TAINT_KEYS } from './resources/control-plane-taint.js';
 import type { KubeTarget } from './target.js';
 import type { KubeList, NodeObject } from './types.js';
@@ -83,4 +85,50 @@ export async function runKubeDoctor(target: KubeTarget, signal: AbortSignal): Pr
     );
   }
   return checks;
+}
+
+interface DeploymentStatus {
+  spec?: { replicas?: number };
+  status?: {
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    conditions?: { type: string; status: string; message?: string }[];
+  };
+}
+
+/**
+ * The ingress solokube installs (Traefik, `solokube-ingress/traefik`) has a ready replica. Absent, the
+ * check is skipped, not passed: the cluster may serve its apps through an ingress solokube does not
+ * manage (haproxy mode with your own NodePort ingress, or the sandbox's stand-in).
+ */
+export async function runIngressCheck(target: KubeTarget, signal: AbortSignal): Promise<Check> {
+  const id = 'cluster/ingress-ready';
+  const where = `${TRAEFIK_NAMESPACE}/${TRAEFIK_NAME}`;
+  let d: DeploymentStatus;
+  try {
+    d = await target.client.request<DeploymentStatus>({
+      method: 'GET',
+      path: `/apis/apps/v1/namespaces/${TRAEFIK_NAMESPACE}/deployments/${TRAEFIK_NAME}`,
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof KubeNotFoundError)
+      return {
+        id,
+        status: 'skip',
+        summary: `skipped: no Deployment ${where} in the cluster (solokube has not installed its ingress here)`,
+      };
+    const e = err instanceof SolokubeError ? err : undefined;
+    return { id, status: 'fail', summary: e?.message ?? String(err), ...(e?.remedy ? { remedy: e.remedy } : {}) };
+  }
+  const ready = d.status?.readyReplicas ?? 0;
+  const wanted = d.spec?.replicas ?? 1;
+  if (ready >= 1) return { id, status: 'pass', summary: `Deployment ${where}: ${ready} of ${wanted} replica(s) ready` };
+  const why = d.status?.conditions?.find((c) => c.status !== 'True')?.message;
+  return {
+    id,
+    status: 'fail',
+    summary: `Deployment ${where}: no ready replica (${ready} of ${wanted})${why ? `: ${why}` : ''}`,
+    remedy: `kubectl -n ${TRAEFIK_NAMESPACE} describe deployment ${TRAEFIK_NAME} and its pods; then \`solokube up\`.`,
+  };
 }

@@ -32,7 +32,7 @@ describe('dns sync, doctor and cleanup', () => {
   });
 
   test('GIVEN nothing is set up WHEN doctor runs THEN it fails with remedies and exit 1', async () => {
-    const run = await lab.cli(['doctor', '--output', 'json']);
+    const run = await lab.cli(['doctor', '--hops', 'aws', '--output', 'json']);
     assert.equal(run.code, 1);
     const out = run.json<{
       ok: boolean;
@@ -75,11 +75,11 @@ describe('dns sync, doctor and cleanup', () => {
     const status = await lab.cli(['dns', 'status', '--output', 'json']);
     assert.equal(status.code, 0, status.stderr);
     assert.equal(status.json<{ result: { inSync: boolean } }>().result.inSync, true);
-    const doctor = await lab.cli(['doctor', '--output', 'json']);
+    const doctor = await lab.cli(['doctor', '--hops', 'aws', '--output', 'json']);
     assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
     const checks = doctor.json<{ result: { checks: { id: string; status: string }[] } }>().result.checks;
     assert.ok(checks.every((c) => c.status !== 'fail'));
-    const text = await lab.cli(['doctor']);
+    const text = await lab.cli(['doctor', '--hops', 'aws']);
     assert.match(text.stdout, /PASS/);
   });
 

@@ -60,7 +60,7 @@ describe('discovery and error reporting', () => {
         code: 'InvalidClientTokenId',
         message: 'The security token included in the request is invalid.',
       });
-      const run = await lab.cli(['doctor', '--output', 'json']);
+      const run = await lab.cli(['doctor', '--hops', 'aws', '--output', 'json']);
       assert.equal(run.code, 1);
       const checks = run.json<{ error: { details: { checks: { id: string; status: string; remedy?: string }[] } } }>()
         .error.details.checks;

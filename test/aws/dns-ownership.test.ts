@@ -79,7 +79,7 @@ describe('DNS ownership', () => {
       assert.deepEqual(mutatingCalls(lab.emu), []);
       assert.deepEqual(aRecord(lab.emu.state(), `hello.${APPS}`)?.values, [FOREIGN]);
       const doctorCheck = async () => {
-        const d = await lab.cli(['doctor', '--output', 'json']);
+        const d = await lab.cli(['doctor', '--hops', 'aws', '--output', 'json']);
         const out = JSON.parse(d.stdout) as { result?: { checks: Check[] }; error?: { details: { checks: Check[] } } };
         return (out.result?.checks ?? out.error!.details.checks).find((c) => c.id === 'dns-ownership');
       };

@@ -37,7 +37,7 @@ describe('the Kubernetes part in plan, doctor, up and status', () => {
       'the AWS part is in the same plan',
     );
 
-    const before = await lab.cli(['doctor', '--output', 'json']);
+    const before = await lab.cli(['doctor', '--hops', 'aws,cluster', '--output', 'json']);
     const firstChecks =
       (before.json().error?.details as unknown as Checks | undefined)?.checks ??
       (before.json().result as unknown as Checks).checks;
@@ -60,7 +60,7 @@ describe('the Kubernetes part in plan, doctor, up and status', () => {
     assert.equal(status.code, 0, status.stderr);
     assert.equal(status.json().result?.converged, true);
 
-    const afterUp = await lab.cli(['doctor', '--output', 'json']);
+    const afterUp = await lab.cli(['doctor', '--hops', 'aws,cluster', '--output', 'json']);
     const checks =
       (afterUp.json().error?.details as unknown as Checks | undefined)?.checks ??
       (afterUp.json().result as unknown as Checks).checks;

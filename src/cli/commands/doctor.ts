@@ -1,77 +1,109 @@
-// `solokube doctor`: each AWS hop checked (pass/warn/fail with a remedy), and the Kubernetes API,
-// node readiness and taint when a kubeconfig is known; exit 1 if any fails.
+// `solokube doctor`: every hop checked and the first broken one named with its remedy — AWS, the
+// node over SSH, the cluster's API, DNS through public resolution, each app's certificate and an
+// end-to-end request (src/doctor/run.ts); exit 1 if any check fails.
 
-import { SolokubeError } from '../../core/errors.js';
-import type { SolokubeConfig } from '../../config/schema.js';
-import type { Check } from '../../aws/doctor.js';
+import { SolokubeError, UsageError } from '../../core/errors.js';
+import type { Hop } from '../../doctor/hops.js';
 import type { CommandRegistry } from '../context.js';
 import { configFor } from '../config-source.js';
 import { runningSandbox } from '../sandbox-target.js';
+
+const ALL_HOPS: readonly Hop[] = ['aws', 'node', 'cluster', 'dns', 'tls', 'e2e'];
+/** Each probe's own bound; the whole run is bounded by doctor's deadline. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+interface DoctorOptions {
+  sandbox?: boolean;
+  hops?: string;
+  acceptNewHostKey?: boolean;
+}
+
+function parseHops(text: string | undefined): Hop[] {
+  if (text === undefined) return [...ALL_HOPS];
+  const wanted = text
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const unknown = wanted.filter((h) => !(ALL_HOPS as readonly string[]).includes(h));
+  if (unknown.length > 0 || wanted.length === 0)
+    throw new UsageError(
+      `--hops ${JSON.stringify(text)} names no hop or unknown ones (${unknown.join(', ')})`,
+      `Use a comma-separated list of ${ALL_HOPS.join(', ')}.`,
+    );
+  return wanted as Hop[];
+}
 
 export function registerDoctor(r: CommandRegistry): void {
   r.program
     .command('doctor')
     .description(
-      'check credentials, quota, ownership of addresses, association, security group and DNS; exit 1 if any check fails',
+      'check every hop (AWS, the node, the cluster, DNS, TLS, each app end to end) and name the first broken one; exit 1 if any check fails',
     )
     .option('--sandbox', 'check the running local sandbox instead of AWS')
+    .option('--hops <list>', `only these hops, comma-separated (${ALL_HOPS.join(', ')}); default all`)
+    .option('--accept-new-host-key', "pin the node's SSH host key on first contact without asking")
     .action(
-      r.action<{ sandbox?: boolean }>('doctor', async (ctx, opts) => {
+      r.action<DoctorOptions>('doctor', async (ctx, opts) => {
+        const hops = parseHops(opts.hops);
         const config = await configFor(ctx, Boolean(opts.sandbox));
-        const overrides = opts.sandbox ? (await runningSandbox()).awsClientOverrides : {};
-        const { renderChecks, runAwsDoctor } = await import('../../aws/doctor.js');
-        const { withAwsClients } = await import('../../aws/session.js');
-        const checks = await withAwsClients(
-          config,
-          (clients) => runAwsDoctor(config, clients, ctx.io, ctx.signal),
-          overrides,
-        );
-        checks.push(...(await kubeChecks(config, Boolean(opts.sandbox), ctx.signal)));
-        const failedChecks = checks.filter((c) => c.status === 'fail');
-        const result = {
-          data: { cluster: config.name, ok: failedChecks.length === 0, checks },
-          text: renderChecks(checks),
-        };
-        if (failedChecks.length === 0) return result;
+        const sandbox = opts.sandbox ? await runningSandbox() : undefined;
+        const [{ runDoctor }, { renderDoctorReport }, { localVantage, netnsVantage }, { withAwsClients }] =
+          await Promise.all([
+            import('../../doctor/run.js'),
+            import('../../doctor/render.js'),
+            import('../../doctor/vantage.js'),
+            import('../../aws/session.js'),
+          ]);
+        const [{ sshAccess }, { kubeTargetFor }] = await Promise.all([
+          import('../../stack/node-access.js'),
+          import('../../stack/k8s-access.js'),
+        ]);
+        // The sandbox's internet is its client namespace: its DNS server and the lab's CA bundle.
+        const vantage = sandbox
+          ? netnsVantage(sandbox.lab.record.netns.client, {
+              ...(sandbox.record.dns ? { dnsServer: sandbox.record.dns.address } : {}),
+              caFile: sandbox.lab.record.tls.caCertPath,
+              timeoutMs: PROBE_TIMEOUT_MS,
+            })
+          : localVantage({ timeoutMs: PROBE_TIMEOUT_MS });
+        const kubeconfig = config.kubeconfig ?? sandbox?.kubeconfigPath;
+        const access = sandbox
+          ? sandbox.nodeAccess(ctx.io)
+          : sshAccess(config, ctx.io, { acceptNewHostKey: Boolean(opts.acceptNewHostKey) });
+        let report;
+        try {
+          report = await withAwsClients(
+            config,
+            (clients) =>
+              runDoctor({
+                config,
+                clients,
+                access,
+                kube: () =>
+                  sandbox && !kubeconfig ? undefined : kubeTargetFor(kubeconfig ? { ...config, kubeconfig } : config),
+                vantage,
+                io: ctx.io,
+                signal: ctx.signal,
+                hops,
+              }),
+            sandbox ? sandbox.awsClientOverrides : {},
+          );
+        } finally {
+          await access.close();
+        }
+        const result = { data: report, text: renderDoctorReport(report) };
+        if (report.ok) return result;
         // The report is still what a person wants to read: in text mode it goes to stdout before the
         // error; with --output json it travels in the error's details.
         if (ctx.globals.output === 'text') ctx.output.result('doctor', result);
+        const failed = report.checks.filter((c) => c.status === 'fail');
         throw new SolokubeError({
           code: 'doctor.failed',
-          message: `${failedChecks.length} check(s) failed: ${failedChecks.map((c) => c.id).join(', ')}`,
-          remedy: 'Follow the remedy shown under each failed check.',
+          message: `${failed.length} check(s) failed, the first on the path at hop ${report.firstBroken?.hop} (${report.firstBroken?.id}): ${failed.map((c) => c.id).join(', ')}`,
+          remedy: report.firstBroken?.remedy ?? 'Follow the remedy shown under each failed check.',
           actor: 'user',
-          details: result.data,
+          details: report as unknown as Record<string, unknown>,
         });
       }),
     );
-}
-
-/** The Kubernetes checks, when a kubeconfig is configured (or exported by kops outside the sandbox). */
-async function kubeChecks(config: SolokubeConfig, sandbox: boolean, signal: AbortSignal): Promise<Check[]> {
-  if (sandbox && !config.kubeconfig) return [];
-  const [{ kubeTargetFor }, { runKubeDoctor }] = await Promise.all([
-    import('../../stack/k8s-access.js'),
-    import('../../k8s/doctor.js'),
-  ]);
-  let target;
-  try {
-    target = kubeTargetFor(config);
-  } catch (err) {
-    const e = err instanceof SolokubeError ? err : undefined;
-    return [
-      {
-        id: 'k8s/kubeconfig',
-        status: 'fail',
-        summary: e?.message ?? String(err),
-        ...(e?.remedy ? { remedy: e.remedy } : {}),
-      },
-    ];
-  }
-  if (!target) return [];
-  try {
-    return await runKubeDoctor(target, signal);
-  } finally {
-    target.client.close();
-  }
 }
