@@ -5,7 +5,7 @@
 
 import type { Check } from '../aws/doctor.js';
 import type { SolokubeConfig } from '../config/schema.js';
-import { SolokubeError } from '../core/errors.js';
+import { checkFromError } from './check-from-error.js';
 import { discoverNodeLayout, NFT_TABLE } from '../node/index.js';
 import type { NodeShell } from '../node/index.js';
 import { desiredRedirects } from '../node/render-nat.js';
@@ -210,23 +210,13 @@ export interface NodeCheckInput {
   signal: AbortSignal;
 }
 
-const asCheck = (id: string, err: unknown): Check => {
-  const e = err instanceof SolokubeError ? err : undefined;
-  return {
-    id,
-    status: 'fail',
-    summary: e?.message ?? (err instanceof Error ? err.message : String(err)),
-    ...(e?.remedy ? { remedy: e.remedy } : {}),
-  };
-};
-
 export async function runNodeChecks(i: NodeCheckInput): Promise<Check[]> {
   let shell: NodeShell;
   try {
     shell = await i.shell();
     await shell.run(['true'], { signal: i.signal });
   } catch (err) {
-    return [asCheck(NODE_CHECK_IDS.ssh, err)];
+    return [checkFromError(NODE_CHECK_IDS.ssh, err)];
   }
   const opts = { signal: i.signal, allowFailure: true, timeoutMs: 15_000 };
   const reclaim = Promise.all([
@@ -235,26 +225,20 @@ export async function runNodeChecks(i: NodeCheckInput): Promise<Check[]> {
     shell.readFile(RECLAIM_PATHS.state),
   ]).then(
     ([unit, enabled, state]) => evaluateReclaim(unit, enabled.stdout, state),
-    (err: unknown) => asCheck(NODE_CHECK_IDS.reclaim, err),
+    (err: unknown) => checkFromError(NODE_CHECK_IDS.reclaim, err),
   );
-  if (!i.config.secondaryIp) {
-    const why = 'skipped: secondaryIp is false, so the node carries no secondary address, redirect or proxy';
-    return [
-      { id: NODE_CHECK_IDS.address, status: 'skip', summary: why },
-      { id: NODE_CHECK_IDS.redirect, status: 'skip', summary: why },
-      { id: NODE_CHECK_IDS.listening, status: 'skip', summary: why },
-      await reclaim,
-    ];
-  }
-  if (!i.secondaryIp) {
-    const why = 'skipped: AWS shows no secondary address of ours on the control plane (see the AWS checks)';
-    return [
-      { id: NODE_CHECK_IDS.address, status: 'skip', summary: why },
-      { id: NODE_CHECK_IDS.redirect, status: 'skip', summary: why },
-      { id: NODE_CHECK_IDS.listening, status: 'skip', summary: why },
-      await reclaim,
-    ];
-  }
+  const dataPathSkipped = async (why: string): Promise<Check[]> => [
+    ...[NODE_CHECK_IDS.address, NODE_CHECK_IDS.redirect, NODE_CHECK_IDS.listening].map((id): Check => ({
+      id,
+      status: 'skip',
+      summary: `skipped: ${why}`,
+    })),
+    await reclaim,
+  ];
+  if (!i.config.secondaryIp)
+    return dataPathSkipped('secondaryIp is false, so the node carries no secondary address, redirect or proxy');
+  if (!i.secondaryIp)
+    return dataPathSkipped('AWS shows no secondary address of ours on the control plane (see the AWS checks)');
   const secondaryIp = i.secondaryIp;
   let spec: NodeSpec;
   try {
@@ -265,20 +249,20 @@ export async function runNodeChecks(i: NodeCheckInput): Promise<Check[]> {
       i.config.nodeInterface ?? layout.interface,
     );
   } catch (err) {
-    return [asCheck(NODE_CHECK_IDS.address, err), await reclaim];
+    return [checkFromError(NODE_CHECK_IDS.address, err), await reclaim];
   }
   const [address, redirect, listening] = await Promise.all([
     shell.run(['ip', '-j', '-4', 'addr', 'show', 'dev', spec.interface], opts).then(
       (r) => evaluateSecondaryAddress(r.stdout, spec.interface, secondaryIp),
-      (err: unknown) => asCheck(NODE_CHECK_IDS.address, err),
+      (err: unknown) => checkFromError(NODE_CHECK_IDS.address, err),
     ),
     shell.run(['nft', 'list', 'table', 'ip', NFT_TABLE], opts).then(
       (r) => evaluateRedirect(r.code === 0 ? r.stdout : undefined, secondaryIp, desiredRedirects(spec)),
-      (err: unknown) => asCheck(NODE_CHECK_IDS.redirect, err),
+      (err: unknown) => checkFromError(NODE_CHECK_IDS.redirect, err),
     ),
     shell.run(['ss', '-Hltn'], opts).then(
       (r) => evaluateListening(r.stdout, wantedListeners(spec), i.primaryPrivateIp),
-      (err: unknown) => asCheck(NODE_CHECK_IDS.listening, err),
+      (err: unknown) => checkFromError(NODE_CHECK_IDS.listening, err),
     ),
   ]);
   return [address, redirect, listening, await reclaim];

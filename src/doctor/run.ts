@@ -7,7 +7,8 @@ import type { AwsClients } from '../aws/clients.js';
 import { DEFAULT_DOCTOR_DEADLINE_MS, runAwsDoctorWithFacts } from '../aws/doctor.js';
 import type { AwsFacts, Check } from '../aws/doctor.js';
 import type { SolokubeConfig } from '../config/schema.js';
-import { SolokubeError, formatMs } from '../core/errors.js';
+import { formatMs } from '../core/errors.js';
+import { checkFromError } from './check-from-error.js';
 import type { IoHost } from '../core/io.js';
 import type { KubeTarget } from '../k8s/target.js';
 import type { NodeAccess } from '../stack/node-step.js';
@@ -41,16 +42,6 @@ export interface DoctorReport {
   checks: Check[];
 }
 
-const asFailure = (id: string, err: unknown): Check => {
-  const e = err instanceof SolokubeError ? err : undefined;
-  return {
-    id,
-    status: 'fail',
-    summary: e?.message ?? (err instanceof Error ? err.message : String(err)),
-    ...(e?.remedy ? { remedy: e.remedy } : {}),
-  };
-};
-
 /** Resolves with the checks, or with one failing check when the deadline passes first. */
 function bounded(
   id: string,
@@ -71,7 +62,7 @@ function bounded(
     if (deadline.aborted) fail();
     else deadline.addEventListener('abort', fail, { once: true });
   });
-  return Promise.race([work().catch((err: unknown) => [asFailure(id, err)]), late]);
+  return Promise.race([work().catch((err: unknown) => [checkFromError(id, err)]), late]);
 }
 
 async function clusterChecks(i: DoctorInput, signal: AbortSignal): Promise<Check[]> {
@@ -79,7 +70,7 @@ async function clusterChecks(i: DoctorInput, signal: AbortSignal): Promise<Check
   try {
     target = i.kube();
   } catch (err) {
-    return [asFailure('k8s/kubeconfig', err)];
+    return [checkFromError('k8s/kubeconfig', err)];
   }
   if (!target)
     return [

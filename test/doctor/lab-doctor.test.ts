@@ -1,0 +1,193 @@
+// test:integration — needs root, network namespaces and the lab node.
+// `doctor --sandbox` on a real sandbox (`up --sandbox`: emulator, systemd-booted node, real control
+// plane, sandbox DNS): healthy, every check that applies passes and the rest say why they skip;
+// then one hop broken at a time — the node's address removed, the redirect flushed, the proxy
+// stopped, the app record pointed elsewhere — and doctor names exactly that hop first, exits 1,
+// and passes again once the hop is repaired.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChangeResourceRecordSetsCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { attachLab } from '../../src/sandbox/lab/index.js';
+import type { Lab } from '../../src/sandbox/lab/index.js';
+import { json, sandboxRun } from '../sandbox/env/support.js';
+
+// In-process SDK clients on Node 20: the SDK's upgrade notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+interface Check {
+  id: string;
+  hop: string;
+  status: string;
+  summary: string;
+  remedy?: string;
+}
+interface Report {
+  ok: boolean;
+  firstBroken?: { hop: string; id: string; summary: string; remedy?: string };
+  checks: Check[];
+}
+
+describe('doctor --sandbox checks every hop and names the first broken one', () => {
+  const sbx = sandboxRun();
+  let lab: Lab;
+  let secondary: string;
+  let iface: string;
+  let elasticIp: string;
+
+  const doctor = async (): Promise<{ code: number | null; report: Report }> => {
+    const run = await sbx.cli(['doctor', '--sandbox', '-o', 'json'], 90_000);
+    const out = JSON.parse(run.stdout) as { result?: Report; error?: { code: string; details: Report } };
+    const report = out.result ?? out.error?.details;
+    assert.ok(report, `no report (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
+    return { code: run.code, report };
+  };
+  const node = async (argv: string[]) => {
+    const r = await lab.node.exec(argv, { timeoutMs: 15_000 });
+    assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+  };
+  /** Broken exactly at `id`: exit 1, that check is the first broken, every check before its hop passes. */
+  const assertBrokenAt = (r: { code: number | null; report: Report }, hop: string, id: string) => {
+    assert.equal(r.code, 1);
+    assert.equal(r.report.ok, false);
+    assert.deepEqual(
+      { hop: r.report.firstBroken?.hop, id: r.report.firstBroken?.id },
+      { hop, id },
+      JSON.stringify(r.report.checks.filter((c) => c.status === 'fail')),
+    );
+    assert.ok(r.report.firstBroken?.remedy, 'the first broken check comes with a remedy');
+    const order = ['aws', 'node', 'cluster', 'dns', 'tls', 'e2e'];
+    const earlier = r.report.checks.filter((c) => order.indexOf(c.hop) < order.indexOf(hop));
+    assert.ok(
+      earlier.every((c) => c.status !== 'fail'),
+      `earlier hops fail: ${JSON.stringify(earlier.filter((c) => c.status === 'fail'))}`,
+    );
+  };
+
+  before(async () => {
+    const up = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 600_000);
+    assert.equal(up.code, 0, up.stderr);
+    const summary = json<{ summary: { elasticIp: string; secondaryPrivateIp: string } }>(up).summary;
+    secondary = summary.secondaryPrivateIp;
+    elasticIp = summary.elasticIp;
+    lab = await attachLab(sbx.record().labRecordPath);
+    iface = lab.node.interface;
+  });
+  after(async () => {
+    await sbx.cli(['down', '--sandbox', '--yes']);
+  });
+
+  test('GIVEN a healthy sandbox WHEN doctor runs THEN it exits 0, every hop is checked and the rest skip with a reason', async () => {
+    const { code, report } = await doctor();
+    assert.equal(code, 0, JSON.stringify(report.checks.filter((c) => c.status === 'fail')));
+    assert.equal(report.ok, true);
+    assert.equal(report.firstBroken, undefined);
+    const hops = new Set(report.checks.filter((c) => c.status === 'pass').map((c) => c.hop));
+    assert.deepEqual([...hops].sort(), ['aws', 'cluster', 'dns', 'e2e', 'node', 'tls']);
+    for (const id of [
+      'node/secondary-address',
+      'node/redirect',
+      'node/listening',
+      'k8s/api',
+      'k8s/node-ready',
+      'k8s/node-untainted',
+      'dns/hello.example.com',
+      'dns/api.c1.example.com',
+      'tls/hello.example.com',
+      'e2e/hello.example.com',
+      'e2e/api-on-primary',
+    ])
+      assert.equal(report.checks.find((c) => c.id === id)?.status, 'pass', id);
+    assert.match(report.checks.find((c) => c.id === 'dns/hello.example.com')!.summary, new RegExp(elasticIp));
+    assert.match(report.checks.find((c) => c.id === 'tls/hello.example.com')!.summary, /issuer .+, names .+, \d+ day/);
+    // What the sandbox does not have yet is skipped with its reason, never passed.
+    for (const c of report.checks.filter((x) => x.status === 'skip')) assert.match(c.summary, /^skipped: /, c.id);
+  });
+
+  test("GIVEN the node lost its secondary address WHEN doctor runs THEN the node's address is the first broken hop", async () => {
+    await node(['ip', 'addr', 'del', `${secondary}/24`, 'dev', iface]);
+    try {
+      assertBrokenAt(await doctor(), 'node', 'node/secondary-address');
+    } finally {
+      await node(['ip', 'addr', 'add', `${secondary}/24`, 'dev', iface]);
+    }
+    assert.equal((await doctor()).code, 0, 'repaired, doctor passes again');
+  });
+
+  test('GIVEN the redirect was flushed WHEN doctor runs THEN the redirect is the first broken hop', async () => {
+    await node(['nft', 'flush', 'table', 'ip', 'solokube']);
+    try {
+      const r = await doctor();
+      assertBrokenAt(r, 'node', 'node/redirect');
+      assert.equal(r.report.checks.find((c) => c.id === 'node/secondary-address')?.status, 'pass');
+    } finally {
+      await node(['nft', '-f', '/etc/solokube/nat-rules.nft']);
+    }
+    assert.equal((await doctor()).code, 0);
+  });
+
+  test('GIVEN the proxy was stopped WHEN doctor runs THEN the listener is the first broken hop', async () => {
+    await node(['systemctl', 'stop', 'haproxy']);
+    try {
+      const r = await doctor();
+      assertBrokenAt(r, 'node', 'node/listening');
+      assert.equal(
+        r.report.checks.find((c) => c.id === 'e2e/hello.example.com')?.status,
+        'fail',
+        'and the app is down',
+      );
+    } finally {
+      await node(['systemctl', 'start', 'haproxy']);
+    }
+    assert.equal((await doctor()).code, 0);
+  });
+
+  test("GIVEN the app's record points elsewhere WHEN doctor runs THEN the record is the first broken hop and public resolution shows it", async () => {
+    const record = sbx.record();
+    const r53 = new Route53Client({
+      region: 'us-east-1',
+      endpoint: record.emulator.endpoint,
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    });
+    try {
+      const zones = await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'example.com' }));
+      const zoneId = zones.HostedZones?.find((z) => z.Name === 'example.com.')?.Id;
+      assert.ok(zoneId);
+      const point = (ip: string) =>
+        r53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            ChangeBatch: {
+              Changes: [
+                {
+                  Action: 'UPSERT',
+                  ResourceRecordSet: {
+                    Name: 'hello.example.com',
+                    Type: 'A',
+                    TTL: 60,
+                    ResourceRecords: [{ Value: ip }],
+                  },
+                },
+              ],
+            },
+          }),
+        );
+      await point('198.19.1.77');
+      try {
+        const r = await doctor();
+        assertBrokenAt(r, 'aws', 'dns');
+        const resolved = r.report.checks.find((c) => c.id === 'dns/hello.example.com');
+        assert.equal(resolved?.status, 'fail');
+        assert.match(resolved!.summary, /198\.19\.1\.77/);
+        assert.ok(
+          r.report.checks.filter((c) => c.hop === 'node' || c.hop === 'cluster').every((c) => c.status !== 'fail'),
+        );
+      } finally {
+        await point(elasticIp);
+      }
+    } finally {
+      r53.destroy();
+    }
+    assert.equal((await doctor()).code, 0);
+  });
+});
