@@ -37,8 +37,11 @@ export const PRICE_TABLE_DATE = '2026-11-30';
 
 const KARPENTER =
   'AWS Pricing API via aws/karpenter-provider-aws zz_generated.pricing_aws.go (generated 2026-07-20 for us-east-1)';
+// Checked again on 2026-11-30: a search of the stored public documentation, pages and code found no
+// primary source for eu-west-1/eu-central-1 (only third-party tables and mock data, and AWS's EUR
+// example page for the European Sovereign Cloud, another partition); the figures stay unverified.
 const UNVERIFIED =
-  'not in the reference material; the figure commonly quoted for this region, to be checked against the AWS bulk price list';
+  'no primary source found (reference material; search of public docs and code, 2026-11-30); the figure commonly quoted for this region, to be checked against the AWS bulk price list';
 
 const p = (usd: number, per: Price['per'], date: string, source: string, confidence: Confidence): Price => ({
   usd,

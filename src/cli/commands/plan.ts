@@ -30,7 +30,7 @@ export function registerPlan(r: CommandRegistry): void {
     .action(
       r.action<PlanOptions>('plan', async (ctx, opts) => {
         const config = await configFor(ctx, Boolean(opts.sandbox));
-        return opts.offline ? offlinePlan(config) : livePlan(ctx, config, opts);
+        return withCost(config, opts.offline ? await offlinePlan(config) : await livePlan(ctx, config, opts));
       }),
     );
 }
@@ -40,6 +40,16 @@ const NO_NODE: NodeAccess = {
   shellFor: () => Promise.reject(new Error('plan --offline never reaches the node')),
   close: async () => {},
 };
+
+/** What the planned setup costs a month, as `up` says it when done: under the plan, and in the JSON. */
+async function withCost(config: SolokubeConfig, result: CommandResult): Promise<CommandResult> {
+  const { solokubeShare } = await import('../../cost/share.js');
+  const share = solokubeShare(config);
+  return {
+    data: { ...(result.data as Record<string, unknown>), cost: share },
+    text: `${result.text}\ncost  ${share.line}`,
+  };
+}
 
 async function offlinePlan(config: SolokubeConfig): Promise<CommandResult> {
   const [{ upResources }, { createAwsClients }] = await Promise.all([
