@@ -8,6 +8,7 @@ import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
 import { registerHttpsRedirect } from './https-redirect.js';
 import { registerInit } from './init.js';
+import { registerPause } from './pause.js';
 import { registerPlan } from './plan.js';
 import { registerProxy } from './proxy.js';
 import { registerSandbox } from './sandbox.js';
@@ -29,6 +30,7 @@ export function registerCommands(r: CommandRegistry): void {
   registerCluster(r);
   registerHttpsRedirect(r);
   registerDoctor(r);
+  registerPause(r);
   registerCost(r);
   registerSandbox(r);
   registerVersion(r);
