@@ -71,3 +71,15 @@ export async function scaleControlPlane(
   await updateCluster(kops, cluster, adminTtl, signal);
   return { cluster, group: before.group, from: before.maxSize, to: size, changed: action !== 'unchanged' };
 }
+
+/** Whether kops holds the control-plane group at zero; undefined when kops has no such cluster. */
+export async function readPauseState(
+  kops: KopsCli,
+  cluster: string,
+  signal: AbortSignal,
+): Promise<{ paused: boolean; group: string } | undefined> {
+  const specs = await readSpecs(kops, cluster, signal);
+  if (!specs) return undefined;
+  const size = controlPlaneSize(specs);
+  return { paused: size.maxSize === 0, group: size.group };
+}

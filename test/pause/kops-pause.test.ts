@@ -18,8 +18,11 @@ import { planAndApply } from '../../src/core/run.js';
 import type { KopsCli } from '../../src/kops/cli.js';
 import { KopsRunner } from '../../src/kops/runner.js';
 import { clusterResources } from '../../src/kops/stack.js';
-import { readSpecs } from '../../src/kops/steps.js';
-import { controlPlaneSize, scaleControlPlane } from '../../src/pause/scale.js';
+import { renderClusterSpecs } from '../../src/kops/spec.js';
+import { applySpecs, readSpecs } from '../../src/kops/steps.js';
+import { controlPlaneSize, scaleControlPlane, withControlPlaneSize } from '../../src/pause/scale.js';
+import { runCli } from '../support/cli.js';
+import { writeFile } from 'node:fs/promises';
 import { ensureGoTools } from '../../src/sandbox/gotools/build.js';
 import { startAwsEmulator, type AwsEmulator } from '../../src/sandbox/aws/index.js';
 import { KopsStandIn } from '../../src/sandbox/kops/standin.js';
@@ -38,11 +41,13 @@ describe('pause and resume through kops (real kops + stand-in)', { timeout: 20 *
   /** The verbs kops was asked to run, in order (observed, not faked: every call goes through). */
   const verbs: string[] = [];
   let kops: KopsCli;
+  let binary: string;
+  let kopsEnv: Record<string, string>;
   const signal = () => AbortSignal.timeout(300_000);
 
   before(async () => {
     const io = new RecordingIoHost();
-    const binary = (await ensureGoTools(['kops'], { io }))['kops']!;
+    binary = (await ensureGoTools(['kops'], { io }))['kops']!;
     emu = await startAwsEmulator({ region: REGION, publicIpPool: '198.19.1.0/24' });
     dir = await mkdtemp(join(tmpdir(), 'solokube-pause-'));
     clients = createAwsClients({ region: REGION, endpoint: emu.endpoint, credentials: CREDS, maxAttempts: 4 });
@@ -50,24 +55,20 @@ describe('pause and resume through kops (real kops + stand-in)', { timeout: 20 *
       { name: CLUSTER, dnsZone: 'example.com', region: REGION, ssh: { privateKey: join(dir, 'id_ed25519') } },
       'test',
     );
-    const real = new KopsRunner({
-      binary,
-      stateStore: `s3://${BUCKET}`,
-      io,
-      env: {
-        HOME: dir,
-        KUBECONFIG: join(dir, 'kube', 'config'),
-        AWS_REGION: REGION,
-        AWS_ENDPOINT_URL: emu.endpoint,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-        S3_ENDPOINT: emu.endpoint,
-        S3_REGION: REGION,
-        S3_ACCESS_KEY_ID: CREDS.accessKeyId,
-        S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-      },
-    });
+    kopsEnv = {
+      HOME: dir,
+      KUBECONFIG: join(dir, 'kube', 'config'),
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: emu.endpoint,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      S3_ENDPOINT: emu.endpoint,
+      S3_REGION: REGION,
+      S3_ACCESS_KEY_ID: CREDS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+    };
+    const real = new KopsRunner({ binary, stateStore: `s3://${BUCKET}`, io, env: kopsEnv });
     standIn = new KopsStandIn({
       real,
       endpoint: emu.endpoint,
@@ -135,5 +136,32 @@ describe('pause and resume through kops (real kops + stand-in)', { timeout: 20 *
       },
     );
     assert.ok(!verbs.includes('update cluster'));
+  });
+
+  test('GIVEN a cluster kops holds at zero and no running instance WHEN status runs THEN it says paused and what it still costs', async () => {
+    const name = 'sleeping.example.com';
+    const config = validateConfig({ name, dnsZone: 'example.com', region: REGION }, 'test');
+    await applySpecs(
+      kops,
+      withControlPlaneSize(renderClusterSpecs(config, { stateStore: `s3://${BUCKET}` }), 0),
+      signal(),
+    );
+    await writeFile(join(dir, 'solokube.yaml'), `name: ${name}\ndnsZone: example.com\nregion: ${REGION}\n`);
+    const run = await runCli(['status', '-o', 'json'], {
+      cwd: dir,
+      env: {
+        ...kopsEnv,
+        SOLOKUBE_KOPS: binary,
+        AWS_CONFIG_FILE: '/nonexistent/x',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/x',
+      },
+      timeoutMs: 120_000,
+    });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const r = (JSON.parse(run.stdout) as { result: { paused: boolean; pausedCost: { monthlyUsd: number } } }).result;
+    assert.equal(r.paused, true);
+    // No apps: etcd main + events 2 × 20 GB × $0.088 = 3.52, the idle Elastic IP 0.005 × 730 = 3.65,
+    // the zone 0.50, the bucket 1 GB × $0.023 = 0.02 (eu-west-1 prices in src/cost/prices.ts).
+    assert.equal(r.pausedCost.monthlyUsd, 7.69);
   });
 });

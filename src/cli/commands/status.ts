@@ -9,6 +9,10 @@ import { configFor } from '../config-source.js';
 import { runningSandbox } from '../sandbox-target.js';
 import { withClusterTarget } from '../cluster-target.js';
 import { renderAppModes } from './https-redirect.js';
+import type { AwsClients } from '../../aws/clients.js';
+import type { SolokubeConfig } from '../../config/schema.js';
+import type { CommandContext } from '../context.js';
+import type { CommandResult } from '../output.js';
 
 interface StatusOptions {
   sandbox?: boolean;
@@ -36,6 +40,12 @@ export function registerStatus(r: CommandRegistry): void {
           config,
           { sandbox, acceptNewHostKey: opts.acceptNewHostKey },
           async (clients, access, kube) => {
+            // No running control plane: a paused cluster (kops holds its group at zero) is a state to
+            // report with what it still costs, not an error. kops is asked only then.
+            if (!sandbox) {
+              const paused = await pausedStatus(ctx, config, clients);
+              if (paused) return paused;
+            }
             const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
             const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
             const converged = !hasChanges(plan);
@@ -47,4 +57,45 @@ export function registerStatus(r: CommandRegistry): void {
         );
       }),
     );
+}
+
+/** The status of a paused cluster, or undefined when the control plane runs (or kops cannot tell). */
+async function pausedStatus(
+  ctx: CommandContext,
+  config: SolokubeConfig,
+  clients: AwsClients,
+): Promise<CommandResult | undefined> {
+  const { controlPlaneInstance } = await import('../../aws/resources/control-plane.js');
+  const { names } = await import('../../config/naming.js');
+  const running = await controlPlaneInstance({ config, names: names(config), clients }, { mustExist: false }).find({
+    io: ctx.io,
+    signal: ctx.signal,
+    planning: true,
+    dependency: () => {
+      throw new Error('no dependencies');
+    },
+  });
+  if (running) return undefined;
+  const [{ realKops }, { readPauseState }, { pausedCost }] = await Promise.all([
+    import('../../kops/stack.js'),
+    import('../../pause/scale.js'),
+    import('../../pause/paused-cost.js'),
+  ]);
+  let state;
+  try {
+    state = await readPauseState(realKops(config, clients, ctx.io, ctx.signal), config.name, ctx.signal);
+  } catch {
+    return undefined; // no kops here: status goes on and reports the missing control plane itself
+  }
+  if (!state?.paused) return undefined;
+  let cost;
+  try {
+    cost = pausedCost(config);
+  } catch {
+    cost = undefined;
+  }
+  return {
+    data: { paused: true, group: state.group, ...(cost ? { pausedCost: cost } : {}) },
+    text: `${config.name} is paused (kops holds ${state.group} at 0); ${cost ? `it still costs about $${cost.monthlyUsd.toFixed(2)}/month (running: $${cost.runningMonthlyUsd.toFixed(2)}): etcd volumes, the idle Elastic IP, the hosted zone, ECR, the state bucket` : 'see `solokube cost`'}. \`solokube resume\` brings it back.`,
+  };
 }
