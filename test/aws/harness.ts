@@ -206,3 +206,21 @@ export async function withLibraryLab(
     await lab.close();
   }
 }
+
+/** The control-plane ENI's secondary private IPs, sorted. */
+export function secondaryIpsOnEni(lab: Lab): string[] {
+  return controlPlaneEni(lab.emu.state())
+    .privateIps.filter((p) => !p.primary)
+    .map((p) => p.address)
+    .sort();
+}
+
+const SECONDARY_IP_TAG_PREFIX = 'solokube.io/secondary-ip/';
+
+/** The addresses the control-plane ENI's tags record as this cluster's secondary IPs, sorted. */
+export function recordedSecondaryIps(lab: Lab): string[] {
+  return Object.entries(controlPlaneEni(lab.emu.state()).tags)
+    .filter(([k, v]) => k.startsWith(SECONDARY_IP_TAG_PREFIX) && v === CLUSTER)
+    .map(([k]) => k.slice(SECONDARY_IP_TAG_PREFIX.length))
+    .sort();
+}
