@@ -212,6 +212,9 @@ const result = await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // ES module builds first (esbuild's default for node is `main`, the CommonJS one): the AWS SDK's
+  // dist-es is tree-shaken to the commands solokube sends, its dist-cjs is one 2.3 MB file for EC2.
+  mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: true,
   banner: { js: BANNER },
