@@ -14,6 +14,7 @@
 //
 // Usage: node scripts/bundle.mjs [--metafile <file>]   (the metafile shows what went where)
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,6 +174,28 @@ function sourceFiles(dir) {
   );
 }
 
+/**
+ * The answers src/cli/quick-answers.ts gives without loading the program: the help text as tsc's
+ * output of the real program prints it (run in its own process, stdout a pipe, so at the fixed help
+ * width), and the package's version.
+ */
+function quickAnswers() {
+  const main = new URL('../dist/src/cli/main.js', import.meta.url).href;
+  const script = `const { main } = await import(${JSON.stringify(main)}); process.exitCode = await main(['node', 'solokube', '--help']);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0 || !r.stdout.startsWith('Usage: solokube'))
+    throw new Error(`generating the help text failed (exit ${r.status}): ${r.stderr || r.stdout}`);
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+  return {
+    SOLOKUBE_PRECOMPUTED_HELP: JSON.stringify(r.stdout),
+    SOLOKUBE_PRECOMPUTED_VERSION: JSON.stringify(version),
+  };
+}
+
 // Chunks of an earlier bundle would otherwise pile up beside bin.js.
 for (const name of readdirSync(outdir)) {
   if (name.startsWith(CHUNK_PREFIX)) rmSync(join(outdir, name));
@@ -189,9 +212,13 @@ const result = await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // ES module builds first (esbuild's default for node is `main`, the CommonJS one): the AWS SDK's
+  // dist-es is tree-shaken to the commands solokube sends, its dist-cjs is one 2.3 MB file for EC2.
+  mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: true,
   banner: { js: BANNER },
+  define: quickAnswers(),
   // cpu-features is ssh2's optional native CPU probe (a try/require): resolved from node_modules at run time.
   external: ['cpu-features'],
   plugins: [

@@ -13,6 +13,7 @@ import { commandLineOverrides, globalsFrom } from './context.js';
 import { CommandClock, MAX_TIMEOUT_SECONDS } from './command-clock.js';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from './version.js';
+import { helpWidth } from './help-width.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -141,6 +142,8 @@ function buildProgram(
       else out.stdout.write(printable(s));
     },
     writeErr: (s) => out.stderr.write(printable(s)),
+    getOutHelpWidth: () => helpWidth(process.stdout),
+    getErrHelpWidth: () => helpWidth(process.stderr),
   });
 
   const registry: CommandRegistry = {

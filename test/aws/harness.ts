@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { kopsClusterSeed, startAwsEmulator } from '../../src/sandbox/aws/index.js';
 import type { AwsEmulator, EmulatorSeed } from '../../src/sandbox/aws/index.js';
@@ -71,7 +72,11 @@ export async function startLab(
     dir,
     configPath,
     cli: (args, o = {}) =>
-      runCli(emu.endpoint, ['-c', configPath, '--log-timestamps', 'none', ...args], o.timeoutMs ?? 60_000),
+      (CLI_AS_SUBPROCESS ? runCli : runCliInProcess)(
+        emu.endpoint,
+        ['-c', configPath, '--log-timestamps', 'none', ...args],
+        o.timeoutMs ?? 60_000,
+      ),
     async close() {
       await emu.close();
       await rm(dir, { recursive: true, force: true });
@@ -93,6 +98,79 @@ export function cliEnv(endpoint: string): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+}
+
+/**
+ * `lab.cli` runs the CLI's main() in this process unless SOLOKUBE_TEST_CLI_SUBPROCESS=1: these
+ * tests are about what the commands do against AWS, not about the process, and a fresh Node per
+ * command loaded the whole program and the SDK again each time (most of a unit run's time). What is
+ * about the process — exit on signals, the bundle, stdout of a crash — is tested through runCli.
+ */
+const CLI_AS_SUBPROCESS = process.env.SOLOKUBE_TEST_CLI_SUBPROCESS === '1';
+
+/** The environment the CLI sees in-process; runs at once share it, so they must agree on it. */
+let cliEnvInUse: { env: NodeJS.ProcessEnv; key: string; runs: number; saved: NodeJS.ProcessEnv } | undefined;
+
+function enterCliEnv(env: NodeJS.ProcessEnv): () => void {
+  const key = JSON.stringify(Object.entries(env).sort());
+  if (cliEnvInUse && cliEnvInUse.key !== key)
+    throw new Error('in-process CLI runs at the same time need the same environment; use runCli for this test');
+  if (!cliEnvInUse) {
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, env);
+    cliEnvInUse = { env, key, runs: 0, saved };
+  }
+  const inUse = cliEnvInUse;
+  inUse.runs++;
+  return () => {
+    if (--inUse.runs > 0) return;
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, inUse.saved);
+    cliEnvInUse = undefined;
+  };
+}
+
+/** main() in this process with the environment, arguments and streams a subprocess would get. */
+export async function runCliInProcess(
+  endpoint: string,
+  args: string[],
+  timeoutMs: number,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  const { main } = await import('../../src/cli/main.js');
+  const started = Date.now();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  stdin.end();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const leave = enterCliEnv({ ...cliEnv(endpoint), ...extraEnv });
+  let timer: NodeJS.Timeout | undefined;
+  // What process.exit would have ended (a run that does not wind down in time): the code it exits with.
+  let forceExit: (code: number) => void = () => {};
+  const forced = new Promise<number>((resolve) => (forceExit = resolve));
+  try {
+    const code = await Promise.race([
+      main(['node', 'solokube', ...args], {
+        stdout,
+        stderr: stderr as unknown as NodeJS.WriteStream,
+        stdin: stdin as unknown as NodeJS.ReadStream,
+        exit: (c) => forceExit(c),
+      }),
+      forced,
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeoutMs);
+      }),
+    ]);
+    return { code, stdout: out, stderr: err, ms: Date.now() - started, json: <T>() => JSON.parse(out) as T };
+  } finally {
+    clearTimeout(timer);
+    leave();
+  }
 }
 
 /** Asynchronous on purpose: the emulator answers from this same event loop. */
@@ -205,4 +283,22 @@ export async function withLibraryLab(
     clients.destroy();
     await lab.close();
   }
+}
+
+/** The control-plane ENI's secondary private IPs, sorted. */
+export function secondaryIpsOnEni(lab: Lab): string[] {
+  return controlPlaneEni(lab.emu.state())
+    .privateIps.filter((p) => !p.primary)
+    .map((p) => p.address)
+    .sort();
+}
+
+const SECONDARY_IP_TAG_PREFIX = 'solokube.io/secondary-ip/';
+
+/** The addresses the control-plane ENI's tags record as this cluster's secondary IPs, sorted. */
+export function recordedSecondaryIps(lab: Lab): string[] {
+  return Object.entries(controlPlaneEni(lab.emu.state()).tags)
+    .filter(([k, v]) => k.startsWith(SECONDARY_IP_TAG_PREFIX) && v === CLUSTER)
+    .map(([k]) => k.slice(SECONDARY_IP_TAG_PREFIX.length))
+    .sort();
 }

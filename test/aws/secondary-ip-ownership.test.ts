@@ -22,6 +22,8 @@ import {
   controlPlaneEni,
   mutatingCalls,
   operations,
+  recordedSecondaryIps,
+  secondaryIpsOnEni,
   startLab,
 } from './harness.js';
 import type { Lab } from './harness.js';
@@ -47,16 +49,8 @@ async function foreignSecondaryIp(lab: Lab): Promise<string> {
   }
 }
 
-const secondaries = (lab: Lab) =>
-  controlPlaneEni(lab.emu.state())
-    .privateIps.filter((p) => !p.primary)
-    .map((p) => p.address)
-    .sort();
-const recordedIps = (lab: Lab) =>
-  Object.entries(controlPlaneEni(lab.emu.state()).tags)
-    .filter(([k, v]) => k.startsWith(SECONDARY_TAG_PREFIX) && v === CLUSTER)
-    .map(([k]) => k.slice(SECONDARY_TAG_PREFIX.length))
-    .sort();
+const secondaries = secondaryIpsOnEni;
+const recordedIps = recordedSecondaryIps;
 
 describe('secondary IP and Elastic IP ownership on the control-plane ENI', () => {
   test('GIVEN an untagged Elastic IP on a foreign secondary IP of the ENI WHEN setup and cleanup run THEN neither is adopted, moved or removed', async () => {
@@ -184,7 +178,7 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
     }
   });
 
-  test('GIVEN the ENI tag cannot be written after the assignment WHEN setup fails THEN the unrecorded secondary IP is given back, not left behind unprovable', async () => {
+  test('GIVEN the ENI tag that records the address cannot be written WHEN setup fails THEN no address is assigned, so none is left behind unprovable', async () => {
     const lab = await startLab();
     try {
       lab.emu.injectFault({
@@ -197,7 +191,8 @@ describe('secondary IP and Elastic IP ownership on the control-plane ENI', () =>
       });
       const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
       assert.equal(run.code, 1);
-      assert.ok(operations(lab.emu).includes('AssignPrivateIpAddresses'));
+      assert.ok(operations(lab.emu).includes('CreateTags'), 'the record was attempted');
+      assert.ok(!operations(lab.emu).includes('AssignPrivateIpAddresses'), 'the record comes before the assignment');
       assert.deepEqual(secondaries(lab), []);
     } finally {
       await lab.close();

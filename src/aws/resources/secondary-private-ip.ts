@@ -2,7 +2,9 @@
 //
 // Ownership: private IPs cannot carry tags, and an ENI may hold secondary IPs that belong to others
 // (a CNI that gives pods secondary IPs, another tool). So solokube records the address it assigned
-// in a tag on the ENI, `solokube.io/secondary-ip/<ip>=<cluster>`, written right after the assignment.
+// in a tag on the ENI, `solokube.io/secondary-ip/<ip>=<cluster>`, written BEFORE the assignment of
+// exactly that address (secondary-ip-assign.ts), so no interruption can leave an unrecorded one; a
+// record whose address is not on the ENI is removed by the surplus step.
 // One key per address rather than one `solokube.io/secondary-ip=<ip>` key: CreateTags is an upsert
 // without compare-and-set, so two runs that raced (on two machines, where the local lock cannot
 // help) would overwrite each other's single key and one address would be unprovable and leak; with
@@ -14,7 +16,6 @@
 // an untagged Elastic IP on our address is reported, not silently removed with it.
 
 import {
-  AssignPrivateIpAddressesCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeNetworkInterfacesCommand,
@@ -22,18 +23,18 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
-import { info, warn } from '../../core/io.js';
+import { info } from '../../core/io.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
 import { known, unknownAfter } from '../../core/unknown.js';
 import type { Unknown } from '../../core/unknown.js';
 import type { AwsClients } from '../clients.js';
 import { awsErrorCode } from '../errors.js';
-import { createOnce } from '../create-once.js';
 import { AWS_IDS, tagMap } from './context.js';
 import type { AwsEnv, AwsMode } from './context.js';
 import type { ControlPlane } from './control-plane.js';
 import type { ElasticIpState } from './elastic-ip.js';
+import { assignRecordedSecondaryIp } from './secondary-ip-assign.js';
 
 /** ENI tag key prefix that records one secondary IP as solokube's; the value is the cluster name. */
 export const SECONDARY_IP_TAG_PREFIX = 'solokube.io/secondary-ip/';
@@ -201,54 +202,16 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
         await tag(ctx, cp.networkInterfaceId, actual.address as string, false);
         return { ...actual, recorded: true };
       }
-      const before = new Set(cp.privateIps.map((p) => p.address));
-      const address = await createOnce({
-        what: 'AssignPrivateIpAddresses',
-        io: ctx.io,
-        signal: ctx.signal,
-        create: async () => {
-          const out = await clients.call('ec2:AssignPrivateIpAddresses', ctx.signal, (o) =>
-            clients.ec2Once.send(
-              new AssignPrivateIpAddressesCommand({
-                NetworkInterfaceId: cp.networkInterfaceId,
-                SecondaryPrivateIpAddressCount: 1,
-              }),
-              o,
-            ),
-          );
-          const ip = out.AssignedPrivateIpAddresses?.[0]?.PrivateIpAddress;
-          if (!ip) throw new Error('AssignPrivateIpAddresses returned no address');
-          return ip;
-        },
-        recheck: async () => {
-          const reading = await readEni(clients, names.cluster, cp.networkInterfaceId, ctx.signal);
-          return reading.secondaries.find((s) => !before.has(s.address))?.address;
-        },
+      // Recorded before it is assigned (see secondary-ip-assign.ts): no kill can leave it unprovable.
+      const address = await assignRecordedSecondaryIp(ctx, cp, {
+        clients,
+        record: (ip) => tag(ctx, cp.networkInterfaceId, ip, false),
+        forget: (ip) => tag(ctx, cp.networkInterfaceId, ip, true),
+        isOnEni: async (ip) =>
+          (await readEni(clients, names.cluster, cp.networkInterfaceId, ctx.signal)).secondaries.some(
+            (s) => s.address === ip,
+          ),
       });
-      // Recorded at once: from here on reruns and cleanup know this address is ours. An address that
-      // cannot be recorded could never be proven ours again, so it is given back while this run
-      // still knows it (only a kill between the two calls can leave one behind).
-      try {
-        await tag(ctx, cp.networkInterfaceId, address, false);
-      } catch (err) {
-        await clients
-          .call('ec2:UnassignPrivateIpAddresses', ctx.signal, (o) =>
-            clients.ec2.send(
-              new UnassignPrivateIpAddressesCommand({
-                NetworkInterfaceId: cp.networkInterfaceId,
-                PrivateIpAddresses: [address],
-              }),
-              o,
-            ),
-          )
-          .catch((undo: unknown) =>
-            warn(
-              ctx.io,
-              `secondary IP ${address} could not be recorded nor given back (${undo instanceof Error ? undo.message : String(undo)}); unassign it yourself: aws ec2 unassign-private-ip-addresses --network-interface-id ${cp.networkInterfaceId} --private-ip-addresses ${address}`,
-            ),
-          );
-        throw err;
-      }
       info(ctx.io, `secondary private IP ${address}/${cp.prefixLength} assigned to ${cp.networkInterfaceId}`);
       return state(cp, address, true);
     },

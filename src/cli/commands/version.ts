@@ -1,5 +1,6 @@
 import type { CommandRegistry } from '../context.js';
 import { VERSION } from '../version.js';
+import { versionText } from '../version-text.js';
 
 export function registerVersion(r: CommandRegistry): void {
   r.program
@@ -8,7 +9,7 @@ export function registerVersion(r: CommandRegistry): void {
     .action(
       r.action('version', async () => ({
         data: { version: VERSION, node: process.version },
-        text: `solokube ${VERSION} (node ${process.version})`,
+        text: versionText(VERSION, process.version),
       })),
     );
 }
