@@ -94,17 +94,18 @@ export function upStages(
   config: SolokubeConfig,
   clients: AwsClients,
   access: NodeAccess,
-  cluster: readonly Resource[],
+  cluster: () => Promise<readonly Resource[]>,
   opts: AwsResourceOptions = {},
   kube: () => KubeTarget | undefined = () => undefined,
 ): Stage[] {
+  const clusterPhase = async (): Promise<Phase[]> => [{ mode: 'converge', resources: await cluster() }];
   return [
-    { title: CLUSTER_STAGE_TITLE, phases: () => [{ mode: 'converge', resources: cluster }] },
+    { title: CLUSTER_STAGE_TITLE, phases: clusterPhase },
     { title: networkStageTitle(config), phases: () => upPhases(config, clients, access, opts, kube()) },
     // The cluster's specs name the app security group while it exists (so a replaced instance keeps
     // it): on the first run it exists only after the network stage made it, and with the secondary
     // path turned off it is gone only after that stage removed it.
-    { title: CLUSTER_AGAIN_TITLE, phases: () => [{ mode: 'converge', resources: cluster }] },
+    { title: CLUSTER_AGAIN_TITLE, phases: clusterPhase },
   ];
 }
 
@@ -120,7 +121,7 @@ export async function planUp(
   signal: AbortSignal,
   opts: AwsResourceOptions = {},
   kube?: KubeTarget,
-  cluster?: readonly Resource[],
+  cluster?: () => Promise<readonly Resource[]>,
 ): Promise<{ plan: Plan; then: string[] }> {
   if (cluster)
     return planStages(

@@ -19,7 +19,7 @@ export interface Stage {
   /** What the stage is, for the plan's "then" line (e.g. "the network part: secondary IP, …"). */
   title: string;
   /** Its phases, built when the stage is planned (after the earlier stages were applied, if they had changes). */
-  phases(): Phase[];
+  phases(): Phase[] | Promise<Phase[]>;
 }
 
 export interface StagedPlan {
@@ -41,7 +41,7 @@ async function planUntilChanges(
   const planned: Planned[] = [];
   const unchanged = new Set<string>();
   for (let i = 0; i < stages.length; i++) {
-    const phases = stages[i]!.phases();
+    const phases = await stages[i]!.phases();
     // A stage that comes back to resources this pass already found unchanged has nothing to add.
     if (planned.length > 0 && phases.every((p) => p.resources.every((r) => unchanged.has(r.id)))) continue;
     const now = await planPhases(phases, io, signal);

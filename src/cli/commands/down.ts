@@ -34,9 +34,9 @@ export function registerDown(r: CommandRegistry): void {
       r.action<DownOptions>('down', async (ctx, opts) => {
         const named = validateEipFlags(opts);
         const config = await configFor(ctx, Boolean(opts.sandbox));
-        const [{ downPhases }, { clusterResources, kubeconfigPathFor }, sandboxModule] = await Promise.all([
+        const [{ downPhases }, { clusterStackFor }, sandboxModule] = await Promise.all([
           import('../../stack/stack.js'),
-          import('../../kops/stack.js'),
+          import('../../kops/target.js'),
           opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined),
         ]);
         const sandbox = sandboxModule ? await sandboxModule.openSandbox() : undefined;
@@ -53,30 +53,20 @@ export function registerDown(r: CommandRegistry): void {
           config,
           { sandbox, acceptNewHostKey: opts.acceptNewHostKey },
           async (clients, access, kube) => {
-            const kops = sandbox ? await sandbox.kops(config, clients, ctx.io, ctx.signal) : undefined;
-            const cluster = clusterResources(
-              {
-                config,
-                clients,
-                io: ctx.io,
-                kubeconfigPath: sandbox?.kopsKubeconfigPath ?? kubeconfigPathFor(config.name),
-                ...(kops ? { kops } : {}),
-                ...(sandbox ? { sshPrivateKey: sandbox.sshPrivateKey } : {}),
-              },
-              ctx.signal,
-            );
+            const cluster = await clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox);
             try {
+              const managed = await cluster.managed();
               return await withClusterLock(
                 { config, clients, command: 'down', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false },
                 () =>
-                  runPhases(ctx, downPhases(config, clients, access, cluster, named, kube), {
+                  runPhases(ctx, downPhases(config, clients, access, managed, named, kube), {
                     ...opts,
                     typeToConfirm: config.name,
                     question: `Remove everything solokube made for ${config.name}, the kops cluster included?`,
                   }),
               );
             } finally {
-              (kops as { close?: () => void } | undefined)?.close?.();
+              cluster.close();
             }
           },
         );

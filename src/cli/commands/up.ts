@@ -83,24 +83,13 @@ export function registerUp(r: CommandRegistry): void {
           { sandbox: started, acceptNewHostKey: opts.acceptNewHostKey, forceConflicts: opts.forceConflicts },
           async (clients, access, kube) => {
             const dryRun = opts.dryRun ?? false;
-            const [{ clusterResources, kubeconfigPathFor }, { kubeTargetFor }, { existsSync }] = await Promise.all([
-              import('../../kops/stack.js'),
+            const [{ clusterStackFor }, { kubeTargetFor }, { existsSync }] = await Promise.all([
+              import('../../kops/target.js'),
               import('../../stack/k8s-access.js'),
               import('node:fs'),
             ]);
-            const kops = started ? await started.kops(config, clients, ctx.io, ctx.signal) : undefined;
-            const kubeconfigPath = started?.kopsKubeconfigPath ?? kubeconfigPathFor(config.name);
-            const cluster = clusterResources(
-              {
-                config,
-                clients,
-                io: ctx.io,
-                kubeconfigPath,
-                ...(kops ? { kops } : {}),
-                ...(started ? { sshPrivateKey: started.sshPrivateKey } : {}),
-              },
-              ctx.signal,
-            );
+            const stack = await clusterStackFor(config, clients, ctx.io, ctx.signal, started);
+            const { kubeconfigPath } = stack;
             // The cluster stage writes the admin kubeconfig; the network stage's Kubernetes part uses it.
             let late: ReturnType<typeof kubeTargetFor>;
             const kubeNow = () =>
@@ -115,13 +104,16 @@ export function registerUp(r: CommandRegistry): void {
               const result = await withClusterLock(
                 { config, clients, command: 'up', io: ctx.io, signal: ctx.signal, dryRun },
                 () =>
-                  runStages(upStages(config, clients, access, cluster, named, kubeNow), {
-                    io: ctx.io,
-                    signal: ctx.signal,
-                    yes: opts.yes ?? false,
-                    dryRun,
-                    ...(dryRun ? {} : { showPlan: ctx.showPlan }),
-                  }),
+                  runStages(
+                    upStages(config, clients, access, () => stack.managed(), named, kubeNow),
+                    {
+                      io: ctx.io,
+                      signal: ctx.signal,
+                      yes: opts.yes ?? false,
+                      dryRun,
+                      ...(dryRun ? {} : { showPlan: ctx.showPlan }),
+                    },
+                  ),
               );
               if (result.decision === 'dry-run')
                 return {
@@ -165,7 +157,7 @@ export function registerUp(r: CommandRegistry): void {
               };
             } finally {
               late?.client.close();
-              (kops as { close?: () => void } | undefined)?.close?.();
+              stack.close();
             }
           },
         );
