@@ -10,6 +10,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { runCli } from '../../support/cli.js';
+import type { OwnedLeftovers } from '../../../src/sandbox/env/leftovers.js';
 import { isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
 
 interface UpResult {
@@ -22,14 +23,7 @@ interface UpResult {
 interface DownResult {
   decision: string;
   sandbox: {
-    leftovers: {
-      addresses: string[];
-      securityGroups: string[];
-      records: string[];
-      secondaryPrivateIps: string[];
-      kopsObjects: string[];
-      buckets: string[];
-    };
+    leftovers: OwnedLeftovers;
   };
 }
 
