@@ -32,6 +32,9 @@ export function ownedLeftovers(
   const kops = (tags: Record<string, string>): boolean => tags['KubernetesCluster'] === cluster;
   const kopsNames = new Set(['api', 'api.internal', 'kops-controller.internal'].map((p) => `${p}.${cluster}.`));
   const kopsObjects = [
+    ...Object.values(state.autoScalingGroups ?? {})
+      .filter((g) => kops(g.tags))
+      .map((g) => `autoscaling group ${g.name}`),
     ...Object.values(state.instances)
       .filter((i) => kops(i.tags))
       .map((i) => `instance ${i.instanceId}`),
