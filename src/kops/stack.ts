@@ -25,6 +25,8 @@ export interface ClusterStackOptions {
   /** Which kops to use; default the real binary (`kops` on PATH, or SOLOKUBE_KOPS). */
   kops?: KopsCli;
   kubeconfigPath?: string;
+  /** The SSH key handed to kops (created when absent); default the configured one. */
+  sshPrivateKey?: string;
   validateWaitMs?: number;
 }
 
@@ -50,7 +52,8 @@ export function clusterResources(o: ClusterStackOptions, signal: AbortSignal): R
       kops,
       kubeconfigPath,
       ...(o.validateWaitMs === undefined ? {} : { validateWaitMs: o.validateWaitMs }),
-      sshPublicKey: async () => (await ensureSshKey(o.config.ssh.privateKey, o.io, signal)).publicKey,
+      sshPublicKey: async () =>
+        (await ensureSshKey(o.sshPrivateKey ?? o.config.ssh.privateKey, o.io, signal)).publicKey,
     }) as Resource,
   ];
 }

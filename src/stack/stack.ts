@@ -1,5 +1,8 @@
-// Everything `up` converges and `down` removes, assembled from the layers: the AWS resources, then
-// the node step, which depends on the control-plane instance and the secondary address.
+// Everything `up` converges and `down` removes, assembled from the layers: the cluster itself (the
+// state store and the kops cluster) first, then the AWS resources and the node step, which depend on
+// the control-plane instance and the secondary address. `up` runs them in stages (stages.ts): on a
+// fresh account the network part cannot be read before kops launched the instance, so its plan comes
+// after the cluster's. `down` removes them in reverse: the network part, then the cluster.
 //
 // `secondaryIp: false` means none of it: `up` then plans the removal of everything the secondary
 // path made (Elastic IP, secondary IP, security group, records, the node's address and rules), the
@@ -21,6 +24,20 @@ import { nodeStep } from './node-step.js';
 import type { NodeAccess } from './node-step.js';
 import { kubeResources } from '../k8s/resources/index.js';
 import type { KubeTarget } from '../k8s/target.js';
+import { planStages } from './stages.js';
+import type { Stage } from './stages.js';
+
+/** The stage before everything else: what `solokube cluster create` converges. */
+export const CLUSTER_STAGE_TITLE = 'the cluster: state store, kops cluster (specs, cloud, admin kubeconfig)';
+
+export const CLUSTER_AGAIN_TITLE =
+  "the kops cluster again, if the app security group came or went: the control-plane group's additionalSecurityGroups";
+
+export function networkStageTitle(config: SolokubeConfig): string {
+  return config.secondaryIp
+    ? 'the secondary IP path, the node and DNS (they need the control-plane instance kops launches)'
+    : "the app names on the instance's own address, the secondary path removed";
+}
 
 /** The cluster part: the control-plane taint (and, later, solokube's objects), when a kubeconfig is known. */
 function kubeStep(kube: KubeTarget | undefined): Resource[] {
@@ -69,7 +86,33 @@ export function upResources(
   return upPhases(config, clients, access, opts, kube).flatMap((p) => [...p.resources]);
 }
 
-/** What `up` would do, as `plan` and `status` show it. */
+/**
+ * `up` in stages: the cluster (state store, kops cluster) converges first; the network part is
+ * planned after it — with the Kubernetes target known then (kops exports the kubeconfig).
+ */
+export function upStages(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  access: NodeAccess,
+  cluster: () => Promise<readonly Resource[]>,
+  opts: AwsResourceOptions = {},
+  kube: () => KubeTarget | undefined = () => undefined,
+): Stage[] {
+  const clusterPhase = async (): Promise<Phase[]> => [{ mode: 'converge', resources: await cluster() }];
+  return [
+    { title: CLUSTER_STAGE_TITLE, phases: clusterPhase },
+    { title: networkStageTitle(config), phases: () => upPhases(config, clients, access, opts, kube()) },
+    // The cluster's specs name the app security group while it exists (so a replaced instance keeps
+    // it): on the first run it exists only after the network stage made it, and with the secondary
+    // path turned off it is gone only after that stage removed it.
+    { title: CLUSTER_AGAIN_TITLE, phases: clusterPhase },
+  ];
+}
+
+/**
+ * What `up` would do, as `plan` and `status` show it. With the cluster's resources, the cluster
+ * comes first, and while it has changes the rest is named in `then` instead of planned.
+ */
 export async function planUp(
   config: SolokubeConfig,
   clients: AwsClients,
@@ -78,9 +121,16 @@ export async function planUp(
   signal: AbortSignal,
   opts: AwsResourceOptions = {},
   kube?: KubeTarget,
-): Promise<{ plan: Plan }> {
+  cluster?: () => Promise<readonly Resource[]>,
+): Promise<{ plan: Plan; then: string[] }> {
+  if (cluster)
+    return planStages(
+      upStages(config, clients, access, cluster, opts, () => kube),
+      io,
+      signal,
+    );
   const planned = await planPhases(upPhases(config, clients, access, opts, kube), io, signal);
-  return { plan: combinePlans(planned.map((p) => p.result.plan)) };
+  return { plan: combinePlans(planned.map((p) => p.result.plan)), then: [] };
 }
 
 // `down` stays quiet about a cluster that is not there (already deleted with kops, say): removing
@@ -96,5 +146,20 @@ export function downResources(
     ...awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.clusterKnown),
     ...nodeStep(config, access),
     ...kubeStep(kube),
+  ];
+}
+
+/** What `down` runs: everything of the network part (dependents first), then the cluster itself. */
+export function downPhases(
+  config: SolokubeConfig,
+  clients: AwsClients,
+  access: NodeAccess,
+  cluster: readonly Resource[],
+  opts: AwsResourceOptions = {},
+  kube?: KubeTarget,
+): Phase[] {
+  return [
+    { mode: 'destroy', resources: downResources(config, clients, access, opts, kube) },
+    { mode: 'destroy', resources: cluster },
   ];
 }

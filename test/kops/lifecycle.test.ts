@@ -120,6 +120,7 @@ function clusterObjects(w: World, cluster: string) {
     vpcs: Object.values(s.vpcs).filter((v) => mine(v.tags)).length,
     instances: Object.values(s.instances).filter((i) => mine(i.tags)).length,
     groups: Object.values(s.securityGroups).filter((g) => mine(g.tags)).length,
+    autoScalingGroups: Object.values(s.autoScalingGroups ?? {}).filter((g) => mine(g.tags)).length,
     apiRecords: Object.values(s.hostedZones)
       .flatMap((z) => z.records)
       .filter((r) => r.name === `api.${cluster}.`).length,
@@ -145,8 +146,26 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
     const w = await world('life.example.com');
     t.after(() => w.close());
     await assertIdempotent(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000) });
-    assert.deepEqual(clusterObjects(w, 'life.example.com'), { vpcs: 1, instances: 1, groups: 2, apiRecords: 1 });
+    assert.deepEqual(clusterObjects(w, 'life.example.com'), {
+      vpcs: 1,
+      instances: 1,
+      groups: 2,
+      autoScalingGroups: 2,
+      apiRecords: 1,
+    });
     assert.equal(w.launched.length, 1);
+    // One Auto Scaling group per instance group, sized from its spec; the control plane's holds the instance.
+    const asgs = w.emu.state().autoScalingGroups ?? {};
+    const running = Object.values(w.emu.state().instances).filter((i) => i.state === 'running');
+    assert.deepEqual(
+      Object.values(asgs)
+        .map((g) => [g.name, g.minSize, g.maxSize, g.instances])
+        .sort(),
+      [
+        ['control-plane-eu-west-1a.masters.life.example.com', 1, 1, running.map((i) => i.instanceId)],
+        ['nodes-eu-west-1a.life.example.com', 0, 0, []],
+      ],
+    );
     assert.ok(existsSync(join(w.dir, 'solokube', 'kubeconfig')));
     assert.ok(w.io.events.some((e) => /created a new ed25519 SSH key/.test(e.message)));
     const keys = Object.keys(w.emu.state().buckets![BUCKET]!.objects);
@@ -161,7 +180,13 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
       yes: true,
       dryRun: false,
     });
-    assert.deepEqual(clusterObjects(w, 'life.example.com'), { vpcs: 0, instances: 0, groups: 0, apiRecords: 0 });
+    assert.deepEqual(clusterObjects(w, 'life.example.com'), {
+      vpcs: 0,
+      instances: 0,
+      groups: 0,
+      autoScalingGroups: 0,
+      apiRecords: 0,
+    });
     assert.deepEqual(w.emu.state().buckets, {}, 'the state store went with every version and delete marker');
   });
 
@@ -175,6 +200,7 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
         vpcs: 1,
         instances: 1,
         groups: 2,
+        autoScalingGroups: 2,
         apiRecords: 1,
       });
     });
@@ -212,6 +238,12 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
     assert.match(err.code, /^kops\./);
     w.emu.injectFault({ service: 's3', kind: 'error', code: 'SlowDown', status: 503, times: 3 });
     await assertIdempotent(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000) });
-    assert.deepEqual(clusterObjects(w, 's3.example.com'), { vpcs: 1, instances: 1, groups: 2, apiRecords: 1 });
+    assert.deepEqual(clusterObjects(w, 's3.example.com'), {
+      vpcs: 1,
+      instances: 1,
+      groups: 2,
+      autoScalingGroups: 2,
+      apiRecords: 1,
+    });
   });
 });

@@ -1,13 +1,16 @@
 // `solokube down`: remove everything `up` made, in reverse order, touching nothing that is not
-// ours. On a terminal it asks for the cluster name to be typed, unless --yes. With --sandbox it
-// then removes the sandbox itself (node container, namespaces, emulator, state) and reports what
-// the emulator still held of ours just before it stopped — which must be nothing.
+// ours: first the network part (DNS records, security group, Elastic IP, secondary IP, node rules
+// and proxy, the taint's removal undone), then the cluster itself — `kops delete cluster` and the
+// state store bucket when solokube made it and nothing else is in it. On a terminal it asks for the
+// cluster name to be typed; without one it requires --yes. With --sandbox it then removes the
+// sandbox itself (node container, namespaces, emulator, state) and reports what the emulator still
+// held of ours just before it stopped — which must be nothing.
 
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
-import { dryRunResult, runMutation } from '../mutation.js';
+import { dryRunResult, runPhases } from '../mutation.js';
 import { configFor } from '../config-source.js';
 import { withClusterTarget } from '../cluster-target.js';
 
@@ -19,7 +22,7 @@ interface DownOptions extends MutationFlags, EipFlags {
 export function registerDown(r: CommandRegistry): void {
   withEipOptions(withMutationOptions(r.program.command('down')))
     .description(
-      "remove everything solokube made for the cluster (DNS records, security group, Elastic IP, secondary IP, node rules and proxy); kops' own objects are never touched",
+      'remove everything solokube made for the cluster: DNS records, security group, Elastic IP, secondary IP, node rules and proxy, then the kops cluster (kops delete cluster) and the state store bucket if solokube made it and it is empty',
     )
     .option('--sandbox', 'remove from the local sandbox, then remove the sandbox itself')
     .option(
@@ -31,8 +34,9 @@ export function registerDown(r: CommandRegistry): void {
       r.action<DownOptions>('down', async (ctx, opts) => {
         const named = validateEipFlags(opts);
         const config = await configFor(ctx, Boolean(opts.sandbox));
-        const [{ downResources }, sandboxModule] = await Promise.all([
+        const [{ downPhases }, { clusterStackFor }, sandboxModule] = await Promise.all([
           import('../../stack/stack.js'),
+          import('../../kops/target.js'),
           opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined),
         ]);
         const sandbox = sandboxModule ? await sandboxModule.openSandbox() : undefined;
@@ -48,17 +52,23 @@ export function registerDown(r: CommandRegistry): void {
           ctx,
           config,
           { sandbox, acceptNewHostKey: opts.acceptNewHostKey },
-          (clients, access, kube) =>
-            withClusterLock(
-              { config, clients, command: 'down', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false },
-              () =>
-                runMutation(ctx, downResources(config, clients, access, named, kube), {
-                  ...opts,
-                  mode: 'destroy',
-                  typeToConfirm: config.name,
-                  question: `Remove everything solokube made for ${config.name}?`,
-                }),
-            ),
+          async (clients, access, kube) => {
+            const cluster = await clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox);
+            try {
+              const managed = await cluster.managed();
+              return await withClusterLock(
+                { config, clients, command: 'down', io: ctx.io, signal: ctx.signal, dryRun: opts.dryRun ?? false },
+                () =>
+                  runPhases(ctx, downPhases(config, clients, access, managed, named, kube), {
+                    ...opts,
+                    typeToConfirm: config.name,
+                    question: `Remove everything solokube made for ${config.name}, the kops cluster included?`,
+                  }),
+              );
+            } finally {
+              cluster.close();
+            }
+          },
         );
         if (result.decision === 'dry-run') return dryRunResult(result.plan);
         const removed = result.report?.steps.filter((s) => s.action === 'delete').length ?? 0;

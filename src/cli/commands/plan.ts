@@ -97,8 +97,23 @@ async function livePlan(ctx: CommandContext, config: SolokubeConfig, opts: PlanO
     config,
     { sandbox, acceptNewHostKey: opts.acceptNewHostKey },
     async (clients, access, kube) => {
-      const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
-      return { data: { cluster: config.name, plan }, text: renderPlan(plan, { showUnchanged: true }) };
+      // The cluster (state store, kops) comes first; while it has changes the rest is named as "then".
+      const [{ clusterStackFor }, { renderThen }] = await Promise.all([
+        import('../../kops/target.js'),
+        import('../../stack/stages.js'),
+      ]);
+      const stack = await clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox);
+      try {
+        const { plan, then } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube, () =>
+          stack.managed(),
+        );
+        return {
+          data: { cluster: config.name, plan, then },
+          text: renderPlan(plan, { showUnchanged: true }) + renderThen(then),
+        };
+      } finally {
+        stack.close();
+      }
     },
   );
 }

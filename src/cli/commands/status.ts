@@ -47,7 +47,11 @@ export function registerStatus(r: CommandRegistry): void {
               if (paused) return paused;
             }
             const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
-            const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube);
+            const { clusterStackFor } = await import('../../kops/target.js');
+            const stack = await clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox);
+            const { plan } = await planUp(config, clients, access, ctx.io, ctx.signal, {}, kube, () =>
+              stack.managed(),
+            ).finally(() => stack.close());
             const converged = !hasChanges(plan);
             const { appModes } = await import('../../config/https-redirect-edit.js');
             const apps = appModes(config);

@@ -1,7 +1,10 @@
-// `solokube up`: the whole setup, converging — discover the control-plane instance, the secondary
-// IP and its Elastic IP, the security group, the node (address, redirect, proxy, boot unit) and
-// DNS — then a summary with ready-to-paste checks. `--sandbox` runs the same path against the
-// local sandbox.
+// `solokube up`: the whole setup, converging — first the cluster itself (the kops state store and
+// the kops cluster, created when absent), then the control-plane instance kops launched, the
+// secondary IP and its Elastic IP, the security group, the node (address, redirect, proxy, boot
+// unit) and DNS — then a summary with ready-to-paste checks. While the cluster stage has changes,
+// the plan names the network part as "then" (it cannot be read before the instance exists) and
+// plans it right after the cluster is applied. `--sandbox` runs the same path against the local
+// sandbox, from an account that owns only the hosted zone.
 
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
@@ -11,7 +14,7 @@ import type { SecondaryPrivateIpState } from '../../aws/resources/secondary-priv
 import { AWS_IDS } from '../../aws/resources/context.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
-import { dryRunResult, runPhases } from '../mutation.js';
+import { renderPlan } from '../../core/plan-render.js';
 import { configFor } from '../config-source.js';
 import { withClusterTarget } from '../cluster-target.js';
 
@@ -25,7 +28,7 @@ interface UpOptions extends MutationFlags, EipFlags {
 export function registerUp(r: CommandRegistry): void {
   withEipOptions(withMutationOptions(r.program.command('up')))
     .description(
-      'set up everything for the cluster: secondary IP + Elastic IP, security group, node proxy and rules, DNS; converging and safe to rerun',
+      'set up everything for the cluster: the kops cluster (created when absent), then secondary IP + Elastic IP, security group, node proxy and rules, DNS; converging and safe to rerun',
     )
     .option(
       '--sandbox',
@@ -60,56 +63,102 @@ export function registerUp(r: CommandRegistry): void {
           Boolean(opts.sandbox),
           opts.secondaryIp === false ? { secondaryIp: false } : {},
         );
-        const [{ upPhases }, sandboxModule, { upSummary, renderUpSummary }, { withClusterLock }] = await Promise.all([
+        const [
+          { upStages },
+          { runStages, renderThen },
+          sandboxModule,
+          { upSummary, renderUpSummary },
+          { withClusterLock },
+        ] = await Promise.all([
           import('../../stack/stack.js'),
+          import('../../stack/stages.js'),
           opts.sandbox ? import('../../sandbox/env/sandbox.js') : Promise.resolve(undefined),
           import('../../stack/summary.js'),
           import('../../stack/run-lock.js'),
         ]);
-        const sandbox = sandboxModule ? await sandboxModule.ensureSandbox(config, ctx.io) : undefined;
+        const started = sandboxModule ? await sandboxModule.ensureSandbox(config, ctx.io) : undefined;
         return withClusterTarget(
           ctx,
           config,
-          { sandbox, acceptNewHostKey: opts.acceptNewHostKey, forceConflicts: opts.forceConflicts },
+          { sandbox: started, acceptNewHostKey: opts.acceptNewHostKey, forceConflicts: opts.forceConflicts },
           async (clients, access, kube) => {
             const dryRun = opts.dryRun ?? false;
-            // With secondaryIp off the run removes the secondary path, then converges the cluster part (stack.ts says why).
-            const result = await withClusterLock(
-              { config, clients, command: 'up', io: ctx.io, signal: ctx.signal, dryRun },
-              () => runPhases(ctx, upPhases(config, clients, access, named, kube), opts),
-            );
-            if (result.decision === 'dry-run') return dryRunResult(result.plan);
-            if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
-            const summary = upSummary({
-              config,
-              controlPlane: result.states.get(AWS_IDS.controlPlane) as ControlPlane | undefined,
-              secondary: result.states.get(AWS_IDS.secondaryPrivateIp) as SecondaryPrivateIpState | undefined,
-              elasticIp: result.states.get(AWS_IDS.elasticIp) as ElasticIpState | undefined,
-              ...(sandbox
-                ? { checkPrefix: `ip netns exec ${sandbox.lab.client.netns}`, caCertPath: sandbox.lab.caCertPath }
-                : {}),
-            });
-            const changed = result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0;
-            return {
-              data: {
-                decision: result.decision,
-                changed,
-                plan: result.plan,
-                summary,
-                ...(sandbox
-                  ? {
-                      sandbox: {
-                        lab: sandbox.lab.name,
-                        clientNetns: sandbox.lab.client.netns,
-                        gatewayNetns: sandbox.lab.gateway.netns,
-                        awsEndpoint: sandbox.record.emulator.endpoint,
-                        caCertPath: sandbox.lab.caCertPath,
-                      },
-                    }
-                  : {}),
-              },
-              text: `${result.decision === 'nothing-to-do' ? 'no changes needed\n' : ''}${renderUpSummary(summary)}`,
-            };
+            const [{ clusterStackFor }, { kubeTargetFor }, { existsSync }] = await Promise.all([
+              import('../../kops/target.js'),
+              import('../../stack/k8s-access.js'),
+              import('node:fs'),
+            ]);
+            const stack = await clusterStackFor(config, clients, ctx.io, ctx.signal, started);
+            const { kubeconfigPath } = stack;
+            // The cluster stage writes the admin kubeconfig; the network stage's Kubernetes part uses it.
+            let late: ReturnType<typeof kubeTargetFor>;
+            const kubeNow = () =>
+              kube ??
+              (late ??= existsSync(kubeconfigPath)
+                ? kubeTargetFor(
+                    { ...config, kubeconfig: kubeconfigPath },
+                    { forceConflicts: Boolean(opts.forceConflicts) },
+                  )
+                : undefined);
+            try {
+              const result = await withClusterLock(
+                { config, clients, command: 'up', io: ctx.io, signal: ctx.signal, dryRun },
+                () =>
+                  runStages(
+                    upStages(config, clients, access, () => stack.managed(), named, kubeNow),
+                    {
+                      io: ctx.io,
+                      signal: ctx.signal,
+                      yes: opts.yes ?? false,
+                      dryRun,
+                      ...(dryRun ? {} : { showPlan: ctx.showPlan }),
+                    },
+                  ),
+              );
+              if (result.decision === 'dry-run')
+                return {
+                  data: { decision: 'dry-run', plan: result.plan, then: result.then },
+                  text: `${renderPlan(result.plan)}${renderThen(result.then)}dry run: nothing was changed`,
+                };
+              const sandbox = started ? await started.reopen() : undefined;
+              if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
+              const lab = sandbox?.lab;
+              const summary = upSummary({
+                config,
+                controlPlane: result.states.get(AWS_IDS.controlPlane) as ControlPlane | undefined,
+                secondary: result.states.get(AWS_IDS.secondaryPrivateIp) as SecondaryPrivateIpState | undefined,
+                elasticIp: result.states.get(AWS_IDS.elasticIp) as ElasticIpState | undefined,
+                ...(lab ? { checkPrefix: `ip netns exec ${lab.client.netns}`, caCertPath: lab.caCertPath } : {}),
+              });
+              const changed = result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0;
+              return {
+                data: {
+                  decision: result.decision,
+                  changed,
+                  plan: result.plan,
+                  summary,
+                  ...(sandbox
+                    ? {
+                        sandbox: {
+                          awsEndpoint: sandbox.record.emulator.endpoint,
+                          ...(lab
+                            ? {
+                                lab: lab.name,
+                                clientNetns: lab.client.netns,
+                                gatewayNetns: lab.gateway.netns,
+                                caCertPath: lab.caCertPath,
+                              }
+                            : {}),
+                        },
+                      }
+                    : {}),
+                },
+                text: `${result.decision === 'nothing-to-do' ? 'no changes needed\n' : ''}${renderUpSummary(summary)}`,
+              };
+            } finally {
+              late?.client.close();
+              stack.close();
+            }
           },
         );
       }),

@@ -7,6 +7,8 @@ import type { FaultBook } from './faults.js';
 import { putRolePolicy, setInstanceRole } from './iam/roles.js';
 import { removeKopsCluster } from './remove-cluster.js';
 import { applySeed } from './seed.js';
+import { putAutoScalingGroup, replaceInstance } from './autoscaling.js';
+import { autoScalingGroupSchema } from './autoscaling-schema.js';
 import { seedSchema } from './seed-schema.js';
 import type { EmulatorStore } from './store.js';
 
@@ -87,6 +89,24 @@ export function handleAdmin(
           return { status: 200, body: deps.store.mutate((d) => removeKopsCluster(d, cluster)) };
         } catch (err) {
           return problem(409, err);
+        }
+      }
+      case 'POST /_sandbox/autoscaling/group': {
+        const spec = autoScalingGroupSchema.parse(parseJson(body));
+        try {
+          return { status: 200, body: deps.store.mutate((d) => putAutoScalingGroup(d, deps.config, spec)) };
+        } catch (err) {
+          return problem(400, err);
+        }
+      }
+      case 'POST /_sandbox/autoscaling/replace-instance': {
+        const { instanceId } = parseJson(body) as { instanceId?: unknown };
+        if (typeof instanceId !== 'string' || instanceId === '')
+          return problem(400, new Error('body must be {"instanceId": "i-…"}'));
+        try {
+          return { status: 200, body: deps.store.mutate((d) => replaceInstance(d, deps.config, instanceId)) };
+        } catch (err) {
+          return problem(400, err);
         }
       }
       case 'GET /_sandbox/faults':

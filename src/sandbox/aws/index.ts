@@ -26,7 +26,7 @@ export type { CallRecord } from './calls.js';
 export type { FaultSpec } from './faults.js';
 export type { EmulatorStateView } from './model.js';
 export type * from './seed-types.js';
-export { kopsClusterSeed, type KopsClusterSeedParams } from './kops-seed.js';
+export { hostedZoneSeed, kopsClusterSeed, type KopsClusterSeedParams } from './kops-seed.js';
 export type { ImdsEndpoint, ImdsOptions } from './imds/server.js';
 export type { PolicyStatement } from './iam/policy.js';
 

@@ -28,6 +28,22 @@ function hexId(prefix: string, clusterName: string, kind: string): string {
   return `${prefix}-${createHash('sha256').update(`${kind}:${clusterName}`).digest('hex').slice(0, 17)}`;
 }
 
+/** The public zone's id: derived from its name, so the zone seeded alone and with a cluster is the same one. */
+function hostedZoneId(dnsZone: string): string {
+  return `Z${createHash('sha256')
+    .update(`zone:${canonicalName(dnsZone)}`)
+    .digest('hex')
+    .slice(0, 13)
+    .toUpperCase()}`;
+}
+
+/** A fresh account that owns only the public hosted zone: where `up --sandbox` starts from nothing. */
+export function hostedZoneSeed(dnsZone: string): EmulatorSeed {
+  return {
+    hostedZones: [{ id: hostedZoneId(dnsZone), name: dnsZone, privateZone: false, comment: 'solokube sandbox' }],
+  };
+}
+
 export function kopsClusterSeed(p: KopsClusterSeedParams): EmulatorSeed {
   const name = p.clusterName;
   const zone = p.availabilityZone ?? `${p.region ?? 'us-east-1'}a`;
@@ -48,11 +64,7 @@ export function kopsClusterSeed(p: KopsClusterSeedParams): EmulatorSeed {
     'kops.k8s.io/instancegroup': ig,
     Name: `${ig}.masters.${name}`,
   };
-  const zoneId = `Z${createHash('sha256')
-    .update(`zone:${canonicalName(p.dnsZone)}`)
-    .digest('hex')
-    .slice(0, 13)
-    .toUpperCase()}`;
+  const zoneId = hostedZoneId(p.dnsZone);
   return {
     vpcs: [{ vpcId, cidrBlock: p.vpcCidr ?? '198.18.0.0/16', tags: { ...clusterTags, Name: name } }],
     subnets: [
@@ -108,7 +120,7 @@ export function kopsClusterSeed(p: KopsClusterSeedParams): EmulatorSeed {
         tags: instanceTags,
       },
     ],
-    hostedZones: [{ id: zoneId, name: p.dnsZone, privateZone: false, comment: 'solokube sandbox' }],
+    hostedZones: hostedZoneSeed(p.dnsZone).hostedZones,
     records: [
       { zone: zoneId, name: `api.${name}`, type: 'A', ttl: 60, publicIpOfInstance: instanceId },
       { zone: zoneId, name: `api.internal.${name}`, type: 'A', ttl: 60, values: [p.primaryPrivateIp ?? '198.18.0.10'] },

@@ -2,11 +2,11 @@
 //   node dist/src/sandbox/aws/main.js [--port N] [--state FILE] [--public-ip-pool CIDR]
 //        [--account-id ID] [--region R] [--change-sync-polls N] [--registry-port N] [--registry-dir DIR]
 //        [--consistency-lag-ms N]
-//        [--seed-kops CLUSTER_NAME --dns-zone ZONE [--public-ip IP]]
+//        [--seed-kops CLUSTER_NAME --dns-zone ZONE [--public-ip IP]] [--seed-zone ZONE]
 // The first stdout line is JSON: {"endpoint":"http://127.0.0.1:PORT","port":PORT,"pid":PID}, so a
 // parent (the `--sandbox` runner, or `solokube sandbox aws`) can read where it listens.
 import { parseArgs } from 'node:util';
-import { kopsClusterSeed, startAwsEmulator } from './index.js';
+import { hostedZoneSeed, kopsClusterSeed, startAwsEmulator } from './index.js';
 
 function integer(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       'seed-kops': { type: 'string' },
       'dns-zone': { type: 'string' },
       'public-ip': { type: 'string' },
+      'seed-zone': { type: 'string' },
     },
     strict: true,
   });
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     ...(values['registry-dir'] === undefined ? {} : { registryDir: values['registry-dir'] }),
     ...(lag === undefined ? {} : { consistencyLagMs: lag }),
   });
+  // A fresh account owning only its public zone (the sandbox from nothing: kops makes the rest).
+  if (values['seed-zone'] !== undefined) emu.seed(hostedZoneSeed(values['seed-zone']));
   if (values['seed-kops'] !== undefined) {
     if (values['dns-zone'] === undefined) throw new Error('--seed-kops needs --dns-zone');
     emu.seed(

@@ -62,6 +62,8 @@ export interface InstanceRecord {
   iamRole?: string;
   /** IMDS options as ModifyInstanceMetadataOptions sets them (default: tokens required, hop limit 1, as kops launches). */
   metadataOptions?: { httpTokens: 'required' | 'optional'; httpPutResponseHopLimit: number };
+  /** The launch template's user data (instances an Auto Scaling group launched). */
+  userData?: string;
 }
 
 export interface PrivateIpRecord {
@@ -169,6 +171,30 @@ export interface BucketRecord {
   objects: Record<string, S3VersionRecord[]>;
 }
 
+/** What an Auto Scaling group launches: a launch template's share the lifecycle needs. */
+export interface LaunchTemplateRecord {
+  instanceType: string;
+  imageId: string;
+  securityGroupIds: string[];
+  keyName?: string;
+  /** Tags every launched instance and its interface get (kops: KubernetesCluster, instancegroup, role). */
+  tags: Tags;
+  userData?: string;
+}
+
+export interface AutoScalingGroupRecord {
+  name: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  subnetId: string;
+  template: LaunchTemplateRecord;
+  /** The group's own tags (kops tags its groups like its instances). */
+  tags: Tags;
+  /** Instances the group holds (running or pending), oldest first. */
+  instances: string[];
+}
+
 export interface ChangeRecord {
   id: string;
   submittedAt: string;
@@ -214,6 +240,8 @@ export interface EmulatorData {
   keyPairs?: Record<string, KeyPairRecord>;
   /** S3 buckets: one global namespace; each bucket lives in one region. */
   buckets?: Record<string, BucketRecord>;
+  /** Auto Scaling groups of the emulator's own region (absent in older state files); see autoscaling.ts. */
+  autoScalingGroups?: Record<string, AutoScalingGroupRecord>;
   /**
    * The state of every region other than the emulator's own (whose state is the top level, so
    * seeds, state files and views from before regions existed keep their meaning).

@@ -6,8 +6,10 @@
 // still depends on them. Elastic IPs are never released: kops does not find them either.
 import { AwsError } from './errors.js';
 import type { EmulatorData } from './model.js';
+import { deleteGroups } from './autoscaling.js';
 
 export interface RemovedCluster {
+  autoScalingGroups: string[];
   instances: string[];
   networkInterfaces: string[];
   securityGroups: string[];
@@ -57,6 +59,7 @@ export function removeKopsCluster(d: EmulatorData, cluster: string): RemovedClus
       'DependencyViolation',
       `network interface ${foreignEni.networkInterfaceId} still uses VPC ${foreignEni.vpcId}`,
     );
+  const autoScalingGroups = deleteGroups(d, owned);
   for (const id of instances) delete d.instances[id];
   for (const id of enis) delete d.networkInterfaces[id];
   for (const id of groups) delete d.securityGroups[id];
@@ -73,5 +76,5 @@ export function removeKopsCluster(d: EmulatorData, cluster: string): RemovedClus
       return !gone;
     });
   }
-  return { instances, networkInterfaces: enis, securityGroups: groups, subnets, vpcs, records };
+  return { autoScalingGroups, instances, networkInterfaces: enis, securityGroups: groups, subnets, vpcs, records };
 }

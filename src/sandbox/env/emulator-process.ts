@@ -23,6 +23,8 @@ export interface EmulatorProcessOptions {
   region: string;
   publicIpPool: string;
   seedKops?: { clusterName: string; dnsZone: string; publicIp: string };
+  /** Seed only this public hosted zone (an account before kops ran). */
+  seedZone?: string;
   startTimeoutMs?: number;
 }
 
@@ -38,6 +40,7 @@ export async function startEmulatorProcess(o: EmulatorProcessOptions): Promise<E
     '--public-ip-pool',
     o.publicIpPool,
   ];
+  if (o.seedZone !== undefined) args.push('--seed-zone', o.seedZone);
   if (o.seedKops)
     args.push(
       '--seed-kops',

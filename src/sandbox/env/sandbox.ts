@@ -1,82 +1,66 @@
 // The local sandbox: "AWS" is the emulator running in the background with its state on disk,
-// seeded with what kops makes; "the control-plane instance" is the lab node, a systemd-booted
-// Debian container whose private address matches the emulator's ENI, behind a gateway namespace
-// that NATs public addresses the way AWS's internet gateway does. `up --sandbox` then runs the
-// same code path as against AWS; only the endpoints differ.
+// starting as a fresh account that owns only the public hosted zone. `up --sandbox` then runs the
+// same code path as against AWS: the state store, the kops cluster through the sandbox's kops (real
+// kops where it can run, the stand-in for the rest, sandbox-kops.ts), whose launched instance the
+// lab node plays (lab-node.ts): a systemd-booted Debian container whose private address is the
+// instance ENI's, behind a gateway namespace that NATs public addresses the way AWS's internet
+// gateway does. Only the endpoints differ.
 
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import { join } from 'node:path';
+import type { AwsClients } from '../../aws/clients.js';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
 import { info } from '../../core/io.js';
-import { sleep } from '../../core/sleep.js';
 import { SshShell } from '../../node/index.js';
 import type { NodeShell } from '../../node/index.js';
 import type { NodeAccess } from '../../stack/node-step.js';
 import { memoizedAccess } from '../../stack/node-access.js';
-import {
-  attachLab,
-  destroyLab,
-  readLabRecord,
-  startLab,
-  DEFAULT_NODE_PRIMARY,
-  INTERNET_DNS,
-  PUBLIC_SUBNET,
-} from '../lab/index.js';
+import { destroyLab, readLabRecord } from '../lab/index.js';
 import type { Lab } from '../lab/index.js';
-import { writeJsonAtomic } from '../lab/record.js';
-import type { NodeControlPlaneSpec } from '../lab/node-control-plane.js';
-import { ensureGoTools } from '../gotools/build.js';
-import {
-  emulatorHealthy,
-  emulatorState,
-  isEmulatorAlive,
-  startEmulatorProcess,
-  stopEmulator,
-} from './emulator-process.js';
-import { publicMappings, syncGateway } from './gateway-sync.js';
-import { isSandboxDnsAlive, startSandboxDns, stopSandboxDns } from './dns-process.js';
+import { PUBLIC_SUBNET } from '../lab/index.js';
+import type { KopsCli } from '../../kops/cli.js';
+import { emulatorHealthy, isEmulatorAlive, startEmulatorProcess, stopEmulator } from './emulator-process.js';
+import { stopSandboxDns } from './dns-process.js';
+import { attachRunningLab, LabNodeProvider, syncLabGateway, waitForControlPlane } from './lab-node.js';
+import { readRecord, sandboxDir, sandboxKubeconfigPath, writeRecord } from './record.js';
+import type { SandboxRecord } from './record.js';
+import { sandboxKops } from './sandbox-kops.js';
 
-/** One sandbox per machine (override for tests that need their own). */
-export function sandboxDir(): string {
-  return process.env.SOLOKUBE_SANDBOX_DIR ?? '/var/lib/solokube/sandbox';
-}
+export { sandboxDir, type SandboxRecord };
+export { SANDBOX_INSTANCE_PUBLIC_IP } from './sandbox-kops.js';
 
-/** The instance's own public address in the sandbox ("auto-assigned" by the emulator's seed). */
-export const SANDBOX_INSTANCE_PUBLIC_IP = '198.19.1.10';
-
-const recordSchema = z.object({
-  version: z.literal(1),
-  clusterName: z.string(),
-  dnsZone: z.string(),
-  region: z.string(),
-  emulator: z.object({ pid: z.number().int(), endpoint: z.string().url(), stateFile: z.string(), logFile: z.string() }),
-  labRecordPath: z.string(),
-  /** The DNS server answering the emulator's zones on the lab's internet side (absent in records from before it existed). */
-  dns: z.object({ pid: z.number().int(), netns: z.string(), address: z.string() }).optional(),
-  createdAt: z.string(),
-});
-export type SandboxRecord = z.infer<typeof recordSchema>;
+const CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 
 export interface Sandbox {
   record: SandboxRecord;
-  lab: Lab;
+  /** The lab node playing the control-plane instance; absent until kops (its stand-in) launched one. */
+  lab?: Lab;
   /** What the AWS clients need to talk to the emulator instead of AWS. */
   awsClientOverrides: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
-  /** SSH to the lab node through its forward port, with the host key the lab pinned. */
+  /** SSH to the lab node through its forward port, with the host key the lab pinned (found when first used). */
   nodeAccess(io: IoHost): NodeAccess;
-  /** The admin kubeconfig of the node's real control plane (through the lab's loopback forward). */
+  /** The admin kubeconfig the sandbox's kops exported (the node's API through the lab's forward), once it exists. */
   kubeconfigPath?: string;
-  /** Make the gateway's NAT follow the emulator's public addresses. */
+  /** Where the sandbox's kops exports it. */
+  kopsKubeconfigPath: string;
+  /** The SSH key handed to kops (the sandbox's own, never the user's). */
+  sshPrivateKey: string;
+  /** The sandbox's kops: real kops plus the stand-in, with the lab node as the launched instance. */
+  kops(config: SolokubeConfig, clients: AwsClients, io: IoHost, signal: AbortSignal): Promise<KopsCli>;
+  /** Make the gateway's NAT follow the emulator's public addresses (nothing to do without a node). */
   syncGateway(signal?: AbortSignal): Promise<void>;
+  /** The same sandbox read again (after a run launched or removed its node). */
+  reopen(): Promise<Sandbox>;
 }
 
-const recordPath = (): string => join(sandboxDir(), 'sandbox.json');
-
-/** Start what is missing (emulator, lab), reuse what runs; the same cluster name is required. */
+/**
+ * Start the emulator when it is not running (a fresh account owning only the hosted zone, or the
+ * saved state), reuse the node when one runs; the same cluster name is required. The cluster and
+ * its node come from `up`'s cluster stage.
+ */
 export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise<Sandbox> {
   const dir = sandboxDir();
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -98,7 +82,7 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
     info(
       io,
       fresh
-        ? 'starting the sandbox AWS emulator (fresh account with a kops-made cluster)'
+        ? `starting the sandbox AWS emulator (a fresh account owning only the zone ${config.dnsZone})`
         : 'restarting the sandbox AWS emulator from its saved state',
     );
     const started = await startEmulatorProcess({
@@ -106,38 +90,9 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
       logFile,
       region: config.region,
       publicIpPool: PUBLIC_SUBNET,
-      ...(fresh
-        ? { seedKops: { clusterName: config.name, dnsZone: config.dnsZone, publicIp: SANDBOX_INSTANCE_PUBLIC_IP } }
-        : {}),
+      ...(fresh ? { seedZone: config.dnsZone } : {}),
     });
     emulator = { pid: started.pid, endpoint: started.endpoint, stateFile, logFile };
-  }
-  let lab = previous ? await attachRunningLab(previous.labRecordPath) : undefined;
-  if (!lab) {
-    info(
-      io,
-      'booting the sandbox node (a systemd-booted Debian container; the first run builds its image, about a minute)',
-    );
-    lab = await startLab({
-      io,
-      clusterName: config.name,
-      appsDomain: config.appsDomain,
-      primaryAddress: DEFAULT_NODE_PRIMARY,
-      apiAddresses: [SANDBOX_INSTANCE_PUBLIC_IP],
-      controlPlane: await nodeControlPlane(emulator.endpoint, io),
-    });
-  }
-  let dns = previous?.dns;
-  if (!dns || dns.netns !== lab.record.netns.gw || !isSandboxDnsAlive(dns)) {
-    if (dns) await stopSandboxDns(dns);
-    info(io, `starting the sandbox DNS on ${INTERNET_DNS}:53 (the emulator's Route 53 zones, for the internet side)`);
-    dns = await startSandboxDns({
-      labName: lab.name,
-      gwNetns: lab.record.netns.gw,
-      address: INTERNET_DNS,
-      stateFile,
-      logFile: join(dir, 'dns.log'),
-    });
   }
   const record: SandboxRecord = {
     version: 1,
@@ -145,73 +100,20 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
     dnsZone: config.dnsZone,
     region: config.region,
     emulator,
-    labRecordPath: lab.record.recordPath,
-    dns,
+    ...(previous?.labRecordPath ? { labRecordPath: previous.labRecordPath } : {}),
+    ...(previous?.instanceId ? { instanceId: previous.instanceId } : {}),
+    ...(previous?.dns ? { dns: previous.dns } : {}),
     createdAt: previous?.createdAt ?? new Date().toISOString(),
   };
-  await writeJsonAtomic(recordPath(), record);
-  const sandbox = handle(record, lab);
-  await sandbox.syncGateway();
-  if (sandbox.kubeconfigPath) await waitForControlPlane(sandbox.kubeconfigPath, config.name, io);
-  return sandbox;
+  await writeRecord(record);
+  return handle(record, await attachRunningLab(record.labRecordPath));
 }
 
-const CONTROL_PLANE_WAIT_MS = 240_000;
-
-/**
- * Waits, as `kops validate cluster --wait` does, until the node's API answers and its node is
- * Ready (a fresh boot starts etcd, kube-apiserver and the controllers; a reused one answers at once).
- */
-async function waitForControlPlane(kubeconfigPath: string, clusterName: string, io: IoHost): Promise<void> {
-  const { KubeClient } = await import('../../k8s/client.js');
-  const client = KubeClient.fromKubeconfig(kubeconfigPath, { clusterName, requestTimeoutMs: 3_000 });
-  const started = Date.now();
-  let told = 0;
-  let last = '';
-  try {
-    while (Date.now() - started < CONTROL_PLANE_WAIT_MS) {
-      try {
-        const nodes = await client.request<{
-          items: { status?: { conditions?: { type: string; status: string }[] } }[];
-        }>({ method: 'GET', path: '/api/v1/nodes' });
-        if (nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
-          if (told > 0)
-            info(
-              io,
-              `the sandbox node's Kubernetes API answers and its node is Ready (${Math.round((Date.now() - started) / 1000)} s)`,
-            );
-          return;
-        }
-        last = 'the node is not Ready yet';
-      } catch (err) {
-        last = err instanceof Error ? err.message : String(err);
-      }
-      if (Date.now() - started >= told * 10_000) {
-        info(
-          io,
-          `waiting for the sandbox node's Kubernetes control plane (${Math.round((Date.now() - started) / 1000)} s; ${last})`,
-        );
-        told += 1;
-      }
-      await sleep(1_000);
-    }
-  } finally {
-    client.close();
-  }
-  throw new SolokubeError({
-    code: 'sandbox.control-plane-not-ready',
-    message: `the sandbox node's Kubernetes control plane did not become ready within ${CONTROL_PLANE_WAIT_MS / 1000} s (last: ${last})`,
-    remedy:
-      'Look at the node\'s units (`journalctl -u "solokube-lab-*"` inside it), or run `solokube down --sandbox --yes` and `up --sandbox` again.',
-  });
-}
-
-/** The running sandbox, or undefined when there is none. Starts nothing. */
+/** The running sandbox (its emulator answers), or undefined when there is none. Starts nothing. */
 export async function openSandbox(): Promise<Sandbox | undefined> {
   const record = await readRecord();
   if (!record || !isEmulatorAlive(record.emulator.pid)) return undefined;
-  const lab = await attachRunningLab(record.labRecordPath);
-  return lab ? handle(record, lab) : undefined;
+  return handle(record, await attachRunningLab(record.labRecordPath));
 }
 
 export interface SandboxRemoval {
@@ -226,7 +128,7 @@ export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
   const removal: SandboxRemoval = { dir: sandboxDir() };
   if (record) {
     if (record.dns) await stopSandboxDns(record.dns);
-    if (existsSync(record.labRecordPath)) {
+    if (record.labRecordPath && existsSync(record.labRecordPath)) {
       const lab = await readLabRecord(record.labRecordPath);
       info(io, `removing the sandbox node ${lab.name} and its namespaces`);
       await destroyLab(lab);
@@ -239,87 +141,61 @@ export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
   return removal;
 }
 
-async function readRecord(): Promise<SandboxRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(recordPath(), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const parsed = recordSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    throw new SolokubeError({
-      code: 'sandbox.record',
-      message: `${recordPath()} is not a sandbox record solokube wrote`,
-      remedy: `Remove ${sandboxDir()} by hand if nothing of the sandbox runs.`,
-      actor: 'user',
-    });
-  }
-  return parsed.data;
-}
-
-async function attachRunningLab(path: string): Promise<Lab | undefined> {
-  if (!existsSync(path)) return undefined;
-  try {
-    const lab = await attachLab(path);
-    await lab.node.waitReady(30_000);
-    return lab;
-  } catch {
-    // A lab that no longer answers is cleaned away and replaced; the emulator keeps the AWS side.
-    await destroyLab(await readLabRecord(path)).catch(() => undefined);
-    return undefined;
-  }
-}
-
-/**
- * The node runs a real Kubernetes control plane, as kops' instance does: the Go-built binaries (built
- * once per machine, with progress) and a Node named after the emulator's control-plane instance.
- */
-async function nodeControlPlane(endpoint: string, io: IoHost): Promise<NodeControlPlaneSpec> {
-  const bins = await ensureGoTools(['k8s', 'etcd', 'kwok'], { io });
-  const state = await emulatorState(endpoint);
-  const instance = Object.values(state.instances).find(
-    (i) => i.tags['k8s.io/role/control-plane'] === '1' && i.state === 'running',
-  );
-  if (!instance)
-    throw new SolokubeError({
-      code: 'sandbox.no-instance',
-      message: 'the sandbox emulator holds no running control-plane instance',
-      remedy: 'Run `solokube down --sandbox --yes`, then `up --sandbox` again.',
-    });
-  const toolDir = (bin: string | undefined): string => dirname(dirname(bin ?? ''));
-  return {
-    toolDirs: { k8s: toolDir(bins['kube-apiserver']), etcd: toolDir(bins.etcd), kwok: toolDir(bins.kwok) },
-    node: { instanceId: instance.instanceId, zone: instance.availabilityZone, instanceType: instance.instanceType },
-  };
-}
-
-function handle(record: SandboxRecord, lab: Lab): Sandbox {
+function handle(record: SandboxRecord, lab: Lab | undefined): Sandbox {
+  const endpoint = record.emulator.endpoint;
   return {
     record,
-    lab,
-    ...(lab.record.controlPlane ? { kubeconfigPath: lab.record.controlPlane.kubeconfigPath } : {}),
-    awsClientOverrides: {
-      endpoint: record.emulator.endpoint,
-      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
-    },
+    ...(lab ? { lab } : {}),
+    ...(existsSync(sandboxKubeconfigPath()) ? { kubeconfigPath: sandboxKubeconfigPath() } : {}),
+    kopsKubeconfigPath: sandboxKubeconfigPath(),
+    sshPrivateKey: join(sandboxDir(), 'id_ed25519'),
+    awsClientOverrides: { endpoint, credentials: CREDENTIALS },
     nodeAccess(io: IoHost): NodeAccess {
-      return memoizedAccess(
-        (): NodeShell =>
-          new SshShell({
-            host: lab.node.ssh.host,
-            port: lab.node.ssh.port,
-            user: lab.node.ssh.user,
-            privateKeyPath: lab.node.ssh.privateKeyPath,
-            knownHostsPath: lab.node.ssh.knownHostsPath,
-            io,
-          }),
-      );
+      // The node may boot during the run (kops' stand-in launches it), so it is found when first used.
+      let current = lab;
+      const opened = memoizedAccess((): NodeShell => {
+        if (!current)
+          throw new SolokubeError({
+            code: 'sandbox.no-node',
+            message: 'the sandbox has no node (kops has not launched the control-plane instance)',
+            remedy: 'Run `solokube up --sandbox`.',
+          });
+        return new SshShell({
+          host: current.node.ssh.host,
+          port: current.node.ssh.port,
+          user: current.node.ssh.user,
+          privateKeyPath: current.node.ssh.privateKeyPath,
+          knownHostsPath: current.node.ssh.knownHostsPath,
+          io,
+        });
+      });
+      return {
+        async shellFor(cp) {
+          current ??= await attachRunningLab((await readRecord())?.labRecordPath);
+          return opened.shellFor(cp);
+        },
+        close: () => opened.close(),
+      };
     },
+    kops: (config, clients, io, signal) =>
+      sandboxKops({
+        config,
+        clients,
+        io,
+        signal,
+        endpoint,
+        credentials: CREDENTIALS,
+        nodeProvider: new LabNodeProvider({ config, io, endpoint, stateFile: record.emulator.stateFile }),
+      }),
     async syncGateway(signal?: AbortSignal): Promise<void> {
-      const state = await emulatorState(record.emulator.endpoint, signal);
-      const mappings = Object.keys(state.networkInterfaces).flatMap((eni) => publicMappings(state, eni));
-      await syncGateway(lab.gateway, mappings);
+      const now = lab ?? (await attachRunningLab((await readRecord())?.labRecordPath));
+      if (now) await syncLabGateway(endpoint, now, signal);
+    },
+    async reopen(): Promise<Sandbox> {
+      const again = (await readRecord()) ?? record;
+      return handle(again, await attachRunningLab(again.labRecordPath));
     },
   };
 }
+
+export { waitForControlPlane };

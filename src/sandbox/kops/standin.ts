@@ -14,6 +14,9 @@
 // - validate -o json (§7.1): one JSON object {failures, nodes}; exit 1 with failures.
 // - export kubeconfig --admin=<ttl> --kubeconfig <path> (§7.2): cluster/context/user named after
 //   the cluster, server https://api.<c>, tls-server-name api.internal.<c>.
+// - update --yes also makes one Auto Scaling group per instance group, sized by its minSize/maxSize
+//   (the emulator launches/terminates to match: pause is min = max = 0); replaceControlPlaneInstance
+//   does what the control-plane group does to a failed instance (terminate it, launch a fresh one).
 // - delete cluster --yes (§3.2, §4): removes the cluster's tagged objects and records, then every
 //   key under <c>/ in the state store; refuses while something else depends on them.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -50,6 +53,15 @@ export interface StandInOptions {
   failNext?: { command: 'update' | 'validate' | 'export' | 'delete'; times?: number };
   /** validate never passes (a node that never becomes Ready). */
   validateNeverPasses?: boolean;
+}
+
+interface InstanceGroupShape {
+  name: string;
+  controlPlane: boolean;
+  machineType: string;
+  zone: string;
+  minSize: number;
+  maxSize: number;
 }
 
 const ok = (stdout = '', stderr = ''): KopsResult => ({ stdout, stderr, exitCode: 0, ms: 0 });
@@ -139,7 +151,8 @@ export class KopsStandIn implements KopsCli {
     const state = await this.admin<EmulatorStateView>('GET', 'state');
     const regional = state.region === this.o.region ? state : { ...state, ...state.regions?.[this.o.region] };
     const i = Object.values(regional.instances ?? {}).find(
-      (x) => x.tags['KubernetesCluster'] === cluster && x.state === 'running',
+      (x) =>
+        x.tags['KubernetesCluster'] === cluster && x.tags['k8s.io/role/control-plane'] === '1' && x.state === 'running',
     );
     if (!i) return undefined;
     const eni = Object.values(regional.networkInterfaces ?? {}).find(
@@ -164,16 +177,19 @@ export class KopsStandIn implements KopsCli {
     const groups = await this.s3.send(
       new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${cluster}/instancegroup/` }),
     );
-    let cp: { name: string; machineType: string; zone: string } | undefined;
+    const igs: InstanceGroupShape[] = [];
     for (const g of groups.Contents ?? []) {
       const doc = parseKopsYaml((await this.readKey(g.Key!))!)[0]!;
-      if (doc.spec['role'] === 'Master' || doc.spec['role'] === 'ControlPlane')
-        cp = {
-          name: doc.metadata.name,
-          machineType: String(doc.spec['machineType']),
-          zone: (doc.spec['subnets'] as string[])[0]!,
-        };
+      igs.push({
+        name: doc.metadata.name,
+        controlPlane: doc.spec['role'] === 'Master' || doc.spec['role'] === 'ControlPlane',
+        machineType: String(doc.spec['machineType']),
+        zone: (doc.spec['subnets'] as string[])[0]!,
+        minSize: Number(doc.spec['minSize'] ?? 1),
+        maxSize: Number(doc.spec['maxSize'] ?? 1),
+      });
     }
+    const cp = igs.find((g) => g.controlPlane);
     if (cp === undefined) return fail('Error: must have at least one control-plane instance group');
     const a = this.o.addresses ?? {};
     await this.admin(
@@ -191,6 +207,7 @@ export class KopsStandIn implements KopsCli {
         ...(a.subnetCidr ? { subnetCidr: a.subnetCidr } : {}),
       }),
     );
+    await this.scaleGroups(cluster, igs);
     await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/cluster-completed.spec`, Body: configText }),
     );
@@ -203,6 +220,79 @@ export class KopsStandIn implements KopsCli {
       '',
       `I1130 stand-in: cluster ${cluster} applied (instance ${instance?.instanceId ?? '?'})\nCluster changes have been applied to the cloud.\n`,
     );
+  }
+
+  /**
+   * One Auto Scaling group per instance group, named and tagged as kops names them, sized by the
+   * group's minSize/maxSize; the control-plane group takes the instance the seed made as its own on
+   * its first launch. The emulator launches or terminates instances to match (pause: min = max = 0).
+   */
+  private async scaleGroups(cluster: string, igs: InstanceGroupShape[]): Promise<void> {
+    const state = await this.regionalState();
+    const clusterTags = { KubernetesCluster: cluster, [`kubernetes.io/cluster/${cluster}`]: 'owned' };
+    const subnet = Object.values(state.subnets ?? {}).find((n) => n.tags['KubernetesCluster'] === cluster);
+    const group = (name: string) =>
+      Object.values(state.securityGroups ?? {}).find(
+        (g) => g.groupName === name && g.tags['KubernetesCluster'] === cluster,
+      );
+    if (!subnet) throw new Error(`the stand-in found no subnet of ${cluster} to launch into`);
+    for (const ig of igs) {
+      const asgName = ig.controlPlane ? `${ig.name}.masters.${cluster}` : `${ig.name}.${cluster}`;
+      const seeded = Object.values(state.instances ?? {}).find(
+        (i) =>
+          i.state === 'running' &&
+          i.tags['kops.k8s.io/instancegroup'] === ig.name &&
+          i.tags['KubernetesCluster'] === cluster,
+      );
+      const sg = group(ig.controlPlane ? `masters.${cluster}` : `nodes.${cluster}`);
+      await this.admin('POST', 'autoscaling/group', {
+        name: asgName,
+        minSize: ig.minSize,
+        maxSize: ig.maxSize,
+        subnetId: subnet.subnetId,
+        tags: clusterTags,
+        ...(seeded ? { adopt: [seeded.instanceId] } : {}),
+        template: {
+          instanceType: ig.machineType,
+          imageId: seeded?.imageId ?? 'ami-00000000000000001',
+          securityGroupIds: sg ? [sg.groupId] : [],
+          keyName: `kubernetes.${cluster}`,
+          tags: {
+            ...clusterTags,
+            'kops.k8s.io/instancegroup': ig.name,
+            Name: asgName,
+            ...(ig.controlPlane
+              ? { 'k8s.io/role/control-plane': '1', 'k8s.io/role/master': '1' }
+              : { 'k8s.io/role/node': '1' }),
+          },
+        },
+      });
+    }
+  }
+
+  /**
+   * Replace the control-plane instance the way its Auto Scaling group does after a failed health
+   * check or a spot interruption (no kops command does this; it is the cloud acting): the node is
+   * told its instance terminates, the emulator terminates it (interface and secondary IP gone,
+   * Elastic IP disassociated) and launches a fresh one from the group's template, which the node
+   * provider then boots as a fresh node.
+   */
+  async replaceControlPlaneInstance(cluster: string): Promise<{ terminated: string; launched: LaunchedInstance }> {
+    const old = await this.instanceOf(cluster);
+    if (!old) throw new Error(`cluster ${cluster} has no running control-plane instance to replace`);
+    await this.o.nodeProvider?.onInstanceTerminating?.(old);
+    await this.admin('POST', 'autoscaling/replace-instance', { instanceId: old.instanceId });
+    const fresh = await this.instanceOf(cluster);
+    if (!fresh) throw new Error(`the Auto Scaling group of ${cluster} launched no instance`);
+    await this.o.nodeProvider?.onInstanceLaunched(fresh);
+    return { terminated: old.instanceId, launched: fresh };
+  }
+
+  private async regionalState(): Promise<EmulatorStateView> {
+    const state = await this.admin<EmulatorStateView>('GET', 'state');
+    return state.region === this.o.region
+      ? state
+      : ({ ...state, ...state.regions?.[this.o.region] } as EmulatorStateView);
   }
 
   private async validate(cluster: string): Promise<KopsResult> {

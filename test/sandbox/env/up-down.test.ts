@@ -1,24 +1,29 @@
 // test:integration — needs root, network namespaces and the lab node (or a local sshd).
-// End to end, through the CLI as a subprocess: `up --sandbox` on a fresh sandbox, the printed
-// checks pasted from the client namespace, `up` again (no changes), `down --sandbox`, and nothing of
-// ours left: not in the emulator, not as a namespace, not as a process.
+// End to end, through the CLI as a subprocess: `up --sandbox` on a fresh sandbox — an account that
+// owns only its hosted zone, where up creates the state store and the kops cluster (real kops plus
+// the stand-in, the lab node booted as the instance) before the network part — the printed checks
+// pasted from the client namespace, `up` again (no changes), `down --sandbox`, and nothing of ours
+// left: not in the emulator (kops' objects and the state bucket's versions included), not as a
+// namespace, not as a process.
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { runCli } from '../../support/cli.js';
+import type { OwnedLeftovers } from '../../../src/sandbox/env/leftovers.js';
 import { isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
 
 interface UpResult {
   decision: string;
   changed: number;
+  plan: { steps: { id: string; action: string }[] };
   summary: { checks: string[]; elasticIp: string; primaryPublicIp: string };
   sandbox: { lab: string; clientNetns: string; gatewayNetns: string };
 }
 interface DownResult {
   decision: string;
   sandbox: {
-    leftovers: { addresses: string[]; securityGroups: string[]; records: string[]; secondaryPrivateIps: string[] };
+    leftovers: OwnedLeftovers;
   };
 }
 
@@ -28,12 +33,51 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     await sbx.cli(['down', '--sandbox', '--yes']);
   });
 
+  test('GIVEN a fresh sandbox WHEN up is planned THEN the emulator owns only the hosted zone and the plan is the cluster, the rest named as then', async () => {
+    const dry = await sbx.cli(['up', '--sandbox', '--dry-run', '-o', 'json']);
+    assert.equal(dry.code, 0, dry.stderr);
+    const plan = json<{ decision: string; plan: UpResult['plan']; then: string[] }>(dry);
+    assert.equal(plan.decision, 'dry-run');
+    assert.deepEqual(
+      plan.plan.steps.map((s) => [s.id, s.action]),
+      [
+        ['aws/state-store', 'create'],
+        ['kops/cluster', 'create'],
+      ],
+    );
+    assert.equal(plan.then.length, 2, plan.then.join('\n'));
+    const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
+    const state = (await res.json()) as {
+      instances: object;
+      vpcs: object;
+      buckets?: object;
+      hostedZones: Record<string, { name: string; records: { name: string; type: string }[] }>;
+    };
+    assert.deepEqual(Object.keys(state.instances), []);
+    assert.deepEqual(Object.keys(state.vpcs), []);
+    assert.deepEqual(Object.keys(state.buckets ?? {}), []);
+    const zones = Object.values(state.hostedZones);
+    assert.deepEqual(
+      zones.map((z) => z.name),
+      ['example.com.'],
+    );
+    assert.deepEqual(
+      zones[0]!.records.filter((r) => r.type === 'A').map((r) => r.name),
+      [],
+      'no address record before up',
+    );
+  });
+
   test('the README main command brings the sandbox up and its checks show apps on the Elastic IP and the API on the primary IP, both on 443', async () => {
     const up = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
     assert.equal(up.code, 0, up.stderr);
     const r = json<UpResult>(up);
     assert.equal(r.decision, 'apply');
-    assert.ok(r.changed >= 9, `expected the whole setup to be created, got ${r.changed} changes`);
+    assert.ok(r.changed >= 11, `expected the whole setup to be created, got ${r.changed} changes`);
+    const action = (id: string) => r.plan.steps.find((s) => s.id === id)?.action;
+    assert.equal(action('aws/state-store'), 'create', 'up made the state store');
+    assert.equal(action('kops/cluster'), 'create', 'and the kops cluster, before the network part');
+    assert.equal(action('aws/elastic-ip'), 'create');
     assert.notEqual(r.summary.elasticIp, r.summary.primaryPublicIp);
     const [appsHttps, api, appsHttp] = r.summary.checks;
     assert.ok(appsHttps && api && appsHttp, 'three checks printed');
@@ -124,7 +168,14 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     const down = await sbx.cli(['down', '--sandbox', '--yes', '-o', 'json']);
     assert.equal(down.code, 0, down.stderr);
     const d = json<DownResult>(down);
-    assert.deepEqual(d.sandbox.leftovers, { addresses: [], securityGroups: [], records: [], secondaryPrivateIps: [] });
+    assert.deepEqual(d.sandbox.leftovers, {
+      addresses: [],
+      securityGroups: [],
+      records: [],
+      secondaryPrivateIps: [],
+      kopsObjects: [],
+      buckets: [],
+    });
     const namespaces = netnsList();
     assert.ok(
       !namespaces.includes(upInfo.sandbox.clientNetns) && !namespaces.includes(upInfo.sandbox.gatewayNetns),

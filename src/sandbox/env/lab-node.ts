@@ -1,0 +1,226 @@
+// The sandbox's NodeProvider: the lab node (a systemd-booted Debian container) booted as the
+// instance kops' stand-in launched — its primary private address the instance ENI's, its public
+// address the instance's, the Kubernetes control plane started in it with a Node named after the
+// instance — plus the sandbox DNS on the lab's internet side and the gateway's NAT for the
+// instance's public address. The same instance launched again finds its node running and reuses it;
+// a different instance replaces it. Terminating the instance removes the node and its namespaces.
+
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import type { SolokubeConfig } from '../../config/schema.js';
+import { SolokubeError } from '../../core/errors.js';
+import type { IoHost } from '../../core/io.js';
+import { info } from '../../core/io.js';
+import { sleep } from '../../core/sleep.js';
+import { attachLab, destroyLab, readLabRecord, startLab, INTERNET_DNS } from '../lab/index.js';
+import type { Lab } from '../lab/index.js';
+import type { NodeControlPlaneSpec } from '../lab/node-control-plane.js';
+import { ensureGoTools } from '../gotools/build.js';
+import type { AdminCredentials, LaunchedInstance, NodeProvider, NodeStatus } from '../kops/node-provider.js';
+import { emulatorState } from './emulator-process.js';
+import { publicMappings, syncGateway } from './gateway-sync.js';
+import { isSandboxDnsAlive, startSandboxDns, stopSandboxDns } from './dns-process.js';
+import { readRecord, sandboxDir, writeRecord } from './record.js';
+
+/** The lab node recorded at `path`, when it still answers; one that does not is cleaned away. */
+export async function attachRunningLab(path: string | undefined): Promise<Lab | undefined> {
+  if (path === undefined || !existsSync(path)) return undefined;
+  try {
+    const lab = await attachLab(path);
+    await lab.node.waitReady(30_000);
+    return lab;
+  } catch {
+    await destroyLab(await readLabRecord(path)).catch(() => undefined);
+    return undefined;
+  }
+}
+
+/** Make the gateway's NAT follow the emulator's public addresses. */
+export async function syncLabGateway(endpoint: string, lab: Lab, signal?: AbortSignal): Promise<void> {
+  const state = await emulatorState(endpoint, signal);
+  const mappings = Object.keys(state.networkInterfaces).flatMap((eni) => publicMappings(state, eni));
+  await syncGateway(lab.gateway, mappings);
+}
+
+const CONTROL_PLANE_WAIT_MS = 240_000;
+
+async function nodesOf(kubeconfigPath: string, clusterName: string): Promise<NodeStatus[]> {
+  const { KubeClient } = await import('../../k8s/client.js');
+  const client = KubeClient.fromKubeconfig(kubeconfigPath, { clusterName, requestTimeoutMs: 3_000 });
+  try {
+    const nodes = await client.request<{
+      items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+    }>({ method: 'GET', path: '/api/v1/nodes' });
+    return nodes.items.map((n) => ({
+      name: n.metadata.name,
+      ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    }));
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Waits, as the instance's boot does before kops validates it, until the node's API answers and its
+ * Node is Ready (a fresh boot starts etcd, kube-apiserver and the controllers; a reused one answers at once).
+ */
+export async function waitForControlPlane(kubeconfigPath: string, clusterName: string, io: IoHost): Promise<void> {
+  const started = Date.now();
+  let told = 0;
+  let last = '';
+  while (Date.now() - started < CONTROL_PLANE_WAIT_MS) {
+    try {
+      const nodes = await nodesOf(kubeconfigPath, clusterName);
+      if (nodes.some((n) => n.ready)) {
+        if (told > 0)
+          info(
+            io,
+            `the sandbox node's Kubernetes API answers and its node is Ready (${Math.round((Date.now() - started) / 1000)} s)`,
+          );
+        return;
+      }
+      last = 'the node is not Ready yet';
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    if (Date.now() - started >= told * 10_000) {
+      info(
+        io,
+        `waiting for the sandbox node's Kubernetes control plane (${Math.round((Date.now() - started) / 1000)} s; ${last})`,
+      );
+      told += 1;
+    }
+    await sleep(1_000);
+  }
+  throw new SolokubeError({
+    code: 'sandbox.control-plane-not-ready',
+    message: `the sandbox node's Kubernetes control plane did not become ready within ${CONTROL_PLANE_WAIT_MS / 1000} s (last: ${last})`,
+    remedy:
+      'Look at the node\'s units (`journalctl -u "solokube-lab-*"` inside it), or run `solokube down --sandbox --yes` and `up --sandbox` again.',
+  });
+}
+
+/** The node runs a real Kubernetes control plane, as kops' instance does, with a Node named after the instance. */
+async function nodeControlPlane(instance: LaunchedInstance, io: IoHost): Promise<NodeControlPlaneSpec> {
+  const bins = await ensureGoTools(['k8s', 'etcd', 'kwok'], { io });
+  const toolDir = (bin: string | undefined): string => dirname(dirname(bin ?? ''));
+  return {
+    toolDirs: { k8s: toolDir(bins['kube-apiserver']), etcd: toolDir(bins.etcd), kwok: toolDir(bins.kwok) },
+    node: {
+      instanceId: instance.instanceId,
+      zone: instance.availabilityZone,
+      instanceType: instance.instanceType,
+    },
+  };
+}
+
+export class LabNodeProvider implements NodeProvider {
+  constructor(private readonly o: { config: SolokubeConfig; io: IoHost; endpoint: string; stateFile: string }) {}
+
+  private async labFor(instance: LaunchedInstance): Promise<Lab | undefined> {
+    const record = await readRecord();
+    if (record?.instanceId !== instance.instanceId) return undefined;
+    return attachRunningLab(record.labRecordPath);
+  }
+
+  async onInstanceLaunched(instance: LaunchedInstance): Promise<void> {
+    const { config, io } = this.o;
+    let lab = await this.labFor(instance);
+    if (!lab) {
+      await this.removeNode();
+      info(
+        io,
+        `booting the sandbox node as instance ${instance.instanceId} (${instance.privateIp}; a systemd-booted Debian container, the first run builds its image)`,
+      );
+      lab = await startLab({
+        io,
+        clusterName: config.name,
+        appsDomain: config.appsDomain,
+        primaryAddress: instance.privateIp,
+        apiAddresses: instance.publicIp ? [instance.publicIp] : [],
+        controlPlane: await nodeControlPlane(instance, io),
+      });
+      await this.update({ labRecordPath: lab.record.recordPath, instanceId: instance.instanceId });
+    }
+    await this.ensureDns(lab);
+    await syncLabGateway(this.o.endpoint, lab);
+    const kubeconfig = lab.record.controlPlane?.kubeconfigPath;
+    if (kubeconfig) await waitForControlPlane(kubeconfig, config.name, io);
+  }
+
+  async nodeStatus(instance: LaunchedInstance): Promise<NodeStatus[]> {
+    const kubeconfig = (await this.labFor(instance))?.record.controlPlane?.kubeconfigPath;
+    if (!kubeconfig) return [{ name: instance.instanceId, ready: false }];
+    try {
+      return await nodesOf(kubeconfig, this.o.config.name);
+    } catch {
+      return [{ name: instance.instanceId, ready: false }];
+    }
+  }
+
+  async adminCredentials(instance: LaunchedInstance): Promise<AdminCredentials> {
+    const kubeconfig = (await this.labFor(instance))?.record.controlPlane?.kubeconfigPath;
+    if (!kubeconfig)
+      throw new SolokubeError({
+        code: 'sandbox.no-node',
+        message: `no sandbox node runs as instance ${instance.instanceId}`,
+        remedy: 'Run `solokube up --sandbox` again: kops update boots it.',
+      });
+    const doc = parse(await readFile(kubeconfig, 'utf8')) as {
+      clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+      users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+    };
+    return {
+      server: doc.clusters[0]!.cluster.server,
+      certificateAuthorityData: doc.clusters[0]!.cluster['certificate-authority-data'],
+      clientCertificateData: doc.users[0]!.user['client-certificate-data'],
+      clientKeyData: doc.users[0]!.user['client-key-data'],
+    };
+  }
+
+  async onInstanceTerminating(): Promise<void> {
+    await this.removeNode();
+  }
+
+  /** Stop the DNS and remove the lab node with its namespaces, and say so in the record. */
+  private async removeNode(): Promise<void> {
+    const record = await readRecord();
+    if (!record) return;
+    if (record.dns) await stopSandboxDns(record.dns);
+    if (record.labRecordPath && existsSync(record.labRecordPath)) {
+      const lab = await readLabRecord(record.labRecordPath);
+      info(this.o.io, `removing the sandbox node ${lab.name} and its namespaces (its instance is terminating)`);
+      await destroyLab(lab);
+    }
+    const { labRecordPath: _lab, instanceId: _id, dns: _dns, ...rest } = record;
+    await writeRecord(rest);
+  }
+
+  private async ensureDns(lab: Lab): Promise<void> {
+    const record = await readRecord();
+    if (!record) return;
+    let dns = record.dns;
+    if (dns && dns.netns === lab.record.netns.gw && isSandboxDnsAlive(dns)) return;
+    if (dns) await stopSandboxDns(dns);
+    info(
+      this.o.io,
+      `starting the sandbox DNS on ${INTERNET_DNS}:53 (the emulator's Route 53 zones, for the internet side)`,
+    );
+    dns = await startSandboxDns({
+      labName: lab.name,
+      gwNetns: lab.record.netns.gw,
+      address: INTERNET_DNS,
+      stateFile: this.o.stateFile,
+      logFile: join(sandboxDir(), 'dns.log'),
+    });
+    await this.update({ dns });
+  }
+
+  private async update(patch: Partial<Awaited<ReturnType<typeof readRecord>>>): Promise<void> {
+    const record = await readRecord();
+    if (!record) throw new Error('the sandbox record vanished while its node was booting');
+    await writeRecord({ ...record, ...patch });
+  }
+}
