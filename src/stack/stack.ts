@@ -19,12 +19,12 @@ import type { AwsResourceOptions } from '../aws/resources/index.js';
 import { controlPlaneInstance } from '../aws/resources/control-plane.js';
 import { nodeStep } from './node-step.js';
 import type { NodeAccess } from './node-step.js';
-import { kubeResources } from '../k8s/resources/index.js';
+import { ingressKubeResources } from '../k8s/resources/ingress.js';
 import type { KubeTarget } from '../k8s/target.js';
 
-/** The cluster part: the control-plane taint (and, later, solokube's objects), when a kubeconfig is known. */
-function kubeStep(kube: KubeTarget | undefined): Resource[] {
-  return kube ? kubeResources(kube, []) : [];
+/** The cluster part, when a kubeconfig is known: the control-plane taint, Traefik and the apps' routes. */
+function kubeStep(config: SolokubeConfig, kube: KubeTarget | undefined): Resource[] {
+  return kube ? ingressKubeResources(kube, config) : [];
 }
 
 /**
@@ -43,7 +43,7 @@ export function upPhases(
     return [
       {
         mode: 'converge',
-        resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(kube)],
+        resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(config, kube)],
       },
     ];
   // Without it the apps answer on the node's own address: their names move there first (converge),
@@ -53,7 +53,7 @@ export function upPhases(
   );
   const instance = controlPlaneInstance({ config, names: names(config), clients }, { mustExist: true }) as Resource;
   return [
-    { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(kube)] },
+    { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(config, kube)] },
     { mode: 'destroy', resources: [instance, ...removal, ...nodeStep(config, access)] },
   ];
 }
@@ -95,6 +95,6 @@ export function downResources(
   return [
     ...awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.clusterKnown),
     ...nodeStep(config, access),
-    ...kubeStep(kube),
+    ...kubeStep(config, kube),
   ];
 }
