@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.js';
 import { RecordingIoHost } from '../../src/core/io.js';
 import { planConverge } from '../../src/core/plan.js';
-import { planAndApply } from '../../src/core/run.js';
 import type { Resource } from '../../src/core/resource.js';
 import { TRAEFIK_NAMESPACE } from '../../src/ingress/index.js';
 import { INGRESS_PRUNE_ID, ingressKubeResources } from '../../src/k8s/resources/ingress.js';
@@ -19,6 +18,7 @@ import { CLUSTER_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../src/k8s
 import type { DeploymentObject, KubeObject } from '../../src/k8s/types.js';
 import { clusterLabelValue } from '../../src/k8s/target.js';
 import { assertIdempotent } from '../support/idempotency.js';
+import { applyAll } from './support/cluster.js';
 import { kubectlGet, sharedControlPlane, targetFor, uniqueName } from '../support/control-plane.js';
 
 const cluster = uniqueName('ingress');
@@ -28,14 +28,7 @@ const config = (extra: string, apps = '  - {name: hello, port: 8080}\n') =>
     'test',
   );
 
-const apply = (resources: readonly Resource[]) =>
-  planAndApply(resources, {
-    io: new RecordingIoHost(),
-    signal: AbortSignal.timeout(180_000),
-    mode: 'converge',
-    yes: true,
-    dryRun: false,
-  });
+const apply = applyAll;
 
 async function pending(resources: readonly Resource[]): Promise<{ id: string; action: string }[]> {
   const { plan } = await planConverge(resources, new RecordingIoHost(), AbortSignal.timeout(60_000));
