@@ -3,9 +3,10 @@
 // (pod-runner.ts: Traefik reading Ingresses from the real API), and the app pods kwok scheduled get
 // a stand-in listening on their pod IP (app-pods.ts). The lab's supervisor runs the loop for as
 // long as the node runs; it does nothing until the lab is enabled for it (enableKubeletStandin),
-// which copies the programs into the node and writes what the loop needs next to the lab record.
+// which copies the programs into the node, writes what the loop needs next to the lab record and
+// retires the nginx ingress stand-in, whose ports Traefik takes.
 
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { KubeClient } from '../../k8s/client.js';
@@ -14,10 +15,13 @@ import { syncAppPods } from './app-pods.js';
 import { attachLab } from './lab-handle.js';
 import { syncHostNetworkPods } from './pod-runner.js';
 import type { LabRecord } from './record.js';
+import { STANDIN_CONFIG_PATH } from './standins.js';
 
 const NODE_PROGRAM_DIR = '/usr/local/lib/solokube-lab/pod-programs';
 const CONFIG_FILE = 'kubelet-standin.json';
 const KUBECONFIG_FILE = 'kubelet-standin.kubeconfig';
+/** Outside sites-enabled, which nginx includes whatever the file's name. */
+const RETIRED_STANDIN_PATH = '/etc/nginx/solokube-lab.conf.off';
 export const KUBELET_STANDIN_INTERVAL_MS = 2_000;
 
 interface StandinConfig {
@@ -54,6 +58,23 @@ export async function enableKubeletStandin(
   await writeFile(kubeconfigPath, stringify(kubeconfig), { mode: 0o600 });
   const config: StandinConfig = { programs: inNode, kubeconfigPath };
   await writeFile(join(record.dir, CONFIG_FILE), JSON.stringify(config, null, 2), { mode: 0o600 });
+  await releaseNginxIngress(record);
+}
+
+/**
+ * The real Traefik takes the ingress ports (8443/8080, or 30443/:80): the lab's nginx ingress
+ * stand-in gives them up (its file is moved aside; with a real API it holds nothing else).
+ */
+async function releaseNginxIngress(record: LabRecord): Promise<void> {
+  const moved = await rename(join(record.root, STANDIN_CONFIG_PATH), join(record.root, RETIRED_STANDIN_PATH))
+    .then(() => true)
+    .catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return false;
+      throw err;
+    });
+  if (!moved) return;
+  const r = await (await attachLab(record)).node.exec(['systemctl', 'reload-or-restart', 'nginx']);
+  if (r.code !== 0) throw new Error(`nginx did not give up the ingress ports on the lab node: ${r.stderr.trim()}`);
 }
 
 export interface KubeletStandinLoop {
