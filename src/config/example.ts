@@ -38,7 +38,7 @@ secondaryIp: true
 #          the default when this line is left out.
 # haproxy: redirect <secondary>:443 to HAProxy on :8443, which routes by TLS SNI to the
 #          ingress NodePorts (30443/30080); for people who bring their own ingress.
-proxy: haproxy
+proxy: direct
 
 # With proxy: haproxy, send the client address to the ingress with PROXY protocol v2.
 proxyProtocol: false

@@ -10,6 +10,9 @@ export interface K8sObject {
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'solokube' } as const;
 
+/** Every ingress object carries it; the ingress prune looks for nothing else. */
+export const INGRESS_PART_OF = 'solokube-ingress';
+
 export function labels(component: string): Record<string, string> {
-  return { ...MANAGED_BY, 'app.kubernetes.io/part-of': 'solokube-ingress', 'app.kubernetes.io/component': component };
+  return { ...MANAGED_BY, 'app.kubernetes.io/part-of': INGRESS_PART_OF, 'app.kubernetes.io/component': component };
 }

@@ -29,7 +29,8 @@ export interface IngressSettings {
   mode: IngressMode;
   /** haproxy mode: Traefik accepts PROXY v1/v2 from these peers (the node, seen through kube-proxy). */
   proxyProtocolTrustedIps?: string[];
-  acme: { directory: string; email?: string; resolver: string };
+  /** caPem: the CA of the ACME directory's own HTTPS listener, when it is a test CA such as pebble. */
+  acme: { directory: string; email?: string; resolver: string; caPem?: string };
   apps: IngressApp[];
   /** Where the apps live in the cluster. */
   appsNamespace: string;
@@ -60,6 +61,11 @@ export interface SettingsOptions {
   /** The node's primary private address; trusted for PROXY protocol in haproxy mode. */
   nodePrimaryIp?: string;
   appsNamespace?: string;
+  /**
+   * PEM of the CA that signed the ACME directory's HTTPS listener, for a test CA (the sandbox's
+   * pebble); never needed for Let's Encrypt, whose listener chains to the system roots.
+   */
+  acmeCaPem?: string;
 }
 
 export function ingressSettings(c: SolokubeConfig, o: SettingsOptions = {}): IngressSettings {
@@ -79,7 +85,12 @@ export function ingressSettings(c: SolokubeConfig, o: SettingsOptions = {}): Ing
           ],
         }
       : {}),
-    acme: { directory: acmeDirectory(c.acme), resolver: ACME_RESOLVER, ...(c.tlsEmail ? { email: c.tlsEmail } : {}) },
+    acme: {
+      directory: acmeDirectory(c.acme),
+      resolver: ACME_RESOLVER,
+      ...(c.tlsEmail ? { email: c.tlsEmail } : {}),
+      ...(o.acmeCaPem ? { caPem: o.acmeCaPem } : {}),
+    },
     apps: c.apps.map((a) => ({
       name: a.name,
       host: a.host ?? `${a.name}.${c.appsDomain}`,

@@ -24,16 +24,23 @@ export const TRAEFIK_NAME = 'traefik';
 /** On the node: survives pod restarts and node reboots, so certificates are not ordered again. */
 export const ACME_HOST_DIR = '/var/lib/solokube/traefik';
 const STATIC_DIR = '/etc/traefik/static';
+const ACME_CA_KEY = 'acme-ca.pem';
 const SELECTOR = { 'app.kubernetes.io/name': TRAEFIK_NAME };
 
 export function renderTraefikManifests(s: IngressSettings): K8sObject[] {
   const ns = TRAEFIK_NAMESPACE;
   const hostNetwork = s.mode !== 'haproxy';
-  const configData = {
-    'traefik.yaml': stringify(renderStaticConfig(s, { kubernetes: true, adminOnAllAddresses: !hostNetwork }), {
-      aliasDuplicateObjects: false,
-    }),
+  // A test ACME server's listener CA travels in the ConfigMap, beside the static configuration.
+  const acmeCa: Record<string, string> = s.acme.caPem ? { [ACME_CA_KEY]: s.acme.caPem } : {};
+  const staticOptions = {
+    kubernetes: true,
+    adminOnAllAddresses: !hostNetwork,
+    ...(s.acme.caPem ? { acmeCaCertificates: [`${STATIC_DIR}/${ACME_CA_KEY}`] } : {}),
+  };
+  const configData: Record<string, string> = {
+    'traefik.yaml': stringify(renderStaticConfig(s, staticOptions), { aliasDuplicateObjects: false }),
     'dynamic.yaml': stringify(renderDynamicConfig(s)),
+    ...acmeCa,
   };
   const objects: K8sObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: labels('namespace') } },
@@ -147,7 +154,13 @@ function deployment(s: IngressSettings, hostNetwork: boolean, hash: string): K8s
           volumes: [
             {
               name: 'static',
-              configMap: { name: `${TRAEFIK_NAME}-config`, items: [{ key: 'traefik.yaml', path: 'traefik.yaml' }] },
+              configMap: {
+                name: `${TRAEFIK_NAME}-config`,
+                items: [
+                  { key: 'traefik.yaml', path: 'traefik.yaml' },
+                  ...(s.acme.caPem ? [{ key: ACME_CA_KEY, path: ACME_CA_KEY }] : []),
+                ],
+              },
             },
             {
               name: 'dynamic',

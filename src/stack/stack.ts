@@ -22,7 +22,7 @@ import type { AwsResourceOptions } from '../aws/resources/index.js';
 import { controlPlaneInstance } from '../aws/resources/control-plane.js';
 import { nodeStep } from './node-step.js';
 import type { NodeAccess } from './node-step.js';
-import { kubeResources } from '../k8s/resources/index.js';
+import { ingressKubeResources } from '../k8s/resources/ingress.js';
 import type { KubeTarget } from '../k8s/target.js';
 import { planStages } from './stages.js';
 import type { Stage } from './stages.js';
@@ -39,9 +39,9 @@ export function networkStageTitle(config: SolokubeConfig): string {
     : "the app names on the instance's own address, the secondary path removed";
 }
 
-/** The cluster part: the control-plane taint (and, later, solokube's objects), when a kubeconfig is known. */
-function kubeStep(kube: KubeTarget | undefined): Resource[] {
-  return kube ? kubeResources(kube, []) : [];
+/** The cluster part, when a kubeconfig is known: the control-plane taint, Traefik and the apps' routes. */
+function kubeStep(config: SolokubeConfig, kube: KubeTarget | undefined): Resource[] {
+  return kube ? ingressKubeResources(kube, config) : [];
 }
 
 /**
@@ -60,7 +60,7 @@ export function upPhases(
     return [
       {
         mode: 'converge',
-        resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(kube)],
+        resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(config, kube)],
       },
     ];
   // Without it the apps answer on the node's own address: their names move there first (converge),
@@ -70,7 +70,7 @@ export function upPhases(
   );
   const instance = controlPlaneInstance({ config, names: names(config), clients }, { mustExist: true }) as Resource;
   return [
-    { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(kube)] },
+    { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(config, kube)] },
     { mode: 'destroy', resources: [instance, ...removal, ...nodeStep(config, access)] },
   ];
 }
@@ -145,7 +145,7 @@ export function downResources(
   return [
     ...awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.clusterKnown),
     ...nodeStep(config, access),
-    ...kubeStep(kube),
+    ...kubeStep(config, kube),
   ];
 }
 

@@ -225,4 +225,30 @@ describe('ingress manifests', () => {
     }
     assert.deepEqual(Object.keys(routes.http.services), ['hello'], 'only apps with a backend get a service');
   });
+
+  test("GIVEN a test ACME server's listener CA (the sandbox's pebble) THEN it travels in the ConfigMap, is mounted beside the static config and Traefik trusts it for the directory; without one, nothing of it is rendered", () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const config = parseConfig(`${base}acme: https://198.19.0.100:14000/dir\n`, 't');
+    const objs = renderIngressManifests(config, { acmeCaPem: pem });
+    const cm = find(objs, 'ConfigMap') as unknown as { data: Record<string, string> };
+    assert.equal(cm.data['acme-ca.pem'], pem);
+    const acme = staticConfig(objs).certificatesResolvers.le.acme;
+    assert.equal(acme.caServer, 'https://198.19.0.100:14000/dir');
+    assert.deepEqual(acme.caCertificates, ['/etc/traefik/static/acme-ca.pem']);
+    const volumes = (
+      podSpec(objs) as unknown as { volumes: { name: string; configMap?: { items: { path: string }[] } }[] }
+    ).volumes;
+    const mount = (
+      podSpec(objs).containers[0] as unknown as { volumeMounts: { name: string; mountPath: string }[] }
+    ).volumeMounts.find((m) => m.mountPath === '/etc/traefik/static');
+    const items = volumes.find((v) => v.name === mount?.name)?.configMap?.items.map((i) => i.path);
+    assert.deepEqual(items, ['traefik.yaml', 'acme-ca.pem']);
+
+    const plain = renderIngressManifests(config);
+    assert.equal(
+      (find(plain, 'ConfigMap') as unknown as { data: Record<string, string> }).data['acme-ca.pem'],
+      undefined,
+    );
+    assert.equal(staticConfig(plain).certificatesResolvers.le.acme.caCertificates, undefined);
+  });
 });

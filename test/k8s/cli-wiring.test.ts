@@ -1,7 +1,7 @@
 // test:integration — needs root, the lab node or the Go-built Kubernetes/kops/Traefik binaries.
 // The Kubernetes part wired into the commands: with `kubeconfig:` in solokube.yaml, `plan` lists
 // k8s/ steps beside the AWS ones, `doctor` checks the API, the node's readiness and its taint,
-// `up` removes the taint, and `status` then reports everything converged. The real CLI as a
+// `up` removes the taint and installs Traefik, and `status` then reports everything converged. The real CLI as a
 // subprocess, against the AWS emulator and a real control plane.
 
 import { after, before, describe, test } from 'node:test';
@@ -28,9 +28,18 @@ describe('the Kubernetes part in plan, doctor, up and status', () => {
     const plan = await lab.cli(['plan', '--output', 'json']);
     assert.equal(plan.code, 0, plan.stderr);
     const steps = plan.json().result?.plan?.steps ?? [];
+    // The taint, and Traefik with the app's routes (test/ingress/install.test.ts covers them in depth).
+    const k8sSteps = steps.filter((s) => s.id.startsWith('k8s/')).map((s) => [s.id, s.action]);
     assert.deepEqual(
-      steps.filter((s) => s.id.startsWith('k8s/')).map((s) => [s.id, s.action]),
-      [['k8s/control-plane-taint', 'update']],
+      k8sSteps.filter(([id]) => id === 'k8s/control-plane-taint' || id === 'k8s/deployment/solokube-ingress/traefik'),
+      [
+        ['k8s/deployment/solokube-ingress/traefik', 'create'],
+        ['k8s/control-plane-taint', 'update'],
+      ],
+    );
+    assert.ok(
+      k8sSteps.some(([id, action]) => id === 'k8s/ingress/default/hello-https' && action === 'create'),
+      JSON.stringify(k8sSteps),
     );
     assert.ok(
       steps.some((s) => s.id === 'aws/control-plane'),

@@ -17,6 +17,8 @@ export interface KubeStackOptions {
   /** Kinds whose solokube-labelled objects are pruned when no longer wanted (default: the kinds applied). */
   pruneKinds?: readonly PruneKind[];
   objectOptions?: (manifest: KubeObject) => KubeObjectOptions;
+  /** The prune's own id, title and extra label selector, when it covers one part of solokube only. */
+  prune?: { id?: string; title?: string; selector?: string };
 }
 
 export function kubeResources(
@@ -35,7 +37,10 @@ export function kubeResources(
   if (opts.untaint !== false) out.push(controlPlaneTaint(target) as Resource);
   if (kinds.length > 0)
     out.push(
-      kubePrune(target, kinds, manifests.map(kubeObjectId), { dependsOn: objects.map((o) => o.id) }) as Resource,
+      kubePrune(target, kinds, manifests.map(kubeObjectId), {
+        ...opts.prune,
+        dependsOn: objects.map((o) => o.id),
+      }) as Resource,
     );
   return out;
 }

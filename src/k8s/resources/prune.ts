@@ -27,15 +27,21 @@ export function kubePrune(
   target: KubeTarget,
   kinds: readonly PruneKind[],
   wantedIds: readonly string[],
-  opts: { dependsOn?: readonly string[] } = {},
+  opts: { dependsOn?: readonly string[]; id?: string; title?: string; selector?: string } = {},
 ): Resource<PruneState> {
   const wanted = new Set(wantedIds);
   const found = new Map<string, { obj: KubeObject; kind: PruneKind }>();
-  const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${CLUSTER_LABEL}=${clusterLabelValue(target.cluster)}`;
+  // opts.selector narrows the prune to one part of solokube (the ingress), so that objects another
+  // part made with the same labels (apps deploy's Deployments and Services) are never its to remove.
+  const selector = [
+    `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
+    `${CLUSTER_LABEL}=${clusterLabelValue(target.cluster)}`,
+    ...(opts.selector ? [opts.selector] : []),
+  ].join(',');
 
   return {
-    id: PRUNE_ID,
-    title: 'objects solokube made and no longer wants',
+    id: opts.id ?? PRUNE_ID,
+    title: opts.title ?? 'objects solokube made and no longer wants',
     dependsOn: opts.dependsOn ?? [],
     async find(ctx) {
       found.clear();

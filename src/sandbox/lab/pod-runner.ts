@@ -13,8 +13,11 @@
 //     namespace (systemd BindPaths), so the program sees the paths the pod spec names;
 //   - in-cluster API access through KUBERNETES_SERVICE_HOST/PORT (the node's own API on 127.0.0.1:443).
 // Anything else in a pod spec (probes, resources, securityContext) is ignored, as it is only a
-// stand-in. Pods that are gone or changed have their services stopped and removed.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+// stand-in. Pods that are gone or changed have their services stopped and removed. A sync that
+// finds a pod as it was (same pod, same container, same ConfigMap contents) leaves its service
+// running untouched, so the sync can run in a loop as the kubelet's does (kubelet-standin.ts).
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeClient } from '../../k8s/client.js';
 import type { KubeList, KubeObject } from '../../k8s/types.js';
@@ -57,12 +60,14 @@ export interface PodRunnerNode {
   root: string;
   nodeName: string;
   /** Runs argv in the node (systemctl). */
-  exec(argv: readonly string[]): Promise<{ code: number | null; stderr: string }>;
+  exec(argv: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 export interface PodRunnerResult {
   running: string[];
   removed: string[];
+  /** Services (re)started by this sync: new or changed pods. */
+  restarted: string[];
 }
 
 /**
@@ -79,28 +84,51 @@ export async function syncHostNetworkPods(
     path: '/api/v1/pods',
     query: { fieldSelector: `spec.nodeName=${node.nodeName}` },
   });
-  const wanted = new Map<string, string>();
+  const unitDir = join(node.root, 'etc/systemd/system');
+  const wanted = new Set<string>();
+  const changed = new Map<string, string>();
   for (const pod of pods.items) {
     if (!pod.spec.hostNetwork || pod.metadata.deletionTimestamp) continue;
     for (const c of pod.spec.containers) {
       const program = programs[imageName(c.image)];
       if (!program) continue;
       const unit = `${UNIT_PREFIX}${safe(pod.metadata.namespace ?? 'default')}-${safe(pod.metadata.name ?? '')}-${safe(c.name)}.service`;
-      wanted.set(unit, await renderPodService(client, node, pod, c, program));
+      wanted.add(unit);
+      const mark = `${FINGERPRINT_MARK}${await podFingerprint(client, pod, c, program)}\n`;
+      const current = await readFile(join(unitDir, unit), 'utf8').catch(() => '');
+      if (!current.startsWith(mark)) changed.set(unit, mark + (await renderPodService(client, node, pod, c, program)));
     }
   }
-  const unitDir = join(node.root, 'etc/systemd/system');
   const existing = (await readdir(unitDir)).filter((f) => f.startsWith(UNIT_PREFIX));
   const removed = existing.filter((u) => !wanted.has(u));
   for (const u of removed) {
     await node.exec(['systemctl', 'disable', '--now', u]);
     await rm(join(unitDir, u), { force: true });
   }
-  for (const [unit, text] of wanted) await writeFile(join(unitDir, unit), text);
-  await must(node, ['systemctl', 'daemon-reload']);
+  for (const [unit, text] of changed) await writeFile(join(unitDir, unit), text);
+  if (changed.size > 0 || removed.length > 0) await must(node, ['systemctl', 'daemon-reload']);
   // restart, not start: a changed pod (new args, new config) must take effect.
-  for (const unit of wanted.keys()) await must(node, ['systemctl', 'enable', unit], ['systemctl', 'restart', unit]);
-  return { running: [...wanted.keys()], removed };
+  for (const unit of changed.keys()) await must(node, ['systemctl', 'enable', unit], ['systemctl', 'restart', unit]);
+  return { running: [...wanted], removed, restarted: [...changed.keys()] };
+}
+
+const FINGERPRINT_MARK = '# solokube-lab pod fingerprint ';
+
+/** What the service is made of: the pod (its uid: a new pod is a new service), the container and its ConfigMaps' contents. */
+async function podFingerprint(client: KubeClient, pod: Pod, c: Container, program: string): Promise<string> {
+  const ns = pod.metadata.namespace ?? 'default';
+  const mounted = new Set((c.volumeMounts ?? []).map((m) => m.name));
+  const configMaps: unknown[] = [];
+  for (const v of pod.spec.volumes ?? []) {
+    if (!v.configMap || !mounted.has(v.name)) continue;
+    const cm = await client.request<KubeObject & { data?: Record<string, string> }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${ns}/configmaps/${v.configMap.name}`,
+    });
+    configMaps.push([v.name, cm.data ?? {}]);
+  }
+  const what = { uid: pod.metadata.uid, c, volumes: pod.spec.volumes ?? [], configMaps, program };
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 32);
 }
 
 async function renderPodService(

@@ -30,7 +30,12 @@ export const INGRESS_DIRECT_HTTP_PORT = 8080;
  */
 export const INGRESS_FLOOR_PORT = 30444;
 
-/** realApi: a real kube-apiserver holds *:443 on this node, so the stand-in for it is left out. */
+/**
+ * realApi: a real kube-apiserver holds *:443 on this node (the sandbox's), so the stand-in for it is
+ * left out, and the ingress stand-in answers on the direct ports too: the sandbox follows the
+ * config's `proxy:` (direct by default, haproxy via the NodePorts) without reconfiguring the node.
+ * When the lab's kubelet stand-in runs the real Traefik, it takes this file away (kubelet-standin.ts).
+ */
 export function renderStandinConfig(mode: IngressMode, opts: { realApi?: boolean } = {}): string {
   const pp = mode.proxyProtocol ? ' proxy_protocol' : '';
   const nodePortClient = mode.proxyProtocol ? '$proxy_protocol_addr' : '$remote_addr';
@@ -59,7 +64,7 @@ export function renderStandinConfig(mode: IngressMode, opts: { realApi?: boolean
       ingressBody('$remote_addr'),
     ),
   ];
-  if (mode.direct) {
+  if (mode.direct || opts.realApi) {
     blocks.push(
       server(
         'the "ingress" on the node itself (hostNetwork, proxy: direct)',

@@ -12,6 +12,7 @@ import { closeSync, openSync } from 'node:fs';
 import { connect, Server, type Socket } from 'node:net';
 import { joinLabCgroup } from './cgroup.js';
 import { NSPAWN_REBOOT_EXIT_CODE, nspawnArgv } from './nspawn.js';
+import { startKubeletStandin, type KubeletStandinLoop } from './kubelet-standin.js';
 import { childPids, signal } from './processes.js';
 import { readLabRecord, writeJsonAtomic, type LabRecord, type SupervisorStatus } from './record.js';
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   let stopping = false;
   let forwarder: Server | undefined;
   let apiForwarder: Server | undefined;
+  // With a control plane, the node's kubelet stand-in runs here for as long as the node does.
+  const kubelet: KubeletStandinLoop | undefined = record.controlPlane ? startKubeletStandin(record, log) : undefined;
 
   const status = (s: Omit<SupervisorStatus, 'supervisorPid' | 'updatedAt' | 'boots'>): Promise<void> =>
     writeJsonAtomic(record.statusPath, {
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     });
 
   const finish = async (lastExit?: SupervisorStatus['lastExit']): Promise<void> => {
+    kubelet?.stop();
     await status({ state: 'stopped', nspawnPid: 0, ...(lastExit ? { lastExit } : {}) });
     forwarder?.close();
     apiForwarder?.close();
