@@ -18,6 +18,14 @@ export function localVantage(options: ProbeOptions): Vantage {
   return { description: 'this machine', probe: (requests) => runProbes(requests, options) };
 }
 
+/** The sandbox before its cluster exists: nothing to probe from, which the internet hops report as their failure. */
+export function noNodeVantage(): Vantage {
+  return {
+    description: 'the sandbox (no node yet)',
+    probe: () => Promise.reject(new Error('the sandbox has no node yet; run `solokube up --sandbox` first')),
+  };
+}
+
 const PROBE_MAIN = fileURLToPath(new URL('./probe-main.js', import.meta.url));
 
 export function netnsVantage(netns: string, options: ProbeOptions): Vantage {

@@ -47,24 +47,32 @@ export function registerDoctor(r: CommandRegistry): void {
         const hops = parseHops(opts.hops);
         const config = await configFor(ctx, Boolean(opts.sandbox));
         const sandbox = opts.sandbox ? await runningSandbox() : undefined;
-        const [{ runDoctor }, { renderDoctorReport }, { localVantage, netnsVantage }, { withAwsClients }] =
-          await Promise.all([
-            import('../../doctor/run.js'),
-            import('../../doctor/render.js'),
-            import('../../doctor/vantage.js'),
-            import('../../aws/session.js'),
-          ]);
+        const [
+          { runDoctor },
+          { renderDoctorReport },
+          { localVantage, netnsVantage, noNodeVantage },
+          { withAwsClients },
+        ] = await Promise.all([
+          import('../../doctor/run.js'),
+          import('../../doctor/render.js'),
+          import('../../doctor/vantage.js'),
+          import('../../aws/session.js'),
+        ]);
         const [{ sshAccess }, { kubeTargetFor }] = await Promise.all([
           import('../../stack/node-access.js'),
           import('../../stack/k8s-access.js'),
         ]);
         // The sandbox's internet is its client namespace: its DNS server and the lab's CA bundle.
+        // A sandbox whose cluster was never created has no node and no client namespace to probe from.
+        const lab = sandbox?.lab;
         const vantage = sandbox
-          ? netnsVantage(sandbox.lab.record.netns.client, {
-              ...(sandbox.record.dns ? { dnsServer: sandbox.record.dns.address } : {}),
-              caFile: sandbox.lab.record.tls.caCertPath,
-              timeoutMs: PROBE_TIMEOUT_MS,
-            })
+          ? lab
+            ? netnsVantage(lab.record.netns.client, {
+                ...(sandbox.record.dns ? { dnsServer: sandbox.record.dns.address } : {}),
+                caFile: lab.record.tls.caCertPath,
+                timeoutMs: PROBE_TIMEOUT_MS,
+              })
+            : noNodeVantage()
           : localVantage({ timeoutMs: PROBE_TIMEOUT_MS });
         const kubeconfig = config.kubeconfig ?? sandbox?.kubeconfigPath;
         const access = sandbox
