@@ -107,7 +107,7 @@ export function registerApps(r: CommandRegistry): void {
       r.action<Record<string, never>>('apps images', async (ctx, _opts, args) => {
         const app = await appFromArgs(args[0]);
         const config = await ctx.loadConfig();
-        requireConfigured(config, app);
+        await requireConfigured(config, app);
         const [apps, session] = await Promise.all([import('../../apps/index.js'), import('../../aws/session.js')]);
         return session.withAwsClients(config, async (clients) => {
           const images = await apps.listImages(clients, apps.ecrRepositoryName(config.name, app), ctx.signal);
@@ -129,14 +129,9 @@ async function appFromArgs(name: string | undefined): Promise<string> {
   return validateAppName(name);
 }
 
-function requireConfigured(config: SolokubeConfig, app: string) {
-  const found = config.apps.find((a) => a.name === app);
-  if (!found)
-    throw new UsageError(
-      `there is no app ${app} in the configuration`,
-      `Add it under apps: in the configuration, or use one of: ${config.apps.map((a) => a.name).join(', ') || '(none configured)'}.`,
-    );
-  return found;
+async function requireConfigured(config: SolokubeConfig, app: string) {
+  const { appConfig } = await import('../../apps/manifests.js');
+  return appConfig(config, app);
 }
 
 async function resolveTarget(ctx: CommandContext, name: string | undefined, opts: ImageOptions): Promise<AppTarget> {
@@ -144,7 +139,7 @@ async function resolveTarget(ctx: CommandContext, name: string | undefined, opts
   const { resolveProjectPath, validateImageTag, DEFAULT_KEEP_IMAGES } = await import('../../apps/index.js');
   const tag = opts.tag === undefined ? undefined : validateImageTag(opts.tag);
   const config = await ctx.loadConfig();
-  const entry = requireConfigured(config, app);
+  const entry = await requireConfigured(config, app);
   const { isSafePath } = await import('../../config/validators.js');
   if (opts.projectDir !== undefined && !isSafePath(opts.projectDir))
     throw new UsageError(`--project-dir ${JSON.stringify(opts.projectDir)} is not a plain path`);
