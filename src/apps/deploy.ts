@@ -10,24 +10,25 @@ import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
 import { awsErrorCode } from '../aws/errors.js';
 import type { SolokubeConfig } from '../config/schema.js';
-import { info, type IoHost } from '../core/io.js';
+import { SolokubeError } from '../core/errors.js';
+import { info } from '../core/io.js';
 import type { Plan } from '../core/plan.js';
 import type { Decision } from '../core/run.js';
 import type { KubeTarget } from '../k8s/target.js';
-import { applyAppObjects } from './apply-objects.js';
+import { applyAppObjects, mutation, type MutationRun } from './apply-objects.js';
 import { buildImage } from './build.js';
 import type { ContainerTools } from './engine.js';
 import { liveDeployment } from './live.js';
 import { appsNamespace, renderAppManifests } from './manifests.js';
 import { pushImage } from './push.js';
-import { nextRecords, type DeploymentRecord } from './record.js';
+import { nextRecords, readRecords, type DeploymentRecord } from './record.js';
 import { ensureRepository } from './repository.js';
 import { ecrRepositoryName } from './repository-name.js';
 import type { AppSource } from './source.js';
 import { appUrls } from './urls.js';
 import { deployer } from './who.js';
 
-export interface DeployAppOptions {
+export interface DeployAppOptions extends MutationRun {
   config: SolokubeConfig;
   source: AppSource;
   clients: AwsClients;
@@ -42,11 +43,6 @@ export interface DeployAppOptions {
   /** Who the record names (default: git user.email, else user@host). */
   who?: string;
   now?: () => Date;
-  dryRun: boolean;
-  yes: boolean;
-  io: IoHost;
-  signal: AbortSignal;
-  showPlan?: (plan: Plan, text: string) => void;
 }
 
 export interface DeployResult {
@@ -127,11 +123,9 @@ export async function deployApp(o: DeployAppOptions): Promise<DeployResult> {
       target: o.target,
       manifests,
       ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
-      dryRun: o.dryRun,
-      yes: o.yes,
-      io: o.io,
-      signal: o.signal,
-      ...(o.showPlan ? { showPlan: o.showPlan } : {}),
+      ...mutation(o),
+    }).catch((err: unknown) => {
+      throw rolloutFailure(err, app, readRecords(live)?.current);
     });
     return {
       app,
@@ -161,4 +155,18 @@ async function repositoryUriOf(clients: AwsClients, name: string, signal: AbortS
     if (awsErrorCode(err) === 'RepositoryNotFoundException') return undefined;
     throw err;
   }
+}
+
+/** A failed rollout, said for an app: what still serves and the way back. */
+function rolloutFailure(err: unknown, app: string, previous: DeploymentRecord | undefined): unknown {
+  if (!(err instanceof SolokubeError) || err.code !== 'k8s.rollout-failed') return err;
+  return new SolokubeError({
+    code: 'apps.rollout-failed',
+    message: `${app}: ${err.message}`,
+    remedy: previous
+      ? `The previous version (revision ${previous.revision}, ${previous.version}) keeps serving. Fix the cause named for the pods and deploy again, or return the Deployment to it: solokube apps rollback ${app}`
+      : `Fix the cause named for the pods and deploy again; remove the app with: solokube apps delete ${app}`,
+    actor: 'user',
+    cause: err,
+  });
 }
