@@ -14,8 +14,10 @@ export const APP_LABEL = 'solokube.io/app';
 export type AppConfig = SolokubeConfig['apps'][number];
 
 export interface AppManifestInput {
-  /** What the Deployment runs and what ran before it (see record.ts). */
-  record: DeploymentRecord;
+  /** `<repository>@sha256:…`: what the Deployment runs (the record's image when there is a record). */
+  image?: string;
+  /** What the Deployment runs and what ran before it (see record.ts); without it, no record annotations (`apps render --image`). */
+  record?: DeploymentRecord;
   earlier?: readonly DeploymentRecord[];
   /** Extra labels on the pods (tests use kwok's pod-behaviour label to make pods fail). */
   podLabels?: Readonly<Record<string, string>>;
@@ -42,6 +44,7 @@ export function appLabels(app: string): Record<string, string> {
 
 export function renderDeployment(config: SolokubeConfig, app: string, input: AppManifestInput): KubeObject {
   const entry = appConfig(config, app);
+  if (!input.record && !input.image) throw new Error('renderDeployment needs an image or a record');
   const selector = { [APP_NAME_LABEL]: app };
   const env = Object.entries(entry.env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
@@ -52,7 +55,7 @@ export function renderDeployment(config: SolokubeConfig, app: string, input: App
   };
   const container = {
     name: app,
-    image: input.record.image,
+    image: input.record?.image ?? input.image ?? '',
     ports: [{ name: 'http', containerPort: entry.port, protocol: 'TCP' }],
     ...(env.length > 0 ? { env } : {}),
     // Memory gets an equal limit (a leak stops the pod, not the node); CPU none (limits throttle).
@@ -70,7 +73,7 @@ export function renderDeployment(config: SolokubeConfig, app: string, input: App
       name: app,
       namespace: appsNamespace(config),
       labels: appLabels(app),
-      annotations: recordAnnotations(input.record, input.earlier ?? []),
+      ...(input.record ? { annotations: recordAnnotations(input.record, input.earlier ?? []) } : {}),
     },
     spec: {
       replicas: entry.replicas ?? 1,
