@@ -21,6 +21,7 @@ import { nodeStep } from './node-step.js';
 import type { NodeAccess } from './node-step.js';
 import { kubeResources } from '../k8s/resources/index.js';
 import type { KubeTarget } from '../k8s/target.js';
+import { appsDownResources, appsUpResources, type AppsStepOptions } from '../apps/stack-step.js';
 
 /** The cluster part: the control-plane taint (and, later, solokube's objects), when a kubeconfig is known. */
 function kubeStep(kube: KubeTarget | undefined): Resource[] {
@@ -38,12 +39,20 @@ export function upPhases(
   access: NodeAccess,
   opts: AwsResourceOptions = {},
   kube?: KubeTarget,
+  apps?: AppsStepOptions,
 ): Phase[] {
+  // Configured apps that are not deployed yet (only when the caller names the project directory).
+  const appsStep = appsUpResources(config, clients, kube, apps);
   if (config.secondaryIp)
     return [
       {
         mode: 'converge',
-        resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(kube)],
+        resources: [
+          ...awsResources(config, clients, opts).all,
+          ...nodeStep(config, access),
+          ...kubeStep(kube),
+          ...appsStep,
+        ],
       },
     ];
   // Without it the apps answer on the node's own address: their names move there first (converge),
@@ -53,7 +62,10 @@ export function upPhases(
   );
   const instance = controlPlaneInstance({ config, names: names(config), clients }, { mustExist: true }) as Resource;
   return [
-    { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(kube)] },
+    {
+      mode: 'converge',
+      resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(kube), ...appsStep],
+    },
     { mode: 'destroy', resources: [instance, ...removal, ...nodeStep(config, access)] },
   ];
 }
@@ -96,5 +108,6 @@ export function downResources(
     ...awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.clusterKnown),
     ...nodeStep(config, access),
     ...kubeStep(kube),
+    ...appsDownResources(config, clients, kube),
   ];
 }

@@ -5,57 +5,40 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { RecordingIoHost } from '../../src/core/io.js';
-import { planAndApply } from '../../src/core/run.js';
-import { controlPlaneTaint } from '../../src/k8s/resources/control-plane-taint.js';
-import type { ControlPlane } from '../../src/sandbox/k8s/control-plane.js';
 import { runCli } from '../aws/harness.js';
-import { kubectlGet, sharedControlPlane, targetFor } from '../support/control-plane.js';
-import { commitAll, makeProject, registryCalls, startImageLab, type ImageLab } from './support.js';
+import { kubectlGet } from '../support/control-plane.js';
+import { commitAll, registryCalls } from './support.js';
+import { appsClusterLab } from './cluster-support.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 describe('solokube apps render/deploy/history/list/rollback/delete', () => {
-  let lab: ImageLab;
-  let cp: ControlPlane;
-  let project: string;
+  const t = appsClusterLab('c1.example.com', true);
   const cli = (args: string[]) =>
     runCli(
-      lab.emu.endpoint,
-      ['-c', join(project, 'solokube.yaml'), '--log-timestamps', 'none', ...args, '--output', 'json'],
+      t.lab.emu.endpoint,
+      ['-c', join(t.project, 'solokube.yaml'), '--log-timestamps', 'none', ...args, '--output', 'json'],
       120_000,
-      { ...lab.tools.env },
+      { ...t.lab.tools.env },
     );
 
   before(async () => {
-    [lab, cp] = await Promise.all([startImageLab(), sharedControlPlane()]);
-    await planAndApply([controlPlaneTaint(targetFor(cp, 'c1.example.com'))], {
-      io: new RecordingIoHost(),
-      signal: AbortSignal.timeout(60_000),
-      mode: 'converge',
-      yes: true,
-      dryRun: false,
-    });
-    project = makeProject(lab.dir);
     writeFileSync(
-      join(project, 'solokube.yaml'),
+      join(t.project, 'solokube.yaml'),
       `name: c1.example.com
 dnsZone: example.com
 region: eu-west-1
 secondaryIp: false
-kubeconfig: ${cp.kubeconfigPath}
+kubeconfig: ${t.cp.kubeconfigPath}
 apps:
   - name: web
     port: 8080
     env: { GREETING: hi }
 `,
     );
-    commitAll(project, 'config');
-  });
-  after(async () => {
-    await lab?.close();
+    commitAll(t.project, 'config');
   });
 
   it('GIVEN hostile input WHEN an apps cluster command runs THEN exit 2 and no AWS or registry request was made', async () => {
@@ -75,13 +58,13 @@ apps:
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.json<{ error: { message: string } }>().error.message, message, args.join(' '));
     }
-    assert.deepEqual(lab.emu.calls(), [], 'no AWS or registry request');
+    assert.deepEqual(t.lab.emu.calls(), [], 'no AWS or registry request');
   });
 
   it('GIVEN an app WHEN rendered with --image THEN the YAML holds its Deployment by that digest, Service and Ingress', async () => {
     const r = await runCli(
-      lab.emu.endpoint,
-      ['-c', join(project, 'solokube.yaml'), 'apps', 'render', 'web', '--image', `registry.example/web@${DIGEST}`],
+      t.lab.emu.endpoint,
+      ['-c', join(t.project, 'solokube.yaml'), 'apps', 'render', 'web', '--image', `registry.example/web@${DIGEST}`],
       60_000,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -98,7 +81,7 @@ apps:
     const dry = await cli(['apps', 'deploy', 'web', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.equal(dry.json<{ result: { decision: string } }>().result.decision, 'dry-run');
-    assert.equal(await kubectlGet(cp, ['deployment', 'web', '-n', 'default']), undefined, 'the dry run made nothing');
+    assert.equal(await kubectlGet(t.cp, ['deployment', 'web', '-n', 'default']), undefined, 'the dry run made nothing');
 
     const first = await cli(['apps', 'deploy', 'web', '--yes']);
     assert.equal(first.code, 0, first.stderr);
@@ -106,12 +89,12 @@ apps:
     assert.deepEqual([r1.pushed, r1.changed], [true, true]);
     assert.deepEqual(r1.urls, ['https://web.example.com:30443/']);
 
-    lab.emu.resetCalls();
+    t.lab.emu.resetCalls();
     const again = await cli(['apps', 'deploy', 'web', '--yes']);
     assert.equal(again.code, 0, again.stderr);
     const r2 = again.json<{ result: { pushed: boolean; changed: boolean } }>().result;
     assert.deepEqual([r2.pushed, r2.changed], [false, false]);
-    assert.deepEqual(registryCalls(lab.emu), []);
+    assert.deepEqual(registryCalls(t.lab.emu), []);
 
     const history = (await cli(['apps', 'history', 'web'])).json<{
       result: { history: { revision: number; digest: string; inEcr: boolean }[] };
@@ -135,7 +118,7 @@ apps:
     const del = await cli(['apps', 'delete', 'web', '--yes', '--purge-images']);
     assert.equal(del.code, 0, del.stderr);
     assert.equal(del.json<{ result: { stillConfigured: boolean } }>().result.stillConfigured, true);
-    assert.equal(await kubectlGet(cp, ['deployment', 'web', '-n', 'default']), undefined);
+    assert.equal(await kubectlGet(t.cp, ['deployment', 'web', '-n', 'default']), undefined);
     assert.deepEqual(
       (await cli(['apps', 'images', 'web'])).json<{ result: { images: unknown[] } }>().result.images,
       [],

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DescribeRepositoriesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
 import { appHistory } from '../../src/apps/history.js';
 import { deleteApp } from '../../src/apps/delete.js';
@@ -17,14 +17,11 @@ import { parseConfig } from '../../src/config/load.js';
 import type { SolokubeConfig } from '../../src/config/schema.js';
 import { RecordingIoHost } from '../../src/core/io.js';
 import type { Plan } from '../../src/core/plan.js';
-import { planAndApply } from '../../src/core/run.js';
-import { controlPlaneTaint } from '../../src/k8s/resources/control-plane-taint.js';
-import type { KubeTarget } from '../../src/k8s/target.js';
 import type { DeploymentObject, KubeList, PodObject } from '../../src/k8s/types.js';
 import { POD_BEHAVIOUR_LABEL } from '../../src/sandbox/k8s/kwok-stages.js';
-import type { ControlPlane } from '../../src/sandbox/k8s/control-plane.js';
-import { kubectlGet, sharedControlPlane, targetFor } from '../support/control-plane.js';
-import { commitAll, ecrCalls, makeProject, registryCalls, startImageLab, type ImageLab } from './support.js';
+import { kubectlGet } from '../support/control-plane.js';
+import { commitAll, ecrCalls, registryCalls } from './support.js';
+import { appsClusterLab } from './cluster-support.js';
 
 const CLUSTER = 'c1.example.com';
 const config: SolokubeConfig = parseConfig(
@@ -47,27 +44,7 @@ const signal = () => AbortSignal.timeout(180_000);
 const pending = (plan: Plan) => plan.steps.filter((s) => s.action !== 'unchanged');
 
 describe('apps: deploy, rollback, history, list, delete', () => {
-  let lab: ImageLab;
-  let cp: ControlPlane;
-  let target: KubeTarget;
-  let project: string;
-
-  before(async () => {
-    [lab, cp] = await Promise.all([startImageLab(), sharedControlPlane()]);
-    target = targetFor(cp, CLUSTER);
-    project = makeProject(lab.dir);
-    // The node is kops-like, with the control-plane taint that `up` removes before apps can run.
-    await planAndApply([controlPlaneTaint(target)], {
-      io: new RecordingIoHost(),
-      signal: signal(),
-      mode: 'converge',
-      yes: true,
-      dryRun: false,
-    });
-  });
-  after(async () => {
-    await lab?.close();
-  });
+  const t = appsClusterLab(CLUSTER, true);
 
   // What every deploy and rollback here shares: who, a minute for the rollout, act without asking.
   const run = () => ({
@@ -81,10 +58,10 @@ describe('apps: deploy, rollback, history, list, delete', () => {
   const deploy = (app: string, extra: Partial<DeployAppOptions> = {}) =>
     deployApp({
       config,
-      source: appSource(config, app, project),
-      clients: lab.clients,
-      target,
-      tools: lab.tools,
+      source: appSource(config, app, t.project),
+      clients: t.lab.clients,
+      target: t.target,
+      tools: t.lab.tools,
       ...run(),
       ...extra,
     });
@@ -92,19 +69,19 @@ describe('apps: deploy, rollback, history, list, delete', () => {
     rollbackApp({
       config,
       app: 'flaky',
-      clients: lab.clients,
-      target,
+      clients: t.lab.clients,
+      target: t.target,
       ...run(),
       ...(to !== undefined ? { to } : {}),
     });
   const getDeployment = async (app: string) =>
-    (await kubectlGet(cp, ['deployment', app, '-n', 'default'])) as DeploymentObject;
+    (await kubectlGet(t.cp, ['deployment', app, '-n', 'default'])) as DeploymentObject;
   const change = (content: string) => {
-    writeFileSync(join(project, 'hello.txt'), content);
-    commitAll(project, content);
+    writeFileSync(join(t.project, 'hello.txt'), content);
+    commitAll(t.project, content);
   };
   const readyPodImages = async (app: string) => {
-    const pods = (await target.client.request<KubeList<PodObject>>({
+    const pods = (await t.target.client.request<KubeList<PodObject>>({
       method: 'GET',
       path: '/api/v1/namespaces/default/pods',
       query: { labelSelector: `app.kubernetes.io/name=${app}` },
@@ -122,10 +99,11 @@ describe('apps: deploy, rollback, history, list, delete', () => {
     assert.deepEqual(first.urls, ['https://hello.example.com/']);
 
     const repo = (
-      await lab.clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`${CLUSTER}/hello`] }))
+      await t.lab.clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`${CLUSTER}/hello`] }))
     ).repositories![0]!;
     assert.equal(repo.imageScanningConfiguration?.scanOnPush, true);
-    const tags = (await lab.clients.ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn }))).tags;
+    const tags = (await t.lab.clients.ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn })))
+      .tags;
     assert.ok(tags?.some((t) => t.Key === 'solokube.io/cluster' && t.Value === CLUSTER));
 
     const dep = await getDeployment('hello');
@@ -139,23 +117,23 @@ describe('apps: deploy, rollback, history, list, delete', () => {
     assert.match(ann['solokube.io/commit'] ?? '', /^[0-9a-f]{12}$/);
     assert.equal(ann['solokube.io/version'], first.version);
     assert.ok(!Number.isNaN(Date.parse(ann['solokube.io/deployed-at'] ?? '')));
-    const ingress = (await kubectlGet(cp, ['ingress', 'hello-https', '-n', 'default'])) as unknown as {
+    const ingress = (await kubectlGet(t.cp, ['ingress', 'hello-https', '-n', 'default'])) as unknown as {
       spec: { rules: { host: string }[] };
     };
     assert.equal(ingress.spec.rules[0]?.host, 'hello.example.com');
 
     // Someone adds an annotation and an env var with kubectl.
-    assert.equal((await cp.kubectl(['annotate', '-n', 'default', 'deployment/hello', 'team=payments'])).code, 0);
-    assert.equal((await cp.kubectl(['set', 'env', '-n', 'default', 'deployment/hello', 'EXTRA=1'])).code, 0);
-    const status = await cp.kubectl(['rollout', 'status', '-n', 'default', 'deployment/hello', '--timeout=60s']);
+    assert.equal((await t.cp.kubectl(['annotate', '-n', 'default', 'deployment/hello', 'team=payments'])).code, 0);
+    assert.equal((await t.cp.kubectl(['set', 'env', '-n', 'default', 'deployment/hello', 'EXTRA=1'])).code, 0);
+    const status = await t.cp.kubectl(['rollout', 'status', '-n', 'default', 'deployment/hello', '--timeout=60s']);
     assert.equal(status.code, 0, status.stderr);
     const generation = (await getDeployment('hello')).metadata.generation;
 
-    lab.emu.resetCalls();
+    t.lab.emu.resetCalls();
     const second = await deploy('hello');
     assert.equal(second.pushed, false);
-    assert.deepEqual(registryCalls(lab.emu), [], 'nothing reached the registry');
-    assert.ok(!ecrCalls(lab.emu).includes('CreateRepository'));
+    assert.deepEqual(registryCalls(t.lab.emu), [], 'nothing reached the registry');
+    assert.ok(!ecrCalls(t.lab.emu).includes('CreateRepository'));
     assert.deepEqual(pending(second.plan), [], 'zero changes planned');
     assert.equal(second.record.revision, 1);
     const after2 = await getDeployment('hello');
@@ -194,7 +172,7 @@ describe('apps: deploy, rollback, history, list, delete', () => {
     assert.equal((await getDeployment('flaky')).status?.availableReplicas, 1);
     assert.deepEqual(await readyPodImages('flaky'), [v1.image]);
 
-    const history = await appHistory(config, 'flaky', lab.clients, target, signal());
+    const history = await appHistory(config, 'flaky', t.lab.clients, t.target, signal());
     assert.deepEqual(
       history.map((h) => [h.revision, h.current, h.inEcr]),
       [
@@ -207,7 +185,7 @@ describe('apps: deploy, rollback, history, list, delete', () => {
     // A third version; the lifecycle policy (keep 2) then expires the first image.
     change('flaky three\n');
     const v3 = await deploy('flaky');
-    const expired = lab.emu.applyEcrLifecyclePolicies(`${CLUSTER}/flaky`);
+    const expired = t.lab.emu.applyEcrLifecyclePolicies(`${CLUSTER}/flaky`);
     assert.deepEqual(expired[0]?.expired, [v1.digest]);
     await assert.rejects(
       rollback('1'),
@@ -222,14 +200,14 @@ describe('apps: deploy, rollback, history, list, delete', () => {
 
   it('GIVEN deployed apps WHEN listed and deleted THEN the list shows them, delete removes only their labelled objects (and with purgeImages the repository), and a second delete has nothing to do', async () => {
     // A dry run changes nothing: no repository, no Deployment.
-    lab.emu.resetCalls();
+    t.lab.emu.resetCalls();
     const dry = await deploy('dry', { dryRun: true });
     assert.equal(dry.decision, 'dry-run');
     assert.ok(pending(dry.plan).some((s) => s.action === 'create'));
-    assert.ok(!ecrCalls(lab.emu).some((op) => /^(Create|Put)/.test(op)), ecrCalls(lab.emu).join(','));
-    assert.equal(await kubectlGet(cp, ['deployment', 'dry', '-n', 'default']), undefined);
+    assert.ok(!ecrCalls(t.lab.emu).some((op) => /^(Create|Put)/.test(op)), ecrCalls(t.lab.emu).join(','));
+    assert.equal(await kubectlGet(t.cp, ['deployment', 'dry', '-n', 'default']), undefined);
 
-    const listed = await listApps(config, target, signal());
+    const listed = await listApps(config, t.target, signal());
     assert.deepEqual(
       listed.map((a) => [a.name, a.deployed, a.ready]),
       [
@@ -240,7 +218,7 @@ describe('apps: deploy, rollback, history, list, delete', () => {
     );
 
     // A Service of the user's that merely carries the app label is not ours to delete.
-    const own = await cp.kubectl(['apply', '-f', '-'], {
+    const own = await t.cp.kubectl(['apply', '-f', '-'], {
       input: JSON.stringify({
         apiVersion: 'v1',
         kind: 'Service',
@@ -254,8 +232,8 @@ describe('apps: deploy, rollback, history, list, delete', () => {
       deleteApp({
         config,
         app,
-        clients: lab.clients,
-        target,
+        clients: t.lab.clients,
+        target: t.target,
         purgeImages,
         dryRun: false,
         yes: true,
@@ -264,20 +242,22 @@ describe('apps: deploy, rollback, history, list, delete', () => {
       });
     await del('hello', false);
     for (const obj of ['deployment/hello', 'service/hello', 'ingress/hello-https', 'ingress/hello-http'])
-      assert.equal(await kubectlGet(cp, [obj, '-n', 'default']), undefined, `${obj} is gone`);
-    assert.ok(await kubectlGet(cp, ['service/users-own', '-n', 'default']), "the user's Service stays");
-    const kept = await lab.clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`${CLUSTER}/hello`] }));
+      assert.equal(await kubectlGet(t.cp, [obj, '-n', 'default']), undefined, `${obj} is gone`);
+    assert.ok(await kubectlGet(t.cp, ['service/users-own', '-n', 'default']), "the user's Service stays");
+    const kept = await t.lab.clients.ecr.send(
+      new DescribeRepositoriesCommand({ repositoryNames: [`${CLUSTER}/hello`] }),
+    );
     assert.equal(kept.repositories?.length, 1, 'without purgeImages the images stay');
     assert.deepEqual(pending((await del('hello', false)).plan), [], 'a second delete has nothing to do');
 
     await del('flaky', true);
-    assert.equal(await kubectlGet(cp, ['deployment/flaky', '-n', 'default']), undefined);
+    assert.equal(await kubectlGet(t.cp, ['deployment/flaky', '-n', 'default']), undefined);
     await assert.rejects(
-      lab.clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`${CLUSTER}/flaky`] })),
+      t.lab.clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`${CLUSTER}/flaky`] })),
       /RepositoryNotFound/,
     );
     assert.deepEqual(
-      (await listApps(config, target, signal())).filter((a) => a.deployed),
+      (await listApps(config, t.target, signal())).filter((a) => a.deployed),
       [],
     );
   });

@@ -3,6 +3,7 @@
 // DNS — then a summary with ready-to-paste checks. `--sandbox` runs the same path against the
 // local sandbox.
 
+import { dirname, resolve } from 'node:path';
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
 import type { ControlPlane } from '../../aws/resources/control-plane.js';
@@ -76,7 +77,14 @@ export function registerUp(r: CommandRegistry): void {
             // With secondaryIp off the run removes the secondary path, then converges the cluster part (stack.ts says why).
             const result = await withClusterLock(
               { config, clients, command: 'up', io: ctx.io, signal: ctx.signal, dryRun },
-              () => runPhases(ctx, upPhases(config, clients, access, named, kube), opts),
+              () =>
+                runPhases(
+                  ctx,
+                  upPhases(config, clients, access, named, kube, {
+                    projectDir: dirname(resolve(ctx.globals.config)),
+                  }),
+                  opts,
+                ),
             );
             if (result.decision === 'dry-run') return dryRunResult(result.plan);
             if (sandbox && result.decision === 'apply') await sandbox.syncGateway(ctx.signal);
