@@ -1,13 +1,10 @@
 // Set-up shared by the apps tests that need a cluster: the image lab (emulator + isolated podman)
 // and the file's shared control plane, a project to build, and a target for one cluster name.
 import { after, before } from 'node:test';
-import { RecordingIoHost } from '../../src/core/io.js';
-import { planAndApply } from '../../src/core/run.js';
-import { controlPlaneTaint } from '../../src/k8s/resources/control-plane-taint.js';
 import type { KubeTarget } from '../../src/k8s/target.js';
 import type { ControlPlane } from '../../src/sandbox/k8s/control-plane.js';
 import { sharedControlPlane, targetFor } from '../support/control-plane.js';
-import { makeProject, startImageLab, type ImageLab } from './support.js';
+import { makeProject, startImageLab, untaintNode, type ImageLab } from './support.js';
 
 export interface AppsClusterLab {
   lab: ImageLab;
@@ -20,14 +17,7 @@ export interface AppsClusterLab {
 export async function startAppsClusterLab(cluster: string, untaint: boolean): Promise<AppsClusterLab> {
   const [lab, cp] = await Promise.all([startImageLab(), sharedControlPlane()]);
   const target = targetFor(cp, cluster);
-  if (untaint)
-    await planAndApply([controlPlaneTaint(target)], {
-      io: new RecordingIoHost(),
-      signal: AbortSignal.timeout(60_000),
-      mode: 'converge',
-      yes: true,
-      dryRun: false,
-    });
+  if (untaint) await untaintNode(target);
   return { lab, cp, target, project: makeProject(lab.dir) };
 }
 
