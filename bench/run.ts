@@ -39,6 +39,10 @@ const modules: Record<string, () => Promise<BenchModule>> = {
     return { name: 'k8s-apply', run: k8sApplyBench };
   },
   traefik: async () => (await import('./traefik.js')).traefikBench,
+  apps: async () => {
+    const { appsBench } = await import('./apps.js');
+    return { name: 'apps', run: appsBench };
+  },
   'cli-start': async () => {
     const { cliStartBench, cliStartTable } = await import('./cli-start.js');
     return { name: 'cli-start', run: async () => [cliStartTable(await cliStartBench())] };

@@ -39,6 +39,34 @@ export const appSchema = z
     context: safePath.optional(),
     /** Images kept in the app's ECR repository by its lifecycle policy (default: the global keepImages). */
     keepImages: z.number().int().min(1).max(1000).optional(),
+    /** Pods of the app's Deployment (default 1). */
+    replicas: z.number().int().min(0).max(100).optional(),
+    /** Environment variables of the app's container. */
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name such as LOG_LEVEL'),
+        z.string().max(4096),
+      )
+      .optional(),
+    /** HTTP path the readiness probe asks (e.g. /healthz); unset: no probe. */
+    healthPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~/-]{0,200}$/, 'must be an absolute URL path such as /healthz')
+      .optional(),
+    /** Requests (and equal limits) for the app's container, as Kubernetes quantities. */
+    resources: z
+      .object({
+        cpu: z
+          .string()
+          .regex(/^\d+(\.\d+)?m?$/, 'must be a CPU quantity such as 250m or 1')
+          .optional(),
+        memory: z
+          .string()
+          .regex(/^\d+(Ki|Mi|Gi|K|M|G)?$/, 'must be a memory quantity such as 128Mi')
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** false: HTTP only, no certificate (e.g. while the ACME rate limit bites). */
     tls: z.boolean().default(true),
     /** Overrides the global httpsRedirect for this app (written by `solokube https-redirect --app`). */

@@ -26,6 +26,7 @@ import { ingressKubeResources } from '../k8s/resources/ingress.js';
 import type { KubeTarget } from '../k8s/target.js';
 import { planStages } from './stages.js';
 import type { Stage } from './stages.js';
+import { appsDownResources, appsUpResources, type AppsStepOptions } from '../apps/stack-step.js';
 
 /** The stage before everything else: what `solokube cluster create` converges. */
 export const CLUSTER_STAGE_TITLE = 'the cluster: state store, kops cluster (specs, cloud, admin kubeconfig)';
@@ -55,12 +56,20 @@ export function upPhases(
   access: NodeAccess,
   opts: AwsResourceOptions = {},
   kube?: KubeTarget,
+  apps?: AppsStepOptions,
 ): Phase[] {
+  // Configured apps that are not deployed yet (only when the caller names the project directory).
+  const appsStep = appsUpResources(config, clients, kube, apps);
   if (config.secondaryIp)
     return [
       {
         mode: 'converge',
-        resources: [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(config, kube)],
+        resources: [
+          ...awsResources(config, clients, opts).all,
+          ...nodeStep(config, access),
+          ...kubeStep(config, kube),
+          ...appsStep,
+        ],
       },
     ];
   // Without it the apps answer on the node's own address: their names move there first (converge),
@@ -70,7 +79,10 @@ export function upPhases(
   );
   const instance = controlPlaneInstance({ config, names: names(config), clients }, { mustExist: true }) as Resource;
   return [
-    { mode: 'converge', resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(config, kube)] },
+    {
+      mode: 'converge',
+      resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(config, kube), ...appsStep],
+    },
     { mode: 'destroy', resources: [instance, ...removal, ...nodeStep(config, access)] },
   ];
 }
@@ -97,11 +109,12 @@ export function upStages(
   cluster: () => Promise<readonly Resource[]>,
   opts: AwsResourceOptions = {},
   kube: () => KubeTarget | undefined = () => undefined,
+  apps?: AppsStepOptions,
 ): Stage[] {
   const clusterPhase = async (): Promise<Phase[]> => [{ mode: 'converge', resources: await cluster() }];
   return [
     { title: CLUSTER_STAGE_TITLE, phases: clusterPhase },
-    { title: networkStageTitle(config), phases: () => upPhases(config, clients, access, opts, kube()) },
+    { title: networkStageTitle(config), phases: () => upPhases(config, clients, access, opts, kube(), apps) },
     // The cluster's specs name the app security group while it exists (so a replaced instance keeps
     // it): on the first run it exists only after the network stage made it, and with the secondary
     // path turned off it is gone only after that stage removed it.
@@ -146,6 +159,7 @@ export function downResources(
     ...awsResources(config, clients, opts).destroy.filter((r) => r.id !== AWS_IDS.clusterKnown),
     ...nodeStep(config, access),
     ...kubeStep(config, kube),
+    ...appsDownResources(config, clients, kube),
   ];
 }
 

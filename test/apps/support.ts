@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.js';
 import type { ContainerTools } from '../../src/apps/engine.js';
 import { startAwsEmulator, type AwsEmulator, type CallRecord } from '../../src/sandbox/aws/index.js';
+import { RecordingIoHost } from '../../src/core/io.js';
+import { planAndApply } from '../../src/core/run.js';
+import { controlPlaneTaint } from '../../src/k8s/resources/control-plane-taint.js';
+import type { KubeTarget } from '../../src/k8s/target.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -104,4 +108,15 @@ export function ecrCalls(emu: AwsEmulator): string[] {
     .calls()
     .filter((c) => c.service === 'ecr')
     .map((c) => c.operation);
+}
+
+/** The kops-like test node loses its control-plane taint, as `up` does before apps can run there. */
+export async function untaintNode(target: KubeTarget): Promise<void> {
+  await planAndApply([controlPlaneTaint(target)], {
+    io: new RecordingIoHost(),
+    signal: AbortSignal.timeout(60_000),
+    mode: 'converge',
+    yes: true,
+    dryRun: false,
+  });
 }

@@ -1,14 +1,15 @@
 // `solokube apps build NAME` / `apps push NAME` / `apps images NAME`: the image side of an app.
 // Everything the user gives (the app name, the Dockerfile and context from the configuration, a
 // tag, the project directory) is checked before any build, push or AWS call; problems are usage
-// errors (exit 2). Deploying (Deployment/Service/Ingress, rollout, rollback) is not here yet; see
-// src/apps/README.md.
+// errors (exit 2). The cluster side (render, deploy, rollback, history, delete, list) is in
+// apps-cluster.ts.
 
 import { rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { SolokubeConfig } from '../../config/schema.js';
-import { UsageError } from '../../core/errors.js';
 import type { CommandContext, CommandRegistry } from '../context.js';
+import { registerAppLifecycle } from './apps-cluster.js';
+import { appFromArgs, projectDirFrom, requireConfigured } from './apps-input.js';
 
 interface ImageOptions {
   tag?: string;
@@ -30,8 +31,9 @@ export function registerApps(r: CommandRegistry): void {
   const group = r.program
     .command('apps')
     .description(
-      "build app images for the node's architecture and push them to ECR (deploying comes with the Kubernetes layer)",
+      "build, push, deploy, roll back and remove the apps of solokube.yaml (images for the node's architecture in ECR, objects by server-side apply)",
     );
+  registerAppLifecycle(group, r);
   const withImageOptions = (name: string) =>
     group
       .command(`${name} <name>`)
@@ -107,7 +109,7 @@ export function registerApps(r: CommandRegistry): void {
       r.action<Record<string, never>>('apps images', async (ctx, _opts, args) => {
         const app = await appFromArgs(args[0]);
         const config = await ctx.loadConfig();
-        requireConfigured(config, app);
+        await requireConfigured(config, app);
         const [apps, session] = await Promise.all([import('../../apps/index.js'), import('../../aws/session.js')]);
         return session.withAwsClients(config, async (clients) => {
           const images = await apps.listImages(clients, apps.ecrRepositoryName(config.name, app), ctx.signal);
@@ -123,48 +125,15 @@ export function registerApps(r: CommandRegistry): void {
     );
 }
 
-async function appFromArgs(name: string | undefined): Promise<string> {
-  const { validateAppName } = await import('../../apps/input.js');
-  if (name === undefined) throw new UsageError('name the app');
-  return validateAppName(name);
-}
-
-function requireConfigured(config: SolokubeConfig, app: string) {
-  const found = config.apps.find((a) => a.name === app);
-  if (!found)
-    throw new UsageError(
-      `there is no app ${app} in the configuration`,
-      `Add it under apps: in the configuration, or use one of: ${config.apps.map((a) => a.name).join(', ') || '(none configured)'}.`,
-    );
-  return found;
-}
-
 async function resolveTarget(ctx: CommandContext, name: string | undefined, opts: ImageOptions): Promise<AppTarget> {
   const app = await appFromArgs(name);
-  const { resolveProjectPath, validateImageTag, DEFAULT_KEEP_IMAGES } = await import('../../apps/index.js');
+  const { validateImageTag } = await import('../../apps/index.js');
+  const { appSource } = await import('../../apps/source.js');
   const tag = opts.tag === undefined ? undefined : validateImageTag(opts.tag);
   const config = await ctx.loadConfig();
-  const entry = requireConfigured(config, app);
-  const { isSafePath } = await import('../../config/validators.js');
-  if (opts.projectDir !== undefined && !isSafePath(opts.projectDir))
-    throw new UsageError(`--project-dir ${JSON.stringify(opts.projectDir)} is not a plain path`);
-  const projectDir = resolve(opts.projectDir ?? dirname(resolve(ctx.globals.config)));
-  const context = resolveProjectPath(projectDir, entry.context ?? '.', 'the build context', 'directory');
-  const dockerfile = resolveProjectPath(
-    projectDir,
-    entry.dockerfile ?? `${entry.context ?? '.'}/Dockerfile`,
-    'the Dockerfile',
-    'file',
-  );
-  return {
-    config,
-    app,
-    projectDir,
-    dockerfile,
-    context,
-    keepImages: entry.keepImages ?? config.keepImages ?? DEFAULT_KEEP_IMAGES,
-    ...(tag === undefined ? {} : { tag }),
-  };
+  await requireConfigured(config, app);
+  const source = appSource(config, app, await projectDirFrom(ctx, opts.projectDir));
+  return { config, ...source, ...(tag === undefined ? {} : { tag }) };
 }
 
 function buildInput(t: AppTarget) {

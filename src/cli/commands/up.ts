@@ -6,6 +6,7 @@
 // plans it right after the cluster is applied. `--sandbox` runs the same path against the local
 // sandbox, from an account that owns only the hosted zone.
 
+import { dirname, resolve } from 'node:path';
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
 import type { ControlPlane } from '../../aws/resources/control-plane.js';
@@ -105,7 +106,9 @@ export function registerUp(r: CommandRegistry): void {
                 { config, clients, command: 'up', io: ctx.io, signal: ctx.signal, dryRun },
                 () =>
                   runStages(
-                    upStages(config, clients, access, () => stack.managed(), named, kubeNow),
+                    upStages(config, clients, access, () => stack.managed(), named, kubeNow, {
+                      projectDir: dirname(resolve(ctx.globals.config)),
+                    }),
                     {
                       io: ctx.io,
                       signal: ctx.signal,
