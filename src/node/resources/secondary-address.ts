@@ -39,7 +39,8 @@ function dropInPath(networkFile: string): string {
   return `/etc/systemd/network/${networkFile.split('/').pop()!}.d/${DROP_IN_NAME}`;
 }
 
-function renderDropIn(spec: NodeSpec): string {
+/** The drop-in's text; the reclaim script writes the same text (src/reclaim/render-script.ts). */
+export function renderNetworkdDropIn(spec: NodeSpec): string {
   return `${MANAGED_MARKER} for cluster ${spec.clusterName}.
 # The secondary address, so that systemd-networkd keeps it when it reconfigures ${spec.interface}.
 # A /${SECONDARY_ADDRESS_PREFIX_LENGTH}, outside the primary's prefix: never promoted to the node's source address.
@@ -87,7 +88,7 @@ export function secondaryAddress(spec: NodeSpec, baseShell: NodeShell): Resource
         interface: spec.interface,
         address: spec.secondaryIp,
         prefixLength: SECONDARY_ADDRESS_PREFIX_LENGTH,
-        networkdDropIn: file ? renderDropIn(spec) : undefined,
+        networkdDropIn: file ? renderNetworkdDropIn(spec) : undefined,
       };
     },
     async find(ctx) {
