@@ -358,6 +358,59 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
   );
 
   test(
+    'GIVEN a node an earlier reclaim left with the subnet prefix WHEN the unit runs THEN the address becomes a /32 with its drop-in, with no EC2 change, and up finds nothing to do',
+    { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
+    async () => {
+      const [secondary] = await secondariesNow();
+      assert.ok(secondary);
+      const iface = lab.node.interface;
+      const dropIn = `/etc/systemd/network/10-${iface}.network.d/50-solokube-secondary-ip.conf`;
+      const old = await node([
+        'sh',
+        '-c',
+        'ip addr del "$1/32" dev "$3" && ip addr add "$1/$2" dev "$3" && printf "[Address]\\nAddress=%s/%s\\nPreferredLifetime=0\\n" "$1" "$2" >"$4"',
+        'sh',
+        secondary,
+        String(lab.node.prefixLength),
+        iface,
+        dropIn,
+      ]);
+      assert.equal(old.code, 0, old.stderr);
+      emu.resetCalls();
+      const r = await startUnit();
+      assert.equal(r.code, 0, await journal());
+      const last = await lastRun();
+      assert.deepEqual(last.kind === 'ran' ? last.last.changes : [], [
+        `removed ${secondary}/${lab.node.prefixLength} from ${iface}`,
+        `added ${secondary}/32 to ${iface}`,
+        `wrote ${dropIn}`,
+      ]);
+      const addrs = (await node(['ip', '-4', '-o', 'addr', 'show', 'dev', iface])).stdout;
+      assert.deepEqual(
+        [...addrs.matchAll(/inet (\S+)/g)].map((m) => m[1]).filter((a) => a!.startsWith(`${secondary}/`)),
+        [`${secondary}/32`],
+      );
+      assert.deepEqual(
+        emu
+          .calls()
+          .filter((c) => MUTATING.has(c.operation))
+          .map((c) => c.operation),
+        [],
+      );
+      const upSpec = nodeSpecFor(
+        config,
+        { primaryIp: lab.node.primaryAddress, secondaryIp: secondary, prefixLength: lab.node.prefixLength },
+        iface,
+      );
+      const { plan } = await planConverge([secondaryAddress(upSpec, shell)], io, new AbortController().signal);
+      assert.deepEqual(
+        plan.steps.filter((st) => st.action !== 'unchanged').map((st) => `${st.id} ${JSON.stringify(st.changes)}`),
+        [],
+      );
+    },
+  );
+
+  test(
     'GIVEN EC2 throttles twice and loses the reply of AssignPrivateIpAddresses WHEN the unit runs THEN it retries, adopts the address it got, and assigns exactly one',
     { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
     async () => {
