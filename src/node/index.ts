@@ -25,7 +25,7 @@ export { HostKeyChangedError, HostKeyUnknownError, defaultKnownHostsPath, finger
 export { renderHaproxyConfig, renderHaproxyDropIn } from './render-haproxy.js';
 export { renderNatRules } from './render-nat.js';
 export { renderBootUnit } from './render-boot.js';
-export { NODE_PATHS, BOOT_UNIT_NAME, NFT_TABLE } from './paths.js';
+export { NODE_PATHS, BOOT_UNIT_NAME, NFT_TABLE, SECONDARY_ADDRESS_PREFIX_LENGTH } from './paths.js';
 export { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_DEPENDS_ON, NODE_RESOURCE_IDS } from './resources/ids.js';
 export { discoverNodeLayout } from './discover.js';
 export type { NodeLayout } from './discover.js';

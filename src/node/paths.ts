@@ -21,3 +21,14 @@ export const BOOT_UNIT_NAME = 'solokube-secondary-ip.service';
 export const NFT_TABLE = 'solokube';
 /** The first line of every file solokube writes; how find() tells ours from anyone else's. */
 export const MANAGED_MARKER = '# Managed by solokube';
+
+/**
+ * The prefix length the secondary address gets on the interface. Never the subnet's: an address in
+ * the primary's subnet prefix is the kernel's "secondary" of that prefix, and when the primary is
+ * acquired again (DHCP on EC2 after a lease loss, a networkd reconfigure) the kernel promotes it to
+ * the prefix's first address and makes it the source of everything the node sends, cutting the
+ * node's path to the instance metadata service (which answers only the primary). A /32 is a prefix
+ * of its own, never promoted, and source selection towards the gateway keeps choosing the address
+ * whose prefix holds the gateway (the primary). AWS delivers to the ENI whatever the prefix on it.
+ */
+export const SECONDARY_ADDRESS_PREFIX_LENGTH = 32;

@@ -50,7 +50,11 @@ const nodeSpecSchema = z
     apiServerNames: z.array(dnsName).min(1),
     primaryIp: ipv4,
     secondaryIp: ipv4,
-    /** The subnet's real prefix length; the secondary address is added with it. */
+    /**
+     * The subnet's prefix length, for validation only: AWS assigns the secondary from the ENI's
+     * subnet, so it must lie in the primary's. On the interface the secondary is always a /32
+     * (SECONDARY_ADDRESS_PREFIX_LENGTH in paths.ts), never this prefix.
+     */
     prefixLength: z.number().int().min(1).max(32),
     interface: z.string().regex(INTERFACE_RE, 'must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -)'),
     proxy: z.enum(['haproxy', 'direct']),

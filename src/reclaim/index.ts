@@ -15,4 +15,4 @@ export {
 export type { AdditionalUserData } from './render-kops.js';
 export { parseReclaimState } from './state.js';
 export type { ReclaimLastRun, ReclaimStatus } from './state.js';
-export { RECLAIM_PATHS, RECLAIM_UNIT_NAME, SECONDARY_IP_TAG, SECONDARY_IP_PLACEHOLDER } from './paths.js';
+export { RECLAIM_PATHS, RECLAIM_UNIT_NAME, SECONDARY_IP_TAG_PREFIX, SECONDARY_IP_PLACEHOLDER } from './paths.js';

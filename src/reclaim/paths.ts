@@ -12,8 +12,16 @@ export const RECLAIM_PATHS = {
 
 export const RECLAIM_UNIT_NAME = 'solokube-reclaim.service';
 
-/** The ENI tag that records which secondary private IP is ours (value: the address). */
-export const SECONDARY_IP_TAG = 'solokube.io/secondary-ip';
+/**
+ * The ENI tag key prefix recording one secondary private IP as the cluster's: key <prefix><ip>,
+ * value the cluster name. The same as `up`'s SECONDARY_IP_TAG_PREFIX (src/aws/resources/
+ * secondary-private-ip.ts; a test holds them equal), kept here so the node-side renderers do not
+ * load the AWS SDK.
+ */
+export const SECONDARY_IP_TAG_PREFIX = 'solokube.io/secondary-ip/';
 
 /** Stands for the secondary address in the NAT rules template the script fills in at boot. */
 export const SECONDARY_IP_PLACEHOLDER = '@SECONDARY_IP@';
+
+/** Stands for the node's interface in the networkd drop-in template the script fills in at boot. */
+export const INTERFACE_PLACEHOLDER = '@INTERFACE@';

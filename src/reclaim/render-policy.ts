@@ -4,13 +4,15 @@
 //   cluster's control plane (kops copies its tags to the instance's interface through the launch
 //   template). No condition key ties an interface to "the calling instance", so this is the
 //   narrowest scope EC2 offers.
-// - CreateTags on those interfaces, and only the tag key solokube.io/secondary-ip.
+// - CreateTags and DeleteTags on those interfaces, and only tag keys solokube.io/secondary-ip/<ip>:
+//   the record of our secondary IP, written before the assignment and removed when the assignment
+//   is refused (tag keys are per address, so the condition is a StringLike on the prefix).
 // - AssociateAddress on Elastic IPs tagged as this cluster's apps address. AssociateAddress names two
 //   resources (the address and the interface); each must be allowed, hence two statements.
 // Not granted: DisassociateAddress, UnassignPrivateIpAddresses, AllowReassociation's power to take
 // an address from elsewhere (the script always sends AllowReassociation=false), anything on instances.
 
-import { SECONDARY_IP_TAG } from './paths.js';
+import { SECONDARY_IP_TAG_PREFIX } from './paths.js';
 import type { ReclaimSpec } from './spec.js';
 
 export interface PolicyStatement {
@@ -44,11 +46,11 @@ export function renderReclaimPolicyStatements(spec: ReclaimSpec): PolicyStatemen
     {
       Sid: 'SolokubeReclaimTagInterface',
       Effect: 'Allow',
-      Action: 'ec2:CreateTags',
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: arn('network-interface'),
       Condition: {
         StringEquals: controlPlaneInterface,
-        'ForAllValues:StringEquals': { 'aws:TagKeys': [SECONDARY_IP_TAG] },
+        'ForAllValues:StringLike': { 'aws:TagKeys': [`${SECONDARY_IP_TAG_PREFIX}*`] },
       },
     },
     {

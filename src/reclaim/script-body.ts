@@ -3,13 +3,18 @@
 // it can be a raw string: what is here is byte for byte what runs on the node.
 //
 // Tools it needs, all in Debian's and Ubuntu's cloud images: curl >= 7.75 (--aws-sigv4), sed, awk,
-// tr, ip (iproute2), nft (nftables), date, mkdir, mv.
+// tr, od, ip (iproute2), nft (nftables), date, mkdir, mv.
+//
+// Which secondary IP is ours follows `up` (src/aws/resources/secondary-private-ip.ts): an ENI tag
+// solokube.io/secondary-ip/<ip>=<cluster> per address, written BEFORE exactly that address is
+// assigned (the address is chosen here from the subnet's free ones), so no interruption can leave
+// an address that neither `up` nor this script could prove was ours.
 
 export const RECLAIM_SCRIPT_BODY = String.raw`
 IMDS=http://169.254.169.254
 CHANGES=''
 LAST_ERROR=''
-INSTANCE_ID=''; ENI=''; OURS=''; EIP=''; ALLOC=''
+INSTANCE_ID=''; ENI=''; OURS=''; EIP=''; ALLOC=''; SUBNET_ID=''; SUBNET_CIDR=''
 
 log() { printf '%s\n' "solokube-reclaim: $*" >&2; }
 # <3> makes journald record the line at priority err.
@@ -71,15 +76,15 @@ json_field() { tr -d '\n' | sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]
 
 IDENTITY=''
 read_identity() {
-  local doc mac cidr role creds
+  local doc mac role creds
   doc=$(imds dynamic/instance-identity/document) || { LAST_ERROR='no instance identity document'; return 1; }
   REGION=$(printf '%s' "$doc" | json_field region)
   INSTANCE_ID=$(printf '%s' "$doc" | json_field instanceId)
   mac=$(imds meta-data/mac) || { LAST_ERROR='no meta-data/mac'; return 1; }
   MAC=$mac
   ENI=$(imds "meta-data/network/interfaces/macs/$mac/interface-id") || { LAST_ERROR="no interface-id for $mac"; return 1; }
-  cidr=$(imds "meta-data/network/interfaces/macs/$mac/subnet-ipv4-cidr-block") || { LAST_ERROR="no subnet-ipv4-cidr-block for $mac"; return 1; }
-  PREFIX=$(printf '%s' "$cidr" | cut -d/ -f2)
+  SUBNET_ID=$(imds "meta-data/network/interfaces/macs/$mac/subnet-id") || { LAST_ERROR="no subnet-id for $mac"; return 1; }
+  SUBNET_CIDR=$(imds "meta-data/network/interfaces/macs/$mac/subnet-ipv4-cidr-block") || { LAST_ERROR="no subnet-ipv4-cidr-block for $mac"; return 1; }
   role=$(imds meta-data/iam/security-credentials/) || { LAST_ERROR='no instance role (is an instance profile attached?)'; return 2; }
   role=$(printf '%s\n' "$role" | head -n 1)
   creds=$(imds "meta-data/iam/security-credentials/$role") || { LAST_ERROR="no credentials for role $role"; return 1; }
@@ -174,8 +179,38 @@ describe_eni() {
   ec2 "Action=DescribeNetworkInterfaces&NetworkInterfaceId.1=$ENI" || return $?
   paths=$(printf '%s' "$REPLY" | xml_paths)
   SECONDARIES=$(printf '%s\n' "$paths" | items privateIpAddressesSet privateIpAddress primary | awk '$2 == "false" { print $1 }')
-  TAGGED=$(printf '%s\n' "$paths" | items tagSet key value | awk -v k="$SECONDARY_TAG" '$1 == k { print $2 }')
+  # The addresses our records name (on the ENI or not): keys PREFIX<ip> whose value is the cluster.
+  TAGGED=$(printf '%s\n' "$paths" | items tagSet key value |
+    awk -v p="$SECONDARY_TAG_PREFIX" -v c="$CLUSTER" 'index($1, p) == 1 && $2 == c { print substr($1, length(p) + 1) }')
   return 0
+}
+
+# subnet_in_use: IN_USE, every private address an interface in our subnet holds, one a line.
+# (DescribeNetworkInterfaces without MaxResults answers with every match in one page.)
+IN_USE=''
+subnet_in_use() {
+  ec2 "Action=DescribeNetworkInterfaces&Filter.1.Name=subnet-id&Filter.1.Value.1=$SUBNET_ID" || return $?
+  IN_USE=$(printf '%s' "$REPLY" | xml_paths | awk -F= '$1 ~ /\/privateIpAddressesSet\/item[0-9]+\/privateIpAddress$/ { print $2 }')
+  return 0
+}
+
+# pick_free TAKEN: prints one free assignable address of the subnet, chosen at random (two allocators
+# reading the subnet at once rarely pick the same one). AWS reserves the first four addresses and
+# the last one of every subnet; TAKEN adds addresses to avoid.
+pick_free() {
+  printf '%s\n%s\n' "$IN_USE" "$1" | awk -v cidr="$SUBNET_CIDR" -v seed="$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')" '
+    function num(s,  a) { split(s, a, "."); return ((a[1] * 256 + a[2]) * 256 + a[3]) * 256 + a[4] }
+    function dotted(n) { return int(n / 16777216) "." (int(n / 65536) % 256) "." (int(n / 256) % 256) "." (n % 256) }
+    NF > 0 { used[$0] = 1 }
+    END {
+      split(cidr, c, "/"); bits = c[2] + 0
+      if (bits < 16 || bits > 28) exit 1
+      size = 2 ^ (32 - bits); first = num(c[1]); first -= first % size
+      k = 0
+      for (n = first + 4; n < first + size - 1; n++) { ip = dotted(n); if (!(ip in used)) free[++k] = ip }
+      if (k == 0) exit 1
+      srand(seed); print free[int(rand() * k) + 1]
+    }'
 }
 
 ASSOC_ENI=''; ASSOC_IP=''
@@ -205,22 +240,49 @@ eip_free_or_ours() {
 
 contains_line() { printf '%s\n' "$1" | grep -qxF "$2"; }
 
-BEFORE=''
-assign_secondary() {
-  local ip new
-  ec2 "Action=AssignPrivateIpAddresses&NetworkInterfaceId=$ENI&SecondaryPrivateIpAddressCount=1"
-  case $? in
-    0) ip=$(printf '%s' "$REPLY" | xml_paths | items assignedPrivateIpAddressesSet privateIpAddress | head -n 1)
-       is_ipv4 "$ip" || { LAST_ERROR="AssignPrivateIpAddresses returned no address"; return 2; }
-       OURS=$ip; return 0 ;;
-    2) return 2 ;;
-  esac
-  # Not idempotent: the call may have worked before its reply was lost. Adopt what appeared since.
+# record IP / forget IP: write or remove the ENI tag that names IP as ours.
+# tag_call ACTION IP: the body of a CreateTags/DeleteTags call for the record of IP.
+tag_call() { printf 'Action=%s&ResourceId.1=%s&Tag.1.Key=%s%s&Tag.1.Value=%s' "$1" "$ENI" "$SECONDARY_TAG_PREFIX_Q" "$2" "$CLUSTER_Q"; }
+record() { ec2 "$(tag_call CreateTags "$1")"; }
+forget() { ec2 "$(tag_call DeleteTags "$1")"; }
+
+# assign_exactly IP: assigns IP to the ENI. Not idempotent: the call may have worked before its reply
+# was lost, so a failure that a retry may help counts as success once IP is on the ENI.
+assign_exactly() {
+  local rc
+  ec2 "Action=AssignPrivateIpAddresses&NetworkInterfaceId=$ENI&PrivateIpAddress.1=$1"; rc=$?
+  [ "$rc" -eq 1 ] || return "$rc"
   describe_eni || return 1
-  for new in $SECONDARIES; do
-    if ! contains_line "$BEFORE" "$new"; then OURS=$new; return 0; fi
-  done
+  contains_line "$SECONDARIES" "$1" && return 0
   return 1
+}
+
+# assign_recorded: chooses a free address, records it on the ENI, then assigns exactly it; OURS is
+# then that address. Taken by another interface in between (InvalidIPAddress.InUse): its record is
+# removed and another address chosen, at most 3 times. Any other failure removes the record unless
+# the address is on the ENI after all, so a refused assignment leaves nothing behind.
+assign_recorded() {
+  local choice ip rc taken why code
+  choice=1; taken=''
+  while :; do
+    retry 'DescribeNetworkInterfaces (subnet)' subnet_in_use || return 1
+    ip=$(pick_free "$taken") && is_ipv4 "$ip" || { LAST_ERROR="subnet $SUBNET_ID ($SUBNET_CIDR) has no free address for a secondary IP"; return 1; }
+    # The record first: whatever stops this run from here on, the address is provably ours.
+    retry CreateTags record "$ip" || return 1
+    changed "recorded $ip on $ENI ($SECONDARY_TAG_PREFIX$ip=$CLUSTER)"
+    retry AssignPrivateIpAddresses assign_exactly "$ip"; rc=$?
+    if [ "$rc" -eq 0 ]; then OURS=$ip; return 0; fi
+    why=$LAST_ERROR; code=$CODE
+    if describe_eni && contains_line "$SECONDARIES" "$ip"; then OURS=$ip; return 0; fi
+    if retry DeleteTags forget "$ip"; then changed "removed the record of $ip (never assigned)"
+    else err "the record of $ip (never assigned) could not be removed: $LAST_ERROR; solokube up removes it"; fi
+    LAST_ERROR=$why
+    if [ "$code" = InvalidIPAddress.InUse ] && [ "$choice" -lt 3 ]; then
+      log "$ip was taken by another interface before our assignment; choosing another"
+      taken=$(printf '%s\n%s' "$taken" "$ip"); choice=$((choice + 1)); continue
+    fi
+    return 1
+  done
 }
 
 local_ipv4s_show_ours() {
@@ -253,37 +315,43 @@ main() {
 
   retry DescribeNetworkInterfaces describe_eni || fail "$LAST_ERROR"
   retry DescribeAddresses describe_eip || fail "$LAST_ERROR"
-  BEFORE=$SECONDARIES
-  # Ours: the secondary the ENI's tag names, else the secondary our Elastic IP already sits on.
-  if [ -n "$TAGGED" ] && contains_line "$SECONDARIES" "$TAGGED"; then OURS=$TAGGED
-  elif [ "$ASSOC_ENI" = "$ENI" ] && [ -n "$ASSOC_IP" ] && contains_line "$SECONDARIES" "$ASSOC_IP"; then OURS=$ASSOC_IP
-  fi
+  # Ours, as up decides it: a recorded secondary on the ENI (the one carrying our Elastic IP first),
+  # else the secondary our tagged Elastic IP already sits on (its record is then written).
+  for ip in $TAGGED; do
+    contains_line "$SECONDARIES" "$ip" || continue
+    if [ "$ASSOC_ENI" = "$ENI" ] && [ "$ASSOC_IP" = "$ip" ]; then OURS=$ip; break; fi
+    [ -z "$OURS" ] && OURS=$ip
+  done
+  if [ -z "$OURS" ] && [ "$ASSOC_ENI" = "$ENI" ] && [ -n "$ASSOC_IP" ] && contains_line "$SECONDARIES" "$ASSOC_IP"; then OURS=$ASSOC_IP; fi
   retry 'Elastic IP free or ours' eip_free_or_ours || fail "$LAST_ERROR"
   need_assign=no; need_tag=no; need_assoc=no
   [ -z "$OURS" ] && need_assign=yes
-  [ "$TAGGED" != "$OURS" ] || [ "$need_assign" = yes ] && need_tag=yes
+  [ -n "$OURS" ] && ! contains_line "$TAGGED" "$OURS" && need_tag=yes
   if [ "$need_assign" = yes ] || [ "$ASSOC_ENI" != "$ENI" ] || [ "$ASSOC_IP" != "$OURS" ]; then need_assoc=yes; fi
-  log "plan: assign secondary $need_assign, tag $need_tag, associate $EIP $need_assoc"
+  log "plan: record and assign a secondary $need_assign, record $OURS $need_tag, associate $EIP $need_assoc"
 
-  # The changes after the first are tried as dry runs before it, so a missing permission stops the
-  # run before anything changed. (AssignPrivateIpAddresses has no DryRun parameter; it is the first
-  # change, so its own refusal also leaves everything as it was.)
-  if [ "$need_tag" = yes ]; then
-    retry 'may CreateTags' dry_run "Action=CreateTags&ResourceId.1=$ENI&Tag.1.Key=$SECONDARY_TAG_Q&Tag.1.Value=0.0.0.0" || fail "$LAST_ERROR"
+  # The changes are tried as dry runs first, so a missing permission stops the run before anything
+  # changed. AssignPrivateIpAddresses has no DryRun parameter: its refusal removes the record written
+  # just before it (DeleteTags, tried here too).
+  if [ "$need_tag" = yes ] || [ "$need_assign" = yes ]; then
+    retry 'may CreateTags' dry_run "$(tag_call CreateTags 0.0.0.0)" || fail "$LAST_ERROR"
+  fi
+  if [ "$need_assign" = yes ]; then
+    retry 'may DeleteTags' dry_run "$(tag_call DeleteTags 0.0.0.0)" || fail "$LAST_ERROR"
   fi
   if [ "$need_assoc" = yes ]; then
     retry 'may AssociateAddress' dry_run "Action=AssociateAddress&AllocationId=$ALLOC&NetworkInterfaceId=$ENI&AllowReassociation=false" || fail "$LAST_ERROR"
   fi
 
   if [ "$need_assign" = yes ]; then
-    retry AssignPrivateIpAddresses assign_secondary || fail "$LAST_ERROR"
+    assign_recorded || fail "$LAST_ERROR"
     changed "assigned secondary private IP $OURS to $ENI"
     retry 'address visible on the instance' local_ipv4s_show_ours || fail "$LAST_ERROR"
   fi
   is_ipv4 "$OURS" || fail "no usable secondary address ($OURS)"
   if [ "$need_tag" = yes ]; then
-    retry CreateTags ec2 "Action=CreateTags&ResourceId.1=$ENI&Tag.1.Key=$SECONDARY_TAG_Q&Tag.1.Value=$OURS" || fail "$LAST_ERROR"
-    changed "tagged $ENI $SECONDARY_TAG=$OURS"
+    retry CreateTags record "$OURS" || fail "$LAST_ERROR"
+    changed "recorded $OURS on $ENI ($SECONDARY_TAG_PREFIX$OURS=$CLUSTER)"
   fi
   if [ "$need_assoc" = yes ]; then
     # PrivateIpAddress, or the address lands on the primary next to the API server; never reassociate.
@@ -292,17 +360,23 @@ main() {
   fi
 
   # On the node: exactly what solokube up sets, so a later up finds nothing to do.
-  had_addr=$(ip -o -4 addr show dev "$IFACE" | awk '{ print $4 }' | grep -cxF "$OURS/$PREFIX")
-  ip addr replace "$OURS/$PREFIX" dev "$IFACE" || fail "ip addr replace $OURS/$PREFIX dev $IFACE failed"
-  [ "$had_addr" -eq 0 ] && changed "added $OURS/$PREFIX to $IFACE"
+  # As a /ADDRESS_PREFIX (32), never with the subnet's prefix: with it the kernel promotes the
+  # address to the node's source when the primary is acquired again (src/node/paths.ts says more).
+  # A stray one with another prefix (an earlier solokube's) goes first.
+  for stray in $(ip -o -4 addr show dev "$IFACE" | awk -v a="$OURS" -v p="$ADDRESS_PREFIX" '{ split($4, x, "/") } x[1] == a && x[2] != p { print $4 }'); do
+    ip addr del "$stray" dev "$IFACE" || fail "ip addr del $stray dev $IFACE failed"
+    changed "removed $stray from $IFACE"
+  done
+  had_addr=$(ip -o -4 addr show dev "$IFACE" | awk '{ print $4 }' | grep -cxF "$OURS/$ADDRESS_PREFIX")
+  ip addr replace "$OURS/$ADDRESS_PREFIX" dev "$IFACE" || fail "ip addr replace $OURS/$ADDRESS_PREFIX dev $IFACE failed"
+  [ "$had_addr" -eq 0 ] && changed "added $OURS/$ADDRESS_PREFIX to $IFACE"
   # Where systemd-networkd manages the interface, the address also goes into the drop-in up writes
   # (same path and text as src/node/resources/secondary-address.ts), so a networkd restart keeps it.
   net_file=$(networkctl --no-pager --no-legend status "$IFACE" 2>/dev/null | sed -n 's|^ *Network File: \(/[A-Za-z0-9_.@+/-]*\.network\) *$|\1|p')
   if [ -n "$net_file" ]; then
     drop_in="/etc/systemd/network/$(basename "$net_file").d/50-solokube-secondary-ip.conf"
     mkdir -p "$(dirname "$drop_in")" || fail "cannot create the directory of $drop_in"
-    printf '# Managed by solokube for cluster %s.\n# The secondary address, so that systemd-networkd keeps it when it reconfigures %s.\n# PreferredLifetime=0: never the node'"'"'s source address (after a reconfigure networkd may add it\n# before the primary; the node'"'"'s own traffic, IMDS included, must keep leaving from the primary).\n[Address]\nAddress=%s/%s\nPreferredLifetime=0\n' \
-      "$CLUSTER" "$IFACE" "$OURS" "$PREFIX" >"$drop_in.tmp.$$" || fail "cannot write $drop_in"
+    networkd_drop_in | sed "s/$PLACEHOLDER/$OURS/g; s/$IFACE_PLACEHOLDER/$IFACE/g" >"$drop_in.tmp.$$" || fail "cannot write $drop_in"
     if cmp -s "$drop_in.tmp.$$" "$drop_in"; then
       rm -f "$drop_in.tmp.$$"
     else

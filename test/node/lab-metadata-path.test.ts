@@ -82,37 +82,72 @@ describe('the node keeps its metadata path through secondary address changes', {
     await assertPathFromPrimary('after the secondary address was removed');
   });
 
-  // Found by this file and NOT fixed yet: the node's primary address, acquired again (EC2 gives it
-  // by DHCP; a lease that lapses, a networkd restart that drops it), comes back after the secondary
-  // one, the kernel promotes the secondary to the subnet's first address and picks it as the source
-  // of everything, IMDS included. PreferredLifetime=0 in the drop-in does not prevent it (IPv4 source
-  // selection ignores deprecation; checked here with `preferred_lft 0` as well). The kernel prefers
-  // a first address whose subnet holds the gateway, so a /32 secondary would never be picked; that
-  // changes the node spec (which requires the subnet's prefix) and the reclaim script, for a later change.
-  test(
-    'GIVEN the secondary address set up WHEN the primary address is acquired again THEN IMDS still answers the node from its primary address',
-    { todo: 'the secondary becomes the source; see the comment above' },
-    async () => {
-      await converge('198.18.0.21');
-      await assertPathFromPrimary('right after the secondary address was set up');
-      // What a DHCP client does when it acquires the primary address again (EC2 gives the primary by
-      // DHCP): the address goes and comes back, after the secondary one, with the default route.
-      const gateway = /default via (\S+)/.exec(
-        (await node.lab.node.exec(['ip', '-4', 'route', 'show', 'default'])).stdout,
-      )?.[1];
-      assert.ok(gateway, 'the node has a default route');
-      const primary = `${node.lab.node.primaryAddress}/24`;
-      const readd = await node.lab.node.exec([
-        'sh',
-        '-c',
-        'ip addr del "$1" dev host0 && ip addr add "$1" dev host0 && ip route replace default via "$2" dev host0',
-        'sh',
-        primary,
-        gateway,
-      ]);
-      assert.equal(readd.code, 0, readd.stderr);
-      await assertPathFromPrimary('after the primary address was acquired again');
-      await converge('198.18.0.21', 'destroy');
-    },
-  );
+  /** The secondary address's prefixes on host0, e.g. ['32']. */
+  const secondaryPrefixes = async (address: string): Promise<string[]> => {
+    const r = await node.lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'host0']);
+    return [...r.stdout.matchAll(/\binet (\S+)\/(\d+)/g)].filter((m) => m[1] === address).map((m) => m[2]!);
+  };
+
+  /** What a DHCP client does when it acquires the primary address again (EC2 gives it by DHCP). */
+  const reacquirePrimary = async () => {
+    const gateway = /default via (\S+)/.exec(
+      (await node.lab.node.exec(['ip', '-4', 'route', 'show', 'default'])).stdout,
+    )?.[1];
+    assert.ok(gateway, 'the node has a default route');
+    // The address goes and comes back, after the secondary one, with the default route.
+    const readd = await node.lab.node.exec([
+      'sh',
+      '-c',
+      'ip addr del "$1" dev host0 && ip addr add "$1" dev host0 && ip route replace default via "$2" dev host0',
+      'sh',
+      `${node.lab.node.primaryAddress}/24`,
+      gateway,
+    ]);
+    assert.equal(readd.code, 0, readd.stderr);
+  };
+
+  // With the subnet's prefix the secondary was the kernel's "secondary" of the primary's prefix: when
+  // the primary came back after it, the kernel promoted it and made it the source of everything (this
+  // test failed so before the address became a /32). A /32 is a prefix of its own and never promoted.
+  test('GIVEN the secondary address set up WHEN the primary address is acquired again THEN IMDS still answers the node from its primary address', async () => {
+    await converge('198.18.0.21');
+    assert.deepEqual(await secondaryPrefixes('198.18.0.21'), ['32'], 'the secondary is on host0 as a /32');
+    await assertPathFromPrimary('right after the secondary address was set up');
+    await reacquirePrimary();
+    await assertPathFromPrimary('after the primary address was acquired again');
+    assert.deepEqual(await secondaryPrefixes('198.18.0.21'), ['32'], 'the /32 stayed as it was');
+    await converge('198.18.0.21', 'destroy');
+    assert.deepEqual(await secondaryPrefixes('198.18.0.21'), []);
+  });
+
+  test('GIVEN a node set up by an earlier solokube (the secondary with the subnet prefix) WHEN up converges THEN the plan shows the prefix change, the address ends as a /32 only, and a rerun changes nothing', async () => {
+    // As the earlier solokube left it: the address with the subnet prefix, and its networkd drop-in.
+    const old = await node.lab.node.exec([
+      'sh',
+      '-c',
+      'ip addr add 198.18.0.23/24 dev host0 && mkdir -p "${1%/*}" && printf "%s\\n" "$2" "[Address]" "Address=198.18.0.23/24" "PreferredLifetime=0" >"$1"',
+      'sh',
+      '/etc/systemd/network/10-host0.network.d/50-solokube-secondary-ip.conf',
+      `# Managed by solokube for cluster ${node.lab.clusterName}.`,
+    ]);
+    assert.equal(old.code, 0, old.stderr);
+    const first = await converge('198.18.0.23');
+    assert.equal(first.decision, 'apply', 'the old prefix is a change');
+    const step = first.plan.steps.find((st) => st.id === 'node/secondary-address');
+    assert.equal(step?.action, 'update');
+    assert.deepEqual(
+      step?.changes.find((c) => c.field === 'prefixLength'),
+      { field: 'prefixLength', from: 24, to: 32 },
+      'the plan shows the prefix change',
+    );
+    assert.ok(
+      step?.changes.some((c) => c.field === 'networkdDropIn'),
+      'the plan shows the drop-in change',
+    );
+    assert.deepEqual(await secondaryPrefixes('198.18.0.23'), ['32'], 'the /24 is gone, the /32 is there');
+    await assertPathFromPrimary('after the prefix changed');
+    assert.equal((await converge('198.18.0.23')).decision, 'nothing-to-do', 'idempotent afterwards');
+    await converge('198.18.0.23', 'destroy');
+    assert.deepEqual(await secondaryPrefixes('198.18.0.23'), []);
+  });
 });

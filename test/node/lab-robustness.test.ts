@@ -130,7 +130,7 @@ describe('node robustness on the lab node', { timeout: 300_000 }, () => {
       await new Promise((res) => setTimeout(res, 1_500));
     };
     const hasSecondary = async () =>
-      (await node.lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'host0'])).stdout.includes(`${SECONDARY}/24`);
+      (await node.lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'host0'])).stdout.includes(`${SECONDARY}/32`);
     await run('converge');
     assert.equal(await hasSecondary(), true);
     await restartNetworkd();

@@ -109,7 +109,8 @@ describe('renderers', () => {
     golden('secondary-ip-up.sh', script);
     golden('haproxy-dropin.conf', renderHaproxyDropIn(haproxy, BOOT_UNIT_NAME));
     assert.match(script, /ip addr replace "\$address" dev "\$iface"/);
-    assert.match(script, /address=198\.18\.3\.7\/20/);
+    // A /32, not the subnet's /20: the secondary must never share the primary's prefix (paths.ts).
+    assert.match(script, /address=198\.18\.3\.7\/32\n/);
     assert.ok(!script.includes('netfilter-persistent'));
     withTemp((dir) => {
       writeFileSync(join(dir, 's.sh'), script);

@@ -10,6 +10,7 @@ import {
   AssignPrivateIpAddressesCommand,
   AssociateAddressCommand,
   CreateTagsCommand,
+  DeleteTagsCommand,
   DescribeAddressesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -240,7 +241,7 @@ describe('emulator IAM on IMDS role credentials', () => {
       ),
       'DryRunOperation',
     );
-    // AssignPrivateIpAddresses has no DryRun at all (why the reclaim makes it its first change instead).
+    // AssignPrivateIpAddresses has no DryRun at all (why the reclaim removes its record when it is refused).
     assert.match(
       await curlEc2(
         h.emu.endpoint,
@@ -260,11 +261,42 @@ describe('emulator IAM on IMDS role credentials', () => {
         roleEc2.send(
           new CreateTagsCommand({
             Resources: [h.eniId],
-            Tags: [{ Key: 'solokube.io/secondary-ip', Value: '198.18.0.4' }],
+            Tags: [{ Key: 'solokube.io/secondary-ip/198.18.0.4', Value: CLUSTER }],
           }),
         ),
       ),
       'no error',
+    );
+    // The record is removed again when the assignment after it is refused: DeleteTags on it is allowed.
+    assert.equal(
+      await errorName(
+        roleEc2.send(
+          new DeleteTagsCommand({
+            Resources: [h.eniId],
+            Tags: [{ Key: 'solokube.io/secondary-ip/198.18.0.4', Value: CLUSTER }],
+          }),
+        ),
+      ),
+      'no error',
+    );
+    assert.equal(
+      await errorName(roleEc2.send(new DeleteTagsCommand({ Resources: [h.eniId], Tags: [{ Key: 'Name' }] }))),
+      'UnauthorizedOperation',
+    );
+    assert.equal(
+      await errorName(
+        roleEc2.send(
+          new CreateTagsCommand({
+            Resources: [h.eniId],
+            Tags: [
+              { Key: 'solokube.io/secondary-ip/198.18.0.5', Value: CLUSTER },
+              { Key: 'Name', Value: 'mine now' },
+            ],
+          }),
+        ),
+      ),
+      'UnauthorizedOperation',
+      'every key must be a record key',
     );
     assert.equal(
       await errorName(

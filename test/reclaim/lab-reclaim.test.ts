@@ -24,8 +24,10 @@ import { SshShell } from '../../src/node/index.js';
 import { nodePackages } from '../../src/node/resources/packages.js';
 import { redirectRules } from '../../src/node/resources/redirect-rules.js';
 import { secondaryAddress } from '../../src/node/resources/secondary-address.js';
+import { SECONDARY_IP_TAG_PREFIX as UP_SECONDARY_IP_TAG_PREFIX } from '../../src/aws/resources/secondary-private-ip.js';
 import {
   parseReclaimState,
+  SECONDARY_IP_TAG_PREFIX,
   reclaimSpecFor,
   RECLAIM_PATHS,
   RECLAIM_UNIT_NAME,
@@ -48,6 +50,7 @@ const spec = reclaimSpecFor(config);
 const MUTATING = new Set([
   'AssignPrivateIpAddresses',
   'CreateTags',
+  'DeleteTags',
   'AssociateAddress',
   'DisassociateAddress',
   'UnassignPrivateIpAddresses',
@@ -75,6 +78,12 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
     (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))).NetworkInterfaces![0]!;
   const address = async () =>
     (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }))).Addresses![0]!;
+  /** The addresses the ENI's tags record as the cluster's, by up's rule (key prefix, value the cluster). */
+  const recordsNow = async () =>
+    ((await eni()).TagSet ?? [])
+      .filter((t) => t.Key?.startsWith(UP_SECONDARY_IP_TAG_PREFIX) && t.Value === CLUSTER)
+      .map((t) => t.Key!.slice(UP_SECONDARY_IP_TAG_PREFIX.length))
+      .sort();
 
   /** Back to what an instance replacement leaves: no secondary IP, no tag, the Elastic IP idle; the node bare. */
   async function resetToReplaced(): Promise<void> {
@@ -88,9 +97,12 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
       await ec2.send(
         new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, PrivateIpAddresses: secondaries }),
       );
-    await ec2.send(new DeleteTagsCommand({ Resources: [eniId], Tags: [{ Key: 'solokube.io/secondary-ip' }] }));
+    const records = ((await eni()).TagSet ?? []).filter((t) => t.Key?.startsWith(SECONDARY_IP_TAG_PREFIX));
+    if (records.length > 0)
+      await ec2.send(new DeleteTagsCommand({ Resources: [eniId], Tags: records.map((t) => ({ Key: t.Key! })) }));
     for (const ip of secondaries)
-      await node(['ip', 'addr', 'del', `${ip}/${lab.node.prefixLength}`, 'dev', lab.node.interface]);
+      for (const prefix of [32, lab.node.prefixLength])
+        await node(['ip', 'addr', 'del', `${ip}/${prefix}`, 'dev', lab.node.interface]);
     await node(['sh', '-c', 'nft delete table ip solokube 2>/dev/null; rm -f /etc/solokube/nat-rules.nft']);
     await lab.gateway.unmapPublicIp(EIP);
     emu.resetCalls();
@@ -192,10 +204,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
         e.PrivateIpAddresses?.map((p) => p.PrivateIpAddress),
         [lab.node.primaryAddress],
       );
-      assert.equal(
-        e.TagSet?.some((t) => t.Key === 'solokube.io/secondary-ip'),
-        false,
-      );
+      assert.deepEqual(await recordsNow(), [], 'no record of a secondary IP');
       assert.equal((await address()).AssociationId, undefined);
       assert.equal((await node(['nft', 'list', 'table', 'ip', 'solokube'])).code, 1);
       const addrs = (await node(['ip', '-4', '-o', 'addr', 'show', 'dev', lab.node.interface])).stdout;
@@ -217,7 +226,13 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
       const e = await eni();
       const secondary = e.PrivateIpAddresses?.find((p) => p.Primary === false)?.PrivateIpAddress;
       assert.ok(secondary, 'a secondary private IP was assigned');
-      assert.equal(e.TagSet?.find((t) => t.Key === 'solokube.io/secondary-ip')?.Value, secondary);
+      assert.deepEqual(await recordsNow(), [secondary], 'the ENI records it as ours, as up reads it');
+      // The record was written before the assignment (so no interruption leaves an unproven address).
+      const order = emu
+        .calls()
+        .filter((c) => c.status === 200 && (c.operation === 'CreateTags' || c.operation === 'AssignPrivateIpAddresses'))
+        .map((c) => c.operation);
+      assert.deepEqual(order, ['CreateTags', 'AssignPrivateIpAddresses']);
       const a = await address();
       assert.deepEqual([a.NetworkInterfaceId, a.PrivateIpAddress], [eniId, secondary]);
       // The node: address and rules exactly as up's own resources want them (a plan of zero changes).
@@ -242,7 +257,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
           last.last.secondaryIp === secondary &&
           last.last.elasticIp === EIP,
       );
-      // secondary IP, tag, association, address, networkd drop-in, rules
+      // record, secondary IP, association, address, networkd drop-in, rules
       assert.equal(last.kind === 'ran' && last.last.changes.length, 6);
       assert.ok(
         imds.requests().some((q) => q.method === 'PUT' && q.status === 200),
@@ -303,7 +318,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
         `loaded redirect rules for ${secondary} (/etc/solokube/nat-rules.nft)`,
       ]);
       const addrs = (await lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', lab.node.interface])).stdout;
-      assert.match(addrs, new RegExp(`inet ${secondary.replace(/\./g, '\\.')}/24`));
+      assert.match(addrs, new RegExp(`inet ${secondary.replace(/\./g, '\\.')}/32`));
       assert.deepEqual(
         emu
           .calls()
@@ -343,6 +358,59 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
   );
 
   test(
+    'GIVEN a node an earlier reclaim left with the subnet prefix WHEN the unit runs THEN the address becomes a /32 with its drop-in, with no EC2 change, and up finds nothing to do',
+    { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
+    async () => {
+      const [secondary] = await secondariesNow();
+      assert.ok(secondary);
+      const iface = lab.node.interface;
+      const dropIn = `/etc/systemd/network/10-${iface}.network.d/50-solokube-secondary-ip.conf`;
+      const old = await node([
+        'sh',
+        '-c',
+        'ip addr del "$1/32" dev "$3" && ip addr add "$1/$2" dev "$3" && printf "[Address]\\nAddress=%s/%s\\nPreferredLifetime=0\\n" "$1" "$2" >"$4"',
+        'sh',
+        secondary,
+        String(lab.node.prefixLength),
+        iface,
+        dropIn,
+      ]);
+      assert.equal(old.code, 0, old.stderr);
+      emu.resetCalls();
+      const r = await startUnit();
+      assert.equal(r.code, 0, await journal());
+      const last = await lastRun();
+      assert.deepEqual(last.kind === 'ran' ? last.last.changes : [], [
+        `removed ${secondary}/${lab.node.prefixLength} from ${iface}`,
+        `added ${secondary}/32 to ${iface}`,
+        `wrote ${dropIn}`,
+      ]);
+      const addrs = (await node(['ip', '-4', '-o', 'addr', 'show', 'dev', iface])).stdout;
+      assert.deepEqual(
+        [...addrs.matchAll(/inet (\S+)/g)].map((m) => m[1]).filter((a) => a!.startsWith(`${secondary}/`)),
+        [`${secondary}/32`],
+      );
+      assert.deepEqual(
+        emu
+          .calls()
+          .filter((c) => MUTATING.has(c.operation))
+          .map((c) => c.operation),
+        [],
+      );
+      const upSpec = nodeSpecFor(
+        config,
+        { primaryIp: lab.node.primaryAddress, secondaryIp: secondary, prefixLength: lab.node.prefixLength },
+        iface,
+      );
+      const { plan } = await planConverge([secondaryAddress(upSpec, shell)], io, new AbortController().signal);
+      assert.deepEqual(
+        plan.steps.filter((st) => st.action !== 'unchanged').map((st) => `${st.id} ${JSON.stringify(st.changes)}`),
+        [],
+      );
+    },
+  );
+
+  test(
     'GIVEN EC2 throttles twice and loses the reply of AssignPrivateIpAddresses WHEN the unit runs THEN it retries, adopts the address it got, and assigns exactly one',
     { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
     async () => {
@@ -366,6 +434,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
       assert.equal(r.code, 0, await journal());
       const secondaries = await secondariesNow();
       assert.equal(secondaries.length, 1, `exactly one secondary: ${secondaries.join(', ')}`);
+      assert.deepEqual(await recordsNow(), secondaries);
       const a = await address();
       assert.deepEqual([a.NetworkInterfaceId, a.PrivateIpAddress], [eniId, secondaries[0]]);
       const calls = emu.calls().map((c) => `${c.operation} ${c.status}`);
@@ -426,6 +495,7 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
     async () => {
       await resetToReplaced();
       await ec2.send(new DeleteTagsCommand({ Resources: [allocationId], Tags: [{ Key: 'solokube.io/cluster' }] }));
+      emu.resetCalls();
       try {
         const r = await startUnit();
         const calls = emu.calls();
@@ -448,6 +518,68 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
         await ec2.send(
           new CreateTagsCommand({ Resources: [allocationId], Tags: [{ Key: 'solokube.io/cluster', Value: CLUSTER }] }),
         );
+      }
+    },
+  );
+  test(
+    'GIVEN the address the unit chose is taken by another interface before its assignment WHEN the unit runs THEN it removes that record, chooses another, and ends with one recorded secondary',
+    { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
+    async () => {
+      await resetToReplaced();
+      emu.injectFault({
+        service: 'ec2',
+        operation: 'AssignPrivateIpAddresses',
+        kind: 'error',
+        code: 'InvalidIPAddress.InUse',
+        status: 400,
+        times: 1,
+      });
+      const r = await startUnit();
+      assert.equal(r.code, 0, await journal());
+      const secondaries = await secondariesNow();
+      assert.equal(secondaries.length, 1, secondaries.join(', '));
+      assert.deepEqual(await recordsNow(), secondaries, 'only the assigned address is recorded');
+      const calls = emu
+        .calls()
+        .filter((c) => MUTATING.has(c.operation) && c.status !== 412) // 412: the dry runs before
+        .map((c) => `${c.operation} ${c.status}`);
+      assert.deepEqual(calls, [
+        'CreateTags 200',
+        'AssignPrivateIpAddresses 400',
+        'DeleteTags 200',
+        'CreateTags 200',
+        'AssignPrivateIpAddresses 200',
+        'AssociateAddress 200',
+      ]);
+      assert.match(await journal(), /was taken by another interface before our assignment; choosing another/);
+    },
+  );
+
+  test(
+    'GIVEN a role policy without AssignPrivateIpAddresses WHEN the unit runs THEN it fails clearly and the record it wrote first is gone: nothing changed',
+    { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
+    async () => {
+      await resetToReplaced();
+      emu.putRolePolicy(
+        ROLE,
+        renderReclaimPolicyStatements(spec).map((st) =>
+          st.Sid === 'SolokubeReclaimInterface' ? { ...st, Action: 'ec2:AssociateAddress' } : st,
+        ),
+      );
+      try {
+        const r = await startUnit();
+        assert.notEqual(r.code, 0);
+        assert.match(
+          await journal(),
+          /FAILED: AssignPrivateIpAddresses: HTTP 403 UnauthorizedOperation.*ec2:AssignPrivateIpAddresses/,
+        );
+        assert.deepEqual(await secondariesNow(), []);
+        assert.deepEqual(await recordsNow(), [], 'the record of the refused address was removed');
+        assert.equal((await address()).AssociationId, undefined);
+        const last = await lastRun();
+        assert.equal(last.kind === 'ran' && last.last.result, 'failed');
+      } finally {
+        emu.putRolePolicy(ROLE, renderReclaimPolicyStatements(spec));
       }
     },
   );

@@ -1,15 +1,16 @@
-// SecondaryAddress: the secondary private IP configured on the node's interface with the subnet's
-// real prefix length. AWS assigns the address to the ENI; the OS still has to be told, and so does
-// the node's network manager: systemd-networkd (which netplan renders to on Ubuntu) drops addresses
-// it does not know whenever it reconfigures the interface, so where networkd manages the interface
-// the address also goes into a drop-in beside the interface's .network file (a drop-in in /etc
+// SecondaryAddress: the secondary private IP configured on the node's interface as a /32, never with
+// the subnet's prefix (SECONDARY_ADDRESS_PREFIX_LENGTH in paths.ts says why). AWS assigns the
+// address to the ENI; the OS still has to be told, and so does the node's network manager:
+// systemd-networkd (which netplan renders to on Ubuntu) drops addresses it does not know whenever it
+// reconfigures the interface, so where networkd manages the interface the address also goes into a drop-in beside the interface's .network file (a drop-in in /etc
 // applies to a netplan-generated file in /run too, and survives `netplan apply`). Elsewhere the boot
-// unit restores it at boot.
+// unit restores it at boot. A node set up by an earlier solokube holds the address with the subnet's
+// prefix: find() reports the prefix it has, so the plan shows the change and apply moves it to /32.
 
 import { SolokubeError } from '../../core/errors.js';
 import type { Change, Resource } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
-import { MANAGED_MARKER } from '../paths.js';
+import { MANAGED_MARKER, SECONDARY_ADDRESS_PREFIX_LENGTH } from '../paths.js';
 import type { NodeShell } from '../shell.js';
 import { NodeCommandError, withSignal } from '../shell.js';
 import type { NodeOutline, NodeSpec } from '../spec.js';
@@ -18,6 +19,7 @@ import { NODE_RESOURCE_DEADLINE_MS, NODE_RESOURCE_IDS } from './ids.js';
 export interface SecondaryAddressState {
   interface: string;
   address: string;
+  /** The prefix length on the interface: SECONDARY_ADDRESS_PREFIX_LENGTH when converged. */
   prefixLength: number;
   /** The systemd-networkd drop-in holding the address; undefined where networkd does not manage the interface. */
   networkdDropIn?: string | undefined;
@@ -37,14 +39,13 @@ function dropInPath(networkFile: string): string {
   return `/etc/systemd/network/${networkFile.split('/').pop()!}.d/${DROP_IN_NAME}`;
 }
 
-function renderDropIn(spec: NodeSpec): string {
+/** The drop-in's text; the reclaim script writes the same text (src/reclaim/render-script.ts). */
+export function renderNetworkdDropIn(spec: NodeSpec): string {
   return `${MANAGED_MARKER} for cluster ${spec.clusterName}.
 # The secondary address, so that systemd-networkd keeps it when it reconfigures ${spec.interface}.
-# PreferredLifetime=0: never the node's source address (after a reconfigure networkd may add it
-# before the primary; the node's own traffic, IMDS included, must keep leaving from the primary).
+# A /${SECONDARY_ADDRESS_PREFIX_LENGTH}, outside the primary's prefix: never promoted to the node's source address.
 [Address]
-Address=${spec.secondaryIp}/${spec.prefixLength}
-PreferredLifetime=0
+Address=${spec.secondaryIp}/${SECONDARY_ADDRESS_PREFIX_LENGTH}
 `;
 }
 
@@ -79,15 +80,15 @@ export function secondaryAddress(spec: NodeSpec, baseShell: NodeShell): Resource
   const reloadNetworkd = (shell: NodeShell) => shell.run(['networkctl', 'reload']);
   return {
     id: NODE_RESOURCE_IDS.secondaryAddress,
-    title: `secondary address ${spec.secondaryIp}/${spec.prefixLength} on ${spec.interface}`,
+    title: `secondary address ${spec.secondaryIp}/${SECONDARY_ADDRESS_PREFIX_LENGTH} on ${spec.interface}`,
     deadlineMs: NODE_RESOURCE_DEADLINE_MS[NODE_RESOURCE_IDS.secondaryAddress],
     async desired(ctx) {
       const file = await managedBy(withSignal(baseShell, ctx.signal));
       return {
         interface: spec.interface,
         address: spec.secondaryIp,
-        prefixLength: spec.prefixLength,
-        networkdDropIn: file ? renderDropIn(spec) : undefined,
+        prefixLength: SECONDARY_ADDRESS_PREFIX_LENGTH,
+        networkdDropIn: file ? renderNetworkdDropIn(spec) : undefined,
       };
     },
     async find(ctx) {
@@ -96,9 +97,12 @@ export function secondaryAddress(spec: NodeSpec, baseShell: NodeShell): Resource
       if (r.code !== 0)
         throw new InterfaceMissingError(spec.interface, shell.description, `exit ${r.code} ${r.stderr}`);
       const links = JSON.parse(r.stdout) as IpAddrJson[];
-      const info = links
+      const held = links
         .flatMap((l) => l.addr_info ?? [])
-        .find((a) => a.family === 'inet' && a.local === spec.secondaryIp);
+        .filter((a) => a.family === 'inet' && a.local === spec.secondaryIp && typeof a.prefixlen === 'number');
+      // The kernel may hold the address under two prefixes (an earlier solokube's subnet prefix
+      // beside the /32): report the stray one, so that the plan shows it and apply removes it.
+      const info = held.find((a) => a.prefixlen !== SECONDARY_ADDRESS_PREFIX_LENGTH) ?? held[0];
       if (!info || typeof info.prefixlen !== 'number') return undefined;
       const file = await managedBy(shell);
       const networkdDropIn = file ? await shell.readFile(dropInPath(file)) : undefined;

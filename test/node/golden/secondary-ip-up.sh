@@ -3,7 +3,7 @@
 # Idempotent: `ip addr replace` and `nft -f` (which replaces our table) can run any number of times.
 set -eu
 iface=ens5
-address=198.18.3.7/20
+address=198.18.3.7/32
 rules=/etc/solokube/nat-rules.nft
 
 # The interface can appear a little after network-online.target on some images; wait up to 30 s.
