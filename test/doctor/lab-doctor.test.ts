@@ -105,11 +105,11 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
   });
 
   test("GIVEN the node lost its secondary address WHEN doctor runs THEN the node's address is the first broken hop", async () => {
-    await node(['ip', 'addr', 'del', `${secondary}/24`, 'dev', iface]);
+    await node(['ip', 'addr', 'del', `${secondary}/32`, 'dev', iface]);
     try {
       assertBrokenAt(await doctor(), 'node', 'node/secondary-address');
     } finally {
-      await node(['ip', 'addr', 'add', `${secondary}/24`, 'dev', iface]);
+      await node(['ip', 'addr', 'add', `${secondary}/32`, 'dev', iface]);
     }
     assert.equal((await doctor()).code, 0, 'repaired, doctor passes again');
   });

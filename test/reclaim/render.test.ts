@@ -33,7 +33,8 @@ function golden(name: string, actual: string): void {
 }
 
 const config = parseConfig(EXAMPLE_CONFIG, 'example');
-const spec = reclaimSpecFor(config);
+// The golden files show the haproxy variant; the example's default is direct.
+const spec = reclaimSpecFor({ ...config, proxy: 'haproxy' });
 const direct = reclaimSpecFor({ ...config, proxy: 'direct' });
 
 describe('reclaim renderers', () => {
