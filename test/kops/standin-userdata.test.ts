@@ -80,21 +80,11 @@ describe('the stand-in launches instances with the instance group user data and 
     );
   }
 
-  before(async () => {
-    emu = await startAwsEmulator({ region: REGION, publicIpPool: '198.19.1.0/24' });
-    const client = { endpoint: emu.endpoint, region: REGION, credentials: CREDS };
-    s3 = new S3Client({ ...client, forcePathStyle: true });
-    r53 = new Route53Client(client);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    const put = (key: string, doc: unknown) =>
-      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: stringify(doc) }));
-    await put(`${CLUSTER}/config`, {
-      apiVersion: 'kops.k8s.io/v1alpha2',
-      kind: 'Cluster',
-      metadata: { name: CLUSTER },
-      spec: { dnsZone: 'example.com', subnets: [{ name: 'eu-west-1a', zone: 'eu-west-1a', type: 'Public' }] },
-    });
-    await put(`${CLUSTER}/instancegroup/${IG}`, {
+  const events: string[] = [];
+  const put = (key: string, doc: unknown) =>
+    s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: stringify(doc) }));
+  const putControlPlaneGroup = (size: number) =>
+    put(`${CLUSTER}/instancegroup/${IG}`, {
       apiVersion: 'kops.k8s.io/v1alpha2',
       kind: 'InstanceGroup',
       metadata: { name: IG, labels: { 'kops.k8s.io/cluster': CLUSTER } },
@@ -102,17 +92,39 @@ describe('the stand-in launches instances with the instance group user data and 
         role: 'ControlPlane',
         machineType: 't3.medium',
         subnets: ['eu-west-1a'],
-        minSize: 1,
-        maxSize: 1,
+        minSize: size,
+        maxSize: size,
         additionalUserData: [reclaimPart],
       },
     });
+
+  before(async () => {
+    emu = await startAwsEmulator({ region: REGION, publicIpPool: '198.19.1.0/24' });
+    const client = { endpoint: emu.endpoint, region: REGION, credentials: CREDS };
+    s3 = new S3Client({ ...client, forcePathStyle: true });
+    r53 = new Route53Client(client);
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await put(`${CLUSTER}/config`, {
+      apiVersion: 'kops.k8s.io/v1alpha2',
+      kind: 'Cluster',
+      metadata: { name: CLUSTER },
+      spec: { dnsZone: 'example.com', subnets: [{ name: 'eu-west-1a', zone: 'eu-west-1a', type: 'Public' }] },
+    });
+    await putControlPlaneGroup(1);
     kops = new KopsStandIn({
       real: { run: () => Promise.reject(new Error('real kops is not needed here')) },
       endpoint: emu.endpoint,
       region: REGION,
       credentials: CREDS,
       stateStore: `s3://${BUCKET}`,
+      nodeProvider: {
+        onInstanceLaunched: async (i) => {
+          if (events.at(-1) !== `launched ${i.instanceId}`) events.push(`launched ${i.instanceId}`);
+        },
+        onInstanceTerminating: async (i) => {
+          events.push(`terminating ${i.instanceId}`);
+        },
+      },
     });
   });
   after(async () => {
@@ -180,6 +192,31 @@ describe('the stand-in launches instances with the instance group user data and 
     const records = await apiRecords();
     assert.equal(records[`api.${CLUSTER}.`], publicIpOf(r.launched.instanceId));
     assert.equal(records[`api.internal.${CLUSTER}.`], privateIpOf(r.launched.instanceId));
+  });
+
+  test('GIVEN a running control plane WHEN its group goes to 0/0 and update runs THEN the instance is gone, the node heard it, DNS stays; WHEN back to 1/1 THEN a fresh instance with the same user data and api.<c> on it', async () => {
+    const [running] = controlPlane();
+    const userData = emu.state().instances[running!.instanceId]!.userData;
+    const recordsBefore = await apiRecords();
+    events.length = 0;
+
+    await putControlPlaneGroup(0);
+    await update();
+
+    assert.deepEqual(controlPlane(), [], 'paused: no running control-plane instance');
+    assert.deepEqual(events, [`terminating ${running!.instanceId}`]);
+    assert.deepEqual(await apiRecords(), recordsBefore, 'paused: the records stay');
+    await update();
+    assert.deepEqual(controlPlane(), [], 'a second update while paused launches nothing');
+
+    await putControlPlaneGroup(1);
+    await update();
+
+    const [fresh] = controlPlane();
+    assert.ok(fresh && fresh.instanceId !== running!.instanceId, 'resumed: a fresh instance');
+    assert.equal(emu.state().instances[fresh.instanceId]!.userData, userData);
+    assert.equal((await apiRecords())[`api.${CLUSTER}.`], publicIpOf(fresh.instanceId));
+    assert.deepEqual(events, [`terminating ${running!.instanceId}`, `launched ${fresh.instanceId}`]);
   });
 });
 

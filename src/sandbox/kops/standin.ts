@@ -215,6 +215,9 @@ export class KopsStandIn implements KopsCli {
         ...(a.subnetCidr ? { subnetCidr: a.subnetCidr } : {}),
       }),
     );
+    // A group going to zero (pause) terminates its instance: the node is told first, as on delete.
+    const running = await this.instanceOf(cluster);
+    if (running && cp.maxSize === 0) await this.o.nodeProvider?.onInstanceTerminating?.(running);
     await this.scaleGroups(cluster, igs);
     await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/cluster-completed.spec`, Body: configText }),
