@@ -2,9 +2,8 @@
 // pause/resume against the real kops for the specs (get, replace -f) and the sandbox's kops stand-in
 // for `update cluster --yes` (it needs a real cloud), on the AWS emulator: the control-plane group
 // goes to 0/0 and back to 1/1, the worker group and the cluster spec are untouched, kops is asked to
-// update every time, and a rerun changes no spec. The stand-in does not yet terminate the instance
-// when the group is at zero (src/sandbox/kops is another helper's; see the report), so this test
-// asserts what kops holds and is told, not the instance count.
+// update every time, and a rerun changes no spec. What the cloud does with the group at zero (the
+// instance terminated, a fresh one on resume) is test/kops/standin-userdata.test.ts's.
 // And `up` on a paused cluster stops before changing anything and names `resume` (src/pause/guard.ts).
 
 import { after, before, describe, test } from 'node:test';
