@@ -50,7 +50,7 @@ async function scale(ctx: CommandContext, size: 0 | 1, opts: ScaleFlags): Promis
           await import('../../kops/target.js')
         ).clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox);
         try {
-          return await scaleControlPlane(stack.kops, config.name, size, ADMIN_TTL, ctx.signal);
+          return await scaleControlPlane(stack.kops, config.name, size, ADMIN_TTL, ctx.signal, stack.kubeconfigPath);
         } finally {
           stack.close();
         }

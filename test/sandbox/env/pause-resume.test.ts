@@ -66,5 +66,7 @@ describe('pause and resume the sandbox', { timeout: 30 * 60_000 }, () => {
     );
     assert.ok(existsSync(sbx.record().labRecordPath));
     assert.ok(await eipHeld(), 'the same Elastic IP is still ours');
+    const down = await sbx.cli(['down', '--sandbox', '--yes'], 600_000);
+    assert.equal(down.code, 0, `down after resume reaches the fresh node's API: ${down.stderr}`);
   });
 });
