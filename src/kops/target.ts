@@ -9,7 +9,8 @@ import { stateStoreUrl } from '../aws/resources/state-store.js';
 import { clusterMadeElsewhere } from './elsewhere.js';
 import type { Resource } from '../core/resource.js';
 import type { Sandbox } from '../sandbox/env/sandbox.js';
-import { clusterResources, kubeconfigPathFor } from './stack.js';
+import type { KopsCli } from './cli.js';
+import { clusterResources, kubeconfigPathFor, realKops } from './stack.js';
 
 export interface ClusterStack {
   /**
@@ -19,6 +20,8 @@ export interface ClusterStack {
   managed(): Promise<Resource[]>;
   /** Where the cluster stage writes the admin kubeconfig. */
   kubeconfigPath: string;
+  /** The kops the cluster stage uses (the sandbox's, or the real binary). */
+  kops: KopsCli;
   close(): void;
 }
 
@@ -29,7 +32,7 @@ export async function clusterStackFor(
   signal: AbortSignal,
   sandbox?: Sandbox,
 ): Promise<ClusterStack> {
-  const kops = sandbox ? await sandbox.kops(config, clients, io, signal) : undefined;
+  const kops = sandbox ? await sandbox.kops(config, clients, io, signal) : realKops(config, clients, io, signal);
   const kubeconfigPath = sandbox?.kopsKubeconfigPath ?? kubeconfigPathFor(config.name);
   const resources = clusterResources(
     {
@@ -37,7 +40,7 @@ export async function clusterStackFor(
       clients,
       io,
       kubeconfigPath,
-      ...(kops ? { kops } : {}),
+      kops,
       ...(sandbox ? { sshPrivateKey: sandbox.sshPrivateKey } : {}),
     },
     signal,
@@ -52,5 +55,5 @@ export async function clusterStackFor(
       );
       return [];
     }));
-  return { managed, kubeconfigPath, close: () => (kops as { close?: () => void } | undefined)?.close?.() };
+  return { managed, kubeconfigPath, kops, close: () => (kops as { close?: () => void } | undefined)?.close?.() };
 }

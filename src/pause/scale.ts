@@ -7,7 +7,7 @@
 import { SolokubeError } from '../core/errors.js';
 import type { KopsCli } from '../kops/cli.js';
 import type { ClusterSpecs, KopsDocument } from '../kops/spec.js';
-import { applySpecs, readSpecs, updateCluster } from '../kops/steps.js';
+import { applySpecs, exportKubeconfig, readSpecs, updateCluster } from '../kops/steps.js';
 
 export type ControlPlaneSize = 0 | 1;
 
@@ -56,6 +56,8 @@ export async function scaleControlPlane(
   size: ControlPlaneSize,
   adminTtl: string,
   signal: AbortSignal,
+  /** On resume, export the admin kubeconfig here again: the fresh instance's API may answer elsewhere (the sandbox's does). */
+  kubeconfigPath?: string,
 ): Promise<ScaleResult> {
   const current = await readSpecs(kops, cluster, signal);
   if (!current)
@@ -69,6 +71,8 @@ export async function scaleControlPlane(
   const action = await applySpecs(kops, withControlPlaneSize(current, size), signal);
   // update also when the specs were already there: a previous run may have stopped before it.
   await updateCluster(kops, cluster, adminTtl, signal);
+  if (size === 1 && kubeconfigPath !== undefined)
+    await exportKubeconfig(kops, cluster, kubeconfigPath, adminTtl, signal);
   return { cluster, group: before.group, from: before.maxSize, to: size, changed: action !== 'unchanged' };
 }
 

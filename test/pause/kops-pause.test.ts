@@ -2,9 +2,9 @@
 // pause/resume against the real kops for the specs (get, replace -f) and the sandbox's kops stand-in
 // for `update cluster --yes` (it needs a real cloud), on the AWS emulator: the control-plane group
 // goes to 0/0 and back to 1/1, the worker group and the cluster spec are untouched, kops is asked to
-// update every time, and a rerun changes no spec. The stand-in does not yet terminate the instance
-// when the group is at zero (src/sandbox/kops is another helper's; see the report), so this test
-// asserts what kops holds and is told, not the instance count.
+// update every time, and a rerun changes no spec. What the cloud does with the group at zero (the
+// instance terminated, a fresh one on resume) is test/kops/standin-userdata.test.ts's.
+// And `up` on a paused cluster stops before changing anything and names `resume` (src/pause/guard.ts).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,12 +26,38 @@ import { writeFile } from 'node:fs/promises';
 import { ensureGoTools } from '../../src/sandbox/gotools/build.js';
 import { startAwsEmulator, type AwsEmulator } from '../../src/sandbox/aws/index.js';
 import { KopsStandIn } from '../../src/sandbox/kops/standin.js';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REGION = 'eu-west-1';
 const CREDS = { accessKeyId: 'AKIDPAUSE', secretAccessKey: 'pause-secret' };
 const BUCKET = 'solokube-state-123456789012-eu-west-1';
 const CLUSTER = 'pause.example.com';
+
+/** kops (and the CLI) pointed at the emulator for everything AWS and S3, with its own HOME. */
+const kopsEnvFor = (home: string, endpoint: string): Record<string, string> => ({
+  HOME: home,
+  AWS_REGION: REGION,
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+  S3_ENDPOINT: endpoint,
+  S3_REGION: REGION,
+  S3_ACCESS_KEY_ID: CREDS.accessKeyId,
+  S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+});
+
+/** A cluster kops holds with its control-plane group at zero, and a solokube.yaml for it in `dir`. */
+async function holdPaused(kops: KopsCli, name: string, dir: string): Promise<void> {
+  const config = validateConfig({ name, dnsZone: 'example.com', region: REGION }, 'test');
+  await applySpecs(
+    kops,
+    withControlPlaneSize(renderClusterSpecs(config, { stateStore: `s3://${BUCKET}` }), 0),
+    AbortSignal.timeout(300_000),
+  );
+  await writeFile(join(dir, 'solokube.yaml'), `name: ${name}\ndnsZone: example.com\nregion: ${REGION}\n`);
+}
 
 describe('pause and resume through kops (real kops + stand-in)', { timeout: 20 * 60_000 }, () => {
   let emu: AwsEmulator;
@@ -55,19 +81,7 @@ describe('pause and resume through kops (real kops + stand-in)', { timeout: 20 *
       { name: CLUSTER, dnsZone: 'example.com', region: REGION, ssh: { privateKey: join(dir, 'id_ed25519') } },
       'test',
     );
-    kopsEnv = {
-      HOME: dir,
-      KUBECONFIG: join(dir, 'kube', 'config'),
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL: emu.endpoint,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-      S3_ENDPOINT: emu.endpoint,
-      S3_REGION: REGION,
-      S3_ACCESS_KEY_ID: CREDS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-    };
+    kopsEnv = { ...kopsEnvFor(dir, emu.endpoint), KUBECONFIG: join(dir, 'kube', 'config') };
     const real = new KopsRunner({ binary, stateStore: `s3://${BUCKET}`, io, env: kopsEnv });
     standIn = new KopsStandIn({
       real,
@@ -140,13 +154,7 @@ describe('pause and resume through kops (real kops + stand-in)', { timeout: 20 *
 
   test('GIVEN a cluster kops holds at zero and no running instance WHEN status runs THEN it says paused and what it still costs', async () => {
     const name = 'sleeping.example.com';
-    const config = validateConfig({ name, dnsZone: 'example.com', region: REGION }, 'test');
-    await applySpecs(
-      kops,
-      withControlPlaneSize(renderClusterSpecs(config, { stateStore: `s3://${BUCKET}` }), 0),
-      signal(),
-    );
-    await writeFile(join(dir, 'solokube.yaml'), `name: ${name}\ndnsZone: example.com\nregion: ${REGION}\n`);
+    await holdPaused(kops, name, dir);
     const run = await runCli(['status', '-o', 'json'], {
       cwd: dir,
       env: {
@@ -163,5 +171,49 @@ describe('pause and resume through kops (real kops + stand-in)', { timeout: 20 *
     // No apps: etcd main + events 2 × 20 GB × $0.088 = 3.52, the idle Elastic IP 0.005 × 730 = 3.65,
     // the zone 0.50, the bucket 1 GB × $0.023 = 0.02 (eu-west-1 prices in src/cost/prices.ts).
     assert.equal(r.pausedCost.monthlyUsd, 7.69);
+  });
+});
+
+describe('up on a paused cluster (real kops + stand-in)', { timeout: 20 * 60_000 }, () => {
+  test('GIVEN a cluster kops holds at zero WHEN up runs THEN it stops with "paused", names resume, and the group stays at zero', async () => {
+    const name = 'dozing.example.com';
+    const signal = () => AbortSignal.timeout(300_000);
+    const emu = await startAwsEmulator({ region: REGION, publicIpPool: '198.19.3.0/24' });
+    const dir = await mkdtemp(join(tmpdir(), 'solokube-up-paused-'));
+    const io = new RecordingIoHost();
+    const binary = (await ensureGoTools(['kops'], { io }))['kops']!;
+    const env = kopsEnvFor(dir, emu.endpoint);
+    const kops = new KopsRunner({ binary, stateStore: `s3://${BUCKET}`, io, env });
+    try {
+      const s3 = new S3Client({ region: REGION, endpoint: emu.endpoint, credentials: CREDS, forcePathStyle: true });
+      await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      s3.destroy();
+      await holdPaused(kops, name, dir);
+
+      const run = await runCli(['up', '--yes'], {
+        cwd: dir,
+        env: {
+          ...env,
+          SOLOKUBE_KOPS: binary,
+          AWS_CONFIG_FILE: '/nonexistent/x',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/x',
+        },
+        timeoutMs: 180_000,
+      });
+
+      assert.notEqual(run.code, 0, run.stdout);
+      assert.match(run.stderr, /dozing\.example\.com is paused/);
+      assert.match(run.stderr, /solokube resume --yes/);
+      const after = (await readSpecs(kops, name, signal()))!;
+      assert.equal(controlPlaneSize(after).maxSize, 0, 'up did not resume it');
+      assert.equal(
+        Object.values(emu.state().instances).filter((i) => i.state === 'running').length,
+        0,
+        'no instance was launched',
+      );
+    } finally {
+      await emu.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

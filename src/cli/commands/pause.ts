@@ -6,12 +6,15 @@ import { UsageError } from '../../core/errors.js';
 import type { CommandContext, CommandRegistry, MutationFlags } from '../context.js';
 import { withMutationOptions } from '../context.js';
 import { configFor } from '../config-source.js';
+import { withClusterTarget } from '../cluster-target.js';
 import type { CommandResult } from '../output.js';
 
 const ADMIN_TTL = '87600h';
 
-async function scale(ctx: CommandContext, size: 0 | 1, opts: MutationFlags): Promise<CommandResult> {
-  const config = await configFor(ctx, false);
+type ScaleFlags = MutationFlags & { sandbox?: boolean };
+
+async function scale(ctx: CommandContext, size: 0 | 1, opts: ScaleFlags): Promise<CommandResult> {
+  const config = await configFor(ctx, Boolean(opts.sandbox));
   const verb = size === 0 ? 'pause' : 'resume';
   const [{ withAwsClients }, { realKops }, { scaleControlPlane }, { pausedCost }] = await Promise.all([
     import('../../aws/session.js'),
@@ -39,9 +42,22 @@ async function scale(ctx: CommandContext, size: 0 | 1, opts: MutationFlags): Pro
       `${verb} changes the cluster's instance group`,
       `Pass --yes to ${verb} ${config.name}, or --dry-run to see what would happen.`,
     );
-  const result = await withAwsClients(config, (clients) =>
-    scaleControlPlane(realKops(config, clients, ctx.io, ctx.signal), config.name, size, ADMIN_TTL, ctx.signal),
-  );
+  // The sandbox's kops (real kops + the stand-in, whose node provider stops or boots the lab node).
+  const sandbox = opts.sandbox ? await (await import('../sandbox-target.js')).runningSandbox() : undefined;
+  const result = sandbox
+    ? await withClusterTarget(ctx, config, { sandbox }, async (clients) => {
+        const stack = await (
+          await import('../../kops/target.js')
+        ).clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox);
+        try {
+          return await scaleControlPlane(stack.kops, config.name, size, ADMIN_TTL, ctx.signal, stack.kubeconfigPath);
+        } finally {
+          stack.close();
+        }
+      })
+    : await withAwsClients(config, (clients) =>
+        scaleControlPlane(realKops(config, clients, ctx.io, ctx.signal), config.name, size, ADMIN_TTL, ctx.signal),
+      );
   const text =
     size === 0
       ? `paused ${config.name}: ${result.group} ${result.from} → 0; the Elastic IP, DNS and etcd volumes stay; ${costText}`
@@ -54,8 +70,10 @@ export function registerPause(r: CommandRegistry): void {
     .description(
       'scale the control plane to zero through kops, keeping the Elastic IP, DNS and etcd volumes; says what it still costs',
     )
-    .action(r.action<MutationFlags>('pause', (ctx, opts) => scale(ctx, 0, opts)));
+    .option('--sandbox', 'pause the running local sandbox (its node stops) instead of AWS')
+    .action(r.action<ScaleFlags>('pause', (ctx, opts) => scale(ctx, 0, opts)));
   withMutationOptions(r.program.command('resume'))
     .description('scale the control plane back to one instance through kops; the reclaim unit brings the apps back')
-    .action(r.action<MutationFlags>('resume', (ctx, opts) => scale(ctx, 1, opts)));
+    .option('--sandbox', 'resume the running local sandbox (a fresh node boots) instead of AWS')
+    .action(r.action<ScaleFlags>('resume', (ctx, opts) => scale(ctx, 1, opts)));
 }

@@ -13,6 +13,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import type { SolokubeConfig } from '../../config/schema.js';
 import type { CommandContext } from '../context.js';
 import type { CommandResult } from '../output.js';
+import type { Sandbox } from '../../sandbox/env/sandbox.js';
 
 interface StatusOptions {
   sandbox?: boolean;
@@ -42,10 +43,8 @@ export function registerStatus(r: CommandRegistry): void {
           async (clients, access, kube) => {
             // No running control plane: a paused cluster (kops holds its group at zero) is a state to
             // report with what it still costs, not an error. kops is asked only then.
-            if (!sandbox) {
-              const paused = await pausedStatus(ctx, config, clients);
-              if (paused) return paused;
-            }
+            const paused = await pausedStatus(ctx, config, clients, sandbox);
+            if (paused) return paused;
             const aws = await readAwsStatus(config, clients, ctx.io, ctx.signal);
             const { clusterStackFor } = await import('../../kops/target.js');
             const stack = await clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox);
@@ -68,6 +67,7 @@ async function pausedStatus(
   ctx: CommandContext,
   config: SolokubeConfig,
   clients: AwsClients,
+  sandbox?: Sandbox,
 ): Promise<CommandResult | undefined> {
   const { controlPlaneInstance } = await import('../../aws/resources/control-plane.js');
   const { names } = await import('../../config/naming.js');
@@ -86,10 +86,16 @@ async function pausedStatus(
     import('../../pause/paused-cost.js'),
   ]);
   let state;
+  // The sandbox asks its own kops (real kops + stand-in), AWS the real binary.
+  const stack = sandbox
+    ? await (await import('../../kops/target.js')).clusterStackFor(config, clients, ctx.io, ctx.signal, sandbox)
+    : undefined;
   try {
-    state = await readPauseState(realKops(config, clients, ctx.io, ctx.signal), config.name, ctx.signal);
+    state = await readPauseState(stack?.kops ?? realKops(config, clients, ctx.io, ctx.signal), config.name, ctx.signal);
   } catch {
     return undefined; // no kops here: status goes on and reports the missing control plane itself
+  } finally {
+    stack?.close();
   }
   if (!state?.paused) return undefined;
   let cost;

@@ -90,6 +90,8 @@ export function registerUp(r: CommandRegistry): void {
               import('node:fs'),
             ]);
             const stack = await clusterStackFor(config, clients, ctx.io, ctx.signal, started);
+            const { refuseWhenPaused } = await import('../../pause/guard.js');
+            await refuseWhenPaused(stack.kops, config.name, ctx.io, ctx.signal);
             const { kubeconfigPath } = stack;
             // The cluster stage writes the admin kubeconfig; the network stage's Kubernetes part uses it.
             let late: ReturnType<typeof kubeTargetFor>;

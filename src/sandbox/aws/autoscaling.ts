@@ -96,6 +96,16 @@ export function reconcileGroup(d: EmulatorData, config: EmulatorConfig, name: st
   return activity;
 }
 
+/**
+ * The running instances a new group takes as its own. They stand for the group's first launch, so
+ * they carry the template's user data as a launched instance would (unless they already have some).
+ */
+function adopt(d: EmulatorData, spec: AutoScalingGroupSpec): string[] {
+  const ids = (spec.adopt ?? []).filter((i) => running(d, i)).slice(0, spec.maxSize);
+  for (const id of ids) if (spec.template.userData !== undefined) d.instances[id]!.userData ??= spec.template.userData;
+  return ids;
+}
+
 /** Create or update a group (desired = min, as kops sets it), then scale to match. */
 export function putAutoScalingGroup(
   d: EmulatorData,
@@ -121,7 +131,7 @@ export function putAutoScalingGroup(
     subnetId: spec.subnetId,
     template: spec.template,
     tags: spec.tags ?? existing?.tags ?? {},
-    instances: existing?.instances ?? (spec.adopt ?? []).filter((i) => running(d, i)).slice(0, spec.maxSize),
+    instances: existing?.instances ?? adopt(d, spec),
   };
   return reconcileGroup(d, config, spec.name);
 }

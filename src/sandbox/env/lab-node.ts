@@ -4,6 +4,7 @@
 // instance — plus the sandbox DNS on the lab's internet side and the gateway's NAT for the
 // instance's public address. The same instance launched again finds its node running and reuses it;
 // a different instance replaces it. Terminating the instance removes the node and its namespaces.
+// A freshly booted node gets its instance's user data applied once, by the cloud-init stand-in.
 
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -12,13 +13,14 @@ import { parse } from 'yaml';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
-import { info } from '../../core/io.js';
+import { info, warn } from '../../core/io.js';
 import { sleep } from '../../core/sleep.js';
 import { attachLab, destroyLab, readLabRecord, startLab, INTERNET_DNS } from '../lab/index.js';
 import type { Lab } from '../lab/index.js';
 import type { NodeControlPlaneSpec } from '../lab/node-control-plane.js';
 import { ensureGoTools } from '../gotools/build.js';
 import type { AdminCredentials, LaunchedInstance, NodeProvider, NodeStatus } from '../kops/node-provider.js';
+import { applyCloudInit, cloudInitPlan } from './cloud-init-standin.js';
 import { emulatorState } from './emulator-process.js';
 import { publicMappings, syncGateway } from './gateway-sync.js';
 import { isSandboxDnsAlive, startSandboxDns, stopSandboxDns } from './dns-process.js';
@@ -143,11 +145,36 @@ export class LabNodeProvider implements NodeProvider {
         controlPlane: await nodeControlPlane(instance, io),
       });
       await this.update({ labRecordPath: lab.record.recordPath, instanceId: instance.instanceId });
+      await this.runUserData(lab, instance);
     }
     await this.ensureDns(lab);
     await syncLabGateway(this.o.endpoint, lab);
     const kubeconfig = lab.record.controlPlane?.kubeconfigPath;
     if (kubeconfig) await waitForControlPlane(kubeconfig, config.name, io);
+  }
+
+  /**
+   * The instance's first boot: its user data applied by the cloud-init stand-in (cloud-init-standin.ts),
+   * as cloud-init does once per instance. A failing step is a warning, not a failed boot, as on EC2.
+   */
+  private async runUserData(lab: Lab, instance: LaunchedInstance): Promise<void> {
+    const state = await emulatorState(this.o.endpoint);
+    const record =
+      state.instances[instance.instanceId] ??
+      Object.values(state.regions ?? {})
+        .map((r) => r.instances?.[instance.instanceId])
+        .find((i) => i !== undefined);
+    if (record?.userData === undefined) return;
+    const result = await applyCloudInit(lab.node, cloudInitPlan(record.userData));
+    info(
+      this.o.io,
+      `cloud-init stand-in on ${instance.instanceId}: wrote ${result.written.length} file(s), ran ${result.ran.length} step(s)`,
+    );
+    for (const step of result.ran.filter((r) => r.code !== 0))
+      warn(
+        this.o.io,
+        `cloud-init stand-in on ${instance.instanceId}: ${step.script} step \`${step.argv.join(' ')}\` exited ${String(step.code)}: ${step.stderr.trim()}`,
+      );
   }
 
   async nodeStatus(instance: LaunchedInstance): Promise<NodeStatus[]> {

@@ -17,6 +17,10 @@
 // - update --yes also makes one Auto Scaling group per instance group, sized by its minSize/maxSize
 //   (the emulator launches/terminates to match: pause is min = max = 0); replaceControlPlaneInstance
 //   does what the control-plane group does to a failed instance (terminate it, launch a fresh one).
+//   The groups' launch template carries the instance group's user data as kops renders it
+//   (user-data.ts: nodeup, then spec.additionalUserData), so every launched instance gets it.
+// - dns-controller (kops' addon on the control plane): after each launch, api.<c> is UPSERTed to the
+//   control-plane instance's public IP and api.internal.<c> to its private IP (api-records.ts).
 // - delete cluster --yes (§3.2, §4): removes the cluster's tagged objects and records, then every
 //   key under <c>/ in the state store; refuses while something else depends on them.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -36,6 +40,8 @@ import { parseKopsYaml } from '../../kops/spec-yaml.js';
 import { kopsClusterSeed } from '../aws/kops-seed.js';
 import type { EmulatorStateView } from '../aws/model.js';
 import type { LaunchedInstance, NodeProvider } from './node-provider.js';
+import { syncApiRecords } from './api-records.js';
+import { additionalUserDataOf, renderInstanceGroupUserData, type UserDataPart } from './user-data.js';
 
 export interface StandInOptions {
   /** The real kops, for everything the stand-in does not do. */
@@ -62,6 +68,7 @@ interface InstanceGroupShape {
   zone: string;
   minSize: number;
   maxSize: number;
+  additionalUserData: UserDataPart[];
 }
 
 const ok = (stdout = '', stderr = ''): KopsResult => ({ stdout, stderr, exitCode: 0, ms: 0 });
@@ -187,6 +194,7 @@ export class KopsStandIn implements KopsCli {
         zone: (doc.spec['subnets'] as string[])[0]!,
         minSize: Number(doc.spec['minSize'] ?? 1),
         maxSize: Number(doc.spec['maxSize'] ?? 1),
+        additionalUserData: additionalUserDataOf(doc.spec),
       });
     }
     const cp = igs.find((g) => g.controlPlane);
@@ -207,6 +215,9 @@ export class KopsStandIn implements KopsCli {
         ...(a.subnetCidr ? { subnetCidr: a.subnetCidr } : {}),
       }),
     );
+    // A group going to zero (pause) terminates its instance: the node is told first, as on delete.
+    const running = await this.instanceOf(cluster);
+    if (running && cp.maxSize === 0) await this.o.nodeProvider?.onInstanceTerminating?.(running);
     await this.scaleGroups(cluster, igs);
     await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/cluster-completed.spec`, Body: configText }),
@@ -215,6 +226,7 @@ export class KopsStandIn implements KopsCli {
       new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/kops-version.txt`, Body: '1.36.2' }),
     );
     const instance = await this.instanceOf(cluster);
+    if (instance) await this.followDns(cluster, instance);
     if (instance && this.o.nodeProvider) await this.o.nodeProvider.onInstanceLaunched(instance);
     return ok(
       '',
@@ -257,6 +269,7 @@ export class KopsStandIn implements KopsCli {
           imageId: seeded?.imageId ?? 'ami-00000000000000001',
           securityGroupIds: sg ? [sg.groupId] : [],
           keyName: `kubernetes.${cluster}`,
+          userData: renderInstanceGroupUserData(cluster, ig.name, ig.additionalUserData),
           tags: {
             ...clusterTags,
             'kops.k8s.io/instancegroup': ig.name,
@@ -284,8 +297,21 @@ export class KopsStandIn implements KopsCli {
     await this.admin('POST', 'autoscaling/replace-instance', { instanceId: old.instanceId });
     const fresh = await this.instanceOf(cluster);
     if (!fresh) throw new Error(`the Auto Scaling group of ${cluster} launched no instance`);
+    await this.followDns(cluster, fresh);
     await this.o.nodeProvider?.onInstanceLaunched(fresh);
     return { terminated: old.instanceId, launched: fresh };
+  }
+
+  /**
+   * What kops' dns-controller does on the control plane: api.<c> follows the control-plane
+   * instance's public IP and api.internal.<c> its private IP (through Route 53's API, as it does).
+   */
+  private async followDns(cluster: string, instance: LaunchedInstance): Promise<void> {
+    await syncApiRecords(
+      { endpoint: this.o.endpoint, region: this.o.region, credentials: this.o.credentials },
+      cluster,
+      { publicIp: instance.publicIp, privateIp: instance.privateIp },
+    );
   }
 
   private async regionalState(): Promise<EmulatorStateView> {

@@ -82,6 +82,8 @@ export function metadataTree(d: EmulatorData, instanceId: string, deps: Metadata
   const publicIp = primary ? publicSide(d, primary, localIp)?.publicIp : undefined;
   const iam = iamTree(i, d, deps);
   return {
+    // The launch's user data, as EC2 serves it (absent: 404, as on an instance launched without any).
+    ...(i.userData === undefined ? {} : { 'user-data': i.userData }),
     'meta-data': {
       'ami-id': i.imageId,
       'instance-id': i.instanceId,
