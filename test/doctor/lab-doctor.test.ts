@@ -46,6 +46,18 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
     const r = await lab.node.exec(argv, { timeoutMs: 15_000 });
     assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
   };
+  /** The systemd unit of the process listening on a TCP port in the node (from its cgroup). */
+  const unitListeningOn = async (port: number): Promise<string> => {
+    const r = await lab.node.exec(['sh', '-c', `ss -Hltnp 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1`], {
+      timeoutMs: 15_000,
+    });
+    const pid = /pid=(\d+)/.exec(r.stdout)?.[1];
+    assert.ok(pid, `nothing listens on :${port} in the node: ${r.stdout}${r.stderr}`);
+    const cgroup = await lab.node.exec(['cat', `/proc/${pid}/cgroup`], { timeoutMs: 15_000 });
+    const unit = /\/([^/]+\.service)\s*$/m.exec(cgroup.stdout)?.[1];
+    assert.ok(unit, `no service owns pid ${pid}: ${cgroup.stdout}`);
+    return unit;
+  };
   /** Broken exactly at `id`: exit 1, that check is the first broken, every check before its hop passes. */
   const assertBrokenAt = (r: { code: number | null; report: Report }, hop: string, id: string) => {
     assert.equal(r.code, 1);
@@ -126,8 +138,10 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
     assert.equal((await doctor()).code, 0);
   });
 
-  test('GIVEN the proxy was stopped WHEN doctor runs THEN the listener is the first broken hop', async () => {
-    await node(['systemctl', 'stop', 'haproxy']);
+  test('GIVEN what listens behind the redirect was stopped WHEN doctor runs THEN the listener is the first broken hop', async () => {
+    // HAProxy in haproxy mode, the ingress itself in direct mode: whichever unit holds the redirect's :8443.
+    const unit = await unitListeningOn(8443);
+    await node(['systemctl', 'stop', unit]);
     try {
       const r = await doctor();
       assertBrokenAt(r, 'node', 'node/listening');
@@ -137,7 +151,7 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
         'and the app is down',
       );
     } finally {
-      await node(['systemctl', 'start', 'haproxy']);
+      await node(['systemctl', 'start', unit]);
     }
     assert.equal((await doctor()).code, 0);
   });
