@@ -58,11 +58,12 @@ export function registerDoctor(r: CommandRegistry): void {
           import('../../stack/node-access.js'),
           import('../../stack/k8s-access.js'),
         ]);
-        // The sandbox's internet is its client namespace: its DNS server and the lab's CA bundle.
-        const vantage = sandbox
+        // The sandbox's internet is its client namespace: its DNS server and the root of pebble, which
+        // issued the apps' certificates (the lab's CA bundle while pebble does not run).
+        const vantage = sandbox?.lab
           ? netnsVantage(sandbox.lab.record.netns.client, {
               ...(sandbox.record.dns ? { dnsServer: sandbox.record.dns.address } : {}),
-              caFile: sandbox.lab.record.tls.caCertPath,
+              caFile: sandbox.appsCaCertPath ?? sandbox.lab.record.tls.caCertPath,
               timeoutMs: PROBE_TIMEOUT_MS,
             })
           : localVantage({ timeoutMs: PROBE_TIMEOUT_MS });
@@ -80,7 +81,11 @@ export function registerDoctor(r: CommandRegistry): void {
                 clients,
                 access,
                 kube: () =>
-                  sandbox && !kubeconfig ? undefined : kubeTargetFor(kubeconfig ? { ...config, kubeconfig } : config),
+                  sandbox && !kubeconfig
+                    ? undefined
+                    : kubeTargetFor(kubeconfig ? { ...config, kubeconfig } : config, {
+                        ingress: sandbox?.ingressOptions,
+                      }),
                 vantage,
                 io: ctx.io,
                 signal: ctx.signal,

@@ -5,7 +5,7 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { json, runCheck, sandboxRun } from './support.js';
+import { checkUntil, deployHelloApp, json, runCheck, sandboxRun } from './support.js';
 
 const sbx = sandboxRun();
 after(async () => {
@@ -23,9 +23,16 @@ test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path ex
   assert.equal(r.summary.secondaryIp, false);
   assert.match(r.summary.appUrl, /:30443$/);
   assert.equal(r.summary.monthlyCostUsd, 0);
-  const https = runCheck(r.summary.checks[0]!);
+  // The real Traefik on :30443 with a certificate pebble issued over HTTP-01 on the node's :80.
+  await deployHelloApp(sbx);
+  const https = await checkUntil(r.summary.checks[0]!, /stand-in pod=/, 180_000);
   assert.equal(https.code, 0, https.stderr);
-  assert.match(https.stdout, /^ingress host=hello\.example\.com scheme=https/);
+  const http = await checkUntil(
+    `ip netns exec ${/netns exec (\S+)/.exec(r.summary.checks[0]!)?.[1]} curl -sS --max-time 5 http://hello.example.com/`,
+    /stand-in pod=|Moved Permanently/,
+    30_000,
+  );
+  assert.equal(http.code, 0, http.stderr);
 
   const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
   const state = (await res.json()) as {
