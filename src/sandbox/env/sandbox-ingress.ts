@@ -5,7 +5,8 @@
 // so a second `up` renders the same ConfigMap. pebble's PID goes in the sandbox record; `down` ends it.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { SolokubeConfig } from '../../config/schema.js';
 import type { IoHost } from '../../core/io.js';
 import { info } from '../../core/io.js';
@@ -55,17 +56,25 @@ export async function ensureSandboxIngress(lab: Lab, io: IoHost): Promise<void> 
   if (record.pebble) await stopSandboxPebble(record.pebble);
   info(io, `starting pebble, the ACME test server, on the sandbox's internet side (${SANDBOX_ACME_DIRECTORY})`);
   const pebble = await startLabPebble(lab, { listenerDir: listenerDir() });
+  // What a client on the internet side trusts: pebble's root for the apps, the lab's bundle (with the
+  // cluster's CA) for kube-apiserver on the primary address.
+  const clientCaPath = join(dirname(pebble.issuingRootPath), 'client-ca-bundle.pem');
+  const [root, labBundle] = await Promise.all([
+    readFile(pebble.issuingRootPath, 'utf8'),
+    readFile(lab.caCertPath, 'utf8'),
+  ]);
+  await writeFile(clientCaPath, `${root.trimEnd()}\n${labBundle}`);
   const again = (await readRecord()) ?? record;
   await writeRecord({
     ...again,
-    pebble: { pid: pebble.pid, netns: lab.client.netns, issuingRootPath: pebble.issuingRootPath },
+    pebble: { pid: pebble.pid, netns: lab.client.netns, issuingRootPath: pebble.issuingRootPath, clientCaPath },
   });
 }
 
-/** pebble's issuing root (what clients trust for the apps' certificates), while pebble runs. */
+/** What a client trusts for the apps' certificates (pebble's root) and the API's, while pebble runs. */
 export function appsCaCertPath(record: SandboxRecord): string | undefined {
   const p = record.pebble;
-  return p && isOurProcess(p.pid, ['pebble']) && existsSync(p.issuingRootPath) ? p.issuingRootPath : undefined;
+  return p && isOurProcess(p.pid, ['pebble']) && existsSync(p.clientCaPath) ? p.clientCaPath : undefined;
 }
 
 export async function stopSandboxPebble(p: NonNullable<SandboxRecord['pebble']>): Promise<void> {

@@ -29,12 +29,13 @@ interface UpResult {
 }
 
 interface SandboxRecordView {
-  pebble?: { pid: number; issuingRootPath: string };
+  pebble?: { pid: number; issuingRootPath: string; clientCaPath: string };
 }
 
 describe('sandbox end to end: HTTPS through the real Traefik with a pebble certificate', () => {
   const sbx = sandboxRun();
   let up: UpResult;
+  let pebbleRoot: string;
   let client: KubeClient | undefined;
   const netns = (): string => up.sandbox.clientNetns;
 
@@ -73,15 +74,18 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     ) as SandboxRecordView;
     assert.ok(record.pebble, 'the sandbox record names pebble');
     assert.equal(isAlive(record.pebble.pid), true, 'pebble runs');
-    assert.equal(up.sandbox.caCertPath, record.pebble.issuingRootPath, "the checks trust pebble's issuing root");
-    assert.ok(up.summary.checks[0]?.includes(`--cacert ${record.pebble.issuingRootPath}`), up.summary.checks[0]);
+    pebbleRoot = record.pebble.issuingRootPath;
+    // The checks trust pebble's issuing root (bundled with the lab's CAs, for the API's check).
+    assert.equal(up.sandbox.caCertPath, record.pebble.clientCaPath);
+    assert.ok(readFileSync(record.pebble.clientCaPath, 'utf8').includes(readFileSync(pebbleRoot, 'utf8').trim()));
+    assert.ok(up.summary.checks[0]?.includes(`--cacert ${record.pebble.clientCaPath}`), up.summary.checks[0]);
   });
 
   test('GIVEN the hello app in the cluster WHEN https://hello.example.com is asked from the client namespace THEN Traefik answers with a pebble certificate for the name, and the app saw the client address', async () => {
     const kubeconfig = join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'kubeconfig');
     client = KubeClient.fromKubeconfig(kubeconfig, { clusterName: CLUSTER });
     await applyAll(helloAppResources({ client, cluster: CLUSTER, forceConflicts: false }));
-    const root = up.sandbox.caCertPath;
+    const root = pebbleRoot;
     // The printed check, as pasted: DNS → Elastic IP → secondary :443 → redirect → Traefik :8443.
     const check = up.summary.checks[0]!;
     assert.ok(!check.includes('--resolve'), check);

@@ -12,7 +12,7 @@ after(async () => {
   await sbx.cli(['down', '--sandbox', '--yes']);
 });
 
-test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app names point at the primary public address, and the NodePort checks answer', async () => {
+test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app names point at the primary public address, and the checks answer through the real Traefik (:30443 with a pebble certificate, http on :80)', async () => {
   const up = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
   assert.equal(up.code, 0, up.stderr);
   const r = json<{
@@ -27,12 +27,12 @@ test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path ex
   await deployHelloApp(sbx);
   const https = await checkUntil(r.summary.checks[0]!, /stand-in pod=/, 180_000);
   assert.equal(https.code, 0, https.stderr);
-  const http = await checkUntil(
-    `ip netns exec ${/netns exec (\S+)/.exec(r.summary.checks[0]!)?.[1]} curl -sS --max-time 5 http://hello.example.com/`,
-    /stand-in pod=|Moved Permanently/,
-    30_000,
-  );
+  // http:// on the node's own :80 (the example redirects it to https on 30443).
+  const httpCheck = r.summary.checks[1]!;
+  assert.ok(httpCheck.endsWith(' http://hello.example.com/'), httpCheck);
+  const http = runCheck(`${httpCheck} -o /dev/null -w '%{http_code} %{redirect_url}'`);
   assert.equal(http.code, 0, http.stderr);
+  assert.equal(http.stdout, '301 https://hello.example.com:30443/');
 
   const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
   const state = (await res.json()) as {
