@@ -20,6 +20,15 @@ import { isAlive, isOurProcess, signal, waitGone } from '../lab/processes.js';
 import { readRecord, sandboxDir, writeRecord } from './record.js';
 import type { SandboxRecord } from './record.js';
 
+/**
+ * SOLOKUBE_SANDBOX_INGRESS=none: the sandbox runs neither Traefik nor pebble (Traefik's Deployment is
+ * still applied; nothing runs it). Only for test/ingress/lab-traefik.test.ts, which runs its own
+ * pebble and a file-provider Traefik on the same ports.
+ */
+export function sandboxRunsIngress(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SOLOKUBE_SANDBOX_INGRESS !== 'none';
+}
+
 /** pebble's ACME directory, as the node reaches it through the gateway (the client namespace's address). */
 export const SANDBOX_ACME_DIRECTORY = `https://${CLIENT_ADDRESS}:${PEBBLE_ACME_PORT}/dir`;
 
@@ -47,7 +56,7 @@ export function sandboxIngressOptions(): SettingsOptions {
  * internet side (started when its recorded process is not alive). Safe to call on every run.
  */
 export async function ensureSandboxIngress(lab: Lab, io: IoHost): Promise<void> {
-  if (!lab.record.controlPlane) return;
+  if (!lab.record.controlPlane || !sandboxRunsIngress()) return;
   const bins = await ensureGoTools(['traefik'], { io });
   await enableKubeletStandin(lab.record, { traefik: bins.traefik! });
   const record = await readRecord();

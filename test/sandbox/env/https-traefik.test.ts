@@ -5,7 +5,8 @@
 // Kubernetes layer, as apps deploy will), https://hello.example.com answers from the client namespace
 // through the sandbox DNS → Elastic IP → secondary :443 → the node's redirect → Traefik :8443, with a
 // certificate pebble issued over HTTP-01 (checked against pebble's root), and the app sees the
-// client's own address; http:// is redirected until `https-redirect disable --app hello` and `up`.
+// client's own address; http:// is redirected until `https-redirect disable --app hello` and `up`
+// (which also starts pebble again after it was killed, with the same listener CA: no plan changes).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ interface SandboxRecordView {
 
 describe('sandbox end to end: HTTPS through the real Traefik with a pebble certificate', () => {
   const sbx = sandboxRun();
+  const readRecordView = (): SandboxRecordView =>
+    JSON.parse(readFileSync(join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'sandbox.json'), 'utf8')) as SandboxRecordView;
   let up: UpResult;
   let pebbleRoot: string;
   let client: KubeClient | undefined;
@@ -69,9 +72,7 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     assert.equal(r.code, 0, r.stderr);
     up = json<UpResult>(r);
     assert.equal(up.decision, 'apply');
-    const record = JSON.parse(
-      readFileSync(join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'sandbox.json'), 'utf8'),
-    ) as SandboxRecordView;
+    const record = readRecordView();
     assert.ok(record.pebble, 'the sandbox record names pebble');
     assert.equal(isAlive(record.pebble.pid), true, 'pebble runs');
     pebbleRoot = record.pebble.issuingRootPath;
@@ -118,12 +119,20 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     assert.match(r.stdout, /^location: https:\/\/hello\.example\.com\//im);
   });
 
-  test('GIVEN https-redirect disable --app hello WHEN up runs THEN http:// serves the app, and a further up plans no changes', async () => {
+  test('GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN pebble runs again under a new PID, http:// serves the app, and a further up plans no changes', async () => {
+    const before = readRecordView().pebble!;
+    process.kill(before.pid, 'SIGKILL');
+    const end = Date.now() + 5_000;
+    while (isAlive(before.pid) && Date.now() < end) await sleep(100);
+    assert.equal(isAlive(before.pid), false);
     const off = await sbx.cli(['https-redirect', 'disable', '--app', 'hello']);
     assert.equal(off.code, 0, off.stderr);
     const r = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(json<UpResult>(r).decision, 'apply');
+    const restarted = readRecordView().pebble!;
+    assert.notEqual(restarted.pid, before.pid);
+    assert.equal(isAlive(restarted.pid), true, 'the rerun started pebble again');
     const answer = await until('-i http://hello.example.com/', /stand-in pod=/, 60_000);
     assert.match(answer, /^HTTP\/1\.1 200/);
     assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
@@ -138,9 +147,7 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
   });
 
   test('GIVEN the sandbox WHEN down --sandbox runs THEN pebble is gone with it', async () => {
-    const record = JSON.parse(
-      readFileSync(join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'sandbox.json'), 'utf8'),
-    ) as SandboxRecordView;
+    const record = readRecordView();
     const down = await sbx.cli(['down', '--sandbox', '--yes'], 300_000);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(isAlive(record.pebble!.pid), false);
