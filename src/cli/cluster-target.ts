@@ -34,6 +34,7 @@ export async function withClusterTarget<T>(
       ? undefined
       : kubeTargetFor(kubeconfig ? { ...config, kubeconfig } : config, {
           forceConflicts: Boolean(target.forceConflicts),
+          ingress: sandbox?.ingressOptions,
         });
   const access = sandbox
     ? sandbox.nodeAccess(ctx.io)

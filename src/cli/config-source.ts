@@ -14,7 +14,10 @@ export async function configFor(
   sandbox: boolean,
   overrides: ConfigOverrides = {},
 ): Promise<SolokubeConfig> {
-  if (sandbox && !existsSync(ctx.globals.config)) {
+  if (!sandbox) return ctx.loadConfig(overrides);
+  // The sandbox has no internet: its certificates come from pebble, the ACME server on its internet side.
+  const { sandboxConfig } = await import('../sandbox/env/sandbox-ingress.js');
+  if (!existsSync(ctx.globals.config)) {
     const { layeredOverrides, parseConfig } = await import('../config/load.js');
     const layered = layeredOverrides({ ...commandLineOverrides(ctx.globals), ...overrides });
     const config = parseConfig(
@@ -24,7 +27,7 @@ export async function configFor(
       layered.origins,
     );
     info(ctx.io, `no ${ctx.globals.config} here: the sandbox uses the built-in example configuration (${config.name})`);
-    return config;
+    return sandboxConfig(config);
   }
-  return ctx.loadConfig(overrides);
+  return sandboxConfig(await ctx.loadConfig(overrides));
 }

@@ -3,6 +3,7 @@
 // given.
 
 import type { KubeClient } from './client.js';
+import type { SettingsOptions } from '../ingress/settings.js';
 
 export interface KubeTarget {
   client: KubeClient;
@@ -10,6 +11,8 @@ export interface KubeTarget {
   cluster: string;
   /** Take fields another manager owns instead of failing with KubeFieldConflictError. */
   forceConflicts: boolean;
+  /** How this cluster's ingress renders beyond solokube.yaml (the sandbox: the CA of its ACME server). */
+  ingress?: SettingsOptions;
 }
 
 /** A label value (≤ 63 chars of [A-Za-z0-9._-], alphanumeric at both ends) naming the cluster. */

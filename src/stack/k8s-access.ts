@@ -6,6 +6,7 @@ import type { SolokubeConfig } from '../config/schema.js';
 import { KubeClient } from '../k8s/client.js';
 import { hasContextFor, kopsKubeconfigPath } from '../k8s/kubeconfig.js';
 import type { KubeTarget } from '../k8s/target.js';
+import type { SettingsOptions } from '../ingress/settings.js';
 
 export function kubeconfigFor(config: SolokubeConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (config.kubeconfig) return config.kubeconfig;
@@ -16,7 +17,7 @@ export function kubeconfigFor(config: SolokubeConfig, env: NodeJS.ProcessEnv = p
 /** The Kubernetes target for a config, or undefined when no kubeconfig is configured or exported. */
 export function kubeTargetFor(
   config: SolokubeConfig,
-  opts: { forceConflicts?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: { forceConflicts?: boolean; env?: NodeJS.ProcessEnv; ingress?: SettingsOptions | undefined } = {},
 ): KubeTarget | undefined {
   const path = kubeconfigFor(config, opts.env);
   if (!path) return undefined;
@@ -24,5 +25,6 @@ export function kubeTargetFor(
     client: KubeClient.fromKubeconfig(path, { clusterName: config.name }),
     cluster: config.name,
     forceConflicts: opts.forceConflicts ?? false,
+    ...(opts.ingress ? { ingress: opts.ingress } : {}),
   };
 }

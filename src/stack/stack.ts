@@ -42,7 +42,7 @@ export function networkStageTitle(config: SolokubeConfig): string {
 
 /** The cluster part, when a kubeconfig is known: the control-plane taint, Traefik and the apps' routes. */
 function kubeStep(config: SolokubeConfig, kube: KubeTarget | undefined): Resource[] {
-  return kube ? ingressKubeResources(kube, config) : [];
+  return kube ? ingressKubeResources(kube, config, kube.ingress) : [];
 }
 
 /**

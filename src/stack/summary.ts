@@ -51,7 +51,8 @@ export function upSummary(i: SummaryInput): UpSummary {
       ...(primary ? { primaryPublicIp: primary } : {}),
       monthlyCostUsd: solokubeShare(i.config).monthlyUsd,
       costLine: solokubeShare(i.config).line,
-      checks: [curl(`https://${host}:${PORTS.ingressHttps}/`), curl(`http://${host}:${PORTS.ingressHttp}/`)],
+      // Traefik serves HTTP on the node's :80 in this mode (only 443 is the API's), HTTPS on 30443.
+      checks: [curl(`https://${host}:${PORTS.ingressHttps}/`), curl(`http://${host}/`)],
     };
   }
   return {

@@ -11,14 +11,13 @@ import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../../src/config/load.js';
 import { sleep } from '../../src/core/sleep.js';
 import { KubeClient } from '../../src/k8s/client.js';
-import { kubeResources } from '../../src/k8s/resources/index.js';
 import { ingressKubeResources } from '../../src/k8s/resources/ingress.js';
 import type { KubeTarget } from '../../src/k8s/target.js';
-import type { KubeObject } from '../../src/k8s/types.js';
 import { APP_PODS_NETNS, STANDIN_HEADER } from '../../src/sandbox/lab/app-pods.js';
 import type { Lab } from '../../src/sandbox/lab/index.js';
 import { enableKubeletStandin } from '../../src/sandbox/lab/kubelet-standin.js';
 import { applyAll, startLabCluster } from './support/cluster.js';
+import { helloAppResources } from './support/hello-app.js';
 
 const CLUSTER = 'c1.example.com';
 const INSTANCE = 'i-0c1d2e3f405162738';
@@ -29,35 +28,6 @@ const config = parseConfig(
   `name: ${CLUSTER}\ndnsZone: example.com\nregion: eu-west-1\nproxy: direct\ntlsEmail: ops@example.com\napps:\n  - {name: hello, port: 8080, tls: false}\n`,
   'test',
 );
-
-/**
- * The hello app as apps deploy will make it: a Deployment and a Service, through the Kubernetes layer
- * (without a prune of its own here: one over Deployments would take Traefik's for an unwanted app).
- */
-function helloApp(replicas: number): KubeObject[] {
-  const labels = { app: 'hello' };
-  return [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'hello', namespace: 'default' },
-      spec: {
-        replicas,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: { containers: [{ name: 'web', image: 'registry.invalid/hello:1', ports: [{ containerPort: 8080 }] }] },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'hello', namespace: 'default' },
-      spec: { selector: labels, ports: [{ port: 8080, targetPort: 8080, protocol: 'TCP' }] },
-    },
-  ];
-}
 
 const apply = applyAll;
 
@@ -125,10 +95,7 @@ describe('the lab supervisor runs a kubelet stand-in', () => {
   });
 
   test("GIVEN up's cluster part and the hello app WHEN a client asks http://hello.example.com:8080 THEN the real Traefik routes it from the Ingress to the app pod's stand-in, which saw the client's address", async () => {
-    await apply([
-      ...ingressKubeResources(target, config),
-      ...kubeResources(target, helloApp(1), { untaint: false, pruneKinds: [] }),
-    ]);
+    await apply([...ingressKubeResources(target, config), ...helloAppResources(target, 1)]);
     const answer = await ask(90_000, /stand-in pod=/);
     assert.match(answer, /^HTTP\/1\.1 200/);
     assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-[a-z0-9-]+ container web`, 'i'));
@@ -157,7 +124,7 @@ describe('the lab supervisor runs a kubelet stand-in', () => {
   });
 
   test("GIVEN the app answering WHEN its Deployment is scaled to zero THEN the stand-in's pod address leaves the node and Traefik has no backend for it", async () => {
-    await apply(kubeResources(target, helloApp(0), { untaint: false, pruneKinds: [] }));
+    await apply(helloAppResources(target, 0));
     await ask(60_000, /^HTTP\/1\.1 (404|503)/);
     const end = Date.now() + 30_000;
     for (;;) {

@@ -43,6 +43,8 @@ apps:
 `;
 
 const sbx = sandboxRun();
+// This proof runs its own pebble and a file-provider Traefik on the ports the sandbox's would take.
+sbx.env.SOLOKUBE_SANDBOX_INGRESS = 'none';
 const configPath = join(sbx.cwd, 'solokube.yaml');
 let lab: Lab;
 let pebble: LabPebble;

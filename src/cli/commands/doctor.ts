@@ -62,14 +62,15 @@ export function registerDoctor(r: CommandRegistry): void {
           import('../../stack/node-access.js'),
           import('../../stack/k8s-access.js'),
         ]);
-        // The sandbox's internet is its client namespace: its DNS server and the lab's CA bundle.
-        // A sandbox whose cluster was never created has no node and no client namespace to probe from.
+        // The sandbox's internet is its client namespace: its DNS server and the root of pebble, which
+        // issued the apps' certificates (the lab's CA bundle while pebble does not run). A sandbox whose
+        // cluster was never created has no node and no client namespace to probe from.
         const lab = sandbox?.lab;
         const vantage = sandbox
           ? lab
             ? netnsVantage(lab.record.netns.client, {
                 ...(sandbox.record.dns ? { dnsServer: sandbox.record.dns.address } : {}),
-                caFile: lab.record.tls.caCertPath,
+                caFile: sandbox.appsCaCertPath ?? lab.record.tls.caCertPath,
                 timeoutMs: PROBE_TIMEOUT_MS,
               })
             : noNodeVantage()
@@ -88,7 +89,11 @@ export function registerDoctor(r: CommandRegistry): void {
                 clients,
                 access,
                 kube: () =>
-                  sandbox && !kubeconfig ? undefined : kubeTargetFor(kubeconfig ? { ...config, kubeconfig } : config),
+                  sandbox && !kubeconfig
+                    ? undefined
+                    : kubeTargetFor(kubeconfig ? { ...config, kubeconfig } : config, {
+                        ingress: sandbox?.ingressOptions,
+                      }),
                 vantage,
                 io: ctx.io,
                 signal: ctx.signal,

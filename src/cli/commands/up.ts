@@ -100,7 +100,7 @@ export function registerUp(r: CommandRegistry): void {
               (late ??= existsSync(kubeconfigPath)
                 ? kubeTargetFor(
                     { ...config, kubeconfig: kubeconfigPath },
-                    { forceConflicts: Boolean(opts.forceConflicts) },
+                    { forceConflicts: Boolean(opts.forceConflicts), ingress: started?.ingressOptions },
                   )
                 : undefined);
             try {
@@ -133,7 +133,13 @@ export function registerUp(r: CommandRegistry): void {
                 controlPlane: result.states.get(AWS_IDS.controlPlane) as ControlPlane | undefined,
                 secondary: result.states.get(AWS_IDS.secondaryPrivateIp) as SecondaryPrivateIpState | undefined,
                 elasticIp: result.states.get(AWS_IDS.elasticIp) as ElasticIpState | undefined,
-                ...(lab ? { checkPrefix: `ip netns exec ${lab.client.netns}`, caCertPath: lab.caCertPath } : {}),
+                // In the sandbox, the apps' certificates come from pebble: the checks trust its root.
+                ...(lab
+                  ? {
+                      checkPrefix: `ip netns exec ${lab.client.netns}`,
+                      caCertPath: sandbox?.appsCaCertPath ?? lab.caCertPath,
+                    }
+                  : {}),
               });
               const changed = result.report?.steps.filter((s) => s.action !== 'unchanged').length ?? 0;
               return {
@@ -151,7 +157,7 @@ export function registerUp(r: CommandRegistry): void {
                                 lab: lab.name,
                                 clientNetns: lab.client.netns,
                                 gatewayNetns: lab.gateway.netns,
-                                caCertPath: lab.caCertPath,
+                                caCertPath: sandbox.appsCaCertPath ?? lab.caCertPath,
                               }
                             : {}),
                         },

@@ -119,7 +119,16 @@ async function nodeControlPlane(instance: LaunchedInstance, io: IoHost): Promise
 }
 
 export class LabNodeProvider implements NodeProvider {
-  constructor(private readonly o: { config: SolokubeConfig; io: IoHost; endpoint: string; stateFile: string }) {}
+  constructor(
+    private readonly o: {
+      config: SolokubeConfig;
+      io: IoHost;
+      endpoint: string;
+      stateFile: string;
+      /** Runs once the node's control plane answers (the sandbox starts its ingress half here). */
+      onNodeReady?: (lab: Lab) => Promise<void>;
+    },
+  ) {}
 
   private async labFor(instance: LaunchedInstance): Promise<Lab | undefined> {
     const record = await readRecord();
@@ -151,6 +160,7 @@ export class LabNodeProvider implements NodeProvider {
     await syncLabGateway(this.o.endpoint, lab);
     const kubeconfig = lab.record.controlPlane?.kubeconfigPath;
     if (kubeconfig) await waitForControlPlane(kubeconfig, config.name, io);
+    await this.o.onNodeReady?.(lab);
   }
 
   /**
@@ -216,12 +226,13 @@ export class LabNodeProvider implements NodeProvider {
     const record = await readRecord();
     if (!record) return;
     if (record.dns) await stopSandboxDns(record.dns);
+    // pebble lives in the node's client namespace (and cgroup): it goes with the node.
     if (record.labRecordPath && existsSync(record.labRecordPath)) {
       const lab = await readLabRecord(record.labRecordPath);
       info(this.o.io, `removing the sandbox node ${lab.name} and its namespaces (its instance is terminating)`);
       await destroyLab(lab);
     }
-    const { labRecordPath: _lab, instanceId: _id, dns: _dns, ...rest } = record;
+    const { labRecordPath: _lab, instanceId: _id, dns: _dns, pebble: _pebble, ...rest } = record;
     await writeRecord(rest);
   }
 

@@ -24,6 +24,13 @@ const recordSchema = z.object({
   instanceId: z.string().optional(),
   /** The DNS server answering the emulator's zones on the lab's internet side. */
   dns: z.object({ pid: z.number().int(), netns: z.string(), address: z.string() }).optional(),
+  /**
+   * pebble, the ACME test server, on the lab's internet side: issuingRootPath signs the apps'
+   * certificates; clientCaPath bundles it with the lab's CAs (the cluster's) for the printed checks.
+   */
+  pebble: z
+    .object({ pid: z.number().int(), netns: z.string(), issuingRootPath: z.string(), clientCaPath: z.string() })
+    .optional(),
   createdAt: z.string(),
 });
 export type SandboxRecord = z.infer<typeof recordSchema>;

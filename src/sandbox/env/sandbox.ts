@@ -28,6 +28,14 @@ import { attachRunningLab, LabNodeProvider, syncLabGateway, waitForControlPlane 
 import { readRecord, sandboxDir, sandboxKubeconfigPath, writeRecord } from './record.js';
 import type { SandboxRecord } from './record.js';
 import { sandboxKops } from './sandbox-kops.js';
+import {
+  appsCaCertPath,
+  ensureSandboxAcmeListener,
+  ensureSandboxIngress,
+  sandboxIngressOptions,
+  stopSandboxPebble,
+} from './sandbox-ingress.js';
+import type { SettingsOptions } from '../../ingress/index.js';
 
 export { sandboxDir, type SandboxRecord };
 export { SANDBOX_INSTANCE_PUBLIC_IP } from './sandbox-kops.js';
@@ -54,6 +62,10 @@ export interface Sandbox {
   syncGateway(signal?: AbortSignal): Promise<void>;
   /** The same sandbox read again (after a run launched or removed its node). */
   reopen(): Promise<Sandbox>;
+  /** What the ingress renders with here: Traefik trusts pebble's HTTPS listener. */
+  ingressOptions: SettingsOptions;
+  /** pebble's root, which signs the apps' certificates (what a client trusts), while pebble runs. */
+  appsCaCertPath?: string;
 }
 
 /**
@@ -103,10 +115,16 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
     ...(previous?.labRecordPath ? { labRecordPath: previous.labRecordPath } : {}),
     ...(previous?.instanceId ? { instanceId: previous.instanceId } : {}),
     ...(previous?.dns ? { dns: previous.dns } : {}),
+    ...(previous?.pebble ? { pebble: previous.pebble } : {}),
     createdAt: previous?.createdAt ?? new Date().toISOString(),
   };
   await writeRecord(record);
-  return handle(record, await attachRunningLab(record.labRecordPath));
+  await ensureSandboxAcmeListener();
+  const lab = await attachRunningLab(record.labRecordPath);
+  // A node from an earlier run: Traefik and pebble come back if they were lost (a new node gets
+  // them when it boots, through the node provider's hook).
+  if (lab) await ensureSandboxIngress(lab, io);
+  return handle((await readRecord()) ?? record, lab);
 }
 
 /** The running sandbox (its emulator answers), or undefined when there is none. Starts nothing. */
@@ -128,6 +146,7 @@ export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
   const removal: SandboxRemoval = { dir: sandboxDir() };
   if (record) {
     if (record.dns) await stopSandboxDns(record.dns);
+    if (record.pebble) await stopSandboxPebble(record.pebble);
     if (record.labRecordPath && existsSync(record.labRecordPath)) {
       const lab = await readLabRecord(record.labRecordPath);
       info(io, `removing the sandbox node ${lab.name} and its namespaces`);
@@ -143,8 +162,11 @@ export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
 
 function handle(record: SandboxRecord, lab: Lab | undefined): Sandbox {
   const endpoint = record.emulator.endpoint;
+  const appsCa = appsCaCertPath(record);
   return {
     record,
+    ingressOptions: sandboxIngressOptions(),
+    ...(appsCa ? { appsCaCertPath: appsCa } : {}),
     ...(lab ? { lab } : {}),
     ...(existsSync(sandboxKubeconfigPath()) ? { kubeconfigPath: sandboxKubeconfigPath() } : {}),
     kopsKubeconfigPath: sandboxKubeconfigPath(),
@@ -185,7 +207,13 @@ function handle(record: SandboxRecord, lab: Lab | undefined): Sandbox {
         signal,
         endpoint,
         credentials: CREDENTIALS,
-        nodeProvider: new LabNodeProvider({ config, io, endpoint, stateFile: record.emulator.stateFile }),
+        nodeProvider: new LabNodeProvider({
+          config,
+          io,
+          endpoint,
+          stateFile: record.emulator.stateFile,
+          onNodeReady: (lab) => ensureSandboxIngress(lab, io),
+        }),
       }),
     async syncGateway(signal?: AbortSignal): Promise<void> {
       const now = lab ?? (await attachRunningLab((await readRecord())?.labRecordPath));

@@ -4,7 +4,7 @@
 // destroying the lab also ends it. Its listener certificate is minted here (the package ships none).
 
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SolokubeError } from '../../core/errors.js';
@@ -32,18 +32,22 @@ export interface LabPebble {
 
 export async function startLabPebble(
   lab: Lab,
-  o: { dnsServer?: string; readyTimeoutMs?: number } = {},
+  o: { dnsServer?: string; readyTimeoutMs?: number; listenerDir?: string } = {},
 ): Promise<LabPebble> {
   const dir = join(lab.record.dir, 'pebble');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const listenerCaPath = join(dir, 'listener-ca.pem');
-  await mintListenerCert(dir, listenerCaPath);
+  // A listener certificate kept outside the lab (the sandbox's) outlives the node, so the CA Traefik
+  // is told to trust stays the same from one `up` to the next.
+  const listener = o.listenerDir ?? dir;
+  const listenerCaPath = o.listenerDir
+    ? await ensurePebbleListener(listener)
+    : await mintListenerCert(listener, join(listener, 'listener-ca.pem'));
   const config = {
     pebble: {
       listenAddress: `0.0.0.0:${PEBBLE_ACME_PORT}`,
       managementListenAddress: `0.0.0.0:${PEBBLE_MANAGEMENT_PORT}`,
-      certificate: join(dir, 'listener.pem'),
-      privateKey: join(dir, 'listener.key'),
+      certificate: join(listener, 'listener.pem'),
+      privateKey: join(listener, 'listener.key'),
       // HTTP-01 goes to port 80 of the name, as Let's Encrypt's does.
       httpPort: 80,
       tlsPort: 443,
@@ -111,8 +115,15 @@ export async function startLabPebble(
   };
 }
 
+/** The listener certificate kept in `dir`, minted when missing; returns the path of its CA. */
+export async function ensurePebbleListener(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const caPath = join(dir, 'listener-ca.pem');
+  return existsSync(join(dir, 'listener.pem')) ? caPath : mintListenerCert(dir, caPath);
+}
+
 /** A throwaway CA and a listener certificate for 198.19.0.100 (the address clients dial) and "pebble". */
-async function mintListenerCert(dir: string, caPath: string): Promise<void> {
+async function mintListenerCert(dir: string, caPath: string): Promise<string> {
   const caKey = join(dir, 'listener-ca.key');
   await runOk([
     'openssl',
@@ -166,4 +177,5 @@ async function mintListenerCert(dir: string, caPath: string): Promise<void> {
     '-extfile',
     join(dir, 'listener.ext'),
   ]);
+  return caPath;
 }

@@ -3,8 +3,9 @@
 // (pod-runner.ts: Traefik reading Ingresses from the real API), and the app pods kwok scheduled get
 // a stand-in listening on their pod IP (app-pods.ts). The lab's supervisor runs the loop for as
 // long as the node runs; it does nothing until the lab is enabled for it (enableKubeletStandin),
-// which copies the programs into the node, writes what the loop needs next to the lab record and
-// retires the nginx ingress stand-in, whose ports Traefik takes.
+// which copies the programs into the node and writes what the loop needs next to the lab record.
+// A node with a real control plane gets no nginx ingress stand-in (standins.ts); one written by an
+// older lab is moved aside here, as Traefik takes its ports.
 
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -31,26 +31,24 @@ export const INGRESS_DIRECT_HTTP_PORT = 8080;
 export const INGRESS_FLOOR_PORT = 30444;
 
 /**
- * realApi: a real kube-apiserver holds *:443 on this node (the sandbox's), so the stand-in for it is
- * left out, and the ingress stand-in answers on the direct ports too: the sandbox follows the
- * config's `proxy:` (direct by default, haproxy via the NodePorts) without reconfiguring the node.
- * When the lab's kubelet stand-in runs the real Traefik, it takes this file away (kubelet-standin.ts).
+ * realApi: a real kube-apiserver holds *:443 on this node (the sandbox's) and the real Traefik is
+ * the ingress (run by the lab's kubelet stand-in from the Deployment `up` applies), so neither
+ * stand-in is rendered: nginx holds none of the ports the API and Traefik need. Labs without a
+ * control plane (the data-path tests, bench/) keep both stand-ins.
  */
 export function renderStandinConfig(mode: IngressMode, opts: { realApi?: boolean } = {}): string {
+  if (opts.realApi)
+    return '# solokube lab stand-ins, written by the lab (not by solokube): none, the node runs a real API and Traefik\n';
   const pp = mode.proxyProtocol ? ' proxy_protocol' : '';
   const nodePortClient = mode.proxyProtocol ? '$proxy_protocol_addr' : '$remote_addr';
   const blocks = [
     '# solokube lab stand-ins, written by the lab (not by solokube)',
-    ...(opts.realApi
-      ? []
-      : [
-          server(
-            'the "kube-apiserver": a wildcard listener on 443, like kops\'',
-            [`listen ${API_PORT} ssl;`],
-            'api',
-            'return 200 "apiserver host=$host client=$remote_addr\\n";',
-          ),
-        ]),
+    server(
+      'the "kube-apiserver": a wildcard listener on 443, like kops\'',
+      [`listen ${API_PORT} ssl;`],
+      'api',
+      'return 200 "apiserver host=$host client=$remote_addr\\n";',
+    ),
     server(
       'the "ingress" NodePorts',
       [`listen ${INGRESS_HTTPS_NODEPORT} ssl${pp};`, `listen ${INGRESS_HTTP_NODEPORT}${pp};`],
@@ -64,7 +62,7 @@ export function renderStandinConfig(mode: IngressMode, opts: { realApi?: boolean
       ingressBody('$remote_addr'),
     ),
   ];
-  if (mode.direct || opts.realApi) {
+  if (mode.direct) {
     blocks.push(
       server(
         'the "ingress" on the node itself (hostNetwork, proxy: direct)',

@@ -5,14 +5,14 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { json, runCheck, sandboxRun } from './support.js';
+import { checkUntil, deployHelloApp, json, runCheck, sandboxRun } from './support.js';
 
 const sbx = sandboxRun();
 after(async () => {
   await sbx.cli(['down', '--sandbox', '--yes']);
 });
 
-test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app names point at the primary public address, and the NodePort checks answer', async () => {
+test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app names point at the primary public address, and the checks answer through the real Traefik (:30443 with a pebble certificate, http on :80)', async () => {
   const up = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
   assert.equal(up.code, 0, up.stderr);
   const r = json<{
@@ -23,9 +23,16 @@ test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path ex
   assert.equal(r.summary.secondaryIp, false);
   assert.match(r.summary.appUrl, /:30443$/);
   assert.equal(r.summary.monthlyCostUsd, 0);
-  const https = runCheck(r.summary.checks[0]!);
+  // The real Traefik on :30443 with a certificate pebble issued over HTTP-01 on the node's :80.
+  await deployHelloApp(sbx);
+  const https = await checkUntil(r.summary.checks[0]!, /stand-in pod=/, 180_000);
   assert.equal(https.code, 0, https.stderr);
-  assert.match(https.stdout, /^ingress host=hello\.example\.com scheme=https/);
+  // http:// on the node's own :80 (the example redirects it to https on 30443).
+  const httpCheck = r.summary.checks[1]!;
+  assert.ok(httpCheck.endsWith(' http://hello.example.com/'), httpCheck);
+  const http = runCheck(`${httpCheck} -o /dev/null -w '%{http_code} %{redirect_url}'`);
+  assert.equal(http.code, 0, http.stderr);
+  assert.equal(http.stdout, '301 https://hello.example.com:30443/');
 
   const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
   const state = (await res.json()) as {

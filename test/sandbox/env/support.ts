@@ -55,3 +55,39 @@ export function netnsList(): string[] {
 }
 
 export { isAlive } from '../../../src/sandbox/lab/processes.js';
+
+/**
+ * The hello app's Deployment and Service in the sandbox's cluster through the Kubernetes layer (as
+ * apps deploy will make them), so the real Traefik has a backend: the kubelet stand-in serves it.
+ */
+export async function deployHelloApp(run: SandboxRun, cluster = 'c1.example.com'): Promise<void> {
+  const [{ KubeClient }, { applyAll }, { helloAppResources }] = await Promise.all([
+    import('../../../src/k8s/client.js'),
+    import('../../ingress/support/cluster.js'),
+    import('../../ingress/support/hello-app.js'),
+  ]);
+  const client = KubeClient.fromKubeconfig(join(run.env.SOLOKUBE_SANDBOX_DIR!, 'kubeconfig'), { clusterName: cluster });
+  try {
+    await applyAll(helloAppResources({ client, cluster, forceConflicts: false }));
+  } finally {
+    client.close();
+  }
+}
+
+/** Run a pasted check line until its output matches (Traefik starting, the certificate being issued). */
+export async function checkUntil(
+  line: string,
+  want: RegExp,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const r = runCheck(line);
+    if (want.test(r.stdout)) return r;
+    if (Date.now() > end)
+      throw new Error(
+        `\`${line}\` gave no answer matching ${want} in ${timeoutMs} ms; last: ${r.code} ${r.stdout}${r.stderr}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { runCli } from '../../support/cli.js';
 import type { OwnedLeftovers } from '../../../src/sandbox/env/leftovers.js';
-import { isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
+import { checkUntil, deployHelloApp, isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
 
 interface UpResult {
   decision: string;
@@ -90,20 +90,23 @@ describe('sandbox end to end: up, checks, up again, down', () => {
       runCheck(`${prefix} getent ahostsv4 api.c1.example.com`).stdout.split(/\s+/)[0],
       r.summary.primaryPublicIp,
     );
-    // Pasted as printed, from the client namespace on the "internet" side.
-    const a = runCheck(appsHttps);
+    // Pasted as printed, from the client namespace on the "internet" side: the real Traefik, with a
+    // certificate pebble issued (the check trusts pebble's root), routes to the hello app's pod.
+    await deployHelloApp(sbx);
+    const a = await checkUntil(appsHttps, /stand-in pod=/, 180_000);
     assert.equal(a.code, 0, a.stderr);
-    assert.match(a.stdout, /^ingress host=hello\.example\.com scheme=https/);
+    assert.match(a.stdout, /host=hello\.example\.com\b/);
     const k = runCheck(api);
     assert.equal(k.code, 0, k.stderr);
     // The node's real kube-apiserver, on the primary public IP's 443, untouched by the redirect.
     assert.equal((JSON.parse(k.stdout) as { gitVersion: string }).gitVersion, 'v1.36.3');
-    const h = runCheck(appsHttp);
-    assert.equal(h.code, 0, h.stderr);
-    assert.match(h.stdout, /^ingress host=hello\.example\.com scheme=http /);
     // The example's proxy: direct keeps the client address on the connection itself (a kernel
-    // redirect, no proxy in between); with proxy: haproxy it arrives as X-Forwarded-For.
-    assert.match(h.stdout, /(client|xff)=198\.19\.0\.100\b/, 'the HTTP path keeps the client address');
+    // redirect, no proxy in between), so Traefik forwards the client's own address to the app.
+    assert.match(a.stdout, /xff=198\.19\.0\.100\b/, 'the path keeps the client address');
+    // The example redirects http:// to https://.
+    const h = runCheck(`${appsHttp} -o /dev/null -w '%{http_code} %{redirect_url}'`);
+    assert.equal(h.code, 0, h.stderr);
+    assert.equal(h.stdout, '301 https://hello.example.com/');
   });
 
   test('up again plans no changes', async () => {

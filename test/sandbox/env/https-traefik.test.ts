@@ -1,0 +1,156 @@
+// test:integration — needs root, network namespaces, the lab node and the Go-built Kubernetes/kwok/Traefik binaries.
+// End to end, through the CLI as a subprocess: `up --sandbox` from nothing runs the real Traefik on
+// the node (the lab's kubelet stand-in, from the Deployment up applied) and pebble on the internet
+// side. With the hello app's Deployment and Service in the cluster (created here through the
+// Kubernetes layer, as apps deploy will), https://hello.example.com answers from the client namespace
+// through the sandbox DNS → Elastic IP → secondary :443 → the node's redirect → Traefik :8443, with a
+// certificate pebble issued over HTTP-01 (checked against pebble's root), and the app sees the
+// client's own address; http:// is redirected until `https-redirect disable --app hello` and `up`
+// (which also starts pebble again after it was killed, with the same listener CA: no plan changes).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sleep } from '../../../src/core/sleep.js';
+import { KubeClient } from '../../../src/k8s/client.js';
+import { CLIENT_ADDRESS } from '../../../src/sandbox/lab/addresses.js';
+import { STANDIN_HEADER } from '../../../src/sandbox/lab/app-pods.js';
+import { isAlive } from '../../../src/sandbox/lab/processes.js';
+import { applyAll } from '../../ingress/support/cluster.js';
+import { helloAppResources } from '../../ingress/support/hello-app.js';
+import { json, runCheck, sandboxRun } from './support.js';
+
+const CLUSTER = 'c1.example.com';
+
+interface UpResult {
+  decision: string;
+  plan: { steps: { id: string; action: string }[] };
+  summary: { checks: string[]; elasticIp: string };
+  sandbox: { clientNetns: string; caCertPath: string };
+}
+
+interface SandboxRecordView {
+  pebble?: { pid: number; issuingRootPath: string; clientCaPath: string };
+}
+
+describe('sandbox end to end: HTTPS through the real Traefik with a pebble certificate', () => {
+  const sbx = sandboxRun();
+  const readRecordView = (): SandboxRecordView =>
+    JSON.parse(readFileSync(join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'sandbox.json'), 'utf8')) as SandboxRecordView;
+  let up: UpResult;
+  let pebbleRoot: string;
+  let client: KubeClient | undefined;
+  const netns = (): string => up.sandbox.clientNetns;
+
+  /** curl from the client namespace, resolving through the sandbox DNS like any client. */
+  const curl = (args: string): ReturnType<typeof runCheck> =>
+    runCheck(`ip netns exec ${netns()} curl -sS --max-time 5 ${args}`);
+
+  /** Ask until the answer matches (Traefik starts, reads the Ingress and obtains the certificate). */
+  const until = async (args: string, want: RegExp, timeoutMs: number): Promise<string> => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const r = curl(args);
+      const out = `${r.stdout}${r.stderr}`;
+      if (want.test(out)) return out;
+      if (Date.now() > end) assert.fail(`no answer matching ${want} within ${timeoutMs} ms; last: ${r.code} ${out}`);
+      await sleep(2000);
+    }
+  };
+
+  before(async () => {
+    // `https-redirect` edits ./solokube.yaml: start from the example written there.
+    assert.equal((await sbx.cli(['init'])).code, 0);
+  });
+  after(async () => {
+    client?.close();
+    await sbx.cli(['down', '--sandbox', '--yes']);
+  });
+
+  test('GIVEN a fresh sandbox WHEN up runs THEN pebble runs on the internet side, recorded by PID, and the printed check trusts its root', async () => {
+    const r = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 480_000);
+    assert.equal(r.code, 0, r.stderr);
+    up = json<UpResult>(r);
+    assert.equal(up.decision, 'apply');
+    const record = readRecordView();
+    assert.ok(record.pebble, 'the sandbox record names pebble');
+    assert.equal(isAlive(record.pebble.pid), true, 'pebble runs');
+    pebbleRoot = record.pebble.issuingRootPath;
+    // The checks trust pebble's issuing root (bundled with the lab's CAs, for the API's check).
+    assert.equal(up.sandbox.caCertPath, record.pebble.clientCaPath);
+    assert.ok(readFileSync(record.pebble.clientCaPath, 'utf8').includes(readFileSync(pebbleRoot, 'utf8').trim()));
+    assert.ok(up.summary.checks[0]?.includes(`--cacert ${record.pebble.clientCaPath}`), up.summary.checks[0]);
+  });
+
+  test('GIVEN the hello app in the cluster WHEN https://hello.example.com is asked from the client namespace THEN Traefik answers with a pebble certificate for the name, and the app saw the client address', async () => {
+    const kubeconfig = join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'kubeconfig');
+    client = KubeClient.fromKubeconfig(kubeconfig, { clusterName: CLUSTER });
+    await applyAll(helloAppResources({ client, cluster: CLUSTER, forceConflicts: false }));
+    const root = pebbleRoot;
+    // The printed check, as pasted: DNS → Elastic IP → secondary :443 → redirect → Traefik :8443.
+    const check = up.summary.checks[0]!;
+    assert.ok(!check.includes('--resolve'), check);
+    const answer = await until(`-i --cacert ${root} https://hello.example.com/`, /stand-in pod=/, 180_000);
+    assert.match(answer, /^HTTP\/[12](\.1)? 200/);
+    assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-`, 'i'));
+    // Direct mode: only a kernel redirect before Traefik, so the address Traefik forwards is the client's.
+    assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
+    const pasted = runCheck(check);
+    assert.equal(pasted.code, 0, pasted.stderr);
+    assert.match(pasted.stdout, /stand-in pod=/);
+    // The chain verifies against pebble's root (and not the lab's CA), for the name asked.
+    const cert = runCheck(
+      `ip netns exec ${netns()} sh -c 'openssl s_client -connect hello.example.com:443 -servername hello.example.com -CAfile ${root} -verify_return_error </dev/null 2>&1'`,
+    );
+    assert.match(cert.stdout, /Verify return code: 0 \(ok\)/, cert.stdout.slice(-1500));
+    assert.match(cert.stdout, /issuer=.*Pebble Intermediate/i);
+    assert.match(cert.stdout, /subject=.*CN\s*=\s*hello\.example\.com/i);
+    // pebble validated the order over HTTP-01, on port 80 of the name (through DNS and the Elastic IP).
+    const pebbleLog = readFileSync(join(root, '..', 'pebble.log'), 'utf8');
+    assert.match(pebbleLog, /validate w\/ HTTP: http:\/\/hello\.example\.com:80\/\.well-known\/acme-challenge\//);
+    assert.match(pebbleLog, /authz \S+ set VALID/);
+    assert.match(pebbleLog, /Issued certificate serial/);
+  });
+
+  test('GIVEN the redirect on (the example) WHEN http://hello.example.com is asked THEN it answers 301 to https', async () => {
+    const r = curl('-i http://hello.example.com/');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^HTTP\/1\.1 301/);
+    assert.match(r.stdout, /^location: https:\/\/hello\.example\.com\//im);
+  });
+
+  test('GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN pebble runs again under a new PID, http:// serves the app, and a further up plans no changes', async () => {
+    const before = readRecordView().pebble!;
+    process.kill(before.pid, 'SIGKILL');
+    const end = Date.now() + 5_000;
+    while (isAlive(before.pid) && Date.now() < end) await sleep(100);
+    assert.equal(isAlive(before.pid), false);
+    const off = await sbx.cli(['https-redirect', 'disable', '--app', 'hello']);
+    assert.equal(off.code, 0, off.stderr);
+    const r = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(json<UpResult>(r).decision, 'apply');
+    const restarted = readRecordView().pebble!;
+    assert.notEqual(restarted.pid, before.pid);
+    assert.equal(isAlive(restarted.pid), true, 'the rerun started pebble again');
+    const answer = await until('-i http://hello.example.com/', /stand-in pod=/, 60_000);
+    assert.match(answer, /^HTTP\/1\.1 200/);
+    assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
+    const again = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
+    assert.equal(again.code, 0, again.stderr);
+    const a = json<UpResult>(again);
+    assert.deepEqual(
+      a.plan.steps.filter((s) => s.action !== 'unchanged').map((s) => `${s.id} ${s.action}`),
+      [],
+    );
+    assert.equal(a.decision, 'nothing-to-do');
+  });
+
+  test('GIVEN the sandbox WHEN down --sandbox runs THEN pebble is gone with it', async () => {
+    const record = readRecordView();
+    const down = await sbx.cli(['down', '--sandbox', '--yes'], 300_000);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(isAlive(record.pebble!.pid), false);
+    assert.equal(existsSync(sbx.env.SOLOKUBE_SANDBOX_DIR!), false);
+  });
+});
