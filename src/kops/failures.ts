@@ -33,7 +33,11 @@ const PATTERNS: Pattern[] = [
   },
   {
     code: 'kops.state-store',
-    re: /(NoSuchBucket|state store|error reading s3:|error listing s3:|AccessDenied[^\n]*s3|s3:\/\/[^\s]*[^\n]*(connection refused|no such host|i\/o timeout))/i,
+    re: new RegExp(
+      String.raw`(NoSuchBucket|state store|error reading s3:|error listing s3:|AccessDenied[^\n]*s3|` +
+        String.raw`s3://[^\s]*[^\n]*(connection refused|no such host|i/o timeout))`,
+      'i',
+    ),
     what: 'kops could not reach its state store',
     remedy:
       'Check that the state store bucket exists and your credentials may read and write it (`solokube plan` shows it), and that S3 is reachable.',

@@ -472,10 +472,11 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
       const r = await startUnit();
       const calls = emu.calls();
       assert.notEqual(r.code, 0);
-      assert.match(
-        await journal(),
-        /FAILED: Elastic IP 198\.19\.1\.1 \(eipalloc-[0-9a-f]+\) is associated with eni-0aaaaaaaaaaaaaaa1 198\.18\.0\.77, not with this node's secondary address; it is not moved silently/,
+      const refusedMove = new RegExp(
+        String.raw`FAILED: Elastic IP 198\.19\.1\.1 \(eipalloc-[0-9a-f]+\) is associated with eni-0aaaaaaaaaaaaaaa1 ` +
+          String.raw`198\.18\.0\.77, not with this node's secondary address; it is not moved silently`,
       );
+      assert.match(await journal(), refusedMove);
       assert.equal((await address()).NetworkInterfaceId, 'eni-0aaaaaaaaaaaaaaa1');
       assert.deepEqual(await secondariesNow(), []);
       // One reading, then the conflict check SOLOKUBE_RECLAIM_ATTEMPTS (3) times with backoff in between.
