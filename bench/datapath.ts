@@ -112,7 +112,10 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
     await shell.close();
   }
   return {
-    title: `datapath: node pinned to CPU ${NODE_CPU}, wrk on CPU ${LOAD_CPU} (1 thread, ${CONNECTIONS} connections), ${ROUNDS} × ${DURATION_S} s per figure, TLS, nginx stand-in as the ingress`,
+    title:
+      `datapath: node pinned to CPU ${NODE_CPU}, wrk on CPU ${LOAD_CPU} (1 ` +
+      `thread, ${CONNECTIONS} connections), ${ROUNDS} × ${DURATION_S} s per figure, TLS, nginx ` +
+      `stand-in as the ingress`,
     columns: [
       'path (client → secondary:443)',
       'connections',
@@ -130,7 +133,8 @@ async function measure(io: IoHost, lab: Lab): Promise<BenchTable> {
       `floor: the client straight to the same ingress (primary:${INGRESS_FLOOR_PORT}), measured alternately with each path.`,
       "× floor: median over rounds of path/floor, each round's floor run taken right before its path run; range: lowest–highest round.",
       'Ratios whose ranges overlap are not different. p50: mean over rounds; p99: worst round.',
-      `1-minute load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (the node and wrk alone add about 2): more means other work shared the CPUs.`,
+      `1-minute load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} ` +
+        `after (the node and wrk alone add about 2): more means other work shared the CPUs.`,
     ],
   };
 }

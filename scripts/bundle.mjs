@@ -87,7 +87,9 @@ const dirnameUsersReviewed = {
       return {
         errors: [
           {
-            text: `${inPackage} reads __dirname or __filename, which name the bundle, not the package, once bundled; check what it does with them and add it to REVIEWED_DIRNAME_USERS in scripts/bundle.mjs`,
+            text:
+              `${inPackage} reads __dirname or __filename, which name the bundle, not the package, once ` +
+              `bundled; check what it does with them and add it to REVIEWED_DIRNAME_USERS in scripts/bundle.mjs`,
           },
         ],
       };

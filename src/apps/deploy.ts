@@ -164,7 +164,9 @@ function rolloutFailure(err: unknown, app: string, previous: DeploymentRecord | 
     code: 'apps.rollout-failed',
     message: `${app}: ${err.message}`,
     remedy: previous
-      ? `The previous version (revision ${previous.revision}, ${previous.version}) keeps serving. Fix the cause named for the pods and deploy again, or return the Deployment to it: solokube apps rollback ${app}`
+      ? `The previous version (revision ${previous.revision}, ${previous.version}) keeps serving. ` +
+        `Fix the cause named for the pods and deploy again, or return the Deployment to it: ` +
+        `solokube apps rollback ${app}`
       : `Fix the cause named for the pods and deploy again; remove the app with: solokube apps delete ${app}`,
     actor: 'user',
     cause: err,

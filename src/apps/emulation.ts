@@ -28,8 +28,15 @@ export class EmulationMissingError extends SolokubeError {
   constructor(target: ImageArch, host: string, instanceType: string, binfmtDir: string) {
     super({
       code: 'apps.emulation-missing',
-      message: `the node (${instanceType}) runs ${target} but this machine is ${host}, and the Dockerfile has RUN steps that need ${target} emulation, which is not registered (${join(binfmtDir, QEMU_NAME[target])} is missing or disabled)`,
-      remedy: `Install user-mode emulation and register it: on Debian/Ubuntu \`apt-get install qemu-user-static binfmt-support\` (or \`systemctl restart systemd-binfmt\` after installing qemu-user-static); in a container it must be registered on the host. Or build on a ${target} machine, or use a Dockerfile without RUN steps.`,
+      message:
+        `the node (${instanceType}) runs ${target} but this machine is ${host}, and the ` +
+        `Dockerfile has RUN steps that need ${target} emulation, which is not registered ` +
+        `(${join(binfmtDir, QEMU_NAME[target])} is missing or disabled)`,
+      remedy:
+        `Install user-mode emulation and register it: on Debian/Ubuntu \`apt-get install ` +
+        `qemu-user-static binfmt-support\` (or \`systemctl restart systemd-binfmt\` after ` +
+        `installing qemu-user-static); in a container it must be registered on the host. Or build ` +
+        `on a ${target} machine, or use a Dockerfile without RUN steps.`,
       actor: 'user',
       details: { target, host, binfmt: join(binfmtDir, QEMU_NAME[target]) },
     });

@@ -66,7 +66,9 @@ export async function rollbackApp(o: RollbackOptions): Promise<RollbackResult> {
   if (!images.some((i) => i.digest === chosen.digest))
     throw new SolokubeError({
       code: 'apps.image-expired',
-      message: `${o.app}: the image of ${describe(chosen)} is no longer in ECR (expired by the lifecycle policy or deleted); these images exist:\n${listExisting(images, [current, ...earlier])}`,
+      message:
+        `${o.app}: the image of ${describe(chosen)} is no longer in ECR (expired by the lifecycle ` +
+        `policy or deleted); these images exist:\n${listExisting(images, [current, ...earlier])}`,
       remedy: 'Roll back to one of the images listed (--to REVISION or --to DIGEST), or deploy the version again.',
       actor: 'user',
     });

@@ -59,7 +59,9 @@ export async function readDnsStatus(
 }
 
 export function renderDnsStatus(s: DnsStatus): string {
-  const head = `zone ${s.zone} (${s.zoneId}); Elastic IP ${s.elasticIp ?? 'none tagged for this cluster'}: ${s.inSync ? 'all app records point at it' : 'run `solokube dns sync`'}`;
+  const head =
+    `zone ${s.zone} (${s.zoneId}); Elastic ` +
+    `IP ${s.elasticIp ?? 'none tagged for this cluster'}: ${s.inSync ? 'all app records point at it' : 'run `solokube dns sync`'}`;
   const rows = s.records.map((r) => [
     r.name,
     r.values.join(', ') || 'missing',

@@ -173,7 +173,9 @@ export async function runAwsDoctorWithFacts(
       ? {
           id: 'control-plane',
           status: 'pass',
-          summary: `${cp.value.instanceId} on ${cp.value.networkInterfaceId}, primary ${cp.value.primaryPrivateIp}${cp.value.primaryPublicIp ? ` / ${cp.value.primaryPublicIp}` : ''}`,
+          summary:
+            `${cp.value.instanceId} on ${cp.value.networkInterfaceId}, ` +
+            `primary ${cp.value.primaryPrivateIp}${cp.value.primaryPublicIp ? ` / ${cp.value.primaryPublicIp}` : ''}`,
         }
       : failed('control-plane', cp.error),
   );
@@ -192,7 +194,9 @@ export async function runAwsDoctorWithFacts(
           : full || quota.value.source === 'default'
             ? 'warn'
             : 'pass',
-      summary: `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota from ${quota.value.source}${quota.value.source === 'default' ? `, a guess: ${quota.value.guessReason ?? 'not readable'}` : ''})`,
+      summary:
+        `${all.length} of ${quota.value.value} Elastic IPs allocated in ${config.region} (quota ` +
+        `from ${quota.value.source}${quota.value.source === 'default' ? `, a guess: ${quota.value.guessReason ?? 'not readable'}` : ''})`,
       ...(full ? { remedy: `Release idle addresses or request more (quota code ${EIP_QUOTA_CODE}).` } : {}),
     });
   } else if (!quota.ok) checks.push(failed('elastic-ip-quota', quota.error));
@@ -261,7 +265,9 @@ function dnsOwnershipCheck(zone: ZoneReading, wanted: string[], cluster: string)
     return {
       id: 'dns-ownership',
       status: 'fail',
-      summary: `${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} without an ownership record of ${cluster}${foreign.some((f) => ownedBy(f)) ? ` (owned by ${foreign.map(ownedBy).filter(Boolean).join(', ')})` : ''}`,
+      summary:
+        `${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} without an ownership ` +
+        `record of ${cluster}${foreign.some((f) => ownedBy(f)) ? ` (owned by ${foreign.map(ownedBy).filter(Boolean).join(', ')})` : ''}`,
       remedy:
         'Rename the clashing app host, delete the record if it is a leftover, or run `solokube dns sync --take-over-dns` to make it ours.',
     };
@@ -288,7 +294,8 @@ function ownershipCheck(ours: Address[], all: Address[]): Check {
   const idleForeign = all.filter((a) => !a.AssociationId && !ours.includes(a));
   const idleOurs = ours.filter((a) => !a.AssociationId);
   const foreignNote = idleForeign.length
-    ? `; ${idleForeign.length} idle address(es) not ours, still billed: ${idleForeign.map((a) => `${a.PublicIp} (${a.Tags?.find((t) => t.Key === TAG_CLUSTER)?.Value ?? 'untagged'})`).join(', ')}`
+    ? `; ${idleForeign.length} idle address(es) not ours, still ` +
+      `billed: ${idleForeign.map((a) => `${a.PublicIp} (${a.Tags?.find((t) => t.Key === TAG_CLUSTER)?.Value ?? 'untagged'})`).join(', ')}`
     : '';
   if (ours.length === 0)
     return {
@@ -359,10 +366,11 @@ function securityGroupCheck(
   const missing = DESIRED_RULES.filter((r) => !rules.includes(r));
   const attached = cp?.securityGroupIds.includes(g.GroupId) ?? false;
   if (missing.length || !attached) {
+    const rules = missing.length ? `missing ${missing.join(', ')}` : 'rules ok';
     return {
       id: 'security-group',
       status: 'fail',
-      summary: `${g.GroupId}: ${missing.length ? `missing ${missing.join(', ')}` : 'rules ok'}; ${attached ? 'attached' : 'not attached to the control-plane ENI'}`,
+      summary: `${g.GroupId}: ${rules}; ${attached ? 'attached' : 'not attached to the control-plane ENI'}`,
       remedy: 'Run `solokube secondary-ip setup`.',
     };
   }

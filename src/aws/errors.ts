@@ -162,14 +162,16 @@ export function mapAwsError(err: unknown, ctx: CallContext): SolokubeError {
     return make(
       'aws.eip-quota',
       `${where}: the Elastic IP quota of ${ctx.region} is used up`,
-      'Release an idle Elastic IP, request a quota increase for L-0263D0A3 (Service Quotas → Amazon EC2 → EC2-VPC Elastic IPs), or run without --secondary-ip (--no-secondary-ip).',
+      'Release an idle Elastic IP, request a quota increase for L-0263D0A3 (Service Quotas → ' +
+        'Amazon EC2 → EC2-VPC Elastic IPs), or run without --secondary-ip (--no-secondary-ip).',
     );
   }
   if (name === 'Resource.AlreadyAssociated') {
     return make(
       'aws.already-associated',
       `${where}: ${raw}`,
-      'The Elastic IP or the private IP is already in use elsewhere; solokube never moves it silently. Disassociate it yourself, or name another address with --allocation-id.',
+      'The Elastic IP or the private IP is already in use elsewhere; solokube never moves it ' +
+        'silently. Disassociate it yourself, or name another address with --allocation-id.',
     );
   }
   if (name === 'PrivateIpAddressLimitExceeded') {

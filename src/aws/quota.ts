@@ -51,7 +51,9 @@ export async function elasticIpQuota(clients: AwsClients, signal: AbortSignal, i
   if (io)
     warn(
       io,
-      `could not read the Elastic IP quota (${guessReason}); assuming the default of ${DEFAULT_EIP_QUOTA}, which is a guess — grant servicequotas:GetServiceQuota or ec2:DescribeAccountAttributes for the real value`,
+      `could not read the Elastic IP quota (${guessReason}); assuming the default ` +
+        `of ${DEFAULT_EIP_QUOTA}, which is a guess — grant servicequotas:GetServiceQuota or ` +
+        `ec2:DescribeAccountAttributes for the real value`,
     );
   return { value: DEFAULT_EIP_QUOTA, source: 'default', guessReason };
 }

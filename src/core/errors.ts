@@ -130,7 +130,9 @@ export class CommandDeadlineError extends SolokubeError {
     super({
       code: 'deadline',
       message: `\`solokube ${command}\` did not finish within ${seconds}s (--timeout)${describeProgress(progress)}`,
-      remedy: `Check why that step is slow (rerun with --debug), or allow more time with --timeout; rerunning is safe, solokube converges from where it stopped.`,
+      remedy:
+        `Check why that step is slow (rerun with --debug), or allow more time with --timeout; ` +
+        `rerunning is safe, solokube converges from where it stopped.`,
       actor: 'user',
       exitCode: 1,
       details: { command, timeoutSeconds: seconds, done: progress.done, running: progress.running },

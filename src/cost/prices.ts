@@ -41,7 +41,8 @@ const KARPENTER =
 // primary source for eu-west-1/eu-central-1 (only third-party tables and mock data, and AWS's EUR
 // example page for the European Sovereign Cloud, another partition); the figures stay unverified.
 const UNVERIFIED =
-  'no primary source found (reference material; search of public docs and code, 2026-11-30); the figure commonly quoted for this region, to be checked against the AWS bulk price list';
+  'no primary source found (reference material; search of public docs and code, ' +
+  '2026-11-30); the figure commonly quoted for this region, to be checked against the AWS bulk price list';
 
 const p = (usd: number, per: Price['per'], date: string, source: string, confidence: Confidence): Price => ({
   usd,

@@ -37,7 +37,8 @@ export function solokubeShare(config: ShareInput): SolokubeShare {
   const why = config.secondaryIp ? ` (one public IPv4 at $${PUBLIC_IPV4_PRICE.usd}/hour)` : '';
   const cluster = clusterEstimate(config);
   const whole = cluster
-    ? `; about $${cluster.usd.toFixed(2)}/month for the whole cluster (${config.instanceType} in ${config.region}${cluster.unverified ? ', some prices unverified' : ''}): \`solokube cost\``
+    ? `; about $${cluster.usd.toFixed(2)}/month for the whole cluster (${config.instanceType} ` +
+      `in ${config.region}${cluster.unverified ? ', some prices unverified' : ''}): \`solokube cost\``
     : '; `solokube cost` for the whole cluster';
   return {
     monthlyUsd,

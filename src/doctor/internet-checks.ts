@@ -111,7 +111,9 @@ function dnsCheck(id: string, r: ResolveResult | undefined, expected: string | u
 }
 
 const TLS_REMEDY =
-  "Look at the ingress's certificate resolver (Traefik's log: ACME HTTP-01 needs http://<app>/.well-known/acme-challenge/ reaching the ingress on port 80); `solokube doctor` again after it renews.";
+  "Look at the ingress's certificate resolver (Traefik's log: ACME HTTP-01 needs " +
+  'http://<app>/.well-known/acme-challenge/ reaching the ingress on port 80); `solokube ' +
+  'doctor` again after it renews.';
 
 export function tlsCheck(id: string, r: TlsResult | undefined, now: Date): HopCheck {
   if (!r) return { id, hop: 'tls', status: 'skip', summary: 'skipped: no address to connect to (see the AWS checks)' };
@@ -124,7 +126,13 @@ export function tlsCheck(id: string, r: TlsResult | undefined, now: Date): HopCh
       remedy: TLS_REMEDY,
     };
   const days = r.validTo ? Math.floor((Date.parse(r.validTo) - now.getTime()) / 86_400_000) : undefined;
-  const described = `issuer ${r.issuer ?? 'unknown'}, names ${(r.names ?? []).join(', ') || 'none'}, ${days === undefined ? 'no expiry date' : days < 0 ? `expired ${-days} day(s) ago (${r.validTo})` : `${days} day(s) left (until ${r.validTo})`}`;
+  const validity =
+    days === undefined
+      ? 'no expiry date'
+      : days < 0
+        ? `expired ${-days} day(s) ago (${r.validTo})`
+        : `${days} day(s) left (until ${r.validTo})`;
+  const described = `issuer ${r.issuer ?? 'unknown'}, names ${(r.names ?? []).join(', ') || 'none'}, ${validity}`;
   if (days === undefined || days < 0 || r.validTo === undefined || Date.parse(r.validTo) <= now.getTime())
     return {
       id,

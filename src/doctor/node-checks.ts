@@ -80,7 +80,10 @@ export function evaluateRedirect(nftText: string | undefined, secondaryIp: strin
     return {
       id,
       status: 'fail',
-      summary: `redirect rule(s) not limited to ${secondaryIp}: ${broad.map((r) => `${r.chain}: ${r.text}`).join('; ')} (kube-apiserver's 443 on other addresses would be taken)`,
+      summary:
+        `redirect rule(s) not limited ` +
+        `to ${secondaryIp}: ${broad.map((r) => `${r.chain}: ${r.text}`).join('; ')} ` +
+        `(kube-apiserver's 443 on other addresses would be taken)`,
       remedy: RERUN_UP,
     };
   const missing = wanted.filter(
@@ -135,10 +138,13 @@ export function evaluateListening(ssText: string, wanted: readonly WantedListene
       summary: `listening: ${wanted.map((w) => `${w.what} on :${w.port}`).join(', ')}`,
     };
   const onlyLoopback = missing.filter((m) => locals.some((l) => l.port === m.port));
+  const loopbackNote = onlyLoopback.length
+    ? ` (${onlyLoopback.map((m) => `:${m.port}`).join(', ')} only on an address the redirect does not deliver to)`
+    : '';
   return {
     id,
     status: 'fail',
-    summary: `nothing the redirect can reach listens on ${missing.map((m) => `:${m.port} (${m.what})`).join(', ')}${onlyLoopback.length ? ` (${onlyLoopback.map((m) => `:${m.port}`).join(', ')} only on an address the redirect does not deliver to)` : ''}`,
+    summary: `nothing the redirect can reach listens on ${missing.map((m) => `:${m.port} (${m.what})`).join(', ')}${loopbackNote}`,
     remedy:
       'Start the ingress or proxy on the node (`systemctl status haproxy`, or the ingress pod), or run `solokube up`.',
   };

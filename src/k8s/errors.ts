@@ -56,7 +56,8 @@ export class KubeTimeoutError extends KubeError {
     super(
       'k8s.timeout',
       `the Kubernetes API at ${server} did not answer ${what} within ${formatMs(ms)}`,
-      'The API server or the network to it is hanging; check the control plane (`kops validate cluster`), then rerun — solokube converges from where it stopped.',
+      'The API server or the network to it is hanging; check the control plane (`kops validate ' +
+        'cluster`), then rerun — solokube converges from where it stopped.',
       { server, timeoutMs: ms, ...details },
     );
   }
@@ -68,7 +69,8 @@ export class KubeServerCertificateError extends KubeError {
     super(
       'k8s.server-certificate-rejected',
       `the certificate presented by ${server} was rejected: ${why}`,
-      "The kubeconfig's certificate-authority does not match this cluster (a recreated cluster, or the wrong file); export it again with `kops export kubeconfig --admin`.",
+      "The kubeconfig's certificate-authority does not match this cluster (a recreated cluster, " +
+        'or the wrong file); export it again with `kops export kubeconfig --admin`.',
       { server, ...details },
       cause,
     );
@@ -125,7 +127,8 @@ export class KubeFieldConflictError extends KubeError {
     super(
       'k8s.field-conflict',
       `${object}: solokube would change ${list}, which another client set since solokube last applied`,
-      'Someone changed a field solokube manages (e.g. with kubectl edit). Keep their change by putting it in solokube.yaml, or rerun `solokube up --force-conflicts` to take the field back.',
+      'Someone changed a field solokube manages (e.g. with kubectl edit). Keep their change by ' +
+        'putting it in solokube.yaml, or rerun `solokube up --force-conflicts` to take the field back.',
       { object, conflicts },
     );
     this.conflicts = conflicts;

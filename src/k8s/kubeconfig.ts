@@ -60,7 +60,9 @@ export function loadKubeconfig(path: string, opts: { context?: string; clusterNa
   if (cluster.skipTLSVerify) {
     throw new KubeconfigError(
       file,
-      `context "${wanted}" turns off certificate checking (insecure-skip-tls-verify); solokube talks only to an API server whose certificate it can verify: give the cluster's certificate-authority-data instead`,
+      `context "${wanted}" turns off certificate checking (insecure-skip-tls-verify); solokube ` +
+        `talks only to an API server whose certificate it can verify: give the cluster's ` +
+        `certificate-authority-data instead`,
     );
   }
   assertClientCertificateCurrent(kc, cluster.server);

@@ -3,7 +3,10 @@
 import { SolokubeError } from '../core/errors.js';
 
 export const MIN_KOPS_VERSION = '1.36.0';
-export const KOPS_INSTALL_HINT = `Install kops ${MIN_KOPS_VERSION} or newer: download it from https://github.com/kubernetes/kops/releases (put it on PATH as \`kops\`), or \`go install k8s.io/kops/cmd/kops@v1.36.2\`.`;
+export const KOPS_INSTALL_HINT =
+  `Install kops ${MIN_KOPS_VERSION} or newer: download it from ` +
+  `https://github.com/kubernetes/kops/releases (put it on PATH as \`kops\`), or \`go install ` +
+  `k8s.io/kops/cmd/kops@v1.36.2\`.`;
 
 interface Pattern {
   code: string;
@@ -18,7 +21,8 @@ const PATTERNS: Pattern[] = [
     re: /(LimitExceeded|InsufficientInstanceCapacity|VcpuLimitExceeded|quota)/i,
     what: 'an AWS quota or capacity limit stopped kops',
     remedy:
-      'Check the limit named above in Service Quotas (EC2 instances/vCPUs, Elastic IPs, VPCs), raise it or free capacity, then rerun; solokube resumes from where the cluster is.',
+      'Check the limit named above in Service Quotas (EC2 instances/vCPUs, Elastic IPs, VPCs), ' +
+      'raise it or free capacity, then rerun; solokube resumes from where the cluster is.',
   },
   {
     code: 'kops.dns-zone',
@@ -29,7 +33,11 @@ const PATTERNS: Pattern[] = [
   },
   {
     code: 'kops.state-store',
-    re: /(NoSuchBucket|state store|error reading s3:|error listing s3:|AccessDenied[^\n]*s3|s3:\/\/[^\s]*[^\n]*(connection refused|no such host|i\/o timeout))/i,
+    re: new RegExp(
+      String.raw`(NoSuchBucket|state store|error reading s3:|error listing s3:|AccessDenied[^\n]*s3|` +
+        String.raw`s3://[^\s]*[^\n]*(connection refused|no such host|i/o timeout))`,
+      'i',
+    ),
     what: 'kops could not reach its state store',
     remedy:
       'Check that the state store bucket exists and your credentials may read and write it (`solokube plan` shows it), and that S3 is reachable.',

@@ -49,5 +49,8 @@ export function specSummary(s: ClusterSpecs): string {
     (g) =>
       `${g.metadata.name} ${String(g.spec['minSize'])}-${String(g.spec['maxSize'])}×${String(g.spec['machineType'])}`,
   );
-  return `Kubernetes ${String(c['kubernetesVersion'])}, ${Object.keys(c['networking'] as object).join('')}, API by DNS in ${String(c['dnsZone'])}; ${groups.join(', ')}`;
+  return (
+    `Kubernetes ${String(c['kubernetesVersion'])}, ${Object.keys(c['networking'] as object).join('')}, ` +
+    `API by DNS in ${String(c['dnsZone'])}; ${groups.join(', ')}`
+  );
 }

@@ -51,7 +51,9 @@ export async function clusterStackFor(
       if (elsewhere === undefined) return resources;
       info(
         io,
-        `the kops cluster ${config.name} runs, but ${stateStoreUrl(elsewhere.bucket)} holds no state of it: solokube leaves the cluster alone (set stateStore: to the bucket kops uses to have solokube manage it)`,
+        `the kops cluster ${config.name} runs, but ${stateStoreUrl(elsewhere.bucket)} holds no ` +
+          `state of it: solokube leaves the cluster alone (set stateStore: to the bucket kops uses ` +
+          `to have solokube manage it)`,
       );
       return [];
     }));

@@ -88,7 +88,10 @@ export class HostKeyUnknownError extends SolokubeError {
     super({
       code: 'node.host-key-unknown',
       message: `The SSH host key of ${hostName} is not known to solokube (${fp}); not connecting.`,
-      remedy: `Verify ${fp} on the node (\`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\`, or the EC2 console output), then rerun with --accept-new-host-key to record it in ${knownHostsPath}.`,
+      remedy:
+        `Verify ${fp} on the node (\`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\`, or the ` +
+        `EC2 console output), then rerun with --accept-new-host-key to record it ` +
+        `in ${knownHostsPath}.`,
       actor: 'user',
       details: { host: hostName, fingerprint: fp },
     });
@@ -99,8 +102,13 @@ export class HostKeyChangedError extends SolokubeError {
   constructor(hostName: string, recorded: string[], presented: string, knownHostsPath: string) {
     super({
       code: 'node.host-key-changed',
-      message: `The SSH host key of ${hostName} CHANGED: recorded ${recorded.join(', ')}, the node now presents ${presented}. Nothing was run. This is what a man-in-the-middle attack looks like; it also happens when the instance was replaced.`,
-      remedy: `If the node was really replaced (e.g. by kops), verify ${presented} on it, delete the ${hostName} line from ${knownHostsPath}, and rerun with --accept-new-host-key.`,
+      message:
+        `The SSH host key of ${hostName} CHANGED: recorded ${recorded.join(', ')}, the node now ` +
+        `presents ${presented}. Nothing was run. This is what a man-in-the-middle attack looks ` +
+        `like; it also happens when the instance was replaced.`,
+      remedy:
+        `If the node was really replaced (e.g. by kops), verify ${presented} on it, delete ` +
+        `the ${hostName} line from ${knownHostsPath}, and rerun with --accept-new-host-key.`,
       actor: 'user',
       details: { host: hostName, recorded, presented },
     });

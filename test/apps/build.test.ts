@@ -81,30 +81,36 @@ describe('apps: buildImage with podman', () => {
     assert.notEqual(amd.manifestDigest, first.manifestDigest);
   });
 
-  it('GIVEN a Graviton node, an amd64 machine, RUN steps and no qemu binfmt registration WHEN built THEN a typed error with the remedy, before podman runs', async () => {
-    const runProject = join(dir, 'with-run');
-    mkdirSync(runProject);
-    writeFileSync(join(runProject, 'Dockerfile'), 'FROM scratch\nCOPY a /a\nRUN ["/a"]\n');
-    const binfmt = join(dir, 'binfmt');
-    mkdirSync(binfmt);
-    writeFileSync(join(binfmt, 'qemu-aarch64'), 'disabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n');
-    const io = new RecordingIoHost();
-    await assert.rejects(
-      buildImage({
-        ...options('m7g.large', { machineArch: 'x64', binfmtDir: binfmt, tag: 'x', io }),
-        projectDir: runProject,
-        dockerfile: join(runProject, 'Dockerfile'),
-        context: runProject,
-      }),
-      (err: Error & { code?: string; remedy?: string }) =>
-        err.code === 'apps.emulation-missing' && /qemu-user-static/.test(err.remedy ?? '') && /arm64/.test(err.message),
-    );
-    assert.equal(io.events.length, 0, 'nothing was built');
-    // Same Dockerfile for a node of the machine's own architecture: no emulation question.
-    writeFileSync(join(binfmt, 'qemu-aarch64'), 'enabled\n');
-    const { emulationAvailable } = await import('../../src/apps/emulation.js');
-    assert.equal(emulationAvailable('arm64', binfmt), true);
-  });
+  it(
+    'GIVEN a Graviton node, an amd64 machine, RUN steps and no qemu binfmt registration WHEN ' +
+      'built THEN a typed error with the remedy, before podman runs',
+    async () => {
+      const runProject = join(dir, 'with-run');
+      mkdirSync(runProject);
+      writeFileSync(join(runProject, 'Dockerfile'), 'FROM scratch\nCOPY a /a\nRUN ["/a"]\n');
+      const binfmt = join(dir, 'binfmt');
+      mkdirSync(binfmt);
+      writeFileSync(join(binfmt, 'qemu-aarch64'), 'disabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n');
+      const io = new RecordingIoHost();
+      await assert.rejects(
+        buildImage({
+          ...options('m7g.large', { machineArch: 'x64', binfmtDir: binfmt, tag: 'x', io }),
+          projectDir: runProject,
+          dockerfile: join(runProject, 'Dockerfile'),
+          context: runProject,
+        }),
+        (err: Error & { code?: string; remedy?: string }) =>
+          err.code === 'apps.emulation-missing' &&
+          /qemu-user-static/.test(err.remedy ?? '') &&
+          /arm64/.test(err.message),
+      );
+      assert.equal(io.events.length, 0, 'nothing was built');
+      // Same Dockerfile for a node of the machine's own architecture: no emulation question.
+      writeFileSync(join(binfmt, 'qemu-aarch64'), 'enabled\n');
+      const { emulationAvailable } = await import('../../src/apps/emulation.js');
+      assert.equal(emulationAvailable('arm64', binfmt), true);
+    },
+  );
 });
 
 describe('apps: input checks', () => {

@@ -77,52 +77,60 @@ apps:
     assert.ok(parseYaml(r.stdout.split('---')[0]!));
   });
 
-  it('GIVEN a configured app WHEN deployed from the CLI THEN URLs without the secondary IP are on 30443, a rerun changes nothing, history, list and delete report it', async () => {
-    const dry = await cli(['apps', 'deploy', 'web', '--dry-run']);
-    assert.equal(dry.code, 0, dry.stderr);
-    assert.equal(dry.json<{ result: { decision: string } }>().result.decision, 'dry-run');
-    assert.equal(await kubectlGet(t.cp, ['deployment', 'web', '-n', 'default']), undefined, 'the dry run made nothing');
+  it(
+    'GIVEN a configured app WHEN deployed from the CLI THEN URLs without the secondary IP are ' +
+      'on 30443, a rerun changes nothing, history, list and delete report it',
+    async () => {
+      const dry = await cli(['apps', 'deploy', 'web', '--dry-run']);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.equal(dry.json<{ result: { decision: string } }>().result.decision, 'dry-run');
+      assert.equal(
+        await kubectlGet(t.cp, ['deployment', 'web', '-n', 'default']),
+        undefined,
+        'the dry run made nothing',
+      );
 
-    const first = await cli(['apps', 'deploy', 'web', '--yes']);
-    assert.equal(first.code, 0, first.stderr);
-    const r1 = first.json<{ result: { urls: string[]; pushed: boolean; changed: boolean; digest: string } }>().result;
-    assert.deepEqual([r1.pushed, r1.changed], [true, true]);
-    assert.deepEqual(r1.urls, ['https://web.example.com:30443/']);
+      const first = await cli(['apps', 'deploy', 'web', '--yes']);
+      assert.equal(first.code, 0, first.stderr);
+      const r1 = first.json<{ result: { urls: string[]; pushed: boolean; changed: boolean; digest: string } }>().result;
+      assert.deepEqual([r1.pushed, r1.changed], [true, true]);
+      assert.deepEqual(r1.urls, ['https://web.example.com:30443/']);
 
-    t.lab.emu.resetCalls();
-    const again = await cli(['apps', 'deploy', 'web', '--yes']);
-    assert.equal(again.code, 0, again.stderr);
-    const r2 = again.json<{ result: { pushed: boolean; changed: boolean } }>().result;
-    assert.deepEqual([r2.pushed, r2.changed], [false, false]);
-    assert.deepEqual(registryCalls(t.lab.emu), []);
+      t.lab.emu.resetCalls();
+      const again = await cli(['apps', 'deploy', 'web', '--yes']);
+      assert.equal(again.code, 0, again.stderr);
+      const r2 = again.json<{ result: { pushed: boolean; changed: boolean } }>().result;
+      assert.deepEqual([r2.pushed, r2.changed], [false, false]);
+      assert.deepEqual(registryCalls(t.lab.emu), []);
 
-    const history = (await cli(['apps', 'history', 'web'])).json<{
-      result: { history: { revision: number; digest: string; inEcr: boolean }[] };
-    }>().result.history;
-    assert.deepEqual(
-      history.map((h) => [h.revision, h.digest, h.inEcr]),
-      [[1, r1.digest, true]],
-    );
-    const listed = (await cli(['apps', 'list'])).json<{
-      result: { apps: { name: string; deployed: boolean; ready: number }[] };
-    }>().result.apps;
-    assert.deepEqual(
-      listed.map((a) => [a.name, a.deployed, a.ready]),
-      [['web', true, 1]],
-    );
+      const history = (await cli(['apps', 'history', 'web'])).json<{
+        result: { history: { revision: number; digest: string; inEcr: boolean }[] };
+      }>().result.history;
+      assert.deepEqual(
+        history.map((h) => [h.revision, h.digest, h.inEcr]),
+        [[1, r1.digest, true]],
+      );
+      const listed = (await cli(['apps', 'list'])).json<{
+        result: { apps: { name: string; deployed: boolean; ready: number }[] };
+      }>().result.apps;
+      assert.deepEqual(
+        listed.map((a) => [a.name, a.deployed, a.ready]),
+        [['web', true, 1]],
+      );
 
-    const noEarlier = await cli(['apps', 'rollback', 'web', '--yes']);
-    assert.equal(noEarlier.code, 1);
-    assert.equal(noEarlier.json<{ error: { code: string } }>().error.code, 'apps.no-earlier-revision');
+      const noEarlier = await cli(['apps', 'rollback', 'web', '--yes']);
+      assert.equal(noEarlier.code, 1);
+      assert.equal(noEarlier.json<{ error: { code: string } }>().error.code, 'apps.no-earlier-revision');
 
-    const del = await cli(['apps', 'delete', 'web', '--yes', '--purge-images']);
-    assert.equal(del.code, 0, del.stderr);
-    assert.equal(del.json<{ result: { stillConfigured: boolean } }>().result.stillConfigured, true);
-    assert.equal(await kubectlGet(t.cp, ['deployment', 'web', '-n', 'default']), undefined);
-    assert.deepEqual(
-      (await cli(['apps', 'images', 'web'])).json<{ result: { images: unknown[] } }>().result.images,
-      [],
-      'the repository went with its images',
-    );
-  });
+      const del = await cli(['apps', 'delete', 'web', '--yes', '--purge-images']);
+      assert.equal(del.code, 0, del.stderr);
+      assert.equal(del.json<{ result: { stillConfigured: boolean } }>().result.stillConfigured, true);
+      assert.equal(await kubectlGet(t.cp, ['deployment', 'web', '-n', 'default']), undefined);
+      assert.deepEqual(
+        (await cli(['apps', 'images', 'web'])).json<{ result: { images: unknown[] } }>().result.images,
+        [],
+        'the repository went with its images',
+      );
+    },
+  );
 });

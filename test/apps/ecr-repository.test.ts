@@ -148,26 +148,36 @@ describe('EcrRepository resource', () => {
     );
   });
 
-  it('GIVEN CreateRepository succeeds but its answer is lost (500 after the write) WHEN ensured THEN the retry finds it and there is still one repository', async () => {
-    lab.emu.resetCalls();
-    lab.emu.injectFault({ service: 'ecr', operation: 'CreateRepository', phase: 'after', kind: 'error', status: 500 });
-    const r = await ensureRepository({
-      clients: lab.clients,
-      cluster: CLUSTER,
-      app: 'lost',
-      keepImages: 2,
-      io: new RecordingIoHost(),
-      signal: signal(),
-    });
-    assert.equal(r.name, `${CLUSTER}/lost`);
-    const creates = lab.emu
-      .calls()
-      .filter((c) => c.service === 'ecr' && c.operation === 'CreateRepository')
-      .map((c) => c.errorCode ?? c.status);
-    assert.deepEqual(creates, ['ServerException', 'RepositoryAlreadyExistsException']);
-    assert.equal(Object.keys(lab.emu.state().ecr.repositories).filter((n) => n.endsWith('/lost')).length, 1);
-    await assertIdempotent([ecrRepository(lab.clients, { cluster: CLUSTER, app: 'lost', keepImages: 2 })]);
-  });
+  it(
+    'GIVEN CreateRepository succeeds but its answer is lost (500 after the write) WHEN ' +
+      'ensured THEN the retry finds it and there is still one repository',
+    async () => {
+      lab.emu.resetCalls();
+      lab.emu.injectFault({
+        service: 'ecr',
+        operation: 'CreateRepository',
+        phase: 'after',
+        kind: 'error',
+        status: 500,
+      });
+      const r = await ensureRepository({
+        clients: lab.clients,
+        cluster: CLUSTER,
+        app: 'lost',
+        keepImages: 2,
+        io: new RecordingIoHost(),
+        signal: signal(),
+      });
+      assert.equal(r.name, `${CLUSTER}/lost`);
+      const creates = lab.emu
+        .calls()
+        .filter((c) => c.service === 'ecr' && c.operation === 'CreateRepository')
+        .map((c) => c.errorCode ?? c.status);
+      assert.deepEqual(creates, ['ServerException', 'RepositoryAlreadyExistsException']);
+      assert.equal(Object.keys(lab.emu.state().ecr.repositories).filter((n) => n.endsWith('/lost')).length, 1);
+      await assertIdempotent([ecrRepository(lab.clients, { cluster: CLUSTER, app: 'lost', keepImages: 2 })]);
+    },
+  );
 
   it('GIVEN keepImages 2 and three pushed versions WHEN ECR applies the lifecycle policy THEN the two newest remain', async () => {
     const repository = await ensureRepository({

@@ -90,37 +90,41 @@ describe('discovery and error reporting', () => {
     }
   });
 
-  test('GIVEN Route 53 keeps a change PENDING WHEN records are synced with a short deadline THEN it fails with a not-in-sync error after polling with backoff', () =>
-    withLibraryLab(
-      async ({ lab, clients, config, io, signal }) => {
-        await planAndApply(awsResources(config, clients).secondaryIp, {
-          io,
-          signal,
-          mode: 'converge',
-          yes: true,
-          dryRun: false,
-        });
-        lab.emu.resetCalls();
-        const started = Date.now();
-        const err = await planAndApply(awsResources(config, clients, { dnsSyncDeadlineMs: 1_000 }).dns, {
-          io,
-          signal,
-          mode: 'converge',
-          yes: true,
-          dryRun: false,
-        }).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        assert.ok(err instanceof SolokubeError);
-        assert.equal(err.code, 'aws.dns-not-in-sync');
-        assert.ok(err.remedy);
-        const polls = operations(lab.emu).filter((op) => op === 'GetChange').length;
-        assert.ok(polls >= 2 && polls <= 6, `polled ${polls} times in about a second: backoff, not a busy loop`);
-        assert.ok(Date.now() - started < 5_000);
-      },
-      { changeSyncPolls: 10_000 },
-    ));
+  test(
+    'GIVEN Route 53 keeps a change PENDING WHEN records are synced with a short deadline THEN ' +
+      'it fails with a not-in-sync error after polling with backoff',
+    () =>
+      withLibraryLab(
+        async ({ lab, clients, config, io, signal }) => {
+          await planAndApply(awsResources(config, clients).secondaryIp, {
+            io,
+            signal,
+            mode: 'converge',
+            yes: true,
+            dryRun: false,
+          });
+          lab.emu.resetCalls();
+          const started = Date.now();
+          const err = await planAndApply(awsResources(config, clients, { dnsSyncDeadlineMs: 1_000 }).dns, {
+            io,
+            signal,
+            mode: 'converge',
+            yes: true,
+            dryRun: false,
+          }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof SolokubeError);
+          assert.equal(err.code, 'aws.dns-not-in-sync');
+          assert.ok(err.remedy);
+          const polls = operations(lab.emu).filter((op) => op === 'GetChange').length;
+          assert.ok(polls >= 2 && polls <= 6, `polled ${polls} times in about a second: backoff, not a busy loop`);
+          assert.ok(Date.now() - started < 5_000);
+        },
+        { changeSyncPolls: 10_000 },
+      ),
+  );
 
   test('GIVEN two idle addresses of this cluster WHEN setup then cleanup run THEN setup uses one and cleanup releases both', async () => {
     const tags = { 'solokube.io/cluster': CLUSTER, 'solokube.io/role': 'apps-elastic-ip' };

@@ -63,40 +63,47 @@ describe('DNS ownership', () => {
     }
   });
 
-  test("GIVEN someone else's A record at an app name WHEN dns sync runs THEN it refuses with a typed error and changes nothing; with --take-over-dns it takes the name over", async () => {
-    const lab = await startLab({
-      seed: { records: [{ zone: ZONE, name: `hello.${APPS}`, type: 'A', ttl: 300, values: [FOREIGN] }] },
-    });
-    try {
-      assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
-      lab.emu.resetCalls();
-      const refused = await lab.cli(['dns', 'sync', '--yes', '--output', 'json']);
-      assert.equal(refused.code, 1, refused.stdout);
-      const err = refused.json().error!;
-      assert.equal(err.code, 'aws.dns-foreign-record');
-      assert.match(err.message, new RegExp(`hello\\.${APPS.replace(/\./g, '\\.')}`));
-      assert.match(err.remedy ?? '', /--take-over-dns/);
-      assert.deepEqual(mutatingCalls(lab.emu), []);
-      assert.deepEqual(aRecord(lab.emu.state(), `hello.${APPS}`)?.values, [FOREIGN]);
-      const doctorCheck = async () => {
-        const d = await lab.cli(['doctor', '--hops', 'aws', '--output', 'json']);
-        const out = JSON.parse(d.stdout) as { result?: { checks: Check[] }; error?: { details: { checks: Check[] } } };
-        return (out.result?.checks ?? out.error!.details.checks).find((c) => c.id === 'dns-ownership');
-      };
-      const before = await doctorCheck();
-      assert.equal(before?.status, 'fail');
-      assert.match(before?.remedy ?? '', /--take-over-dns/);
+  test(
+    "GIVEN someone else's A record at an app name WHEN dns sync runs THEN it refuses with a " +
+      'typed error and changes nothing; with --take-over-dns it takes the name over',
+    async () => {
+      const lab = await startLab({
+        seed: { records: [{ zone: ZONE, name: `hello.${APPS}`, type: 'A', ttl: 300, values: [FOREIGN] }] },
+      });
+      try {
+        assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
+        lab.emu.resetCalls();
+        const refused = await lab.cli(['dns', 'sync', '--yes', '--output', 'json']);
+        assert.equal(refused.code, 1, refused.stdout);
+        const err = refused.json().error!;
+        assert.equal(err.code, 'aws.dns-foreign-record');
+        assert.match(err.message, new RegExp(`hello\\.${APPS.replace(/\./g, '\\.')}`));
+        assert.match(err.remedy ?? '', /--take-over-dns/);
+        assert.deepEqual(mutatingCalls(lab.emu), []);
+        assert.deepEqual(aRecord(lab.emu.state(), `hello.${APPS}`)?.values, [FOREIGN]);
+        const doctorCheck = async () => {
+          const d = await lab.cli(['doctor', '--hops', 'aws', '--output', 'json']);
+          const out = JSON.parse(d.stdout) as {
+            result?: { checks: Check[] };
+            error?: { details: { checks: Check[] } };
+          };
+          return (out.result?.checks ?? out.error!.details.checks).find((c) => c.id === 'dns-ownership');
+        };
+        const before = await doctorCheck();
+        assert.equal(before?.status, 'fail');
+        assert.match(before?.remedy ?? '', /--take-over-dns/);
 
-      const taken = await lab.cli(['dns', 'sync', '--yes', '--take-over-dns']);
-      assert.equal(taken.code, 0, taken.stderr);
-      const eip = addressesOf(lab.emu.state())[0]!.publicIp;
-      assert.deepEqual(aRecord(lab.emu.state(), `hello.${APPS}`)?.values, [eip]);
-      assert.equal(ownershipRecords(lab.emu.state()).length, 2);
-      assert.equal((await doctorCheck())?.status, 'pass');
-    } finally {
-      await lab.close();
-    }
-  });
+        const taken = await lab.cli(['dns', 'sync', '--yes', '--take-over-dns']);
+        assert.equal(taken.code, 0, taken.stderr);
+        const eip = addressesOf(lab.emu.state())[0]!.publicIp;
+        assert.deepEqual(aRecord(lab.emu.state(), `hello.${APPS}`)?.values, [eip]);
+        assert.equal(ownershipRecords(lab.emu.state()).length, 2);
+        assert.equal((await doctorCheck())?.status, 'pass');
+      } finally {
+        await lab.close();
+      }
+    },
+  );
 
   test('GIVEN an app name owned by another cluster WHEN dns sync runs THEN it is refused as foreign', async () => {
     const lab = await startLab();
@@ -130,49 +137,57 @@ describe('DNS ownership', () => {
   });
 
   for (const host of [`api.${CLUSTER}`, `api.internal.${CLUSTER}`, ZONE]) {
-    test(`GIVEN an app host ${host} (kops' own name or the apex) WHEN dns sync runs even with --take-over-dns THEN it refuses and changes nothing`, async () => {
-      const lab = await startLab();
-      try {
-        assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
-        await writeFile(lab.configPath, `${CONFIG_YAML}  - name: clash\n    port: 8082\n    host: ${host}\n`);
-        const before = zoneOf(lab.emu.state()).records;
-        lab.emu.resetCalls();
-        const run = await lab.cli(['dns', 'sync', '--yes', '--take-over-dns', '--output', 'json']);
-        assert.notEqual(run.code, 0, run.stdout);
-        assert.match(
-          run.json().error?.code ?? '',
-          /^(aws\.dns-kops-name|config\.invalid)$/,
-          'refused by the DNS step, or earlier by validation',
-        );
-        assert.deepEqual(mutatingCalls(lab.emu), []);
-        assert.deepEqual(zoneOf(lab.emu.state()).records, before);
-      } finally {
-        await lab.close();
-      }
-    });
+    test(
+      `GIVEN an app host ${host} (kops' own name or the apex) WHEN dns sync runs even with ` +
+        `--take-over-dns THEN it refuses and changes nothing`,
+      async () => {
+        const lab = await startLab();
+        try {
+          assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
+          await writeFile(lab.configPath, `${CONFIG_YAML}  - name: clash\n    port: 8082\n    host: ${host}\n`);
+          const before = zoneOf(lab.emu.state()).records;
+          lab.emu.resetCalls();
+          const run = await lab.cli(['dns', 'sync', '--yes', '--take-over-dns', '--output', 'json']);
+          assert.notEqual(run.code, 0, run.stdout);
+          assert.match(
+            run.json().error?.code ?? '',
+            /^(aws\.dns-kops-name|config\.invalid)$/,
+            'refused by the DNS step, or earlier by validation',
+          );
+          assert.deepEqual(mutatingCalls(lab.emu), []);
+          assert.deepEqual(zoneOf(lab.emu.state()).records, before);
+        } finally {
+          await lab.close();
+        }
+      },
+    );
   }
 
-  test("GIVEN a configuration that slipped past validation with the app host api.<cluster> WHEN the DNS step plans with take-over THEN it refuses kops' name itself", () =>
-    withLibraryLab(async ({ clients, config, io, signal }) => {
-      // Validation refuses this host today; the DNS step must not depend on that alone.
-      const slipped = {
-        ...config,
-        apps: [...config.apps, { ...config.apps[0]!, name: 'clash', host: `api.${CLUSTER}` }],
-      };
-      await planAndApply(awsResources(config, clients).secondaryIp, {
-        io,
-        signal,
-        mode: 'converge',
-        yes: true,
-        dryRun: false,
-      });
-      const err = await planConverge(awsResources(slipped, clients, { takeOverDns: true }).dns, io, signal).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof SolokubeError, String(err));
-      assert.equal(err.code, 'aws.dns-kops-name');
-    }));
+  test(
+    'GIVEN a configuration that slipped past validation with the app host api.<cluster> WHEN ' +
+      "the DNS step plans with take-over THEN it refuses kops' name itself",
+    () =>
+      withLibraryLab(async ({ clients, config, io, signal }) => {
+        // Validation refuses this host today; the DNS step must not depend on that alone.
+        const slipped = {
+          ...config,
+          apps: [...config.apps, { ...config.apps[0]!, name: 'clash', host: `api.${CLUSTER}` }],
+        };
+        await planAndApply(awsResources(config, clients).secondaryIp, {
+          io,
+          signal,
+          mode: 'converge',
+          yes: true,
+          dryRun: false,
+        });
+        const err = await planConverge(awsResources(slipped, clients, { takeOverDns: true }).dns, io, signal).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof SolokubeError, String(err));
+        assert.equal(err.code, 'aws.dns-kops-name');
+      }),
+  );
 
   test('GIVEN an app removed from the configuration WHEN dns sync runs THEN its name and ownership record are removed', async () => {
     const lab = await startLab();

@@ -10,22 +10,26 @@ import { names } from '../../src/config/naming.js';
 import { planAndApply } from '../../src/core/run.js';
 import { withLibraryLab } from './harness.js';
 
-test('GIVEN EC2 and Service Quotas never answer WHEN doctor runs with a 1.5 s deadline THEN it returns within a few seconds, the hanging checks failed with the deadline, and progress was shown', () =>
-  withLibraryLab(async ({ lab, clients, config, io, signal }) => {
-    lab.emu.injectFault({ service: 'ec2', kind: 'hang', times: Infinity });
-    lab.emu.injectFault({ service: 'servicequotas', kind: 'hang', times: Infinity });
-    const started = Date.now();
-    const outcome = await Promise.race([
-      runAwsDoctor(config, clients, io, signal, { deadlineMs: 1_500, progressEveryMs: 400 }),
-      new Promise<'too slow'>((r) => setTimeout(() => r('too slow'), 10_000).unref()),
-    ]);
-    assert.notEqual(outcome, 'too slow', 'doctor was still running after 10 s');
-    assert.ok(Date.now() - started < 5_000, `doctor took ${Date.now() - started} ms`);
-    const checks = outcome as Awaited<ReturnType<typeof runAwsDoctor>>;
-    assert.equal(checks.find((c) => c.id === 'control-plane')?.status, 'fail');
-    assert.equal(checks.find((c) => c.id === 'credentials')?.status, 'pass', 'STS answered in the meantime');
-    assert.ok(io.messages('info').some((m) => /still waiting for .*control-plane/.test(m)));
-  }));
+test(
+  'GIVEN EC2 and Service Quotas never answer WHEN doctor runs with a 1.5 s deadline THEN it ' +
+    'returns within a few seconds, the hanging checks failed with the deadline, and progress was shown',
+  () =>
+    withLibraryLab(async ({ lab, clients, config, io, signal }) => {
+      lab.emu.injectFault({ service: 'ec2', kind: 'hang', times: Infinity });
+      lab.emu.injectFault({ service: 'servicequotas', kind: 'hang', times: Infinity });
+      const started = Date.now();
+      const outcome = await Promise.race([
+        runAwsDoctor(config, clients, io, signal, { deadlineMs: 1_500, progressEveryMs: 400 }),
+        new Promise<'too slow'>((r) => setTimeout(() => r('too slow'), 10_000).unref()),
+      ]);
+      assert.notEqual(outcome, 'too slow', 'doctor was still running after 10 s');
+      assert.ok(Date.now() - started < 5_000, `doctor took ${Date.now() - started} ms`);
+      const checks = outcome as Awaited<ReturnType<typeof runAwsDoctor>>;
+      assert.equal(checks.find((c) => c.id === 'control-plane')?.status, 'fail');
+      assert.equal(checks.find((c) => c.id === 'credentials')?.status, 'pass', 'STS answered in the meantime');
+      assert.ok(io.messages('info').some((m) => /still waiting for .*control-plane/.test(m)));
+    }),
+);
 
 test('GIVEN Route 53 takes several polls to reach INSYNC WHEN dns records are written THEN a progress line is shown while waiting', () =>
   withLibraryLab(
@@ -50,28 +54,32 @@ test('GIVEN Route 53 takes several polls to reach INSYNC WHEN dns records are wr
     { changeSyncPolls: 5 },
   ));
 
-test('GIVEN the quota cannot be read and 5 addresses are allocated WHEN doctor runs THEN the quota check warns that 5 is a guess instead of failing as exhausted', () =>
-  withLibraryLab(
-    async ({ lab, clients, config, io, signal }) => {
-      lab.emu.injectFault({
-        service: 'servicequotas',
-        kind: 'error',
-        status: 400,
-        code: 'AccessDeniedException',
-        times: Infinity,
-      });
-      lab.emu.injectFault({
-        service: 'ec2',
-        operation: 'DescribeAccountAttributes',
-        kind: 'error',
-        status: 403,
-        code: 'UnauthorizedOperation',
-        times: Infinity,
-      });
-      const checks = await runAwsDoctor(config, clients, io, signal);
-      const quota = checks.find((c) => c.id === 'elastic-ip-quota');
-      assert.equal(quota?.status, 'warn');
-      assert.match(quota?.summary ?? '', /guess/);
-    },
-    { seed: { eipQuota: 10, addresses: [1, 2, 3, 4, 5].map((i) => ({ publicIp: `198.51.100.${200 + i}` })) } },
-  ));
+test(
+  'GIVEN the quota cannot be read and 5 addresses are allocated WHEN doctor runs THEN the ' +
+    'quota check warns that 5 is a guess instead of failing as exhausted',
+  () =>
+    withLibraryLab(
+      async ({ lab, clients, config, io, signal }) => {
+        lab.emu.injectFault({
+          service: 'servicequotas',
+          kind: 'error',
+          status: 400,
+          code: 'AccessDeniedException',
+          times: Infinity,
+        });
+        lab.emu.injectFault({
+          service: 'ec2',
+          operation: 'DescribeAccountAttributes',
+          kind: 'error',
+          status: 403,
+          code: 'UnauthorizedOperation',
+          times: Infinity,
+        });
+        const checks = await runAwsDoctor(config, clients, io, signal);
+        const quota = checks.find((c) => c.id === 'elastic-ip-quota');
+        assert.equal(quota?.status, 'warn');
+        assert.match(quota?.summary ?? '', /guess/);
+      },
+      { seed: { eipQuota: 10, addresses: [1, 2, 3, 4, 5].map((i) => ({ publicIp: `198.51.100.${200 + i}` })) } },
+    ),
+);

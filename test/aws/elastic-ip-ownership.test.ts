@@ -88,46 +88,60 @@ describe('Elastic IP ownership and quota', () => {
     }
   });
 
-  test('GIVEN a foreign idle address named with --allocation-id WHEN setup and then cleanup run THEN it is used, and cleanup disassociates but never releases it', async () => {
-    const lab = await startLab({
-      seed: { addresses: [{ allocationId: 'eipalloc-0123456789abcdef0', publicIp: '198.51.100.210' }] },
-    });
-    try {
-      const setup = await lab.cli(['secondary-ip', 'setup', '--yes', '--allocation-id', 'eipalloc-0123456789abcdef0']);
-      assert.equal(setup.code, 0, setup.stderr);
-      assert.ok(!operations(lab.emu).includes('AllocateAddress'));
-      const named = () => lab.emu.state().addresses['eipalloc-0123456789abcdef0'];
-      assert.equal(named()?.association?.networkInterfaceId, controlPlaneEni(lab.emu.state()).networkInterfaceId);
-      assert.deepEqual(named()?.tags, {}, 'solokube never tags afterwards');
+  test(
+    'GIVEN a foreign idle address named with --allocation-id WHEN setup and then cleanup run ' +
+      'THEN it is used, and cleanup disassociates but never releases it',
+    async () => {
+      const lab = await startLab({
+        seed: { addresses: [{ allocationId: 'eipalloc-0123456789abcdef0', publicIp: '198.51.100.210' }] },
+      });
+      try {
+        const setup = await lab.cli([
+          'secondary-ip',
+          'setup',
+          '--yes',
+          '--allocation-id',
+          'eipalloc-0123456789abcdef0',
+        ]);
+        assert.equal(setup.code, 0, setup.stderr);
+        assert.ok(!operations(lab.emu).includes('AllocateAddress'));
+        const named = () => lab.emu.state().addresses['eipalloc-0123456789abcdef0'];
+        assert.equal(named()?.association?.networkInterfaceId, controlPlaneEni(lab.emu.state()).networkInterfaceId);
+        assert.deepEqual(named()?.tags, {}, 'solokube never tags afterwards');
 
-      // Named again on the rerun (without the flag it is not ours: see secondary-ip-ownership.test.ts).
-      const rerun = await lab.cli([
-        'secondary-ip',
-        'setup',
-        '--yes',
-        '--allocation-id',
-        'eipalloc-0123456789abcdef0',
-        '--output',
-        'json',
-      ]);
-      assert.equal(rerun.code, 0, rerun.stderr);
-      assert.equal(rerun.json().result?.decision, 'nothing-to-do', 'a rerun naming the address again changes nothing');
+        // Named again on the rerun (without the flag it is not ours: see secondary-ip-ownership.test.ts).
+        const rerun = await lab.cli([
+          'secondary-ip',
+          'setup',
+          '--yes',
+          '--allocation-id',
+          'eipalloc-0123456789abcdef0',
+          '--output',
+          'json',
+        ]);
+        assert.equal(rerun.code, 0, rerun.stderr);
+        assert.equal(
+          rerun.json().result?.decision,
+          'nothing-to-do',
+          'a rerun naming the address again changes nothing',
+        );
 
-      const cleanup = await lab.cli([
-        'secondary-ip',
-        'cleanup',
-        '--yes',
-        '--allocation-id',
-        'eipalloc-0123456789abcdef0',
-      ]);
-      assert.equal(cleanup.code, 0, cleanup.stderr);
-      assert.ok(named(), 'the named address is still allocated');
-      assert.equal(named()?.association, undefined);
-      assert.ok(!operations(lab.emu).includes('ReleaseAddress'));
-    } finally {
-      await lab.close();
-    }
-  });
+        const cleanup = await lab.cli([
+          'secondary-ip',
+          'cleanup',
+          '--yes',
+          '--allocation-id',
+          'eipalloc-0123456789abcdef0',
+        ]);
+        assert.equal(cleanup.code, 0, cleanup.stderr);
+        assert.ok(named(), 'the named address is still allocated');
+        assert.equal(named()?.association, undefined);
+        assert.ok(!operations(lab.emu).includes('ReleaseAddress'));
+      } finally {
+        await lab.close();
+      }
+    },
+  );
 
   test('GIVEN --allocation-id names no address WHEN setup runs THEN it fails clearly and changes nothing', async () => {
     const lab = await startLab();

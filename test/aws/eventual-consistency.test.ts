@@ -22,36 +22,40 @@ import { addressesOf, controlPlaneEni, ourGroups, startLab, withLibraryLab } fro
 const LAG_MS = 1_500;
 
 describe('eventual consistency: setup and cleanup converge', () => {
-  test('GIVEN an emulator whose changes show up 1.5 s late WHEN setup and then cleanup run through the CLI THEN both succeed and the account ends clean', async () => {
-    const lab = await startLab();
-    try {
-      lab.emu.setConsistencyLag(LAG_MS);
-      const setup = await lab.cli(['secondary-ip', 'setup', '--yes'], { timeoutMs: 90_000 });
-      assert.equal(setup.code, 0, setup.stderr);
-      assert.match(setup.stderr, /waiting for/, 'the engine waited for EC2 to catch up');
-      let state = lab.emu.state();
-      const eip = addressesOf(state)[0];
-      assert.ok(eip?.association, 'the Elastic IP is associated');
-      assert.ok(controlPlaneEni(state).groupIds.includes(ourGroups(state)[0]!.groupId), 'our group is attached');
+  test(
+    'GIVEN an emulator whose changes show up 1.5 s late WHEN setup and then cleanup run ' +
+      'through the CLI THEN both succeed and the account ends clean',
+    async () => {
+      const lab = await startLab();
+      try {
+        lab.emu.setConsistencyLag(LAG_MS);
+        const setup = await lab.cli(['secondary-ip', 'setup', '--yes'], { timeoutMs: 90_000 });
+        assert.equal(setup.code, 0, setup.stderr);
+        assert.match(setup.stderr, /waiting for/, 'the engine waited for EC2 to catch up');
+        let state = lab.emu.state();
+        const eip = addressesOf(state)[0];
+        assert.ok(eip?.association, 'the Elastic IP is associated');
+        assert.ok(controlPlaneEni(state).groupIds.includes(ourGroups(state)[0]!.groupId), 'our group is attached');
 
-      // Right away: the association, the detach and the allocation are all still "recent".
-      const cleanup = await lab.cli(['secondary-ip', 'cleanup', '--force'], { timeoutMs: 90_000 });
-      assert.equal(cleanup.code, 0, cleanup.stderr);
-      state = lab.emu.state();
-      assert.deepEqual(addressesOf(state), [], 'no Elastic IP of ours is left (none billed idle)');
-      assert.deepEqual(ourGroups(state), []);
-      assert.deepEqual(
-        controlPlaneEni(state).privateIps.filter((p) => !p.primary),
-        [],
-      );
+        // Right away: the association, the detach and the allocation are all still "recent".
+        const cleanup = await lab.cli(['secondary-ip', 'cleanup', '--force'], { timeoutMs: 90_000 });
+        assert.equal(cleanup.code, 0, cleanup.stderr);
+        state = lab.emu.state();
+        assert.deepEqual(addressesOf(state), [], 'no Elastic IP of ours is left (none billed idle)');
+        assert.deepEqual(ourGroups(state), []);
+        assert.deepEqual(
+          controlPlaneEni(state).privateIps.filter((p) => !p.primary),
+          [],
+        );
 
-      await sleep(LAG_MS);
-      const again = await lab.cli(['secondary-ip', 'cleanup', '--force', '--output', 'json']);
-      assert.equal(again.json().result?.decision, 'nothing-to-do', again.stdout);
-    } finally {
-      await lab.close();
-    }
-  });
+        await sleep(LAG_MS);
+        const again = await lab.cli(['secondary-ip', 'cleanup', '--force', '--output', 'json']);
+        assert.equal(again.json().result?.decision, 'nothing-to-do', again.stdout);
+      } finally {
+        await lab.close();
+      }
+    },
+  );
 
   test('GIVEN a change that never becomes visible WHEN setup runs THEN the step fails at its deadline with the last cause', async () => {
     await withLibraryLab(async ({ lab, clients, config, io, signal }) => {

@@ -67,35 +67,39 @@ describe('AWS failures on the control path', () => {
     }
   });
 
-  test('GIVEN an endpoint that never answers WHEN one call is made with a 300 ms request timeout THEN it fails as a timeout after its attempts, not hanging', async () => {
-    const lab = await startLab();
-    const clients = createAwsClients({
-      region: REGION,
-      endpoint: lab.emu.endpoint,
-      credentials: TEST_CREDENTIALS,
-      maxAttempts: 2,
-      timeouts: { requestMs: 300, connectionMs: 300 },
-    });
-    try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
-      const started = Date.now();
-      const err = await clients
-        .call('ec2:DescribeInstances', new AbortController().signal, (o) =>
-          clients.ec2.send(new DescribeInstancesCommand({}), o),
-        )
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-      assert.ok(err instanceof SolokubeError);
-      assert.equal(err.code, 'aws.timeout');
-      assert.ok(Date.now() - started < 5_000);
-      assert.equal(lab.emu.calls().length, 2, 'the timed-out attempt was retried once');
-    } finally {
-      clients.destroy();
-      await lab.close();
-    }
-  });
+  test(
+    'GIVEN an endpoint that never answers WHEN one call is made with a 300 ms request timeout ' +
+      'THEN it fails as a timeout after its attempts, not hanging',
+    async () => {
+      const lab = await startLab();
+      const clients = createAwsClients({
+        region: REGION,
+        endpoint: lab.emu.endpoint,
+        credentials: TEST_CREDENTIALS,
+        maxAttempts: 2,
+        timeouts: { requestMs: 300, connectionMs: 300 },
+      });
+      try {
+        lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
+        const started = Date.now();
+        const err = await clients
+          .call('ec2:DescribeInstances', new AbortController().signal, (o) =>
+            clients.ec2.send(new DescribeInstancesCommand({}), o),
+          )
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        assert.ok(err instanceof SolokubeError);
+        assert.equal(err.code, 'aws.timeout');
+        assert.ok(Date.now() - started < 5_000);
+        assert.equal(lab.emu.calls().length, 2, 'the timed-out attempt was retried once');
+      } finally {
+        clients.destroy();
+        await lab.close();
+      }
+    },
+  );
 
   test('GIVEN a per-call deadline shorter than the request timeout WHEN the endpoint hangs THEN the call fails with the deadline error', async () => {
     const lab = await startLab();

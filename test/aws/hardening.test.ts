@@ -77,32 +77,36 @@ describe('hardening of the AWS side', () => {
     });
   }
 
-  test('GIVEN neither Service Quotas nor the account attributes may be read WHEN setup runs with 5 foreign addresses under a real quota of 10 THEN it warns that 5 is a guess and still sets up', async () => {
-    const lab = await startLab({
-      seed: { eipQuota: 10, addresses: [1, 2, 3, 4, 5].map((i) => ({ publicIp: `198.51.100.${200 + i}` })) },
-    });
-    try {
-      lab.emu.injectFault({
-        service: 'servicequotas',
-        kind: 'error',
-        status: 400,
-        code: 'AccessDeniedException',
-        times: Infinity,
+  test(
+    'GIVEN neither Service Quotas nor the account attributes may be read WHEN setup runs with ' +
+      '5 foreign addresses under a real quota of 10 THEN it warns that 5 is a guess and still sets up',
+    async () => {
+      const lab = await startLab({
+        seed: { eipQuota: 10, addresses: [1, 2, 3, 4, 5].map((i) => ({ publicIp: `198.51.100.${200 + i}` })) },
       });
-      lab.emu.injectFault({
-        service: 'ec2',
-        operation: 'DescribeAccountAttributes',
-        kind: 'error',
-        status: 403,
-        code: 'UnauthorizedOperation',
-        times: Infinity,
-      });
-      const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
-      assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stderr, /guess/i);
-      assert.equal(addressesOf(lab.emu.state()).length, 1);
-    } finally {
-      await lab.close();
-    }
-  });
+      try {
+        lab.emu.injectFault({
+          service: 'servicequotas',
+          kind: 'error',
+          status: 400,
+          code: 'AccessDeniedException',
+          times: Infinity,
+        });
+        lab.emu.injectFault({
+          service: 'ec2',
+          operation: 'DescribeAccountAttributes',
+          kind: 'error',
+          status: 403,
+          code: 'UnauthorizedOperation',
+          times: Infinity,
+        });
+        const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stderr, /guess/i);
+        assert.equal(addressesOf(lab.emu.state()).length, 1);
+      } finally {
+        await lab.close();
+      }
+    },
+  );
 });

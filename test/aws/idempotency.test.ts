@@ -65,25 +65,29 @@ describe('every AWS resource is idempotent', () => {
 });
 
 describe('addresses handed to the node layer', () => {
-  test('GIVEN setup has run WHEN the status is read THEN nodeAddressing gives the secondary IP, its prefix and the ENI MAC; before setup it refuses with a remedy', () =>
-    withLibraryLab(async ({ lab, clients, config, io, signal }) => {
-      const before = await readAwsStatus(config, clients, io, signal);
-      assert.throws(
-        () => nodeAddressing(before),
-        (e: unknown) => e instanceof SolokubeError && e.remedy !== undefined,
-      );
-      await planAndApply(awsResources(config, clients).secondaryIp, {
-        io,
-        signal,
-        mode: 'converge',
-        yes: true,
-        dryRun: false,
-      });
-      const a = nodeAddressing(await readAwsStatus(config, clients, io, signal));
-      const eni = Object.values(lab.emu.state().networkInterfaces).find((n) => n.macAddress === a.macAddress);
-      assert.ok(eni, 'the MAC is the ENI’s');
-      assert.equal(a.secondaryIp, eni.privateIps.find((p) => !p.primary)?.address);
-      assert.equal(a.primaryIp, eni.privateIps.find((p) => p.primary)?.address);
-      assert.equal(a.prefixLength, 24);
-    }));
+  test(
+    'GIVEN setup has run WHEN the status is read THEN nodeAddressing gives the secondary IP, ' +
+      'its prefix and the ENI MAC; before setup it refuses with a remedy',
+    () =>
+      withLibraryLab(async ({ lab, clients, config, io, signal }) => {
+        const before = await readAwsStatus(config, clients, io, signal);
+        assert.throws(
+          () => nodeAddressing(before),
+          (e: unknown) => e instanceof SolokubeError && e.remedy !== undefined,
+        );
+        await planAndApply(awsResources(config, clients).secondaryIp, {
+          io,
+          signal,
+          mode: 'converge',
+          yes: true,
+          dryRun: false,
+        });
+        const a = nodeAddressing(await readAwsStatus(config, clients, io, signal));
+        const eni = Object.values(lab.emu.state().networkInterfaces).find((n) => n.macAddress === a.macAddress);
+        assert.ok(eni, 'the MAC is the ENI’s');
+        assert.equal(a.secondaryIp, eni.privateIps.find((p) => !p.primary)?.address);
+        assert.equal(a.primaryIp, eni.privateIps.find((p) => p.primary)?.address);
+        assert.equal(a.prefixLength, 24);
+      }),
+  );
 });

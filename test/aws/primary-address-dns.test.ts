@@ -24,31 +24,35 @@ function appRecords(state: {
 }
 
 describe('app names without the secondary IP', () => {
-  test("GIVEN secondaryIp: false WHEN up's resources apply THEN the app names point at the instance's public IP, no address is allocated, and a second plan is empty", () =>
-    withLibraryLab(
-      async ({ lab, clients, config, io, signal }) => {
-        const first = await planAndApply(primaryAddressResources(config, clients), {
-          io,
-          signal,
-          mode: 'converge',
-          yes: true,
-          dryRun: false,
-        });
-        assert.equal(first.plan.steps.find((s) => s.id === AWS_IDS.dnsRecords)?.action, 'create');
-        const publicIp = Object.values(lab.emu.state().networkInterfaces)[0]!.autoPublicIp!;
-        assert.deepEqual(appRecords(lab.emu.state()), [
-          `*.apps.example.com. ${publicIp}`,
-          `hello.apps.example.com. ${publicIp}`,
-        ]);
-        assert.deepEqual(lab.emu.state().addresses, {}, 'no Elastic IP');
-        const again = await planConverge(primaryAddressResources(config, clients), io, signal);
-        assert.deepEqual(
-          again.plan.steps.filter((s) => s.action !== 'unchanged'),
-          [],
-        );
-      },
-      { config: NO_SECONDARY },
-    ));
+  test(
+    "GIVEN secondaryIp: false WHEN up's resources apply THEN the app names point at the " +
+      "instance's public IP, no address is allocated, and a second plan is empty",
+    () =>
+      withLibraryLab(
+        async ({ lab, clients, config, io, signal }) => {
+          const first = await planAndApply(primaryAddressResources(config, clients), {
+            io,
+            signal,
+            mode: 'converge',
+            yes: true,
+            dryRun: false,
+          });
+          assert.equal(first.plan.steps.find((s) => s.id === AWS_IDS.dnsRecords)?.action, 'create');
+          const publicIp = Object.values(lab.emu.state().networkInterfaces)[0]!.autoPublicIp!;
+          assert.deepEqual(appRecords(lab.emu.state()), [
+            `*.apps.example.com. ${publicIp}`,
+            `hello.apps.example.com. ${publicIp}`,
+          ]);
+          assert.deepEqual(lab.emu.state().addresses, {}, 'no Elastic IP');
+          const again = await planConverge(primaryAddressResources(config, clients), io, signal);
+          assert.deepEqual(
+            again.plan.steps.filter((s) => s.action !== 'unchanged'),
+            [],
+          );
+        },
+        { config: NO_SECONDARY },
+      ),
+  );
 
   test("GIVEN the records point at the instance WHEN down runs with secondaryIp: false THEN exactly those records go and kops' api record stays", () =>
     withLibraryLab(

@@ -16,29 +16,33 @@ describe('secondary-ip setup on a fresh account', () => {
     await lab.close();
   });
 
-  test('GIVEN a kops cluster and no addresses WHEN setup runs with --yes THEN one tagged EIP sits on a new secondary IP and 80/443 are open on an attached owned group', async () => {
-    const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
-    assert.equal(run.code, 0, run.stderr);
-    const state = lab.emu.state();
-    const ours = addressesOf(state);
-    assert.equal(ours.length, 1);
-    const eip = ours[0]!;
-    assert.equal(eip.tags['solokube.io/role'], 'apps-elastic-ip');
-    const eni = controlPlaneEni(state);
-    const secondary = eni.privateIps.find((p) => !p.primary);
-    assert.ok(secondary, 'a secondary private IP was assigned');
-    assert.equal(eip.association?.networkInterfaceId, eni.networkInterfaceId);
-    assert.equal(eip.association?.privateIpAddress, secondary.address);
-    const groups = ourGroups(state);
-    assert.equal(groups.length, 1);
-    const g = groups[0]!;
-    assert.deepEqual(g.ingress.map((r) => `${r.ipProtocol}/${r.fromPort}-${r.toPort} ${r.cidrIp}`).sort(), [
-      'tcp/443-443 0.0.0.0/0',
-      'tcp/80-80 0.0.0.0/0',
-    ]);
-    assert.ok(eni.groupIds.includes(g.groupId), 'our group is attached');
-    assert.ok(eni.groupIds.length >= 2, "kops' groups stay attached");
-  });
+  test(
+    'GIVEN a kops cluster and no addresses WHEN setup runs with --yes THEN one tagged EIP ' +
+      'sits on a new secondary IP and 80/443 are open on an attached owned group',
+    async () => {
+      const run = await lab.cli(['secondary-ip', 'setup', '--yes']);
+      assert.equal(run.code, 0, run.stderr);
+      const state = lab.emu.state();
+      const ours = addressesOf(state);
+      assert.equal(ours.length, 1);
+      const eip = ours[0]!;
+      assert.equal(eip.tags['solokube.io/role'], 'apps-elastic-ip');
+      const eni = controlPlaneEni(state);
+      const secondary = eni.privateIps.find((p) => !p.primary);
+      assert.ok(secondary, 'a secondary private IP was assigned');
+      assert.equal(eip.association?.networkInterfaceId, eni.networkInterfaceId);
+      assert.equal(eip.association?.privateIpAddress, secondary.address);
+      const groups = ourGroups(state);
+      assert.equal(groups.length, 1);
+      const g = groups[0]!;
+      assert.deepEqual(g.ingress.map((r) => `${r.ipProtocol}/${r.fromPort}-${r.toPort} ${r.cidrIp}`).sort(), [
+        'tcp/443-443 0.0.0.0/0',
+        'tcp/80-80 0.0.0.0/0',
+      ]);
+      assert.ok(eni.groupIds.includes(g.groupId), 'our group is attached');
+      assert.ok(eni.groupIds.length >= 2, "kops' groups stay attached");
+    },
+  );
 
   test('GIVEN setup has run WHEN it runs again THEN the plan has no changes and nothing is modified', async () => {
     lab.emu.resetCalls();

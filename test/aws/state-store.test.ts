@@ -31,21 +31,25 @@ async function destroy(l: LibraryLab, yaml?: string) {
 }
 
 describe('kops state store', () => {
-  test('GIVEN no bucket WHEN the state store is applied and planned again THEN it exists with versioning, SSE, every public-access block and our tags, and the second plan has no changes', () =>
-    withLibraryLab(async (l) => {
-      await assertIdempotent([resource(l)], { io: l.io, signal: l.signal, reruns: 2 });
-      const b = l.lab.emu.state().buckets![DEFAULT_BUCKET]!;
-      assert.equal(b.region, REGION);
-      assert.equal(b.versioning, 'Enabled');
-      assert.equal(b.encryption.sseAlgorithm, 'AES256');
-      assert.deepEqual(b.publicAccessBlock, {
-        blockPublicAcls: true,
-        ignorePublicAcls: true,
-        blockPublicPolicy: true,
-        restrictPublicBuckets: true,
-      });
-      assert.deepEqual(b.tags, { 'solokube.io/cluster': 'c1.example.com', 'solokube.io/role': 'state-store' });
-    }));
+  test(
+    'GIVEN no bucket WHEN the state store is applied and planned again THEN it exists with ' +
+      'versioning, SSE, every public-access block and our tags, and the second plan has no changes',
+    () =>
+      withLibraryLab(async (l) => {
+        await assertIdempotent([resource(l)], { io: l.io, signal: l.signal, reruns: 2 });
+        const b = l.lab.emu.state().buckets![DEFAULT_BUCKET]!;
+        assert.equal(b.region, REGION);
+        assert.equal(b.versioning, 'Enabled');
+        assert.equal(b.encryption.sseAlgorithm, 'AES256');
+        assert.deepEqual(b.publicAccessBlock, {
+          blockPublicAcls: true,
+          ignorePublicAcls: true,
+          blockPublicPolicy: true,
+          restrictPublicBuckets: true,
+        });
+        assert.deepEqual(b.tags, { 'solokube.io/cluster': 'c1.example.com', 'solokube.io/role': 'state-store' });
+      }),
+  );
 
   test('GIVEN our bucket whose encryption rule was removed and versioning suspended WHEN applied THEN only those two are put back', () =>
     withLibraryLab(async (l) => {
@@ -133,12 +137,19 @@ describe('kops state store', () => {
       assert.ok(l.lab.emu.calls().some((c) => c.errorCode === 'SlowDown'));
     }));
 
-  test('GIVEN a create that stopped before tagging (untagged, empty bucket of the default name) WHEN applied THEN it is claimed and tagged, not refused or duplicated', () =>
-    withLibraryLab(async (l) => {
-      await s3Of(l.clients).send(
-        new CreateBucketCommand({ Bucket: DEFAULT_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }),
-      );
-      await assertIdempotent([resource(l)], { io: l.io, signal: l.signal });
-      assert.equal(l.lab.emu.state().buckets![DEFAULT_BUCKET]!.tags?.['solokube.io/role'], 'state-store');
-    }));
+  test(
+    'GIVEN a create that stopped before tagging (untagged, empty bucket of the default name) ' +
+      'WHEN applied THEN it is claimed and tagged, not refused or duplicated',
+    () =>
+      withLibraryLab(async (l) => {
+        await s3Of(l.clients).send(
+          new CreateBucketCommand({
+            Bucket: DEFAULT_BUCKET,
+            CreateBucketConfiguration: { LocationConstraint: REGION },
+          }),
+        );
+        await assertIdempotent([resource(l)], { io: l.io, signal: l.signal });
+        assert.equal(l.lab.emu.state().buckets![DEFAULT_BUCKET]!.tags?.['solokube.io/role'], 'state-store');
+      }),
+  );
 });

@@ -115,29 +115,33 @@ describe('interruption and deadlines', () => {
     }
   });
 
-  test('GIVEN setup interrupted by Ctrl-C after it made the Elastic IP THEN exit 130, an interrupted error naming what was done, and a rerun continues', async () => {
-    const lab = await startLab();
-    try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'AssociateAddress', kind: 'hang', times: 1 });
-      const r = await interruptDuring(
-        lab,
-        ['secondary-ip', 'setup', '--yes', '-o', 'json'],
-        'AssociateAddress',
-        'SIGINT',
-      );
-      assert.equal(r.code, 130, r.stderr);
-      const err = oneJsonDocument(r.stdout).error!;
-      assert.equal(err.code, 'interrupted');
-      assert.match(err.message, /Elastic IP/, 'what was done so far is named');
-      assert.match(`${err.message} ${err.remedy ?? ''}`, /rerun/i);
-      assert.doesNotMatch(r.stderr, /--help/);
-      lab.emu.clearFaults();
-      const rerun = await lab.cli(['secondary-ip', 'setup', '--yes']);
-      assert.equal(rerun.code, 0, rerun.stderr);
-    } finally {
-      await lab.close();
-    }
-  });
+  test(
+    'GIVEN setup interrupted by Ctrl-C after it made the Elastic IP THEN exit 130, an ' +
+      'interrupted error naming what was done, and a rerun continues',
+    async () => {
+      const lab = await startLab();
+      try {
+        lab.emu.injectFault({ service: 'ec2', operation: 'AssociateAddress', kind: 'hang', times: 1 });
+        const r = await interruptDuring(
+          lab,
+          ['secondary-ip', 'setup', '--yes', '-o', 'json'],
+          'AssociateAddress',
+          'SIGINT',
+        );
+        assert.equal(r.code, 130, r.stderr);
+        const err = oneJsonDocument(r.stdout).error!;
+        assert.equal(err.code, 'interrupted');
+        assert.match(err.message, /Elastic IP/, 'what was done so far is named');
+        assert.match(`${err.message} ${err.remedy ?? ''}`, /rerun/i);
+        assert.doesNotMatch(r.stderr, /--help/);
+        lab.emu.clearFaults();
+        const rerun = await lab.cli(['secondary-ip', 'setup', '--yes']);
+        assert.equal(rerun.code, 0, rerun.stderr);
+      } finally {
+        await lab.close();
+      }
+    },
+  );
 
   test('GIVEN AWS hangs while the plan is read WHEN --timeout passes THEN exit 1 with a deadline error naming the step that was running', async () => {
     const lab = await startLab();

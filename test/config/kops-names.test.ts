@@ -52,7 +52,9 @@ describe("app hosts that would take over kops' records", () => {
   test('GIVEN ordinary hosts, also beside the cluster name THEN they are accepted', () => {
     assert.deepEqual(
       refusedAt(
-        `${base}appsDomain: c1.example.com\napps:\n  - {name: web, port: 80}\n  - {name: shop, port: 81, host: shop.example.com}\n  - {name: apix, port: 82, host: apix.c1.example.com}\n`,
+        `${base}appsDomain: c1.example.com\napps:\n  - {name: web, port: 80}\n  - {name: shop, ` +
+          `port: 81, host: shop.example.com}\n  - {name: apix, port: 82, host: ` +
+          `apix.c1.example.com}\n`,
       ),
       [],
     );

@@ -40,47 +40,51 @@ describe('teardown proof: the secondary-IP path, made and cleaned up', () => {
   });
   after(async () => lab?.close());
 
-  test("GIVEN setup, dns sync, an app repository and another cluster's objects WHEN the proof reads the emulator THEN it lists each kind of ours and nothing of theirs", async () => {
-    assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
-    assert.equal((await lab.cli(['dns', 'sync', '--yes'])).code, 0);
-    await makeRepository(lab, CLUSTER, 'hello');
-    await makeRepository(lab, 'other.example.com', 'hello');
-    const ec2 = new EC2Client({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS });
-    try {
-      await ec2.send(
-        new AllocateAddressCommand({
-          Domain: 'vpc',
-          TagSpecifications: [
-            { ResourceType: 'elastic-ip', Tags: [{ Key: 'solokube.io/cluster', Value: 'other.example.com' }] },
-          ],
-        }),
+  test(
+    "GIVEN setup, dns sync, an app repository and another cluster's objects WHEN the proof " +
+      'reads the emulator THEN it lists each kind of ours and nothing of theirs',
+    async () => {
+      assert.equal((await lab.cli(['secondary-ip', 'setup', '--yes'])).code, 0);
+      assert.equal((await lab.cli(['dns', 'sync', '--yes'])).code, 0);
+      await makeRepository(lab, CLUSTER, 'hello');
+      await makeRepository(lab, 'other.example.com', 'hello');
+      const ec2 = new EC2Client({ region: REGION, endpoint: lab.emu.endpoint, credentials: TEST_CREDENTIALS });
+      try {
+        await ec2.send(
+          new AllocateAddressCommand({
+            Domain: 'vpc',
+            TagSpecifications: [
+              { ResourceType: 'elastic-ip', Tags: [{ Key: 'solokube.io/cluster', Value: 'other.example.com' }] },
+            ],
+          }),
+        );
+      } finally {
+        ec2.destroy();
+      }
+      const owned = ownedObjects(lab.emu.state(), CLUSTER);
+      assert.deepEqual(kinds(owned, 'solokube'), [
+        'elastic-ip',
+        'ownership-record',
+        'record',
+        'repository',
+        'secondary-ip',
+        'security-group',
+      ]);
+      assert.ok(kinds(owned, 'kops').length > 0, "kops' instance, network and groups are found as kops'");
+      assert.ok(
+        owned.every((o) => !o.id.includes('other.example.com')),
+        `another cluster's objects are not ours: ${JSON.stringify(owned.filter((o) => o.id.includes('other')))}`,
       );
-    } finally {
-      ec2.destroy();
-    }
-    const owned = ownedObjects(lab.emu.state(), CLUSTER);
-    assert.deepEqual(kinds(owned, 'solokube'), [
-      'elastic-ip',
-      'ownership-record',
-      'record',
-      'repository',
-      'secondary-ip',
-      'security-group',
-    ]);
-    assert.ok(kinds(owned, 'kops').length > 0, "kops' instance, network and groups are found as kops'");
-    assert.ok(
-      owned.every((o) => !o.id.includes('other.example.com')),
-      `another cluster's objects are not ours: ${JSON.stringify(owned.filter((o) => o.id.includes('other')))}`,
-    );
-    assert.equal(owned.filter((o) => o.kind === 'elastic-ip').length, 1);
-    assert.deepEqual(
-      owned
-        .filter((o) => o.kind === 'record')
-        .map((o) => o.id.split(' ')[1])
-        .sort(),
-      ['*.apps.example.com.', 'hello.apps.example.com.'],
-    );
-  });
+      assert.equal(owned.filter((o) => o.kind === 'elastic-ip').length, 1);
+      assert.deepEqual(
+        owned
+          .filter((o) => o.kind === 'record')
+          .map((o) => o.id.split(' ')[1])
+          .sort(),
+        ['*.apps.example.com.', 'hello.apps.example.com.'],
+      );
+    },
+  );
 
   test('GIVEN cleanup ran WHEN the proof reads the emulator THEN only what cleanup does not own is left: the app repository', async () => {
     const eip = ownedObjects(lab.emu.state(), CLUSTER)

@@ -16,31 +16,35 @@ import { isAlive, waitGone } from '../../src/sandbox/lab/processes.js';
 import { kubectlGet } from '../support/control-plane.js';
 
 describe('the test control plane', () => {
-  test('GIVEN the pinned binaries WHEN a control plane starts THEN kubectl sees v1.36.3 and one Ready kops-like control-plane node with its taint, and stop ends every process', async () => {
-    const started = Date.now();
-    const cp = await startControlPlane({ io: new RecordingIoHost() });
-    const pids = Object.values(cp.pids());
-    try {
-      const readyMs = Date.now() - started;
-      assert.ok(readyMs < 45_000, `ready after ${readyMs} ms`);
-      const version = await cp.kubectl(['version', '-o', 'json']);
-      assert.equal(JSON.parse(version.stdout).serverVersion.gitVersion, 'v1.36.3');
-      const node = (await kubectlGet(cp, ['node', cp.nodeName!])) as NodeObject;
-      const labels = node.metadata.labels ?? {};
-      assert.equal(labels['node-role.kubernetes.io/control-plane'], '');
-      assert.match(labels['kops.k8s.io/instancegroup'] ?? '', /^control-plane-/);
-      assert.equal(labels['node.kubernetes.io/instance-type'], 't3.medium');
-      assert.equal(labels['topology.kubernetes.io/zone'], 'eu-west-1a');
-      assert.deepEqual(node.spec?.taints, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
-      assert.equal(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
-      assert.equal(pids.length, 5);
-      assert.ok(pids.every(isAlive));
-    } finally {
-      await cp.stop();
-    }
-    assert.deepEqual(pids.filter(isAlive), [], 'every component is gone');
-    assert.equal(existsSync(cp.dir), false, 'the working directory is removed');
-  });
+  test(
+    'GIVEN the pinned binaries WHEN a control plane starts THEN kubectl sees v1.36.3 and one ' +
+      'Ready kops-like control-plane node with its taint, and stop ends every process',
+    async () => {
+      const started = Date.now();
+      const cp = await startControlPlane({ io: new RecordingIoHost() });
+      const pids = Object.values(cp.pids());
+      try {
+        const readyMs = Date.now() - started;
+        assert.ok(readyMs < 45_000, `ready after ${readyMs} ms`);
+        const version = await cp.kubectl(['version', '-o', 'json']);
+        assert.equal(JSON.parse(version.stdout).serverVersion.gitVersion, 'v1.36.3');
+        const node = (await kubectlGet(cp, ['node', cp.nodeName!])) as NodeObject;
+        const labels = node.metadata.labels ?? {};
+        assert.equal(labels['node-role.kubernetes.io/control-plane'], '');
+        assert.match(labels['kops.k8s.io/instancegroup'] ?? '', /^control-plane-/);
+        assert.equal(labels['node.kubernetes.io/instance-type'], 't3.medium');
+        assert.equal(labels['topology.kubernetes.io/zone'], 'eu-west-1a');
+        assert.deepEqual(node.spec?.taints, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+        assert.equal(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+        assert.equal(pids.length, 5);
+        assert.ok(pids.every(isAlive));
+      } finally {
+        await cp.stop();
+      }
+      assert.deepEqual(pids.filter(isAlive), [], 'every component is gone');
+      assert.equal(existsSync(cp.dir), false, 'the working directory is removed');
+    },
+  );
 
   test('GIVEN a process that started a control plane WHEN it is killed with SIGKILL THEN none of the components outlive it', async () => {
     const script = fileURLToPath(new URL('./support/start-and-hang.js', import.meta.url));

@@ -191,55 +191,59 @@ describe('Kubernetes layer, pure parts', () => {
     );
   });
 
-  test('GIVEN a kubeconfig with several contexts THEN the one named after the cluster wins over the current one, and a missing one is a clear error', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'solokube-kc-'));
-    try {
-      const cluster = (name: string, server: string) => ({ name, cluster: { server } });
-      const path = join(dir, 'config');
-      await writeFile(
-        path,
-        stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          'current-context': 'other',
-          clusters: [cluster('other', 'https://198.18.0.1'), cluster('c1.example.com', 'https://198.18.0.2')],
-          users: [{ name: 'u', user: { token: 't' } }],
-          contexts: [
-            { name: 'other', context: { cluster: 'other', user: 'u' } },
-            { name: 'c1.example.com', context: { cluster: 'c1.example.com', user: 'u' } },
-          ],
-        }),
-      );
-      assert.equal(loadKubeconfig(path, { clusterName: 'c1.example.com' }).server, 'https://198.18.0.2');
-      assert.equal(loadKubeconfig(path, { clusterName: 'c2.example.com' }).server, 'https://198.18.0.1');
-      assert.throws(
-        () => loadKubeconfig(path, { context: 'nope' }),
-        /has no context named "nope" \(it has: other, c1.example.com\)/,
-      );
-      assert.throws(() => loadKubeconfig(join(dir, 'missing')), /the file does not exist/);
+  test(
+    'GIVEN a kubeconfig with several contexts THEN the one named after the cluster wins over ' +
+      'the current one, and a missing one is a clear error',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'solokube-kc-'));
+      try {
+        const cluster = (name: string, server: string) => ({ name, cluster: { server } });
+        const path = join(dir, 'config');
+        await writeFile(
+          path,
+          stringify({
+            apiVersion: 'v1',
+            kind: 'Config',
+            'current-context': 'other',
+            clusters: [cluster('other', 'https://198.18.0.1'), cluster('c1.example.com', 'https://198.18.0.2')],
+            users: [{ name: 'u', user: { token: 't' } }],
+            contexts: [
+              { name: 'other', context: { cluster: 'other', user: 'u' } },
+              { name: 'c1.example.com', context: { cluster: 'c1.example.com', user: 'u' } },
+            ],
+          }),
+        );
+        assert.equal(loadKubeconfig(path, { clusterName: 'c1.example.com' }).server, 'https://198.18.0.2');
+        assert.equal(loadKubeconfig(path, { clusterName: 'c2.example.com' }).server, 'https://198.18.0.1');
+        assert.throws(
+          () => loadKubeconfig(path, { context: 'nope' }),
+          /has no context named "nope" \(it has: other, c1.example.com\)/,
+        );
+        assert.throws(() => loadKubeconfig(join(dir, 'missing')), /the file does not exist/);
 
-      const insecure = join(dir, 'insecure');
-      await writeFile(
-        insecure,
-        stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          'current-context': 'c1.example.com',
-          clusters: [
-            { name: 'c1.example.com', cluster: { server: 'https://198.18.0.2', 'insecure-skip-tls-verify': true } },
-          ],
-          users: [{ name: 'u', user: { token: 't' } }],
-          contexts: [{ name: 'c1.example.com', context: { cluster: 'c1.example.com', user: 'u' } }],
-        }),
-      );
-      assert.throws(
-        () => loadKubeconfig(insecure, { clusterName: 'c1.example.com' }),
-        (err: unknown) => err instanceof KubeconfigError && /insecure-skip-tls-verify/.test(err.message),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+        const insecure = join(dir, 'insecure');
+        await writeFile(
+          insecure,
+          stringify({
+            apiVersion: 'v1',
+            kind: 'Config',
+            'current-context': 'c1.example.com',
+            clusters: [
+              { name: 'c1.example.com', cluster: { server: 'https://198.18.0.2', 'insecure-skip-tls-verify': true } },
+            ],
+            users: [{ name: 'u', user: { token: 't' } }],
+            contexts: [{ name: 'c1.example.com', context: { cluster: 'c1.example.com', user: 'u' } }],
+          }),
+        );
+        assert.throws(
+          () => loadKubeconfig(insecure, { clusterName: 'c1.example.com' }),
+          (err: unknown) => err instanceof KubeconfigError && /insecure-skip-tls-verify/.test(err.message),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('GIVEN the kwok stage file THEN it is six Stage documents with the names solokube relies on', () => {
     const docs = parseAllDocuments(kwokStages()).map((d) => d.toJS() as { kind: string; metadata: { name: string } });

@@ -34,47 +34,51 @@ const apply = (resources: Parameters<typeof planAndApply>[0]) =>
   });
 
 describe('control-plane taint and rollouts', () => {
-  test('GIVEN the kops-like node with its control-plane taint and a taint of someone else WHEN solokube converges THEN only the control-plane taints are gone, and a rerun has nothing to do', async () => {
-    const cp = await sharedControlPlane();
-    const node = cp.nodeName!;
-    assert.equal(
-      (
-        await cp.kubectl([
-          'taint',
-          'node',
-          node,
-          'example.com/keep=yes:PreferNoSchedule',
-          'node-role.kubernetes.io/master:NoSchedule',
-        ])
-      ).code,
-      0,
-    );
-    let seen = (await kubectlGet(cp, ['node', node])) as NodeObject;
-    assert.deepEqual(seen.spec?.taints?.map((t) => t.key).sort(), [
-      'example.com/keep',
-      'node-role.kubernetes.io/control-plane',
-      'node-role.kubernetes.io/master',
-    ]);
-    const target = targetFor(cp, uniqueName('taint'));
-    const { plan } = await planConverge(
-      [controlPlaneTaint(target)],
-      new RecordingIoHost(),
-      AbortSignal.timeout(30_000),
-    );
-    assert.deepEqual(JSON.parse(JSON.stringify(plan.steps[0]?.changes)), [
-      {
-        field: 'taints',
-        from: ['node-role.kubernetes.io/control-plane:NoSchedule', 'node-role.kubernetes.io/master:NoSchedule'],
-        to: [],
-      },
-    ]);
-    await assertIdempotent([controlPlaneTaint(target)]);
-    seen = (await kubectlGet(cp, ['node', node])) as NodeObject;
-    assert.deepEqual(
-      seen.spec?.taints?.map((t) => `${t.key}=${t.value}:${t.effect}`),
-      ['example.com/keep=yes:PreferNoSchedule'],
-    );
-  });
+  test(
+    'GIVEN the kops-like node with its control-plane taint and a taint of someone else WHEN ' +
+      'solokube converges THEN only the control-plane taints are gone, and a rerun has nothing to do',
+    async () => {
+      const cp = await sharedControlPlane();
+      const node = cp.nodeName!;
+      assert.equal(
+        (
+          await cp.kubectl([
+            'taint',
+            'node',
+            node,
+            'example.com/keep=yes:PreferNoSchedule',
+            'node-role.kubernetes.io/master:NoSchedule',
+          ])
+        ).code,
+        0,
+      );
+      let seen = (await kubectlGet(cp, ['node', node])) as NodeObject;
+      assert.deepEqual(seen.spec?.taints?.map((t) => t.key).sort(), [
+        'example.com/keep',
+        'node-role.kubernetes.io/control-plane',
+        'node-role.kubernetes.io/master',
+      ]);
+      const target = targetFor(cp, uniqueName('taint'));
+      const { plan } = await planConverge(
+        [controlPlaneTaint(target)],
+        new RecordingIoHost(),
+        AbortSignal.timeout(30_000),
+      );
+      assert.deepEqual(JSON.parse(JSON.stringify(plan.steps[0]?.changes)), [
+        {
+          field: 'taints',
+          from: ['node-role.kubernetes.io/control-plane:NoSchedule', 'node-role.kubernetes.io/master:NoSchedule'],
+          to: [],
+        },
+      ]);
+      await assertIdempotent([controlPlaneTaint(target)]);
+      seen = (await kubectlGet(cp, ['node', node])) as NodeObject;
+      assert.deepEqual(
+        seen.spec?.taints?.map((t) => `${t.key}=${t.value}:${t.effect}`),
+        ['example.com/keep=yes:PreferNoSchedule'],
+      );
+    },
+  );
 
   test('GIVEN the taint came back (kops replaced the instance) WHEN solokube converges again THEN it is removed again', async () => {
     const cp = await sharedControlPlane();
@@ -132,33 +136,39 @@ describe('control-plane taint and rollouts', () => {
     assert.ok(Date.now() - started < 20_000, `failed after ${Date.now() - started} ms`);
   });
 
-  test("GIVEN pods whose image cannot be pulled and a 2 s progress deadline WHEN the Deployment is applied THEN the controller's ProgressDeadlineExceeded ends the wait, naming ImagePullBackOff", async () => {
-    const cp = await sharedControlPlane();
-    const ns = uniqueName('rollout-pull');
-    const started = Date.now();
-    const dep = deployment(ns, 'web', {
-      replicas: 1,
-      image: 'registry.example/missing:9',
-      podLabels: { [POD_BEHAVIOUR_LABEL]: 'image-pull-backoff' },
-      progressDeadlineSeconds: 2,
-    });
-    await assert.rejects(
-      apply(kubeResources(targetFor(cp, ns), [namespace(ns), dep], { objectOptions: () => ({ deadlineMs: 60_000 }) })),
-      (err: unknown) => {
-        assert.ok(err instanceof RolloutFailedError, String(err));
-        assert.match(err.message, /ProgressDeadlineExceeded/);
-        assert.match(
-          err.message,
-          /web-[a-z0-9]+-[a-z0-9]+: ImagePullBackOff \(Back-off pulling image "registry.example\/missing:9"/,
-        );
-        return true;
-      },
-    );
-    assert.ok(
-      Date.now() - started < 40_000,
-      `failed after ${Date.now() - started} ms, not at the controller's deadline`,
-    );
-  });
+  test(
+    'GIVEN pods whose image cannot be pulled and a 2 s progress deadline WHEN the Deployment ' +
+      "is applied THEN the controller's ProgressDeadlineExceeded ends the wait, naming ImagePullBackOff",
+    async () => {
+      const cp = await sharedControlPlane();
+      const ns = uniqueName('rollout-pull');
+      const started = Date.now();
+      const dep = deployment(ns, 'web', {
+        replicas: 1,
+        image: 'registry.example/missing:9',
+        podLabels: { [POD_BEHAVIOUR_LABEL]: 'image-pull-backoff' },
+        progressDeadlineSeconds: 2,
+      });
+      await assert.rejects(
+        apply(
+          kubeResources(targetFor(cp, ns), [namespace(ns), dep], { objectOptions: () => ({ deadlineMs: 60_000 }) }),
+        ),
+        (err: unknown) => {
+          assert.ok(err instanceof RolloutFailedError, String(err));
+          assert.match(err.message, /ProgressDeadlineExceeded/);
+          assert.match(
+            err.message,
+            /web-[a-z0-9]+-[a-z0-9]+: ImagePullBackOff \(Back-off pulling image "registry.example\/missing:9"/,
+          );
+          return true;
+        },
+      );
+      assert.ok(
+        Date.now() - started < 40_000,
+        `failed after ${Date.now() - started} ms, not at the controller's deadline`,
+      );
+    },
+  );
 
   test("GIVEN containers that keep crashing WHEN the Deployment is applied THEN it fails at solokube's deadline, naming CrashLoopBackOff", async () => {
     const cp = await sharedControlPlane();

@@ -142,53 +142,58 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
     kopsBinary = (await ensureGoTools(['kops'], { io: new RecordingIoHost() }))['kops']!;
   });
 
-  test('GIVEN an empty account WHEN the cluster is created and planned again THEN state store, specs, cloud objects and kubeconfig exist once, the key was made, and the second plan has no changes; down removes all of it', async (t) => {
-    const w = await world('life.example.com');
-    t.after(() => w.close());
-    await assertIdempotent(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000) });
-    assert.deepEqual(clusterObjects(w, 'life.example.com'), {
-      vpcs: 1,
-      instances: 1,
-      groups: 2,
-      autoScalingGroups: 2,
-      apiRecords: 1,
-    });
-    assert.equal(w.launched.length, 1);
-    // One Auto Scaling group per instance group, sized from its spec; the control plane's holds the instance.
-    const asgs = w.emu.state().autoScalingGroups ?? {};
-    const running = Object.values(w.emu.state().instances).filter((i) => i.state === 'running');
-    assert.deepEqual(
-      Object.values(asgs)
-        .map((g) => [g.name, g.minSize, g.maxSize, g.instances])
-        .sort(),
-      [
-        ['control-plane-eu-west-1a.masters.life.example.com', 1, 1, running.map((i) => i.instanceId)],
-        ['nodes-eu-west-1a.life.example.com', 0, 0, []],
-      ],
-    );
-    assert.ok(existsSync(join(w.dir, 'solokube', 'kubeconfig')));
-    assert.ok(w.io.events.some((e) => /created a new ed25519 SSH key/.test(e.message)));
-    const keys = Object.keys(w.emu.state().buckets![BUCKET]!.objects);
-    assert.ok(
-      keys.some((k) => k.startsWith('life.example.com/pki/ssh/public/admin/')),
-      keys.join(', '),
-    );
-    await planAndApply(w.resources(), {
-      io: w.io,
-      signal: AbortSignal.timeout(300_000),
-      mode: 'destroy',
-      yes: true,
-      dryRun: false,
-    });
-    assert.deepEqual(clusterObjects(w, 'life.example.com'), {
-      vpcs: 0,
-      instances: 0,
-      groups: 0,
-      autoScalingGroups: 0,
-      apiRecords: 0,
-    });
-    assert.deepEqual(w.emu.state().buckets, {}, 'the state store went with every version and delete marker');
-  });
+  test(
+    'GIVEN an empty account WHEN the cluster is created and planned again THEN state store, ' +
+      'specs, cloud objects and kubeconfig exist once, the key was made, and the second plan has ' +
+      'no changes; down removes all of it',
+    async (t) => {
+      const w = await world('life.example.com');
+      t.after(() => w.close());
+      await assertIdempotent(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000) });
+      assert.deepEqual(clusterObjects(w, 'life.example.com'), {
+        vpcs: 1,
+        instances: 1,
+        groups: 2,
+        autoScalingGroups: 2,
+        apiRecords: 1,
+      });
+      assert.equal(w.launched.length, 1);
+      // One Auto Scaling group per instance group, sized from its spec; the control plane's holds the instance.
+      const asgs = w.emu.state().autoScalingGroups ?? {};
+      const running = Object.values(w.emu.state().instances).filter((i) => i.state === 'running');
+      assert.deepEqual(
+        Object.values(asgs)
+          .map((g) => [g.name, g.minSize, g.maxSize, g.instances])
+          .sort(),
+        [
+          ['control-plane-eu-west-1a.masters.life.example.com', 1, 1, running.map((i) => i.instanceId)],
+          ['nodes-eu-west-1a.life.example.com', 0, 0, []],
+        ],
+      );
+      assert.ok(existsSync(join(w.dir, 'solokube', 'kubeconfig')));
+      assert.ok(w.io.events.some((e) => /created a new ed25519 SSH key/.test(e.message)));
+      const keys = Object.keys(w.emu.state().buckets![BUCKET]!.objects);
+      assert.ok(
+        keys.some((k) => k.startsWith('life.example.com/pki/ssh/public/admin/')),
+        keys.join(', '),
+      );
+      await planAndApply(w.resources(), {
+        io: w.io,
+        signal: AbortSignal.timeout(300_000),
+        mode: 'destroy',
+        yes: true,
+        dryRun: false,
+      });
+      assert.deepEqual(clusterObjects(w, 'life.example.com'), {
+        vpcs: 0,
+        instances: 0,
+        groups: 0,
+        autoScalingGroups: 0,
+        apiRecords: 0,
+      });
+      assert.deepEqual(w.emu.state().buckets, {}, 'the state store went with every version and delete marker');
+    },
+  );
 
   for (const step of ['update', 'validate', 'export'] as const) {
     test(`GIVEN kops ${step} exits non-zero WHEN the rerun comes THEN it resumes and converges with one of everything`, async (t) => {
@@ -206,15 +211,19 @@ describe('kops cluster lifecycle (real kops + stand-in)', { timeout: 45 * 60_000
     });
   }
 
-  test('GIVEN validate never passes WHEN the cluster is created THEN kops.validate lists the failing node; once the node is ready the rerun converges', async (t) => {
-    const w = await world('slow.example.com');
-    t.after(() => w.close());
-    const err = await failsWith(converge(w, { validateNeverPasses: true }));
-    assert.equal(err.code, 'kops.validate');
-    assert.match(err.message, /Node .* is not ready/);
-    await assertIdempotent(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000) });
-    assert.equal(clusterObjects(w, 'slow.example.com').instances, 1);
-  });
+  test(
+    'GIVEN validate never passes WHEN the cluster is created THEN kops.validate lists the ' +
+      'failing node; once the node is ready the rerun converges',
+    async (t) => {
+      const w = await world('slow.example.com');
+      t.after(() => w.close());
+      const err = await failsWith(converge(w, { validateNeverPasses: true }));
+      assert.equal(err.code, 'kops.validate');
+      assert.match(err.message, /Node .* is not ready/);
+      await assertIdempotent(w.resources(), { io: w.io, signal: AbortSignal.timeout(300_000) });
+      assert.equal(clusterObjects(w, 'slow.example.com').instances, 1);
+    },
+  );
 
   test('GIVEN kops create -f fails on the state store, and S3 throttles WHEN rerun THEN it converges without duplicates', async (t) => {
     const w = await world('s3.example.com');

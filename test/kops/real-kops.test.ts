@@ -73,30 +73,34 @@ describe('real kops accepts the rendered specs', { timeout: 45 * 60_000 }, () =>
   });
 
   for (const name of Object.keys(CONFIGS)) {
-    test(`GIVEN the ${name} configuration WHEN kops creates the cluster from our specs THEN kops get returns exactly what we rendered, and a second apply changes nothing`, async () => {
-      const c = CONFIGS[name]!;
-      // One cluster name per case, so the cases share the state store without meeting.
-      const config = { ...c.config, name: `${name}.example.com` };
-      const specs = renderClusterSpecs(config, {
-        stateStore: `s3://${BUCKET}`,
-        ...(c.appSecurityGroupId ? { appSecurityGroupId: c.appSecurityGroupId } : {}),
-      });
-      const kops = runner();
-      const signal = AbortSignal.timeout(5 * 60_000);
-      emu.resetCalls();
-      assert.equal(await applySpecs(kops, specs, signal), 'created');
-      const back = await readSpecs(kops, config.name, signal);
-      assert.deepEqual(back?.cluster, specs.cluster);
-      assert.deepEqual(
-        back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
-        specs.instanceGroups,
-      );
-      assert.equal(await applySpecs(kops, specs, signal), 'unchanged');
-      const refused = emu
-        .calls()
-        .filter((x) => x.status >= 400 && !['NoSuchKey', 'NotFound'].includes(x.errorCode ?? ''));
-      assert.deepEqual(refused, [], 'kops made calls the emulator refused');
-    });
+    test(
+      `GIVEN the ${name} configuration WHEN kops creates the cluster from our specs THEN kops ` +
+        `get returns exactly what we rendered, and a second apply changes nothing`,
+      async () => {
+        const c = CONFIGS[name]!;
+        // One cluster name per case, so the cases share the state store without meeting.
+        const config = { ...c.config, name: `${name}.example.com` };
+        const specs = renderClusterSpecs(config, {
+          stateStore: `s3://${BUCKET}`,
+          ...(c.appSecurityGroupId ? { appSecurityGroupId: c.appSecurityGroupId } : {}),
+        });
+        const kops = runner();
+        const signal = AbortSignal.timeout(5 * 60_000);
+        emu.resetCalls();
+        assert.equal(await applySpecs(kops, specs, signal), 'created');
+        const back = await readSpecs(kops, config.name, signal);
+        assert.deepEqual(back?.cluster, specs.cluster);
+        assert.deepEqual(
+          back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
+          specs.instanceGroups,
+        );
+        assert.equal(await applySpecs(kops, specs, signal), 'unchanged');
+        const refused = emu
+          .calls()
+          .filter((x) => x.status >= 400 && !['NoSuchKey', 'NotFound'].includes(x.errorCode ?? ''));
+        assert.deepEqual(refused, [], 'kops made calls the emulator refused');
+      },
+    );
   }
 
   test('GIVEN an existing cluster WHEN the instance type changes THEN replace -f updates it and kops get shows the new type', async () => {

@@ -58,26 +58,30 @@ describe('kops runner', () => {
     );
   });
 
-  test('GIVEN kops failing on the state store with secrets in its output WHEN the step runs THEN kops.state-store, progress lines with elapsed time, and no secret anywhere', async () => {
-    const io = new RecordingIoHost();
-    const bin = fakeKops(
-      'echo "I1130 starting" >&2; echo "error reading s3://b/c1/config: NoSuchBucket (key AKIAABCDEFGHIJKLMNOP, secret topsecretvalue)" >&2; exit 1',
-    );
-    const kops = new KopsRunner({
-      binary: bin,
-      stateStore: 's3://b',
-      io,
-      env: { AWS_SECRET_ACCESS_KEY: 'topsecretvalue' },
-    });
-    const err = await failure(kops.run('get cluster', ['get'], { deadlineMs: 5_000, signal: signal() }));
-    assert.equal(err.code, 'kops.state-store');
-    const all = [err.message, ...io.events.map((e) => e.message)].join('\n');
-    assert.doesNotMatch(all, /topsecretvalue|AKIAABCDEFGHIJKLMNOP/);
-    assert.ok(
-      io.events.some((e) => /^kops get cluster \[\d+(\.\d+)?\s?m?s\] I1130 starting$/.test(e.message)),
-      io.events.map((e) => e.message).join('\n'),
-    );
-  });
+  test(
+    'GIVEN kops failing on the state store with secrets in its output WHEN the step runs THEN ' +
+      'kops.state-store, progress lines with elapsed time, and no secret anywhere',
+    async () => {
+      const io = new RecordingIoHost();
+      const bin = fakeKops(
+        'echo "I1130 starting" >&2; echo "error reading s3://b/c1/config: NoSuchBucket (key AKIAABCDEFGHIJKLMNOP, secret topsecretvalue)" >&2; exit 1',
+      );
+      const kops = new KopsRunner({
+        binary: bin,
+        stateStore: 's3://b',
+        io,
+        env: { AWS_SECRET_ACCESS_KEY: 'topsecretvalue' },
+      });
+      const err = await failure(kops.run('get cluster', ['get'], { deadlineMs: 5_000, signal: signal() }));
+      assert.equal(err.code, 'kops.state-store');
+      const all = [err.message, ...io.events.map((e) => e.message)].join('\n');
+      assert.doesNotMatch(all, /topsecretvalue|AKIAABCDEFGHIJKLMNOP/);
+      assert.ok(
+        io.events.some((e) => /^kops get cluster \[\d+(\.\d+)?\s?m?s\] I1130 starting$/.test(e.message)),
+        io.events.map((e) => e.message).join('\n'),
+      );
+    },
+  );
 
   test('GIVEN kops that never finishes WHEN its deadline passes THEN kops.deadline says rerunning resumes', async () => {
     const kops = new KopsRunner({ binary: fakeKops('sleep 30'), stateStore: 's3://b', io: new RecordingIoHost() });
@@ -87,7 +91,9 @@ describe('kops runner', () => {
 
   test('GIVEN validate --wait output of two attempts WHEN parsed THEN the last one is the verdict with its failures', () => {
     const out =
-      '{"failures":[{"type":"dns","name":"apiserver","message":"placeholder"}]}{"failures":[{"type":"Node","name":"n1","message":"not ready \\"{x}\\""}],"nodes":[{"name":"n1","role":"control-plane","status":"False"}]}';
+      '{"failures":[{"type":"dns","name":"apiserver",' +
+      '"message":"placeholder"}]}{"failures":[{"type":"Node","name":"n1","message":"not ready ' +
+      '\\"{x}\\""}],"nodes":[{"name":"n1","role":"control-plane","status":"False"}]}';
     const v = parseValidation(out)!;
     assert.deepEqual(v.failures, [{ type: 'Node', name: 'n1', message: 'not ready "{x}"' }]);
     assert.equal(v.nodes[0]!.role, 'control-plane');

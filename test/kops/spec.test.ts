@@ -24,33 +24,41 @@ const render = (name: string) => {
 
 describe('kops specs', () => {
   for (const name of Object.keys(CONFIGS)) {
-    test(`GIVEN the ${name} configuration WHEN rendering THEN the YAML matches its golden file, parses back to the same documents, and fits kops' schemas`, () => {
-      const specs = render(name);
-      const text = specsYaml(specs);
-      golden(`${name}.yaml`, text);
-      assert.deepEqual(parseKopsYaml(text), [specs.cluster, ...specs.instanceGroups]);
-      const schemas = new KopsSchemas(kopsSchemaDir());
-      for (const doc of [specs.cluster, ...specs.instanceGroups])
-        assert.deepEqual(schemas.check(doc), [], `${doc.kind} ${doc.metadata.name}`);
-    });
+    test(
+      `GIVEN the ${name} configuration WHEN rendering THEN the YAML matches its golden file, ` +
+        `parses back to the same documents, and fits kops' schemas`,
+      () => {
+        const specs = render(name);
+        const text = specsYaml(specs);
+        golden(`${name}.yaml`, text);
+        assert.deepEqual(parseKopsYaml(text), [specs.cluster, ...specs.instanceGroups]);
+        const schemas = new KopsSchemas(kopsSchemaDir());
+        for (const doc of [specs.cluster, ...specs.instanceGroups])
+          assert.deepEqual(schemas.check(doc), [], `${doc.kind} ${doc.metadata.name}`);
+      },
+    );
   }
 
-  test('GIVEN the default configuration THEN one control-plane group of 1 and a worker group of 0, public DNS for the API without a load balancer, ECR pulls allowed, no image', () => {
-    const { cluster, instanceGroups } = render('default');
-    assert.deepEqual(
-      instanceGroups.map((g) => [g.metadata.name, g.spec['role'], g.spec['minSize'], g.spec['maxSize']]),
-      [
-        ['control-plane-eu-west-1a', 'Master', 1, 1],
-        ['nodes-eu-west-1a', 'Node', 0, 0],
-      ],
-    );
-    assert.deepEqual(cluster.spec['api'], { dns: {} });
-    assert.deepEqual(cluster.spec['topology'], { dns: { type: 'Public' } });
-    assert.deepEqual(cluster.spec['iam'], { allowContainerRegistry: true, legacy: false });
-    assert.deepEqual(cluster.spec['networking'], { cilium: {} });
-    assert.equal(cluster.spec['kubernetesVersion'], '1.36.3');
-    assert.ok(instanceGroups.every((g) => !('image' in g.spec) && !('additionalSecurityGroups' in g.spec)));
-  });
+  test(
+    'GIVEN the default configuration THEN one control-plane group of 1 and a worker group of ' +
+      '0, public DNS for the API without a load balancer, ECR pulls allowed, no image',
+    () => {
+      const { cluster, instanceGroups } = render('default');
+      assert.deepEqual(
+        instanceGroups.map((g) => [g.metadata.name, g.spec['role'], g.spec['minSize'], g.spec['maxSize']]),
+        [
+          ['control-plane-eu-west-1a', 'Master', 1, 1],
+          ['nodes-eu-west-1a', 'Node', 0, 0],
+        ],
+      );
+      assert.deepEqual(cluster.spec['api'], { dns: {} });
+      assert.deepEqual(cluster.spec['topology'], { dns: { type: 'Public' } });
+      assert.deepEqual(cluster.spec['iam'], { allowContainerRegistry: true, legacy: false });
+      assert.deepEqual(cluster.spec['networking'], { cilium: {} });
+      assert.equal(cluster.spec['kubernetesVersion'], '1.36.3');
+      assert.ok(instanceGroups.every((g) => !('image' in g.spec) && !('additionalSecurityGroups' in g.spec)));
+    },
+  );
 
   test('GIVEN custom zones, image and an app security group THEN one subnet per zone, the group in the control plane only, the image on every group', () => {
     const { cluster, instanceGroups } = render('custom');

@@ -49,7 +49,9 @@ describe('solokube proxy against the lab node', { timeout: 300_000 }, () => {
     const zone = lab.clusterName.split('.').slice(1).join('.');
     writeFileSync(
       join(dir, 'solokube.yaml'),
-      `name: ${lab.clusterName}\ndnsZone: ${zone}\nappsDomain: ${lab.appsDomain}\nregion: eu-west-1\nssh:\n  privateKey: ${lab.node.ssh.privateKeyPath}\n  user: ${lab.node.ssh.user}\n  knownHosts: ${knownHosts}\nproxy: haproxy\n`,
+      `name: ${lab.clusterName}\ndnsZone: ${zone}\nappsDomain: ${lab.appsDomain}\nregion: ` +
+        `eu-west-1\nssh:\n  privateKey: ${lab.node.ssh.privateKeyPath}\n  ` +
+        `user: ${lab.node.ssh.user}\n  knownHosts: ${knownHosts}\nproxy: haproxy\n`,
     );
     await lab.gateway.mapPublicIp(EIP_SECONDARY, SECONDARY);
     pristine = await nodeSnapshot(lab);

@@ -138,41 +138,45 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     assert.deepEqual(await nodeSnapshot(lab), before0);
   });
 
-  test('GIVEN a fresh node WHEN set up in haproxy mode THEN apps answer on the secondary address 443 and 80, the API on the primary 443, stats stay private', async () => {
-    const spec = nodeSpec();
-    const { plan } = await planConverge(nodeResources(spec, shell), io, signal);
-    // The lab image already has nftables and HAProxy: the packages step has nothing to do.
-    assert.deepEqual(plan.steps.map((s) => `${s.id} ${s.action}`).sort(), [
-      'node/boot-unit create',
-      'node/packages unchanged',
-      'node/proxy-config create',
-      'node/redirect-rules create',
-      'node/secondary-address create',
-    ]);
-    await converge(spec);
+  test(
+    'GIVEN a fresh node WHEN set up in haproxy mode THEN apps answer on the secondary address ' +
+      '443 and 80, the API on the primary 443, stats stay private',
+    async () => {
+      const spec = nodeSpec();
+      const { plan } = await planConverge(nodeResources(spec, shell), io, signal);
+      // The lab image already has nftables and HAProxy: the packages step has nothing to do.
+      assert.deepEqual(plan.steps.map((s) => `${s.id} ${s.action}`).sort(), [
+        'node/boot-unit create',
+        'node/packages unchanged',
+        'node/proxy-config create',
+        'node/redirect-rules create',
+        'node/secondary-address create',
+      ]);
+      await converge(spec);
 
-    assertAnsweredBy(
-      await httpsFromClient(lab, app(), EIP_SECONDARY),
-      'ingress',
-      new RegExp(`host=${app().replaceAll('.', '\\.')} scheme=https`),
-    );
-    assertAnsweredBy(await httpsFromClient(lab, api(), EIP_PRIMARY), 'apiserver');
-    // The primary address's 443 is untouched: whatever the name, the API server answers.
-    assertAnsweredBy(await httpsFromClient(lab, app(), EIP_PRIMARY, { verify: false }), 'apiserver');
-    // SNI routing: the API's name on the secondary address still reaches the API server.
-    assertAnsweredBy(await httpsFromClient(lab, api(), EIP_SECONDARY), 'apiserver');
-    assertAnsweredBy(await httpFromClient(lab, app(), EIP_SECONDARY), 'ingress', /xff=198\.19\.0\.100/);
-    for (const address of [EIP_SECONDARY, EIP_PRIMARY]) {
-      assert.equal((await httpFromClient(lab, 'stats', address, 8404)).ok, false, `stats reachable on ${address}`);
-    }
-    // The node has no curl; bash's /dev/tcp speaks enough HTTP to see the stats page answer.
-    const stats = await lab.node.exec([
-      'bash',
-      '-c',
-      'exec 3<>/dev/tcp/127.0.0.1/8404; printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; head -1 <&3',
-    ]);
-    assert.match(stats.stdout, /^HTTP\/1\.[01] 200/, 'stats answer on the node loopback');
-  });
+      assertAnsweredBy(
+        await httpsFromClient(lab, app(), EIP_SECONDARY),
+        'ingress',
+        new RegExp(`host=${app().replaceAll('.', '\\.')} scheme=https`),
+      );
+      assertAnsweredBy(await httpsFromClient(lab, api(), EIP_PRIMARY), 'apiserver');
+      // The primary address's 443 is untouched: whatever the name, the API server answers.
+      assertAnsweredBy(await httpsFromClient(lab, app(), EIP_PRIMARY, { verify: false }), 'apiserver');
+      // SNI routing: the API's name on the secondary address still reaches the API server.
+      assertAnsweredBy(await httpsFromClient(lab, api(), EIP_SECONDARY), 'apiserver');
+      assertAnsweredBy(await httpFromClient(lab, app(), EIP_SECONDARY), 'ingress', /xff=198\.19\.0\.100/);
+      for (const address of [EIP_SECONDARY, EIP_PRIMARY]) {
+        assert.equal((await httpFromClient(lab, 'stats', address, 8404)).ok, false, `stats reachable on ${address}`);
+      }
+      // The node has no curl; bash's /dev/tcp speaks enough HTTP to see the stats page answer.
+      const stats = await lab.node.exec([
+        'bash',
+        '-c',
+        'exec 3<>/dev/tcp/127.0.0.1/8404; printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; head -1 <&3',
+      ]);
+      assert.match(stats.stdout, /^HTTP\/1\.[01] 200/, 'stats answer on the node loopback');
+    },
+  );
 
   test('GIVEN a converged node WHEN set up three more times THEN nothing changes and there is one table and one config', async () => {
     const spec = nodeSpec();
@@ -239,21 +243,25 @@ describe('node data path in the lab, through the real resources over SSH', { tim
     await assertConverged(spec);
   });
 
-  test('GIVEN the hostNetwork ingress still holds :8443 WHEN switching to haproxy mode THEN HAProxy refusing to load is a typed error and its previous config stays on disk', async () => {
-    const cfgBefore = await shell.readFile('/etc/haproxy/haproxy.cfg');
-    await assert.rejects(converge(nodeSpec()), ProxyReloadError);
-    assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg'), cfgBefore);
-    assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg.before-solokube'), undefined, 'no stray backup');
-    assert.equal(
-      (await lab.node.exec(['systemctl', 'is-active', 'haproxy'])).stdout.trim(),
-      'active',
-      'the old HAProxy keeps running',
-    );
-    // Converging direct mode again repairs the rules the failed run had already switched.
-    await converge(nodeSpec({ proxy: 'direct' }));
-    await assertConverged(nodeSpec({ proxy: 'direct' }));
-    assertAnsweredBy(await httpFromClient(lab, app(), EIP_SECONDARY), 'ingress', CLIENT);
-  });
+  test(
+    'GIVEN the hostNetwork ingress still holds :8443 WHEN switching to haproxy mode THEN ' +
+      'HAProxy refusing to load is a typed error and its previous config stays on disk',
+    async () => {
+      const cfgBefore = await shell.readFile('/etc/haproxy/haproxy.cfg');
+      await assert.rejects(converge(nodeSpec()), ProxyReloadError);
+      assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg'), cfgBefore);
+      assert.equal(await shell.readFile('/etc/haproxy/haproxy.cfg.before-solokube'), undefined, 'no stray backup');
+      assert.equal(
+        (await lab.node.exec(['systemctl', 'is-active', 'haproxy'])).stdout.trim(),
+        'active',
+        'the old HAProxy keeps running',
+      );
+      // Converging direct mode again repairs the rules the failed run had already switched.
+      await converge(nodeSpec({ proxy: 'direct' }));
+      await assertConverged(nodeSpec({ proxy: 'direct' }));
+      assertAnsweredBy(await httpFromClient(lab, app(), EIP_SECONDARY), 'ingress', CLIENT);
+    },
+  );
 
   test('GIVEN a set-up node WHEN removed THEN it is as it was and the API still answers on 443', async () => {
     // Back to haproxy mode first, so removal has the most to undo.

@@ -60,27 +60,31 @@ describe('the node keeps its metadata path through secondary address changes', {
     assert.ok(p.answered, `${when}: IMDS answers the node (${p.detail})`);
   };
 
-  test('GIVEN IMDS reachable from the primary address WHEN the secondary address is set up, changed and networkd restarts THEN IMDS answers the node from its primary address right after each', async () => {
-    await new Promise<void>((r) => imds.listen(0, '127.0.0.1', r));
-    forward = await forwardGatewayToHost(node.lab.gateway.netns, (imds.address() as AddressInfo).port);
-    await routeMetadataService(node.lab.gateway.netns, node.lab.node.primaryAddress, forward);
-    await assertPathFromPrimary('before solokube');
+  test(
+    'GIVEN IMDS reachable from the primary address WHEN the secondary address is set up, ' +
+      'changed and networkd restarts THEN IMDS answers the node from its primary address right after each',
+    async () => {
+      await new Promise<void>((r) => imds.listen(0, '127.0.0.1', r));
+      forward = await forwardGatewayToHost(node.lab.gateway.netns, (imds.address() as AddressInfo).port);
+      await routeMetadataService(node.lab.gateway.netns, node.lab.node.primaryAddress, forward);
+      await assertPathFromPrimary('before solokube');
 
-    await converge('198.18.0.21');
-    await assertPathFromPrimary('right after the secondary address was set up');
+      await converge('198.18.0.21');
+      await assertPathFromPrimary('right after the secondary address was set up');
 
-    // A rerun of `up` after the Elastic IP moved to another secondary address (a reclaimed node).
-    await converge('198.18.0.22');
-    await assertPathFromPrimary('right after the secondary address changed');
+      // A rerun of `up` after the Elastic IP moved to another secondary address (a reclaimed node).
+      await converge('198.18.0.22');
+      await assertPathFromPrimary('right after the secondary address changed');
 
-    await node.lab.node.exec(['systemctl', 'restart', 'systemd-networkd']);
-    await node.lab.node.exec(['networkctl', 'reconfigure', 'host0']);
-    await new Promise((res) => setTimeout(res, 1_500));
-    await assertPathFromPrimary('after systemd-networkd restarted');
+      await node.lab.node.exec(['systemctl', 'restart', 'systemd-networkd']);
+      await node.lab.node.exec(['networkctl', 'reconfigure', 'host0']);
+      await new Promise((res) => setTimeout(res, 1_500));
+      await assertPathFromPrimary('after systemd-networkd restarted');
 
-    await converge('198.18.0.22', 'destroy');
-    await assertPathFromPrimary('after the secondary address was removed');
-  });
+      await converge('198.18.0.22', 'destroy');
+      await assertPathFromPrimary('after the secondary address was removed');
+    },
+  );
 
   /** The secondary address's prefixes on host0, e.g. ['32']. */
   const secondaryPrefixes = async (address: string): Promise<string[]> => {
@@ -120,34 +124,39 @@ describe('the node keeps its metadata path through secondary address changes', {
     assert.deepEqual(await secondaryPrefixes('198.18.0.21'), []);
   });
 
-  test('GIVEN a node set up by an earlier solokube (the secondary with the subnet prefix) WHEN up converges THEN the plan shows the prefix change, the address ends as a /32 only, and a rerun changes nothing', async () => {
-    // As the earlier solokube left it: the address with the subnet prefix, and its networkd drop-in.
-    const old = await node.lab.node.exec([
-      'sh',
-      '-c',
-      'ip addr add 198.18.0.23/24 dev host0 && mkdir -p "${1%/*}" && printf "%s\\n" "$2" "[Address]" "Address=198.18.0.23/24" "PreferredLifetime=0" >"$1"',
-      'sh',
-      '/etc/systemd/network/10-host0.network.d/50-solokube-secondary-ip.conf',
-      `# Managed by solokube for cluster ${node.lab.clusterName}.`,
-    ]);
-    assert.equal(old.code, 0, old.stderr);
-    const first = await converge('198.18.0.23');
-    assert.equal(first.decision, 'apply', 'the old prefix is a change');
-    const step = first.plan.steps.find((st) => st.id === 'node/secondary-address');
-    assert.equal(step?.action, 'update');
-    assert.deepEqual(
-      step?.changes.find((c) => c.field === 'prefixLength'),
-      { field: 'prefixLength', from: 24, to: 32 },
-      'the plan shows the prefix change',
-    );
-    assert.ok(
-      step?.changes.some((c) => c.field === 'networkdDropIn'),
-      'the plan shows the drop-in change',
-    );
-    assert.deepEqual(await secondaryPrefixes('198.18.0.23'), ['32'], 'the /24 is gone, the /32 is there');
-    await assertPathFromPrimary('after the prefix changed');
-    assert.equal((await converge('198.18.0.23')).decision, 'nothing-to-do', 'idempotent afterwards');
-    await converge('198.18.0.23', 'destroy');
-    assert.deepEqual(await secondaryPrefixes('198.18.0.23'), []);
-  });
+  test(
+    'GIVEN a node set up by an earlier solokube (the secondary with the subnet prefix) WHEN ' +
+      'up converges THEN the plan shows the prefix change, the address ends as a /32 only, and a ' +
+      'rerun changes nothing',
+    async () => {
+      // As the earlier solokube left it: the address with the subnet prefix, and its networkd drop-in.
+      const old = await node.lab.node.exec([
+        'sh',
+        '-c',
+        'ip addr add 198.18.0.23/24 dev host0 && mkdir -p "${1%/*}" && printf "%s\\n" "$2" "[Address]" "Address=198.18.0.23/24" "PreferredLifetime=0" >"$1"',
+        'sh',
+        '/etc/systemd/network/10-host0.network.d/50-solokube-secondary-ip.conf',
+        `# Managed by solokube for cluster ${node.lab.clusterName}.`,
+      ]);
+      assert.equal(old.code, 0, old.stderr);
+      const first = await converge('198.18.0.23');
+      assert.equal(first.decision, 'apply', 'the old prefix is a change');
+      const step = first.plan.steps.find((st) => st.id === 'node/secondary-address');
+      assert.equal(step?.action, 'update');
+      assert.deepEqual(
+        step?.changes.find((c) => c.field === 'prefixLength'),
+        { field: 'prefixLength', from: 24, to: 32 },
+        'the plan shows the prefix change',
+      );
+      assert.ok(
+        step?.changes.some((c) => c.field === 'networkdDropIn'),
+        'the plan shows the drop-in change',
+      );
+      assert.deepEqual(await secondaryPrefixes('198.18.0.23'), ['32'], 'the /24 is gone, the /32 is there');
+      await assertPathFromPrimary('after the prefix changed');
+      assert.equal((await converge('198.18.0.23')).decision, 'nothing-to-do', 'idempotent afterwards');
+      await converge('198.18.0.23', 'destroy');
+      assert.deepEqual(await secondaryPrefixes('198.18.0.23'), []);
+    },
+  );
 });

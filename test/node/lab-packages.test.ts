@@ -99,20 +99,24 @@ describe('node packages on the lab node', { timeout: 300_000 }, () => {
     throw new Error('the lock holder never started its preinst');
   };
 
-  test('GIVEN two needed programs missing WHEN the packages step applies THEN one apt-get update and one apt-get install bring both, and a second plan changes nothing', async () => {
-    const seen: string[][] = [];
-    const step = nodePackages(spec(), recording(node.shell, seen), { needs: need('skn-probe-a', 'skn-probe-b') });
-    const first = await converge(step);
-    assert.equal(first.decision, 'apply');
-    const aptRuns = seen.filter((a) => a.includes('apt-get'));
-    assert.equal(aptRuns.filter((a) => a.includes('update')).length, 1, JSON.stringify(aptRuns));
-    const installs = aptRuns.filter((a) => a.includes('install'));
-    assert.equal(installs.length, 1, JSON.stringify(aptRuns));
-    assert.ok(installs[0]!.includes('skn-probe-a') && installs[0]!.includes('skn-probe-b'), 'both in one install');
-    assert.equal(await present('skn-probe-a'), true);
-    assert.equal(await present('skn-probe-b'), true);
-    assert.equal((await converge(step)).decision, 'nothing-to-do');
-  });
+  test(
+    'GIVEN two needed programs missing WHEN the packages step applies THEN one apt-get update ' +
+      'and one apt-get install bring both, and a second plan changes nothing',
+    async () => {
+      const seen: string[][] = [];
+      const step = nodePackages(spec(), recording(node.shell, seen), { needs: need('skn-probe-a', 'skn-probe-b') });
+      const first = await converge(step);
+      assert.equal(first.decision, 'apply');
+      const aptRuns = seen.filter((a) => a.includes('apt-get'));
+      assert.equal(aptRuns.filter((a) => a.includes('update')).length, 1, JSON.stringify(aptRuns));
+      const installs = aptRuns.filter((a) => a.includes('install'));
+      assert.equal(installs.length, 1, JSON.stringify(aptRuns));
+      assert.ok(installs[0]!.includes('skn-probe-a') && installs[0]!.includes('skn-probe-b'), 'both in one install');
+      assert.equal(await present('skn-probe-a'), true);
+      assert.equal(await present('skn-probe-b'), true);
+      assert.equal((await converge(step)).decision, 'nothing-to-do');
+    },
+  );
 
   test('GIVEN another apt run holding the dpkg lock WHEN the packages step applies THEN it waits for the lock and installs', async () => {
     await holdDpkgLock();

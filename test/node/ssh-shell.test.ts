@@ -62,18 +62,22 @@ describe('SshShell against a real sshd', () => {
     knownHosts = join(work, `known_hosts-${n++}`, 'known_hosts');
   }
 
-  test('GIVEN an unknown host and no acceptance WHEN a command is run THEN it is refused with the fingerprint, nothing runs and nothing is recorded', async () => {
-    freshKnownHosts();
-    const marker = join(work, 'unknown-ran');
-    await assert.rejects(shell().run(['touch', marker]), (err: unknown) => {
-      assert.ok(err instanceof HostKeyUnknownError);
-      assert.equal(err.details?.fingerprint, sshKeygenFingerprint(sshd.hostPublicKey));
-      assert.ok(err.remedy?.includes('--accept-new-host-key'));
-      return true;
-    });
-    assert.equal(existsSync(marker), false);
-    assert.equal(existsSync(knownHosts), false);
-  });
+  test(
+    'GIVEN an unknown host and no acceptance WHEN a command is run THEN it is refused with ' +
+      'the fingerprint, nothing runs and nothing is recorded',
+    async () => {
+      freshKnownHosts();
+      const marker = join(work, 'unknown-ran');
+      await assert.rejects(shell().run(['touch', marker]), (err: unknown) => {
+        assert.ok(err instanceof HostKeyUnknownError);
+        assert.equal(err.details?.fingerprint, sshKeygenFingerprint(sshd.hostPublicKey));
+        assert.ok(err.remedy?.includes('--accept-new-host-key'));
+        return true;
+      });
+      assert.equal(existsSync(marker), false);
+      assert.equal(existsSync(knownHosts), false);
+    },
+  );
 
   test('GIVEN an unknown host and a person who says no on a terminal WHEN connecting THEN it is refused', async () => {
     freshKnownHosts();
@@ -131,25 +135,29 @@ describe('SshShell against a real sshd', () => {
     assert.equal((await s.run(['echo', 'still usable'])).stdout, 'still usable\n');
   });
 
-  test('GIVEN a pinned key WHEN the host presents a different key THEN a hard error names both fingerprints before anything runs, even with --accept-new-host-key', async () => {
-    freshKnownHosts();
-    await shell({ acceptNewHostKey: true }).run(['true']);
-    const before = readFileSync(knownHosts, 'utf8');
-    const oldFp = sshKeygenFingerprint(sshd.hostPublicKey);
-    await sshd.rotateHostKey();
-    const newFp = sshKeygenFingerprint(sshd.hostPublicKey);
-    assert.notEqual(oldFp, newFp);
-    const marker = join(work, 'changed-ran');
-    await assert.rejects(shell({ acceptNewHostKey: true }).run(['touch', marker]), (err: unknown) => {
-      assert.ok(err instanceof HostKeyChangedError);
-      assert.deepEqual(err.details?.recorded, [oldFp]);
-      assert.equal(err.details?.presented, newFp);
-      assert.ok(err.message.includes(oldFp) && err.message.includes(newFp));
-      return true;
-    });
-    assert.equal(existsSync(marker), false);
-    assert.equal(readFileSync(knownHosts, 'utf8'), before, 'the pinned key is not replaced');
-  });
+  test(
+    'GIVEN a pinned key WHEN the host presents a different key THEN a hard error names both ' +
+      'fingerprints before anything runs, even with --accept-new-host-key',
+    async () => {
+      freshKnownHosts();
+      await shell({ acceptNewHostKey: true }).run(['true']);
+      const before = readFileSync(knownHosts, 'utf8');
+      const oldFp = sshKeygenFingerprint(sshd.hostPublicKey);
+      await sshd.rotateHostKey();
+      const newFp = sshKeygenFingerprint(sshd.hostPublicKey);
+      assert.notEqual(oldFp, newFp);
+      const marker = join(work, 'changed-ran');
+      await assert.rejects(shell({ acceptNewHostKey: true }).run(['touch', marker]), (err: unknown) => {
+        assert.ok(err instanceof HostKeyChangedError);
+        assert.deepEqual(err.details?.recorded, [oldFp]);
+        assert.equal(err.details?.presented, newFp);
+        assert.ok(err.message.includes(oldFp) && err.message.includes(newFp));
+        return true;
+      });
+      assert.equal(existsSync(marker), false);
+      assert.equal(readFileSync(knownHosts, 'utf8'), before, 'the pinned key is not replaced');
+    },
+  );
 
   test('GIVEN a host that accepts TCP but never speaks SSH WHEN the command is aborted while connecting THEN run rejects with the reason at once', async () => {
     const sockets: Socket[] = [];

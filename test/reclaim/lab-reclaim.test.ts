@@ -358,7 +358,8 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
   );
 
   test(
-    'GIVEN a node an earlier reclaim left with the subnet prefix WHEN the unit runs THEN the address becomes a /32 with its drop-in, with no EC2 change, and up finds nothing to do',
+    'GIVEN a node an earlier reclaim left with the subnet prefix WHEN the unit runs THEN the ' +
+      'address becomes a /32 with its drop-in, with no EC2 change, and up finds nothing to do',
     { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
     async () => {
       const [secondary] = await secondariesNow();
@@ -411,7 +412,8 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
   );
 
   test(
-    'GIVEN EC2 throttles twice and loses the reply of AssignPrivateIpAddresses WHEN the unit runs THEN it retries, adopts the address it got, and assigns exactly one',
+    'GIVEN EC2 throttles twice and loses the reply of AssignPrivateIpAddresses WHEN the unit ' +
+      'runs THEN it retries, adopts the address it got, and assigns exactly one',
     { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
     async () => {
       await resetToReplaced();
@@ -470,10 +472,11 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
       const r = await startUnit();
       const calls = emu.calls();
       assert.notEqual(r.code, 0);
-      assert.match(
-        await journal(),
-        /FAILED: Elastic IP 198\.19\.1\.1 \(eipalloc-[0-9a-f]+\) is associated with eni-0aaaaaaaaaaaaaaa1 198\.18\.0\.77, not with this node's secondary address; it is not moved silently/,
+      const refusedMove = new RegExp(
+        String.raw`FAILED: Elastic IP 198\.19\.1\.1 \(eipalloc-[0-9a-f]+\) is associated with eni-0aaaaaaaaaaaaaaa1 ` +
+          String.raw`198\.18\.0\.77, not with this node's secondary address; it is not moved silently`,
       );
+      assert.match(await journal(), refusedMove);
       assert.equal((await address()).NetworkInterfaceId, 'eni-0aaaaaaaaaaaaaaa1');
       assert.deepEqual(await secondariesNow(), []);
       // One reading, then the conflict check SOLOKUBE_RECLAIM_ATTEMPTS (3) times with backoff in between.
@@ -522,7 +525,8 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
     },
   );
   test(
-    'GIVEN the address the unit chose is taken by another interface before its assignment WHEN the unit runs THEN it removes that record, chooses another, and ends with one recorded secondary',
+    'GIVEN the address the unit chose is taken by another interface before its assignment ' +
+      'WHEN the unit runs THEN it removes that record, chooses another, and ends with one recorded secondary',
     { skip: missing.length > 0 ? `needs ${missing.join(', ')}` : false },
     async () => {
       await resetToReplaced();

@@ -52,48 +52,52 @@ test('GIVEN nothing exists WHEN up is planned THEN the plan holds the cluster on
   assert.deepEqual(built, ['cluster'], 'the network stage was not even built');
 });
 
-test('GIVEN nothing exists WHEN up runs with --yes THEN the cluster is applied, then the network part is planned, shown and applied; a rerun is one plan with no changes', async () => {
-  const { stages, store } = world();
-  const shown: string[] = [];
-  const io = new RecordingIoHost();
-  const first = await runStages(stages, {
-    io,
-    signal,
-    yes: true,
-    dryRun: false,
-    showPlan: (_p, text) => shown.push(text),
-  });
-  assert.equal(first.decision, 'apply');
-  assert.deepEqual(store.log, [
-    'start kops/cluster',
-    'apply kops/cluster',
-    'start aws/elastic-ip',
-    'apply aws/elastic-ip',
-  ]);
-  assert.equal(shown.length, 2, 'the cluster plan, then the network plan');
-  assert.match(shown[0]!, /then: the network part — planned and applied once the steps above are done/);
-  assert.match(shown[1]!, /aws\/elastic-ip[\s\S]*then: the cluster again/);
-  assert.deepEqual(
-    first.plan.steps.map((s) => [s.id, s.action]),
-    [
-      ['kops/cluster', 'create'],
-      ['aws/elastic-ip', 'create'],
-      ['kops/cluster', 'unchanged'],
-    ],
-  );
-  assert.deepEqual(first.then, []);
+test(
+  'GIVEN nothing exists WHEN up runs with --yes THEN the cluster is applied, then the ' +
+    'network part is planned, shown and applied; a rerun is one plan with no changes',
+  async () => {
+    const { stages, store } = world();
+    const shown: string[] = [];
+    const io = new RecordingIoHost();
+    const first = await runStages(stages, {
+      io,
+      signal,
+      yes: true,
+      dryRun: false,
+      showPlan: (_p, text) => shown.push(text),
+    });
+    assert.equal(first.decision, 'apply');
+    assert.deepEqual(store.log, [
+      'start kops/cluster',
+      'apply kops/cluster',
+      'start aws/elastic-ip',
+      'apply aws/elastic-ip',
+    ]);
+    assert.equal(shown.length, 2, 'the cluster plan, then the network plan');
+    assert.match(shown[0]!, /then: the network part — planned and applied once the steps above are done/);
+    assert.match(shown[1]!, /aws\/elastic-ip[\s\S]*then: the cluster again/);
+    assert.deepEqual(
+      first.plan.steps.map((s) => [s.id, s.action]),
+      [
+        ['kops/cluster', 'create'],
+        ['aws/elastic-ip', 'create'],
+        ['kops/cluster', 'unchanged'],
+      ],
+    );
+    assert.deepEqual(first.then, []);
 
-  const again = await runStages(stages, { io, signal, yes: true, dryRun: false });
-  assert.equal(again.decision, 'nothing-to-do');
-  assert.deepEqual(
-    again.plan.steps.map((s) => [s.id, s.action]),
-    [
-      ['kops/cluster', 'unchanged'],
-      ['aws/elastic-ip', 'unchanged'],
-    ],
-    'one plan of everything; the cluster found unchanged is not planned a second time',
-  );
-});
+    const again = await runStages(stages, { io, signal, yes: true, dryRun: false });
+    assert.equal(again.decision, 'nothing-to-do');
+    assert.deepEqual(
+      again.plan.steps.map((s) => [s.id, s.action]),
+      [
+        ['kops/cluster', 'unchanged'],
+        ['aws/elastic-ip', 'unchanged'],
+      ],
+      'one plan of everything; the cluster found unchanged is not planned a second time',
+    );
+  },
+);
 
 test('GIVEN nothing exists and no terminal WHEN up runs without --yes THEN it refuses and changes nothing, the later stages included', async () => {
   const { stages, store } = world();

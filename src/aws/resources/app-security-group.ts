@@ -139,7 +139,9 @@ export function appSecurityGroup(env: AwsEnv): Resource<AppSecurityGroupState> {
           throw new SolokubeError({
             code: 'aws.sg-duplicate',
             message: `a security group named ${names.securityGroupName} exists in ${vpcId} but is not tagged for ${names.cluster}`,
-            remedy: `Delete or rename the group if it is a leftover, or tag it (${TAG_CLUSTER}=${names.cluster}, ${TAG_ROLE}=${ROLE}) if solokube should own it.`,
+            remedy:
+              `Delete or rename the group if it is a leftover, or tag it ` +
+              `(${TAG_CLUSTER}=${names.cluster}, ${TAG_ROLE}=${ROLE}) if solokube should own it.`,
             actor: 'user',
             cause: err,
           });

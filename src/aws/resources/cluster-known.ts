@@ -23,8 +23,13 @@ export class ClusterNotFoundError extends SolokubeError {
   constructor(cluster: string, region: string, kopsTag: string) {
     super({
       code: 'aws.cluster-not-found',
-      message: `no cluster named ${cluster} was found in ${region}: no running control-plane instance tagged ${kopsTag}=${cluster}, and nothing solokube made for it`,
-      remedy: `Check the cluster name (name: in solokube.yaml or -c) and the region (--region / AWS_REGION); \`kops get clusters\` lists the clusters of your state store. If the cluster was deleted and cleaned up, nothing is left to do.`,
+      message:
+        `no cluster named ${cluster} was found in ${region}: no running control-plane instance ` +
+        `tagged ${kopsTag}=${cluster}, and nothing solokube made for it`,
+      remedy:
+        `Check the cluster name (name: in solokube.yaml or -c) and the region (--region / ` +
+        `AWS_REGION); \`kops get clusters\` lists the clusters of your state store. If the cluster ` +
+        `was deleted and cleaned up, nothing is left to do.`,
       actor: 'user',
       details: { cluster, region },
     });

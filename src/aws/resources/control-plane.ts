@@ -56,7 +56,10 @@ export function controlPlaneInstance(env: AwsEnv, opts: ControlPlaneOptions): Re
       ...(config.secondaryIp
         ? {}
         : {
-            apps: `secondaryIp is false: apps answer on the ingress NodePorts of the primary address, https://<app>.${config.appsDomain}:${PORTS.ingressHttps} and http://<app>.${config.appsDomain}:${PORTS.ingressHttp}`,
+            apps:
+              `secondaryIp is false: apps answer on the ingress NodePorts of the primary address, ` +
+              `https://<app>.${config.appsDomain}:${PORTS.ingressHttps} and ` +
+              `http://<app>.${config.appsDomain}:${PORTS.ingressHttp}`,
           }),
     }),
     desired: () => ({}) as ControlPlane, // read-only: never compared
@@ -89,15 +92,22 @@ export function controlPlaneInstance(env: AwsEnv, opts: ControlPlaneOptions): Re
         if (!opts.mustExist) return undefined;
         throw new SolokubeError({
           code: 'aws.control-plane-missing',
-          message: `no running control-plane instance of ${config.name} in ${config.region} (looked for tags KubernetesCluster=${config.name} and ${ROLE_TAGS[0]})`,
-          remedy: `Check the cluster name and region (--region), that the cluster exists (\`kops get cluster ${config.name}\`) and that its instance is running.`,
+          message:
+            `no running control-plane instance of ${config.name} in ${config.region} (looked for tags ` +
+            `KubernetesCluster=${config.name} and ${ROLE_TAGS[0]})`,
+          remedy:
+            `Check the cluster name and region (--region), that the cluster exists (\`kops get ` +
+            `cluster ${config.name}\`) and that its instance is running.`,
           actor: 'user',
         });
       }
       if (instances.length > 1) {
         throw new SolokubeError({
           code: 'aws.control-plane-ambiguous',
-          message: `${instances.length} running control-plane instances of ${config.name}: ${instances.map((i) => i.InstanceId).join(', ')}; solokube drives single-node clusters only`,
+          message:
+            `${instances.length} running control-plane instances ` +
+            `of ${config.name}: ${instances.map((i) => i.InstanceId).join(', ')}; solokube drives ` +
+            `single-node clusters only`,
           remedy: 'Wait for a rolling update to finish (one instance left), or stop the extra instance.',
           actor: 'user',
         });

@@ -75,7 +75,9 @@ export async function findPublicZone(clients: AwsClients, zone: string, signal: 
     throw new SolokubeError({
       code: 'aws.zone-missing',
       message: `no public Route 53 hosted zone named ${zone}`,
-      remedy: `Create it (\`aws route53 create-hosted-zone --name ${zone} --caller-reference $(date +%s)\`) and delegate it from the parent domain, or fix dnsZone in the configuration.`,
+      remedy:
+        `Create it (\`aws route53 create-hosted-zone --name ${zone} --caller-reference $(date ` +
+        `+%s)\`) and delegate it from the parent domain, or fix dnsZone in the configuration.`,
       actor: 'user',
     });
   }
@@ -415,7 +417,10 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     if (clash.length === 0) return;
     throw new SolokubeError({
       code: 'aws.dns-kops-name',
-      message: `${clash.join(', ')} ${clash.length === 1 ? 'is' : 'are'} the zone apex or one of kops' own names for ${names.cluster} (api., api.internal., bastion.); solokube never writes ${clash.length === 1 ? 'it' : 'them'}`,
+      message:
+        `${clash.join(', ')} ${clash.length === 1 ? 'is' : 'are'} the zone apex or one of kops' ` +
+        `own names for ${names.cluster} (api., api.internal., bastion.); solokube never ` +
+        `writes ${clash.length === 1 ? 'it' : 'them'}`,
       remedy: 'Give the app another host (or another appsDomain) in solokube.yaml.',
       actor: 'user',
       details: { names: clash },
@@ -432,7 +437,12 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     if (dangling.length === 0) return;
     warn(
       ctx.io,
-      `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} at ${[...ours].join(', ')}, which removal releases, but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync --take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`,
+      `${dangling.map((r) => r.name).join(', ')} point${dangling.length === 1 ? 's' : ''} ` +
+        `at ${[...ours].join(', ')}, which removal releases, ` +
+        `but ${dangling.length === 1 ? 'is' : 'are'} not solokube's (no ownership record ` +
+        `of ${names.cluster}); left as ${dangling.length === 1 ? 'it is' : 'they are'}: update or ` +
+        `delete ${dangling.length === 1 ? 'it' : 'them'} yourself, or run \`solokube dns sync ` +
+        `--take-over-dns\` first if ${dangling.length === 1 ? 'it is' : 'they are'} an app's`,
     );
   }
 
@@ -463,9 +473,13 @@ export function dnsRecords(env: AwsEnv, opts: DnsRecordsOptions): Resource<DnsRe
     if (foreign.length === 0) return;
     throw new SolokubeError({
       code: 'aws.dns-foreign-record',
-      message: `${foreign.length === 1 ? 'this name is' : 'these names are'} already in use in ${config.dnsZone} and not solokube's for ${names.cluster}: ${foreign.join('; ')}`,
+      message:
+        `${foreign.length === 1 ? 'this name is' : 'these names are'} already in use ` +
+        `in ${config.dnsZone} and not solokube's for ${names.cluster}: ${foreign.join('; ')}`,
       remedy:
-        'Remove or rename the app whose host clashes, delete the record yourself if it is a leftover, or rerun with --take-over-dns to let solokube take the name(s) over (their A record then points at the Elastic IP and carries our ownership record).',
+        'Remove or rename the app whose host clashes, delete the record yourself if it is a ' +
+        'leftover, or rerun with --take-over-dns to let solokube take the name(s) over (their A ' +
+        'record then points at the Elastic IP and carries our ownership record).',
       actor: 'user',
       details: { names: foreign },
     });

@@ -105,7 +105,10 @@ export function ecrRepository(clients: AwsClients, spec: EcrRepositorySpec): Res
     if (actual.cluster !== spec.cluster) {
       throw new SolokubeError({
         code: 'aws.ecr-foreign-repository',
-        message: `the ECR repository ${name} exists but is not tagged ${TAG_CLUSTER}=${spec.cluster}${actual.cluster ? ` (it belongs to ${actual.cluster})` : ''}; solokube does not take over repositories it did not create`,
+        message:
+          `the ECR repository ${name} exists but is not ` +
+          `tagged ${TAG_CLUSTER}=${spec.cluster}${actual.cluster ? ` (it belongs to ${actual.cluster})` : ''}; ` +
+          `solokube does not take over repositories it did not create`,
         remedy: `Delete or rename that repository yourself, or tag it ${TAG_CLUSTER}=${spec.cluster} if it really is this cluster's.`,
         actor: 'user',
       });

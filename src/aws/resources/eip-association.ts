@@ -57,8 +57,14 @@ export function eipAssociation(env: AwsEnv, opts: { mode: AwsMode }): Resource<E
       if (!ours) {
         throw new SolokubeError({
           code: 'aws.eip-associated-elsewhere',
-          message: `Elastic IP ${String(eip.publicIp)} (${String(eip.allocationId)}) is associated with ${a.networkInterfaceId} ${a.privateIpAddress}, not with the control-plane's secondary private IP; solokube does not move it silently`,
-          remedy: `If it may be moved, disassociate it first (\`aws ec2 disassociate-address --association-id ${a.associationId}\`) and rerun; otherwise name another address with --allocation-id, or run \`solokube secondary-ip cleanup\` to start over.`,
+          message:
+            `Elastic IP ${String(eip.publicIp)} (${String(eip.allocationId)}) is associated ` +
+            `with ${a.networkInterfaceId} ${a.privateIpAddress}, not with the control-plane's ` +
+            `secondary private IP; solokube does not move it silently`,
+          remedy:
+            `If it may be moved, disassociate it first (\`aws ec2 disassociate-address ` +
+            `--association-id ${a.associationId}\`) and rerun; otherwise name another address with ` +
+            `--allocation-id, or run \`solokube secondary-ip cleanup\` to start over.`,
           actor: 'user',
         });
       }

@@ -166,7 +166,8 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
       // A guessed quota must not stop anyone: AllocateAddress says AddressLimitExceeded if it is real.
       warn(
         ctx.io,
-        `${all.length} Elastic IPs are allocated in ${env.config.region}, at or over the guessed quota of ${quota.value}; trying anyway (AWS refuses the allocation if the quota is really used up)`,
+        `${all.length} Elastic IPs are allocated in ${env.config.region}, at or over the guessed ` +
+          `quota of ${quota.value}; trying anyway (AWS refuses the allocation if the quota is really used up)`,
       );
       return;
     }
@@ -178,7 +179,12 @@ export function elasticIp(env: AwsEnv, opts: ElasticIpOptions): Resource<Elastic
     throw new SolokubeError({
       code: 'aws.eip-quota',
       message: `all ${quota.value} Elastic IPs allowed in ${env.config.region} are allocated and none is tagged for ${cluster}; ${idleText}`,
-      remedy: `Release an address you no longer need (\`aws ec2 release-address --allocation-id <id>\`), name one for solokube to use with --allocation-id, request a quota increase for ${EIP_QUOTA_CODE} (\`aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${EIP_QUOTA_CODE} --desired-value ${quota.value + 1}\`), or run with --no-secondary-ip (apps then answer on the NodePorts).`,
+      remedy:
+        `Release an address you no longer need (\`aws ec2 release-address --allocation-id ` +
+        `<id>\`), name one for solokube to use with --allocation-id, request a quota increase ` +
+        `for ${EIP_QUOTA_CODE} (\`aws service-quotas request-service-quota-increase --service-code ` +
+        `ec2 --quota-code ${EIP_QUOTA_CODE} --desired-value ${quota.value + 1}\`), or run with ` +
+        `--no-secondary-ip (apps then answer on the NodePorts).`,
       actor: 'user',
       details: {
         quota: quota.value,

@@ -158,7 +158,10 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
         throw new SolokubeError({
           code: 'aws.named-secondary-ip-missing',
           message: `the secondary IP you named (${opts.namedAddress}) is not a secondary private IP of ${cp.networkInterfaceId}`,
-          remedy: `Name one of its secondary IPs (${reading.secondaries.map((s) => s.address).join(', ') || 'it has none'}), or leave --secondary-ip out to let solokube assign one.`,
+          remedy:
+            `Name one of its secondary IPs ` +
+            `(${reading.secondaries.map((s) => s.address).join(', ') || 'it has none'}), or leave ` +
+            `--secondary-ip out to let solokube assign one.`,
           actor: 'user',
         });
       }
@@ -171,8 +174,13 @@ export function secondaryPrivateIp(env: AwsEnv, opts: SecondaryPrivateIpOptions)
         const flag = pick.allocationId ? `--allocation-id ${pick.allocationId}` : `--elastic-ip ${pick.publicIp}`;
         throw new SolokubeError({
           code: 'aws.foreign-eip-on-our-ip',
-          message: `solokube's secondary IP ${pick.address} on ${cp.networkInterfaceId} carries the Elastic IP ${pick.publicIp}${pick.allocationId ? ` (${pick.allocationId})` : ''}, which is not tagged for ${names.cluster} and was not named on this run`,
-          remedy: `If solokube should use it (or, for cleanup, disassociate it), rerun with ${flag}; otherwise disassociate it yourself (\`aws ec2 disassociate-address\`) and rerun.`,
+          message:
+            `solokube's secondary IP ${pick.address} on ${cp.networkInterfaceId} carries the Elastic ` +
+            `IP ${pick.publicIp}${pick.allocationId ? ` (${pick.allocationId})` : ''}, which is not ` +
+            `tagged for ${names.cluster} and was not named on this run`,
+          remedy:
+            `If solokube should use it (or, for cleanup, disassociate it), rerun with ${flag}; ` +
+            `otherwise disassociate it yourself (\`aws ec2 disassociate-address\`) and rerun.`,
           actor: 'user',
           details: {
             secondaryIp: pick.address,

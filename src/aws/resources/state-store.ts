@@ -308,7 +308,8 @@ export function stateStore(env: AwsEnv): Resource<StateStoreState> {
         // kops' own files are still there: the cluster was not deleted, and its state must not go first.
         warn(
           ctx.io,
-          `keeping the state store s3://${bucket}: it still holds ${live.length} current object(s), e.g. ${live[0]} (delete the cluster first: \`solokube cluster delete\`)`,
+          `keeping the state store s3://${bucket}: it still holds ${live.length} current object(s), ` +
+            `e.g. ${live[0]} (delete the cluster first: \`solokube cluster delete\`)`,
         );
         return;
       }

@@ -79,7 +79,9 @@ export function surplus(env: AwsEnv, opts: { dependsOn?: readonly string[] } = {
       if (pointing.length > 0) {
         warn(
           ctx.io,
-          `kept extra Elastic IP ${x.publicIp} (${x.allocationId}): ${pointing.join(', ')} still point${pointing.length === 1 ? 's' : ''} at it; \`solokube dns sync\` or \`solokube up\` moves our records, then a rerun releases it`,
+          `kept extra Elastic IP ${x.publicIp} (${x.allocationId}): ${pointing.join(', ')} still ` +
+            `point${pointing.length === 1 ? 's' : ''} at it; \`solokube dns sync\` or \`solokube up\` ` +
+            `moves our records, then a rerun releases it`,
         );
         continue;
       }

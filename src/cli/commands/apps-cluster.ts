@@ -81,7 +81,9 @@ export function registerAppLifecycle(group: Command, r: CommandRegistry): void {
     group
       .command('deploy <name>')
       .description(
-        "build the image for the node's CPU, push it to the app's ECR repository by digest (created when absent), apply Deployment, Service and Ingress by server-side apply, wait for the rollout, print the URLs",
+        "build the image for the node's CPU, push it to the app's ECR repository by digest " +
+          '(created when absent), apply Deployment, Service and Ingress by server-side apply, wait ' +
+          'for the rollout, print the URLs',
       )
       .option('--tag <tag>', 'image tag (default: the git commit, with -dirty when the tree has changes)')
       .option(
@@ -164,7 +166,8 @@ export function registerAppLifecycle(group: Command, r: CommandRegistry): void {
         return {
           data: result,
           text: [
-            `${app}: revision ${result.record.revision} runs ${result.record.version} (${result.record.digest})${result.record.rollbackOf ? `, the image of revision ${result.record.rollbackOf}` : ''}`,
+            `${app}: revision ${result.record.revision} runs ${result.record.version} ` +
+              `(${result.record.digest})${result.record.rollbackOf ? `, the image of revision ${result.record.rollbackOf}` : ''}`,
             ...result.urls,
           ].join('\n'),
         };
@@ -190,10 +193,11 @@ export function registerAppLifecycle(group: Command, r: CommandRegistry): void {
           history.length === 0
             ? `${app}: not deployed by solokube`
             : history
-                .map(
-                  (h) =>
-                    `${h.current ? '*' : ' '} ${String(h.revision).padStart(3)}  ${h.version}  ${h.digest}  ${h.at}  ${h.by}${h.rollbackOf ? `  (rollback to ${h.rollbackOf})` : ''}${h.inEcr ? '' : '  [expired from ECR]'}`,
-                )
+                .map((h) => {
+                  const rollback = h.rollbackOf ? `  (rollback to ${h.rollbackOf})` : '';
+                  const expired = h.inEcr ? '' : '  [expired from ECR]';
+                  return `${h.current ? '*' : ' '} ${String(h.revision).padStart(3)}  ${h.version}  ${h.digest}  ${h.at}  ${h.by}${rollback}${expired}`;
+                })
                 .join('\n');
         return { data: { app, history }, text };
       }),
@@ -250,10 +254,13 @@ export function registerAppLifecycle(group: Command, r: CommandRegistry): void {
           apps.length === 0
             ? 'no apps configured or deployed'
             : apps
-                .map(
-                  (a) =>
-                    `${a.name}  ${a.deployed ? `revision ${a.revision ?? '?'} ${a.version ?? ''} ready ${a.ready}/${a.replicas}` : 'not deployed'}${a.configured ? '' : '  (not in the configuration)'}  ${a.urls.join(' ')}`,
-                )
+                .map((a) => {
+                  const state = a.deployed
+                    ? `revision ${a.revision ?? '?'} ${a.version ?? ''} ready ${a.ready}/${a.replicas}`
+                    : 'not deployed';
+                  const unconfigured = a.configured ? '' : '  (not in the configuration)';
+                  return `${a.name}  ${state}${unconfigured}  ${a.urls.join(' ')}`;
+                })
                 .join('\n');
         return { data: { apps }, text };
       }),

@@ -64,7 +64,8 @@ export function registerApps(r: CommandRegistry): void {
 
   withImageOptions('push')
     .description(
-      "build the image, make sure the app's ECR repository exists (tagged, scan on push, keep-last-N policy), and push it by digest; nothing is pushed when ECR already has that digest",
+      "build the image, make sure the app's ECR repository exists (tagged, scan on push, " +
+        'keep-last-N policy), and push it by digest; nothing is pushed when ECR already has that digest',
     )
     .action(
       r.action<ImageOptions>('apps push', async (ctx, opts, args) => {

@@ -112,7 +112,10 @@ export function registerDoctor(r: CommandRegistry): void {
         const failed = report.checks.filter((c) => c.status === 'fail');
         throw new SolokubeError({
           code: 'doctor.failed',
-          message: `${failed.length} check(s) failed, the first on the path at hop ${report.firstBroken?.hop} (${report.firstBroken?.id}): ${failed.map((c) => c.id).join(', ')}`,
+          message:
+            `${failed.length} check(s) failed, the first on the path at ` +
+            `hop ${report.firstBroken?.hop} ` +
+            `(${report.firstBroken?.id}): ${failed.map((c) => c.id).join(', ')}`,
           remedy: report.firstBroken?.remedy ?? 'Follow the remedy shown under each failed check.',
           actor: 'user',
           details: report as unknown as Record<string, unknown>,

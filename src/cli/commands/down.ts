@@ -22,7 +22,9 @@ interface DownOptions extends MutationFlags, EipFlags {
 export function registerDown(r: CommandRegistry): void {
   withEipOptions(withMutationOptions(r.program.command('down')))
     .description(
-      'remove everything solokube made for the cluster: DNS records, security group, Elastic IP, secondary IP, node rules and proxy, then the kops cluster (kops delete cluster) and the state store bucket if solokube made it and it is empty',
+      'remove everything solokube made for the cluster: DNS records, security group, Elastic ' +
+        'IP, secondary IP, node rules and proxy, then the kops cluster (kops delete cluster) and ' +
+        'the state store bucket if solokube made it and it is empty',
     )
     .option('--sandbox', 'remove from the local sandbox, then remove the sandbox itself')
     .option(

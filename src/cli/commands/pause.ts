@@ -30,7 +30,9 @@ async function scale(ctx: CommandContext, size: 0 | 1, opts: ScaleFlags): Promis
     }
   })();
   const costText = cost
-    ? `while paused about $${cost.monthlyUsd.toFixed(2)}/month (running: $${cost.runningMonthlyUsd.toFixed(2)}): etcd volumes, the idle Elastic IP, the hosted zone, ECR, the state bucket${cost.unverified ? '; some prices unverified' : ''}`
+    ? `while paused about $${cost.monthlyUsd.toFixed(2)}/month (running: ` +
+      `$${cost.runningMonthlyUsd.toFixed(2)}): etcd volumes, the idle Elastic IP, the hosted ` +
+      `zone, ECR, the state bucket${cost.unverified ? '; some prices unverified' : ''}`
     : 'while paused: see `solokube cost` (the price table lacks this region or type)';
   if (opts.dryRun)
     return {
@@ -61,7 +63,8 @@ async function scale(ctx: CommandContext, size: 0 | 1, opts: ScaleFlags): Promis
   const text =
     size === 0
       ? `paused ${config.name}: ${result.group} ${result.from} → 0; the Elastic IP, DNS and etcd volumes stay; ${costText}`
-      : `resumed ${config.name}: ${result.group} ${result.from} → 1; the new instance's reclaim unit takes the Elastic IP back at boot (\`solokube doctor\` shows it)`;
+      : `resumed ${config.name}: ${result.group} ${result.from} → 1; the new instance's reclaim ` +
+        `unit takes the Elastic IP back at boot (\`solokube doctor\` shows it)`;
   return { data: { decision: 'apply', ...result, ...(size === 0 && cost ? { pausedCost: cost } : {}) }, text };
 }
 

@@ -64,11 +64,14 @@ export function registerSandbox(r: CommandRegistry): void {
             emu.seed(kopsClusterSeed({ clusterName: opts.seedKops, dnsZone: opts.dnsZone, region }));
           info(
             ctx.io,
-            `AWS emulator listening on ${emu.endpoint}; point clients at it with: export AWS_ENDPOINT_URL=${emu.endpoint} AWS_REGION=${region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x`,
+            `AWS emulator listening on ${emu.endpoint}; point clients at it with: export ` +
+              `AWS_ENDPOINT_URL=${emu.endpoint} AWS_REGION=${region} AWS_ACCESS_KEY_ID=x ` +
+              `AWS_SECRET_ACCESS_KEY=x`,
           );
           info(
             ctx.io,
-            `ECR registry on ${emu.registryHost} (plain HTTP: podman/skopeo need --tls-verify=false; log in as AWS with the password from GetAuthorizationToken)`,
+            `ECR registry on ${emu.registryHost} (plain HTTP: podman/skopeo need --tls-verify=false; ` +
+              `log in as AWS with the password from GetAuthorizationToken)`,
           );
           if (emu.dns)
             info(

@@ -78,7 +78,8 @@ export function registerSecondaryIp(r: CommandRegistry): void {
     )
     .option('--force', 'same as --yes')
     .description(
-      'remove the DNS records pointing at the Elastic IP, the association, the secondary IP and the security group; release only addresses tagged for this cluster',
+      'remove the DNS records pointing at the Elastic IP, the association, the secondary IP and ' +
+        'the security group; release only addresses tagged for this cluster',
     )
     .action(
       r.action<CleanupOptions>('secondary-ip cleanup', async (ctx, opts) => {

@@ -54,7 +54,10 @@ export function registerStatus(r: CommandRegistry): void {
             const converged = !hasChanges(plan);
             const { appModes } = await import('../../config/https-redirect-edit.js');
             const apps = appModes(config);
-            const text = `${renderAwsStatus(aws)}\n${renderAppModes(apps)}\n${converged ? 'converged: `solokube up` has nothing to do' : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`}`;
+            const verdict = converged
+              ? 'converged: `solokube up` has nothing to do'
+              : `not converged; \`solokube up\` would do this:\n${renderPlan(plan)}`;
+            const text = `${renderAwsStatus(aws)}\n${renderAppModes(apps)}\n${verdict}`;
             return { data: { aws, apps, converged, plan }, text };
           },
         );
@@ -104,8 +107,12 @@ async function pausedStatus(
   } catch {
     cost = undefined;
   }
+  const costNote = cost
+    ? `it still costs about $${cost.monthlyUsd.toFixed(2)}/month (running: $${cost.runningMonthlyUsd.toFixed(2)}): ` +
+      'etcd volumes, the idle Elastic IP, the hosted zone, ECR, the state bucket'
+    : 'see `solokube cost`';
   return {
     data: { paused: true, group: state.group, ...(cost ? { pausedCost: cost } : {}) },
-    text: `${config.name} is paused (kops holds ${state.group} at 0); ${cost ? `it still costs about $${cost.monthlyUsd.toFixed(2)}/month (running: $${cost.runningMonthlyUsd.toFixed(2)}): etcd volumes, the idle Elastic IP, the hosted zone, ECR, the state bucket` : 'see `solokube cost`'}. \`solokube resume\` brings it back.`,
+    text: `${config.name} is paused (kops holds ${state.group} at 0); ${costNote}. \`solokube resume\` brings it back.`,
   };
 }

@@ -29,7 +29,8 @@ interface UpOptions extends MutationFlags, EipFlags {
 export function registerUp(r: CommandRegistry): void {
   withEipOptions(withMutationOptions(r.program.command('up')))
     .description(
-      'set up everything for the cluster: the kops cluster (created when absent), then secondary IP + Elastic IP, security group, node proxy and rules, DNS; converging and safe to rerun',
+      'set up everything for the cluster: the kops cluster (created when absent), then ' +
+        'secondary IP + Elastic IP, security group, node proxy and rules, DNS; converging and safe to rerun',
     )
     .option(
       '--sandbox',

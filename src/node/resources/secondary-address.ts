@@ -2,8 +2,9 @@
 // the subnet's prefix (SECONDARY_ADDRESS_PREFIX_LENGTH in paths.ts says why). AWS assigns the
 // address to the ENI; the OS still has to be told, and so does the node's network manager:
 // systemd-networkd (which netplan renders to on Ubuntu) drops addresses it does not know whenever it
-// reconfigures the interface, so where networkd manages the interface the address also goes into a drop-in beside the interface's .network file (a drop-in in /etc
-// applies to a netplan-generated file in /run too, and survives `netplan apply`). Elsewhere the boot
+// reconfigures the interface, so where networkd manages the interface the address also goes into a
+// drop-in beside the interface's .network file (a drop-in in /etc applies to a netplan-generated
+// file in /run too, and survives `netplan apply`). Elsewhere the boot
 // unit restores it at boot. A node set up by an earlier solokube holds the address with the subnet's
 // prefix: find() reports the prefix it has, so the plan shows the change and apply moves it to /32.
 
