@@ -24,6 +24,7 @@ const RUN_DEADLINE_MS = 20 * 60_000;
 const BIN = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
 
 type Interval = [number, number];
+const STAMPED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
 
 export interface UpRun {
   name: string;
@@ -34,6 +35,8 @@ export interface UpRun {
   ownMs: number;
   /** kops steps in order with their durations. */
   kopsSteps: string[];
+  /** The longest stretches of solokube's own time: the gap before a stderr line, outside kops waits. */
+  longestGaps: string[];
   /** `service:operation` → count, for calls made outside and inside kops steps. */
   solokubeCalls: Map<string, number>;
   kopsCalls: Map<string, number>;
@@ -79,6 +82,7 @@ async function runCli(name: string, args: string[], cwd: string, sandboxDir: str
   const kopsSteps: string[] = [];
   const goBuilds: Interval[] = [];
   const goStarted = new Map<string, number>();
+  const lines: { at: number; text: string }[] = [];
   // The emulator of `down` stops at its end: its call log is read while it still answers.
   let lastCalls: CallRecord[] | undefined;
   let polling = true;
@@ -100,6 +104,9 @@ async function runCli(name: string, args: string[], cwd: string, sandboxDir: str
       timeout: RUN_DEADLINE_MS,
     });
     createInterface({ input: child.stderr }).on('line', (line) => {
+      // Only lines that start with a full timestamp (a message's continuation lines carry none).
+      const at = STAMPED.test(line) ? Date.parse(line.slice(0, 24)) : NaN;
+      if (!Number.isNaN(at)) lines.push({ at, text: line.slice(25).trim() });
       const wait = parseKopsWait(line);
       if (wait) {
         kopsWaits.push([wait.startedAt, wait.startedAt + wait.ms]);
@@ -107,7 +114,6 @@ async function runCli(name: string, args: string[], cwd: string, sandboxDir: str
         return;
       }
       // Go builds: "building <what> from its Go module" … "<name>: built in …" (see gotools/build.ts).
-      const at = Date.parse(line.slice(0, 24));
       const building = / building .* from its Go module/.exec(line);
       const built = / (\S+): built in /.exec(line);
       if (building && !Number.isNaN(at)) goStarted.set('current', at);
@@ -137,7 +143,22 @@ async function runCli(name: string, args: string[], cwd: string, sandboxDir: str
     into.set(key, (into.get(key) ?? 0) + 1);
   }
   const ownMs = wallMs - unionMs([...kopsWaits, ...goBuilds]);
-  return { name, exitCode, wallMs, kopsMs, goBuildMs, ownMs, kopsSteps, solokubeCalls, kopsCalls };
+  const longestGaps = ownGaps(lines, [...kopsWaits, ...goBuilds]);
+  return { name, exitCode, wallMs, kopsMs, goBuildMs, ownMs, kopsSteps, longestGaps, solokubeCalls, kopsCalls };
+}
+
+/** The 4 longest gaps between consecutive stderr lines that overlap no kops wait nor Go build. */
+function ownGaps(lines: { at: number; text: string }[], waits: Interval[]): string[] {
+  const gaps: { ms: number; before: string }[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const [a, b] = [lines[i - 1]!, lines[i]!];
+    if (waits.some(([s, e]) => s < b.at && e > a.at)) continue;
+    gaps.push({ ms: b.at - a.at, before: b.text.slice(0, 110) });
+  }
+  return gaps
+    .sort((x, y) => y.ms - x.ms)
+    .slice(0, 4)
+    .map((g) => `${seconds(g.ms)} before "${g.before}"`);
 }
 
 const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
@@ -197,6 +218,7 @@ export async function upBench(io: IoHost): Promise<BenchTable[]> {
         'AWS calls (kops): calls the emulator saw while a kops step ran; (solokube): all others, incl. the sandbox’s own',
         ...runs.flatMap((r) => [
           `${r.name}: kops steps: ${r.kopsSteps.join(', ') || '(none)'}`,
+          `${r.name}: longest stretches of own time: ${r.longestGaps.join('; ') || '(none)'}`,
           `${r.name}: solokube calls: ${listed(r.solokubeCalls)}`,
           `${r.name}: kops calls: ${listed(r.kopsCalls)}`,
         ]),
