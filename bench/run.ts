@@ -43,6 +43,10 @@ const modules: Record<string, () => Promise<BenchModule>> = {
     const { appsBench } = await import('./apps.js');
     return { name: 'apps', run: appsBench };
   },
+  up: async () => {
+    const { upBench } = await import('./up.js');
+    return { name: 'up', run: upBench };
+  },
   'cli-start': async () => {
     const { cliStartBench, cliStartTable } = await import('./cli-start.js');
     return { name: 'cli-start', run: async () => [cliStartTable(await cliStartBench())] };

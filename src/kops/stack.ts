@@ -12,6 +12,7 @@ import type { KopsCli } from './cli.js';
 import { kopsCluster } from './cluster-resource.js';
 import { KopsRunner } from './runner.js';
 import { ensureSshKey } from './ssh-key.js';
+import { timedKops } from './timed.js';
 
 /** solokube's own admin kubeconfig for a cluster (never ~/.kube/config). */
 export function kubeconfigPathFor(cluster: string): string {
@@ -42,7 +43,8 @@ export function realKops(config: SolokubeConfig, clients: AwsClients, io: IoHost
 
 export function clusterResources(o: ClusterStackOptions, signal: AbortSignal): Resource[] {
   const env = { config: o.config, names: names(o.config), clients: o.clients };
-  const kops = o.kops ?? realKops(o.config, o.clients, o.io, signal);
+  // Timed, so a run can tell its own time from the time it waits on kops (see timed.ts).
+  const kops = timedKops(o.kops ?? realKops(o.config, o.clients, o.io, signal), o.io);
   const kubeconfigPath = o.kubeconfigPath ?? kubeconfigPathFor(o.config.name);
   return [
     stateStore(env) as Resource,
