@@ -116,10 +116,20 @@ function goEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
 }
 
+// `go env` costs a few hundred milliseconds (more on a busy machine) and its answer cannot change
+// within one process, so every tool's key reuses the first answer.
+let goIdentityOnce: Promise<string> | undefined;
+function goIdentity(): Promise<string> {
+  goIdentityOnce ??= runOk(['go', 'env', 'GOVERSION', 'GOOS', 'GOARCH'], { env: goEnv() }).then((out) => out.trim());
+  // A failed `go env` (Go missing) is not remembered: the next call reports it afresh.
+  void goIdentityOnce.catch(() => (goIdentityOnce = undefined));
+  return goIdentityOnce;
+}
+
 export async function goToolKey(name: GoToolName): Promise<string> {
   const tool = GO_TOOLS[name];
   const dir = join(gotoolsRoot(), tool.module);
-  const goVersion = (await runOk(['go', 'env', 'GOVERSION', 'GOOS', 'GOARCH'], { env: goEnv() })).trim();
+  const goVersion = await goIdentity();
   const h = createHash('sha256');
   h.update(JSON.stringify({ v: BUILD_RECIPE_VERSION, goVersion, tool }));
   for (const f of ['go.mod', 'go.sum']) h.update(readFileSync(join(dir, f)));
