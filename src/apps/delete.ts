@@ -1,4 +1,5 @@
-// `apps delete`: the app's objects in the cluster (found by solokube's labels), and with
+// `apps delete`: the app's objects in the cluster (found by solokube's labels), its own DNS name
+// when this cluster owns it (app-dns.ts), and with
 // purgeImages its ECR repository with every image in it. Without purgeImages the repository stays,
 // so a later deploy or rollback still finds the images.
 import type { AwsClients } from '../aws/clients.js';
@@ -8,6 +9,7 @@ import type { Plan } from '../core/plan.js';
 import type { Resource } from '../core/resource.js';
 import { planAndApply, type Decision } from '../core/run.js';
 import type { KubeTarget } from '../k8s/target.js';
+import { appDnsName } from './app-dns.js';
 import { appObjects } from './app-objects.js';
 import { runOptions, type MutationRun } from './apply-objects.js';
 import { appsNamespace } from './manifests.js';
@@ -24,7 +26,11 @@ export interface DeleteAppOptions extends MutationRun {
 export function deleteAppResources(
   o: Pick<DeleteAppOptions, 'config' | 'app' | 'clients' | 'target' | 'purgeImages'>,
 ): Resource[] {
-  const resources: Resource[] = [appObjects(o.target, appsNamespace(o.config), o.app) as Resource];
+  const resources: Resource[] = [
+    appObjects(o.target, appsNamespace(o.config), o.app) as Resource,
+    // Its own name in Route 53 (never the apps' wildcard, never a name another app or someone else holds).
+    appDnsName(o.config, o.clients, o.app) as Resource,
+  ];
   if (o.purgeImages)
     resources.push(
       ecrRepository(o.clients, {

@@ -207,7 +207,8 @@ export function registerAppLifecycle(group: Command, r: CommandRegistry): void {
     group
       .command('delete <name>')
       .description(
-        "remove the app's Deployment, Service and Ingresses; --purge-images also deletes its ECR repository and images",
+        "remove the app's Deployment, Service, Ingresses and its own DNS name (when this cluster owns it); " +
+          '--purge-images also deletes its ECR repository and images',
       )
       .option('--purge-images', "delete the app's ECR repository with every image in it (cannot be undone)"),
   ).action(
