@@ -129,14 +129,10 @@ describe("teardown proof of today's down", () => {
     );
   });
 
-  test(
-    'GIVEN an app repository of ours WHEN down runs THEN it is removed too',
-    { todo: "today's down does not remove the apps' ECR repositories (issue 13 §6); the proof shows it" },
-    async () => {
-      await makeRepository(lab, CLUSTER, 'hello');
-      const down = await lab.cli(['down', '--yes', '--output', 'json']);
-      assert.equal(down.code, 0, down.stderr);
-      assert.deepEqual(solokubeLeftovers(lab.emu.state(), CLUSTER), []);
-    },
-  );
+  test('GIVEN an app repository of ours WHEN down runs THEN it is removed too', async () => {
+    await makeRepository(lab, CLUSTER, 'hello');
+    const down = await lab.cli(['down', '--yes', '--output', 'json']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(solokubeLeftovers(lab.emu.state(), CLUSTER), []);
+  });
 });
