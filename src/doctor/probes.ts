@@ -99,8 +99,10 @@ export function tlsPeer(
 ): Promise<TlsResult> {
   const base = { kind: 'tls' as const, servername: req.servername, address: req.address };
   return new Promise((resolve) => {
-    // rejectUnauthorized: false so an untrusted or expired certificate can still be described;
-    // whether it is trusted is reported from `authorized`.
+    // Diagnosis only: the handshake completes even for an untrusted or expired certificate so doctor
+    // can say what is served (issuer, names, expiry). Node still verifies the chain against the trust
+    // store or `caFile`; `authorized` carries its verdict and the TLS check fails on it. No request or
+    // credential is ever sent on this connection: it is closed right after the handshake.
     const socket = tls.connect({
       host: req.address,
       port: req.port,

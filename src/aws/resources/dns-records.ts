@@ -17,13 +17,8 @@
 // removed when it leaves the configuration and on cleanup, whatever the configuration says now;
 // and only our addresses are removed from a record someone made multi-valued.
 
-import {
-  ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
-  ListHostedZonesByNameCommand,
-  ListResourceRecordSetsCommand,
-} from '@aws-sdk/client-route-53';
-import type { Change as R53Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, GetChangeCommand } from '@aws-sdk/client-route-53';
+import type { Change as R53Change } from '@aws-sdk/client-route-53';
 import { SolokubeError, formatMs } from '../../core/errors.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
@@ -39,13 +34,38 @@ import type { AwsEnv, AwsMode } from './context.js';
 import type { ElasticIpState } from './elastic-ip.js';
 import type { ControlPlane } from './control-plane.js';
 
-export const APP_RECORD_TTL = 60;
+import {
+  appRecordNames,
+  canonicalName,
+  clusterOfOwnershipValue,
+  findPublicZone,
+  listARecords,
+  ownedNameOf,
+  ownershipRecordName,
+  ownershipValue,
+  readZone,
+  recordsPointingAt,
+  type DnsRecord,
+  type ZoneReading,
+} from './dns-zone.js';
 
-export interface DnsRecord {
-  name: string;
-  ttl: number;
-  values: (string | Unknown)[];
-}
+// Callers keep importing the zone reading from here, next to the resource that writes the zone.
+export {
+  appRecordNames,
+  canonicalName,
+  clusterOfOwnershipValue,
+  findPublicZone,
+  listARecords,
+  ownedNameOf,
+  ownershipRecordName,
+  ownershipValue,
+  readZone,
+  recordsPointingAt,
+  type DnsRecord,
+  type ZoneReading,
+};
+
+export const APP_RECORD_TTL = 60;
 
 export interface DnsRecordsState {
   zone: string;
@@ -55,168 +75,6 @@ export interface DnsRecordsState {
   owned: string[];
   /** The ownership records as written (needed to delete them exactly; not compared). */
   ownerRecords?: Record<string, DnsRecord>;
-}
-
-/** Route 53 returns names with a trailing dot and `*` as \052; compare in one canonical form. */
-export function canonicalName(name: string): string {
-  return name
-    .replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))
-    .toLowerCase()
-    .replace(/\.$/, '');
-}
-
-/** The public hosted zone named exactly `zone` (ListHostedZonesByName starts at a name; it does not filter). */
-export async function findPublicZone(clients: AwsClients, zone: string, signal: AbortSignal): Promise<string> {
-  const out = await clients.call('route53:ListHostedZonesByName', signal, (o) =>
-    clients.route53.send(new ListHostedZonesByNameCommand({ DNSName: zone, MaxItems: 10 }), o),
-  );
-  const matches = (out.HostedZones ?? []).filter((z) => canonicalName(z.Name ?? '') === zone && !z.Config?.PrivateZone);
-  if (matches.length === 0) {
-    throw new SolokubeError({
-      code: 'aws.zone-missing',
-      message: `no public Route 53 hosted zone named ${zone}`,
-      remedy:
-        `Create it (\`aws route53 create-hosted-zone --name ${zone} --caller-reference $(date ` +
-        `+%s)\`) and delegate it from the parent domain, or fix dnsZone in the configuration.`,
-      actor: 'user',
-    });
-  }
-  if (matches.length > 1) {
-    throw new SolokubeError({
-      code: 'aws.zone-ambiguous',
-      message: `${matches.length} public hosted zones are named ${zone}: ${matches.map((z) => z.Id).join(', ')}`,
-      remedy: 'Delete the zone that is not delegated, so exactly one remains.',
-      actor: 'user',
-    });
-  }
-  return matches[0]!.Id!.replace(/^\/hostedzone\//, '');
-}
-
-/** Every A record in the zone whose name is in `wanted`. */
-export async function listARecords(
-  clients: AwsClients,
-  zoneId: string,
-  wanted: ReadonlySet<string>,
-  signal: AbortSignal,
-): Promise<DnsRecord[]> {
-  const found: DnsRecord[] = [];
-  let next: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } =
-    {};
-  for (;;) {
-    const page = await clients.call('route53:ListResourceRecordSets', signal, (o) =>
-      clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next }), o),
-    );
-    for (const rr of page.ResourceRecordSets ?? []) {
-      const name = canonicalName(rr.Name ?? '');
-      if (rr.Type === 'A' && !rr.AliasTarget && !rr.SetIdentifier && wanted.has(name)) {
-        found.push({ name, ttl: rr.TTL ?? 0, values: (rr.ResourceRecords ?? []).map((r) => r.Value ?? '').sort() });
-      }
-    }
-    if (!page.IsTruncated) break;
-    next = {
-      StartRecordName: page.NextRecordName,
-      StartRecordType: page.NextRecordType,
-      ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
-    };
-  }
-  return found.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export function appRecordNames(env: AwsEnv): string[] {
-  return [...new Set([env.names.appsWildcard, ...env.names.appHosts])].sort();
-}
-
-const OWNER_LABEL = '_solokube';
-const WILDCARD_LABEL = '_wildcard';
-
-/** Where the ownership record of `name` lives. */
-export function ownershipRecordName(name: string): string {
-  return `${OWNER_LABEL}.${name.replace(/^\*\./, `${WILDCARD_LABEL}.`)}`;
-}
-
-/** The record name an ownership record speaks for, or undefined when `name` is not one. */
-export function ownedNameOf(ownerName: string): string | undefined {
-  if (!ownerName.startsWith(`${OWNER_LABEL}.`)) return undefined;
-  const rest = ownerName.slice(OWNER_LABEL.length + 1);
-  return rest.startsWith(`${WILDCARD_LABEL}.`) ? `*.${rest.slice(WILDCARD_LABEL.length + 1)}` : rest;
-}
-
-export function ownershipValue(cluster: string): string {
-  return `"heritage=solokube,solokube/cluster=${cluster}"`;
-}
-
-/** The cluster an ownership TXT value names, or undefined when it is not solokube's. */
-export function clusterOfOwnershipValue(value: string): string | undefined {
-  const fields = new Map(
-    value
-      .replace(/^"|"$/g, '')
-      .split(',')
-      .map((kv) => {
-        const i = kv.indexOf('=');
-        return [kv.slice(0, i), kv.slice(i + 1)] as const;
-      }),
-  );
-  return fields.get('heritage') === 'solokube' ? fields.get('solokube/cluster') : undefined;
-}
-
-/** Everything in the zone that matters for ownership, read once. */
-export interface ZoneReading {
-  /** Plain A records by canonical name. */
-  a: Map<string, DnsRecord>;
-  /** Other record sets that make a name taken: CNAME, AAAA, alias or routing-policy A. */
-  otherAt: Map<string, string[]>;
-  /** Ownership records: owned name → the cluster that owns it, and the TXT as written. */
-  owners: Map<string, { cluster: string; record: DnsRecord }>;
-}
-
-export async function readZone(clients: AwsClients, zoneId: string, signal: AbortSignal): Promise<ZoneReading> {
-  const reading: ZoneReading = { a: new Map(), otherAt: new Map(), owners: new Map() };
-  let next: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } =
-    {};
-  for (;;) {
-    const page = await clients.call('route53:ListResourceRecordSets', signal, (o) =>
-      clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next }), o),
-    );
-    for (const rr of page.ResourceRecordSets ?? []) {
-      const name = canonicalName(rr.Name ?? '');
-      const values = (rr.ResourceRecords ?? []).map((r) => r.Value ?? '').sort();
-      const plain = !rr.AliasTarget && !rr.SetIdentifier;
-      if (rr.Type === 'A' && plain) reading.a.set(name, { name, ttl: rr.TTL ?? 0, values });
-      else if (rr.Type === 'TXT' && plain && ownedNameOf(name) !== undefined) {
-        const cluster = values.map(clusterOfOwnershipValue).find((c) => c !== undefined);
-        if (cluster !== undefined)
-          reading.owners.set(ownedNameOf(name)!, { cluster, record: { name, ttl: rr.TTL ?? 0, values } });
-      } else if (rr.Type === 'A' || rr.Type === 'AAAA' || rr.Type === 'CNAME') {
-        reading.otherAt.set(name, [
-          ...(reading.otherAt.get(name) ?? []),
-          `${rr.Type}${rr.AliasTarget ? ' alias' : ''}${rr.SetIdentifier ? ` (${rr.SetIdentifier})` : ''}`,
-        ]);
-      }
-    }
-    if (!page.IsTruncated) break;
-    next = {
-      StartRecordName: page.NextRecordName,
-      StartRecordType: page.NextRecordType,
-      ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
-    };
-  }
-  return reading;
-}
-
-/** For each address, the names of A records in the zone that point at it. */
-export async function recordsPointingAt(
-  clients: AwsClients,
-  zoneId: string,
-  addresses: readonly string[],
-  signal: AbortSignal,
-): Promise<Map<string, string[]>> {
-  const zone = await readZone(clients, zoneId, signal);
-  const out = new Map<string, string[]>();
-  for (const r of zone.a.values()) {
-    for (const v of r.values)
-      if (addresses.includes(v as string)) out.set(v as string, [...(out.get(v as string) ?? []), r.name]);
-  }
-  return out;
 }
 
 export interface DnsRecordsOptions {
