@@ -17,6 +17,9 @@ Description=solokube: reclaim the secondary private IP and Elastic IP of ${spec.
 Wants=network-online.target
 After=network-online.target
 Before=haproxy.service
+# Every start is a boot or an operator's restart (the script's errors say when to restart); none
+# is automatic, so systemd's start rate limit would only refuse a person retrying by hand.
+StartLimitIntervalSec=0
 
 [Service]
 Type=oneshot
