@@ -144,18 +144,34 @@ export interface SandboxRemoval {
 export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
   const record = await readRecord();
   const removal: SandboxRemoval = { dir: sandboxDir() };
-  if (record) {
-    if (record.dns) await stopSandboxDns(record.dns);
-    if (record.pebble) await stopSandboxPebble(record.pebble);
-    if (record.labRecordPath && existsSync(record.labRecordPath)) {
-      const lab = await readLabRecord(record.labRecordPath);
+  if (!record) {
+    await rm(sandboxDir(), { recursive: true, force: true });
+    return removal;
+  }
+  // Every part is stopped even when an earlier one fails (a node that will not go must not leave the
+  // emulator running unrecorded); the directory, which records them, goes only when all went.
+  const failures: unknown[] = [];
+  const attempt = async (step: () => Promise<void>): Promise<void> => {
+    try {
+      await step();
+    } catch (err) {
+      failures.push(err);
+    }
+  };
+  if (record.dns) await attempt(() => stopSandboxDns(record.dns!));
+  if (record.pebble) await attempt(() => stopSandboxPebble(record.pebble!));
+  if (record.labRecordPath && existsSync(record.labRecordPath))
+    await attempt(async () => {
+      const lab = await readLabRecord(record.labRecordPath!);
       info(io, `removing the sandbox node ${lab.name} and its namespaces`);
       await destroyLab(lab);
       removal.lab = lab.name;
-    }
+    });
+  await attempt(async () => {
     await stopEmulator(record.emulator.pid);
     removal.emulatorPid = record.emulator.pid;
-  }
+  });
+  if (failures.length > 0) throw failures[0];
   await rm(sandboxDir(), { recursive: true, force: true });
   return removal;
 }
