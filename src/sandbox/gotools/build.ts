@@ -18,7 +18,7 @@ import { refuseInUnitRun } from '../unit-only.js';
 
 export const GO_TOOLS_CACHE_ROOT = '/var/cache/solokube/go';
 /** Bump when the way binaries are built changes, so caches are rebuilt. */
-const BUILD_RECIPE_VERSION = 1;
+const BUILD_RECIPE_VERSION = 2;
 // Generous: a cold kops build took over 40 min on a 2-core machine busy with other work.
 const BUILD_TIMEOUT_MS = 90 * 60_000;
 const PROGRESS_EVERY_MS = 20_000;
@@ -85,7 +85,9 @@ export async function ensureGoTool(name: GoToolName, opts: GoToolsOptions): Prom
 
 async function goBuild(name: GoToolName, pkg: string, output: string, opts: GoToolsOptions, started: number): Promise<void> {
   const tool = GO_TOOLS[name];
-  const args = ['go', 'build', '-v', '-trimpath', '-o', output];
+  // No DWARF from the compiler: `-s -w` drops it at link time anyway, so producing it is wasted work.
+  // Measured on etcd from an empty build cache: 88 instead of 105 CPU-seconds, the same code.
+  const args = ['go', 'build', '-v', '-trimpath', '-gcflags=all=-dwarf=false', '-o', output];
   if (tool.tags.length > 0) args.push('-tags', tool.tags.join(','));
   args.push('-ldflags', ['-s', '-w', ...tool.ldflags].join(' '), pkg);
   let compiled = 0;
