@@ -13,6 +13,8 @@ import type { Lab } from '../../src/sandbox/lab/index.js';
 import { json, sandboxRun } from '../sandbox/env/support.js';
 import { join } from 'node:path';
 import { sleep } from '../../src/core/sleep.js';
+import { doctorCli } from './support/doctor-cli.js';
+import type { DoctorCliReport } from './support/doctor-cli.js';
 import { KubeClient } from '../../src/k8s/client.js';
 import { applyAll } from '../ingress/support/cluster.js';
 import { helloAppResources } from '../ingress/support/hello-app.js';
@@ -22,19 +24,6 @@ const CLUSTER = 'c1.example.com';
 // In-process SDK clients on Node 20: the SDK's upgrade notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-interface Check {
-  id: string;
-  hop: string;
-  status: string;
-  summary: string;
-  remedy?: string;
-}
-interface Report {
-  ok: boolean;
-  firstBroken?: { hop: string; id: string; summary: string; remedy?: string };
-  checks: Check[];
-}
-
 describe('doctor --sandbox checks every hop and names the first broken one', () => {
   const sbx = sandboxRun();
   let lab: Lab;
@@ -43,13 +32,7 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
   let elasticIp: string;
   let client: KubeClient | undefined;
 
-  const doctor = async (): Promise<{ code: number | null; report: Report }> => {
-    const run = await sbx.cli(['doctor', '--sandbox', '-o', 'json'], 90_000);
-    const out = JSON.parse(run.stdout) as { result?: Report; error?: { code: string; details: Report } };
-    const report = out.result ?? out.error?.details;
-    assert.ok(report, `no report (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
-    return { code: run.code, report };
-  };
+  const doctor = () => doctorCli(sbx);
   const node = async (argv: string[]) => {
     const r = await lab.node.exec(argv, { timeoutMs: 15_000 });
     assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
@@ -67,7 +50,7 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
     return unit;
   };
   /** Broken exactly at `id`: exit 1, that check is the first broken, every check before its hop passes. */
-  const assertBrokenAt = (r: { code: number | null; report: Report }, hop: string, id: string) => {
+  const assertBrokenAt = (r: { code: number | null; report: DoctorCliReport }, hop: string, id: string) => {
     assert.equal(r.code, 1);
     assert.equal(r.report.ok, false);
     assert.deepEqual(
