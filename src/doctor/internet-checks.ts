@@ -94,7 +94,7 @@ function dnsCheck(id: string, r: ResolveResult | undefined, expected: string | u
       status: 'skip',
       summary: `skipped: no ${what} is known to compare with (see the AWS checks)`,
     };
-  if (!r) return { id, hop: 'dns', status: 'fail', summary: 'the lookup did not run' };
+  if (!r) return { id, hop: 'dns', status: 'fail', summary: 'the lookup did not run', remedy: DNS_REMEDY };
   if (r.error || r.addresses.length === 0)
     return {
       id,

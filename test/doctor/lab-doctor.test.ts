@@ -2,8 +2,9 @@
 // `doctor --sandbox` on a real sandbox (`up --sandbox`: emulator, systemd-booted node, real control
 // plane, sandbox DNS): healthy, every check that applies passes and the rest say why they skip;
 // then one hop broken at a time — the node's address removed, the redirect flushed, the proxy
-// stopped, the app record pointed elsewhere — and doctor names exactly that hop first, exits 1,
-// and passes again once the hop is repaired.
+// stopped, the app record pointed elsewhere, kube-apiserver hanging — and doctor names exactly that
+// hop first, exits 1 (inside its deadline when something hangs), and passes again once the hop is
+// repaired. Every document doctor prints is checked against its documented shape (support/report-schema.ts).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import type { Lab } from '../../src/sandbox/lab/index.js';
 import { json, sandboxRun } from '../sandbox/env/support.js';
 import { join } from 'node:path';
 import { sleep } from '../../src/core/sleep.js';
+import { DEFAULT_DOCTOR_DEADLINE_MS } from '../../src/aws/doctor.js';
 import { doctorCli } from './support/doctor-cli.js';
 import type { DoctorCliReport } from './support/doctor-cli.js';
 import { KubeClient } from '../../src/k8s/client.js';
@@ -37,13 +39,18 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
     const r = await lab.node.exec(argv, { timeoutMs: 15_000 });
     assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
   };
-  /** The systemd unit of the process listening on a TCP port in the node (from its cgroup). */
-  const unitListeningOn = async (port: number): Promise<string> => {
+  /** The process listening on a TCP port in the node. */
+  const pidListeningOn = async (port: number): Promise<string> => {
     const r = await lab.node.exec(['sh', '-c', `ss -Hltnp 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1`], {
       timeoutMs: 15_000,
     });
     const pid = /pid=(\d+)/.exec(r.stdout)?.[1];
     assert.ok(pid, `nothing listens on :${port} in the node: ${r.stdout}${r.stderr}`);
+    return pid;
+  };
+  /** The systemd unit of the process listening on a TCP port in the node (from its cgroup). */
+  const unitListeningOn = async (port: number): Promise<string> => {
+    const pid = await pidListeningOn(port);
     const cgroup = await lab.node.exec(['cat', `/proc/${pid}/cgroup`], { timeoutMs: 15_000 });
     const unit = /\/([^/]+\.service)\s*$/m.exec(cgroup.stdout)?.[1];
     assert.ok(unit, `no service owns pid ${pid}: ${cgroup.stdout}`);
@@ -102,6 +109,7 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
       'k8s/api',
       'k8s/node-ready',
       'k8s/node-untainted',
+      'k8s/ingress-ready',
       'dns/hello.example.com',
       'dns/api.c1.example.com',
       'tls/hello.example.com',
@@ -202,5 +210,31 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
       r53.destroy();
     }
     assert.equal((await doctor()).code, 0);
+  });
+  test('GIVEN kube-apiserver hangs (stopped; the kernel still accepts on :443) WHEN doctor runs THEN it ends inside its deadline and names the API', async () => {
+    const apiserver = await pidListeningOn(443);
+    await node(['kill', '-STOP', apiserver]);
+    try {
+      const r = await doctor();
+      // The CLI's own start-up and the AWS reads come on top of the checks' deadline.
+      assert.ok(r.ms < DEFAULT_DOCTOR_DEADLINE_MS + 15_000, `doctor took ${r.ms} ms`);
+      assertBrokenAt(r, 'cluster', 'k8s/api');
+      assert.match(r.report.firstBroken!.summary, /within|deadline|timed out|no answer/i);
+      assert.equal(r.report.checks.find((c) => c.id === 'e2e/api-on-primary')?.status, 'fail');
+      assert.equal(
+        r.report.checks.find((c) => c.id === 'e2e/hello.example.com')?.status,
+        'pass',
+        'the apps still answer',
+      );
+    } finally {
+      await node(['kill', '-CONT', apiserver]);
+    }
+    const end = Date.now() + 60_000;
+    let again = await doctor();
+    while (again.code !== 0 && Date.now() < end) {
+      await sleep(3_000);
+      again = await doctor();
+    }
+    assert.equal(again.code, 0, JSON.stringify(again.report.checks.filter((c) => c.status === 'fail')));
   });
 });
