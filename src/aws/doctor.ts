@@ -46,7 +46,7 @@ const failed = (id: string, e: SolokubeError): Check => ({
   id,
   status: 'fail',
   summary: e.message,
-  ...(e.remedy ? { remedy: e.remedy } : {}),
+  remedy: e.remedy ?? 'Rerun with --debug to see the AWS error in full.',
 });
 
 export interface DoctorOptions {

@@ -43,6 +43,14 @@ const KARPENTER =
 const UNVERIFIED =
   'no primary source found (reference material; search of public docs and code, ' +
   '2026-11-30); the figure commonly quoted for this region, to be checked against the AWS bulk price list';
+// A second search on 2026-11-30 (docs, pages and code corpora: EC2 on-demand, EBS, S3, ECR, NLB for
+// both regions) again found no AWS page or price-list file; AWS's own EBS example page it found is the
+// European Sovereign Cloud's, in EUR. Two third-party pages agree with eu-central-1 figures, which
+// stay unverified (one report each, and the instance table does not name its region in so many words):
+const UNVERIFIED_FRA_T3 =
+  `${UNVERIFIED}; agrees with matthiaskraaz.blogspot.com 2021-08-30 ("AWS EC2: price of maxed out ` +
+  'burstable instance", Linux base $/h t3.small 0.024, t3.medium 0.048, t3.large 0.096; region not named)';
+const UNVERIFIED_FRA_GP3 = `${UNVERIFIED}; agrees with hendric-jabs.de 2023-11-02 ("GP3 in 2 Minuten": eu-central-1 gp3 $0.0952/GiB-month)`;
 
 const p = (usd: number, per: Price['per'], date: string, source: string, confidence: Confidence): Price => ({
   usd,
@@ -132,11 +140,11 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
   },
   'eu-central-1': {
     instances: {
-      't3.small': p(0.024, 'hour', PRICE_TABLE_DATE, UNVERIFIED, 'unverified'),
-      't3.medium': p(0.048, 'hour', PRICE_TABLE_DATE, UNVERIFIED, 'unverified'),
-      't3.large': p(0.096, 'hour', PRICE_TABLE_DATE, UNVERIFIED, 'unverified'),
+      't3.small': p(0.024, 'hour', PRICE_TABLE_DATE, UNVERIFIED_FRA_T3, 'unverified'),
+      't3.medium': p(0.048, 'hour', PRICE_TABLE_DATE, UNVERIFIED_FRA_T3, 'unverified'),
+      't3.large': p(0.096, 'hour', PRICE_TABLE_DATE, UNVERIFIED_FRA_T3, 'unverified'),
     },
-    ebsGp3: p(0.0952, 'GB-month', PRICE_TABLE_DATE, UNVERIFIED, 'unverified'),
+    ebsGp3: p(0.0952, 'GB-month', PRICE_TABLE_DATE, UNVERIFIED_FRA_GP3, 'unverified'),
     ...GLOBAL,
     ecrStorage: p(0.1, 'GB-month', PRICE_TABLE_DATE, UNVERIFIED, 'unverified'),
     s3Standard: p(0.0245, 'GB-month', PRICE_TABLE_DATE, UNVERIFIED, 'unverified'),

@@ -7,6 +7,7 @@
 import type { Check } from '../aws/doctor.js';
 import { names, PORTS } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
+import { TLS_TRUST_CODES } from '../core/tls-codes.js';
 import type { Hop } from './hops.js';
 import type { HttpResult, ProbeRequest, ProbeResult, ResolveResult, TlsResult } from './probes.js';
 
@@ -18,6 +19,8 @@ export interface InternetTargets {
   appsAddress?: string;
   /** The instance's own public address, where api.<cluster> points and kube-apiserver answers. */
   primaryPublicIp?: string;
+  /** The cluster's CA (PEM) from the admin kubeconfig: the only issuer the API on the primary address may present. */
+  clusterCaPem?: string;
 }
 
 export interface AppProbe {
@@ -65,14 +68,15 @@ export function internetRequests(
           servername: a.host,
         })),
     );
-  // kube-apiserver's certificate is signed by the cluster's own CA, which no public store trusts;
-  // this probe asks whether it answers on the primary address (trust is the k8s/api check's job).
-  if (t.primaryPublicIp && hops.includes('e2e'))
+  // kube-apiserver's certificate is signed by the cluster's own CA, which no public store trusts:
+  // the request trusts that CA alone, so whatever else answers on the primary's 443 (a redirect
+  // that matches too much, another server) fails the check instead of passing for the API.
+  if (t.primaryPublicIp && t.clusterCaPem && hops.includes('e2e'))
     reqs.push({
       kind: 'http',
       url: `https://${names(config).apiName}/version`,
       address: t.primaryPublicIp,
-      verify: false,
+      caPem: t.clusterCaPem,
     });
   return reqs;
 }
@@ -90,7 +94,7 @@ function dnsCheck(id: string, r: ResolveResult | undefined, expected: string | u
       status: 'skip',
       summary: `skipped: no ${what} is known to compare with (see the AWS checks)`,
     };
-  if (!r) return { id, hop: 'dns', status: 'fail', summary: 'the lookup did not run' };
+  if (!r) return { id, hop: 'dns', status: 'fail', summary: 'the lookup did not run', remedy: DNS_REMEDY };
   if (r.error || r.addresses.length === 0)
     return {
       id,
@@ -115,6 +119,19 @@ const TLS_REMEDY =
   'http://<app>/.well-known/acme-challenge/ reaching the ingress on port 80); `solokube ' +
   'doctor` again after it renews.';
 
+const DAY_MS = 86_400_000;
+
+/** A duration the way a person reads a certificate's remaining life: whole days, else hours, minutes, seconds. */
+export function span(ms: number): string {
+  const units: [number, string][] = [
+    [DAY_MS, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
+  for (const [size, name] of units) if (ms >= size) return `${Math.floor(ms / size)} ${name}(s)`;
+  return `${Math.floor(ms / 1000)} second(s)`;
+}
+
 export function tlsCheck(id: string, r: TlsResult | undefined, now: Date): HopCheck {
   if (!r) return { id, hop: 'tls', status: 'skip', summary: 'skipped: no address to connect to (see the AWS checks)' };
   if (r.error)
@@ -125,13 +142,14 @@ export function tlsCheck(id: string, r: TlsResult | undefined, now: Date): HopCh
       summary: `no TLS handshake with ${r.address}:443 for ${r.servername}: ${r.error}`,
       remedy: TLS_REMEDY,
     };
-  const days = r.validTo ? Math.floor((Date.parse(r.validTo) - now.getTime()) / 86_400_000) : undefined;
+  const leftMs = r.validTo ? Date.parse(r.validTo) - now.getTime() : undefined;
+  const days = leftMs === undefined ? undefined : Math.floor(leftMs / DAY_MS);
   const validity =
-    days === undefined
+    leftMs === undefined
       ? 'no expiry date'
-      : days < 0
-        ? `expired ${-days} day(s) ago (${r.validTo})`
-        : `${days} day(s) left (until ${r.validTo})`;
+      : leftMs <= 0
+        ? `expired ${span(-leftMs)} ago (${r.validTo})`
+        : `${span(leftMs)} left (until ${r.validTo})`;
   const described = `issuer ${r.issuer ?? 'unknown'}, names ${(r.names ?? []).join(', ') || 'none'}, ${validity}`;
   if (days === undefined || days < 0 || r.validTo === undefined || Date.parse(r.validTo) <= now.getTime())
     return {
@@ -188,10 +206,30 @@ function e2eCheck(id: string, url: string, r: HttpResult | undefined): HopCheck 
       };
 }
 
-function apiOnPrimaryCheck(config: SolokubeConfig, primary: string | undefined, r: HttpResult | undefined): HopCheck {
+function apiOnPrimaryCheck(config: SolokubeConfig, t: InternetTargets, r: HttpResult | undefined): HopCheck {
   const id = 'e2e/api-on-primary';
   const api = names(config).apiName;
+  const primary = t.primaryPublicIp;
   if (!primary) return { id, hop: 'e2e', status: 'skip', summary: 'skipped: the instance has no public address known' };
+  if (!t.clusterCaPem)
+    return {
+      id,
+      hop: 'e2e',
+      status: 'skip',
+      summary:
+        "skipped: no kubeconfig with the cluster's CA, so nothing can tell kube-apiserver from another server on the primary address",
+    };
+  if (r?.errorCode && TLS_TRUST_CODES.has(r.errorCode))
+    return {
+      id,
+      hop: 'e2e',
+      status: 'fail',
+      summary: `${primary}:443 for ${api} presents a certificate the cluster's CA did not issue for that name: ${r.error}`,
+      remedy:
+        'Something other than kube-apiserver answers there, or the kubeconfig is from another cluster: check that the ' +
+        'redirect matches only the secondary address (node/redirect), and export the kubeconfig again ' +
+        '(`kops export kubeconfig --admin`) if the cluster was recreated.',
+    };
   if (!r || r.error || r.status === undefined || r.status >= 500)
     return {
       id,
@@ -206,7 +244,7 @@ function apiOnPrimaryCheck(config: SolokubeConfig, primary: string | undefined, 
     id,
     hop: 'e2e',
     status: 'pass',
-    summary: `kube-apiserver answers on ${primary}:443 (HTTP ${r.status}${version ? `, ${version}` : ''})`,
+    summary: `kube-apiserver answers on ${primary}:443 with the cluster's certificate (HTTP ${r.status}${version ? `, ${version}` : ''})`,
   };
 }
 
@@ -226,7 +264,7 @@ export function internetChecks(
   const apiName = names(config).apiName;
   const appsWhat = config.secondaryIp ? 'Elastic IP' : 'primary public IP';
   return [
-    apiOnPrimaryCheck(config, t.primaryPublicIp, responses.get(`https://${apiName}/version`)),
+    apiOnPrimaryCheck(config, t, responses.get(`https://${apiName}/version`)),
     ...apps.map((a) => dnsCheck(`dns/${a.host}`, resolved.get(a.host), t.appsAddress, appsWhat)),
     dnsCheck(`dns/${apiName}`, resolved.get(apiName), t.primaryPublicIp, 'primary public IP'),
     ...apps.filter((a) => a.tls).map((a) => tlsCheck(`tls/${a.host}`, certs.get(a.host), now)),

@@ -13,8 +13,12 @@ import tls from 'node:tls';
 export type ProbeRequest =
   | { kind: 'resolve'; name: string }
   | { kind: 'tls'; address: string; port: number; servername: string }
-  /** `address` skips DNS (connect there, keep the URL's host for SNI and Host); `verify: false` accepts any certificate. */
-  | { kind: 'http'; url: string; address?: string; verify?: boolean };
+  /**
+   * `address` skips DNS (connect there, keep the URL's host for SNI and Host). `caPem` pins this
+   * request to one CA (PEM), in place of the trust every other probe uses: the API on the primary
+   * address must present a certificate from the cluster's own CA, which no public store holds.
+   */
+  | { kind: 'http'; url: string; address?: string; caPem?: string };
 
 export interface ProbeOptions {
   /** Ask this DNS server instead of the system's resolvers. */
@@ -49,6 +53,8 @@ export interface HttpResult {
   kind: 'http';
   url: string;
   error?: string;
+  /** The error's code (e.g. SELF_SIGNED_CERT_IN_CHAIN, ECONNREFUSED), for judging it. */
+  errorCode?: string;
   status?: number;
   /** The start of the body, for messages. */
   bodyStart?: string;
@@ -156,8 +162,13 @@ function lookupVia(fixed: string | undefined, opts: ProbeOptions): LookupFunctio
   };
 }
 
+const codeOf = (err: unknown): { errorCode?: string } => {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' ? { errorCode: code } : {};
+};
+
 export function httpRequest(
-  req: { url: string; address?: string; verify?: boolean },
+  req: { url: string; address?: string; caPem?: string },
   opts: ProbeOptions,
 ): Promise<HttpResult> {
   const url = new URL(req.url);
@@ -170,7 +181,7 @@ export function httpRequest(
       timeout: opts.timeoutMs,
       headers: { 'user-agent': 'solokube-doctor' },
       ...(lookup ? { lookup } : {}),
-      ...(secure ? { rejectUnauthorized: req.verify !== false, ...caOf(opts) } : {}),
+      ...(secure ? { rejectUnauthorized: true, ...(req.caPem ? { ca: req.caPem } : caOf(opts)) } : {}),
     };
     const request = (secure ? https : http).request(url, options, (res) => {
       let body = '';
@@ -179,10 +190,10 @@ export function httpRequest(
         if (body.length < 200) body += chunk;
       });
       res.on('end', () => done({ status: res.statusCode ?? 0, bodyStart: body.slice(0, 200) }));
-      res.on('error', (err) => done({ error: message(err) }));
+      res.on('error', (err) => done({ error: message(err), ...codeOf(err) }));
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
-    request.on('error', (err) => done({ error: message(err) }));
+    request.on('error', (err) => done({ error: message(err), ...codeOf(err) }));
     request.end();
   });
 }

@@ -65,13 +65,33 @@ function bounded(
   return Promise.race([work().catch((err: unknown) => [checkFromError(id, err)]), late]);
 }
 
-async function clusterChecks(i: DoctorInput, signal: AbortSignal): Promise<Check[]> {
-  let target: KubeTarget | undefined;
+/** The cluster's API as the kubeconfig names it: a target, nothing configured, or why the kubeconfig is unusable. */
+interface KubeAccess {
+  target?: KubeTarget;
+  error?: unknown;
+}
+
+function openKube(i: DoctorInput): KubeAccess {
   try {
-    target = i.kube();
-  } catch (err) {
-    return [checkFromError('k8s/kubeconfig', err)];
+    const target = i.kube();
+    return target ? { target } : {};
+  } catch (error) {
+    return { error };
   }
+}
+
+/** The cluster's CA from the kubeconfig, for pinning the API on the primary address (undefined: none usable). */
+function clusterCa(kube: KubeAccess): string | undefined {
+  try {
+    return kube.target?.client.clusterCaPem();
+  } catch {
+    return undefined; // an unreadable CA file: the cluster checks report the kubeconfig as unusable
+  }
+}
+
+async function clusterChecks(kube: KubeAccess, signal: AbortSignal): Promise<Check[]> {
+  if (kube.error !== undefined) return [checkFromError('k8s/kubeconfig', kube.error)];
+  const target = kube.target;
   if (!target)
     return [
       {
@@ -81,22 +101,31 @@ async function clusterChecks(i: DoctorInput, signal: AbortSignal): Promise<Check
       },
     ];
   const { runKubeDoctor, runIngressCheck } = await import('../k8s/doctor.js');
-  try {
-    const [kube, ingress] = await Promise.all([runKubeDoctor(target, signal), runIngressCheck(target, signal)]);
-    return [...kube, ingress];
-  } finally {
-    target.client.close();
-  }
+  const [kubeChecks, ingress] = await Promise.all([runKubeDoctor(target, signal), runIngressCheck(target, signal)]);
+  return [...kubeChecks, ingress];
 }
 
-export function internetTargets(config: SolokubeConfig, facts: AwsFacts): InternetTargets {
+export function internetTargets(config: SolokubeConfig, facts: AwsFacts, clusterCaPem?: string): InternetTargets {
   const primary = facts.controlPlane?.primaryPublicIp;
   const eip = facts.elasticIp?.onControlPlane ? facts.elasticIp.publicIp : undefined;
   const apps = config.secondaryIp ? eip : primary;
-  return { ...(apps ? { appsAddress: apps } : {}), ...(primary ? { primaryPublicIp: primary } : {}) };
+  return {
+    ...(apps ? { appsAddress: apps } : {}),
+    ...(primary ? { primaryPublicIp: primary } : {}),
+    ...(clusterCaPem ? { clusterCaPem } : {}),
+  };
 }
 
 export async function runDoctor(i: DoctorInput): Promise<DoctorReport> {
+  const kube = openKube(i);
+  try {
+    return await runDoctorWith(i, kube);
+  } finally {
+    kube.target?.client.close();
+  }
+}
+
+async function runDoctorWith(i: DoctorInput, kube: KubeAccess): Promise<DoctorReport> {
   const deadlineMs = i.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
   const deadline = AbortSignal.any([i.signal, AbortSignal.timeout(deadlineMs)]);
   const hops = new Set<Hop>(i.hops ?? HOPS);
@@ -126,12 +155,12 @@ export async function runDoctor(i: DoctorInput): Promise<DoctorReport> {
   }
   if (hops.has('cluster'))
     phase.push(
-      bounded('k8s/api', deadline, deadlineMs, () => clusterChecks(i, deadline)).then((c) => tagged('cluster', c)),
+      bounded('k8s/api', deadline, deadlineMs, () => clusterChecks(kube, deadline)).then((c) => tagged('cluster', c)),
     );
 
   const internetHops = (['dns', 'tls', 'e2e'] as const).filter((h) => hops.has(h));
   if (internetHops.length > 0) {
-    const targets = internetTargets(i.config, facts);
+    const targets = internetTargets(i.config, facts, clusterCa(kube));
     phase.push(
       bounded('internet-probes', deadline, deadlineMs, async () => {
         const results = await i.vantage.probe(internetRequests(i.config, targets, internetHops), deadline);

@@ -6,6 +6,7 @@
 // for server-side apply), a count of requests (the benchmark's measure), and errors that say
 // which of unreachable / untrusted server / rejected credentials / forbidden / not found happened.
 
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
@@ -22,21 +23,10 @@ import {
 import type { KubeErrorDetails } from './errors.js';
 import { loadKubeconfig } from './kubeconfig.js';
 import type { KubeStatus } from './types.js';
+import { TLS_TRUST_CODES } from '../core/tls-codes.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
-const TLS_TRUST_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_UNTRUSTED',
-]);
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -165,6 +155,14 @@ export class KubeClient {
     } finally {
       cleanup();
     }
+  }
+
+  /** The CA (PEM) the kubeconfig names for this cluster, or undefined when it names none (system trust). */
+  clusterCaPem(): string | undefined {
+    const cluster = this.kc.getCurrentCluster();
+    if (cluster?.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
+    if (cluster?.caFile) return readFileSync(cluster.caFile, 'utf8');
+    return undefined;
   }
 
   close(): void {

@@ -9,6 +9,10 @@ import { CONTROL_PLANE_TAINT_KEYS } from './resources/control-plane-taint.js';
 import type { KubeTarget } from './target.js';
 import type { KubeList, NodeObject } from './types.js';
 
+/** For a failure whose error brings no remedy of its own (solokube's typed Kubernetes errors do). */
+const KUBE_REMEDY =
+  'Check that kube-apiserver answers (`kops validate cluster`); rerun with --debug for the full error.';
+
 export async function runKubeDoctor(target: KubeTarget, signal: AbortSignal): Promise<Check[]> {
   const { client } = target;
   let version: { gitVersion?: string };
@@ -16,9 +20,7 @@ export async function runKubeDoctor(target: KubeTarget, signal: AbortSignal): Pr
     version = await client.request<{ gitVersion?: string }>({ method: 'GET', path: '/version', signal });
   } catch (err) {
     const e = err instanceof SolokubeError ? err : undefined;
-    return [
-      { id: 'k8s/api', status: 'fail', summary: e?.message ?? String(err), ...(e?.remedy ? { remedy: e.remedy } : {}) },
-    ];
+    return [{ id: 'k8s/api', status: 'fail', summary: e?.message ?? String(err), remedy: e?.remedy ?? KUBE_REMEDY }];
   }
   const checks: Check[] = [
     {
@@ -38,7 +40,7 @@ export async function runKubeDoctor(target: KubeTarget, signal: AbortSignal): Pr
         id: 'k8s/node-ready',
         status: 'fail',
         summary: `the nodes could not be read: ${e?.message ?? String(err)}`,
-        ...(e?.remedy ? { remedy: e.remedy } : {}),
+        remedy: e?.remedy ?? KUBE_REMEDY,
       },
     ];
   }
@@ -102,7 +104,7 @@ interface DeploymentStatus {
  * manage (haproxy mode with your own NodePort ingress, or the sandbox's stand-in).
  */
 export async function runIngressCheck(target: KubeTarget, signal: AbortSignal): Promise<Check> {
-  const id = 'cluster/ingress-ready';
+  const id = 'k8s/ingress-ready';
   const where = `${TRAEFIK_NAMESPACE}/${TRAEFIK_NAME}`;
   let d: DeploymentStatus;
   try {
@@ -119,7 +121,7 @@ export async function runIngressCheck(target: KubeTarget, signal: AbortSignal): 
         summary: `skipped: no Deployment ${where} in the cluster (solokube has not installed its ingress here)`,
       };
     const e = err instanceof SolokubeError ? err : undefined;
-    return { id, status: 'fail', summary: e?.message ?? String(err), ...(e?.remedy ? { remedy: e.remedy } : {}) };
+    return { id, status: 'fail', summary: e?.message ?? String(err), remedy: e?.remedy ?? KUBE_REMEDY };
   }
   const ready = d.status?.readyReplicas ?? 0;
   const wanted = d.spec?.replicas ?? 1;

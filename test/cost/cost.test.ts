@@ -66,6 +66,40 @@ describe('solokube cost', () => {
     assert.match(renderCost(estimateCost(example)), /\* unverified price/);
   });
 
+  test('GIVEN eu-central-1 THEN the whole estimate matches a hand calculation from its prices, every line marked unverified', () => {
+    // eu-central-1 prices in src/cost/prices.ts: t3.medium $0.048/h, gp3 $0.0952/GB-month, public IPv4
+    // $0.005/h, hosted zone $0.50, ECR $0.10/GB-month, S3 $0.0245/GB-month; NLB $0.027/h. Month = 730 h.
+    const e = estimateCost({ ...example, region: 'eu-central-1' });
+    const hand = {
+      instance: 35.04, // 0.048 × 730 = 35.04
+      'root-volume': 6.09, // 64 × 0.0952 = 6.0928
+      'etcd-main-volume': 1.9, // 20 × 0.0952 = 1.904
+      'etcd-events-volume': 1.9, // 1.904
+      'primary-public-ipv4': 3.65, // 0.005 × 730
+      'hosted-zone': 0.5,
+      'ecr-storage': 0.05, // one app × 0.5 GB × $0.10
+      'state-bucket': 0.02, // 1 GB × 0.0245
+      'elastic-ip': 3.65, // 0.005 × 730
+    };
+    for (const [item, usd] of Object.entries(hand)) assert.equal(line(e, item), usd, item);
+    assert.equal(e.lines.length, Object.keys(hand).length);
+    // The total is the sum of the rounded lines: 35.04 + 6.09 + 1.90 + 1.90 + 3.65 + 0.50 + 0.05 + 0.02 + 3.65.
+    assert.equal(e.totalUsd, 52.8);
+    assert.equal(e.solokubeShareUsd, 3.65);
+    const variant = (name: string) => e.variants.find((v) => v.name === name)!;
+    assert.equal(variant('no-secondary-ip').monthlyUsd, 49.15); // 52.80 − 3.65
+    // 49.15 + NLB 0.027 × 730 (19.71) + its public IPv4 3.65 = 72.51, 19.71 dearer than the Elastic IP.
+    assert.equal(variant('load-balancer').monthlyUsd, 72.51);
+    assert.equal(variant('load-balancer').deltaUsd, 19.71);
+    // No line of this region rests on a primary source: each says so.
+    const regional = e.lines.filter((l) => !['primary-public-ipv4', 'elastic-ip', 'hosted-zone'].includes(l.item));
+    assert.ok(
+      regional.every((l) => l.unverified),
+      JSON.stringify(regional.filter((l) => !l.unverified)),
+    );
+    assert.ok(estimateCost({ ...example, region: 'eu-central-1', instanceType: 't3.large' }).totalUsd > e.totalUsd);
+  });
+
   test('GIVEN the secondary IP off THEN no Elastic IP line and solokube costs nothing extra', () => {
     const e = estimateCost({ ...example, secondaryIp: false });
     assert.equal(

@@ -2,8 +2,9 @@
 // `doctor --sandbox` on a real sandbox (`up --sandbox`: emulator, systemd-booted node, real control
 // plane, sandbox DNS): healthy, every check that applies passes and the rest say why they skip;
 // then one hop broken at a time — the node's address removed, the redirect flushed, the proxy
-// stopped, the app record pointed elsewhere — and doctor names exactly that hop first, exits 1,
-// and passes again once the hop is repaired.
+// stopped, the app record pointed elsewhere, kube-apiserver hanging — and doctor names exactly that
+// hop first, exits 1 (inside its deadline when something hangs), and passes again once the hop is
+// repaired. Every document doctor prints is checked against its documented shape (support/report-schema.ts).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,9 @@ import type { Lab } from '../../src/sandbox/lab/index.js';
 import { json, sandboxRun } from '../sandbox/env/support.js';
 import { join } from 'node:path';
 import { sleep } from '../../src/core/sleep.js';
+import { DEFAULT_DOCTOR_DEADLINE_MS } from '../../src/aws/doctor.js';
+import { doctorCli } from './support/doctor-cli.js';
+import type { DoctorCliReport } from './support/doctor-cli.js';
 import { KubeClient } from '../../src/k8s/client.js';
 import { applyAll } from '../ingress/support/cluster.js';
 import { helloAppResources } from '../ingress/support/hello-app.js';
@@ -22,19 +26,6 @@ const CLUSTER = 'c1.example.com';
 // In-process SDK clients on Node 20: the SDK's upgrade notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-interface Check {
-  id: string;
-  hop: string;
-  status: string;
-  summary: string;
-  remedy?: string;
-}
-interface Report {
-  ok: boolean;
-  firstBroken?: { hop: string; id: string; summary: string; remedy?: string };
-  checks: Check[];
-}
-
 describe('doctor --sandbox checks every hop and names the first broken one', () => {
   const sbx = sandboxRun();
   let lab: Lab;
@@ -43,31 +34,30 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
   let elasticIp: string;
   let client: KubeClient | undefined;
 
-  const doctor = async (): Promise<{ code: number | null; report: Report }> => {
-    const run = await sbx.cli(['doctor', '--sandbox', '-o', 'json'], 90_000);
-    const out = JSON.parse(run.stdout) as { result?: Report; error?: { code: string; details: Report } };
-    const report = out.result ?? out.error?.details;
-    assert.ok(report, `no report (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
-    return { code: run.code, report };
-  };
+  const doctor = () => doctorCli(sbx);
   const node = async (argv: string[]) => {
     const r = await lab.node.exec(argv, { timeoutMs: 15_000 });
     assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
   };
-  /** The systemd unit of the process listening on a TCP port in the node (from its cgroup). */
-  const unitListeningOn = async (port: number): Promise<string> => {
+  /** The process listening on a TCP port in the node. */
+  const pidListeningOn = async (port: number): Promise<string> => {
     const r = await lab.node.exec(['sh', '-c', `ss -Hltnp 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1`], {
       timeoutMs: 15_000,
     });
     const pid = /pid=(\d+)/.exec(r.stdout)?.[1];
     assert.ok(pid, `nothing listens on :${port} in the node: ${r.stdout}${r.stderr}`);
+    return pid;
+  };
+  /** The systemd unit of the process listening on a TCP port in the node (from its cgroup). */
+  const unitListeningOn = async (port: number): Promise<string> => {
+    const pid = await pidListeningOn(port);
     const cgroup = await lab.node.exec(['cat', `/proc/${pid}/cgroup`], { timeoutMs: 15_000 });
     const unit = /\/([^/]+\.service)\s*$/m.exec(cgroup.stdout)?.[1];
     assert.ok(unit, `no service owns pid ${pid}: ${cgroup.stdout}`);
     return unit;
   };
   /** Broken exactly at `id`: exit 1, that check is the first broken, every check before its hop passes. */
-  const assertBrokenAt = (r: { code: number | null; report: Report }, hop: string, id: string) => {
+  const assertBrokenAt = (r: { code: number | null; report: DoctorCliReport }, hop: string, id: string) => {
     assert.equal(r.code, 1);
     assert.equal(r.report.ok, false);
     assert.deepEqual(
@@ -119,6 +109,7 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
       'k8s/api',
       'k8s/node-ready',
       'k8s/node-untainted',
+      'k8s/ingress-ready',
       'dns/hello.example.com',
       'dns/api.c1.example.com',
       'tls/hello.example.com',
@@ -219,5 +210,31 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
       r53.destroy();
     }
     assert.equal((await doctor()).code, 0);
+  });
+  test('GIVEN kube-apiserver hangs (stopped; the kernel still accepts on :443) WHEN doctor runs THEN it ends inside its deadline and names the API', async () => {
+    const apiserver = await pidListeningOn(443);
+    await node(['kill', '-STOP', apiserver]);
+    try {
+      const r = await doctor();
+      // The CLI's own start-up and the AWS reads come on top of the checks' deadline.
+      assert.ok(r.ms < DEFAULT_DOCTOR_DEADLINE_MS + 15_000, `doctor took ${r.ms} ms`);
+      assertBrokenAt(r, 'cluster', 'k8s/api');
+      assert.match(r.report.firstBroken!.summary, /within|deadline|timed out|no answer/i);
+      assert.equal(r.report.checks.find((c) => c.id === 'e2e/api-on-primary')?.status, 'fail');
+      assert.equal(
+        r.report.checks.find((c) => c.id === 'e2e/hello.example.com')?.status,
+        'pass',
+        'the apps still answer',
+      );
+    } finally {
+      await node(['kill', '-CONT', apiserver]);
+    }
+    const end = Date.now() + 60_000;
+    let again = await doctor();
+    while (again.code !== 0 && Date.now() < end) {
+      await sleep(3_000);
+      again = await doctor();
+    }
+    assert.equal(again.code, 0, JSON.stringify(again.report.checks.filter((c) => c.status === 'fail')));
   });
 });

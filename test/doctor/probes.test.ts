@@ -5,7 +5,6 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpRequest, resolveName, tlsPeer } from '../../src/doctor/probes.js';
 import { tlsCheck } from '../../src/doctor/internet-checks.js';
+import { mintChain } from './support/tls-chain.js';
+import { closedPort } from './support/closed-port.js';
 import { kopsClusterSeed, startAwsEmulator } from '../../src/sandbox/aws/index.js';
 import type { AwsEmulator } from '../../src/sandbox/aws/index.js';
 
@@ -25,51 +26,16 @@ describe('TLS and HTTPS probes against a real TLS server', () => {
   let ca: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'solokube-doctor-tls-'));
-    const ssl = (args: string[], input?: string) =>
-      execFileSync('openssl', args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], input });
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-    ssl([
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '30',
-      '-subj',
-      '/O=doctor test/CN=doctor test CA',
-    ]);
-    ssl(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=hello.example.com']);
-    ssl(
-      [
-        'x509',
-        '-req',
-        '-in',
-        'leaf.csr',
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-out',
-        'leaf.crt',
-        '-days',
-        '10',
-        '-extfile',
-        '-',
-      ],
-      'subjectAltName=DNS:hello.example.com\n',
-    );
-    ca = join(dir, 'ca.crt');
-    server = createServer(
-      { key: readFileSync(join(dir, 'leaf.key')), cert: readFileSync(join(dir, 'leaf.crt')) },
-      (req, res) => {
-        res.writeHead(req.headers.host?.startsWith('hello.example.com') ? 200 : 421);
-        res.end('hello from the test server\n');
-      },
-    );
+    const chain = mintChain(dir, 'leaf', 'hello.example.com', {
+      caSubject: '/O=doctor test/CN=doctor test CA',
+      caDays: 30,
+      leafDays: 10,
+    });
+    ca = chain.caPath;
+    server = createServer({ key: chain.key, cert: chain.cert }, (req, res) => {
+      res.writeHead(req.headers.host?.startsWith('hello.example.com') ? 200 : 421);
+      res.end('hello from the test server\n');
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -123,13 +89,7 @@ describe('TLS and HTTPS probes against a real TLS server', () => {
   });
 
   test('GIVEN nothing listens WHEN probed THEN the TLS probe and the request report the refusal as data', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const closed = await closedPort();
     const t = await tlsPeer(
       { address: '127.0.0.1', port: closed, servername: 'hello.example.com' },
       { timeoutMs: 2_000 },
@@ -153,12 +113,13 @@ describe('TLS and HTTPS probes against a real TLS server', () => {
       { url: `https://hello.example.com:${port}/`, address: '127.0.0.1' },
       { timeoutMs: 3_000 },
     );
-    assert.ok(untrusted.error, 'an untrusted certificate is an error unless verify is off');
-    const unverified = await httpRequest(
-      { url: `https://hello.example.com:${port}/`, address: '127.0.0.1', verify: false },
+    assert.ok(untrusted.error, 'an untrusted certificate is an error: the request always verifies');
+    assert.equal(untrusted.errorCode, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    const pinned = await httpRequest(
+      { url: `https://hello.example.com:${port}/`, address: '127.0.0.1', caPem: readFileSync(ca, 'utf8') },
       { timeoutMs: 3_000 },
     );
-    assert.equal(unverified.status, 200);
+    assert.equal(pinned.status, 200, pinned.error);
   });
 });
 
@@ -179,5 +140,33 @@ describe('name resolution through the emulator DNS', () => {
     const none = await resolveName('nope.example.com', { dnsServer: server, timeoutMs: 2_000 });
     assert.deepEqual(none.addresses, []);
     assert.match(none.error ?? '', /ENOTFOUND/);
+  });
+});
+
+describe('the remaining life of a short-lived certificate', () => {
+  const served = (validTo: Date) => ({
+    kind: 'tls' as const,
+    servername: 'hello.example.com',
+    address: '198.19.1.10',
+    authorized: true,
+    nameMatches: true,
+    issuer: 'Pebble Intermediate CA 1a2b3c',
+    names: ['hello.example.com'],
+    validTo: validTo.toISOString(),
+  });
+
+  test('GIVEN a certificate with 90 seconds left WHEN judged THEN it warns with minutes, not "0 days"', () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    const c = tlsCheck('tls/hello.example.com', served(new Date(now.getTime() + 90_000)), now);
+    assert.equal(c.status, 'warn');
+    assert.match(c.summary, /1 minute\(s\) left \(until 2026-11-30T12:01:30\.000Z\)/);
+  });
+
+  test('GIVEN a certificate that expired 5 seconds ago WHEN judged THEN it fails as expired 5 seconds ago, not a day', () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    const c = tlsCheck('tls/hello.example.com', served(new Date(now.getTime() - 5_000)), now);
+    assert.equal(c.status, 'fail');
+    assert.match(c.summary, /expired certificate; .*expired 5 second\(s\) ago/);
+    assert.ok(c.remedy);
   });
 });

@@ -12,7 +12,7 @@ import type { IoHost } from '../../core/io.js';
 import { info } from '../../core/io.js';
 import type { SettingsOptions } from '../../ingress/index.js';
 import { ensureGoTools } from '../gotools/build.js';
-import { ensurePebbleListener, startLabPebble, PEBBLE_ACME_PORT } from '../ingress/pebble.js';
+import { ensurePebbleListener, sandboxCertLifetime, startLabPebble, PEBBLE_ACME_PORT } from '../ingress/pebble.js';
 import { CLIENT_ADDRESS } from '../lab/addresses.js';
 import type { Lab } from '../lab/index.js';
 import { enableKubeletStandin } from '../lab/kubelet-standin.js';
@@ -64,7 +64,11 @@ export async function ensureSandboxIngress(lab: Lab, io: IoHost): Promise<void> 
   if (record.pebble && record.pebble.netns === lab.client.netns && isOurProcess(record.pebble.pid, ['pebble'])) return;
   if (record.pebble) await stopSandboxPebble(record.pebble);
   info(io, `starting pebble, the ACME test server, on the sandbox's internet side (${SANDBOX_ACME_DIRECTORY})`);
-  const pebble = await startLabPebble(lab, { listenerDir: listenerDir() });
+  const lifetime = sandboxCertLifetime();
+  const pebble = await startLabPebble(lab, {
+    listenerDir: listenerDir(),
+    ...(lifetime ? { certificateValiditySeconds: lifetime } : {}),
+  });
   // What a client on the internet side trusts: pebble's root for the apps, the lab's bundle (with the
   // cluster's CA) for kube-apiserver on the primary address.
   const clientCaPath = join(dirname(pebble.issuingRootPath), 'client-ca-bundle.pem');

@@ -30,10 +30,37 @@ export interface LabPebble {
   stop(): Promise<void>;
 }
 
-export async function startLabPebble(
-  lab: Lab,
-  o: { dnsServer?: string; readyTimeoutMs?: number; listenerDir?: string } = {},
-): Promise<LabPebble> {
+export interface LabPebbleOptions {
+  dnsServer?: string;
+  readyTimeoutMs?: number;
+  listenerDir?: string;
+  /**
+   * How long the certificates pebble issues are valid, in seconds (pebble's own default otherwise:
+   * 5 years in Debian's 2.4.0). A short lifetime lets a test watch a certificate expire in real time.
+   */
+  certificateValiditySeconds?: number;
+}
+
+/** The environment variable that makes the sandbox's pebble issue short-lived certificates (seconds). */
+export const SANDBOX_CERT_LIFETIME_ENV = 'SOLOKUBE_SANDBOX_CERT_LIFETIME_S';
+
+/** The certificate lifetime the sandbox's pebble is asked for, from the environment (undefined: pebble's default). */
+export function sandboxCertLifetime(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env[SANDBOX_CERT_LIFETIME_ENV];
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(seconds) || seconds < 1)
+    throw new SolokubeError({
+      code: 'lab.pebble',
+      message: `${SANDBOX_CERT_LIFETIME_ENV}=${JSON.stringify(text)} is not a whole number of seconds`,
+      remedy: `Set ${SANDBOX_CERT_LIFETIME_ENV} to a positive whole number of seconds, or unset it for pebble's default.`,
+      actor: 'user',
+      exitCode: 2,
+    });
+  return seconds;
+}
+
+export async function startLabPebble(lab: Lab, o: LabPebbleOptions = {}): Promise<LabPebble> {
   const dir = join(lab.record.dir, 'pebble');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // A listener certificate kept outside the lab (the sandbox's) outlives the node, so the CA Traefik
@@ -51,6 +78,8 @@ export async function startLabPebble(
       // HTTP-01 goes to port 80 of the name, as Let's Encrypt's does.
       httpPort: 80,
       tlsPort: 443,
+      // Debian's pebble 2.4.0 reads this key (seconds); newer pebble still reads it but prefers `profiles`.
+      ...(o.certificateValiditySeconds ? { certificateValidityPeriod: o.certificateValiditySeconds } : {}),
     },
   };
   await writeFile(join(dir, 'pebble.json'), JSON.stringify(config, null, 2));
