@@ -2,7 +2,7 @@
 // meets a user's sandbox or another test's), runs the real CLI as a subprocess, and removes the
 // sandbox in `after` even when the test failed.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,12 @@ export function sandboxRun(): SandboxRun {
   const dir = mkdtempSync(join(tmpdir(), 'solokube-sbx-'));
   const cwd = mkdtempSync(join(tmpdir(), 'solokube-cwd-')); // no solokube.yaml: the built-in example
   const env = { SOLOKUBE_SANDBOX_DIR: join(dir, 'sandbox') };
+  // Both folders go when the test file's process ends, unless a sandbox is still recorded in there
+  // (a failed down): then its record stays, so the leftovers can be found and removed by hand.
+  process.once('exit', () => {
+    rmSync(cwd, { recursive: true, force: true });
+    if (!existsSync(env.SOLOKUBE_SANDBOX_DIR)) rmSync(dir, { recursive: true, force: true });
+  });
   return {
     dir,
     cwd,
