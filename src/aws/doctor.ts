@@ -78,6 +78,8 @@ export async function runAwsDoctorWithFacts(
   const n = names(config);
   const env = { config, names: n, clients };
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
+  // The deadline is for AWS's answers: the SDK packages the checks use load before it starts.
+  await Promise.all([clients.sts, clients.ec2, clients.quotas, clients.route53].map((c) => c.ready()));
   // Every check runs side by side under this one signal; each is also raced against it, so a call
   // that does not notice the abort still cannot keep doctor waiting.
   // A timer of our own, not AbortSignal.timeout(): a timeout signal that only AbortSignal.any()

@@ -60,6 +60,24 @@ describe('the AWS SDK loads on the first send', () => {
     assert.equal(made, 0);
   });
 
+  test('GIVEN ready() WHEN commands are sent afterwards THEN the client made by ready() sends them', () =>
+    withLibraryLab(async ({ lab, signal }) => {
+      let made = 0;
+      const client = lazySdkClient(async () => {
+        made++;
+        return new ec2Sdk.EC2Client({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: lab.emu.endpoint });
+      });
+      try {
+        await client.ready();
+        assert.equal(made, 1, 'made by ready()');
+        const out = await client.send(new DescribeAddressesCommand({}), { abortSignal: signal });
+        assert.deepEqual(out.Addresses, []);
+        assert.equal(made, 1, 'not made again by the send');
+      } finally {
+        client.destroy();
+      }
+    }));
+
   test('GIVEN sends at once on a fresh client THEN one SDK client is made for all of them, and destroyed with it', async () => {
     const made: SdkClientLike[] = [];
     let destroyed = 0;
