@@ -6,7 +6,7 @@
 // plans zero changes.
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { DescribeRepositoriesCommand } from '../aws/sdk/ecr.js';
 import type { AwsClients } from '../aws/clients.js';
 import { awsErrorCode } from '../aws/errors.js';
 import type { SolokubeConfig } from '../config/schema.js';

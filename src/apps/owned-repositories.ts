@@ -2,7 +2,7 @@
 // any more, found by name prefix (`<cluster>/`) and proven by tags (solokube.io/cluster = this
 // cluster, role app-image-repository), deleted with its images so nothing stays billed. A
 // repository under the prefix without both tags is someone else's and stays.
-import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
+import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ListTagsForResourceCommand } from '../aws/sdk/ecr.js';
 import type { AwsClients } from '../aws/clients.js';
 import { awsErrorCode } from '../aws/errors.js';
 import { TAG_CLUSTER, TAG_ROLE } from '../config/naming.js';

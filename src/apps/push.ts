@@ -2,7 +2,7 @@
 // the digest (a retag through the ECR API at most); otherwise skopeo copies the OCI layout with
 // digests preserved, using a token fetched right before the copy and renewed once when the
 // registry refuses it as expired. The manifest goes last, so an interrupted push leaves no tag.
-import { BatchGetImageCommand, DescribeImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
+import { BatchGetImageCommand, DescribeImagesCommand, PutImageCommand } from '../aws/sdk/ecr.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

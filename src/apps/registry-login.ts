@@ -1,7 +1,7 @@
 // Registry credentials from ECR's GetAuthorizationToken: user AWS, a password that expires (12 h on
 // AWS). solokube asks for a token right before a push and again when the registry refuses an
 // expired one. Plain HTTP is accepted only for a loopback registry (the sandbox's emulator).
-import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { GetAuthorizationTokenCommand } from '../aws/sdk/ecr.js';
 import type { AwsClients } from '../aws/clients.js';
 import { SolokubeError } from '../core/errors.js';
 

@@ -2,15 +2,13 @@
 // a connection timeout, a request timeout that really aborts a hanging call (the handler only
 // warns unless throwOnRequestTimeout is set, and older handlers need socketTimeout; see
 // shared/reference/aws-wire-notes.md §5.2), standard retries, and a per-call deadline combined
-// with the command's own signal so that nothing can hang past either.
+// with the command's own signal so that nothing can hang past either. Each client is made, and its
+// SDK package loaded, on its first send (./lazy-sdk.ts): a command that never calls a service never
+// loads it.
 
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
 import { mapAwsError } from './errors.js';
+import { lazySdkClient, type SdkClient } from './lazy-sdk.js';
 
 export interface AwsTimeouts {
   /** Time to get a connected socket. */
@@ -48,18 +46,18 @@ export interface AwsClients {
   /** The endpoint override in effect (option or AWS_ENDPOINT_URL), undefined for AWS itself. */
   readonly endpoint?: string;
   readonly timeouts: AwsTimeouts;
-  readonly ec2: EC2Client;
+  readonly ec2: SdkClient;
   /**
    * EC2 without SDK retries, for calls that are not idempotent (AllocateAddress, a counted
    * AssignPrivateIpAddresses): a retried transient failure could create a second object. Callers
    * re-read and decide themselves (see resources/create-once.ts).
    */
-  readonly ec2Once: EC2Client;
-  readonly route53: Route53Client;
-  readonly quotas: ServiceQuotasClient;
-  readonly sts: STSClient;
+  readonly ec2Once: SdkClient;
+  readonly route53: SdkClient;
+  readonly quotas: SdkClient;
+  readonly sts: SdkClient;
   /** ECR for the apps' image repositories and registry tokens. */
-  readonly ecr: ECRClient;
+  readonly ecr: SdkClient;
   /**
    * S3 (kops' state store), made on first use with the class the caller imported, so commands
    * that never touch S3 do not load its SDK; path-style when an endpoint override is in use.
@@ -92,12 +90,16 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     retryMode: 'standard',
     requestHandler,
   };
-  const ec2 = new EC2Client(common);
-  const ec2Once = new EC2Client({ ...common, maxAttempts: 1 });
-  const route53 = new Route53Client(common);
-  const quotas = new ServiceQuotasClient(common);
-  const sts = new STSClient(common);
-  const ecr = new ECRClient(common);
+  const ec2 = lazySdkClient(async () => new (await import('@aws-sdk/client-ec2')).EC2Client(common));
+  const ec2Once = lazySdkClient(
+    async () => new (await import('@aws-sdk/client-ec2')).EC2Client({ ...common, maxAttempts: 1 }),
+  );
+  const route53 = lazySdkClient(async () => new (await import('@aws-sdk/client-route-53')).Route53Client(common));
+  const quotas = lazySdkClient(
+    async () => new (await import('@aws-sdk/client-service-quotas')).ServiceQuotasClient(common),
+  );
+  const sts = lazySdkClient(async () => new (await import('@aws-sdk/client-sts')).STSClient(common));
+  const ecr = lazySdkClient(async () => new (await import('@aws-sdk/client-ecr')).ECRClient(common));
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_EC2 ?? process.env.AWS_ENDPOINT_URL;
   const overridden =
     opts.endpoint !== undefined ||

@@ -1,7 +1,7 @@
 // The app records as they are: each wanted name, what it points at, and whether that is our
 // Elastic IP. Reads only.
 
-import { DescribeAddressesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand } from './sdk/ec2.js';
 import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
 import type { AwsClients } from './clients.js';

@@ -2,9 +2,9 @@
 // with pass/warn/fail and, unless it passes, what to do. All reads start at once and share one
 // deadline; while they run, a progress line names the checks still waiting.
 
-import { DescribeAddressesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeSecurityGroupsCommand } from './sdk/ec2.js';
 import type { Address } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from './sdk/sts.js';
 import { TAG_CLUSTER } from '../config/naming.js';
 import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
@@ -78,9 +78,16 @@ export async function runAwsDoctorWithFacts(
   const n = names(config);
   const env = { config, names: n, clients };
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
+  // The deadline is for AWS's answers: the SDK packages the checks use load before it starts.
+  await Promise.all([clients.sts, clients.ec2, clients.quotas, clients.route53].map((c) => c.ready()));
   // Every check runs side by side under this one signal; each is also raced against it, so a call
   // that does not notice the abort still cannot keep doctor waiting.
-  const deadline = AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]);
+  // A timer of our own, not AbortSignal.timeout(): a timeout signal that only AbortSignal.any()
+  // refers to can be garbage-collected before it fires (nodejs/node#57736), and then the deadline
+  // never comes. The SDK loading on the first send makes a collection during the checks likely.
+  const expiry = new AbortController();
+  const timer = setTimeout(() => expiry.abort(new DOMException('doctor deadline', 'TimeoutError')), deadlineMs);
+  const deadline = AbortSignal.any([signal, expiry.signal]);
   const timedOut = new Promise<never>((_, reject) => {
     const fail = () =>
       reject(
@@ -155,6 +162,7 @@ export async function runAwsDoctorWithFacts(
     ] as const);
   } finally {
     clearInterval(progress);
+    clearTimeout(timer);
   }
   const [identity, cp, addresses, quota, groups, dns] = results;
   const checks: Check[] = [];

@@ -3,8 +3,8 @@
 // neither answers, the default of 5 is a guess: it is said so (a warning) and marked as such, so
 // that callers never turn a permission problem into a "quota exhausted" verdict.
 
-import { DescribeAccountAttributesCommand } from '@aws-sdk/client-ec2';
-import { GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
+import { DescribeAccountAttributesCommand } from './sdk/ec2.js';
+import { GetServiceQuotaCommand } from './sdk/service-quotas.js';
 import { SolokubeError } from '../core/errors.js';
 import { warn } from '../core/io.js';
 import type { IoHost } from '../core/io.js';

@@ -29,29 +29,33 @@ async function upWithDns(l: LibraryLab, config: LibraryLab['config']) {
 }
 
 describe('apps delete: the app’s own DNS name', () => {
-  test('GIVEN two apps with names of this cluster WHEN one app is deleted THEN its A and ownership TXT go, the other app and the wildcard stay, and a rerun changes nothing', () =>
-    withLibraryLab(async (l) => {
-      const config = { ...l.config, apps: [...l.config.apps, { ...l.config.apps[0]!, name: 'blog' }] };
-      await upWithDns(l, config);
-      const before = namesOf(l.lab.emu.state());
-      assert.ok(before.includes('A hello.apps.example.com.'), before.join('\n'));
+  test(
+    'GIVEN two apps with names of this cluster WHEN one app is deleted THEN its A and ownership ' +
+      'TXT go, the other app and the wildcard stay, and a rerun changes nothing',
+    () =>
+      withLibraryLab(async (l) => {
+        const config = { ...l.config, apps: [...l.config.apps, { ...l.config.apps[0]!, name: 'blog' }] };
+        await upWithDns(l, config);
+        const before = namesOf(l.lab.emu.state());
+        assert.ok(before.includes('A hello.apps.example.com.'), before.join('\n'));
 
-      const first = await run(l, [appDnsName(config, l.clients, 'hello') as Resource], 'destroy');
-      assert.equal(first.decision, 'apply');
-      const after = namesOf(l.lab.emu.state());
-      assert.deepEqual(
-        before.filter((n) => !after.includes(n)),
-        ['A hello.apps.example.com.', 'TXT _solokube.hello.apps.example.com.'],
-      );
-      assert.ok(after.includes('A blog.apps.example.com.'), 'the other app keeps its name');
-      assert.ok(
-        after.some((n) => /^A (\*|\\052)\.apps\.example\.com\.$/.test(n)),
-        `the wildcard stays: ${after.join(', ')}`,
-      );
+        const first = await run(l, [appDnsName(config, l.clients, 'hello') as Resource], 'destroy');
+        assert.equal(first.decision, 'apply');
+        const after = namesOf(l.lab.emu.state());
+        assert.deepEqual(
+          before.filter((n) => !after.includes(n)),
+          ['A hello.apps.example.com.', 'TXT _solokube.hello.apps.example.com.'],
+        );
+        assert.ok(after.includes('A blog.apps.example.com.'), 'the other app keeps its name');
+        assert.ok(
+          after.some((n) => /^A (\*|\\052)\.apps\.example\.com\.$/.test(n)),
+          `the wildcard stays: ${after.join(', ')}`,
+        );
 
-      const again = await run(l, [appDnsName(config, l.clients, 'hello') as Resource], 'destroy');
-      assert.equal(again.decision, 'nothing-to-do');
-    }));
+        const again = await run(l, [appDnsName(config, l.clients, 'hello') as Resource], 'destroy');
+        assert.equal(again.decision, 'nothing-to-do');
+      }),
+  );
 
   test('GIVEN the app’s name exists without our ownership record, or with another cluster’s WHEN the app is deleted THEN the record is left alone', () =>
     withLibraryLab(async (l) => {

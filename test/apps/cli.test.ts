@@ -1,11 +1,12 @@
-// `solokube apps build|push|images` as a subprocess against the emulator: hostile input is refused
+// `solokube apps build|push|images` (main() in-process, test/support/in-process-cli.ts) against the
+// emulator, with the environment a subprocess would get: hostile input is refused
 // with exit 2 before podman runs or AWS is called; a push prints the digest as JSON and a second
 // push sends nothing.
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../aws/harness.js';
+import { runCliInProcess } from '../aws/harness.js';
 import { commitAll, makeProject, registryCalls, startImageLab, type ImageLab } from './support.js';
 
 const config = (apps: string) => `name: c1.example.com
@@ -20,7 +21,7 @@ describe('solokube apps build/push/images', () => {
   let lab: ImageLab;
   let project: string;
   const cli = (args: string[], cfg = join(project, 'solokube.yaml')) =>
-    runCli(lab.emu.endpoint, ['-c', cfg, '--log-timestamps', 'none', ...args], 120_000, {
+    runCliInProcess(lab.emu.endpoint, ['-c', cfg, '--log-timestamps', 'none', ...args], 120_000, {
       ...lab.tools.env,
       REGISTRY_AUTH_FILE: join(lab.dir, 'auth.json'),
     });

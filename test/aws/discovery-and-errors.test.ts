@@ -13,7 +13,7 @@ import {
   controlPlaneEni,
   mutatingCalls,
   operations,
-  runCli,
+  runCliInProcess,
   startLab,
   withLibraryLab,
 } from './harness.js';
@@ -76,7 +76,7 @@ describe('discovery and error reporting', () => {
     const lab = await startLab();
     try {
       const env = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' };
-      const run = await runCli(
+      const run = await runCliInProcess(
         lab.emu.endpoint,
         ['-c', lab.configPath, 'secondary-ip', 'setup', '--yes', '--output', 'json'],
         30_000,

@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { kopsClusterSeed, startAwsEmulator } from '../../src/sandbox/aws/index.js';
 import type { AwsEmulator, EmulatorSeed } from '../../src/sandbox/aws/index.js';
 import type { AddressRecord, EmulatorStateView } from '../../src/sandbox/aws/model.js';
+import { runMainInProcess } from '../support/in-process-cli.js';
 
 // In-process SDK clients of the tests run on Node 20 too; the SDK's upgrade notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -108,29 +108,6 @@ export function cliEnv(endpoint: string): NodeJS.ProcessEnv {
  */
 const CLI_AS_SUBPROCESS = process.env.SOLOKUBE_TEST_CLI_SUBPROCESS === '1';
 
-/** The environment the CLI sees in-process; runs at once share it, so they must agree on it. */
-let cliEnvInUse: { env: NodeJS.ProcessEnv; key: string; runs: number; saved: NodeJS.ProcessEnv } | undefined;
-
-function enterCliEnv(env: NodeJS.ProcessEnv): () => void {
-  const key = JSON.stringify(Object.entries(env).sort());
-  if (cliEnvInUse && cliEnvInUse.key !== key)
-    throw new Error('in-process CLI runs at the same time need the same environment; use runCli for this test');
-  if (!cliEnvInUse) {
-    const saved = { ...process.env };
-    for (const k of Object.keys(process.env)) delete process.env[k];
-    Object.assign(process.env, env);
-    cliEnvInUse = { env, key, runs: 0, saved };
-  }
-  const inUse = cliEnvInUse;
-  inUse.runs++;
-  return () => {
-    if (--inUse.runs > 0) return;
-    for (const k of Object.keys(process.env)) delete process.env[k];
-    Object.assign(process.env, inUse.saved);
-    cliEnvInUse = undefined;
-  };
-}
-
 /** main() in this process with the environment, arguments and streams a subprocess would get. */
 export async function runCliInProcess(
   endpoint: string,
@@ -138,39 +115,8 @@ export async function runCliInProcess(
   timeoutMs: number,
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<CliRun> {
-  const { main } = await import('../../src/cli/main.js');
-  const started = Date.now();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const leave = enterCliEnv({ ...cliEnv(endpoint), ...extraEnv });
-  let timer: NodeJS.Timeout | undefined;
-  // What process.exit would have ended (a run that does not wind down in time): the code it exits with.
-  let forceExit: (code: number) => void = () => {};
-  const forced = new Promise<number>((resolve) => (forceExit = resolve));
-  try {
-    const code = await Promise.race([
-      main(['node', 'solokube', ...args], {
-        stdout,
-        stderr: stderr as unknown as NodeJS.WriteStream,
-        stdin: stdin as unknown as NodeJS.ReadStream,
-        exit: (c) => forceExit(c),
-      }),
-      forced,
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), timeoutMs);
-      }),
-    ]);
-    return { code, stdout: out, stderr: err, ms: Date.now() - started, json: <T>() => JSON.parse(out) as T };
-  } finally {
-    clearTimeout(timer);
-    leave();
-  }
+  const r = await runMainInProcess(args, { env: { ...cliEnv(endpoint), ...extraEnv }, timeoutMs });
+  return { ...r, json: <T>() => JSON.parse(r.stdout) as T };
 }
 
 /** Asynchronous on purpose: the emulator answers from this same event loop. */

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, startLab } from './harness.js';
+import { runCliInProcess, startLab } from './harness.js';
 import type { Lab } from './harness.js';
 
 describe('usage and configuration errors contact nothing', () => {
@@ -55,7 +55,7 @@ describe('usage and configuration errors contact nothing', () => {
       ['dns', 'sync', '--yes'],
       ['doctor'],
     ]) {
-      const run = await runCli(lab.emu.endpoint, ['-c', bad, ...args], 30_000);
+      const run = await runCliInProcess(lab.emu.endpoint, ['-c', bad, ...args], 30_000);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
     }
     assert.deepEqual(lab.emu.calls(), []);
@@ -65,7 +65,7 @@ describe('usage and configuration errors contact nothing', () => {
     const off = join(lab.dir, 'off.yaml');
     await writeFile(off, 'name: c1.example.com\ndnsZone: example.com\nregion: eu-west-1\nsecondaryIp: false\n');
     lab.emu.resetCalls();
-    const run = await runCli(lab.emu.endpoint, ['-c', off, 'secondary-ip', 'setup', '--yes'], 30_000);
+    const run = await runCliInProcess(lab.emu.endpoint, ['-c', off, 'secondary-ip', 'setup', '--yes'], 30_000);
     assert.equal(run.code, 2, run.stderr);
     assert.deepEqual(lab.emu.calls(), []);
   });

@@ -8,9 +8,10 @@ import { runCli } from '../support/cli.js';
 const example = new URL('../../../examples/solokube.yaml', import.meta.url).pathname;
 const tmp = () => mkdtempSync(join(tmpdir(), 'solokube-cli-'));
 
-describe('CLI as a subprocess', () => {
-  test('plan: the result on stdout, nothing but logs on stderr, exit 0', async () => {
-    const r = await runCli(['plan', '--offline', '-c', example]);
+// main() in-process (support/cli.ts), except the first test, which runs the shipped binary.
+describe('CLI: results on stdout, logs on stderr, exit codes', () => {
+  test('plan as the built binary: the result on stdout, nothing but logs on stderr, exit 0', async () => {
+    const r = await runCli(['plan', '--offline', '-c', example], { subprocess: true });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Elastic IP solokube-apps\.c1\.example\.com/);
     assert.match(r.stdout, /\*\.example\.com/);

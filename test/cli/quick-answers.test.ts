@@ -63,7 +63,7 @@ describe('quick answers of the bundled CLI', () => {
 
   for (const args of [['--help'], ['-h'], ['version']]) {
     test(`GIVEN solokube ${args.join(' ')} WHEN the bundle answers THEN stdout and exit code equal the full program's`, async () => {
-      const quick = await runCli(args);
+      const quick = await runCli(args, { subprocess: true });
       const full = await fullProgram(args);
       assert.equal(quick.code, full.code);
       assert.equal(quick.stdout, full.stdout);
@@ -86,7 +86,7 @@ describe('quick answers of the bundled CLI', () => {
     for (const args of [['--help', '-o', 'json'], ['version', '-o', 'json'], ['plan', '--help'], ['help'], []]) {
       assert.equal(quickAnswer(args, { isTTY: false }), undefined, args.join(' '));
     }
-    const json = await runCli(['version', '-o', 'json']);
+    const json = await runCli(['version', '-o', 'json'], { subprocess: true });
     assert.equal((JSON.parse(json.stdout) as { result: { version: string } }).result.version.length > 0, true);
   });
 

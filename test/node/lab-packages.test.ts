@@ -20,7 +20,8 @@ mkdir -p /srv/skn-repo /tmp/skn-build
 cd /tmp/skn-build
 for p in skn-probe-a skn-probe-b skn-probe-c skn-holder; do
   mkdir -p "$p/DEBIAN" "$p/usr/bin"
-  printf 'Package: %s\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: solokube tests <tests@example.invalid>\\nDescription: solokube test package\\n' "$p" > "$p/DEBIAN/control"
+  printf '%s\\n' "Package: $p" 'Version: 1.0' 'Architecture: all' \\
+    'Maintainer: solokube tests <tests@example.invalid>' 'Description: solokube test package' > "$p/DEBIAN/control"
   printf '#!/bin/sh\\necho %s\\n' "$p" > "$p/usr/bin/$p"
   chmod 755 "$p/usr/bin/$p"
 done
@@ -31,7 +32,8 @@ for p in skn-probe-a skn-probe-b skn-probe-c skn-holder; do
   deb="/srv/skn-repo/\${p}_1.0_all.deb"
   dpkg-deb --root-owner-group --build "$p" "$deb" >/dev/null
   dpkg-deb -f "$deb" >> /srv/skn-repo/Packages
-  printf 'Filename: ./%s\\nSize: %s\\nSHA256: %s\\n\\n' "$(basename "$deb")" "$(stat -c %s "$deb")" "$(sha256sum "$deb" | cut -d' ' -f1)" >> /srv/skn-repo/Packages
+  printf '%s\\n' "Filename: ./$(basename "$deb")" "Size: $(stat -c %s "$deb")" \\
+    "SHA256: $(sha256sum "$deb" | cut -d' ' -f1)" '' >> /srv/skn-repo/Packages
 done
 mv /etc/apt/sources.list /etc/apt/sources.list.skn-off 2>/dev/null || true
 rm -f /etc/apt/sources.list.d/*

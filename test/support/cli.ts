@@ -1,6 +1,7 @@
-// Run the built CLI as a subprocess, the way users and scripts do.
+// Run the CLI the way users and scripts do: in this process by default, or as the built binary.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runMainInProcess } from './in-process-cli.js';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
@@ -25,14 +26,45 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(
+/**
+ * Runs the CLI with these arguments: in this process (support/in-process-cli.ts) unless the test
+ * is about the process itself (`subprocess: true`: exits on signals, the shipped bundle) or
+ * SOLOKUBE_TEST_CLI_SUBPROCESS=1 asks for the real binary everywhere. Either way the CLI sees the
+ * same environment: the test's, NO_REAL_AWS, NO_COLOR and `env` on top.
+ */
+export async function runCli(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string; subprocess?: boolean } = {},
+): Promise<CliRun> {
+  if (opts.subprocess || process.env.SOLOKUBE_TEST_CLI_SUBPROCESS === '1') return runCliSubprocess(args, opts);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const r = await runMainInProcess(args, {
+    env: cliEnv(opts.env),
+    timeoutMs,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+  });
+  if (r.code === null)
+    throw new Error(`solokube ${args.join(' ')} did not finish within ${timeoutMs}ms\nstderr: ${r.stderr}`);
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+const cliEnv = (env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...NO_REAL_AWS,
+  NO_COLOR: '1',
+  ...env,
+});
+
+/** The built binary in a fresh Node, the way users and scripts run it. */
+function runCliSubprocess(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd,
-      env: { ...process.env, ...NO_REAL_AWS, NO_COLOR: '1', ...opts.env },
+      env: cliEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -10,7 +10,7 @@ import {
   DescribeSecurityGroupsCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupIngressCommand,
-} from '@aws-sdk/client-ec2';
+} from '../sdk/ec2.js';
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';

@@ -2,7 +2,7 @@
 // resources need to know about where the apps address goes (the primary ENI, its subnet and
 // security groups, its private IPs and the public addresses on them).
 
-import { DescribeInstancesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeSubnetsCommand } from '../sdk/ec2.js';
 import type { Instance } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
 import type { Resource } from '../../core/resource.js';

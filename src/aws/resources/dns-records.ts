@@ -17,7 +17,7 @@
 // removed when it leaves the configuration and on cleanup, whatever the configuration says now;
 // and only our addresses are removed from a record someone made multi-valued.
 
-import { ChangeResourceRecordSetsCommand, GetChangeCommand } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, GetChangeCommand } from '../sdk/route-53.js';
 import type { Change as R53Change } from '@aws-sdk/client-route-53';
 import { SolokubeError, formatMs } from '../../core/errors.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
@@ -27,7 +27,7 @@ import type { Unknown } from '../../core/unknown.js';
 import { info, warn } from '../../core/io.js';
 import type { IoHost } from '../../core/io.js';
 import { sleep } from '../../core/sleep.js';
-import { DescribeAddressesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand } from '../sdk/ec2.js';
 import type { AwsClients } from '../clients.js';
 import { AWS_IDS } from './context.js';
 import type { AwsEnv, AwsMode } from './context.js';

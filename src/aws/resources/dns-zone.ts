@@ -1,7 +1,7 @@
 // Reading a Route 53 zone the way the app records need it: canonical names, the public zone by
 // name, A records, and solokube's ownership records (`_solokube.<name>` TXT, explained in
 // dns-records.ts). Read-only: every change goes through the dnsRecords resource or its callers.
-import { ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from '../sdk/route-53.js';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { SolokubeError } from '../../core/errors.js';
 import type { Unknown } from '../../core/unknown.js';

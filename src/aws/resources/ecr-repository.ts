@@ -10,7 +10,7 @@ import {
   ListTagsForResourceCommand,
   PutImageScanningConfigurationCommand,
   PutLifecyclePolicyCommand,
-} from '@aws-sdk/client-ecr';
+} from '../sdk/ecr.js';
 import type { Repository } from '@aws-sdk/client-ecr';
 import {
   ECR_ROLE,

@@ -2,7 +2,7 @@
 // PrivateIpAddress (without it the address lands on the primary IP, next to the API server) and
 // always refuses reassociation: an address in use elsewhere is reported, never silently moved.
 
-import { AssociateAddressCommand, DescribeAddressesCommand, DisassociateAddressCommand } from '@aws-sdk/client-ec2';
+import { AssociateAddressCommand, DescribeAddressesCommand, DisassociateAddressCommand } from '../sdk/ec2.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { Resource, ResourceContext } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';

@@ -5,7 +5,7 @@
 // changed. Further tagged addresses of ours (left by two runs at once) are reported as extras and
 // given back by the surplus step.
 
-import { AllocateAddressCommand, DescribeAddressesCommand, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
+import { AllocateAddressCommand, DescribeAddressesCommand, ReleaseAddressCommand } from '../sdk/ec2.js';
 import type { Address, DescribeAddressesCommandInput } from '@aws-sdk/client-ec2';
 import { TAG_CLUSTER, TAG_ROLE } from '../../config/naming.js';
 import { SolokubeError } from '../../core/errors.js';

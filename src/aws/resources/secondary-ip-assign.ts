@@ -9,7 +9,7 @@
 // which the surplus step removes. If another interface takes the chosen address in between
 // (InvalidIPAddress.InUse), its record is taken back and another address is chosen.
 
-import { DescribeNetworkInterfacesCommand, AssignPrivateIpAddressesCommand } from '@aws-sdk/client-ec2';
+import { DescribeNetworkInterfacesCommand, AssignPrivateIpAddressesCommand } from '../sdk/ec2.js';
 import type { DescribeNetworkInterfacesCommandOutput } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
 import { debug, warn } from '../../core/io.js';

@@ -20,7 +20,7 @@ import {
   DeleteTagsCommand,
   DescribeNetworkInterfacesCommand,
   UnassignPrivateIpAddressesCommand,
-} from '@aws-sdk/client-ec2';
+} from '../sdk/ec2.js';
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import { SolokubeError } from '../../core/errors.js';
 import { info } from '../../core/io.js';

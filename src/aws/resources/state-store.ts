@@ -27,7 +27,7 @@ import {
   type BucketLocationConstraint,
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '../sdk/sts.js';
 import { TAG_CLUSTER, TAG_ROLE } from '../../config/naming.js';
 import { SolokubeError } from '../../core/errors.js';
 import { info, warn } from '../../core/io.js';

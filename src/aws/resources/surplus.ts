@@ -8,7 +8,7 @@
 // in the DNS zone still points at is not released (the DNS step moves or removes our records first;
 // `secondary-ip setup`, which has no DNS step, leaves such an address for `up` or `dns sync`).
 
-import { DeleteTagsCommand, UnassignPrivateIpAddressesCommand } from '@aws-sdk/client-ec2';
+import { DeleteTagsCommand, UnassignPrivateIpAddressesCommand } from '../sdk/ec2.js';
 import { NotReadyError } from '../../core/errors.js';
 import { info, warn } from '../../core/io.js';
 import type { Change, Resource, ResourceContext } from '../../core/resource.js';

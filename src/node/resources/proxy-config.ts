@@ -102,7 +102,9 @@ export function outlineProxyConfig(o: NodeOutline): Record<string, unknown> {
   if (o.proxy === 'direct')
     return { haproxy: "none of solokube's (proxy: direct); a config solokube replaced earlier is put back" };
   return {
-    https: `0.0.0.0:${o.ports.proxyHttps}: ${o.apiServerNames.join(', ')} → API server :${o.ports.apiServer}; other names → ingress :${o.ports.ingressHttps}`,
+    https:
+      `0.0.0.0:${o.ports.proxyHttps}: ${o.apiServerNames.join(', ')} → API server :${o.ports.apiServer}; ` +
+      `other names → ingress :${o.ports.ingressHttps}`,
     http: `<secondary>:80 → ingress :${o.ports.ingressHttp}`,
     proxyProtocol: o.proxyProtocol,
     stats: `127.0.0.1:${o.ports.stats}`,

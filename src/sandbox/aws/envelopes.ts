@@ -29,19 +29,27 @@ export function errorReply(
       return {
         status,
         contentType: XML,
-        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${c}</Code><Message>${m}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
+        body:
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${c}</Code>` +
+          `<Message>${m}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
       };
     case 'query':
       return {
         status,
         contentType: XML,
-        body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        body:
+          `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">` +
+          `<Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error>` +
+          `<RequestId>${requestId}</RequestId></ErrorResponse>`,
       };
     case 'restXml':
       return {
         status,
         contentType: XML,
-        body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        body:
+          `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">` +
+          `<Error><Type>${type}</Type><Code>${c}</Code><Message>${m}</Message></Error>` +
+          `<RequestId>${requestId}</RequestId></ErrorResponse>`,
       };
     case 's3':
       // S3's bare <Error>; a HEAD answer carries none (the SDK then names the error after the status).

@@ -79,7 +79,8 @@ export function renderAppPodsConfig(listeners: readonly AppListener[]): string {
       `    listen ${l.ip}:${l.port};`,
       '    location / {',
       `      add_header ${STANDIN_HEADER} "${who} (nginx on the lab node, standing in for the container)" always;`,
-      `      return 200 "${who} stand-in pod=${l.ip}:${l.port} host=$host client=$remote_addr xff=$http_x_forwarded_for real_ip=$http_x_real_ip proto=$http_x_forwarded_proto\\n";`,
+      `      return 200 "${who} stand-in pod=${l.ip}:${l.port} host=$host client=$remote_addr ` +
+        'xff=$http_x_forwarded_for real_ip=$http_x_real_ip proto=$http_x_forwarded_proto\\n";',
       '    }',
       '  }',
     ].join('\n');

@@ -79,75 +79,84 @@ test('GIVEN the control-plane instance kops launched WHEN its group is created a
   assert.deepEqual(emu.state().autoScalingGroups![`control-plane-eu-west-1a.masters.${CLUSTER}`]!.instances, [seeded]);
 });
 
-test('GIVEN a group at 1/1 WHEN it is set to 0/0 and back to 1/1 THEN its instance is terminated, then a fresh one launched with a new interface and the template', async (t) => {
-  const { emu, ec2, seeded, subnetId } = await world(t);
-  await admin(emu, 'autoscaling/group', group(subnetId, 1, seeded));
-  const paused = await admin<Activity>(emu, 'autoscaling/group', group(subnetId, 0));
-  assert.deepEqual(paused.body, { launched: [], terminated: [seeded] });
-  assert.equal(await stateOf(ec2, seeded), 'terminated');
-  const resumed = await admin<Activity>(emu, 'autoscaling/group', group(subnetId, 1));
-  assert.equal(resumed.body.launched.length, 1);
-  const fresh = resumed.body.launched[0]!;
-  assert.notEqual(fresh, seeded);
-  assert.equal(await stateOf(ec2, fresh), 'running');
-  const instance = emu.state().instances[fresh]!;
-  assert.equal(instance.tags['k8s.io/role/control-plane'], '1');
-  assert.equal(instance.userData, '#!/bin/sh\necho boot\n');
-  const enis = await ec2.send(
-    new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [fresh] }] }),
-  );
-  assert.equal(enis.NetworkInterfaces?.length, 1);
-});
+test(
+  'GIVEN a group at 1/1 WHEN it is set to 0/0 and back to 1/1 THEN its instance is ' +
+    'terminated, then a fresh one launched with a new interface and the template',
+  async (t) => {
+    const { emu, ec2, seeded, subnetId } = await world(t);
+    await admin(emu, 'autoscaling/group', group(subnetId, 1, seeded));
+    const paused = await admin<Activity>(emu, 'autoscaling/group', group(subnetId, 0));
+    assert.deepEqual(paused.body, { launched: [], terminated: [seeded] });
+    assert.equal(await stateOf(ec2, seeded), 'terminated');
+    const resumed = await admin<Activity>(emu, 'autoscaling/group', group(subnetId, 1));
+    assert.equal(resumed.body.launched.length, 1);
+    const fresh = resumed.body.launched[0]!;
+    assert.notEqual(fresh, seeded);
+    assert.equal(await stateOf(ec2, fresh), 'running');
+    const instance = emu.state().instances[fresh]!;
+    assert.equal(instance.tags['k8s.io/role/control-plane'], '1');
+    assert.equal(instance.userData, '#!/bin/sh\necho boot\n');
+    const enis = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [fresh] }] }),
+    );
+    assert.equal(enis.NetworkInterfaces?.length, 1);
+  },
+);
 
-test('GIVEN the instance carries a secondary IP with an Elastic IP WHEN the group replaces it THEN interface and secondary IP are gone, the Elastic IP stays allocated but unattached, and a fresh instance runs', async (t) => {
-  const { emu, ec2, seeded, subnetId } = await world(t);
-  await admin(emu, 'autoscaling/group', group(subnetId, 1, seeded));
-  const eni = Object.values(emu.state().networkInterfaces).find((e) => e.attachment?.instanceId === seeded)!;
-  const assigned = await ec2.send(
-    new AssignPrivateIpAddressesCommand({
-      NetworkInterfaceId: eni.networkInterfaceId,
-      SecondaryPrivateIpAddressCount: 1,
-    }),
-  );
-  const secondary = assigned.AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
-  const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-  await ec2.send(
-    new AssociateAddressCommand({
-      AllocationId: eip.AllocationId!,
-      NetworkInterfaceId: eni.networkInterfaceId,
-      PrivateIpAddress: secondary,
-    }),
-  );
+test(
+  'GIVEN the instance carries a secondary IP with an Elastic IP WHEN the group replaces it ' +
+    'THEN interface and secondary IP are gone, the Elastic IP stays allocated but unattached, ' +
+    'and a fresh instance runs',
+  async (t) => {
+    const { emu, ec2, seeded, subnetId } = await world(t);
+    await admin(emu, 'autoscaling/group', group(subnetId, 1, seeded));
+    const eni = Object.values(emu.state().networkInterfaces).find((e) => e.attachment?.instanceId === seeded)!;
+    const assigned = await ec2.send(
+      new AssignPrivateIpAddressesCommand({
+        NetworkInterfaceId: eni.networkInterfaceId,
+        SecondaryPrivateIpAddressCount: 1,
+      }),
+    );
+    const secondary = assigned.AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
+    const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    await ec2.send(
+      new AssociateAddressCommand({
+        AllocationId: eip.AllocationId!,
+        NetworkInterfaceId: eni.networkInterfaceId,
+        PrivateIpAddress: secondary,
+      }),
+    );
 
-  const r = await admin<Activity>(emu, 'autoscaling/replace-instance', { instanceId: seeded });
-  assert.equal(r.status, 200);
-  assert.deepEqual(r.body.terminated, [seeded]);
-  assert.equal(r.body.launched.length, 1);
-  assert.equal(await stateOf(ec2, seeded), 'terminated');
-  const all = await ec2.send(new DescribeNetworkInterfacesCommand({}));
-  assert.ok(
-    !(all.NetworkInterfaces ?? []).some((n) => n.NetworkInterfaceId === eni.networkInterfaceId),
-    'the old interface is gone',
-  );
-  assert.deepEqual(
-    (all.NetworkInterfaces ?? []).flatMap((n) =>
-      (n.PrivateIpAddresses ?? []).filter((p) => !p.Primary).map((p) => p.PrivateIpAddress),
-    ),
-    [],
-    'no interface holds a secondary address any more',
-  );
-  const addresses = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId!] }));
-  assert.equal(addresses.Addresses?.[0]?.PublicIp, eip.PublicIp, 'the Elastic IP is still ours');
-  assert.equal(addresses.Addresses?.[0]?.AssociationId, undefined, 'and no longer associated');
-  const fresh = r.body.launched[0]!;
-  const freshEni = Object.values(emu.state().networkInterfaces).find((e) => e.attachment?.instanceId === fresh)!;
-  assert.notEqual(freshEni.networkInterfaceId, eni.networkInterfaceId);
-  assert.deepEqual(
-    freshEni.privateIps.map((p) => p.primary),
-    [true],
-    'a fresh interface with only its primary address',
-  );
-});
+    const r = await admin<Activity>(emu, 'autoscaling/replace-instance', { instanceId: seeded });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.terminated, [seeded]);
+    assert.equal(r.body.launched.length, 1);
+    assert.equal(await stateOf(ec2, seeded), 'terminated');
+    const all = await ec2.send(new DescribeNetworkInterfacesCommand({}));
+    assert.ok(
+      !(all.NetworkInterfaces ?? []).some((n) => n.NetworkInterfaceId === eni.networkInterfaceId),
+      'the old interface is gone',
+    );
+    assert.deepEqual(
+      (all.NetworkInterfaces ?? []).flatMap((n) =>
+        (n.PrivateIpAddresses ?? []).filter((p) => !p.Primary).map((p) => p.PrivateIpAddress),
+      ),
+      [],
+      'no interface holds a secondary address any more',
+    );
+    const addresses = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId!] }));
+    assert.equal(addresses.Addresses?.[0]?.PublicIp, eip.PublicIp, 'the Elastic IP is still ours');
+    assert.equal(addresses.Addresses?.[0]?.AssociationId, undefined, 'and no longer associated');
+    const fresh = r.body.launched[0]!;
+    const freshEni = Object.values(emu.state().networkInterfaces).find((e) => e.attachment?.instanceId === fresh)!;
+    assert.notEqual(freshEni.networkInterfaceId, eni.networkInterfaceId);
+    assert.deepEqual(
+      freshEni.privateIps.map((p) => p.primary),
+      [true],
+      'a fresh interface with only its primary address',
+    );
+  },
+);
 
 test('GIVEN invalid sizes or an instance outside any group WHEN asked THEN the emulator refuses with 400 and changes nothing', async (t) => {
   const { emu, seeded, subnetId } = await world(t);

@@ -116,28 +116,32 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
     assert.deepEqual((await dig(port, `www.${ZONE}`, 'CNAME')).answer, [`www.${ZONE}. 300 CNAME hello.${ZONE}.`]);
   });
 
-  test("GIVEN an alias A record at the apex pointing at a name in the zone WHEN asked THEN it answers with the target's address under the apex name", async (t) => {
-    const h = await withRecords(t, [rr(`hello.${ZONE}`, 'A', ['198.19.1.1'], 120)]);
-    const zone = (await zoneId(h.r53)).replace('/hostedzone/', '');
-    await h.r53.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: zone,
-        ChangeBatch: {
-          Changes: [
-            {
-              Action: 'CREATE',
-              ResourceRecordSet: {
-                Name: ZONE,
-                Type: 'A',
-                AliasTarget: { HostedZoneId: zone, DNSName: `hello.${ZONE}`, EvaluateTargetHealth: false },
+  test(
+    'GIVEN an alias A record at the apex pointing at a name in the zone WHEN asked THEN it ' +
+      "answers with the target's address under the apex name",
+    async (t) => {
+      const h = await withRecords(t, [rr(`hello.${ZONE}`, 'A', ['198.19.1.1'], 120)]);
+      const zone = (await zoneId(h.r53)).replace('/hostedzone/', '');
+      await h.r53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zone,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: 'CREATE',
+                ResourceRecordSet: {
+                  Name: ZONE,
+                  Type: 'A',
+                  AliasTarget: { HostedZoneId: zone, DNSName: `hello.${ZONE}`, EvaluateTargetHealth: false },
+                },
               },
-            },
-          ],
-        },
-      }),
-    );
-    assert.deepEqual((await dig(h.port, ZONE, 'A')).answer, [`${ZONE}. 120 A 198.19.1.1`]);
-  });
+            ],
+          },
+        }),
+      );
+      assert.deepEqual((await dig(h.port, ZONE, 'A')).answer, [`${ZONE}. 120 A 198.19.1.1`]);
+    },
+  );
 
   test("GIVEN the apex WHEN asked for NS and SOA THEN Route 53's four name servers (TTL 172800) and its SOA (TTL 900) answer", async (t) => {
     const { port } = await withRecords(t, []);
@@ -170,28 +174,32 @@ describe('AWS emulator: DNS from the Route 53 zones', () => {
     assert.deepEqual(emptyNonTerminal.answer, []);
   });
 
-  test('GIVEN *.apps and an existing sub.apps WHEN asked THEN the wildcard answers any depth with the query name, never for an existing name or below it', async (t) => {
-    const { port } = await withRecords(t, [
-      rr(`*.apps.${ZONE}`, 'A', ['198.19.1.4']),
-      rr(`sub.apps.${ZONE}`, 'TXT', ['"here"']),
-    ]);
-    assert.deepEqual((await dig(port, `x.apps.${ZONE}`, 'A')).answer, [`x.apps.${ZONE}. 60 A 198.19.1.4`]);
-    assert.deepEqual((await dig(port, `y.z.apps.${ZONE}`, 'A')).answer, [`y.z.apps.${ZONE}. 60 A 198.19.1.4`]);
-    const existing = await dig(port, `sub.apps.${ZONE}`, 'A');
-    assert.equal(existing.status, 'NOERROR');
-    assert.deepEqual(existing.answer, [], 'an existing name is not wildcard-expanded');
-    assert.equal(
-      (await dig(port, `q.sub.apps.${ZONE}`, 'A')).status,
-      'NXDOMAIN',
-      'sub.apps is the closest encloser and has no wildcard',
-    );
-    assert.equal(
-      (await dig(port, `apps.${ZONE}`, 'A')).status,
-      'NOERROR',
-      'apps is an empty non-terminal, not matched by its own wildcard',
-    );
-    assert.deepEqual((await dig(port, `apps.${ZONE}`, 'A')).answer, []);
-  });
+  test(
+    'GIVEN *.apps and an existing sub.apps WHEN asked THEN the wildcard answers any depth with ' +
+      'the query name, never for an existing name or below it',
+    async (t) => {
+      const { port } = await withRecords(t, [
+        rr(`*.apps.${ZONE}`, 'A', ['198.19.1.4']),
+        rr(`sub.apps.${ZONE}`, 'TXT', ['"here"']),
+      ]);
+      assert.deepEqual((await dig(port, `x.apps.${ZONE}`, 'A')).answer, [`x.apps.${ZONE}. 60 A 198.19.1.4`]);
+      assert.deepEqual((await dig(port, `y.z.apps.${ZONE}`, 'A')).answer, [`y.z.apps.${ZONE}. 60 A 198.19.1.4`]);
+      const existing = await dig(port, `sub.apps.${ZONE}`, 'A');
+      assert.equal(existing.status, 'NOERROR');
+      assert.deepEqual(existing.answer, [], 'an existing name is not wildcard-expanded');
+      assert.equal(
+        (await dig(port, `q.sub.apps.${ZONE}`, 'A')).status,
+        'NXDOMAIN',
+        'sub.apps is the closest encloser and has no wildcard',
+      );
+      assert.equal(
+        (await dig(port, `apps.${ZONE}`, 'A')).status,
+        'NOERROR',
+        'apps is an empty non-terminal, not matched by its own wildcard',
+      );
+      assert.deepEqual((await dig(port, `apps.${ZONE}`, 'A')).answer, []);
+    },
+  );
 
   test('GIVEN a name outside every hosted zone WHEN asked THEN REFUSED without the aa flag', async (t) => {
     const { port } = await withRecords(t, []);

@@ -143,80 +143,99 @@ describe('AWS emulator: private IPs', () => {
     assert.equal((await privateIps(h)).length, 6);
   });
 
-  test("GIVEN an address on another ENI with an EIP WHEN assigning it with AllowReassignment THEN it moves and its EIP moves along; the other ENI's primary never moves", async (t) => {
-    const h = await harness(t);
-    const subnetId = Object.keys(h.emu.state().subnets)[0]!;
-    h.emu.seed({
-      networkInterfaces: [
-        { networkInterfaceId: 'eni-000000000000000e2', subnetId, privateIpAddresses: ['198.18.0.20', '198.18.0.21'] },
-      ],
-      addresses: [
-        {
-          allocationId: 'eipalloc-000000000000000e2',
-          publicIp: '198.19.1.100',
-          association: { networkInterfaceId: 'eni-000000000000000e2', privateIpAddress: '198.18.0.21' },
-        },
-      ],
-    });
-    await h.ec2.send(
-      new AssignPrivateIpAddressesCommand({
-        NetworkInterfaceId: h.eniId,
-        PrivateIpAddresses: ['198.18.0.21'],
-        AllowReassignment: true,
-      }),
-    );
-    assert.ok((await privateIps(h)).includes('198.18.0.21'));
-    const addr = (await h.ec2.send(new DescribeAddressesCommand({ AllocationIds: ['eipalloc-000000000000000e2'] })))
-      .Addresses![0]!;
-    assert.equal(addr.NetworkInterfaceId, h.eniId);
-    assert.equal(addr.PrivateIpAddress, '198.18.0.21');
-    const primary = await rejection(
-      h.ec2.send(
+  test(
+    'GIVEN an address on another ENI with an EIP WHEN assigning it with AllowReassignment THEN ' +
+      "it moves and its EIP moves along; the other ENI's primary never moves",
+    async (t) => {
+      const h = await harness(t);
+      const subnetId = Object.keys(h.emu.state().subnets)[0]!;
+      h.emu.seed({
+        networkInterfaces: [
+          { networkInterfaceId: 'eni-000000000000000e2', subnetId, privateIpAddresses: ['198.18.0.20', '198.18.0.21'] },
+        ],
+        addresses: [
+          {
+            allocationId: 'eipalloc-000000000000000e2',
+            publicIp: '198.19.1.100',
+            association: { networkInterfaceId: 'eni-000000000000000e2', privateIpAddress: '198.18.0.21' },
+          },
+        ],
+      });
+      await h.ec2.send(
         new AssignPrivateIpAddressesCommand({
           NetworkInterfaceId: h.eniId,
-          PrivateIpAddresses: ['198.18.0.20'],
+          PrivateIpAddresses: ['198.18.0.21'],
           AllowReassignment: true,
         }),
-      ),
-    );
-    assert.equal(primary.name, 'InvalidParameterValue');
-  });
+      );
+      assert.ok((await privateIps(h)).includes('198.18.0.21'));
+      const addr = (await h.ec2.send(new DescribeAddressesCommand({ AllocationIds: ['eipalloc-000000000000000e2'] })))
+        .Addresses![0]!;
+      assert.equal(addr.NetworkInterfaceId, h.eniId);
+      assert.equal(addr.PrivateIpAddress, '198.18.0.21');
+      const primary = await rejection(
+        h.ec2.send(
+          new AssignPrivateIpAddressesCommand({
+            NetworkInterfaceId: h.eniId,
+            PrivateIpAddresses: ['198.18.0.20'],
+            AllowReassignment: true,
+          }),
+        ),
+      );
+      assert.equal(primary.name, 'InvalidParameterValue');
+    },
+  );
 
-  test('GIVEN an EIP on a secondary IP WHEN unassigning that IP THEN the IP is gone and the EIP stays allocated but unassociated; the primary cannot be unassigned', async (t) => {
-    const h = await harness(t);
-    const ip = (
+  test(
+    'GIVEN an EIP on a secondary IP WHEN unassigning that IP THEN the IP is gone and the EIP ' +
+      'stays allocated but unassociated; the primary cannot be unassigned',
+    async (t) => {
+      const h = await harness(t);
+      const ip = (
+        await h.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, SecondaryPrivateIpAddressCount: 1 }),
+        )
+      ).AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
+      const a = await h.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
       await h.ec2.send(
-        new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, SecondaryPrivateIpAddressCount: 1 }),
-      )
-    ).AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
-    const a = await h.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    await h.ec2.send(
-      new AssociateAddressCommand({ AllocationId: a.AllocationId, NetworkInterfaceId: h.eniId, PrivateIpAddress: ip }),
-    );
-    await h.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, PrivateIpAddresses: [ip] }));
-    assert.deepEqual(await privateIps(h), ['198.18.0.10']);
-    const addr = (await h.ec2.send(new DescribeAddressesCommand({}))).Addresses![0]!;
-    assert.equal(addr.AllocationId, a.AllocationId);
-    assert.equal(addr.AssociationId, undefined);
-    assert.equal(
-      (
-        await rejection(
-          h.ec2.send(
-            new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, PrivateIpAddresses: ['198.18.0.10'] }),
-          ),
-        )
-      ).name,
-      'InvalidParameterValue',
-    );
-    assert.equal(
-      (
-        await rejection(
-          h.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, PrivateIpAddresses: [ip] })),
-        )
-      ).name,
-      'InvalidParameterValue',
-    );
-  });
+        new AssociateAddressCommand({
+          AllocationId: a.AllocationId,
+          NetworkInterfaceId: h.eniId,
+          PrivateIpAddress: ip,
+        }),
+      );
+      await h.ec2.send(
+        new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, PrivateIpAddresses: [ip] }),
+      );
+      assert.deepEqual(await privateIps(h), ['198.18.0.10']);
+      const addr = (await h.ec2.send(new DescribeAddressesCommand({}))).Addresses![0]!;
+      assert.equal(addr.AllocationId, a.AllocationId);
+      assert.equal(addr.AssociationId, undefined);
+      assert.equal(
+        (
+          await rejection(
+            h.ec2.send(
+              new UnassignPrivateIpAddressesCommand({
+                NetworkInterfaceId: h.eniId,
+                PrivateIpAddresses: ['198.18.0.10'],
+              }),
+            ),
+          )
+        ).name,
+        'InvalidParameterValue',
+      );
+      assert.equal(
+        (
+          await rejection(
+            h.ec2.send(
+              new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: h.eniId, PrivateIpAddresses: [ip] }),
+            ),
+          )
+        ).name,
+        'InvalidParameterValue',
+      );
+    },
+  );
 });
 
 describe('AWS emulator: discovery of the kops cluster', () => {
@@ -374,43 +393,47 @@ describe('AWS emulator: security groups and tags', () => {
     );
   });
 
-  test('GIVEN an EIP WHEN creating and deleting tags THEN upserts apply, value-qualified deletes only match that value, aws: keys and unknown ids are refused', async (t) => {
-    const h = await harness(t);
-    const id = (await h.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
-    await h.ec2.send(
-      new CreateTagsCommand({
-        Resources: [id],
-        Tags: [
-          { Key: 'a', Value: '1' },
-          { Key: 'b', Value: '' },
-        ],
-      }),
-    );
-    await h.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'a', Value: '2' }] }));
-    await h.ec2.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'a', Value: '1' }] }));
-    assert.deepEqual(h.emu.state().addresses[id]!.tags, { a: '2', b: '' });
-    await h.ec2.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'a' }] }));
-    assert.deepEqual(h.emu.state().addresses[id]!.tags, { b: '' });
-    assert.equal(
-      (await rejection(h.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'aws:x', Value: '1' }] }))))
-        .name,
-      'InvalidParameterValue',
-    );
-    assert.equal(
-      (
-        await rejection(
-          h.ec2.send(
-            new CreateTagsCommand({ Resources: ['eipalloc-00000000000000bad'], Tags: [{ Key: 'a', Value: '1' }] }),
-          ),
-        )
-      ).name,
-      'InvalidAllocationID.NotFound',
-    );
-    const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-    assert.equal(
-      (await rejection(h.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: many })))).name,
-      'TagLimitExceeded',
-    );
-    assert.deepEqual(h.emu.state().addresses[id]!.tags, { b: '' });
-  });
+  test(
+    'GIVEN an EIP WHEN creating and deleting tags THEN upserts apply, value-qualified deletes ' +
+      'only match that value, aws: keys and unknown ids are refused',
+    async (t) => {
+      const h = await harness(t);
+      const id = (await h.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+      await h.ec2.send(
+        new CreateTagsCommand({
+          Resources: [id],
+          Tags: [
+            { Key: 'a', Value: '1' },
+            { Key: 'b', Value: '' },
+          ],
+        }),
+      );
+      await h.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'a', Value: '2' }] }));
+      await h.ec2.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'a', Value: '1' }] }));
+      assert.deepEqual(h.emu.state().addresses[id]!.tags, { a: '2', b: '' });
+      await h.ec2.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: 'a' }] }));
+      assert.deepEqual(h.emu.state().addresses[id]!.tags, { b: '' });
+      assert.equal(
+        (await rejection(h.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'aws:x', Value: '1' }] }))))
+          .name,
+        'InvalidParameterValue',
+      );
+      assert.equal(
+        (
+          await rejection(
+            h.ec2.send(
+              new CreateTagsCommand({ Resources: ['eipalloc-00000000000000bad'], Tags: [{ Key: 'a', Value: '1' }] }),
+            ),
+          )
+        ).name,
+        'InvalidAllocationID.NotFound',
+      );
+      const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+      assert.equal(
+        (await rejection(h.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: many })))).name,
+        'TagLimitExceeded',
+      );
+      assert.deepEqual(h.emu.state().addresses[id]!.tags, { b: '' });
+    },
+  );
 });

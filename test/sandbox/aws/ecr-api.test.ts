@@ -89,38 +89,45 @@ describe('ECR emulator: API', () => {
     await emu.close();
   });
 
-  it('GIVEN CreateRepository with tags and scan on push THEN it is described with the registry URI and its tags; a duplicate is refused; a bad name is refused', async () => {
-    const created = await ecr.send(
-      new CreateRepositoryCommand({
-        repositoryName: 'c1.example.com/web',
-        tags: [{ Key: 'solokube.io/cluster', Value: 'c1.example.com' }],
-        imageScanningConfiguration: { scanOnPush: true },
-      }),
-    );
-    assert.equal(created.repository?.repositoryUri, `${emu.registryHost}/c1.example.com/web`);
-    assert.equal(created.repository?.repositoryArn, 'arn:aws:ecr:eu-west-1:210987654321:repository/c1.example.com/web');
-    const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['c1.example.com/web'] }));
-    assert.equal(described.repositories?.[0]?.imageScanningConfiguration?.scanOnPush, true);
-    const tags = await ecr.send(new ListTagsForResourceCommand({ resourceArn: created.repository!.repositoryArn! }));
-    assert.deepEqual(tags.tags, [{ Key: 'solokube.io/cluster', Value: 'c1.example.com' }]);
-    await assert.rejects(ecr.send(new CreateRepositoryCommand({ repositoryName: 'c1.example.com/web' })), {
-      name: 'RepositoryAlreadyExistsException',
-    });
-    await assert.rejects(ecr.send(new CreateRepositoryCommand({ repositoryName: 'Bad Name' })), {
-      name: 'InvalidParameterException',
-    });
-    await assert.rejects(
-      ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['c1.example.com/web', 'nope'] })),
-      { name: 'RepositoryNotFoundException' },
-    );
-    const scan = await ecr.send(
-      new PutImageScanningConfigurationCommand({
-        repositoryName: 'c1.example.com/web',
-        imageScanningConfiguration: { scanOnPush: false },
-      }),
-    );
-    assert.equal(scan.imageScanningConfiguration?.scanOnPush, false);
-  });
+  it(
+    'GIVEN CreateRepository with tags and scan on push THEN it is described with the registry ' +
+      'URI and its tags; a duplicate is refused; a bad name is refused',
+    async () => {
+      const created = await ecr.send(
+        new CreateRepositoryCommand({
+          repositoryName: 'c1.example.com/web',
+          tags: [{ Key: 'solokube.io/cluster', Value: 'c1.example.com' }],
+          imageScanningConfiguration: { scanOnPush: true },
+        }),
+      );
+      assert.equal(created.repository?.repositoryUri, `${emu.registryHost}/c1.example.com/web`);
+      assert.equal(
+        created.repository?.repositoryArn,
+        'arn:aws:ecr:eu-west-1:210987654321:repository/c1.example.com/web',
+      );
+      const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['c1.example.com/web'] }));
+      assert.equal(described.repositories?.[0]?.imageScanningConfiguration?.scanOnPush, true);
+      const tags = await ecr.send(new ListTagsForResourceCommand({ resourceArn: created.repository!.repositoryArn! }));
+      assert.deepEqual(tags.tags, [{ Key: 'solokube.io/cluster', Value: 'c1.example.com' }]);
+      await assert.rejects(ecr.send(new CreateRepositoryCommand({ repositoryName: 'c1.example.com/web' })), {
+        name: 'RepositoryAlreadyExistsException',
+      });
+      await assert.rejects(ecr.send(new CreateRepositoryCommand({ repositoryName: 'Bad Name' })), {
+        name: 'InvalidParameterException',
+      });
+      await assert.rejects(
+        ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['c1.example.com/web', 'nope'] })),
+        { name: 'RepositoryNotFoundException' },
+      );
+      const scan = await ecr.send(
+        new PutImageScanningConfigurationCommand({
+          repositoryName: 'c1.example.com/web',
+          imageScanningConfiguration: { scanOnPush: false },
+        }),
+      );
+      assert.equal(scan.imageScanningConfiguration?.scanOnPush, false);
+    },
+  );
 
   it('GIVEN GetAuthorizationToken THEN one entry: base64 AWS:<password without colon>, expiry ~12 h ahead, the registry endpoint', async () => {
     const out = await ecr.send(new GetAuthorizationTokenCommand({}));

@@ -138,97 +138,102 @@ describe('ECR emulator: real podman and skopeo', () => {
     assert.deepEqual((JSON.parse(tags.stdout) as { Tags: string[] }).Tags, ['v1', 'v2']);
   });
 
-  it('GIVEN arm64 and amd64 images in a podman manifest list WHEN pushed with --all THEN ECR holds the list and both children, resolves per architecture, and refuses to delete a child the list references', async () => {
-    const project = join(lab.dir, 'project');
-    // --no-cache: podman 4.3's build cache ignores --platform and would hand back the amd64 image built above.
-    await tool('podman', [
-      'build',
-      '--no-cache',
-      '--timestamp',
-      '0',
-      '--platform',
-      'linux/arm64',
-      '-t',
-      'localhost/multi:arm',
-      project,
-    ]);
-    await tool('podman', [
-      'build',
-      '--no-cache',
-      '--timestamp',
-      '0',
-      '--platform',
-      'linux/amd64',
-      '-t',
-      'localhost/multi:amd',
-      project,
-    ]);
-    await tool('podman', ['manifest', 'create', 'localhost/multi:list']);
-    for (const a of ['arm', 'amd'])
-      await tool('podman', ['manifest', 'add', 'localhost/multi:list', `containers-storage:localhost/multi:${a}`]);
-    const digestFile = join(lab.dir, 'list-digest');
-    await tool('podman', [
-      'manifest',
-      'push',
-      '--all',
-      '--tls-verify=false',
-      '--creds',
-      `AWS:${password}`,
-      '--digestfile',
-      digestFile,
-      'localhost/multi:list',
-      `docker://${host}/team/web:multi`,
-    ]);
-    const listDigest = (await import('node:fs')).readFileSync(digestFile, 'utf8').trim();
+  it(
+    'GIVEN arm64 and amd64 images in a podman manifest list WHEN pushed with --all THEN ECR ' +
+      'holds the list and both children, resolves per architecture, and refuses to delete a child ' +
+      'the list references',
+    async () => {
+      const project = join(lab.dir, 'project');
+      // --no-cache: podman 4.3's build cache ignores --platform and would hand back the amd64 image built above.
+      await tool('podman', [
+        'build',
+        '--no-cache',
+        '--timestamp',
+        '0',
+        '--platform',
+        'linux/arm64',
+        '-t',
+        'localhost/multi:arm',
+        project,
+      ]);
+      await tool('podman', [
+        'build',
+        '--no-cache',
+        '--timestamp',
+        '0',
+        '--platform',
+        'linux/amd64',
+        '-t',
+        'localhost/multi:amd',
+        project,
+      ]);
+      await tool('podman', ['manifest', 'create', 'localhost/multi:list']);
+      for (const a of ['arm', 'amd'])
+        await tool('podman', ['manifest', 'add', 'localhost/multi:list', `containers-storage:localhost/multi:${a}`]);
+      const digestFile = join(lab.dir, 'list-digest');
+      await tool('podman', [
+        'manifest',
+        'push',
+        '--all',
+        '--tls-verify=false',
+        '--creds',
+        `AWS:${password}`,
+        '--digestfile',
+        digestFile,
+        'localhost/multi:list',
+        `docker://${host}/team/web:multi`,
+      ]);
+      const listDigest = (await import('node:fs')).readFileSync(digestFile, 'utf8').trim();
 
-    const details = (
-      await lab.clients.ecr.send(
-        new DescribeImagesCommand({ repositoryName: 'team/web', imageIds: [{ imageTag: 'multi' }] }),
-      )
-    ).imageDetails![0]!;
-    assert.equal(details.imageDigest, listDigest);
-    // podman shows a Docker list locally but pushes an OCI index when the children are OCI manifests.
-    assert.equal(details.imageManifestMediaType, 'application/vnd.oci.image.index.v1+json');
-    const arm = await tool('skopeo', [
-      'inspect',
-      '--override-arch',
-      'arm64',
-      '--tls-verify=false',
-      '--creds',
-      `AWS:${password}`,
-      `docker://${host}/team/web:multi`,
-    ]);
-    assert.equal((JSON.parse(arm.stdout) as { Architecture: string }).Architecture, 'arm64');
-    const amd = await tool('skopeo', [
-      'inspect',
-      '--override-arch',
-      'amd64',
-      '--tls-verify=false',
-      '--creds',
-      `AWS:${password}`,
-      `docker://${host}/team/web:multi`,
-    ]);
-    assert.equal((JSON.parse(amd.stdout) as { Architecture: string }).Architecture, 'amd64');
+      const details = (
+        await lab.clients.ecr.send(
+          new DescribeImagesCommand({ repositoryName: 'team/web', imageIds: [{ imageTag: 'multi' }] }),
+        )
+      ).imageDetails![0]!;
+      assert.equal(details.imageDigest, listDigest);
+      // podman shows a Docker list locally but pushes an OCI index when the children are OCI manifests.
+      assert.equal(details.imageManifestMediaType, 'application/vnd.oci.image.index.v1+json');
+      const arm = await tool('skopeo', [
+        'inspect',
+        '--override-arch',
+        'arm64',
+        '--tls-verify=false',
+        '--creds',
+        `AWS:${password}`,
+        `docker://${host}/team/web:multi`,
+      ]);
+      assert.equal((JSON.parse(arm.stdout) as { Architecture: string }).Architecture, 'arm64');
+      const amd = await tool('skopeo', [
+        'inspect',
+        '--override-arch',
+        'amd64',
+        '--tls-verify=false',
+        '--creds',
+        `AWS:${password}`,
+        `docker://${host}/team/web:multi`,
+      ]);
+      assert.equal((JSON.parse(amd.stdout) as { Architecture: string }).Architecture, 'amd64');
 
-    const raw = JSON.parse(
-      (
-        await tool('skopeo', [
-          'inspect',
-          '--raw',
-          '--tls-verify=false',
-          '--creds',
-          `AWS:${password}`,
-          `docker://${host}/team/web:multi`,
-        ])
-      ).stdout,
-    ) as { manifests: { digest: string }[] };
-    const { BatchDeleteImageCommand } = await import('@aws-sdk/client-ecr');
-    const del = await lab.clients.ecr.send(
-      new BatchDeleteImageCommand({
-        repositoryName: 'team/web',
-        imageIds: [{ imageDigest: raw.manifests[0]!.digest }],
-      }),
-    );
-    assert.equal(del.failures?.[0]?.failureCode, 'ImageReferencedByManifestList');
-  });
+      const raw = JSON.parse(
+        (
+          await tool('skopeo', [
+            'inspect',
+            '--raw',
+            '--tls-verify=false',
+            '--creds',
+            `AWS:${password}`,
+            `docker://${host}/team/web:multi`,
+          ])
+        ).stdout,
+      ) as { manifests: { digest: string }[] };
+      const { BatchDeleteImageCommand } = await import('@aws-sdk/client-ecr');
+      const del = await lab.clients.ecr.send(
+        new BatchDeleteImageCommand({
+          repositoryName: 'team/web',
+          imageIds: [{ imageDigest: raw.manifests[0]!.digest }],
+        }),
+      );
+      assert.equal(del.failures?.[0]?.failureCode, 'ImageReferencedByManifestList');
+    },
+  );
 });

@@ -135,69 +135,73 @@ describe('ECR emulator: registry protocol', () => {
     );
   });
 
-  it('GIVEN a manifest naming a blob the repository lacks WHEN put THEN MANIFEST_BLOB_UNKNOWN; with the blobs THEN 201, addressable by tag and digest', async () => {
-    const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
-    const layer = Buffer.from('layer-bytes');
-    const manifest = imageManifest(config, layer);
-    const refused = await req('/v2/app/manifests/v1', {
-      method: 'PUT',
-      body: manifest,
-      headers: { 'content-type': OCI_MANIFEST },
-    });
-    assert.equal(refused.status, 400);
-    assert.equal(((await refused.json()) as { errors: { code: string }[] }).errors[0]?.code, 'MANIFEST_BLOB_UNKNOWN');
-    assert.equal((await uploadMonolithic('app', config)).status, 201);
-    assert.equal((await uploadMonolithic('app', layer)).status, 201);
-    const put = await req('/v2/app/manifests/v1', {
-      method: 'PUT',
-      body: manifest,
-      headers: { 'content-type': OCI_MANIFEST },
-    });
-    assert.equal(put.status, 201);
-    assert.equal(put.headers.get('docker-content-digest'), sha(manifest));
-    for (const ref of ['v1', sha(manifest)]) {
-      const get = await req(`/v2/app/manifests/${ref}`, { headers: { accept: OCI_MANIFEST } });
-      assert.equal(get.status, 200);
-      assert.equal(get.headers.get('content-type'), OCI_MANIFEST);
-      assert.equal(await get.text(), manifest, 'exact bytes');
-    }
-    assert.equal((await req('/v2/app/manifests/nope')).status, 404);
-    const wrongDigest = await req(`/v2/app/manifests/${sha('x')}`, {
-      method: 'PUT',
-      body: manifest,
-      headers: { 'content-type': OCI_MANIFEST },
-    });
-    assert.equal(wrongDigest.status, 400);
+  it(
+    'GIVEN a manifest naming a blob the repository lacks WHEN put THEN MANIFEST_BLOB_UNKNOWN; ' +
+      'with the blobs THEN 201, addressable by tag and digest',
+    async () => {
+      const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+      const layer = Buffer.from('layer-bytes');
+      const manifest = imageManifest(config, layer);
+      const refused = await req('/v2/app/manifests/v1', {
+        method: 'PUT',
+        body: manifest,
+        headers: { 'content-type': OCI_MANIFEST },
+      });
+      assert.equal(refused.status, 400);
+      assert.equal(((await refused.json()) as { errors: { code: string }[] }).errors[0]?.code, 'MANIFEST_BLOB_UNKNOWN');
+      assert.equal((await uploadMonolithic('app', config)).status, 201);
+      assert.equal((await uploadMonolithic('app', layer)).status, 201);
+      const put = await req('/v2/app/manifests/v1', {
+        method: 'PUT',
+        body: manifest,
+        headers: { 'content-type': OCI_MANIFEST },
+      });
+      assert.equal(put.status, 201);
+      assert.equal(put.headers.get('docker-content-digest'), sha(manifest));
+      for (const ref of ['v1', sha(manifest)]) {
+        const get = await req(`/v2/app/manifests/${ref}`, { headers: { accept: OCI_MANIFEST } });
+        assert.equal(get.status, 200);
+        assert.equal(get.headers.get('content-type'), OCI_MANIFEST);
+        assert.equal(await get.text(), manifest, 'exact bytes');
+      }
+      assert.equal((await req('/v2/app/manifests/nope')).status, 404);
+      const wrongDigest = await req(`/v2/app/manifests/${sha('x')}`, {
+        method: 'PUT',
+        body: manifest,
+        headers: { 'content-type': OCI_MANIFEST },
+      });
+      assert.equal(wrongDigest.status, 400);
 
-    // An index over it, then the tag list.
-    const index = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_INDEX,
-      manifests: [
-        {
-          mediaType: OCI_MANIFEST,
-          digest: sha(manifest),
-          size: manifest.length,
-          platform: { architecture: 'amd64', os: 'linux' },
-        },
-      ],
-    });
-    assert.equal(
-      (await req('/v2/app/manifests/multi', { method: 'PUT', body: index, headers: { 'content-type': OCI_INDEX } }))
-        .status,
-      201,
-    );
-    const tags = (await (await req('/v2/app/tags/list')).json()) as { name: string; tags: string[] };
-    assert.deepEqual(tags, { name: 'app', tags: ['multi', 'v1'] });
-    const paged = await req('/v2/app/tags/list?n=1');
-    assert.deepEqual(((await paged.json()) as { tags: string[] }).tags, ['multi']);
-    assert.match(paged.headers.get('link') ?? '', /rel="next"/);
+      // An index over it, then the tag list.
+      const index = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          {
+            mediaType: OCI_MANIFEST,
+            digest: sha(manifest),
+            size: manifest.length,
+            platform: { architecture: 'amd64', os: 'linux' },
+          },
+        ],
+      });
+      assert.equal(
+        (await req('/v2/app/manifests/multi', { method: 'PUT', body: index, headers: { 'content-type': OCI_INDEX } }))
+          .status,
+        201,
+      );
+      const tags = (await (await req('/v2/app/tags/list')).json()) as { name: string; tags: string[] };
+      assert.deepEqual(tags, { name: 'app', tags: ['multi', 'v1'] });
+      const paged = await req('/v2/app/tags/list?n=1');
+      assert.deepEqual(((await paged.json()) as { tags: string[] }).tags, ['multi']);
+      assert.match(paged.headers.get('link') ?? '', /rel="next"/);
 
-    // Mount into another repository: only blobs a manifest there references.
-    const mount = await req(`/v2/other/blobs/uploads/?mount=${sha(layer)}&from=app`, { method: 'POST' });
-    assert.equal(mount.status, 201);
-    assert.equal((await req(`/v2/other/blobs/${sha(layer)}`, { method: 'HEAD' })).status, 200);
-  });
+      // Mount into another repository: only blobs a manifest there references.
+      const mount = await req(`/v2/other/blobs/uploads/?mount=${sha(layer)}&from=app`, { method: 'POST' });
+      assert.equal(mount.status, 201);
+      assert.equal((await req(`/v2/other/blobs/${sha(layer)}`, { method: 'HEAD' })).status, 200);
+    },
+  );
 
   it('GIVEN a repository that does not exist WHEN pushing to it THEN NAME_UNKNOWN (ECR never creates on push)', async () => {
     const res = await req('/v2/missing/blobs/uploads/', { method: 'POST' });

@@ -9,29 +9,33 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { harness, rejection } from './harness.js';
 
 describe('AWS emulator: faults', () => {
-  test('GIVEN RequestLimitExceeded twice WHEN the SDK calls with 3 attempts THEN it retries and succeeds, and the call log shows all three attempts', async (t) => {
-    const { ec2, emu } = await harness(t, {}, { maxAttempts: 3 });
-    emu.injectFault({
-      service: 'ec2',
-      operation: 'DescribeAddresses',
-      kind: 'error',
-      code: 'RequestLimitExceeded',
-      status: 503,
-      times: 2,
-    });
-    const r = await ec2.send(new DescribeAddressesCommand({}));
-    assert.equal(r.$metadata.attempts, 3);
-    const calls = emu.calls().filter((c) => c.operation === 'DescribeAddresses');
-    assert.deepEqual(
-      calls.map((c) => c.status),
-      [503, 503, 200],
-    );
-    assert.deepEqual(
-      calls.map((c) => c.attempt),
-      [1, 2, 3],
-    );
-    assert.equal(new Set(calls.map((c) => c.invocationId)).size, 1);
-  });
+  test(
+    'GIVEN RequestLimitExceeded twice WHEN the SDK calls with 3 attempts THEN it retries and ' +
+      'succeeds, and the call log shows all three attempts',
+    async (t) => {
+      const { ec2, emu } = await harness(t, {}, { maxAttempts: 3 });
+      emu.injectFault({
+        service: 'ec2',
+        operation: 'DescribeAddresses',
+        kind: 'error',
+        code: 'RequestLimitExceeded',
+        status: 503,
+        times: 2,
+      });
+      const r = await ec2.send(new DescribeAddressesCommand({}));
+      assert.equal(r.$metadata.attempts, 3);
+      const calls = emu.calls().filter((c) => c.operation === 'DescribeAddresses');
+      assert.deepEqual(
+        calls.map((c) => c.status),
+        [503, 503, 200],
+      );
+      assert.deepEqual(
+        calls.map((c) => c.attempt),
+        [1, 2, 3],
+      );
+      assert.equal(new Set(calls.map((c) => c.invocationId)).size, 1);
+    },
+  );
 
   test('GIVEN a fault for one operation WHEN another operation runs THEN it is untouched', async (t) => {
     const { ec2, emu } = await harness(t);

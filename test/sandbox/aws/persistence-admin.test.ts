@@ -110,56 +110,60 @@ describe('AWS emulator: persistence and admin API', () => {
     assert.ok(emu.endpoint.startsWith('http://127.0.0.1:'));
   });
 
-  test('GIVEN the process entry point WHEN started with --seed-kops THEN it prints its endpoint and a CLI-style subprocess reaches it through AWS_ENDPOINT_URL', async (t) => {
-    const stateFile = join(tempDir(t), 'aws.json');
-    const main = new URL('../../../src/sandbox/aws/main.js', import.meta.url).pathname;
-    const child = spawn(
-      process.execPath,
-      [
-        main,
-        '--port',
-        '0',
-        '--state',
-        stateFile,
-        '--public-ip-pool',
-        '198.19.1.0/24',
-        '--seed-kops',
-        CLUSTER,
-        '--dns-zone',
-        ZONE,
-        '--public-ip',
-        '198.19.1.10',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    t.after(() => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-    });
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-    });
-    const { endpoint } = JSON.parse(line) as { endpoint: string };
-    const script = [
-      "import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2';",
-      "const r = await new EC2Client({}).send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:KubernetesCluster', Values: [process.argv[1]] }] }));",
-      'process.stdout.write(r.Reservations[0].Instances[0].PublicIpAddress);',
-    ].join('\n');
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, CLUSTER], {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'x',
-        AWS_SECRET_ACCESS_KEY: 'y',
-        AWS_MAX_ATTEMPTS: '1',
-      },
-      encoding: 'utf8',
-      timeout: 20000,
-    });
-    assert.equal(r.stdout, '198.19.1.10', r.stderr);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  });
+  test(
+    'GIVEN the process entry point WHEN started with --seed-kops THEN it prints its endpoint ' +
+      'and a CLI-style subprocess reaches it through AWS_ENDPOINT_URL',
+    async (t) => {
+      const stateFile = join(tempDir(t), 'aws.json');
+      const main = new URL('../../../src/sandbox/aws/main.js', import.meta.url).pathname;
+      const child = spawn(
+        process.execPath,
+        [
+          main,
+          '--port',
+          '0',
+          '--state',
+          stateFile,
+          '--public-ip-pool',
+          '198.19.1.0/24',
+          '--seed-kops',
+          CLUSTER,
+          '--dns-zone',
+          ZONE,
+          '--public-ip',
+          '198.19.1.10',
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      t.after(() => {
+        if (child.exitCode === null) child.kill('SIGTERM');
+      });
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+      });
+      const { endpoint } = JSON.parse(line) as { endpoint: string };
+      const script = [
+        "import { EC2Client, DescribeInstancesCommand } from '@aws-sdk/client-ec2';",
+        "const r = await new EC2Client({}).send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:KubernetesCluster', Values: [process.argv[1]] }] }));",
+        'process.stdout.write(r.Reservations[0].Instances[0].PublicIpAddress);',
+      ].join('\n');
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, CLUSTER], {
+        cwd: process.cwd(),
+        env: {
+          ...process.env,
+          AWS_ENDPOINT_URL: endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'y',
+          AWS_MAX_ATTEMPTS: '1',
+        },
+        encoding: 'utf8',
+        timeout: 20000,
+      });
+      assert.equal(r.stdout, '198.19.1.10', r.stderr);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  );
 });

@@ -21,34 +21,39 @@ async function remove(endpoint: string, cluster: string) {
 }
 
 describe('AWS emulator: removing a kops cluster', () => {
-  test('GIVEN a kops cluster with our security group in its VPC and an EIP on its ENI WHEN removed THEN refused until both are gone; then the cluster objects and api records go, the EIP stays allocated', async (t) => {
-    const { emu, ec2, eniId } = await harness(t);
-    const vpcId = Object.keys(emu.state().vpcs)[0]!;
-    const sg = await ec2.send(
-      new CreateSecurityGroupCommand({ GroupName: 'solokube-apps', Description: 'x', VpcId: vpcId }),
-    );
-    const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    const assoc = await ec2.send(
-      new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniId }),
-    );
-    assert.equal((await remove(emu.endpoint, CLUSTER)).status, 409);
-    await ec2.send(new DisassociateAddressCommand({ AssociationId: assoc.AssociationId }));
-    assert.match(String((await remove(emu.endpoint, CLUSTER)).body['error']), /security group/);
-    await ec2.send(new DeleteSecurityGroupCommand({ GroupId: sg.GroupId }));
-    const ok = await remove(emu.endpoint, CLUSTER);
-    assert.equal(ok.status, 200);
-    const s = emu.state();
-    assert.deepEqual(
-      [
-        Object.keys(s.vpcs),
-        Object.keys(s.instances),
-        Object.keys(s.networkInterfaces),
-        Object.keys(s.subnets),
-        Object.keys(s.securityGroups),
-      ],
-      [[], [], [], [], []],
-    );
-    assert.ok(!Object.values(s.hostedZones).some((z) => z.records.some((r) => r.name.startsWith('api.'))));
-    assert.equal(Object.keys(s.addresses).length, 1, 'kops never releases an Elastic IP it did not make');
-  });
+  test(
+    'GIVEN a kops cluster with our security group in its VPC and an EIP on its ENI WHEN removed ' +
+      'THEN refused until both are gone; then the cluster objects and api records go, the EIP ' +
+      'stays allocated',
+    async (t) => {
+      const { emu, ec2, eniId } = await harness(t);
+      const vpcId = Object.keys(emu.state().vpcs)[0]!;
+      const sg = await ec2.send(
+        new CreateSecurityGroupCommand({ GroupName: 'solokube-apps', Description: 'x', VpcId: vpcId }),
+      );
+      const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+      const assoc = await ec2.send(
+        new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniId }),
+      );
+      assert.equal((await remove(emu.endpoint, CLUSTER)).status, 409);
+      await ec2.send(new DisassociateAddressCommand({ AssociationId: assoc.AssociationId }));
+      assert.match(String((await remove(emu.endpoint, CLUSTER)).body['error']), /security group/);
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: sg.GroupId }));
+      const ok = await remove(emu.endpoint, CLUSTER);
+      assert.equal(ok.status, 200);
+      const s = emu.state();
+      assert.deepEqual(
+        [
+          Object.keys(s.vpcs),
+          Object.keys(s.instances),
+          Object.keys(s.networkInterfaces),
+          Object.keys(s.subnets),
+          Object.keys(s.securityGroups),
+        ],
+        [[], [], [], [], []],
+      );
+      assert.ok(!Object.values(s.hostedZones).some((z) => z.records.some((r) => r.name.startsWith('api.'))));
+      assert.equal(Object.keys(s.addresses).length, 1, 'kops never releases an Elastic IP it did not make');
+    },
+  );
 });

@@ -196,25 +196,29 @@ describe('AWS emulator: Route 53', () => {
     assert.equal((await rejection(r53.send(new GetChangeCommand({ Id: 'CNOSUCHCHANGE' })))).name, 'NoSuchChange');
   });
 
-  test('GIVEN several zones WHEN ListHostedZonesByName THEN it starts at the first zone >= the name (not an exact match); unknown zone ids are NoSuchHostedZone', async (t) => {
-    const { r53, emu } = await harness(t);
-    emu.seed({ hostedZones: [{ name: 'a.example.net' }, { name: 'example.org' }] });
-    const all = await r53.send(new ListHostedZonesByNameCommand({}));
-    assert.deepEqual(
-      all.HostedZones!.map((z) => z.Name),
-      ['example.com.', 'a.example.net.', 'example.org.'],
-    );
-    const from = await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'example.net', MaxItems: 1 }));
-    assert.deepEqual(
-      from.HostedZones!.map((z) => z.Name),
-      ['a.example.net.'],
-    );
-    assert.equal(from.IsTruncated, true);
-    assert.equal(from.NextDNSName, 'example.org.');
-    const err = await rejection(r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'ZDOESNOTEXIST' })));
-    assert.equal(err.name, 'NoSuchHostedZone');
-    assert.equal(err.$metadata?.httpStatusCode, 404);
-  });
+  test(
+    'GIVEN several zones WHEN ListHostedZonesByName THEN it starts at the first zone >= the ' +
+      'name (not an exact match); unknown zone ids are NoSuchHostedZone',
+    async (t) => {
+      const { r53, emu } = await harness(t);
+      emu.seed({ hostedZones: [{ name: 'a.example.net' }, { name: 'example.org' }] });
+      const all = await r53.send(new ListHostedZonesByNameCommand({}));
+      assert.deepEqual(
+        all.HostedZones!.map((z) => z.Name),
+        ['example.com.', 'a.example.net.', 'example.org.'],
+      );
+      const from = await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'example.net', MaxItems: 1 }));
+      assert.deepEqual(
+        from.HostedZones!.map((z) => z.Name),
+        ['a.example.net.'],
+      );
+      assert.equal(from.IsTruncated, true);
+      assert.equal(from.NextDNSName, 'example.org.');
+      const err = await rejection(r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'ZDOESNOTEXIST' })));
+      assert.equal(err.name, 'NoSuchHostedZone');
+      assert.equal(err.$metadata?.httpStatusCode, 404);
+    },
+  );
 
   test('GIVEN a CNAME WHEN another type exists at that name, or at the apex THEN refused; non-alias sets need TTL and values', async (t) => {
     const { r53 } = await harness(t);

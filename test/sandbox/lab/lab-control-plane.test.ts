@@ -68,20 +68,24 @@ describe('lab node with a real control plane', () => {
     await lab?.destroy();
   });
 
-  test('GIVEN the node booted WHEN asking from the host THEN the real kube-apiserver v1.36 answers and the kops-like node is Ready with its control-plane taint', async () => {
-    const version = await kubectl(['version', '-o', 'json']);
-    assert.equal(version.code, 0, version.stderr);
-    assert.equal(JSON.parse(version.stdout).serverVersion.gitVersion, 'v1.36.3');
-    const taints = await kubectl([
-      'get',
-      'node',
-      INSTANCE,
-      '-o',
-      'jsonpath={.spec.taints[*].key}={.spec.taints[*].effect}',
-    ]);
-    assert.equal(taints.code, 0, taints.stderr);
-    assert.equal(taints.stdout.trim(), 'node-role.kubernetes.io/control-plane=NoSchedule');
-  });
+  test(
+    'GIVEN the node booted WHEN asking from the host THEN the real kube-apiserver v1.36 answers ' +
+      'and the kops-like node is Ready with its control-plane taint',
+    async () => {
+      const version = await kubectl(['version', '-o', 'json']);
+      assert.equal(version.code, 0, version.stderr);
+      assert.equal(JSON.parse(version.stdout).serverVersion.gitVersion, 'v1.36.3');
+      const taints = await kubectl([
+        'get',
+        'node',
+        INSTANCE,
+        '-o',
+        'jsonpath={.spec.taints[*].key}={.spec.taints[*].effect}',
+      ]);
+      assert.equal(taints.code, 0, taints.stderr);
+      assert.equal(taints.stdout.trim(), 'node-role.kubernetes.io/control-plane=NoSchedule');
+    },
+  );
 
   test("GIVEN kops' layout WHEN listing listeners on the node THEN kube-apiserver holds the wildcard *:443 and nothing else does", async () => {
     const ss = await lab.node.exec(['ss', '-Hltnp', 'sport = :443']);
@@ -91,17 +95,21 @@ describe('lab node with a real control plane', () => {
     assert.match(lines[0] ?? '', /(\*|0\.0\.0\.0|\[::\]):443\b.*kube-apiserver/);
   });
 
-  test("GIVEN the instance's public address WHEN a client on the internet side asks https://api.<cluster>/version THEN the API answers with a certificate for that name", async () => {
-    // The cluster has its own CA, as a kops cluster does; the host's kubeconfig carries it.
-    const kubeconfig = parse(await readFile(lab.record.controlPlane?.kubeconfigPath ?? '', 'utf8')) as {
-      clusters: { cluster: Record<string, string> }[];
-    };
-    const ca = join(lab.record.dir, 'cluster-ca.crt');
-    await writeFile(ca, Buffer.from(kubeconfig.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64'));
-    const r = await lab.client.curl(`https://api.${CLUSTER}/version`, { address: PUBLIC_IP, caCertPath: ca });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).gitVersion, 'v1.36.3');
-  });
+  test(
+    "GIVEN the instance's public address WHEN a client on the internet side asks " +
+      'https://api.<cluster>/version THEN the API answers with a certificate for that name',
+    async () => {
+      // The cluster has its own CA, as a kops cluster does; the host's kubeconfig carries it.
+      const kubeconfig = parse(await readFile(lab.record.controlPlane?.kubeconfigPath ?? '', 'utf8')) as {
+        clusters: { cluster: Record<string, string> }[];
+      };
+      const ca = join(lab.record.dir, 'cluster-ca.crt');
+      await writeFile(ca, Buffer.from(kubeconfig.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64'));
+      const r = await lab.client.curl(`https://api.${CLUSTER}/version`, { address: PUBLIC_IP, caCertPath: ca });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).gitVersion, 'v1.36.3');
+    },
+  );
 
   test('GIVEN a Deployment WHEN it is applied with the node untainted THEN it rolls out under kwok', async () => {
     const untaint = await kubectl(['taint', 'node', INSTANCE, 'node-role.kubernetes.io/control-plane:NoSchedule-']);
@@ -112,90 +120,95 @@ describe('lab node with a real control plane', () => {
     assert.equal(rollout.code, 0, `${rollout.stdout}${rollout.stderr}`);
   });
 
-  test('GIVEN a hostNetwork pod whose program the lab has WHEN the pod runner syncs THEN the program serves on the node with its ConfigMap and service-account token, follows a change, and stops when the pod is gone', async () => {
-    const config = (body: string): string =>
-      `pid /tmp/pod-nginx.pid; error_log stderr; events {} http { access_log off; server { listen 8081; location / { return 200 "${body} served\\n"; } } }`;
-    const manifest = (body: string): string =>
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'List',
-        items: [
-          {
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: 'web-conf', namespace: 'default' },
-            data: { 'nginx.conf': config(body) },
-          },
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: 'web', namespace: 'default' },
-            spec: {
-              replicas: 1,
-              selector: { matchLabels: { app: 'web' } },
-              template: {
-                metadata: { labels: { app: 'web' }, annotations: { body } },
-                spec: {
-                  hostNetwork: true,
-                  containers: [
-                    {
-                      name: 'nginx',
-                      image: 'docker.io/library/nginx:1.25',
-                      args: ['-c', '/etc/web/nginx.conf', '-g', 'daemon off;'],
-                      volumeMounts: [{ name: 'conf', mountPath: '/etc/web' }],
-                    },
-                  ],
-                  volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }],
+  test(
+    'GIVEN a hostNetwork pod whose program the lab has WHEN the pod runner syncs THEN the ' +
+      'program serves on the node with its ConfigMap and service-account token, follows a change, ' +
+      'and stops when the pod is gone',
+    async () => {
+      const config = (body: string): string =>
+        `pid /tmp/pod-nginx.pid; error_log stderr; events {} http { access_log off; server { listen 8081; location / { return 200 "${body} served\\n"; } } }`;
+      const manifest = (body: string): string =>
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'List',
+          items: [
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'web-conf', namespace: 'default' },
+              data: { 'nginx.conf': config(body) },
+            },
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              metadata: { name: 'web', namespace: 'default' },
+              spec: {
+                replicas: 1,
+                selector: { matchLabels: { app: 'web' } },
+                template: {
+                  metadata: { labels: { app: 'web' }, annotations: { body } },
+                  spec: {
+                    hostNetwork: true,
+                    containers: [
+                      {
+                        name: 'nginx',
+                        image: 'docker.io/library/nginx:1.25',
+                        args: ['-c', '/etc/web/nginx.conf', '-g', 'daemon off;'],
+                        volumeMounts: [{ name: 'conf', mountPath: '/etc/web' }],
+                      },
+                    ],
+                    volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }],
+                  },
                 },
               },
             },
-          },
-        ],
-      });
-    const client = KubeClient.fromKubeconfig(lab.record.controlPlane?.kubeconfigPath ?? '');
-    const node: PodRunnerNode = { root: lab.record.root, nodeName: INSTANCE, exec: (argv) => lab.node.exec(argv) };
-    const programs = { nginx: '/usr/sbin/nginx' };
-    const applyAndSync = async (body: string): Promise<void> => {
-      const apply = await run(
-        [kubectlBin, `--kubeconfig=${lab.record.controlPlane?.kubeconfigPath ?? ''}`, 'apply', '-f', '-'],
-        { input: manifest(body), timeoutMs: 20_000 },
-      );
-      assert.equal(apply.code, 0, apply.stderr);
-      const rollout = await kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s']);
-      assert.equal(rollout.code, 0, rollout.stderr);
-      // The old ReplicaSet's pod is deleted by kwok at once; sync sees only the new one.
-      await sleep(500);
-      const r = await syncHostNetworkPods(client, node, programs);
-      assert.equal(r.running.length, 1, JSON.stringify(r));
-    };
-    const get = async (): Promise<string> => {
-      const end = Date.now() + 15_000;
-      for (;;) {
-        const r = await lab.client.curl(`http://${PUBLIC_IP}:8081/`);
-        if (r.code === 0 || Date.now() > end) return r.stdout;
-        await sleep(300);
+          ],
+        });
+      const client = KubeClient.fromKubeconfig(lab.record.controlPlane?.kubeconfigPath ?? '');
+      const node: PodRunnerNode = { root: lab.record.root, nodeName: INSTANCE, exec: (argv) => lab.node.exec(argv) };
+      const programs = { nginx: '/usr/sbin/nginx' };
+      const applyAndSync = async (body: string): Promise<void> => {
+        const apply = await run(
+          [kubectlBin, `--kubeconfig=${lab.record.controlPlane?.kubeconfigPath ?? ''}`, 'apply', '-f', '-'],
+          { input: manifest(body), timeoutMs: 20_000 },
+        );
+        assert.equal(apply.code, 0, apply.stderr);
+        const rollout = await kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s']);
+        assert.equal(rollout.code, 0, rollout.stderr);
+        // The old ReplicaSet's pod is deleted by kwok at once; sync sees only the new one.
+        await sleep(500);
+        const r = await syncHostNetworkPods(client, node, programs);
+        assert.equal(r.running.length, 1, JSON.stringify(r));
+      };
+      const get = async (): Promise<string> => {
+        const end = Date.now() + 15_000;
+        for (;;) {
+          const r = await lab.client.curl(`http://${PUBLIC_IP}:8081/`);
+          if (r.code === 0 || Date.now() > end) return r.stdout;
+          await sleep(300);
+        }
+      };
+      try {
+        await applyAndSync('first');
+        assert.match(await get(), /^first /);
+        const token = await lab.node.exec(['sh', '-c', 'ls /var/lib/solokube-lab-pods/default/*/serviceaccount/']);
+        assert.match(token.stdout, /ca\.crt[\s\S]*namespace[\s\S]*token/);
+
+        await applyAndSync('second');
+        assert.match(await get(), /^second /);
+
+        assert.equal((await kubectl(['delete', 'deployment', 'web'])).code, 0);
+        await sleep(1000);
+        const after = await syncHostNetworkPods(client, node, programs);
+        assert.deepEqual(after.running, []);
+        assert.equal(after.removed.length, 1);
+        const gone = await lab.client.curl(`http://${PUBLIC_IP}:8081/`);
+        assert.notEqual(gone.code, 0, 'nothing serves once the pod is gone');
+      } finally {
+        client.close();
       }
-    };
-    try {
-      await applyAndSync('first');
-      assert.match(await get(), /^first /);
-      const token = await lab.node.exec(['sh', '-c', 'ls /var/lib/solokube-lab-pods/default/*/serviceaccount/']);
-      assert.match(token.stdout, /ca\.crt[\s\S]*namespace[\s\S]*token/);
-
-      await applyAndSync('second');
-      assert.match(await get(), /^second /);
-
-      assert.equal((await kubectl(['delete', 'deployment', 'web'])).code, 0);
-      await sleep(1000);
-      const after = await syncHostNetworkPods(client, node, programs);
-      assert.deepEqual(after.running, []);
-      assert.equal(after.removed.length, 1);
-      const gone = await lab.client.curl(`http://${PUBLIC_IP}:8081/`);
-      assert.notEqual(gone.code, 0, 'nothing serves once the pod is gone');
-    } finally {
-      client.close();
-    }
-  });
+    },
+  );
 
   test('GIVEN a running cluster WHEN the node reboots THEN the control plane comes back with its state, and the removed taint stays removed', async () => {
     await lab.node.reboot({ timeoutMs: 120_000 });

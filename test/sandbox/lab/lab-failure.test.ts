@@ -29,22 +29,26 @@ test('GIVEN invalid options WHEN starting a lab THEN it refuses before creating 
   }
 });
 
-test('GIVEN a node that cannot boot (pinned to a CPU that does not exist) WHEN starting THEN it fails fast with the console output and leaves nothing', async () => {
-  const name = newLabName();
-  await assert.rejects(
-    startLab({ io: new RecordingIoHost(), name, cpus: '63', bootTimeoutMs: 60_000 }),
-    (e: unknown) => {
-      assert.ok(e instanceof SolokubeError);
-      assert.equal(e.code, 'lab.start-failed');
-      // "not running" comes from the supervisor's state, not from the boot deadline: it gave up early.
-      assert.match(e.message, /not running/);
-      return true;
-    },
-  );
-  assert.equal(existsSync(`${LAB_STATE_ROOT}/${name}`), false);
-  assert.equal(existsSync(netnsPath(`${name}-gw`)), false);
-  assert.equal(existsSync(netnsPath(`${name}-cl`)), false);
-});
+test(
+  'GIVEN a node that cannot boot (pinned to a CPU that does not exist) WHEN starting THEN it ' +
+    'fails fast with the console output and leaves nothing',
+  async () => {
+    const name = newLabName();
+    await assert.rejects(
+      startLab({ io: new RecordingIoHost(), name, cpus: '63', bootTimeoutMs: 60_000 }),
+      (e: unknown) => {
+        assert.ok(e instanceof SolokubeError);
+        assert.equal(e.code, 'lab.start-failed');
+        // "not running" comes from the supervisor's state, not from the boot deadline: it gave up early.
+        assert.match(e.message, /not running/);
+        return true;
+      },
+    );
+    assert.equal(existsSync(`${LAB_STATE_ROOT}/${name}`), false);
+    assert.equal(existsSync(netnsPath(`${name}-gw`)), false);
+    assert.equal(existsSync(netnsPath(`${name}-cl`)), false);
+  },
+);
 
 test('GIVEN a lab record whose paths point outside its own directory WHEN destroying THEN nothing is removed', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'skl-unsafe-'));

@@ -66,39 +66,43 @@ describe('lab node', () => {
     assert.match(refused.stderr, /HOST IDENTIFICATION HAS CHANGED/);
   });
 
-  test('GIVEN a booted node WHEN the client calls the primary address THEN the API stand-in answers on 443 and the ingress on 30443/30080 with the real client address', async () => {
-    const api = await lab.client.curl(`https://api.${lab.clusterName}/`, { address: lab.node.primaryAddress });
-    assert.equal(api.code, 0, api.stderr);
-    assert.match(api.stdout, /^apiserver host=api\.cluster\.lab\.test client=198\.19\.0\.100$/m);
+  test(
+    'GIVEN a booted node WHEN the client calls the primary address THEN the API stand-in ' +
+      'answers on 443 and the ingress on 30443/30080 with the real client address',
+    async () => {
+      const api = await lab.client.curl(`https://api.${lab.clusterName}/`, { address: lab.node.primaryAddress });
+      assert.equal(api.code, 0, api.stderr);
+      assert.match(api.stdout, /^apiserver host=api\.cluster\.lab\.test client=198\.19\.0\.100$/m);
 
-    const tls = await lab.client.curl(`https://shop.${lab.appsDomain}:30443/`, { address: lab.node.primaryAddress });
-    assert.equal(tls.code, 0, tls.stderr);
-    assert.match(
-      tls.stdout,
-      new RegExp(
-        `^ingress host=shop\\.${lab.appsDomain.replace(/\./g, '\\.')} scheme=https client=198\\.19\\.0\\.100 `,
-        'm',
-      ),
-    );
+      const tls = await lab.client.curl(`https://shop.${lab.appsDomain}:30443/`, { address: lab.node.primaryAddress });
+      assert.equal(tls.code, 0, tls.stderr);
+      assert.match(
+        tls.stdout,
+        new RegExp(
+          `^ingress host=shop\\.${lab.appsDomain.replace(/\./g, '\\.')} scheme=https client=198\\.19\\.0\\.100 `,
+          'm',
+        ),
+      );
 
-    await lab.client.setHosts({ [`api.${lab.clusterName}`]: lab.node.primaryAddress });
-    const byName = await lab.client.exec([
-      'curl',
-      '-sS',
-      '-m',
-      '5',
-      '--cacert',
-      lab.caCertPath,
-      `https://api.${lab.clusterName}/`,
-    ]);
-    assert.match(byName.stdout, /^apiserver /m, byName.stderr);
+      await lab.client.setHosts({ [`api.${lab.clusterName}`]: lab.node.primaryAddress });
+      const byName = await lab.client.exec([
+        'curl',
+        '-sS',
+        '-m',
+        '5',
+        '--cacert',
+        lab.caCertPath,
+        `https://api.${lab.clusterName}/`,
+      ]);
+      assert.match(byName.stdout, /^apiserver /m, byName.stderr);
 
-    const plain = await lab.client.curl(`http://shop.${lab.appsDomain}:30080/16k`, {
-      address: lab.node.primaryAddress,
-    });
-    assert.equal(plain.code, 0, plain.stderr);
-    assert.equal(plain.stdout.length, 16 * 1024);
-  });
+      const plain = await lab.client.curl(`http://shop.${lab.appsDomain}:30080/16k`, {
+        address: lab.node.primaryAddress,
+      });
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.equal(plain.stdout.length, 16 * 1024);
+    },
+  );
 
   test('GIVEN proxyProtocol and then direct ingress mode THEN the ingress reports the PROXY header address, then answers on 8443/8080 itself', async () => {
     try {
@@ -155,39 +159,46 @@ describe('lab node', () => {
     await assert.rejects(lab.gateway.mapPublicIp('8.8.8.8', lab.node.primaryAddress), /not inside 198\.19\.1\.0\/24/);
   });
 
-  test('GIVEN a hand-added address and a file on disk WHEN the node reboots THEN the network stack is fresh, the disk is kept and the services answer again', async () => {
-    const bootsBefore = await lab.node.bootCount();
-    const leaderBefore = await lab.node.leaderPid();
-    assert.equal((await lab.node.exec(['ip', 'addr', 'add', '198.18.0.77/24', 'dev', lab.node.interface])).code, 0);
-    assert.equal((await lab.node.exec(['touch', '/root/kept-across-reboot'])).code, 0);
+  test(
+    'GIVEN a hand-added address and a file on disk WHEN the node reboots THEN the network stack ' +
+      'is fresh, the disk is kept and the services answer again',
+    async () => {
+      const bootsBefore = await lab.node.bootCount();
+      const leaderBefore = await lab.node.leaderPid();
+      assert.equal((await lab.node.exec(['ip', 'addr', 'add', '198.18.0.77/24', 'dev', lab.node.interface])).code, 0);
+      assert.equal((await lab.node.exec(['touch', '/root/kept-across-reboot'])).code, 0);
 
-    await lab.node.reboot();
+      await lab.node.reboot();
 
-    assert.equal(await lab.node.bootCount(), bootsBefore + 1);
-    // Its own cgroup, so concurrent labs' systemds never manage each other's units.
-    assert.match(
-      readFileSync(`/proc/${await lab.node.leaderPid()}/cgroup`, 'utf8'),
-      new RegExp(`/solokube-lab/${lab.name}/payload/`),
-    );
-    assert.notEqual(await lab.node.leaderPid(), leaderBefore);
-    const addrs = await lab.node.exec(['ip', '-j', 'addr', 'show', 'dev', lab.node.interface]);
-    const locals = (JSON.parse(addrs.stdout) as { addr_info: { family: string; local: string }[] }[])
-      .flatMap((l) => l.addr_info)
-      .filter((a) => a.family === 'inet')
-      .map((a) => a.local);
-    assert.deepEqual(locals, [lab.node.primaryAddress]);
-    assert.equal((await lab.node.exec(['test', '-e', '/root/kept-across-reboot'])).code, 0);
-    const api = await lab.client.curl(`https://api.${lab.clusterName}/`, { address: lab.node.primaryAddress });
-    assert.match(api.stdout, /^apiserver /m);
-    const ok = await ssh(lab.node.ssh.knownHostsPath, 'systemctl is-active ssh nginx');
-    assert.equal(ok.code, 0, ok.stderr);
-  });
+      assert.equal(await lab.node.bootCount(), bootsBefore + 1);
+      // Its own cgroup, so concurrent labs' systemds never manage each other's units.
+      assert.match(
+        readFileSync(`/proc/${await lab.node.leaderPid()}/cgroup`, 'utf8'),
+        new RegExp(`/solokube-lab/${lab.name}/payload/`),
+      );
+      assert.notEqual(await lab.node.leaderPid(), leaderBefore);
+      const addrs = await lab.node.exec(['ip', '-j', 'addr', 'show', 'dev', lab.node.interface]);
+      const locals = (JSON.parse(addrs.stdout) as { addr_info: { family: string; local: string }[] }[])
+        .flatMap((l) => l.addr_info)
+        .filter((a) => a.family === 'inet')
+        .map((a) => a.local);
+      assert.deepEqual(locals, [lab.node.primaryAddress]);
+      assert.equal((await lab.node.exec(['test', '-e', '/root/kept-across-reboot'])).code, 0);
+      const api = await lab.client.curl(`https://api.${lab.clusterName}/`, { address: lab.node.primaryAddress });
+      assert.match(api.stdout, /^apiserver /m);
+      const ok = await ssh(lab.node.ssh.knownHostsPath, 'systemctl is-active ssh nginx');
+      assert.equal(ok.code, 0, ok.stderr);
+    },
+  );
 });
 
 /** Listens once in the client namespace and returns the source address the node's connection arrives from. */
 async function sourceAddressSeenByClient(lab: Lab): Promise<string> {
   const port = 9009;
-  const script = `const s=require('net').createServer(c=>{c.end(c.remoteAddress+'\\n');s.close()});s.listen(${port},'${lab.client.address}',()=>console.log('up'));setTimeout(()=>process.exit(2),10000).unref();`;
+  const script =
+    "const s=require('net').createServer(c=>{c.end(c.remoteAddress+'\\n');s.close()});" +
+    `s.listen(${port},'${lab.client.address}',()=>console.log('up'));` +
+    'setTimeout(()=>process.exit(2),10000).unref();';
   const listener = spawn(
     inNetns(lab.client.netns, [process.execPath, '-e', script])[0] ?? 'nsenter',
     inNetns(lab.client.netns, [process.execPath, '-e', script]).slice(1),

@@ -220,7 +220,8 @@ export function handleEcr(d: EmulatorData, op: string, input: Input, env: EcrEnv
       if (!isRepositoryName(name))
         throw new AwsError(
           'InvalidParameterException',
-          `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`,
+          "Invalid parameter at 'repositoryName' failed to satisfy constraint: " +
+            "'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''",
         );
       if (ecr.repositories[name])
         throw new AwsError(
@@ -323,7 +324,8 @@ export function handleEcr(d: EmulatorData, op: string, input: Input, env: EcrEnv
           if ('failureCode' in l)
             throw new AwsError(
               'ImageNotFoundException',
-              `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repo.name}' in the registry with id '${d.accountId}'`,
+              `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} ` +
+                `does not exist within the repository with name '${repo.name}' in the registry with id '${d.accountId}'`,
             );
           if (!found.includes(l.image)) found.push(l.image);
         }
@@ -381,7 +383,8 @@ export function handleEcr(d: EmulatorData, op: string, input: Input, env: EcrEnv
         if (!r.created && !r.tagMoved && (tag === undefined || holder === r.image)) {
           throw new AwsError(
             'ImageAlreadyExistsException',
-            `Image with digest '${r.image.digest}'${tag ? ` and tag '${tag}'` : ''} already exists in the repository with name '${repo.name}' in registry with id '${d.accountId}'`,
+            `Image with digest '${r.image.digest}'${tag ? ` and tag '${tag}'` : ''} already exists ` +
+              `in the repository with name '${repo.name}' in registry with id '${d.accountId}'`,
           );
         }
         return {

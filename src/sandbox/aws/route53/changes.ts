@@ -42,7 +42,11 @@ function shapeProblem(c: ParsedChange, zone: HostedZoneRecord): string | undefin
   if (bad !== undefined) return `Invalid DNS name ${renderName(s.name)}: ${bad}`;
   const hasRecords = s.ttl !== undefined && s.values.length > 0;
   if (s.alias ? s.ttl !== undefined || s.values.length > 0 : !hasRecords) {
-    return `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]], but found ${s.alias ? 'more than one' : 'none'} in Change with [Action=${c.action}, Name=${renderName(s.name)}, Type=${s.type}, SetIdentifier=${s.setIdentifier ?? 'null'}]`;
+    return (
+      'Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]], ' +
+      `but found ${s.alias ? 'more than one' : 'none'} in Change with [Action=${c.action}, ` +
+      `Name=${renderName(s.name)}, Type=${s.type}, SetIdentifier=${s.setIdentifier ?? 'null'}]`
+    );
   }
   if (c.action === 'DELETE') return undefined;
   if (s.type === 'A') {
@@ -76,7 +80,10 @@ function applyOne(c: ParsedChange, zone: HostedZoneRecord, records: RecordSetRec
     (r) => r.name === s.name && r.type !== s.type && (r.type === 'CNAME' || s.type === 'CNAME'),
   );
   if (conflict) {
-    return `RRSet of type ${s.type} with DNS name ${renderName(s.name)} is not permitted because a conflicting RRSet of type ${conflict.type} with the same DNS name already exists in zone ${renderName(zone.name)}`;
+    return (
+      `RRSet of type ${s.type} with DNS name ${renderName(s.name)} is not permitted because a conflicting RRSet ` +
+      `of type ${conflict.type} with the same DNS name already exists in zone ${renderName(zone.name)}`
+    );
   }
   if (at >= 0) records[at] = s;
   else records.push(s);
