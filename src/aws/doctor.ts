@@ -8,6 +8,7 @@ import { GetCallerIdentityCommand } from './sdk/sts.js';
 import { TAG_CLUSTER } from '../config/naming.js';
 import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
+import { deadlineSignal } from '../core/deadline-signal.js';
 import { SolokubeError, formatMs } from '../core/errors.js';
 import { info } from '../core/io.js';
 import type { ResourceContext } from '../core/resource.js';
@@ -82,12 +83,10 @@ export async function runAwsDoctorWithFacts(
   await Promise.all([clients.sts, clients.ec2, clients.quotas, clients.route53].map((c) => c.ready()));
   // Every check runs side by side under this one signal; each is also raced against it, so a call
   // that does not notice the abort still cannot keep doctor waiting.
-  // A timer of our own, not AbortSignal.timeout(): a timeout signal that only AbortSignal.any()
-  // refers to can be garbage-collected before it fires (nodejs/node#57736), and then the deadline
-  // never comes. The SDK loading on the first send makes a collection during the checks likely.
-  const expiry = new AbortController();
-  const timer = setTimeout(() => expiry.abort(new DOMException('doctor deadline', 'TimeoutError')), deadlineMs);
-  const deadline = AbortSignal.any([signal, expiry.signal]);
+  // deadlineSignal, not AbortSignal.timeout(): see there (the SDK loading on the first send made the
+  // garbage collection that loses a timeout signal likely during the checks).
+  const expiry = deadlineSignal(signal, deadlineMs, 'doctor deadline');
+  const deadline = expiry.signal;
   const timedOut = new Promise<never>((_, reject) => {
     const fail = () =>
       reject(
@@ -162,7 +161,7 @@ export async function runAwsDoctorWithFacts(
     ] as const);
   } finally {
     clearInterval(progress);
-    clearTimeout(timer);
+    expiry.clear();
   }
   const [identity, cp, addresses, quota, groups, dns] = results;
   const checks: Check[] = [];

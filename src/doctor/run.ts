@@ -18,6 +18,7 @@ import { internetChecks, internetRequests } from './internet-checks.js';
 import type { InternetTargets } from './internet-checks.js';
 import { NODE_CHECK_IDS, runNodeChecks } from './node-checks.js';
 import type { Vantage } from './vantage.js';
+import { deadlineSignal } from '../core/deadline-signal.js';
 
 export interface DoctorInput {
   config: SolokubeConfig;
@@ -127,7 +128,20 @@ export async function runDoctor(i: DoctorInput): Promise<DoctorReport> {
 
 async function runDoctorWith(i: DoctorInput, kube: KubeAccess): Promise<DoctorReport> {
   const deadlineMs = i.deadlineMs ?? DEFAULT_DOCTOR_DEADLINE_MS;
-  const deadline = AbortSignal.any([i.signal, AbortSignal.timeout(deadlineMs)]);
+  const expiry = deadlineSignal(i.signal, deadlineMs, 'doctor deadline');
+  try {
+    return await runDoctorUnder(i, kube, expiry.signal, deadlineMs);
+  } finally {
+    expiry.clear();
+  }
+}
+
+async function runDoctorUnder(
+  i: DoctorInput,
+  kube: KubeAccess,
+  deadline: AbortSignal,
+  deadlineMs: number,
+): Promise<DoctorReport> {
   const hops = new Set<Hop>(i.hops ?? HOPS);
   const { checks: awsChecks, facts } = await runAwsDoctorWithFacts(i.config, i.clients, i.io, deadline, {
     deadlineMs,
