@@ -1,26 +1,23 @@
-// test:integration — needs root, network namespaces, the lab node and the Go-built Kubernetes/kwok/Traefik binaries.
-// End to end, through the CLI as a subprocess: `up --sandbox` from nothing runs the real Traefik on
-// the node (the lab's kubelet stand-in, from the Deployment up applied) and pebble on the internet
-// side. With the hello app's Deployment and Service in the cluster (created here through the
-// Kubernetes layer, as apps deploy will), https://hello.example.com answers from the client namespace
-// through the sandbox DNS → Elastic IP → secondary :443 → the node's redirect → Traefik :8443, with a
-// certificate pebble issued over HTTP-01 (checked against pebble's root), and the app sees the
-// client's own address; http:// is redirected until `https-redirect disable --app hello` and `up`
-// (which also starts pebble again after it was killed, with the same listener CA: no plan changes).
-import { after, before, describe, test } from 'node:test';
+// test:integration — needs root, network namespaces, the lab node, podman and the Go-built Kubernetes/kwok/Traefik binaries.
+// End to end, through the CLI as a subprocess: `up --sandbox` from nothing, with no solokube.yaml
+// (the built-in example), builds the example's hello app from the package's examples/apps/hello,
+// pushes it to the emulator's ECR and deploys it, runs the real Traefik on the node (the lab's
+// kubelet stand-in, from the Deployment up applied) and pebble on the internet side. With no further
+// step, https://hello.example.com answers from the client namespace through the sandbox DNS → Elastic
+// IP → secondary :443 → the node's redirect → Traefik :8443, with a certificate pebble issued over
+// HTTP-01 (checked against pebble's root), and the app sees the client's own address; http:// is
+// redirected until `https-redirect disable --app hello` (in the solokube.yaml `init` writes) and
+// `up` (which also starts pebble again after it was killed: no plan changes after).
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { sleep } from '../../../src/core/sleep.js';
-import { KubeClient } from '../../../src/k8s/client.js';
 import { CLIENT_ADDRESS } from '../../../src/sandbox/lab/addresses.js';
 import { STANDIN_HEADER } from '../../../src/sandbox/lab/app-pods.js';
 import { isAlive } from '../../../src/sandbox/lab/processes.js';
-import { applyAll } from '../../ingress/support/cluster.js';
-import { helloAppResources } from '../../ingress/support/hello-app.js';
-import { json, runCheck, sandboxRun } from './support.js';
-
-const CLUSTER = 'c1.example.com';
+import { helloDeployedByUp, json, runCheck, sandboxRun } from './support.js';
 
 interface UpResult {
   decision: string;
@@ -39,7 +36,6 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     JSON.parse(readFileSync(join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'sandbox.json'), 'utf8')) as SandboxRecordView;
   let up: UpResult;
   let pebbleRoot: string;
-  let client: KubeClient | undefined;
   const netns = (): string => up.sandbox.clientNetns;
 
   /** curl from the client namespace, resolving through the sandbox DNS like any client. */
@@ -58,12 +54,7 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     }
   };
 
-  before(async () => {
-    // `https-redirect` edits ./solokube.yaml: start from the example written there.
-    assert.equal((await sbx.cli(['init'])).code, 0);
-  });
   after(async () => {
-    client?.close();
     await sbx.cli(['down', '--sandbox', '--yes']);
   });
 
@@ -82,17 +73,43 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     assert.ok(up.summary.checks[0]?.includes(`--cacert ${record.pebble.clientCaPath}`), up.summary.checks[0]);
   });
 
-  test('GIVEN the hello app in the cluster WHEN https://hello.example.com is asked from the client namespace THEN Traefik answers with a pebble certificate for the name, and the app saw the client address', async () => {
-    const kubeconfig = join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'kubeconfig');
-    client = KubeClient.fromKubeconfig(kubeconfig, { clusterName: CLUSTER });
-    await applyAll(helloAppResources({ client, cluster: CLUSTER, forceConflicts: false }));
+  test('GIVEN no solokube.yaml WHEN up ran THEN it built the example app, pushed it to ECR and the Deployment runs that image by digest', async () => {
+    const step = up.plan.steps.find((s) => s.id === 'apps/hello');
+    assert.ok(step && step.action !== 'unchanged', `up planned to deploy hello: ${JSON.stringify(step)}`);
+    const hello = await helloDeployedByUp(sbx);
+    assert.equal(hello.availableReplicas, 1);
+    const m = /^(?<host>[^/]+)\/(?<repository>c1\.example\.com\/hello)@(?<digest>sha256:[0-9a-f]{64})$/.exec(
+      hello.image,
+    );
+    assert.ok(m?.groups, hello.image);
+    const ecr = new ECRClient({
+      endpoint: sbx.record().emulator.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+      maxAttempts: 1,
+    });
+    try {
+      const images = await ecr.send(
+        new DescribeImagesCommand({
+          repositoryName: m.groups.repository,
+          imageIds: [{ imageDigest: m.groups.digest }],
+        }),
+      );
+      // Tagged by what it is built from (the package need not be a git checkout).
+      assert.match(images.imageDetails?.[0]?.imageTags?.join(',') ?? '', /^content-[0-9a-f]{16}$/);
+    } finally {
+      ecr.destroy();
+    }
+  });
+
+  test('GIVEN up done WHEN https://hello.example.com is asked from the client namespace THEN Traefik answers with a pebble certificate for the name, and the app saw the client address', async () => {
     const root = pebbleRoot;
     // The printed check, as pasted: DNS → Elastic IP → secondary :443 → redirect → Traefik :8443.
     const check = up.summary.checks[0]!;
     assert.ok(!check.includes('--resolve'), check);
     const answer = await until(`-i --cacert ${root} https://hello.example.com/`, /stand-in pod=/, 180_000);
     assert.match(answer, /^HTTP\/[12](\.1)? 200/);
-    assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-`, 'i'));
+    assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-\\S+ container hello`, 'i'));
     // Direct mode: only a kernel redirect before Traefik, so the address Traefik forwards is the client's.
     assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
     const pasted = runCheck(check);
@@ -125,6 +142,9 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     const end = Date.now() + 5_000;
     while (isAlive(before.pid) && Date.now() < end) await sleep(100);
     assert.equal(isAlive(before.pid), false);
+    // `https-redirect` edits ./solokube.yaml: the example written there (its app runs already, so
+    // up leaves it as it is although its Dockerfile is not beside that file).
+    assert.equal((await sbx.cli(['init'])).code, 0);
     const off = await sbx.cli(['https-redirect', 'disable', '--app', 'hello']);
     assert.equal(off.code, 0, off.stderr);
     const r = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
