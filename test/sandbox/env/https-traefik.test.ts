@@ -16,6 +16,7 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { sleep } from '../../../src/core/sleep.js';
 import { CLIENT_ADDRESS } from '../../../src/sandbox/lab/addresses.js';
 import { STANDIN_HEADER } from '../../../src/sandbox/lab/app-pods.js';
+import { attachLab } from '../../../src/sandbox/lab/index.js';
 import { isAlive } from '../../../src/sandbox/lab/processes.js';
 import { helloDeployedByUp, json, runCheck, sandboxRun } from './support.js';
 
@@ -41,6 +42,21 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
   /** curl from the client namespace, resolving through the sandbox DNS like any client. */
   const curl = (args: string): ReturnType<typeof runCheck> =>
     runCheck(`ip netns exec ${netns()} curl -sS --max-time 5 ${args}`);
+
+  /** The certificate Traefik serves for hello, as the client namespace sees it: serial and verification against caFile. */
+  const servedCertificate = (caFile: string): { serial: string; verified: boolean } => {
+    const r = runCheck(
+      `ip netns exec ${netns()} sh -c 'out=$(openssl s_client -connect hello.example.com:443 -servername hello.example.com -CAfile ${caFile} </dev/null 2>&1); printf "%s\\n" "$out"; printf "%s\\n" "$out" | openssl x509 -noout -serial'`,
+    );
+    const serial = /^serial=([0-9A-F]+)$/m.exec(r.stdout)?.[1];
+    assert.ok(serial, `no certificate served: ${r.stdout.slice(-1500)}`);
+    return { serial, verified: /Verify return code: 0 \(ok\)/.test(r.stdout) };
+  };
+  /** New orders pebble received, over all its runs (its log is appended to). */
+  const pebbleOrders = (): number =>
+    readFileSync(join(readRecordView().pebble!.issuingRootPath, '..', 'pebble.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('POST /order-plz')).length;
 
   /** Ask until the answer matches (Traefik starts, reads the Ingress and obtains the certificate). */
   const until = async (args: string, want: RegExp, timeoutMs: number): Promise<string> => {
@@ -136,8 +152,26 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     assert.match(r.stdout, /^location: https:\/\/hello\.example\.com\//im);
   });
 
-  test('GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN pebble runs again under a new PID, http:// serves the app, and a further up plans no changes', async () => {
+  test('GIVEN the certificate issued WHEN the node reboots THEN Traefik serves the same certificate again and pebble got no new order', async () => {
+    const clientCa = readRecordView().pebble!.clientCaPath;
+    const issued = servedCertificate(clientCa);
+    assert.equal(issued.verified, true);
+    const orders = pebbleOrders();
+    const lab = await attachLab(sbx.record().labRecordPath);
+    const boots = await lab.node.bootCount();
+    await lab.node.reboot({ timeoutMs: 180_000 });
+    assert.equal(await lab.node.bootCount(), boots + 1, 'the node really rebooted');
+    // The control plane, the kubelet stand-in's Traefik and the app's stand-in come back by themselves.
+    await until(`--cacert ${clientCa} https://hello.example.com/`, /stand-in pod=/, 180_000);
+    assert.deepEqual(servedCertificate(clientCa), issued);
+    assert.equal(pebbleOrders(), orders, 'no new order: acme.json on the node kept the certificate');
+  });
+
+  test('GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN pebble runs again under a new PID (a new root), the certificate issued before still verifies against the printed --cacert, http:// serves the app, and a further up plans no changes', async () => {
     const before = readRecordView().pebble!;
+    const issued = servedCertificate(before.clientCaPath);
+    const orders = pebbleOrders();
+    const oldRoot = readFileSync(before.issuingRootPath, 'utf8');
     process.kill(before.pid, 'SIGKILL');
     const end = Date.now() + 5_000;
     while (isAlive(before.pid) && Date.now() < end) await sleep(100);
@@ -153,6 +187,17 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     const restarted = readRecordView().pebble!;
     assert.notEqual(restarted.pid, before.pid);
     assert.equal(isAlive(restarted.pid), true, 'the rerun started pebble again');
+    // pebble minted a new root; Traefik still serves the certificate the first pebble issued, which
+    // the new root alone refuses and the printed bundle (every root handed out) accepts.
+    assert.notEqual(readFileSync(restarted.issuingRootPath, 'utf8'), oldRoot);
+    assert.deepEqual(servedCertificate(restarted.issuingRootPath), { serial: issued.serial, verified: false });
+    const printed = json<UpResult>(r).sandbox.caCertPath;
+    assert.equal(printed, restarted.clientCaPath);
+    assert.deepEqual(servedCertificate(printed), issued);
+    const pasted = runCheck(json<UpResult>(r).summary.checks[0]!);
+    assert.equal(pasted.code, 0, pasted.stderr);
+    assert.match(pasted.stdout, /stand-in pod=/);
+    assert.equal(pebbleOrders(), orders, 'the new pebble was not asked');
     const answer = await until('-i http://hello.example.com/', /stand-in pod=/, 60_000);
     assert.match(answer, /^HTTP\/1\.1 200/);
     assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
