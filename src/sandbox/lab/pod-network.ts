@@ -32,8 +32,7 @@ export interface PodNetwork {
 
 export function podNetwork(podUid: string, podIp: string, nodeAddress: string, nodeInterface: string): PodNetwork {
   for (const ip of [podIp, nodeAddress]) if (!isIpv4(ip)) throw new Error(`not an IPv4 address: ${JSON.stringify(ip)}`);
-  if (!INTERFACE_RE.test(nodeInterface))
-    throw new Error(`not an interface name: ${JSON.stringify(nodeInterface)}`);
+  if (!INTERFACE_RE.test(nodeInterface)) throw new Error(`not an interface name: ${JSON.stringify(nodeInterface)}`);
   const id = createHash('sha256').update(podUid).digest('hex').slice(0, 10);
   return { netns: `skl-p-${id}`, hostLink: `skp${id}`, podIp, nodeAddress, nodeInterface };
 }
