@@ -14,6 +14,7 @@ import type { Resource } from '../core/resource.js';
 import { CONTROL_PLANE_TAINT_ID } from '../k8s/resources/control-plane-taint.js';
 import type { KubeTarget } from '../k8s/target.js';
 import { appObjects } from './app-objects.js';
+import { contentTag } from './content-tag.js';
 import { deployApp } from './deploy.js';
 import type { ContainerTools } from './engine.js';
 import { liveDeployment } from './live.js';
@@ -24,9 +25,16 @@ import { appSource, type AppSource } from './source.js';
 export interface AppsStepOptions {
   /** Where Dockerfiles and contexts are (the configuration file's directory). */
   projectDir: string;
+  /** Tag images with a digest of their Dockerfile and context instead of the git commit (the built-in example). */
+  tagFromContent?: boolean;
   tools?: ContainerTools;
   /** Per app: build, push and rollout (default 10 minutes). */
   deadlineMs?: number;
+  /**
+   * Run right before an app is deployed (the sandbox: its internet gateway takes up the addresses
+   * the run associated, as AWS's does the moment they are associated).
+   */
+  beforeDeploy?: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface AppDeployedState {
@@ -44,13 +52,14 @@ export function appDeployed(
   clients: AwsClients,
   target: KubeTarget,
   o: AppsStepOptions,
+  after: readonly string[] = [],
 ): Resource<AppDeployedState> {
   const deadlineMs = o.deadlineMs ?? DEFAULT_DEADLINE_MS;
   let source: AppSource | undefined;
   return {
     id: `apps/${app}`,
     title: `app ${app} deployed`,
-    dependsOn: [CONTROL_PLANE_TAINT_ID],
+    dependsOn: [CONTROL_PLANE_TAINT_ID, ...after],
     deadlineMs: deadlineMs + 30_000,
     async find(ctx) {
       const live = await liveDeployment(target, appsNamespace(config), app, ctx.signal);
@@ -69,9 +78,11 @@ export function appDeployed(
     async apply(ctx) {
       const src = source ?? buildableSource(config, app, o.projectDir);
       if (!src) throw new Error(`${app}: its build input disappeared after planning`);
+      await o.beforeDeploy?.(ctx.signal);
       await deployApp({
         config,
         source: src,
+        ...(o.tagFromContent ? { tag: await contentTag(src.dockerfile, src.context) } : {}),
         clients,
         target,
         ...(o.tools ? { tools: o.tools } : {}),
@@ -101,14 +112,21 @@ function buildableSource(config: SolokubeConfig, app: string, projectDir: string
   }
 }
 
+/**
+ * `after`: the ids of the data path's resources in the same run (address association, DNS records,
+ * the node's redirect and proxy). A new app's endpoints make Traefik order its certificate at once,
+ * and Traefik does not retry a failed order until its configuration changes (traefik/traefik#9405):
+ * so the app comes up only once HTTP-01 can reach it.
+ */
 export function appsUpResources(
   config: SolokubeConfig,
   clients: AwsClients,
   target: KubeTarget | undefined,
   o: AppsStepOptions | undefined,
+  after: readonly string[] = [],
 ): Resource[] {
   if (!target || !o) return [];
-  return config.apps.map((a) => appDeployed(config, a.name, clients, target, o) as Resource);
+  return config.apps.map((a) => appDeployed(config, a.name, clients, target, o, after) as Resource);
 }
 
 export function appsDownResources(

@@ -2,6 +2,8 @@
 // (c1.example.com) is the embedded default, so `solokube up --sandbox` works on a fresh clone.
 
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { exampleProjectDir } from '../apps/example-project.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { EXAMPLE_CONFIG } from '../config/example.js';
 import type { SolokubeConfig } from '../config/schema.js';
@@ -30,4 +32,15 @@ export async function configFor(
     return sandboxConfig(config);
   }
   return sandboxConfig(await ctx.loadConfig(overrides));
+}
+
+/**
+ * Where the apps' Dockerfiles and build contexts are, and how their images are tagged: beside the
+ * configuration file, tagged with the project's git commit; for the built-in example (the sandbox
+ * without a solokube.yaml), in the package's own examples/, tagged with a digest of what is built
+ * (the package need not be a git checkout, and solokube's commit says nothing about the example).
+ */
+export function appsProjectFor(ctx: CommandContext, sandbox: boolean): { projectDir: string; tagFromContent: boolean } {
+  if (sandbox && !existsSync(ctx.globals.config)) return { projectDir: exampleProjectDir(), tagFromContent: true };
+  return { projectDir: dirname(resolve(ctx.globals.config)), tagFromContent: false };
 }

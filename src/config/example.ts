@@ -31,7 +31,7 @@ ssh:
   knownHosts: ~/.solokube/known_hosts
 
 # Serve apps on 443/80 of a secondary private IP with its own Elastic IP (about $3.60/month).
-# false: apps answer only on the ingress NodePorts (30443/30080) of the node's primary address.
+# false: apps answer on the node's primary address: http on port 80, https on port 30443.
 secondaryIp: true
 
 # direct:  redirect <secondary>:443/80 straight to Traefik listening on the node (8443/8080);
@@ -56,6 +56,9 @@ apps:
   - name: hello
     port: 8080
     # host: hello.example.com   (default: <name>.<appsDomain>)
+    # Build context and Dockerfile, relative to this file. Without a solokube.yaml in the current
+    # directory, "solokube up --sandbox" builds the copy in solokube's own examples/apps/hello.
+    context: ./apps/hello
     dockerfile: ./apps/hello/Dockerfile
     # tls: false   serves this app on HTTP only (no certificate)
 `;

@@ -60,6 +60,8 @@ export function acmeDirectory(acme: SolokubeConfig['acme']): string {
 export interface SettingsOptions {
   /** The node's primary private address; trusted for PROXY protocol in haproxy mode. */
   nodePrimaryIp?: string;
+  /** Further peers (CIDRs) trusted for PROXY protocol in haproxy mode: the sandbox's VPC subnet. */
+  proxyProtocolPeers?: readonly string[];
   appsNamespace?: string;
   /**
    * PEM of the CA that signed the ACME directory's HTTPS listener, for a test CA (the sandbox's
@@ -82,6 +84,7 @@ export function ingressSettings(c: SolokubeConfig, o: SettingsOptions = {}): Ing
             '127.0.0.1/32',
             ...(o.nodePrimaryIp ? [`${o.nodePrimaryIp}/32`] : []),
             KOPS_POD_CIDR,
+            ...(o.proxyProtocolPeers ?? []),
           ],
         }
       : {}),

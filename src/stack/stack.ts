@@ -20,6 +20,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { AWS_IDS, awsResources, primaryAddressResources } from '../aws/resources/index.js';
 import type { AwsResourceOptions } from '../aws/resources/index.js';
 import { controlPlaneInstance } from '../aws/resources/control-plane.js';
+import { NODE_RESOURCE_IDS } from '../node/resources/ids.js';
 import { nodeStep } from './node-step.js';
 import type { NodeAccess } from './node-step.js';
 import { ingressKubeResources } from '../k8s/resources/ingress.js';
@@ -40,6 +41,14 @@ export function networkStageTitle(config: SolokubeConfig): string {
     : "the app names on the instance's own address, the secondary path removed";
 }
 
+/** What an app's HTTP-01 validation travels through: an app is deployed after those in its run. */
+const APP_PATH_IDS: readonly string[] = [
+  AWS_IDS.eipAssociation,
+  AWS_IDS.dnsRecords,
+  NODE_RESOURCE_IDS.redirectRules,
+  NODE_RESOURCE_IDS.proxyConfig,
+];
+
 /** The cluster part, when a kubeconfig is known: the control-plane taint, Traefik and the apps' routes. */
 function kubeStep(config: SolokubeConfig, kube: KubeTarget | undefined): Resource[] {
   return kube ? ingressKubeResources(kube, config, kube.ingress) : [];
@@ -58,31 +67,29 @@ export function upPhases(
   kube?: KubeTarget,
   apps?: AppsStepOptions,
 ): Phase[] {
-  // Configured apps that are not deployed yet (only when the caller names the project directory).
-  const appsStep = appsUpResources(config, clients, kube, apps);
-  if (config.secondaryIp)
-    return [
-      {
-        mode: 'converge',
-        resources: [
-          ...awsResources(config, clients, opts).all,
-          ...nodeStep(config, access),
-          ...kubeStep(config, kube),
-          ...appsStep,
-        ],
-      },
-    ];
+  // Configured apps that are not deployed yet (only when the caller names the project directory),
+  // once the path their certificates are validated through is in place.
+  const appsAfter = (path: readonly Resource[]) =>
+    appsUpResources(
+      config,
+      clients,
+      kube,
+      apps,
+      path.map((r) => r.id).filter((id) => APP_PATH_IDS.includes(id)),
+    );
+  if (config.secondaryIp) {
+    const path = [...awsResources(config, clients, opts).all, ...nodeStep(config, access), ...kubeStep(config, kube)];
+    return [{ mode: 'converge', resources: [...path, ...appsAfter(path)] }];
+  }
   // Without it the apps answer on the node's own address: their names move there first (converge),
   // so that no record of ours points at the Elastic IP when the removal (destroy) releases it.
   const removal = awsResources(config, clients, opts).destroy.filter(
     (r) => !([AWS_IDS.controlPlane, AWS_IDS.clusterKnown, AWS_IDS.dnsRecords] as string[]).includes(r.id),
   );
   const instance = controlPlaneInstance({ config, names: names(config), clients }, { mustExist: true }) as Resource;
+  const path = [...primaryAddressResources(config, clients, opts), ...kubeStep(config, kube)];
   return [
-    {
-      mode: 'converge',
-      resources: [...primaryAddressResources(config, clients, opts), ...kubeStep(config, kube), ...appsStep],
-    },
+    { mode: 'converge', resources: [...path, ...appsAfter(path)] },
     { mode: 'destroy', resources: [instance, ...removal, ...nodeStep(config, access)] },
   ];
 }

@@ -10,7 +10,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { json, sandboxRun, deployHelloApp } from '../sandbox/env/support.js';
+import { helloDeployedByUp, json, sandboxRun } from '../sandbox/env/support.js';
 import { sleep } from '../../src/core/sleep.js';
 import { doctorCli } from './support/doctor-cli.js';
 import type { DoctorCliReport } from './support/doctor-cli.js';
@@ -32,7 +32,7 @@ describe("doctor names the TLS hop when a certificate expires in pebble's clock"
     const up = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 600_000);
     assert.equal(up.code, 0, up.stderr);
     json<unknown>(up);
-    await deployHelloApp(sbx);
+    assert.match((await helloDeployedByUp(sbx)).image, /@sha256:/, 'up deployed the example app');
   });
   after(async () => {
     await sbx.cli(['down', '--sandbox', '--yes']);

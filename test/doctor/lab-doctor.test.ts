@@ -11,17 +11,11 @@ import assert from 'node:assert/strict';
 import { ChangeResourceRecordSetsCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { attachLab } from '../../src/sandbox/lab/index.js';
 import type { Lab } from '../../src/sandbox/lab/index.js';
-import { json, sandboxRun } from '../sandbox/env/support.js';
-import { join } from 'node:path';
+import { helloDeployedByUp, json, sandboxRun } from '../sandbox/env/support.js';
 import { sleep } from '../../src/core/sleep.js';
 import { DEFAULT_DOCTOR_DEADLINE_MS } from '../../src/aws/doctor.js';
 import { doctorCli } from './support/doctor-cli.js';
 import type { DoctorCliReport } from './support/doctor-cli.js';
-import { KubeClient } from '../../src/k8s/client.js';
-import { applyAll } from '../ingress/support/cluster.js';
-import { helloAppResources } from '../ingress/support/hello-app.js';
-
-const CLUSTER = 'c1.example.com';
 
 // In-process SDK clients on Node 20: the SDK's upgrade notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -32,7 +26,6 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
   let secondary: string;
   let iface: string;
   let elasticIp: string;
-  let client: KubeClient | undefined;
 
   const doctor = () => doctorCli(sbx);
   const node = async (argv: string[]) => {
@@ -82,16 +75,13 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
     elasticIp = summary.elasticIp;
     lab = await attachLab(sbx.record().labRecordPath);
     iface = lab.node.interface;
-    // The example's app behind Traefik, as `apps deploy` makes it (the example names no Dockerfile
-    // that exists here, so `up` skips it); then a bounded wait for Traefik to obtain hello's
-    // certificate from pebble, which happens only after the first request path is routed.
-    client = KubeClient.fromKubeconfig(join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'kubeconfig'), { clusterName: CLUSTER });
-    await applyAll(helloAppResources({ client, cluster: CLUSTER, forceConflicts: false }));
+    // `up` deployed the example's app behind Traefik (built from examples/apps/hello); then a
+    // bounded wait for Traefik to obtain hello's certificate from pebble.
+    assert.match((await helloDeployedByUp(sbx)).image, /@sha256:/, 'up deployed the example app');
     const end = Date.now() + 180_000;
     while (Date.now() < end && (await doctor()).code !== 0) await sleep(5_000);
   });
   after(async () => {
-    client?.close();
     await sbx.cli(['down', '--sandbox', '--yes']);
   });
 

@@ -6,7 +6,6 @@
 // plans it right after the cluster is applied. `--sandbox` runs the same path against the local
 // sandbox, from an account that owns only the hosted zone.
 
-import { dirname, resolve } from 'node:path';
 import { validateEipFlags } from '../../aws/flags.js';
 import type { EipFlags } from '../../aws/flags.js';
 import type { ControlPlane } from '../../aws/resources/control-plane.js';
@@ -16,7 +15,7 @@ import { AWS_IDS } from '../../aws/resources/context.js';
 import type { CommandRegistry, MutationFlags } from '../context.js';
 import { withEipOptions, withMutationOptions } from '../context.js';
 import { renderPlan } from '../../core/plan-render.js';
-import { configFor } from '../config-source.js';
+import { appsProjectFor, configFor } from '../config-source.js';
 import { withClusterTarget } from '../cluster-target.js';
 
 interface UpOptions extends MutationFlags, EipFlags {
@@ -38,7 +37,7 @@ export function registerUp(r: CommandRegistry): void {
     )
     .option(
       '--no-secondary-ip',
-      'set up nothing of the secondary path; apps answer on the ingress NodePorts 30443/30080',
+      "set up nothing of the secondary path; apps answer on the node's primary address: http on :80, https on :30443",
     )
     .option('--with-secondary-ip', 'the secondary IP path (the default)')
     .option(
@@ -110,7 +109,10 @@ export function registerUp(r: CommandRegistry): void {
                 () =>
                   runStages(
                     upStages(config, clients, access, () => stack.managed(), named, kubeNow, {
-                      projectDir: dirname(resolve(ctx.globals.config)),
+                      ...appsProjectFor(ctx, Boolean(opts.sandbox)),
+                      // The sandbox's gateway maps the Elastic IP only when asked: before an app
+                      // (and its certificate order) comes up, as AWS's would have by then.
+                      ...(started ? { beforeDeploy: (signal: AbortSignal) => started.syncGateway(signal) } : {}),
                     }),
                     {
                       io: ctx.io,

@@ -26,7 +26,8 @@ const recordSchema = z.object({
   dns: z.object({ pid: z.number().int(), netns: z.string(), address: z.string() }).optional(),
   /**
    * pebble, the ACME test server, on the lab's internet side: issuingRootPath signs the apps'
-   * certificates; clientCaPath bundles it with the lab's CAs (the cluster's) for the printed checks.
+   * certificates; clientCaPath bundles every root it handed out in this lab (a restart mints a new
+   * one; earlier certificates still chain to theirs) with the lab's CAs (the cluster's) for the printed checks.
    */
   pebble: z
     .object({ pid: z.number().int(), netns: z.string(), issuingRootPath: z.string(), clientCaPath: z.string() })

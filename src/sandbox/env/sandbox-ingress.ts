@@ -12,8 +12,9 @@ import type { IoHost } from '../../core/io.js';
 import { info } from '../../core/io.js';
 import type { SettingsOptions } from '../../ingress/index.js';
 import { ensureGoTools } from '../gotools/build.js';
+import { rememberRoot } from '../ingress/issued-roots.js';
 import { ensurePebbleListener, sandboxCertLifetime, startLabPebble, PEBBLE_ACME_PORT } from '../ingress/pebble.js';
-import { CLIENT_ADDRESS } from '../lab/addresses.js';
+import { CLIENT_ADDRESS, VPC_SUBNET } from '../lab/addresses.js';
 import type { Lab } from '../lab/index.js';
 import { enableKubeletStandin } from '../lab/kubelet-standin.js';
 import { isAlive, isOurProcess, signal, waitGone } from '../lab/processes.js';
@@ -48,7 +49,12 @@ export async function ensureSandboxAcmeListener(): Promise<void> {
 /** What the ingress renders with in the sandbox: Traefik trusts pebble's listener (once it was minted). */
 export function sandboxIngressOptions(): SettingsOptions {
   const ca = join(listenerDir(), 'listener-ca.pem');
-  return existsSync(ca) ? { acmeCaPem: readFileSync(ca, 'utf8') } : {};
+  return {
+    ...(existsSync(ca) ? { acmeCaPem: readFileSync(ca, 'utf8') } : {}),
+    // The lab has no kube-proxy to masquerade HAProxy's connection into kops' pod range: its NodePort
+    // stand-in (node-ports.ts) leaves the node's own address, somewhere in the VPC subnet, as the peer.
+    proxyProtocolPeers: [VPC_SUBNET],
+  };
 }
 
 /**
@@ -69,14 +75,16 @@ export async function ensureSandboxIngress(lab: Lab, io: IoHost): Promise<void> 
     listenerDir: listenerDir(),
     ...(lifetime ? { certificateValiditySeconds: lifetime } : {}),
   });
-  // What a client on the internet side trusts: pebble's root for the apps, the lab's bundle (with the
-  // cluster's CA) for kube-apiserver on the primary address.
+  // What a client on the internet side trusts: every root this lab's pebble handed out for the apps
+  // (certificates from before a pebble restart still chain to an earlier one), the lab's bundle
+  // (with the cluster's CA) for kube-apiserver on the primary address.
   const clientCaPath = join(dirname(pebble.issuingRootPath), 'client-ca-bundle.pem');
   const [root, labBundle] = await Promise.all([
     readFile(pebble.issuingRootPath, 'utf8'),
     readFile(lab.caCertPath, 'utf8'),
   ]);
-  await writeFile(clientCaPath, `${root.trimEnd()}\n${labBundle}`);
+  const roots = await rememberRoot(join(dirname(pebble.issuingRootPath), 'issued-roots.pem'), root);
+  await writeFile(clientCaPath, `${roots}${labBundle}`);
   const again = (await readRecord()) ?? record;
   await writeRecord({
     ...again,

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { isIpv4, isPort } from '../../config/validators.js';
 import type { KubeClient } from '../../k8s/client.js';
 import type { KubeList, KubeObject } from '../../k8s/types.js';
-import type { PodRunnerNode } from './pod-runner.js';
+import { imageName, type PodRunnerNode } from './pod-runner.js';
 
 export const APP_PODS_NETNS = 'skl-pods';
 /** The veth pair: HOST_LINK in the node's namespace, POD_LINK in the pods'. */
@@ -29,7 +29,7 @@ const SAFE_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
 interface AppPod extends KubeObject {
   spec: {
     hostNetwork?: boolean;
-    containers: { name: string; ports?: { containerPort: number; protocol?: string }[] }[];
+    containers: { name: string; image?: string; ports?: { containerPort: number; protocol?: string }[] }[];
   };
   status?: { phase?: string; podIP?: string };
 }
@@ -48,12 +48,16 @@ export interface AppPodsResult {
   changed: boolean;
 }
 
-/** The listeners the node's running app pods ask for (pure). */
-export function appListeners(pods: readonly AppPod[]): AppListener[] {
+/**
+ * The listeners the node's running app pods ask for (pure). A pod with a container whose image is
+ * in `runElsewhere` is the pod runner's, with its own network (pod-network.ts), and gets none.
+ */
+export function appListeners(pods: readonly AppPod[], runElsewhere: ReadonlySet<string> = new Set()): AppListener[] {
   const out: AppListener[] = [];
   for (const pod of pods) {
     const ip = pod.status?.podIP;
     if (pod.spec.hostNetwork || pod.metadata.deletionTimestamp || pod.status?.phase !== 'Running') continue;
+    if (pod.spec.containers.some((c) => runElsewhere.has(imageName(c.image ?? '')))) continue;
     if (!ip || !isIpv4(ip)) continue;
     const namespace = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
@@ -113,14 +117,21 @@ Restart=always
 RestartSec=1
 `;
 
-/** Makes the pods' namespace, its addresses and routes, and the stand-in's listeners match the running app pods. */
-export async function syncAppPods(client: KubeClient, node: PodRunnerNode): Promise<AppPodsResult> {
+/**
+ * Makes the pods' namespace, its addresses and routes, and the stand-in's listeners match the running
+ * app pods (but those of images in `runElsewhere`: the pod runner runs them).
+ */
+export async function syncAppPods(
+  client: KubeClient,
+  node: PodRunnerNode,
+  runElsewhere: ReadonlySet<string> = new Set(),
+): Promise<AppPodsResult> {
   const pods = await client.request<KubeList<AppPod>>({
     method: 'GET',
     path: '/api/v1/pods',
     query: { fieldSelector: `spec.nodeName=${node.nodeName}` },
   });
-  const listeners = appListeners(pods.items);
+  const listeners = appListeners(pods.items, runElsewhere);
   const wantedIps = [...new Set(listeners.map((l) => l.ip))];
   await ensurePodNetwork(node);
   const text = renderAppPodsConfig(listeners);
@@ -161,6 +172,9 @@ async function ensurePodNetwork(node: PodRunnerNode): Promise<void> {
     await must(node, ['ip', 'netns', 'add', APP_PODS_NETNS]);
   await must(node, ['ip', 'link', 'add', HOST_LINK, 'type', 'veth', 'peer', 'name', POD_LINK, 'netns', APP_PODS_NETNS]);
   await must(node, ['ip', 'link', 'set', HOST_LINK, 'up']);
+  // The app pods answer pods of other namespaces (Traefik behind NodePorts) through the node, which
+  // then answers ARP for those addresses too.
+  await must(node, ['sysctl', '-qw', `net.ipv4.conf.${HOST_LINK}.proxy_arp=1`]);
   await must(node, ['ip', '-n', APP_PODS_NETNS, 'link', 'set', 'lo', 'up']);
   await must(node, ['ip', '-n', APP_PODS_NETNS, 'link', 'set', POD_LINK, 'up']);
   // Everything outside is reached through the node (which answers ARP for its own addresses).

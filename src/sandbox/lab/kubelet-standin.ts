@@ -1,7 +1,8 @@
 // STAND-IN for the kubelet's sync loop, for a lab node that runs a real control plane: every few
-// seconds, the node's hostNetwork pods whose image the lab has as a program run as systemd services
-// (pod-runner.ts: Traefik reading Ingresses from the real API), and the app pods kwok scheduled get
-// a stand-in listening on their pod IP (app-pods.ts). The lab's supervisor runs the loop for as
+// seconds, the node's pods whose image the lab has as a program run as systemd services
+// (pod-runner.ts: Traefik reading Ingresses from the real API; in hostNetwork, or in a network
+// namespace of its own behind NodePorts, node-ports.ts), and the app pods kwok scheduled get a
+// stand-in listening on their pod IP (app-pods.ts). The lab's supervisor runs the loop for as
 // long as the node runs; it does nothing until the lab is enabled for it (enableKubeletStandin),
 // which copies the programs into the node and writes what the loop needs next to the lab record.
 // A node with a real control plane gets no nginx ingress stand-in (standins.ts); one written by an
@@ -14,6 +15,7 @@ import { KubeClient } from '../../k8s/client.js';
 import type { KubeList, NodeObject } from '../../k8s/types.js';
 import { syncAppPods } from './app-pods.js';
 import { attachLab } from './lab-handle.js';
+import { syncNodePorts } from './node-ports.js';
 import { syncHostNetworkPods } from './pod-runner.js';
 import type { LabRecord } from './record.js';
 import { STANDIN_CONFIG_PATH } from './standins.js';
@@ -101,11 +103,17 @@ export function startKubeletStandin(
     const nodeName = nodes.items[0]?.metadata.name;
     if (!nodeName) return;
     const lab = await attachLab(record);
-    const node = { root: record.root, nodeName, exec: (argv: readonly string[]) => lab.node.exec(argv) };
+    const node = {
+      root: record.root,
+      nodeName,
+      exec: (argv: readonly string[]) => lab.node.exec(argv),
+      podNetwork: { nodeAddress: record.node.primaryAddress, nodeInterface: record.node.interface },
+    };
     const pods = await syncHostNetworkPods(client, node, config.programs);
     for (const unit of pods.restarted) log(`kubelet stand-in: started ${unit}`);
     for (const unit of pods.removed) log(`kubelet stand-in: stopped ${unit}`);
-    const apps = await syncAppPods(client, node);
+    if (await syncNodePorts(client, node)) log('kubelet stand-in: NodePorts rewritten');
+    const apps = await syncAppPods(client, node, new Set(Object.keys(config.programs)));
     if (apps.changed)
       log(
         `kubelet stand-in: app pods now ${apps.listeners.map((l) => `${l.pod}@${l.ip}:${l.port}`).join(', ') || 'none'}`,

@@ -12,6 +12,9 @@
 //     (a token from the TokenRequest API), each bound at its mountPath in the service's own mount
 //     namespace (systemd BindPaths), so the program sees the paths the pod spec names;
 //   - in-cluster API access through KUBERNETES_SERVICE_HOST/PORT (the node's own API on 127.0.0.1:443).
+// A pod that is not hostNetwork is run too when the node names its address and interface
+// (`podNetwork`): in a network namespace of its own holding its pod IP (pod-network.ts), reaching
+// the API on the node's address; that is how Traefik runs behind its NodePorts (node-ports.ts).
 // Anything else in a pod spec (probes, resources, securityContext) is ignored, as it is only a
 // stand-in. Pods that are gone or changed have their services stopped and removed. A sync that
 // finds a pod as it was (same pod, same container, same ConfigMap contents) leaves its service
@@ -21,6 +24,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeClient } from '../../k8s/client.js';
 import type { KubeList, KubeObject } from '../../k8s/types.js';
+import { isPodNetns, podNetwork, podNetworkDown, podNetworkUp, type PodNetwork } from './pod-network.js';
 import { renderServiceUnit } from './systemd-unit.js';
 
 const PODS_DIR = '/var/lib/solokube-lab-pods';
@@ -52,7 +56,7 @@ interface Pod extends KubeObject {
     containers: Container[];
     volumes?: Volume[];
   };
-  status?: { phase?: string };
+  status?: { phase?: string; podIP?: string };
 }
 
 export interface PodRunnerNode {
@@ -61,6 +65,8 @@ export interface PodRunnerNode {
   nodeName: string;
   /** Runs argv in the node (systemctl). */
   exec(argv: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Given: pods that are not hostNetwork run too, each in its own network namespace (pod-network.ts). */
+  podNetwork?: { nodeAddress: string; nodeInterface: string };
 }
 
 export interface PodRunnerResult {
@@ -87,13 +93,16 @@ export async function syncHostNetworkPods(
   const unitDir = join(node.root, 'etc/systemd/system');
   const wanted = new Set<string>();
   const changed = new Map<string, string>();
+  const networks = new Map<string, PodNetwork>();
   for (const pod of pods.items) {
-    if (!pod.spec.hostNetwork || pod.metadata.deletionTimestamp) continue;
+    if (pod.metadata.deletionTimestamp || !(pod.spec.hostNetwork || (node.podNetwork && pod.status?.podIP))) continue;
     for (const c of pod.spec.containers) {
       const program = programs[imageName(c.image)];
       if (!program) continue;
       const unit = `${UNIT_PREFIX}${safe(pod.metadata.namespace ?? 'default')}-${safe(pod.metadata.name ?? '')}-${safe(c.name)}.service`;
       wanted.add(unit);
+      const network = networkOf(pod, node);
+      if (network) networks.set(network.netns, network);
       const mark = `${FINGERPRINT_MARK}${await podFingerprint(client, pod, c, program)}\n`;
       const current = await readFile(join(unitDir, unit), 'utf8').catch(() => '');
       if (!current.startsWith(mark)) changed.set(unit, mark + (await renderPodService(client, node, pod, c, program)));
@@ -103,8 +112,17 @@ export async function syncHostNetworkPods(
   const removed = existing.filter((u) => !wanted.has(u));
   for (const u of removed) {
     await node.exec(['systemctl', 'disable', '--now', u]);
+    // A program that exits non-zero on stop (Traefik, when its graceful stop times out) would leave
+    // the unit failed, and the node "degraded" for as long as it runs.
+    await node.exec(['systemctl', 'reset-failed', u]);
     await rm(join(unitDir, u), { force: true });
   }
+  // Pod networks: made (again, after a reboot) for the pods that run, removed for those gone; a
+  // unit waiting for its namespace starts at its next restart.
+  for (const n of networks.values()) await must(node, ['sh', '-c', podNetworkUp(n)]);
+  const netnsNow = await node.exec(['ls', '/run/netns']);
+  for (const name of netnsNow.stdout.split(/\s+/).filter((x) => isPodNetns(x) && !networks.has(x)))
+    await node.exec(['sh', '-c', podNetworkDown(name)]);
   for (const [unit, text] of changed) await writeFile(join(unitDir, unit), text);
   if (changed.size > 0 || removed.length > 0) await must(node, ['systemctl', 'daemon-reload']);
   // restart, not start: a changed pod (new args, new config) must take effect.
@@ -127,7 +145,14 @@ async function podFingerprint(client: KubeClient, pod: Pod, c: Container, progra
     });
     configMaps.push([v.name, cm.data ?? {}]);
   }
-  const what = { uid: pod.metadata.uid, c, volumes: pod.spec.volumes ?? [], configMaps, program };
+  const what = {
+    uid: pod.metadata.uid,
+    c,
+    volumes: pod.spec.volumes ?? [],
+    configMaps,
+    program,
+    ...(pod.spec.hostNetwork ? {} : { podIp: pod.status?.podIP }),
+  };
   return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 32);
 }
 
@@ -171,7 +196,11 @@ async function renderPodService(
   await writeServiceAccount(client, ns, sa, join(node.root, `${podDir}/serviceaccount`));
   readOnlyBinds.push(`${podDir}/serviceaccount:${SA_DIR}`);
 
-  const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
+  const network = networkOf(pod, node);
+  const env: Record<string, string> = {
+    KUBERNETES_SERVICE_HOST: network ? network.nodeAddress : '127.0.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+  };
   for (const e of c.env ?? []) {
     const field = e.valueFrom?.fieldRef?.fieldPath;
     const value =
@@ -193,10 +222,15 @@ async function renderPodService(
     after: ['solokube-lab-kube-apiserver.service'],
   });
   // systemd's own mount namespace per service puts each volume where the pod spec says.
-  return unit.replace(
-    '[Service]\n',
-    `[Service]\n${readOnlyBinds.map((b) => `BindReadOnlyPaths=${b}\n`).join('')}${binds.map((b) => `BindPaths=${b}\n`).join('')}`,
-  );
+  // The pod's own network namespace (made by the sync); the kubelet restarts a container for as long
+  // as its pod exists, so no start limit either (a reboot starts the unit before the sync made it).
+  const networkLines = network ? `NetworkNamespacePath=/run/netns/${network.netns}\n` : '';
+  return unit
+    .replace('[Unit]\n', network ? '[Unit]\nStartLimitIntervalSec=0\n' : '[Unit]\n')
+    .replace(
+      '[Service]\n',
+      `[Service]\n${networkLines}${readOnlyBinds.map((b) => `BindReadOnlyPaths=${b}\n`).join('')}${binds.map((b) => `BindPaths=${b}\n`).join('')}`,
+    );
 }
 
 async function writeConfigMap(
@@ -241,6 +275,17 @@ export function imageName(image: string): string {
   const lastSlash = noDigest.lastIndexOf('/');
   const colon = noDigest.indexOf(':', lastSlash + 1);
   return colon >= 0 ? noDigest.slice(lastSlash + 1, colon) : noDigest.slice(lastSlash + 1);
+}
+
+/** The pod's own network when it is not hostNetwork and the node runs such pods. */
+function networkOf(pod: Pod, node: PodRunnerNode): PodNetwork | undefined {
+  if (pod.spec.hostNetwork || !node.podNetwork) return undefined;
+  return podNetwork(
+    pod.metadata.uid ?? '',
+    pod.status?.podIP ?? '',
+    node.podNetwork.nodeAddress,
+    node.podNetwork.nodeInterface,
+  );
 }
 
 function safe(name: string): string {

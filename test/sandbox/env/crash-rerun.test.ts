@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { CLI } from '../../support/cli.js';
-import { checkUntil, deployHelloApp, json, sandboxRun } from './support.js';
+import { checkUntil, helloDeployedByUp, json, sandboxRun } from './support.js';
 
 interface CallRecord {
   service: string;
@@ -84,7 +84,7 @@ test('GIVEN up killed between the Elastic IP allocation and the node step WHEN r
   assert.ok(ours(converged)[0]!.association, 'associated');
   assert.equal(ours(converged)[0]!.publicIp, r.summary.elasticIp);
   // The real Traefik answers with pebble's certificate and routes to the hello app.
-  await deployHelloApp(sbx);
+  assert.match((await helloDeployedByUp(sbx)).image, /@sha256:/, 'up deployed the example app');
   const check = await checkUntil(r.summary.checks[0]!, /stand-in pod=/, 180_000);
   assert.equal(check.code, 0, check.stderr);
 

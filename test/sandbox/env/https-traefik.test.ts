@@ -1,26 +1,24 @@
-// test:integration — needs root, network namespaces, the lab node and the Go-built Kubernetes/kwok/Traefik binaries.
-// End to end, through the CLI as a subprocess: `up --sandbox` from nothing runs the real Traefik on
-// the node (the lab's kubelet stand-in, from the Deployment up applied) and pebble on the internet
-// side. With the hello app's Deployment and Service in the cluster (created here through the
-// Kubernetes layer, as apps deploy will), https://hello.example.com answers from the client namespace
-// through the sandbox DNS → Elastic IP → secondary :443 → the node's redirect → Traefik :8443, with a
-// certificate pebble issued over HTTP-01 (checked against pebble's root), and the app sees the
-// client's own address; http:// is redirected until `https-redirect disable --app hello` and `up`
-// (which also starts pebble again after it was killed, with the same listener CA: no plan changes).
-import { after, before, describe, test } from 'node:test';
+// test:integration — needs root, network namespaces, the lab node, podman and the Go-built Kubernetes/kwok/Traefik binaries.
+// End to end, through the CLI as a subprocess: `up --sandbox` from nothing, with no solokube.yaml
+// (the built-in example), builds the example's hello app from the package's examples/apps/hello,
+// pushes it to the emulator's ECR and deploys it, runs the real Traefik on the node (the lab's
+// kubelet stand-in, from the Deployment up applied) and pebble on the internet side. With no further
+// step, https://hello.example.com answers from the client namespace through the sandbox DNS → Elastic
+// IP → secondary :443 → the node's redirect → Traefik :8443, with a certificate pebble issued over
+// HTTP-01 (checked against pebble's root), and the app sees the client's own address; http:// is
+// redirected until `https-redirect disable --app hello` (in the solokube.yaml `init` writes) and
+// `up` (which also starts pebble again after it was killed: no plan changes after).
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { sleep } from '../../../src/core/sleep.js';
-import { KubeClient } from '../../../src/k8s/client.js';
 import { CLIENT_ADDRESS } from '../../../src/sandbox/lab/addresses.js';
 import { STANDIN_HEADER } from '../../../src/sandbox/lab/app-pods.js';
+import { attachLab } from '../../../src/sandbox/lab/index.js';
 import { isAlive } from '../../../src/sandbox/lab/processes.js';
-import { applyAll } from '../../ingress/support/cluster.js';
-import { helloAppResources } from '../../ingress/support/hello-app.js';
-import { json, runCheck, sandboxRun } from './support.js';
-
-const CLUSTER = 'c1.example.com';
+import { helloDeployedByUp, json, runCheck, sandboxRun } from './support.js';
 
 interface UpResult {
   decision: string;
@@ -39,12 +37,26 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     JSON.parse(readFileSync(join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'sandbox.json'), 'utf8')) as SandboxRecordView;
   let up: UpResult;
   let pebbleRoot: string;
-  let client: KubeClient | undefined;
   const netns = (): string => up.sandbox.clientNetns;
 
   /** curl from the client namespace, resolving through the sandbox DNS like any client. */
   const curl = (args: string): ReturnType<typeof runCheck> =>
     runCheck(`ip netns exec ${netns()} curl -sS --max-time 5 ${args}`);
+
+  /** The certificate Traefik serves for hello, as the client namespace sees it: serial and verification against caFile. */
+  const servedCertificate = (caFile: string): { serial: string; verified: boolean } => {
+    const r = runCheck(
+      `ip netns exec ${netns()} sh -c 'out=$(openssl s_client -connect hello.example.com:443 -servername hello.example.com -CAfile ${caFile} </dev/null 2>&1); printf "%s\\n" "$out"; printf "%s\\n" "$out" | openssl x509 -noout -serial'`,
+    );
+    const serial = /^serial=([0-9A-F]+)$/m.exec(r.stdout)?.[1];
+    assert.ok(serial, `no certificate served: ${r.stdout.slice(-1500)}`);
+    return { serial, verified: /Verify return code: 0 \(ok\)/.test(r.stdout) };
+  };
+  /** New orders pebble received, over all its runs (its log is appended to). */
+  const pebbleOrders = (): number =>
+    readFileSync(join(readRecordView().pebble!.issuingRootPath, '..', 'pebble.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('POST /order-plz')).length;
 
   /** Ask until the answer matches (Traefik starts, reads the Ingress and obtains the certificate). */
   const until = async (args: string, want: RegExp, timeoutMs: number): Promise<string> => {
@@ -58,12 +70,7 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     }
   };
 
-  before(async () => {
-    // `https-redirect` edits ./solokube.yaml: start from the example written there.
-    assert.equal((await sbx.cli(['init'])).code, 0);
-  });
   after(async () => {
-    client?.close();
     await sbx.cli(['down', '--sandbox', '--yes']);
   });
 
@@ -82,17 +89,43 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     assert.ok(up.summary.checks[0]?.includes(`--cacert ${record.pebble.clientCaPath}`), up.summary.checks[0]);
   });
 
-  test('GIVEN the hello app in the cluster WHEN https://hello.example.com is asked from the client namespace THEN Traefik answers with a pebble certificate for the name, and the app saw the client address', async () => {
-    const kubeconfig = join(sbx.env.SOLOKUBE_SANDBOX_DIR!, 'kubeconfig');
-    client = KubeClient.fromKubeconfig(kubeconfig, { clusterName: CLUSTER });
-    await applyAll(helloAppResources({ client, cluster: CLUSTER, forceConflicts: false }));
+  test('GIVEN no solokube.yaml WHEN up ran THEN it built the example app, pushed it to ECR and the Deployment runs that image by digest', async () => {
+    const step = up.plan.steps.find((s) => s.id === 'apps/hello');
+    assert.ok(step && step.action !== 'unchanged', `up planned to deploy hello: ${JSON.stringify(step)}`);
+    const hello = await helloDeployedByUp(sbx);
+    assert.equal(hello.availableReplicas, 1);
+    const m = /^(?<host>[^/]+)\/(?<repository>c1\.example\.com\/hello)@(?<digest>sha256:[0-9a-f]{64})$/.exec(
+      hello.image,
+    );
+    assert.ok(m?.groups, hello.image);
+    const ecr = new ECRClient({
+      endpoint: sbx.record().emulator.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+      maxAttempts: 1,
+    });
+    try {
+      const images = await ecr.send(
+        new DescribeImagesCommand({
+          repositoryName: m.groups.repository,
+          imageIds: [{ imageDigest: m.groups.digest }],
+        }),
+      );
+      // Tagged by what it is built from (the package need not be a git checkout).
+      assert.match(images.imageDetails?.[0]?.imageTags?.join(',') ?? '', /^content-[0-9a-f]{16}$/);
+    } finally {
+      ecr.destroy();
+    }
+  });
+
+  test('GIVEN up done WHEN https://hello.example.com is asked from the client namespace THEN Traefik answers with a pebble certificate for the name, and the app saw the client address', async () => {
     const root = pebbleRoot;
     // The printed check, as pasted: DNS → Elastic IP → secondary :443 → redirect → Traefik :8443.
     const check = up.summary.checks[0]!;
     assert.ok(!check.includes('--resolve'), check);
     const answer = await until(`-i --cacert ${root} https://hello.example.com/`, /stand-in pod=/, 180_000);
     assert.match(answer, /^HTTP\/[12](\.1)? 200/);
-    assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-`, 'i'));
+    assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-\\S+ container hello`, 'i'));
     // Direct mode: only a kernel redirect before Traefik, so the address Traefik forwards is the client's.
     assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
     const pasted = runCheck(check);
@@ -119,12 +152,33 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     assert.match(r.stdout, /^location: https:\/\/hello\.example\.com\//im);
   });
 
-  test('GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN pebble runs again under a new PID, http:// serves the app, and a further up plans no changes', async () => {
+  test('GIVEN the certificate issued WHEN the node reboots THEN Traefik serves the same certificate again and pebble got no new order', async () => {
+    const clientCa = readRecordView().pebble!.clientCaPath;
+    const issued = servedCertificate(clientCa);
+    assert.equal(issued.verified, true);
+    const orders = pebbleOrders();
+    const lab = await attachLab(sbx.record().labRecordPath);
+    const boots = await lab.node.bootCount();
+    await lab.node.reboot({ timeoutMs: 180_000 });
+    assert.equal(await lab.node.bootCount(), boots + 1, 'the node really rebooted');
+    // The control plane, the kubelet stand-in's Traefik and the app's stand-in come back by themselves.
+    await until(`--cacert ${clientCa} https://hello.example.com/`, /stand-in pod=/, 180_000);
+    assert.deepEqual(servedCertificate(clientCa), issued);
+    assert.equal(pebbleOrders(), orders, 'no new order: acme.json on the node kept the certificate');
+  });
+
+  test('GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN pebble runs again under a new PID (a new root), the certificate issued before still verifies against the printed --cacert, http:// serves the app, and a further up plans no changes', async () => {
     const before = readRecordView().pebble!;
+    const issued = servedCertificate(before.clientCaPath);
+    const orders = pebbleOrders();
+    const oldRoot = readFileSync(before.issuingRootPath, 'utf8');
     process.kill(before.pid, 'SIGKILL');
     const end = Date.now() + 5_000;
     while (isAlive(before.pid) && Date.now() < end) await sleep(100);
     assert.equal(isAlive(before.pid), false);
+    // `https-redirect` edits ./solokube.yaml: the example written there (its app runs already, so
+    // up leaves it as it is although its Dockerfile is not beside that file).
+    assert.equal((await sbx.cli(['init'])).code, 0);
     const off = await sbx.cli(['https-redirect', 'disable', '--app', 'hello']);
     assert.equal(off.code, 0, off.stderr);
     const r = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
@@ -133,6 +187,17 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     const restarted = readRecordView().pebble!;
     assert.notEqual(restarted.pid, before.pid);
     assert.equal(isAlive(restarted.pid), true, 'the rerun started pebble again');
+    // pebble minted a new root; Traefik still serves the certificate the first pebble issued, which
+    // the new root alone refuses and the printed bundle (every root handed out) accepts.
+    assert.notEqual(readFileSync(restarted.issuingRootPath, 'utf8'), oldRoot);
+    assert.deepEqual(servedCertificate(restarted.issuingRootPath), { serial: issued.serial, verified: false });
+    const printed = json<UpResult>(r).sandbox.caCertPath;
+    assert.equal(printed, restarted.clientCaPath);
+    assert.deepEqual(servedCertificate(printed), issued);
+    const pasted = runCheck(json<UpResult>(r).summary.checks[0]!);
+    assert.equal(pasted.code, 0, pasted.stderr);
+    assert.match(pasted.stdout, /stand-in pod=/);
+    assert.equal(pebbleOrders(), orders, 'the new pebble was not asked');
     const answer = await until('-i http://hello.example.com/', /stand-in pod=/, 60_000);
     assert.match(answer, /^HTTP\/1\.1 200/);
     assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));

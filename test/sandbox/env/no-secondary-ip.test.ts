@@ -5,7 +5,7 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkUntil, deployHelloApp, json, runCheck, sandboxRun } from './support.js';
+import { checkUntil, helloDeployedByUp, json, runCheck, sandboxRun } from './support.js';
 
 const sbx = sandboxRun();
 after(async () => {
@@ -24,7 +24,7 @@ test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path ex
   assert.match(r.summary.appUrl, /:30443$/);
   assert.equal(r.summary.monthlyCostUsd, 0);
   // The real Traefik on :30443 with a certificate pebble issued over HTTP-01 on the node's :80.
-  await deployHelloApp(sbx);
+  assert.match((await helloDeployedByUp(sbx)).image, /@sha256:/, 'up deployed the example app');
   const https = await checkUntil(r.summary.checks[0]!, /stand-in pod=/, 180_000);
   assert.equal(https.code, 0, https.stderr);
   // http:// on the node's own :80 (the example redirects it to https on 30443).

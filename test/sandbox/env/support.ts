@@ -62,19 +62,30 @@ export function netnsList(): string[] {
 
 export { isAlive } from '../../../src/sandbox/lab/processes.js';
 
+export interface HelloDeployment {
+  /** What the Deployment runs: `<ECR repository URI>@sha256:…`. */
+  image: string;
+  availableReplicas: number;
+}
+
 /**
- * The hello app's Deployment and Service in the sandbox's cluster through the Kubernetes layer (as
- * apps deploy will make them), so the real Traefik has a backend: the kubelet stand-in serves it.
+ * The hello app as `up --sandbox` deployed it from the built-in example (examples/apps/hello, built
+ * and pushed to the emulator's ECR; the kubelet stand-in serves its pods): read from the cluster.
+ * Fails when up did not deploy it. Nothing is created here.
  */
-export async function deployHelloApp(run: SandboxRun, cluster = 'c1.example.com'): Promise<void> {
-  const [{ KubeClient }, { applyAll }, { helloAppResources }] = await Promise.all([
-    import('../../../src/k8s/client.js'),
-    import('../../ingress/support/cluster.js'),
-    import('../../ingress/support/hello-app.js'),
-  ]);
+export async function helloDeployedByUp(run: SandboxRun, cluster = 'c1.example.com'): Promise<HelloDeployment> {
+  const { KubeClient } = await import('../../../src/k8s/client.js');
   const client = KubeClient.fromKubeconfig(join(run.env.SOLOKUBE_SANDBOX_DIR!, 'kubeconfig'), { clusterName: cluster });
   try {
-    await applyAll(helloAppResources({ client, cluster, forceConflicts: false }));
+    const dep = await client.getOrUndefined<{
+      spec: { template: { spec: { containers: { image: string }[] } } };
+      status?: { availableReplicas?: number };
+    }>('/apis/apps/v1/namespaces/default/deployments/hello');
+    if (!dep) throw new Error('up --sandbox did not deploy the hello app (no Deployment default/hello)');
+    return {
+      image: dep.spec.template.spec.containers[0]?.image ?? '',
+      availableReplicas: dep.status?.availableReplicas ?? 0,
+    };
   } finally {
     client.close();
   }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { runCli } from '../../support/cli.js';
 import type { OwnedLeftovers } from '../../../src/sandbox/env/leftovers.js';
-import { checkUntil, deployHelloApp, isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
+import { checkUntil, helloDeployedByUp, isAlive, json, netnsList, runCheck, sandboxRun } from './support.js';
 
 interface UpResult {
   decision: string;
@@ -92,7 +92,7 @@ describe('sandbox end to end: up, checks, up again, down', () => {
     );
     // Pasted as printed, from the client namespace on the "internet" side: the real Traefik, with a
     // certificate pebble issued (the check trusts pebble's root), routes to the hello app's pod.
-    await deployHelloApp(sbx);
+    assert.match((await helloDeployedByUp(sbx)).image, /@sha256:/, 'up deployed the example app');
     const a = await checkUntil(appsHttps, /stand-in pod=/, 180_000);
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /host=hello\.example\.com\b/);
