@@ -31,6 +31,15 @@ function leaves(value: unknown, path: string, out: Map<string, unknown>): void {
   }
 }
 
+/** JSON with object keys sorted: kops writes objects inside lists back in its own key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 function byName(specs: ClusterSpecs): Map<string, KopsDocument> {
   return new Map(
     [specs.cluster, ...specs.instanceGroups].map((d) => [
@@ -54,7 +63,7 @@ export function specChanges(actual: ClusterSpecs, desired: ClusterSpecs): Change
       continue;
     }
     for (const path of new Set([...from.keys(), ...to.keys()])) {
-      if (JSON.stringify(from.get(path)) !== JSON.stringify(to.get(path)))
+      if (canonical(from.get(path)) !== canonical(to.get(path)))
         changes.push({
           field: `${key}: spec.${path}`,
           from: shown(path, from.get(path)),

@@ -156,4 +156,18 @@ describe('kops specs', () => {
     // Switching back on plans them again: the conversion goes both ways through replace -f.
     assert.equal(specChanges(off, on).length, 2);
   });
+
+  test('GIVEN the specs as kops reads them back, its objects inside lists in its own key order THEN they plan no change', () => {
+    const on = render('default');
+    const reordered = structuredClone(on);
+    const cp = reordered.instanceGroups[0]!;
+    cp.spec['additionalUserData'] = (cp.spec['additionalUserData'] as Record<string, string>[]).map((e) =>
+      Object.fromEntries(Object.entries(e).reverse()),
+    );
+    assert.notEqual(
+      JSON.stringify(cp.spec['additionalUserData']),
+      JSON.stringify(on.instanceGroups[0]!.spec['additionalUserData']),
+    );
+    assert.deepEqual(specChanges(reordered, on), []);
+  });
 });

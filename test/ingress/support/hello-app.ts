@@ -5,7 +5,12 @@ import { kubeResources } from '../../../src/k8s/resources/index.js';
 import type { KubeTarget } from '../../../src/k8s/target.js';
 import type { Resource } from '../../../src/core/resource.js';
 
-export function helloApp(replicas: number): KubeObject[] {
+/**
+ * `tolerateControlPlane`: the pods tolerate the control-plane taint, as an app must to come back by
+ * itself after an instance replacement (kops registers the new node with that taint; only the next
+ * `up` removes it).
+ */
+export function helloApp(replicas: number, opts: { tolerateControlPlane?: boolean } = {}): KubeObject[] {
   const labels = { app: 'hello' };
   return [
     {
@@ -17,7 +22,16 @@ export function helloApp(replicas: number): KubeObject[] {
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
-          spec: { containers: [{ name: 'web', image: 'registry.invalid/hello:1', ports: [{ containerPort: 8080 }] }] },
+          spec: {
+            containers: [{ name: 'web', image: 'registry.invalid/hello:1', ports: [{ containerPort: 8080 }] }],
+            ...(opts.tolerateControlPlane
+              ? {
+                  tolerations: [
+                    { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+                  ],
+                }
+              : {}),
+          },
         },
       },
     },
@@ -34,6 +48,10 @@ export function helloApp(replicas: number): KubeObject[] {
  * Its resources through the Kubernetes layer (without a prune of its own: one over Deployments would
  * take Traefik's for an unwanted app, and no control-plane untaint: that is `up`'s).
  */
-export function helloAppResources(target: KubeTarget, replicas = 1): Resource[] {
-  return kubeResources(target, helloApp(replicas), { untaint: false, pruneKinds: [] });
+export function helloAppResources(
+  target: KubeTarget,
+  replicas = 1,
+  opts: { tolerateControlPlane?: boolean } = {},
+): Resource[] {
+  return kubeResources(target, helloApp(replicas, opts), { untaint: false, pruneKinds: [] });
 }
