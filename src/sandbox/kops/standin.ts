@@ -76,6 +76,7 @@ interface InstanceGroupShape {
   minSize: number;
   maxSize: number;
   additionalUserData: UserDataPart[];
+  additionalSecurityGroups: string[];
 }
 
 /** kops' IAM role (and instance profile) name for a role's instances. */
@@ -241,6 +242,7 @@ export class KopsStandIn implements KopsCli {
         minSize: Number(doc.spec['minSize'] ?? 1),
         maxSize: Number(doc.spec['maxSize'] ?? 1),
         additionalUserData: additionalUserDataOf(doc.spec),
+        additionalSecurityGroups: (doc.spec['additionalSecurityGroups'] as string[] | undefined) ?? [],
       });
     }
     const cp = igs.find((g) => g.controlPlane);
@@ -314,7 +316,8 @@ export class KopsStandIn implements KopsCli {
         template: {
           instanceType: ig.machineType,
           imageId: seeded?.imageId ?? 'ami-00000000000000001',
-          securityGroupIds: sg ? [sg.groupId] : [],
+          // kops' launch template: the role's group, then the instance group's additionalSecurityGroups.
+          securityGroupIds: [...(sg ? [sg.groupId] : []), ...ig.additionalSecurityGroups],
           keyName: `kubernetes.${cluster}`,
           userData: renderInstanceGroupUserData(cluster, ig.name, ig.additionalUserData),
           iamRole: roleName(cluster, ig.controlPlane),

@@ -40,6 +40,15 @@ describe('self-healing after an instance replacement (sandbox, end to end)', { t
     await deployHelloApp(sbx, CLUSTER, { tolerateControlPlane: true });
     const first = await httpsUntil(sbx, 'hello.example.com', 240_000);
     assert.equal(first.remoteIp, eip, 'hello answers through the Elastic IP');
+    // The unit failed at the first boot (no Elastic IP existed yet); up ran it again once it had set
+    // the node up, so its last run, which doctor reports, is a success.
+    const firstLab = await attachLab(sandboxNode(sbx).labRecordPath);
+    const firstRun = parseReclaimState((await firstLab.node.exec(['cat', RECLAIM_PATHS.state])).stdout);
+    assert.ok(firstRun.kind === 'ran' && firstRun.last.result === 'ok', JSON.stringify(firstRun));
+    assert.match(
+      (await firstLab.node.exec(['journalctl', '-u', RECLAIM_UNIT_NAME, '-o', 'cat', '--no-pager'])).stdout,
+      /FAILED: no Elastic IP tagged/,
+    );
 
     const before = await state();
     const oldInstance = Object.values(before.instances).find((i) => i.state === 'running')!;
@@ -100,6 +109,9 @@ describe('self-healing after an instance replacement (sandbox, end to end)', { t
       .plan.steps.filter((s) => s.action !== 'unchanged')
       .map((s) => s.id);
     t.diagnostic(`up after the replacement changed: ${changed.join(', ') || 'nothing'}`);
+    // What kops gives a new instance anyway (the app security group, from additionalSecurityGroups)
+    // needs nothing; the taint and up's own boot unit are up's to put back.
+    assert.deepEqual(changed.sort(), ['k8s/control-plane-taint', 'node/boot-unit']);
     const third = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 900_000);
     assert.equal(third.code, 0, third.stderr);
     const converged = json<UpResult>(third);
