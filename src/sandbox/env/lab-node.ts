@@ -10,7 +10,7 @@
 // finds the cluster's objects; the Node of the instance that is gone is then deleted, as the AWS
 // cloud-controller-manager's node lifecycle controller does (cloud-node-lifecycle.ts).
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -281,6 +281,11 @@ export class LabNodeProvider implements NodeProvider {
 
   async onInstanceTerminating(): Promise<void> {
     await this.removeNode();
+  }
+
+  /** kops deletes the cluster's etcd volumes with it: its etcd folder goes. */
+  async onClusterDeleted(cluster: string): Promise<void> {
+    await rm(sandboxEtcdDir(cluster), { recursive: true, force: true });
   }
 
   /** Stop the DNS and remove the lab node with its namespaces, and say so in the record. */

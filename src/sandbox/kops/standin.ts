@@ -450,6 +450,8 @@ export class KopsStandIn implements KopsCli {
     const objects = (keys.Contents ?? []).map((c) => ({ Key: c.Key! }));
     if (objects.length > 0)
       await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }));
+    // kops deletes the etcd volumes with the cluster.
+    await this.o.nodeProvider?.onClusterDeleted?.(cluster);
     return ok('', `Deleted cluster: "${cluster}"\n`);
   }
 }
