@@ -56,7 +56,7 @@ export { syncLabGateway };
 
 const CONTROL_PLANE_WAIT_MS = 240_000;
 
-export async function nodesOf(kubeconfigPath: string, clusterName: string): Promise<NodeStatus[]> {
+async function nodesOf(kubeconfigPath: string, clusterName: string): Promise<NodeStatus[]> {
   const { KubeClient } = await import('../../k8s/client.js');
   const client = KubeClient.fromKubeconfig(kubeconfigPath, { clusterName, requestTimeoutMs: 3_000 });
   try {
