@@ -4,6 +4,7 @@
 // managers add (an annotation, an env var set with kubectl) are left alone.
 import type { SolokubeConfig } from '../config/schema.js';
 import { appRoutes, ingressSettings, renderAppIngress } from '../ingress/index.js';
+import { CONTROL_PLANE_TOLERATIONS } from '../k8s/control-plane-tolerations.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../k8s/types.js';
 import { UsageError } from '../core/errors.js';
 import { recordAnnotations, type DeploymentRecord } from './record.js';
@@ -83,7 +84,8 @@ export function renderDeployment(config: SolokubeConfig, app: string, input: App
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: { labels: { ...appLabels(app), ...input.podLabels } },
-        spec: { containers: [container] },
+        // The one node is the control plane: see CONTROL_PLANE_TOLERATIONS.
+        spec: { tolerations: CONTROL_PLANE_TOLERATIONS, containers: [container] },
       },
     },
   };

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { PORTS } from '../config/naming.js';
+import { CONTROL_PLANE_TOLERATIONS } from '../k8s/control-plane-tolerations.js';
 import { labels, type K8sObject } from './objects.js';
 import type { IngressSettings } from './settings.js';
 import {
@@ -122,7 +123,7 @@ function deployment(s: IngressSettings, hostNetwork: boolean, hash: string): K8s
           serviceAccountName: TRAEFIK_NAME,
           ...(hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
           nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
-          tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+          tolerations: CONTROL_PLANE_TOLERATIONS,
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
           terminationGracePeriodSeconds: 30,
           containers: [

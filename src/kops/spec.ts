@@ -12,9 +12,14 @@
 // - networking: kops' own default (cilium, what `kops create cluster` picks) unless configured;
 // - image only when configured (kops then takes the channel's image);
 // - iam.allowContainerRegistry so the node pulls from ECR; the app security group, once it exists,
-//   in the control-plane group's additionalSecurityGroups so a replaced instance keeps it.
+//   in the control-plane group's additionalSecurityGroups so a replaced instance keeps it;
+// - with the secondary IP on, the reclaim (src/reclaim): its boot unit in the control-plane group's
+//   additionalUserData and its IAM statements in the Cluster's additionalPolicies, so an instance
+//   the Auto Scaling group launches in place of a failed one takes the secondary IP and the Elastic
+//   IP back by itself. With it off neither is rendered, and `replace -f` removes them again.
 import type { SolokubeConfig } from '../config/schema.js';
 import type { KopsNetworking } from '../config/kops-fields.js';
+import { reclaimAdditionalPolicies, reclaimAdditionalUserData, reclaimSpecFor } from '../reclaim/index.js';
 
 export const KOPS_API_VERSION = 'kops.k8s.io/v1alpha2';
 export const NETWORK_CIDR = '172.20.0.0/16';
@@ -59,15 +64,35 @@ function etcdCluster(name: 'main' | 'events', group: string): Record<string, unk
   };
 }
 
+/**
+ * The reclaim's kops fragments for this configuration, or nothing when the secondary IP is off.
+ * additionalPolicies is keyed `master`: kops accepts `control-plane` on input but v1alpha2 stores and
+ * prints `master` (as it does the role), and writing what kops writes back keeps `kops get` equal
+ * to what we rendered, so a converged cluster plans no change.
+ */
+function reclaimFragments(config: SolokubeConfig): {
+  cluster: Record<string, unknown>;
+  controlPlane: Record<string, unknown>;
+} {
+  if (!config.secondaryIp) return { cluster: {}, controlPlane: {} };
+  const spec = reclaimSpecFor(config);
+  return {
+    cluster: { additionalPolicies: { master: reclaimAdditionalPolicies(spec)['control-plane'] } },
+    controlPlane: { additionalUserData: [reclaimAdditionalUserData(spec)] },
+  };
+}
+
 export function renderClusterSpecs(config: SolokubeConfig, inputs: SpecInputs): ClusterSpecs {
   const zones = config.zones;
   const cpZone = zones[0]!;
   const cpGroup = controlPlaneGroupName(cpZone);
+  const reclaim = reclaimFragments(config);
   const cluster: KopsDocument = {
     apiVersion: KOPS_API_VERSION,
     kind: 'Cluster',
     metadata: { name: config.name },
     spec: {
+      ...reclaim.cluster,
       api: { dns: {} },
       authorization: { rbac: {} },
       channel: 'stable',
@@ -97,6 +122,7 @@ export function renderClusterSpecs(config: SolokubeConfig, inputs: SpecInputs): 
     metadata: { labels: label, name: cpGroup },
     spec: {
       ...(inputs.appSecurityGroupId === undefined ? {} : { additionalSecurityGroups: [inputs.appSecurityGroupId] }),
+      ...reclaim.controlPlane,
       ...image,
       machineType: config.instanceType,
       maxSize: 1,

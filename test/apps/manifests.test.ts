@@ -48,7 +48,10 @@ type Dep = KubeObject & {
     selector: { matchLabels: Record<string, string> };
     template: {
       metadata: { labels: Record<string, string> };
-      spec: { containers: { image: string; env?: unknown; readinessProbe?: unknown; resources?: unknown }[] };
+      spec: {
+        tolerations?: unknown;
+        containers: { image: string; env?: unknown; readinessProbe?: unknown; resources?: unknown }[];
+      };
     };
   };
 };
@@ -82,6 +85,11 @@ describe('apps: manifests, records, URLs', () => {
     assert.deepEqual(c.readinessProbe, { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 });
     assert.deepEqual(c.resources, { requests: { cpu: '250m', memory: '128Mi' }, limits: { memory: '128Mi' } });
     assert.deepEqual(dep.spec.selector.matchLabels, { 'app.kubernetes.io/name': 'web' });
+    assert.deepEqual(
+      dep.spec.template.spec.tolerations,
+      [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+      'the pods schedule on the one node while kops has put its taint back (a replaced or resumed instance)',
+    );
     const svc = objs[1] as KubeObject & { spec: { selector: unknown; ports: { port: number }[] } };
     assert.deepEqual(svc.spec.selector, { 'app.kubernetes.io/name': 'web' });
     assert.equal(svc.spec.ports[0]?.port, 8080);

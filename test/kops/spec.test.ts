@@ -6,6 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { KopsSchemas } from '../../src/kops/schema-check.js';
 import { renderClusterSpecs, type KopsDocument } from '../../src/kops/spec.js';
 import { parseKopsYaml, specsYaml } from '../../src/kops/spec-yaml.js';
+import { specChanges } from '../../src/kops/spec-diff.js';
+import {
+  reclaimAdditionalPolicies,
+  reclaimAdditionalUserData,
+  reclaimSpecFor,
+  renderReclaimPolicyStatements,
+} from '../../src/reclaim/index.js';
+import { cloudInitPlan } from '../../src/sandbox/env/cloud-init-standin.js';
 import { CONFIGS, kopsSchemaDir, STATE_STORE } from './support.js';
 
 function golden(name: string, actual: string): void {
@@ -85,5 +93,81 @@ describe('kops specs', () => {
       'Cluster.spec.kubernetesVersoin: is not a field kops knows',
       'Cluster.spec.sshAccess: is string, schema wants array',
     ]);
+  });
+
+  test('GIVEN the secondary IP on WHEN rendering THEN the control-plane group carries the reclaim unit in additionalUserData and the Cluster its statements under additionalPolicies.master; the worker group neither', () => {
+    const config = CONFIGS['default']!.config;
+    const { cluster, instanceGroups } = render('default');
+    const spec = reclaimSpecFor(config);
+    assert.deepEqual(instanceGroups[0]!.spec['additionalUserData'], [reclaimAdditionalUserData(spec)]);
+    assert.equal(instanceGroups[1]!.spec['additionalUserData'], undefined);
+    // kops' v1alpha2 key for the control plane's role is `master` (what it writes back).
+    assert.deepEqual(cluster.spec['additionalPolicies'], { master: reclaimAdditionalPolicies(spec)['control-plane'] });
+    const statements = JSON.parse((cluster.spec['additionalPolicies'] as { master: string }).master) as ReturnType<
+      typeof renderReclaimPolicyStatements
+    >;
+    assert.deepEqual(statements, renderReclaimPolicyStatements(spec));
+    // What cloud-init will do with it: write the script and the unit, enable and start the unit.
+    const plan = cloudInitPlan((instanceGroups[0]!.spec['additionalUserData'] as { content: string }[])[0]!.content);
+    assert.deepEqual(
+      plan.files.map((f) => f.path),
+      ['/usr/local/lib/solokube/reclaim.sh', '/etc/systemd/system/solokube-reclaim.service'],
+    );
+    assert.deepEqual(
+      plan.scripts.flatMap((x) => x.steps.map((st) => st.join(' '))),
+      [
+        'systemctl daemon-reload',
+        'systemctl enable solokube-reclaim.service',
+        'systemctl start --no-block solokube-reclaim.service',
+      ],
+    );
+  });
+
+  test('GIVEN the reclaim rendered for the configuration WHEN the proxy mode or the cluster name differ THEN the unit differs with them (it matches what up configures)', () => {
+    const config = CONFIGS['default']!.config;
+    const base = render('default');
+    const other = (c: typeof config) =>
+      renderClusterSpecs(c, { stateStore: STATE_STORE }).instanceGroups[0]!.spec['additionalUserData'];
+    assert.notDeepEqual(other({ ...config, proxy: 'haproxy' }), base.instanceGroups[0]!.spec['additionalUserData']);
+    const renamed = other({ ...config, name: 'c2.example.com' }) as { content: string }[];
+    assert.match(renamed[0]!.content, /reclaim unit for cluster c2\.example\.com/);
+  });
+
+  test('GIVEN the secondary IP off THEN neither fragment is rendered, and switching it off plans their removal in short lines', () => {
+    const on = render('default');
+    const off = render('no-secondary-ip');
+    assert.equal(off.cluster.spec['additionalPolicies'], undefined);
+    assert.ok(off.instanceGroups.every((g) => !('additionalUserData' in g.spec)));
+    const changes = specChanges(on, off);
+    assert.deepEqual(
+      changes.map((c) => c.field),
+      [
+        'cluster c1.example.com: spec.additionalPolicies.master',
+        'ig control-plane-eu-west-1a: spec.additionalUserData',
+      ],
+    );
+    const [policies, userData] = changes;
+    assert.match(String(policies!.from), /^\d+ bytes, sha256 [0-9a-f]{12}$/);
+    assert.equal(policies!.to, undefined);
+    assert.deepEqual(
+      (userData!.from as string[]).map((x) => x.replace(/\d+ bytes, sha256 [0-9a-f]{12}/, 'N')),
+      ['solokube-reclaim.cfg (text/cloud-config, N)'],
+    );
+    // Switching back on plans them again: the conversion goes both ways through replace -f.
+    assert.equal(specChanges(off, on).length, 2);
+  });
+
+  test('GIVEN the specs as kops reads them back, its objects inside lists in its own key order THEN they plan no change', () => {
+    const on = render('default');
+    const reordered = structuredClone(on);
+    const cp = reordered.instanceGroups[0]!;
+    cp.spec['additionalUserData'] = (cp.spec['additionalUserData'] as Record<string, string>[]).map((e) =>
+      Object.fromEntries(Object.entries(e).reverse()),
+    );
+    assert.notEqual(
+      JSON.stringify(cp.spec['additionalUserData']),
+      JSON.stringify(on.instanceGroups[0]!.spec['additionalUserData']),
+    );
+    assert.deepEqual(specChanges(reordered, on), []);
   });
 });

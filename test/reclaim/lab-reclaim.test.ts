@@ -38,6 +38,7 @@ import {
 import { kopsClusterSeed, startAwsEmulator, type AwsEmulator, type ImdsEndpoint } from '../../src/sandbox/aws/index.js';
 import { labPrerequisites, startLab, type Lab } from '../../src/sandbox/lab/index.js';
 import { forwardGatewayToHost, routeMetadataService, type HostForward } from '../../src/sandbox/lab/host-forward.js';
+import { writeReclaimEnvironment } from '../../src/sandbox/env/instance-link.js';
 import { nodeSpecFor } from '../../src/stack/node-spec.js';
 import { clientConfig } from '../sandbox/aws/harness.js';
 import { httpsFromClient, assertAnsweredBy } from '../node/support/lab-checks.js';
@@ -160,14 +161,12 @@ describe('reclaim on a lab node', { timeout: 600_000 }, async () => {
     const ec2Forward = await forwardGatewayToHost(lab.gateway.netns, emu.port);
     forwards.push(imdsForward, ec2Forward);
     await routeMetadataService(lab.gateway.netns, lab.node.primaryAddress, imdsForward);
-    // What the kops fragment's cloud-config writes, plus the sandbox's endpoint override.
+    // What the kops fragment's cloud-config writes, plus the sandbox's endpoint override (the same
+    // file the sandbox writes on a node it links to its instance).
     await node(['mkdir', '-p', '/usr/local/lib/solokube', '/etc/solokube']);
     await node(['sh', '-c', 'cat > "$1" && chmod 0755 "$1"', 'sh', RECLAIM_PATHS.script], renderReclaimScript(spec));
     await node(['sh', '-c', 'cat > "$1"', 'sh', RECLAIM_PATHS.unit], renderReclaimUnit(spec));
-    await node(
-      ['sh', '-c', 'cat > "$1"', 'sh', RECLAIM_PATHS.environment],
-      `SOLOKUBE_EC2_ENDPOINT=http://${ec2Forward.address}:${ec2Forward.port}/\nSOLOKUBE_RECLAIM_ATTEMPTS=3\n`,
-    );
+    await writeReclaimEnvironment(lab, ec2Forward, { SOLOKUBE_RECLAIM_ATTEMPTS: '3' });
     assert.equal((await node(['systemctl', 'daemon-reload'])).code, 0);
     assert.equal((await node(['systemctl', 'enable', RECLAIM_UNIT_NAME])).code, 0);
   });

@@ -6,6 +6,7 @@ import { isPort } from '../../config/validators.js';
 import { SolokubeError, UsageError } from '../../core/errors.js';
 import { info } from '../../core/io.js';
 import type { CommandRegistry } from '../context.js';
+import { registerSandboxReplace } from './sandbox-replace.js';
 
 interface SandboxAwsOptions {
   port: number;
@@ -27,6 +28,7 @@ function port(value: string): number {
 
 export function registerSandbox(r: CommandRegistry): void {
   const group = r.program.command('sandbox').description("the local sandbox's parts, one at a time");
+  registerSandboxReplace(group, r);
   group
     .command('aws')
     .description(

@@ -1,8 +1,17 @@
 // BootUnit: the oneshot unit (and its script) that restores the secondary address and the NAT table
 // on every boot, before HAProxy. Applying it also runs it once, which proves the script works.
+//
+// It also answers for the instance's reclaim unit (src/reclaim, installed by the control-plane
+// instance group's user data), the other thing that runs at boot: on a new cluster's first boot the
+// reclaim finds no Elastic IP yet (up makes it later) and records a failure, which `doctor` would
+// report for as long as the instance lives. Once up has set the node up, a reclaim whose last run
+// did not succeed is run again (it then finds everything in place and records ok, or says why not).
 
+import { SolokubeError } from '../../core/errors.js';
 import type { Change, Resource } from '../../core/resource.js';
 import { diffFields } from '../../core/resource.js';
+import { RECLAIM_PATHS, RECLAIM_UNIT_NAME } from '../../reclaim/paths.js';
+import { parseReclaimState } from '../../reclaim/state.js';
 import { BOOT_UNIT_NAME, NODE_PATHS } from '../paths.js';
 import { renderBootUnit } from '../render-boot.js';
 import type { NodeShell } from '../shell.js';
@@ -15,6 +24,39 @@ export interface BootUnitState {
   script: string | undefined;
   /** `systemctl is-enabled` says enabled. */
   enabled: boolean;
+  /** The reclaim unit's last result, when the instance has that unit. */
+  reclaim?: ReclaimOutcome;
+}
+
+type ReclaimOutcome = 'ok' | 'failed' | 'never ran' | 'unreadable';
+
+/** The reclaim unit's last result, or undefined when the node has no reclaim unit. */
+async function reclaimOutcome(shell: NodeShell): Promise<ReclaimOutcome | undefined> {
+  if ((await shell.readFile(RECLAIM_PATHS.unit)) === undefined) return undefined;
+  const state = parseReclaimState(await shell.readFile(RECLAIM_PATHS.state));
+  return state.kind === 'ran' ? state.last.result : state.kind === 'never-ran' ? 'never ran' : 'unreadable';
+}
+
+export class ReclaimRunError extends SolokubeError {
+  constructor(outcome: string, journal: string) {
+    super({
+      code: 'node.reclaim-failed',
+      message: `the node's ${RECLAIM_UNIT_NAME}, run again once the node was set up, ended ${outcome}:\n${journal}`,
+      remedy: `Read \`journalctl -u ${RECLAIM_UNIT_NAME}\` on the node (a missing permission names the action); fix it and run up again.`,
+      actor: 'solokube',
+    });
+  }
+}
+
+/** Run the reclaim unit once more (oneshot: returns when it finished); throws unless it records ok. */
+async function rerunReclaim(shell: NodeShell): Promise<void> {
+  await shell.run(['systemctl', 'start', RECLAIM_UNIT_NAME], { allowFailure: true });
+  const outcome = await reclaimOutcome(shell);
+  if (outcome === 'ok' || outcome === undefined) return;
+  const journal = await shell.run(['journalctl', '-u', RECLAIM_UNIT_NAME, '-o', 'cat', '--no-pager', '-n', '15'], {
+    allowFailure: true,
+  });
+  throw new ReclaimRunError(outcome, journal.stdout.trim());
 }
 
 /** The static description for `plan --offline`. */
@@ -37,9 +79,15 @@ export function bootUnit(spec: NodeSpec, baseShell: NodeShell): Resource<BootUni
       const enabled =
         (await shell.run(['systemctl', 'is-enabled', BOOT_UNIT_NAME], { allowFailure: true })).stdout.trim() ===
         'enabled';
-      return { unit, script, enabled };
+      const reclaim = await reclaimOutcome(shell);
+      return { unit, script, enabled, ...(reclaim === undefined ? {} : { reclaim }) };
     },
-    diff: (actual, desired): Change[] => diffFields(actual, desired, ['unit', 'script', 'enabled']),
+    diff: (actual, desired): Change[] => {
+      const changes = diffFields(actual, desired, ['unit', 'script', 'enabled']);
+      if (actual?.reclaim !== undefined && actual.reclaim !== 'ok')
+        changes.push({ field: `${RECLAIM_UNIT_NAME} last run`, from: actual.reclaim, to: 'ok (run again)' });
+      return changes;
+    },
     async apply(ctx, _actual, desired) {
       const shell = withSignal(baseShell, ctx.signal);
       await shell.run(['mkdir', '-p', '-m', '0755', '/usr/local/lib/solokube']);
@@ -48,6 +96,8 @@ export function bootUnit(spec: NodeSpec, baseShell: NodeShell): Resource<BootUni
       await shell.run(['systemctl', 'daemon-reload']);
       await shell.run(['systemctl', 'enable', BOOT_UNIT_NAME]);
       await shell.run(['systemctl', 'restart', BOOT_UNIT_NAME]);
+      const reclaim = await reclaimOutcome(shell);
+      if (reclaim !== undefined && reclaim !== 'ok') await rerunReclaim(shell);
       return undefined;
     },
     async delete(ctx) {

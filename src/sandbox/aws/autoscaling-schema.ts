@@ -16,6 +16,7 @@ export const autoScalingGroupSchema = z.object({
     keyName: z.string().optional(),
     tags,
     userData: z.string().optional(),
+    iamRole: z.string().min(1).optional(),
   }),
   tags: tags.optional(),
   adopt: z.array(z.string()).optional(),

@@ -68,6 +68,7 @@ function launch(d: EmulatorData, config: EmulatorConfig, g: AutoScalingGroupReco
           securityGroupIds: g.template.securityGroupIds,
           tags: { ...g.template.tags, 'aws:autoscaling:groupName': g.name },
           ...(g.template.keyName === undefined ? {} : { keyName: g.template.keyName }),
+          ...(g.template.iamRole === undefined ? {} : { iamRole: g.template.iamRole }),
         },
       ],
     },
@@ -98,11 +99,16 @@ export function reconcileGroup(d: EmulatorData, config: EmulatorConfig, name: st
 
 /**
  * The running instances a new group takes as its own. They stand for the group's first launch, so
- * they carry the template's user data as a launched instance would (unless they already have some).
+ * they carry the template's user data and instance profile as a launched instance would (unless
+ * they already have their own).
  */
 function adopt(d: EmulatorData, spec: AutoScalingGroupSpec): string[] {
   const ids = (spec.adopt ?? []).filter((i) => running(d, i)).slice(0, spec.maxSize);
-  for (const id of ids) if (spec.template.userData !== undefined) d.instances[id]!.userData ??= spec.template.userData;
+  for (const id of ids) {
+    const instance = d.instances[id]!;
+    if (spec.template.userData !== undefined) instance.userData ??= spec.template.userData;
+    if (spec.template.iamRole !== undefined) instance.iamRole ??= spec.template.iamRole;
+  }
   return ids;
 }
 

@@ -180,6 +180,8 @@ export interface LaunchTemplateRecord {
   /** Tags every launched instance and its interface get (kops: KubernetesCluster, instancegroup, role). */
   tags: Tags;
   userData?: string;
+  /** The instance profile's role every launched instance gets (kops: masters.<c> / nodes.<c>). */
+  iamRole?: string;
 }
 
 export interface AutoScalingGroupRecord {

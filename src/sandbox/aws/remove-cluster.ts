@@ -3,7 +3,9 @@
 // it selects only objects tagged KubernetesCluster=<name>, deletes the cluster's api/api.internal/
 // kops-controller records, and refuses — as AWS would with DependencyViolation — while something
 // that is not the cluster's (an Elastic IP on its interface, another security group in its VPC)
-// still depends on them. Elastic IPs are never released: kops does not find them either.
+// still depends on them. Elastic IPs are never released: kops does not find them either. kops' IAM
+// roles of the cluster (masters.<c>, nodes.<c>, with their inline policies) go too, and with them the
+// sessions the instances' metadata service issued for them.
 import { AwsError } from './errors.js';
 import type { EmulatorData } from './model.js';
 import { deleteGroups } from './autoscaling.js';
@@ -16,6 +18,7 @@ export interface RemovedCluster {
   subnets: string[];
   vpcs: string[];
   records: string[];
+  roles: string[];
 }
 
 export function removeKopsCluster(d: EmulatorData, cluster: string): RemovedCluster {
@@ -76,5 +79,18 @@ export function removeKopsCluster(d: EmulatorData, cluster: string): RemovedClus
       return !gone;
     });
   }
-  return { autoScalingGroups, instances, networkInterfaces: enis, securityGroups: groups, subnets, vpcs, records };
+  const roles = [`masters.${cluster}`, `nodes.${cluster}`].filter((r) => d.iamRoles?.[r] !== undefined);
+  for (const r of roles) delete d.iamRoles![r];
+  for (const [key, s] of Object.entries(d.iamSessions ?? {}))
+    if (roles.includes(s.roleName)) delete d.iamSessions![key];
+  return {
+    autoScalingGroups,
+    instances,
+    networkInterfaces: enis,
+    securityGroups: groups,
+    subnets,
+    vpcs,
+    records,
+    roles,
+  };
 }

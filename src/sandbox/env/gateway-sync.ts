@@ -3,7 +3,8 @@
 // private address it belongs to, and nothing else. Real AWS does this in its internet gateway.
 
 import type { EmulatorStateView } from '../aws/index.js';
-import type { LabGateway } from '../lab/index.js';
+import type { Lab, LabGateway } from '../lab/index.js';
+import { emulatorState } from './emulator-process.js';
 
 export interface PublicMapping {
   publicIp: string;
@@ -45,4 +46,15 @@ export async function syncGateway(
     }
   }
   return { added, removed };
+}
+
+/** Make the lab gateway's NAT follow the emulator's public addresses. */
+export async function syncLabGateway(
+  endpoint: string,
+  lab: Lab,
+  signal?: AbortSignal,
+): Promise<{ added: PublicMapping[]; removed: string[] }> {
+  const state = await emulatorState(endpoint, signal);
+  const mappings = Object.keys(state.networkInterfaces).flatMap((eni) => publicMappings(state, eni));
+  return syncGateway(lab.gateway, mappings);
 }

@@ -4,12 +4,16 @@
 // instance — plus the sandbox DNS on the lab's internet side and the gateway's NAT for the
 // instance's public address. The same instance launched again finds its node running and reuses it;
 // a different instance replaces it. Terminating the instance removes the node and its namespaces.
-// A freshly booted node gets its instance's user data applied once, by the cloud-init stand-in.
+// A freshly booted node gets its instance's user data applied once, by the cloud-init stand-in,
+// after it was linked to its instance's metadata service and EC2 (instance-link.ts). etcd's data
+// lives outside the node (sandboxEtcdDir), as on kops' etcd volumes, so a replacement or a resume
+// finds the cluster's objects; the Node of the instance that is gone is then deleted, as the AWS
+// cloud-controller-manager's node lifecycle controller does (cloud-node-lifecycle.ts).
 
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { SolokubeConfig } from '../../config/schema.js';
 import { SolokubeError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
@@ -22,16 +26,25 @@ import { ensureGoTools } from '../gotools/build.js';
 import type { AdminCredentials, LaunchedInstance, NodeProvider, NodeStatus } from '../kops/node-provider.js';
 import { applyCloudInit, cloudInitPlan } from './cloud-init-standin.js';
 import { emulatorState } from './emulator-process.js';
-import { publicMappings, syncGateway } from './gateway-sync.js';
+import { syncLabGateway } from './gateway-sync.js';
 import { isSandboxDnsAlive, startSandboxDns, stopSandboxDns } from './dns-process.js';
-import { readRecord, sandboxDir, writeRecord } from './record.js';
+import { deleteNodesOfGoneInstances } from './cloud-node-lifecycle.js';
+import { isInstanceLinkAlive, setInstanceMac, startInstanceLink, stopInstanceLink } from './instance-link.js';
+import { adminKubeconfig } from '../kops/standin.js';
+import { readRecord, sandboxDir, sandboxEtcdDir, sandboxKubeconfigPath, writeRecord } from './record.js';
 
-/** The lab node recorded at `path`, when it still answers; one that does not is cleaned away. */
+/**
+ * The lab node recorded at `path`, when it still answers; one that does not is cleaned away. A node
+ * that booted with a failed unit ("degraded") still runs, as a degraded EC2 instance does: the
+ * reclaim unit fails at the first boot of a new cluster, before `up` made the Elastic IP it claims.
+ */
 export async function attachRunningLab(path: string | undefined): Promise<Lab | undefined> {
   if (path === undefined || !existsSync(path)) return undefined;
   try {
     const lab = await attachLab(path);
-    await lab.node.waitReady(30_000);
+    await lab.node.waitReady(30_000).catch((err: unknown) => {
+      if (!(err instanceof SolokubeError && err.code === 'lab.node-degraded')) throw err;
+    });
     return lab;
   } catch {
     await destroyLab(await readLabRecord(path)).catch(() => undefined);
@@ -39,12 +52,7 @@ export async function attachRunningLab(path: string | undefined): Promise<Lab | 
   }
 }
 
-/** Make the gateway's NAT follow the emulator's public addresses. */
-export async function syncLabGateway(endpoint: string, lab: Lab, signal?: AbortSignal): Promise<void> {
-  const state = await emulatorState(endpoint, signal);
-  const mappings = Object.keys(state.networkInterfaces).flatMap((eni) => publicMappings(state, eni));
-  await syncGateway(lab.gateway, mappings);
-}
+export { syncLabGateway };
 
 const CONTROL_PLANE_WAIT_MS = 240_000;
 
@@ -67,15 +75,21 @@ async function nodesOf(kubeconfigPath: string, clusterName: string): Promise<Nod
 /**
  * Waits, as the instance's boot does before kops validates it, until the node's API answers and its
  * Node is Ready (a fresh boot starts etcd, kube-apiserver and the controllers; a reused one answers at once).
+ * With `nodeName`, that Node: with etcd's data kept, the Node of a replaced instance is still listed.
  */
-export async function waitForControlPlane(kubeconfigPath: string, clusterName: string, io: IoHost): Promise<void> {
+export async function waitForControlPlane(
+  kubeconfigPath: string,
+  clusterName: string,
+  io: IoHost,
+  nodeName?: string,
+): Promise<void> {
   const started = Date.now();
   let told = 0;
   let last = '';
   while (Date.now() - started < CONTROL_PLANE_WAIT_MS) {
     try {
       const nodes = await nodesOf(kubeconfigPath, clusterName);
-      if (nodes.some((n) => n.ready)) {
+      if (nodes.some((n) => n.ready && (nodeName === undefined || n.name === nodeName))) {
         if (told > 0)
           info(
             io,
@@ -105,7 +119,11 @@ export async function waitForControlPlane(kubeconfigPath: string, clusterName: s
 }
 
 /** The node runs a real Kubernetes control plane, as kops' instance does, with a Node named after the instance. */
-async function nodeControlPlane(instance: LaunchedInstance, io: IoHost): Promise<NodeControlPlaneSpec> {
+async function nodeControlPlane(
+  instance: LaunchedInstance,
+  io: IoHost,
+  etcdDataDir: string,
+): Promise<NodeControlPlaneSpec> {
   const bins = await ensureGoTools(['k8s', 'etcd', 'kwok'], { io });
   const toolDir = (bin: string | undefined): string => dirname(dirname(bin ?? ''));
   return {
@@ -115,6 +133,7 @@ async function nodeControlPlane(instance: LaunchedInstance, io: IoHost): Promise
       zone: instance.availabilityZone,
       instanceType: instance.instanceType,
     },
+    etcdDataDir,
   };
 }
 
@@ -139,6 +158,7 @@ export class LabNodeProvider implements NodeProvider {
   async onInstanceLaunched(instance: LaunchedInstance): Promise<void> {
     const { config, io } = this.o;
     let lab = await this.labFor(instance);
+    let fresh = false;
     if (!lab) {
       await this.removeNode();
       info(
@@ -151,16 +171,58 @@ export class LabNodeProvider implements NodeProvider {
         appsDomain: config.appsDomain,
         primaryAddress: instance.privateIp,
         apiAddresses: instance.publicIp ? [instance.publicIp] : [],
-        controlPlane: await nodeControlPlane(instance, io),
+        controlPlane: await nodeControlPlane(instance, io, sandboxEtcdDir(config.name)),
       });
       await this.update({ labRecordPath: lab.record.recordPath, instanceId: instance.instanceId });
+      await this.ensureInstanceLink(lab, instance);
       await this.runUserData(lab, instance);
+      fresh = true;
+    } else {
+      await this.ensureInstanceLink(lab, instance);
     }
     await this.ensureDns(lab);
     await syncLabGateway(this.o.endpoint, lab);
     const kubeconfig = lab.record.controlPlane?.kubeconfigPath;
-    if (kubeconfig) await waitForControlPlane(kubeconfig, config.name, io);
+    if (kubeconfig) {
+      await waitForControlPlane(kubeconfig, config.name, io, instance.instanceId);
+      const gone = await deleteNodesOfGoneInstances(kubeconfig, config.name, this.o.endpoint);
+      for (const n of gone)
+        info(io, `deleted the Node ${n}: its instance no longer runs (as the cloud controller does)`);
+      if (fresh) await this.refreshExportedKubeconfig(instance);
+    }
     await this.o.onNodeReady?.(lab);
+  }
+
+  /**
+   * On AWS the kubeconfig kops exported keeps working across an instance replacement (the CA stays in
+   * the state store, api.<c> follows the instance by DNS). The sandbox's node has a CA and a forward
+   * port of its own, so an exported kubeconfig is written again for the new node — a sandbox-only step.
+   */
+  private async refreshExportedKubeconfig(instance: LaunchedInstance): Promise<void> {
+    const path = sandboxKubeconfigPath();
+    if (!existsSync(path)) return;
+    const kubeconfig = adminKubeconfig(this.o.config.name, await this.adminCredentials(instance));
+    await writeFile(path, stringify(kubeconfig), { mode: 0o600 });
+  }
+
+  /** The node's link to its instance's metadata service and EC2, started unless it runs. */
+  private async ensureInstanceLink(lab: Lab, instance: LaunchedInstance): Promise<void> {
+    const record = await readRecord();
+    const link = record?.instanceLink;
+    if (link && link.instanceId === instance.instanceId && isInstanceLinkAlive(link)) return;
+    if (link) await stopInstanceLink(link);
+    const state = await emulatorState(this.o.endpoint);
+    const eni = [state, ...Object.values(state.regions ?? {})]
+      .flatMap((r) => Object.values(r.networkInterfaces ?? {}))
+      .find((e) => e.attachment?.instanceId === instance.instanceId && e.attachment.deviceIndex === 0);
+    if (eni) await setInstanceMac(lab, eni.macAddress);
+    const started = await startInstanceLink({
+      lab,
+      endpoint: this.o.endpoint,
+      instanceId: instance.instanceId,
+      logDir: sandboxDir(),
+    });
+    await this.update({ instanceLink: started });
   }
 
   /**
@@ -221,18 +283,24 @@ export class LabNodeProvider implements NodeProvider {
     await this.removeNode();
   }
 
+  /** kops deletes the cluster's etcd volumes with it: its etcd folder goes. */
+  async onClusterDeleted(cluster: string): Promise<void> {
+    await rm(sandboxEtcdDir(cluster), { recursive: true, force: true });
+  }
+
   /** Stop the DNS and remove the lab node with its namespaces, and say so in the record. */
   private async removeNode(): Promise<void> {
     const record = await readRecord();
     if (!record) return;
     if (record.dns) await stopSandboxDns(record.dns);
+    if (record.instanceLink) await stopInstanceLink(record.instanceLink);
     // pebble lives in the node's client namespace (and cgroup): it goes with the node.
     if (record.labRecordPath && existsSync(record.labRecordPath)) {
       const lab = await readLabRecord(record.labRecordPath);
       info(this.o.io, `removing the sandbox node ${lab.name} and its namespaces (its instance is terminating)`);
       await destroyLab(lab);
     }
-    const { labRecordPath: _lab, instanceId: _id, dns: _dns, pebble: _pebble, ...rest } = record;
+    const { labRecordPath: _lab, instanceId: _id, dns: _dns, pebble: _pebble, instanceLink: _link, ...rest } = record;
     await writeRecord(rest);
   }
 

@@ -32,6 +32,8 @@ const recordSchema = z.object({
   pebble: z
     .object({ pid: z.number().int(), netns: z.string(), issuingRootPath: z.string(), clientCaPath: z.string() })
     .optional(),
+  /** The process linking the node to its instance's metadata service and EC2 (instance-link.ts). */
+  instanceLink: z.object({ pid: z.number().int(), instanceId: z.string() }).optional(),
   createdAt: z.string(),
 });
 export type SandboxRecord = z.infer<typeof recordSchema>;
@@ -60,6 +62,12 @@ export async function readRecord(): Promise<SandboxRecord | undefined> {
 export function writeRecord(record: SandboxRecord): Promise<void> {
   return writeJsonAtomic(recordPath(), record);
 }
+
+/**
+ * Where the cluster's etcd keeps its data, outside any node: kops' etcd volumes outlive a replaced
+ * or paused control-plane instance, and so does this folder (removed with the sandbox by `down`).
+ */
+export const sandboxEtcdDir = (clusterName: string): string => join(sandboxDir(), 'etcd', clusterName);
 
 /** The sandbox's copy of the admin kubeconfig `kops export kubeconfig --admin` writes. */
 export const sandboxKubeconfigPath = (): string => join(sandboxDir(), 'kubeconfig');

@@ -24,6 +24,7 @@ import { PUBLIC_SUBNET } from '../lab/index.js';
 import type { KopsCli } from '../../kops/cli.js';
 import { emulatorHealthy, isEmulatorAlive, startEmulatorProcess, stopEmulator } from './emulator-process.js';
 import { stopSandboxDns } from './dns-process.js';
+import { stopInstanceLink } from './instance-link.js';
 import { attachRunningLab, LabNodeProvider, syncLabGateway, waitForControlPlane } from './lab-node.js';
 import { readRecord, sandboxDir, sandboxKubeconfigPath, writeRecord } from './record.js';
 import type { SandboxRecord } from './record.js';
@@ -116,6 +117,7 @@ export async function ensureSandbox(config: SolokubeConfig, io: IoHost): Promise
     ...(previous?.instanceId ? { instanceId: previous.instanceId } : {}),
     ...(previous?.dns ? { dns: previous.dns } : {}),
     ...(previous?.pebble ? { pebble: previous.pebble } : {}),
+    ...(previous?.instanceLink ? { instanceLink: previous.instanceLink } : {}),
     createdAt: previous?.createdAt ?? new Date().toISOString(),
   };
   await writeRecord(record);
@@ -159,6 +161,7 @@ export async function removeSandbox(io: IoHost): Promise<SandboxRemoval> {
     }
   };
   if (record.dns) await attempt(() => stopSandboxDns(record.dns!));
+  if (record.instanceLink) await attempt(() => stopInstanceLink(record.instanceLink!));
   if (record.pebble) await attempt(() => stopSandboxPebble(record.pebble!));
   if (record.labRecordPath && existsSync(record.labRecordPath))
     await attempt(async () => {

@@ -34,4 +34,6 @@ export interface NodeProvider {
   adminCredentials?(instance: LaunchedInstance): Promise<AdminCredentials>;
   /** Called before `delete cluster` removes the instance. */
   onInstanceTerminating?(instance: LaunchedInstance): Promise<void>;
+  /** Called once `delete cluster` removed the cluster: what stood for its etcd volumes goes too. */
+  onClusterDeleted?(cluster: string): Promise<void>;
 }

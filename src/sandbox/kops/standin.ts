@@ -19,6 +19,13 @@
 //   does what the control-plane group does to a failed instance (terminate it, launch a fresh one).
 //   The groups' launch template carries the instance group's user data as kops renders it
 //   (user-data.ts: nodeup, then spec.additionalUserData), so every launched instance gets it.
+// - IAM (kops-notes §5, awsmodel/iam.go): kops gives each role's instances the instance profile of
+//   its role, masters.<c> or nodes.<c>, and puts the Cluster's spec.additionalPolicies for that role
+//   into the role as an extra inline policy (`additional.<role>`), removing it when the key goes.
+//   The stand-in sets the role on the groups' launch template (so every launched instance has it,
+//   with credentials from its metadata service) and puts additionalPolicies as the role's policy in
+//   the emulator. Not modelled: kops' own built-in policy for the role, so an instance may do exactly
+//   what additionalPolicies allows — a stricter check of solokube's statements than AWS makes.
 // - dns-controller (kops' addon on the control plane): after each launch, api.<c> is UPSERTed to the
 //   control-plane instance's public IP and api.internal.<c> to its private IP (api-records.ts).
 // - delete cluster --yes (§3.2, §4): removes the cluster's tagged objects and records, then every
@@ -39,7 +46,7 @@ import type { KopsResult, StepOptions } from '../../kops/runner.js';
 import { parseKopsYaml } from '../../kops/spec-yaml.js';
 import { kopsClusterSeed } from '../aws/kops-seed.js';
 import type { EmulatorStateView } from '../aws/model.js';
-import type { LaunchedInstance, NodeProvider } from './node-provider.js';
+import type { AdminCredentials, LaunchedInstance, NodeProvider } from './node-provider.js';
 import { syncApiRecords } from './api-records.js';
 import { additionalUserDataOf, renderInstanceGroupUserData, type UserDataPart } from './user-data.js';
 
@@ -69,7 +76,12 @@ interface InstanceGroupShape {
   minSize: number;
   maxSize: number;
   additionalUserData: UserDataPart[];
+  additionalSecurityGroups: string[];
 }
+
+/** kops' IAM role (and instance profile) name for a role's instances. */
+export const roleName = (cluster: string, controlPlane: boolean): string =>
+  `${controlPlane ? 'masters' : 'nodes'}.${cluster}`;
 
 const ok = (stdout = '', stderr = ''): KopsResult => ({ stdout, stderr, exitCode: 0, ms: 0 });
 const fail = (stderr: string, stdout = ''): KopsResult => ({ stdout, stderr, exitCode: 1, ms: 0 });
@@ -80,6 +92,37 @@ function flag(args: string[], name: string): string | undefined {
     if (args[i]!.startsWith(`${name}=`)) return args[i]!.slice(name.length + 1);
   }
   return undefined;
+}
+
+/**
+ * The admin kubeconfig `kops export kubeconfig --admin` writes (§7.2): cluster, context and user named
+ * after the cluster, the API's server name api.internal.<c>; with the node's credentials when known.
+ */
+export function adminKubeconfig(cluster: string, creds: AdminCredentials | undefined): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': cluster,
+    clusters: [
+      {
+        name: cluster,
+        cluster: {
+          server: creds?.server ?? `https://api.${cluster}`,
+          'tls-server-name': `api.internal.${cluster}`,
+          ...(creds ? { 'certificate-authority-data': creds.certificateAuthorityData } : {}),
+        },
+      },
+    ],
+    contexts: [{ name: cluster, context: { cluster, user: cluster } }],
+    users: [
+      {
+        name: cluster,
+        user: creds
+          ? { 'client-certificate-data': creds.clientCertificateData, 'client-key-data': creds.clientKeyData }
+          : {},
+      },
+    ],
+  };
 }
 
 export class KopsStandIn implements KopsCli {
@@ -180,7 +223,11 @@ export class KopsStandIn implements KopsCli {
     if (!args.includes('--yes')) return ok('', 'Must specify --yes to apply changes\n');
     const configText = await this.readKey(`${cluster}/config`);
     if (configText === undefined) return fail(`Error: cluster "${cluster}" not found`);
-    const spec = parseKopsYaml(configText)[0]!.spec as { dnsZone: string; subnets: { zone: string }[] };
+    const spec = parseKopsYaml(configText)[0]!.spec as {
+      dnsZone: string;
+      subnets: { zone: string }[];
+      additionalPolicies?: Record<string, string>;
+    };
     const groups = await this.s3.send(
       new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${cluster}/instancegroup/` }),
     );
@@ -195,6 +242,7 @@ export class KopsStandIn implements KopsCli {
         minSize: Number(doc.spec['minSize'] ?? 1),
         maxSize: Number(doc.spec['maxSize'] ?? 1),
         additionalUserData: additionalUserDataOf(doc.spec),
+        additionalSecurityGroups: (doc.spec['additionalSecurityGroups'] as string[] | undefined) ?? [],
       });
     }
     const cp = igs.find((g) => g.controlPlane);
@@ -215,6 +263,7 @@ export class KopsStandIn implements KopsCli {
         ...(a.subnetCidr ? { subnetCidr: a.subnetCidr } : {}),
       }),
     );
+    await this.putRolePolicies(cluster, spec.additionalPolicies ?? {});
     // A group going to zero (pause) terminates its instance: the node is told first, as on delete.
     const running = await this.instanceOf(cluster);
     if (running && cp.maxSize === 0) await this.o.nodeProvider?.onInstanceTerminating?.(running);
@@ -267,9 +316,11 @@ export class KopsStandIn implements KopsCli {
         template: {
           instanceType: ig.machineType,
           imageId: seeded?.imageId ?? 'ami-00000000000000001',
-          securityGroupIds: sg ? [sg.groupId] : [],
+          // kops' launch template: the role's group, then the instance group's additionalSecurityGroups.
+          securityGroupIds: [...(sg ? [sg.groupId] : []), ...ig.additionalSecurityGroups],
           keyName: `kubernetes.${cluster}`,
           userData: renderInstanceGroupUserData(cluster, ig.name, ig.additionalUserData),
+          iamRole: roleName(cluster, ig.controlPlane),
           tags: {
             ...clusterTags,
             'kops.k8s.io/instancegroup': ig.name,
@@ -279,6 +330,20 @@ export class KopsStandIn implements KopsCli {
               : { 'k8s.io/role/node': '1' }),
           },
         },
+      });
+    }
+  }
+
+  /**
+   * kops' extra inline policy per role, from spec.additionalPolicies (v1alpha2 keys `master`, or
+   * `control-plane` as accepted on input, and `node`); a role without an entry gets none.
+   */
+  private async putRolePolicies(cluster: string, additional: Record<string, string>): Promise<void> {
+    for (const controlPlane of [true, false]) {
+      const text = controlPlane ? (additional['master'] ?? additional['control-plane']) : additional['node'];
+      await this.admin('POST', 'iam/role-policy', {
+        roleName: roleName(cluster, controlPlane),
+        policy: text === undefined ? [] : (JSON.parse(text) as unknown),
       });
     }
   }
@@ -363,30 +428,7 @@ export class KopsStandIn implements KopsCli {
       instance && this.o.nodeProvider?.adminCredentials
         ? await this.o.nodeProvider.adminCredentials(instance)
         : undefined;
-    const kubeconfig = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': cluster,
-      clusters: [
-        {
-          name: cluster,
-          cluster: {
-            server: creds?.server ?? `https://api.${cluster}`,
-            'tls-server-name': `api.internal.${cluster}`,
-            ...(creds ? { 'certificate-authority-data': creds.certificateAuthorityData } : {}),
-          },
-        },
-      ],
-      contexts: [{ name: cluster, context: { cluster, user: cluster } }],
-      users: [
-        {
-          name: cluster,
-          user: creds
-            ? { 'client-certificate-data': creds.clientCertificateData, 'client-key-data': creds.clientKeyData }
-            : {},
-        },
-      ],
-    };
+    const kubeconfig = adminKubeconfig(cluster, creds);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(path, stringify(kubeconfig), { mode: 0o600 });
     return ok('', `kOps has set your kubectl context to ${cluster}\n`);
@@ -408,6 +450,8 @@ export class KopsStandIn implements KopsCli {
     const objects = (keys.Contents ?? []).map((c) => ({ Key: c.Key! }));
     if (objects.length > 0)
       await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }));
+    // kops deletes the etcd volumes with the cluster.
+    await this.o.nodeProvider?.onClusterDeleted?.(cluster);
     return ok('', `Deleted cluster: "${cluster}"\n`);
   }
 }

@@ -171,7 +171,12 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       const apiForwardPort = (apiForward.address() as { port: number }).port;
       const kubeconfigPath = join(paths.dir, 'kubeconfig');
       await writeHostKubeconfig(kubeconfigPath, clusterName, apiForwardPort, controlPlaneFiles.hostPki);
-      record.controlPlane = { binds: controlPlaneFiles.binds, kubeconfigPath, apiForwardPort };
+      record.controlPlane = {
+        binds: controlPlaneFiles.binds,
+        ...(controlPlaneFiles.stateBinds.length > 0 ? { stateBinds: controlPlaneFiles.stateBinds } : {}),
+        kubeconfigPath,
+        apiForwardPort,
+      };
       // Clients of the lab trust both the stand-ins' CA and the cluster's own (as kops makes one).
       const bundle = join(paths.tls, 'ca-bundle.crt');
       await writeFile(

@@ -28,6 +28,8 @@ const NODE_KUBECONFIG = '/etc/kubernetes/admin.kubeconfig';
 const STAGES = '/etc/kubernetes/kwok-stages.yaml';
 const NODE_OBJECT = '/etc/kubernetes/node.json';
 const DATA_DIR = '/var/lib/solokube-cp';
+/** etcd's data (components.ts: --data-dir=<dataDir>/etcd). */
+const ETCD_DATA_DIR = `${DATA_DIR}/etcd`;
 const UNIT_PREFIX = 'solokube-lab-';
 /** kube-apiserver's port on the node: kops binds it to *:443. */
 export const NODE_API_PORT = 443;
@@ -37,11 +39,18 @@ export interface NodeControlPlaneSpec {
   toolDirs: { k8s: string; etcd: string; kwok: string };
   /** The Node object kwok will keep Ready, shaped like kops' control-plane node. */
   node: KopsNodeSpec;
+  /**
+   * A host folder that holds etcd's data instead of the node's own disk, bound read-write: it
+   * outlives the node, as kops' etcd EBS volumes outlive a replaced control-plane instance.
+   */
+  etcdDataDir?: string;
 }
 
 export interface NodeControlPlaneFiles {
   /** Host folder → node folder, bound read-only at every boot. */
   binds: { host: string; node: string }[];
+  /** Host folder → node folder, bound read-write at every boot (etcd's data, when kept outside). */
+  stateBinds: { host: string; node: string }[];
   /** The admin kubeconfig for the host side; its server is filled in once the forward port is known. */
   hostPki: { caCert: string; adminCert: string; adminKey: string };
 }
@@ -118,6 +127,7 @@ export async function installNodeControlPlane(
     argv: ['/bin/sh', '-c', registerNodeScript(layout.binaries.kubectl, spec.node.instanceId)],
   });
   await mkdir(at(DATA_DIR), { recursive: true, mode: 0o700 });
+  if (spec.etcdDataDir) await mkdir(spec.etcdDataDir, { recursive: true, mode: 0o700 });
   for (const [name, text] of Object.entries(units)) {
     await put(at(`/etc/systemd/system/${name}`), text);
     const link = at(`/etc/systemd/system/multi-user.target.wants/${name}`);
@@ -130,6 +140,7 @@ export async function installNodeControlPlane(
       host: spec.toolDirs[k],
       node: NODE_TOOL_DIRS[k],
     })),
+    stateBinds: spec.etcdDataDir ? [{ host: spec.etcdDataDir, node: ETCD_DATA_DIR }] : [],
     hostPki: { caCert: pki.caCert, adminCert: pki.adminCert, adminKey: pki.adminKey },
   };
 }

@@ -13,6 +13,8 @@ export interface NspawnLaunch {
   cpus?: string | undefined;
   /** Host folders bound read-only into the container (static binaries from the host's caches). */
   bindsRo?: readonly { host: string; node: string }[] | undefined;
+  /** Host folders bound read-write (state that outlives the node, e.g. etcd's data). */
+  bindsRw?: readonly { host: string; node: string }[] | undefined;
 }
 
 export function nspawnArgv(l: NspawnLaunch): string[] {
@@ -32,5 +34,6 @@ export function nspawnArgv(l: NspawnLaunch): string[] {
     '--timezone=off',
     ...(l.cpus ? [`--cpu-affinity=${l.cpus}`] : []),
     ...(l.bindsRo ?? []).map((b) => `--bind-ro=${b.host}:${b.node}`),
+    ...(l.bindsRw ?? []).map((b) => `--bind=${b.host}:${b.node}`),
   ];
 }

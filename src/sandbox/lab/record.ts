@@ -61,6 +61,11 @@ export const labRecordSchema = z.object({
       binds: z.array(
         z.object({ host: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/), node: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/) }),
       ),
+      stateBinds: z
+        .array(
+          z.object({ host: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/), node: z.string().regex(/^\/[A-Za-z0-9/_.-]+$/) }),
+        )
+        .optional(),
       kubeconfigPath: z.string(),
       apiForwardPort: z.number().refine((n) => isPort(n, { allowZero: true })),
     })

@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       machineName: record.machineName,
       cpus: record.node.cpus,
       bindsRo: record.controlPlane?.binds,
+      bindsRw: record.controlPlane?.stateBinds,
     });
     const logFd = openSync(record.logPath, 'a');
     const child = spawn(argv[0] ?? 'systemd-nspawn', argv.slice(1), { stdio: ['ignore', logFd, logFd] });

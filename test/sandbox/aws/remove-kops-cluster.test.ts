@@ -23,10 +23,12 @@ async function remove(endpoint: string, cluster: string) {
 describe('AWS emulator: removing a kops cluster', () => {
   test(
     'GIVEN a kops cluster with our security group in its VPC and an EIP on its ENI WHEN removed ' +
-      'THEN refused until both are gone; then the cluster objects and api records go, the EIP ' +
-      'stays allocated',
+      'THEN refused until both are gone; then the cluster objects, api records and its roles go, ' +
+      'the EIP stays allocated',
     async (t) => {
       const { emu, ec2, eniId } = await harness(t);
+      emu.putRolePolicy(`masters.${CLUSTER}`, [{ Effect: 'Allow', Action: 'ec2:DescribeAddresses', Resource: '*' }]);
+      emu.putRolePolicy('masters.other.example.com', []);
       const vpcId = Object.keys(emu.state().vpcs)[0]!;
       const sg = await ec2.send(
         new CreateSecurityGroupCommand({ GroupName: 'solokube-apps', Description: 'x', VpcId: vpcId }),
@@ -54,6 +56,8 @@ describe('AWS emulator: removing a kops cluster', () => {
       );
       assert.ok(!Object.values(s.hostedZones).some((z) => z.records.some((r) => r.name.startsWith('api.'))));
       assert.equal(Object.keys(s.addresses).length, 1, 'kops never releases an Elastic IP it did not make');
+      assert.deepEqual(ok.body['roles'], [`masters.${CLUSTER}`]);
+      assert.deepEqual(Object.keys(s.iamRoles ?? {}), ['masters.other.example.com'], "only the cluster's roles go");
     },
   );
 });

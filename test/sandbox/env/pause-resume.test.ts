@@ -3,13 +3,14 @@
 // `pause --sandbox` takes the control-plane instance away (its lab node removed) while the Elastic IP
 // and the api record stay; `status --sandbox` says paused with what it still costs; `up --sandbox`
 // refuses to resume it silently and names resume; `resume --sandbox` launches a fresh instance whose
-// fresh lab node boots. (The apps answering again needs the reclaim part in the rendered instance
-// group and IMDS wired to the sandbox node, which this test does not claim.)
+// fresh lab node boots with the cluster's state (etcd's data outlives the node, as kops' volumes do),
+// and its reclaim unit takes the Elastic IP back: the hello app answers on https://hello.example.com
+// again through the same address, with no other solokube command.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { emulatorState } from '../../../src/sandbox/env/emulator-process.js';
-import { json, sandboxRun } from './support.js';
+import { helloDeployedByUp, httpsUntil, json, sandboxRun } from './support.js';
 
 describe('pause and resume the sandbox', { timeout: 30 * 60_000 }, () => {
   const sbx = sandboxRun();
@@ -21,6 +22,11 @@ describe('pause and resume the sandbox', { timeout: 30 * 60_000 }, () => {
     const up = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 900_000);
     assert.equal(up.code, 0, up.stderr);
     const eip = json<{ summary: { elasticIp: string } }>(up).summary.elasticIp;
+    // up deployed the example's hello, whose pods tolerate the control-plane taint kops puts back
+    // on every new instance: it must come back with no solokube command.
+    const hello = await helloDeployedByUp(sbx);
+    assert.match(hello.image, /@sha256:/, 'up deployed the example app');
+    assert.equal((await httpsUntil(sbx, 'hello.example.com', 240_000)).remoteIp, eip, 'hello answers before the pause');
     const endpoint = sbx.record().emulator.endpoint;
     const labBefore = sbx.record().labRecordPath;
     const running = async () =>
@@ -66,6 +72,9 @@ describe('pause and resume the sandbox', { timeout: 30 * 60_000 }, () => {
     );
     assert.ok(existsSync(sbx.record().labRecordPath));
     assert.ok(await eipHeld(), 'the same Elastic IP is still ours');
+    const back = await httpsUntil(sbx, 'hello.example.com', 180_000);
+    assert.equal(back.remoteIp, eip, 'resumed: hello answers on https through the same Elastic IP');
+    assert.match(back.out, /stand-in pod=/);
     const down = await sbx.cli(['down', '--sandbox', '--yes'], 600_000);
     assert.equal(down.code, 0, `down after resume reaches the fresh node's API: ${down.stderr}`);
   });

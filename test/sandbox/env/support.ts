@@ -108,3 +108,44 @@ export async function checkUntil(
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
+
+/** The sandbox's current node as a test reaches it: its client namespace and what a client trusts. */
+export function sandboxNode(run: SandboxRun): { clientNetns: string; caCertPath: string; labRecordPath: string } {
+  const record = JSON.parse(readFileSync(join(run.env.SOLOKUBE_SANDBOX_DIR!, 'sandbox.json'), 'utf8')) as {
+    labRecordPath: string;
+    pebble?: { clientCaPath: string };
+  };
+  const lab = JSON.parse(readFileSync(record.labRecordPath, 'utf8')) as { netns: { client: string } };
+  if (!record.pebble) throw new Error('the sandbox runs no pebble');
+  return { clientNetns: lab.netns.client, caCertPath: record.pebble.clientCaPath, labRecordPath: record.labRecordPath };
+}
+
+/**
+ * Ask https://<host>/ from the sandbox node's client namespace (DNS → Elastic IP → node) until it
+ * answers 200 from the app, re-reading which node and CA the sandbox has on every try; returns the
+ * answer, the address curl reached and how long it took.
+ */
+export async function httpsUntil(
+  run: SandboxRun,
+  host: string,
+  timeoutMs: number,
+): Promise<{ out: string; remoteIp: string; ms: number }> {
+  const started = Date.now();
+  let last: string;
+  for (;;) {
+    try {
+      const n = sandboxNode(run);
+      const r = runCheck(
+        `ip netns exec ${n.clientNetns} curl -sS -i --max-time 5 --cacert ${n.caCertPath} -w '\\nremote_ip=%{remote_ip}\\n' https://${host}/`,
+      );
+      last = `${r.code} ${r.stdout}${r.stderr}`;
+      if (r.code === 0 && /^HTTP\/[12](\.1)? 200/.test(r.stdout) && /stand-in pod=/.test(r.stdout))
+        return { out: r.stdout, remoteIp: /remote_ip=(\S+)/.exec(r.stdout)?.[1] ?? '', ms: Date.now() - started };
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`https://${host}/ did not answer within ${timeoutMs} ms; last: ${last.slice(-800)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
