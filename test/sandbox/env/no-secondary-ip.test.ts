@@ -55,45 +55,55 @@ test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path ex
   assert.equal(status.aws.elasticIp, undefined);
 });
 
-test('GIVEN the secondary path is up WHEN up runs with --no-secondary-ip THEN it removes all of it, the node part included, and a rerun changes nothing', async () => {
-  const on = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
-  assert.equal(on.code, 0, on.stderr);
-  assert.equal(json<{ decision: string }>(on).decision, 'apply');
+test(
+  'GIVEN the sandbox without the secondary IP WHEN up turns it on THEN the app answers on 443 through the ' +
+    'Elastic IP; WHEN up runs with --no-secondary-ip again THEN it removes all of it, the node part ' +
+    'included, and a rerun changes nothing',
+  async () => {
+    // Off → on: the previous test left the sandbox in --no-secondary-ip mode.
+    const on = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json']);
+    assert.equal(on.code, 0, on.stderr);
+    const onResult = json<{ decision: string; summary: { elasticIp: string; appUrl: string; checks: string[] } }>(on);
+    assert.equal(onResult.decision, 'apply');
+    assert.doesNotMatch(onResult.summary.appUrl, /:30443/, 'https on 443 again, not the NodePort');
+    const onHttps = await checkUntil(onResult.summary.checks[0]!, /stand-in pod=/, 180_000);
+    assert.equal(onHttps.code, 0, onHttps.stderr);
 
-  const off = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
-  assert.equal(off.code, 0, off.stderr);
-  const r = json<{
-    decision: string;
-    plan: { mode: string; steps: { id: string; action: string }[] };
-    summary: { checks: string[] };
-  }>(off);
-  assert.equal(r.decision, 'apply');
-  const removed = r.plan.steps.filter((s) => s.action === 'delete').map((s) => s.id);
-  for (const id of ['aws/elastic-ip', 'aws/secondary-private-ip', 'aws/app-security-group'])
-    assert.ok(removed.includes(id), `${id} removed: ${removed.join(', ')}`);
-  // The app names stay ours and move to the instance's own address (before the Elastic IP goes).
-  const dnsStep = r.plan.steps.find((s) => s.id === 'aws/dns-records');
-  assert.equal(dnsStep?.action, 'update', JSON.stringify(dnsStep));
-  assert.ok(
-    removed.some((id) => id.startsWith('node/')),
-    `the node's part is removed too: ${removed.join(', ')}`,
-  );
+    const off = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
+    assert.equal(off.code, 0, off.stderr);
+    const r = json<{
+      decision: string;
+      plan: { mode: string; steps: { id: string; action: string }[] };
+      summary: { checks: string[] };
+    }>(off);
+    assert.equal(r.decision, 'apply');
+    const removed = r.plan.steps.filter((s) => s.action === 'delete').map((s) => s.id);
+    for (const id of ['aws/elastic-ip', 'aws/secondary-private-ip', 'aws/app-security-group'])
+      assert.ok(removed.includes(id), `${id} removed: ${removed.join(', ')}`);
+    // The app names stay ours and move to the instance's own address (before the Elastic IP goes).
+    const dnsStep = r.plan.steps.find((s) => s.id === 'aws/dns-records');
+    assert.equal(dnsStep?.action, 'update', JSON.stringify(dnsStep));
+    assert.ok(
+      removed.some((id) => id.startsWith('node/')),
+      `the node's part is removed too: ${removed.join(', ')}`,
+    );
 
-  const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
-  const state = (await res.json()) as {
-    addresses: object;
-    securityGroups: Record<string, { groupName: string }>;
-    networkInterfaces: Record<string, { privateIps: { primary: boolean }[] }>;
-  };
-  assert.deepEqual(state.addresses, {}, 'no billed address is left');
-  assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
-  assert.ok(
-    Object.values(state.networkInterfaces).every((n) => n.privateIps.every((p) => p.primary)),
-    'no secondary private IP is left',
-  );
-  const https = runCheck(r.summary.checks[0]!);
-  assert.equal(https.code, 0, https.stderr);
+    const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
+    const state = (await res.json()) as {
+      addresses: object;
+      securityGroups: Record<string, { groupName: string }>;
+      networkInterfaces: Record<string, { privateIps: { primary: boolean }[] }>;
+    };
+    assert.deepEqual(state.addresses, {}, 'no billed address is left');
+    assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
+    assert.ok(
+      Object.values(state.networkInterfaces).every((n) => n.privateIps.every((p) => p.primary)),
+      'no secondary private IP is left',
+    );
+    const https = runCheck(r.summary.checks[0]!);
+    assert.equal(https.code, 0, https.stderr);
 
-  const again = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
-  assert.equal(json<{ decision: string }>(again).decision, 'nothing-to-do');
-});
+    const again = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
+    assert.equal(json<{ decision: string }>(again).decision, 'nothing-to-do');
+  },
+);
