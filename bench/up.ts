@@ -214,7 +214,8 @@ export async function upBench(io: IoHost): Promise<BenchTable[]> {
         String(total(r.kopsCalls)),
       ]),
       notes: [
-        'kops + node waits: every kops step (real kops binary, and the stand-in whose update boots the lab node and waits for its control plane, whose validate waits for Ready)',
+        'kops + node waits: every kops step (real kops binary, and the stand-in whose update boots ' +
+          'the lab node and waits for its control plane, whose validate waits for Ready)',
         'AWS calls (kops): calls the emulator saw while a kops step ran; (solokube): all others, incl. the sandbox’s own',
         ...runs.flatMap((r) => [
           `${r.name}: kops steps: ${r.kopsSteps.join(', ') || '(none)'}`,

@@ -20,38 +20,46 @@ import { parseConfig } from '../../src/config/load.js';
 const contextWith = (config: string) => ({ globals: { config } }) as unknown as CommandContext;
 
 describe('the built-in example app', () => {
-  test('GIVEN the built-in example configuration WHEN its app is resolved in the example project THEN the package ships a Dockerfile that builds without pulling or running anything', () => {
-    const config = parseConfig(EXAMPLE_CONFIG, 'example');
-    const source = appSource(config, 'hello', exampleProjectDir());
-    assert.equal(source.dockerfile, join(exampleProjectDir(), 'apps', 'hello', 'Dockerfile'));
-    assert.equal(source.context, join(exampleProjectDir(), 'apps', 'hello'));
-    const dockerfile = readFileSync(source.dockerfile, 'utf8');
-    // Nothing can be pulled in the sandbox, and no program may need emulation on arm64 instance types.
-    const froms = [...dockerfile.matchAll(/^\s*FROM\s+(\S+)/gim)].map((m) => m[1]);
-    assert.deepEqual(froms, ['scratch']);
-    assert.equal(dockerfileRunsPrograms(dockerfile), false);
-    for (const m of dockerfile.matchAll(/^\s*COPY\s+(\S+)/gim))
-      assert.ok(existsSync(join(source.context, m[1]!)), m[0]);
-  });
+  test(
+    'GIVEN the built-in example configuration WHEN its app is resolved in the example project ' +
+      'THEN the package ships a Dockerfile that builds without pulling or running anything',
+    () => {
+      const config = parseConfig(EXAMPLE_CONFIG, 'example');
+      const source = appSource(config, 'hello', exampleProjectDir());
+      assert.equal(source.dockerfile, join(exampleProjectDir(), 'apps', 'hello', 'Dockerfile'));
+      assert.equal(source.context, join(exampleProjectDir(), 'apps', 'hello'));
+      const dockerfile = readFileSync(source.dockerfile, 'utf8');
+      // Nothing can be pulled in the sandbox, and no program may need emulation on arm64 instance types.
+      const froms = [...dockerfile.matchAll(/^\s*FROM\s+(\S+)/gim)].map((m) => m[1]);
+      assert.deepEqual(froms, ['scratch']);
+      assert.equal(dockerfileRunsPrograms(dockerfile), false);
+      for (const m of dockerfile.matchAll(/^\s*COPY\s+(\S+)/gim))
+        assert.ok(existsSync(join(source.context, m[1]!)), m[0]);
+    },
+  );
 
-  test('GIVEN no solokube.yaml WHEN up runs in the sandbox THEN apps are built from the example project, tagged by content; with a file, beside it, by git', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'solokube-example-'));
-    try {
-      const file = join(dir, 'solokube.yaml');
-      assert.deepEqual(appsProjectFor(contextWith(file), true), {
-        projectDir: exampleProjectDir(),
-        tagFromContent: true,
-      });
-      writeFileSync(file, EXAMPLE_CONFIG);
-      assert.deepEqual(appsProjectFor(contextWith(file), true), { projectDir: dir, tagFromContent: false });
-      assert.deepEqual(appsProjectFor(contextWith(join(dir, 'absent.yaml')), false), {
-        projectDir: dir,
-        tagFromContent: false,
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test(
+    'GIVEN no solokube.yaml WHEN up runs in the sandbox THEN apps are built from the example ' +
+      'project, tagged by content; with a file, beside it, by git',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'solokube-example-'));
+      try {
+        const file = join(dir, 'solokube.yaml');
+        assert.deepEqual(appsProjectFor(contextWith(file), true), {
+          projectDir: exampleProjectDir(),
+          tagFromContent: true,
+        });
+        writeFileSync(file, EXAMPLE_CONFIG);
+        assert.deepEqual(appsProjectFor(contextWith(file), true), { projectDir: dir, tagFromContent: false });
+        assert.deepEqual(appsProjectFor(contextWith(join(dir, 'absent.yaml')), false), {
+          projectDir: dir,
+          tagFromContent: false,
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('content tags', () => {

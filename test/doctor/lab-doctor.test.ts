@@ -201,30 +201,34 @@ describe('doctor --sandbox checks every hop and names the first broken one', () 
     }
     assert.equal((await doctor()).code, 0);
   });
-  test('GIVEN kube-apiserver hangs (stopped; the kernel still accepts on :443) WHEN doctor runs THEN it ends inside its deadline and names the API', async () => {
-    const apiserver = await pidListeningOn(443);
-    await node(['kill', '-STOP', apiserver]);
-    try {
-      const r = await doctor();
-      // The CLI's own start-up and the AWS reads come on top of the checks' deadline.
-      assert.ok(r.ms < DEFAULT_DOCTOR_DEADLINE_MS + 15_000, `doctor took ${r.ms} ms`);
-      assertBrokenAt(r, 'cluster', 'k8s/api');
-      assert.match(r.report.firstBroken!.summary, /within|deadline|timed out|no answer/i);
-      assert.equal(r.report.checks.find((c) => c.id === 'e2e/api-on-primary')?.status, 'fail');
-      assert.equal(
-        r.report.checks.find((c) => c.id === 'e2e/hello.example.com')?.status,
-        'pass',
-        'the apps still answer',
-      );
-    } finally {
-      await node(['kill', '-CONT', apiserver]);
-    }
-    const end = Date.now() + 60_000;
-    let again = await doctor();
-    while (again.code !== 0 && Date.now() < end) {
-      await sleep(3_000);
-      again = await doctor();
-    }
-    assert.equal(again.code, 0, JSON.stringify(again.report.checks.filter((c) => c.status === 'fail')));
-  });
+  test(
+    'GIVEN kube-apiserver hangs (stopped; the kernel still accepts on :443) WHEN doctor runs ' +
+      'THEN it ends inside its deadline and names the API',
+    async () => {
+      const apiserver = await pidListeningOn(443);
+      await node(['kill', '-STOP', apiserver]);
+      try {
+        const r = await doctor();
+        // The CLI's own start-up and the AWS reads come on top of the checks' deadline.
+        assert.ok(r.ms < DEFAULT_DOCTOR_DEADLINE_MS + 15_000, `doctor took ${r.ms} ms`);
+        assertBrokenAt(r, 'cluster', 'k8s/api');
+        assert.match(r.report.firstBroken!.summary, /within|deadline|timed out|no answer/i);
+        assert.equal(r.report.checks.find((c) => c.id === 'e2e/api-on-primary')?.status, 'fail');
+        assert.equal(
+          r.report.checks.find((c) => c.id === 'e2e/hello.example.com')?.status,
+          'pass',
+          'the apps still answer',
+        );
+      } finally {
+        await node(['kill', '-CONT', apiserver]);
+      }
+      const end = Date.now() + 60_000;
+      let again = await doctor();
+      while (again.code !== 0 && Date.now() < end) {
+        await sleep(3_000);
+        again = await doctor();
+      }
+      assert.equal(again.code, 0, JSON.stringify(again.report.checks.filter((c) => c.status === 'fail')));
+    },
+  );
 });

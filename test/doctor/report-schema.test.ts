@@ -40,21 +40,25 @@ const failedDoc = (checks: unknown[], report: Record<string, unknown> = {}) =>
   });
 
 describe('the JSON document of doctor', () => {
-  test('GIVEN a fresh kops cluster in the emulator WHEN doctor --hops aws,cluster -o json runs THEN the failure document has the documented shape', async () => {
-    const lab = await startLab();
-    try {
-      const run = await lab.cli(['doctor', '--hops', 'aws,cluster', '--output', 'json']);
-      assert.equal(run.code, 1, run.stderr);
-      const doc = parseDoctorDocument(run.stdout);
-      assert.equal(doc.ok, false);
-      const report = reportOf(doc);
-      assert.deepEqual([...new Set(report.checks.map((c) => c.hop))], ['aws', 'cluster']);
-      assert.equal(report.firstBroken?.hop, 'aws');
-      assert.equal(report.checks.find((c) => c.hop === 'cluster')?.status, 'skip', 'no kubeconfig here');
-    } finally {
-      await lab.close();
-    }
-  });
+  test(
+    'GIVEN a fresh kops cluster in the emulator WHEN doctor --hops aws,cluster -o json runs ' +
+      'THEN the failure document has the documented shape',
+    async () => {
+      const lab = await startLab();
+      try {
+        const run = await lab.cli(['doctor', '--hops', 'aws,cluster', '--output', 'json']);
+        assert.equal(run.code, 1, run.stderr);
+        const doc = parseDoctorDocument(run.stdout);
+        assert.equal(doc.ok, false);
+        const report = reportOf(doc);
+        assert.deepEqual([...new Set(report.checks.map((c) => c.hop))], ['aws', 'cluster']);
+        assert.equal(report.firstBroken?.hop, 'aws');
+        assert.equal(report.checks.find((c) => c.hop === 'cluster')?.status, 'skip', 'no kubeconfig here');
+      } finally {
+        await lab.close();
+      }
+    },
+  );
 
   test('GIVEN the secondary IP set up WHEN doctor --hops aws -o json runs THEN the document still has its shape and carries the passes', async () => {
     const lab = await startLab();

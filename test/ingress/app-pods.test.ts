@@ -60,11 +60,18 @@ describe('app pods stand-in', () => {
     assert.deepEqual(appListeners(hostile), []);
   });
 
-  test('GIVEN a listener WHEN the configuration is rendered THEN it listens on the pod address only and says in a header and the body that it is a stand-in', () => {
-    const conf = renderAppPodsConfig(appListeners([pod({})]));
-    assert.match(conf, /listen 198\.18\.128\.1:8080;/);
-    assert.doesNotMatch(conf, /listen (\*:)?8080;/);
-    assert.match(conf, new RegExp(`add_header ${STANDIN_HEADER} "app pod default/hello-abc12 container web .*stand`));
-    assert.match(conf, /stand-in pod=198\.18\.128\.1:8080 host=\$host client=\$remote_addr xff=\$http_x_forwarded_for/);
-  });
+  test(
+    'GIVEN a listener WHEN the configuration is rendered THEN it listens on the pod address ' +
+      'only and says in a header and the body that it is a stand-in',
+    () => {
+      const conf = renderAppPodsConfig(appListeners([pod({})]));
+      assert.match(conf, /listen 198\.18\.128\.1:8080;/);
+      assert.doesNotMatch(conf, /listen (\*:)?8080;/);
+      assert.match(conf, new RegExp(`add_header ${STANDIN_HEADER} "app pod default/hello-abc12 container web .*stand`));
+      assert.match(
+        conf,
+        /stand-in pod=198\.18\.128\.1:8080 host=\$host client=\$remote_addr xff=\$http_x_forwarded_for/,
+      );
+    },
+  );
 });

@@ -94,22 +94,27 @@ describe('the lab supervisor runs a kubelet stand-in', () => {
     await lab?.destroy();
   });
 
-  test("GIVEN up's cluster part and the hello app WHEN a client asks http://hello.example.com:8080 THEN the real Traefik routes it from the Ingress to the app pod's stand-in, which saw the client's address", async () => {
-    await apply([...ingressKubeResources(target, config), ...helloAppResources(target, 1)]);
-    const answer = await ask(90_000, /stand-in pod=/);
-    assert.match(answer, /^HTTP\/1\.1 200/);
-    assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-[a-z0-9-]+ container web`, 'i'));
-    // Traefik forwarded the client's own address (direct mode keeps it: DNAT only, no proxy in between).
-    assert.match(answer, new RegExp(`xff=${lab.client.address.replace(/\./g, '\\.')}\\b`));
-    const units = await lab.node.exec(['systemctl', 'list-units', '--plain', '--no-legend', `${TRAEFIK_UNIT}*`]);
-    assert.match(
-      units.stdout,
-      /solokube-lab-pod-solokube-ingress-traefik-[a-z0-9-]+-traefik\.service\s+loaded active running/,
-    );
-    // Traefik's provider reads the real API: the app's route came from its Ingress object.
-    const journal = await lab.node.exec(['journalctl', '--no-pager', '-o', 'cat', '-u', `${TRAEFIK_UNIT}*`]);
-    assert.doesNotMatch(journal.stdout, /level=(error|fatal).*kubernetes/i, journal.stdout.slice(-2000));
-  });
+  test(
+    "GIVEN up's cluster part and the hello app WHEN a client asks " +
+      'http://hello.example.com:8080 THEN the real Traefik routes it from the Ingress to the app ' +
+      "pod's stand-in, which saw the client's address",
+    async () => {
+      await apply([...ingressKubeResources(target, config), ...helloAppResources(target, 1)]);
+      const answer = await ask(90_000, /stand-in pod=/);
+      assert.match(answer, /^HTTP\/1\.1 200/);
+      assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-[a-z0-9-]+ container web`, 'i'));
+      // Traefik forwarded the client's own address (direct mode keeps it: DNAT only, no proxy in between).
+      assert.match(answer, new RegExp(`xff=${lab.client.address.replace(/\./g, '\\.')}\\b`));
+      const units = await lab.node.exec(['systemctl', 'list-units', '--plain', '--no-legend', `${TRAEFIK_UNIT}*`]);
+      assert.match(
+        units.stdout,
+        /solokube-lab-pod-solokube-ingress-traefik-[a-z0-9-]+-traefik\.service\s+loaded active running/,
+      );
+      // Traefik's provider reads the real API: the app's route came from its Ingress object.
+      const journal = await lab.node.exec(['journalctl', '--no-pager', '-o', 'cat', '-u', `${TRAEFIK_UNIT}*`]);
+      assert.doesNotMatch(journal.stdout, /level=(error|fatal).*kubernetes/i, journal.stdout.slice(-2000));
+    },
+  );
 
   test('GIVEN Traefik running under the stand-in WHEN the loop goes round several more times THEN it is the same process (nothing restarted)', async () => {
     const pid = async (): Promise<string> => {
@@ -123,25 +128,29 @@ describe('the lab supervisor runs a kubelet stand-in', () => {
     assert.equal(await pid(), first);
   });
 
-  test("GIVEN the app answering WHEN its Deployment is scaled to zero THEN the stand-in's pod address leaves the node and Traefik has no backend for it", async () => {
-    await apply(helloAppResources(target, 0));
-    await ask(60_000, /^HTTP\/1\.1 (404|503)/);
-    const end = Date.now() + 30_000;
-    for (;;) {
-      const addrs = await lab.node.exec([
-        'ip',
-        '-n',
-        APP_PODS_NETNS,
-        '-4',
-        '-o',
-        'address',
-        'show',
-        'dev',
-        'skl-pods1',
-      ]);
-      if (!/\binet /.test(addrs.stdout)) break;
-      if (Date.now() > end) assert.fail(`pod addresses left in ${APP_PODS_NETNS}: ${addrs.stdout}`);
-      await sleep(1000);
-    }
-  });
+  test(
+    "GIVEN the app answering WHEN its Deployment is scaled to zero THEN the stand-in's pod " +
+      'address leaves the node and Traefik has no backend for it',
+    async () => {
+      await apply(helloAppResources(target, 0));
+      await ask(60_000, /^HTTP\/1\.1 (404|503)/);
+      const end = Date.now() + 30_000;
+      for (;;) {
+        const addrs = await lab.node.exec([
+          'ip',
+          '-n',
+          APP_PODS_NETNS,
+          '-4',
+          '-o',
+          'address',
+          'show',
+          'dev',
+          'skl-pods1',
+        ]);
+        if (!/\binet /.test(addrs.stdout)) break;
+        if (Date.now() > end) assert.fail(`pod addresses left in ${APP_PODS_NETNS}: ${addrs.stdout}`);
+        await sleep(1000);
+      }
+    },
+  );
 });

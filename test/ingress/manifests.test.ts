@@ -57,47 +57,51 @@ const dynamicConfig = (objs: K8sObject[]) =>
   >;
 
 describe('ingress manifests', () => {
-  test('GIVEN the default (direct) mode THEN hostNetwork Traefik on 8080/8443 with one replica, the pinned image, ACME over HTTP-01 on web, and the golden file', () => {
-    const objs = renderIngressManifests(parseConfig(base, 't'));
-    golden('direct.yaml', manifestsToYaml(objs));
-    const spec = podSpec(objs);
-    assert.equal(spec.hostNetwork, true);
-    assert.deepEqual(
-      spec.containers[0]!.ports.map((p) => p.containerPort),
-      [8080, 8443, 9000],
-    );
-    const d = find(objs, 'Deployment') as unknown as {
-      spec: { replicas: number; strategy: { type: string }; template: { spec: { containers: { image: string }[] } } };
-    };
-    assert.equal(d.spec.replicas, 1);
-    assert.equal(d.spec.strategy.type, 'Recreate');
-    assert.equal(d.spec.template.spec.containers[0]!.image, 'traefik:v3.6.12');
-    const st = staticConfig(objs);
-    assert.equal(st.entryPoints.web.address, ':8080');
-    assert.equal(st.entryPoints.websecure.address, ':8443');
-    assert.equal(
-      st.entryPoints.traefik.address,
-      '127.0.0.1:9000',
-      'admin entrypoint defined, so Traefik does not create one on :8080',
-    );
-    assert.deepEqual(st.certificatesResolvers.le.acme, {
-      email: 'ops@example.com',
-      caServer: 'https://acme-v02.api.letsencrypt.org/directory',
-      storage: '/data/acme.json',
-      keyType: 'EC256',
-      httpChallenge: { entryPoint: 'web' },
-    });
-    assert.equal(
-      objs.some((o) => o.kind === 'Service'),
-      false,
-      'no NodePort Service in direct mode',
-    );
-    assert.equal(
-      dynamicConfig(objs).http.middlewares['solokube-redirect-https'].redirectScheme.port,
-      undefined,
-      'redirect to the standard 443',
-    );
-  });
+  test(
+    'GIVEN the default (direct) mode THEN hostNetwork Traefik on 8080/8443 with one replica, ' +
+      'the pinned image, ACME over HTTP-01 on web, and the golden file',
+    () => {
+      const objs = renderIngressManifests(parseConfig(base, 't'));
+      golden('direct.yaml', manifestsToYaml(objs));
+      const spec = podSpec(objs);
+      assert.equal(spec.hostNetwork, true);
+      assert.deepEqual(
+        spec.containers[0]!.ports.map((p) => p.containerPort),
+        [8080, 8443, 9000],
+      );
+      const d = find(objs, 'Deployment') as unknown as {
+        spec: { replicas: number; strategy: { type: string }; template: { spec: { containers: { image: string }[] } } };
+      };
+      assert.equal(d.spec.replicas, 1);
+      assert.equal(d.spec.strategy.type, 'Recreate');
+      assert.equal(d.spec.template.spec.containers[0]!.image, 'traefik:v3.6.12');
+      const st = staticConfig(objs);
+      assert.equal(st.entryPoints.web.address, ':8080');
+      assert.equal(st.entryPoints.websecure.address, ':8443');
+      assert.equal(
+        st.entryPoints.traefik.address,
+        '127.0.0.1:9000',
+        'admin entrypoint defined, so Traefik does not create one on :8080',
+      );
+      assert.deepEqual(st.certificatesResolvers.le.acme, {
+        email: 'ops@example.com',
+        caServer: 'https://acme-v02.api.letsencrypt.org/directory',
+        storage: '/data/acme.json',
+        keyType: 'EC256',
+        httpChallenge: { entryPoint: 'web' },
+      });
+      assert.equal(
+        objs.some((o) => o.kind === 'Service'),
+        false,
+        'no NodePort Service in direct mode',
+      );
+      assert.equal(
+        dynamicConfig(objs).http.middlewares['solokube-redirect-https'].redirectScheme.port,
+        undefined,
+        'redirect to the standard 443',
+      );
+    },
+  );
 
   test('GIVEN apps in the three HTTP modes THEN redirect, both, and HTTP-only Ingresses carry the matching Traefik annotations', () => {
     const objs = renderIngressManifests(parseConfig(base, 't'));
@@ -177,30 +181,36 @@ describe('ingress manifests', () => {
     );
   });
 
-  test('GIVEN every mode THEN RBAC is read-only on what the Ingress provider watches, every object is labelled ours, and no AWS credential appears anywhere', () => {
-    for (const extra of ['', 'proxy: haproxy\nproxyProtocol: true\n', 'secondaryIp: false\n']) {
-      const objs = renderIngressManifests(parseConfig(`${base}${extra}`, 't'));
-      const role = find(objs, 'ClusterRole') as unknown as { rules: { resources: string[]; verbs: string[] }[] };
-      assert.ok(
-        role.rules.every((r) => r.verbs.every((v) => ['get', 'list', 'watch'].includes(v))),
-        'no write verbs',
-      );
-      assert.deepEqual(role.rules.flatMap((r) => r.resources).sort(), [
-        'endpointslices',
-        'ingressclasses',
-        'ingresses',
-        'nodes',
-        'secrets',
-        'services',
-      ]);
-      assert.ok(objs.every((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'solokube'));
-      assert.ok(
-        objs.every((o) => typeof o.apiVersion === 'string' && typeof o.kind === 'string' && o.metadata.name.length > 0),
-        'plain objects for server-side apply',
-      );
-      assert.doesNotMatch(manifestsToYaml(objs), /AWS_|aws_access|secretAccessKey|route53/i);
-    }
-  });
+  test(
+    'GIVEN every mode THEN RBAC is read-only on what the Ingress provider watches, every ' +
+      'object is labelled ours, and no AWS credential appears anywhere',
+    () => {
+      for (const extra of ['', 'proxy: haproxy\nproxyProtocol: true\n', 'secondaryIp: false\n']) {
+        const objs = renderIngressManifests(parseConfig(`${base}${extra}`, 't'));
+        const role = find(objs, 'ClusterRole') as unknown as { rules: { resources: string[]; verbs: string[] }[] };
+        assert.ok(
+          role.rules.every((r) => r.verbs.every((v) => ['get', 'list', 'watch'].includes(v))),
+          'no write verbs',
+        );
+        assert.deepEqual(role.rules.flatMap((r) => r.resources).sort(), [
+          'endpointslices',
+          'ingressclasses',
+          'ingresses',
+          'nodes',
+          'secrets',
+          'services',
+        ]);
+        assert.ok(objs.every((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'solokube'));
+        assert.ok(
+          objs.every(
+            (o) => typeof o.apiVersion === 'string' && typeof o.kind === 'string' && o.metadata.name.length > 0,
+          ),
+          'plain objects for server-side apply',
+        );
+        assert.doesNotMatch(manifestsToYaml(objs), /AWS_|aws_access|secretAccessKey|route53/i);
+      }
+    },
+  );
 
   test('GIVEN the apps WHEN rendered as file-provider routes (the lab, no cluster) THEN each router carries what its Ingress annotations say', () => {
     const config = parseConfig(base, 't');
@@ -226,29 +236,34 @@ describe('ingress manifests', () => {
     assert.deepEqual(Object.keys(routes.http.services), ['hello'], 'only apps with a backend get a service');
   });
 
-  test("GIVEN a test ACME server's listener CA (the sandbox's pebble) THEN it travels in the ConfigMap, is mounted beside the static config and Traefik trusts it for the directory; without one, nothing of it is rendered", () => {
-    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    const config = parseConfig(`${base}acme: https://198.19.0.100:14000/dir\n`, 't');
-    const objs = renderIngressManifests(config, { acmeCaPem: pem });
-    const cm = find(objs, 'ConfigMap') as unknown as { data: Record<string, string> };
-    assert.equal(cm.data['acme-ca.pem'], pem);
-    const acme = staticConfig(objs).certificatesResolvers.le.acme;
-    assert.equal(acme.caServer, 'https://198.19.0.100:14000/dir');
-    assert.deepEqual(acme.caCertificates, ['/etc/traefik/static/acme-ca.pem']);
-    const volumes = (
-      podSpec(objs) as unknown as { volumes: { name: string; configMap?: { items: { path: string }[] } }[] }
-    ).volumes;
-    const mount = (
-      podSpec(objs).containers[0] as unknown as { volumeMounts: { name: string; mountPath: string }[] }
-    ).volumeMounts.find((m) => m.mountPath === '/etc/traefik/static');
-    const items = volumes.find((v) => v.name === mount?.name)?.configMap?.items.map((i) => i.path);
-    assert.deepEqual(items, ['traefik.yaml', 'acme-ca.pem']);
+  test(
+    "GIVEN a test ACME server's listener CA (the sandbox's pebble) THEN it travels in the " +
+      'ConfigMap, is mounted beside the static config and Traefik trusts it for the directory; ' +
+      'without one, nothing of it is rendered',
+    () => {
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const config = parseConfig(`${base}acme: https://198.19.0.100:14000/dir\n`, 't');
+      const objs = renderIngressManifests(config, { acmeCaPem: pem });
+      const cm = find(objs, 'ConfigMap') as unknown as { data: Record<string, string> };
+      assert.equal(cm.data['acme-ca.pem'], pem);
+      const acme = staticConfig(objs).certificatesResolvers.le.acme;
+      assert.equal(acme.caServer, 'https://198.19.0.100:14000/dir');
+      assert.deepEqual(acme.caCertificates, ['/etc/traefik/static/acme-ca.pem']);
+      const volumes = (
+        podSpec(objs) as unknown as { volumes: { name: string; configMap?: { items: { path: string }[] } }[] }
+      ).volumes;
+      const mount = (
+        podSpec(objs).containers[0] as unknown as { volumeMounts: { name: string; mountPath: string }[] }
+      ).volumeMounts.find((m) => m.mountPath === '/etc/traefik/static');
+      const items = volumes.find((v) => v.name === mount?.name)?.configMap?.items.map((i) => i.path);
+      assert.deepEqual(items, ['traefik.yaml', 'acme-ca.pem']);
 
-    const plain = renderIngressManifests(config);
-    assert.equal(
-      (find(plain, 'ConfigMap') as unknown as { data: Record<string, string> }).data['acme-ca.pem'],
-      undefined,
-    );
-    assert.equal(staticConfig(plain).certificatesResolvers.le.acme.caCertificates, undefined);
-  });
+      const plain = renderIngressManifests(config);
+      assert.equal(
+        (find(plain, 'ConfigMap') as unknown as { data: Record<string, string> }).data['acme-ca.pem'],
+        undefined,
+      );
+      assert.equal(staticConfig(plain).certificatesResolvers.le.acme.caCertificates, undefined);
+    },
+  );
 });

@@ -137,27 +137,31 @@ describe('real kops accepts the rendered specs', { timeout: 45 * 60_000 }, () =>
     ]);
   });
 
-  test('GIVEN a cluster with the reclaim fragments WHEN the secondary IP is switched off and on again THEN replace -f removes and restores them, and kops get returns each render exactly', async () => {
-    const base = CONFIGS['default']!.config;
-    const config = { ...base, name: 'switch.example.com' };
-    const kops = runner();
-    const signal = AbortSignal.timeout(5 * 60_000);
-    const on = renderClusterSpecs(config, { stateStore: `s3://${BUCKET}` });
-    assert.ok(on.cluster.spec['additionalPolicies'], 'the render carries the reclaim policy');
-    assert.equal(await applySpecs(kops, on, signal), 'created');
-    const off = renderClusterSpecs({ ...config, secondaryIp: false }, { stateStore: `s3://${BUCKET}` });
-    for (const [want, action] of [
-      [off, 'replaced'],
-      [on, 'replaced'],
-    ] as const) {
-      assert.equal(await applySpecs(kops, want, signal), action);
-      const back = await readSpecs(kops, config.name, signal);
-      assert.deepEqual(back?.cluster, want.cluster);
-      assert.deepEqual(
-        back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
-        want.instanceGroups,
-      );
-      assert.equal(await applySpecs(kops, want, signal), 'unchanged');
-    }
-  });
+  test(
+    'GIVEN a cluster with the reclaim fragments WHEN the secondary IP is switched off and on ' +
+      'again THEN replace -f removes and restores them, and kops get returns each render exactly',
+    async () => {
+      const base = CONFIGS['default']!.config;
+      const config = { ...base, name: 'switch.example.com' };
+      const kops = runner();
+      const signal = AbortSignal.timeout(5 * 60_000);
+      const on = renderClusterSpecs(config, { stateStore: `s3://${BUCKET}` });
+      assert.ok(on.cluster.spec['additionalPolicies'], 'the render carries the reclaim policy');
+      assert.equal(await applySpecs(kops, on, signal), 'created');
+      const off = renderClusterSpecs({ ...config, secondaryIp: false }, { stateStore: `s3://${BUCKET}` });
+      for (const [want, action] of [
+        [off, 'replaced'],
+        [on, 'replaced'],
+      ] as const) {
+        assert.equal(await applySpecs(kops, want, signal), action);
+        const back = await readSpecs(kops, config.name, signal);
+        assert.deepEqual(back?.cluster, want.cluster);
+        assert.deepEqual(
+          back?.instanceGroups.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
+          want.instanceGroups,
+        );
+        assert.equal(await applySpecs(kops, want, signal), 'unchanged');
+      }
+    },
+  );
 });

@@ -95,43 +95,54 @@ describe('kops specs', () => {
     ]);
   });
 
-  test('GIVEN the secondary IP on WHEN rendering THEN the control-plane group carries the reclaim unit in additionalUserData and the Cluster its statements under additionalPolicies.master; the worker group neither', () => {
-    const config = CONFIGS['default']!.config;
-    const { cluster, instanceGroups } = render('default');
-    const spec = reclaimSpecFor(config);
-    assert.deepEqual(instanceGroups[0]!.spec['additionalUserData'], [reclaimAdditionalUserData(spec)]);
-    assert.equal(instanceGroups[1]!.spec['additionalUserData'], undefined);
-    // kops' v1alpha2 key for the control plane's role is `master` (what it writes back).
-    assert.deepEqual(cluster.spec['additionalPolicies'], { master: reclaimAdditionalPolicies(spec)['control-plane'] });
-    const statements = JSON.parse((cluster.spec['additionalPolicies'] as { master: string }).master) as ReturnType<
-      typeof renderReclaimPolicyStatements
-    >;
-    assert.deepEqual(statements, renderReclaimPolicyStatements(spec));
-    // What cloud-init will do with it: write the script and the unit, enable and start the unit.
-    const plan = cloudInitPlan((instanceGroups[0]!.spec['additionalUserData'] as { content: string }[])[0]!.content);
-    assert.deepEqual(
-      plan.files.map((f) => f.path),
-      ['/usr/local/lib/solokube/reclaim.sh', '/etc/systemd/system/solokube-reclaim.service'],
-    );
-    assert.deepEqual(
-      plan.scripts.flatMap((x) => x.steps.map((st) => st.join(' '))),
-      [
-        'systemctl daemon-reload',
-        'systemctl enable solokube-reclaim.service',
-        'systemctl start --no-block solokube-reclaim.service',
-      ],
-    );
-  });
+  test(
+    'GIVEN the secondary IP on WHEN rendering THEN the control-plane group carries the reclaim ' +
+      'unit in additionalUserData and the Cluster its statements under ' +
+      'additionalPolicies.master; the worker group neither',
+    () => {
+      const config = CONFIGS['default']!.config;
+      const { cluster, instanceGroups } = render('default');
+      const spec = reclaimSpecFor(config);
+      assert.deepEqual(instanceGroups[0]!.spec['additionalUserData'], [reclaimAdditionalUserData(spec)]);
+      assert.equal(instanceGroups[1]!.spec['additionalUserData'], undefined);
+      // kops' v1alpha2 key for the control plane's role is `master` (what it writes back).
+      assert.deepEqual(cluster.spec['additionalPolicies'], {
+        master: reclaimAdditionalPolicies(spec)['control-plane'],
+      });
+      const statements = JSON.parse((cluster.spec['additionalPolicies'] as { master: string }).master) as ReturnType<
+        typeof renderReclaimPolicyStatements
+      >;
+      assert.deepEqual(statements, renderReclaimPolicyStatements(spec));
+      // What cloud-init will do with it: write the script and the unit, enable and start the unit.
+      const plan = cloudInitPlan((instanceGroups[0]!.spec['additionalUserData'] as { content: string }[])[0]!.content);
+      assert.deepEqual(
+        plan.files.map((f) => f.path),
+        ['/usr/local/lib/solokube/reclaim.sh', '/etc/systemd/system/solokube-reclaim.service'],
+      );
+      assert.deepEqual(
+        plan.scripts.flatMap((x) => x.steps.map((st) => st.join(' '))),
+        [
+          'systemctl daemon-reload',
+          'systemctl enable solokube-reclaim.service',
+          'systemctl start --no-block solokube-reclaim.service',
+        ],
+      );
+    },
+  );
 
-  test('GIVEN the reclaim rendered for the configuration WHEN the proxy mode or the cluster name differ THEN the unit differs with them (it matches what up configures)', () => {
-    const config = CONFIGS['default']!.config;
-    const base = render('default');
-    const other = (c: typeof config) =>
-      renderClusterSpecs(c, { stateStore: STATE_STORE }).instanceGroups[0]!.spec['additionalUserData'];
-    assert.notDeepEqual(other({ ...config, proxy: 'haproxy' }), base.instanceGroups[0]!.spec['additionalUserData']);
-    const renamed = other({ ...config, name: 'c2.example.com' }) as { content: string }[];
-    assert.match(renamed[0]!.content, /reclaim unit for cluster c2\.example\.com/);
-  });
+  test(
+    'GIVEN the reclaim rendered for the configuration WHEN the proxy mode or the cluster name ' +
+      'differ THEN the unit differs with them (it matches what up configures)',
+    () => {
+      const config = CONFIGS['default']!.config;
+      const base = render('default');
+      const other = (c: typeof config) =>
+        renderClusterSpecs(c, { stateStore: STATE_STORE }).instanceGroups[0]!.spec['additionalUserData'];
+      assert.notDeepEqual(other({ ...config, proxy: 'haproxy' }), base.instanceGroups[0]!.spec['additionalUserData']);
+      const renamed = other({ ...config, name: 'c2.example.com' }) as { content: string }[];
+      assert.match(renamed[0]!.content, /reclaim unit for cluster c2\.example\.com/);
+    },
+  );
 
   test('GIVEN the secondary IP off THEN neither fragment is rendered, and switching it off plans their removal in short lines', () => {
     const on = render('default');

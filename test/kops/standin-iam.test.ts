@@ -73,42 +73,53 @@ describe('the stand-in gives the control plane kops IAM role and its additionalP
     await emu?.close();
   });
 
-  test('GIVEN additionalPolicies.master (as kops writes it back) WHEN update --yes THEN the role holds those statements and the instance has the role, with credentials from its IMDS', async () => {
-    await putCluster({ master: reclaimAdditionalPolicies(spec)['control-plane'] });
-    await update();
-    assert.deepEqual(emu.state().iamRoles?.[ROLE]?.statements, renderReclaimPolicyStatements(spec));
-    const [instance] = running();
-    assert.equal(instance?.iamRole, ROLE);
-    const imds = await emu.serveImds(instance.instanceId);
-    try {
-      const token = await (
-        await fetch(`${imds.endpoint}/latest/api/token`, {
-          method: 'PUT',
-          headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
-        })
-      ).text();
-      const get = async (path: string) =>
-        (
-          await fetch(`${imds.endpoint}/latest/meta-data/${path}`, { headers: { 'x-aws-ec2-metadata-token': token } })
+  test(
+    'GIVEN additionalPolicies.master (as kops writes it back) WHEN update --yes THEN the role ' +
+      'holds those statements and the instance has the role, with credentials from its IMDS',
+    async () => {
+      await putCluster({ master: reclaimAdditionalPolicies(spec)['control-plane'] });
+      await update();
+      assert.deepEqual(emu.state().iamRoles?.[ROLE]?.statements, renderReclaimPolicyStatements(spec));
+      const [instance] = running();
+      assert.equal(instance?.iamRole, ROLE);
+      const imds = await emu.serveImds(instance.instanceId);
+      try {
+        const token = await (
+          await fetch(`${imds.endpoint}/latest/api/token`, {
+            method: 'PUT',
+            headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+          })
         ).text();
-      assert.equal(await get('iam/security-credentials/'), ROLE);
-      const creds = JSON.parse(await get(`iam/security-credentials/${ROLE}`)) as { Code: string; AccessKeyId: string };
-      assert.equal(creds.Code, 'Success');
-      assert.match(creds.AccessKeyId, /^ASIA/);
-    } finally {
-      await imds.close();
-    }
-  });
+        const get = async (path: string) =>
+          (
+            await fetch(`${imds.endpoint}/latest/meta-data/${path}`, { headers: { 'x-aws-ec2-metadata-token': token } })
+          ).text();
+        assert.equal(await get('iam/security-credentials/'), ROLE);
+        const creds = JSON.parse(await get(`iam/security-credentials/${ROLE}`)) as {
+          Code: string;
+          AccessKeyId: string;
+        };
+        assert.equal(creds.Code, 'Success');
+        assert.match(creds.AccessKeyId, /^ASIA/);
+      } finally {
+        await imds.close();
+      }
+    },
+  );
 
   test('GIVEN the role set WHEN the group replaces the instance THEN the fresh instance has the role too', async () => {
     const r = await kops.replaceControlPlaneInstance(CLUSTER);
     assert.equal(emu.state().instances[r.launched.instanceId]?.iamRole, ROLE);
   });
 
-  test('GIVEN the Cluster without additionalPolicies (secondary IP off) WHEN update --yes THEN the role is left with no statements; the workers role likewise', async () => {
-    await putCluster();
-    await update();
-    assert.deepEqual(emu.state().iamRoles?.[ROLE]?.statements, []);
-    assert.deepEqual(emu.state().iamRoles?.[`nodes.${CLUSTER}`]?.statements, []);
-  });
+  test(
+    'GIVEN the Cluster without additionalPolicies (secondary IP off) WHEN update --yes THEN ' +
+      'the role is left with no statements; the workers role likewise',
+    async () => {
+      await putCluster();
+      await update();
+      assert.deepEqual(emu.state().iamRoles?.[ROLE]?.statements, []);
+      assert.deepEqual(emu.state().iamRoles?.[`nodes.${CLUSTER}`]?.statements, []);
+    },
+  );
 });

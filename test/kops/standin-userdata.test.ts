@@ -134,23 +134,28 @@ describe('the stand-in launches instances with the instance group user data and 
     await emu?.close();
   });
 
-  test('GIVEN a control-plane group with additionalUserData WHEN kops update --yes THEN the instance serves kops-shaped user data at IMDS /latest/user-data holding that part unchanged', async () => {
-    await update();
-    const [instance] = controlPlane();
-    assert.ok(instance, 'update launched the control-plane instance');
-    const served = await imdsUserData(emu, instance.instanceId);
-    assert.equal(served.status, 200);
-    assert.match(served.text, /^Content-Type: multipart\/mixed; boundary="MIMEBOUNDARY"\n/);
-    const parts = parseUserData(served.text);
-    assert.deepEqual(
-      parts.map((p) => [p.name, p.type]),
-      [
-        ['nodeup.sh', 'text/x-shellscript'],
-        ['solokube-reclaim.cfg', 'text/cloud-config'],
-      ],
-    );
-    assert.equal(parts[1]!.content, reclaimPart.content, 'the reclaim cloud-config arrives byte for byte');
-  });
+  test(
+    'GIVEN a control-plane group with additionalUserData WHEN kops update --yes THEN the ' +
+      'instance serves kops-shaped user data at IMDS /latest/user-data holding that part ' +
+      'unchanged',
+    async () => {
+      await update();
+      const [instance] = controlPlane();
+      assert.ok(instance, 'update launched the control-plane instance');
+      const served = await imdsUserData(emu, instance.instanceId);
+      assert.equal(served.status, 200);
+      assert.match(served.text, /^Content-Type: multipart\/mixed; boundary="MIMEBOUNDARY"\n/);
+      const parts = parseUserData(served.text);
+      assert.deepEqual(
+        parts.map((p) => [p.name, p.type]),
+        [
+          ['nodeup.sh', 'text/x-shellscript'],
+          ['solokube-reclaim.cfg', 'text/cloud-config'],
+        ],
+      );
+      assert.equal(parts[1]!.content, reclaimPart.content, 'the reclaim cloud-config arrives byte for byte');
+    },
+  );
 
   test('GIVEN the cluster applied WHEN kops update --yes runs again THEN nothing changes: same instance, same records, same user data', async () => {
     const snapshot = async () => {
@@ -167,57 +172,66 @@ describe('the stand-in launches instances with the instance group user data and 
     assert.equal(before.instances.length, 1);
   });
 
-  test('GIVEN a running control plane WHEN the stand-in replaces its instance THEN the fresh one gets the same user data and api.<c> / api.internal.<c> follow it', async () => {
-    const [old] = controlPlane();
-    const oldUserData = (await imdsUserData(emu, old!.instanceId)).text;
-    assert.equal((await apiRecords())[`api.${CLUSTER}.`], publicIpOf(old!.instanceId), 'before: api is the old one');
-    // The emulator may hand the released public IP straight to the fresh instance, so the records are
-    // first set to kops' placeholder (what kops writes before dns-controller runs) to see them move.
-    await r53.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: await zoneId(),
-        ChangeBatch: {
-          Changes: [`api.${CLUSTER}`, `api.internal.${CLUSTER}`].map((Name) => ({
-            Action: 'UPSERT',
-            ResourceRecordSet: { Name, Type: 'A', TTL: 60, ResourceRecords: [{ Value: PLACEHOLDER }] },
-          })),
-        },
-      }),
-    );
+  test(
+    'GIVEN a running control plane WHEN the stand-in replaces its instance THEN the fresh one ' +
+      'gets the same user data and api.<c> / api.internal.<c> follow it',
+    async () => {
+      const [old] = controlPlane();
+      const oldUserData = (await imdsUserData(emu, old!.instanceId)).text;
+      assert.equal((await apiRecords())[`api.${CLUSTER}.`], publicIpOf(old!.instanceId), 'before: api is the old one');
+      // The emulator may hand the released public IP straight to the fresh instance, so the records are
+      // first set to kops' placeholder (what kops writes before dns-controller runs) to see them move.
+      await r53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: await zoneId(),
+          ChangeBatch: {
+            Changes: [`api.${CLUSTER}`, `api.internal.${CLUSTER}`].map((Name) => ({
+              Action: 'UPSERT',
+              ResourceRecordSet: { Name, Type: 'A', TTL: 60, ResourceRecords: [{ Value: PLACEHOLDER }] },
+            })),
+          },
+        }),
+      );
 
-    const r = await kops.replaceControlPlaneInstance(CLUSTER);
+      const r = await kops.replaceControlPlaneInstance(CLUSTER);
 
-    assert.notEqual(r.launched.instanceId, old!.instanceId);
-    assert.equal((await imdsUserData(emu, r.launched.instanceId)).text, oldUserData);
-    const records = await apiRecords();
-    assert.equal(records[`api.${CLUSTER}.`], publicIpOf(r.launched.instanceId));
-    assert.equal(records[`api.internal.${CLUSTER}.`], privateIpOf(r.launched.instanceId));
-  });
+      assert.notEqual(r.launched.instanceId, old!.instanceId);
+      assert.equal((await imdsUserData(emu, r.launched.instanceId)).text, oldUserData);
+      const records = await apiRecords();
+      assert.equal(records[`api.${CLUSTER}.`], publicIpOf(r.launched.instanceId));
+      assert.equal(records[`api.internal.${CLUSTER}.`], privateIpOf(r.launched.instanceId));
+    },
+  );
 
-  test('GIVEN a running control plane WHEN its group goes to 0/0 and update runs THEN the instance is gone, the node heard it, DNS stays; WHEN back to 1/1 THEN a fresh instance with the same user data and api.<c> on it', async () => {
-    const [running] = controlPlane();
-    const userData = emu.state().instances[running!.instanceId]!.userData;
-    const recordsBefore = await apiRecords();
-    events.length = 0;
+  test(
+    'GIVEN a running control plane WHEN its group goes to 0/0 and update runs THEN the ' +
+      'instance is gone, the node heard it, DNS stays; WHEN back to 1/1 THEN a fresh instance ' +
+      'with the same user data and api.<c> on it',
+    async () => {
+      const [running] = controlPlane();
+      const userData = emu.state().instances[running!.instanceId]!.userData;
+      const recordsBefore = await apiRecords();
+      events.length = 0;
 
-    await putControlPlaneGroup(0);
-    await update();
+      await putControlPlaneGroup(0);
+      await update();
 
-    assert.deepEqual(controlPlane(), [], 'paused: no running control-plane instance');
-    assert.deepEqual(events, [`terminating ${running!.instanceId}`]);
-    assert.deepEqual(await apiRecords(), recordsBefore, 'paused: the records stay');
-    await update();
-    assert.deepEqual(controlPlane(), [], 'a second update while paused launches nothing');
+      assert.deepEqual(controlPlane(), [], 'paused: no running control-plane instance');
+      assert.deepEqual(events, [`terminating ${running!.instanceId}`]);
+      assert.deepEqual(await apiRecords(), recordsBefore, 'paused: the records stay');
+      await update();
+      assert.deepEqual(controlPlane(), [], 'a second update while paused launches nothing');
 
-    await putControlPlaneGroup(1);
-    await update();
+      await putControlPlaneGroup(1);
+      await update();
 
-    const [fresh] = controlPlane();
-    assert.ok(fresh && fresh.instanceId !== running!.instanceId, 'resumed: a fresh instance');
-    assert.equal(emu.state().instances[fresh.instanceId]!.userData, userData);
-    assert.equal((await apiRecords())[`api.${CLUSTER}.`], publicIpOf(fresh.instanceId));
-    assert.deepEqual(events, [`terminating ${running!.instanceId}`, `launched ${fresh.instanceId}`]);
-  });
+      const [fresh] = controlPlane();
+      assert.ok(fresh && fresh.instanceId !== running!.instanceId, 'resumed: a fresh instance');
+      assert.equal(emu.state().instances[fresh.instanceId]!.userData, userData);
+      assert.equal((await apiRecords())[`api.${CLUSTER}.`], publicIpOf(fresh.instanceId));
+      assert.deepEqual(events, [`terminating ${running!.instanceId}`, `launched ${fresh.instanceId}`]);
+    },
+  );
 });
 
 test('GIVEN an instance launched without user data WHEN IMDS is asked for /latest/user-data THEN 404, as EC2 answers', async (t) => {

@@ -118,32 +118,36 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     }
   });
 
-  test('GIVEN up done WHEN https://hello.example.com is asked from the client namespace THEN Traefik answers with a pebble certificate for the name, and the app saw the client address', async () => {
-    const root = pebbleRoot;
-    // The printed check, as pasted: DNS → Elastic IP → secondary :443 → redirect → Traefik :8443.
-    const check = up.summary.checks[0]!;
-    assert.ok(!check.includes('--resolve'), check);
-    const answer = await until(`-i --cacert ${root} https://hello.example.com/`, /stand-in pod=/, 180_000);
-    assert.match(answer, /^HTTP\/[12](\.1)? 200/);
-    assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-\\S+ container hello`, 'i'));
-    // Direct mode: only a kernel redirect before Traefik, so the address Traefik forwards is the client's.
-    assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
-    const pasted = runCheck(check);
-    assert.equal(pasted.code, 0, pasted.stderr);
-    assert.match(pasted.stdout, /stand-in pod=/);
-    // The chain verifies against pebble's root (and not the lab's CA), for the name asked.
-    const cert = runCheck(
-      `ip netns exec ${netns()} sh -c 'openssl s_client -connect hello.example.com:443 -servername hello.example.com -CAfile ${root} -verify_return_error </dev/null 2>&1'`,
-    );
-    assert.match(cert.stdout, /Verify return code: 0 \(ok\)/, cert.stdout.slice(-1500));
-    assert.match(cert.stdout, /issuer=.*Pebble Intermediate/i);
-    assert.match(cert.stdout, /subject=.*CN\s*=\s*hello\.example\.com/i);
-    // pebble validated the order over HTTP-01, on port 80 of the name (through DNS and the Elastic IP).
-    const pebbleLog = readFileSync(join(root, '..', 'pebble.log'), 'utf8');
-    assert.match(pebbleLog, /validate w\/ HTTP: http:\/\/hello\.example\.com:80\/\.well-known\/acme-challenge\//);
-    assert.match(pebbleLog, /authz \S+ set VALID/);
-    assert.match(pebbleLog, /Issued certificate serial/);
-  });
+  test(
+    'GIVEN up done WHEN https://hello.example.com is asked from the client namespace THEN ' +
+      'Traefik answers with a pebble certificate for the name, and the app saw the client address',
+    async () => {
+      const root = pebbleRoot;
+      // The printed check, as pasted: DNS → Elastic IP → secondary :443 → redirect → Traefik :8443.
+      const check = up.summary.checks[0]!;
+      assert.ok(!check.includes('--resolve'), check);
+      const answer = await until(`-i --cacert ${root} https://hello.example.com/`, /stand-in pod=/, 180_000);
+      assert.match(answer, /^HTTP\/[12](\.1)? 200/);
+      assert.match(answer, new RegExp(`${STANDIN_HEADER}: app pod default/hello-\\S+ container hello`, 'i'));
+      // Direct mode: only a kernel redirect before Traefik, so the address Traefik forwards is the client's.
+      assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
+      const pasted = runCheck(check);
+      assert.equal(pasted.code, 0, pasted.stderr);
+      assert.match(pasted.stdout, /stand-in pod=/);
+      // The chain verifies against pebble's root (and not the lab's CA), for the name asked.
+      const cert = runCheck(
+        `ip netns exec ${netns()} sh -c 'openssl s_client -connect hello.example.com:443 -servername hello.example.com -CAfile ${root} -verify_return_error </dev/null 2>&1'`,
+      );
+      assert.match(cert.stdout, /Verify return code: 0 \(ok\)/, cert.stdout.slice(-1500));
+      assert.match(cert.stdout, /issuer=.*Pebble Intermediate/i);
+      assert.match(cert.stdout, /subject=.*CN\s*=\s*hello\.example\.com/i);
+      // pebble validated the order over HTTP-01, on port 80 of the name (through DNS and the Elastic IP).
+      const pebbleLog = readFileSync(join(root, '..', 'pebble.log'), 'utf8');
+      assert.match(pebbleLog, /validate w\/ HTTP: http:\/\/hello\.example\.com:80\/\.well-known\/acme-challenge\//);
+      assert.match(pebbleLog, /authz \S+ set VALID/);
+      assert.match(pebbleLog, /Issued certificate serial/);
+    },
+  );
 
   test('GIVEN the redirect on (the example) WHEN http://hello.example.com is asked THEN it answers 301 to https', async () => {
     const r = curl('-i http://hello.example.com/');
@@ -167,49 +171,55 @@ describe('sandbox end to end: HTTPS through the real Traefik with a pebble certi
     assert.equal(pebbleOrders(), orders, 'no new order: acme.json on the node kept the certificate');
   });
 
-  test('GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN pebble runs again under a new PID (a new root), the certificate issued before still verifies against the printed --cacert, http:// serves the app, and a further up plans no changes', async () => {
-    const before = readRecordView().pebble!;
-    const issued = servedCertificate(before.clientCaPath);
-    const orders = pebbleOrders();
-    const oldRoot = readFileSync(before.issuingRootPath, 'utf8');
-    process.kill(before.pid, 'SIGKILL');
-    const end = Date.now() + 5_000;
-    while (isAlive(before.pid) && Date.now() < end) await sleep(100);
-    assert.equal(isAlive(before.pid), false);
-    // `https-redirect` edits ./solokube.yaml: the example written there (its app runs already, so
-    // up leaves it as it is although its Dockerfile is not beside that file).
-    assert.equal((await sbx.cli(['init'])).code, 0);
-    const off = await sbx.cli(['https-redirect', 'disable', '--app', 'hello']);
-    assert.equal(off.code, 0, off.stderr);
-    const r = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(json<UpResult>(r).decision, 'apply');
-    const restarted = readRecordView().pebble!;
-    assert.notEqual(restarted.pid, before.pid);
-    assert.equal(isAlive(restarted.pid), true, 'the rerun started pebble again');
-    // pebble minted a new root; Traefik still serves the certificate the first pebble issued, which
-    // the new root alone refuses and the printed bundle (every root handed out) accepts.
-    assert.notEqual(readFileSync(restarted.issuingRootPath, 'utf8'), oldRoot);
-    assert.deepEqual(servedCertificate(restarted.issuingRootPath), { serial: issued.serial, verified: false });
-    const printed = json<UpResult>(r).sandbox.caCertPath;
-    assert.equal(printed, restarted.clientCaPath);
-    assert.deepEqual(servedCertificate(printed), issued);
-    const pasted = runCheck(json<UpResult>(r).summary.checks[0]!);
-    assert.equal(pasted.code, 0, pasted.stderr);
-    assert.match(pasted.stdout, /stand-in pod=/);
-    assert.equal(pebbleOrders(), orders, 'the new pebble was not asked');
-    const answer = await until('-i http://hello.example.com/', /stand-in pod=/, 60_000);
-    assert.match(answer, /^HTTP\/1\.1 200/);
-    assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
-    const again = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
-    assert.equal(again.code, 0, again.stderr);
-    const a = json<UpResult>(again);
-    assert.deepEqual(
-      a.plan.steps.filter((s) => s.action !== 'unchanged').map((s) => `${s.id} ${s.action}`),
-      [],
-    );
-    assert.equal(a.decision, 'nothing-to-do');
-  });
+  test(
+    'GIVEN pebble gone (killed) and https-redirect disable --app hello WHEN up runs THEN ' +
+      'pebble runs again under a new PID (a new root), the certificate issued before still ' +
+      'verifies against the printed --cacert, http:// serves the app, and a further up plans no ' +
+      'changes',
+    async () => {
+      const before = readRecordView().pebble!;
+      const issued = servedCertificate(before.clientCaPath);
+      const orders = pebbleOrders();
+      const oldRoot = readFileSync(before.issuingRootPath, 'utf8');
+      process.kill(before.pid, 'SIGKILL');
+      const end = Date.now() + 5_000;
+      while (isAlive(before.pid) && Date.now() < end) await sleep(100);
+      assert.equal(isAlive(before.pid), false);
+      // `https-redirect` edits ./solokube.yaml: the example written there (its app runs already, so
+      // up leaves it as it is although its Dockerfile is not beside that file).
+      assert.equal((await sbx.cli(['init'])).code, 0);
+      const off = await sbx.cli(['https-redirect', 'disable', '--app', 'hello']);
+      assert.equal(off.code, 0, off.stderr);
+      const r = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(json<UpResult>(r).decision, 'apply');
+      const restarted = readRecordView().pebble!;
+      assert.notEqual(restarted.pid, before.pid);
+      assert.equal(isAlive(restarted.pid), true, 'the rerun started pebble again');
+      // pebble minted a new root; Traefik still serves the certificate the first pebble issued, which
+      // the new root alone refuses and the printed bundle (every root handed out) accepts.
+      assert.notEqual(readFileSync(restarted.issuingRootPath, 'utf8'), oldRoot);
+      assert.deepEqual(servedCertificate(restarted.issuingRootPath), { serial: issued.serial, verified: false });
+      const printed = json<UpResult>(r).sandbox.caCertPath;
+      assert.equal(printed, restarted.clientCaPath);
+      assert.deepEqual(servedCertificate(printed), issued);
+      const pasted = runCheck(json<UpResult>(r).summary.checks[0]!);
+      assert.equal(pasted.code, 0, pasted.stderr);
+      assert.match(pasted.stdout, /stand-in pod=/);
+      assert.equal(pebbleOrders(), orders, 'the new pebble was not asked');
+      const answer = await until('-i http://hello.example.com/', /stand-in pod=/, 60_000);
+      assert.match(answer, /^HTTP\/1\.1 200/);
+      assert.match(answer, new RegExp(`xff=${CLIENT_ADDRESS.replace(/\./g, '\\.')}\\b`));
+      const again = await sbx.cli(['up', '--sandbox', '--yes', '-o', 'json'], 300_000);
+      assert.equal(again.code, 0, again.stderr);
+      const a = json<UpResult>(again);
+      assert.deepEqual(
+        a.plan.steps.filter((s) => s.action !== 'unchanged').map((s) => `${s.id} ${s.action}`),
+        [],
+      );
+      assert.equal(a.decision, 'nothing-to-do');
+    },
+  );
 
   test('GIVEN the sandbox WHEN down --sandbox runs THEN pebble is gone with it', async () => {
     const record = readRecordView();

@@ -21,19 +21,23 @@ describe("pebble's issued roots", () => {
     assert.throws(() => withRoot([first], 'not a certificate'), /not a PEM certificate/);
   });
 
-  test('GIVEN pebble started three times (twice with the same root) WHEN each root is remembered THEN the file holds both roots, oldest first, and other text in it is not carried over', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'solokube-roots-'));
-    try {
-      const path = join(dir, 'issued-roots.pem');
-      assert.equal(await rememberRoot(path, first), `${first}\n`);
-      await rememberRoot(path, first);
-      const text = await rememberRoot(path, `${second}\n`);
-      assert.equal(text, `${first}\n${second}\n`);
-      assert.equal(readFileSync(path, 'utf8'), text);
-      writeFileSync(path, `junk\n${first}\nmore junk\n`);
-      assert.deepEqual(pemCertificates(await rememberRoot(path, second)), [first, second]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test(
+    'GIVEN pebble started three times (twice with the same root) WHEN each root is remembered ' +
+      'THEN the file holds both roots, oldest first, and other text in it is not carried over',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'solokube-roots-'));
+      try {
+        const path = join(dir, 'issued-roots.pem');
+        assert.equal(await rememberRoot(path, first), `${first}\n`);
+        await rememberRoot(path, first);
+        const text = await rememberRoot(path, `${second}\n`);
+        assert.equal(text, `${first}\n${second}\n`);
+        assert.equal(readFileSync(path, 'utf8'), text);
+        writeFileSync(path, `junk\n${first}\nmore junk\n`);
+        assert.deepEqual(pemCertificates(await rememberRoot(path, second)), [first, second]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -12,48 +12,53 @@ after(async () => {
   await sbx.cli(['down', '--sandbox', '--yes']);
 });
 
-test('GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app names point at the primary public address, and the checks answer through the real Traefik (:30443 with a pebble certificate, http on :80)', async () => {
-  const up = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
-  assert.equal(up.code, 0, up.stderr);
-  const r = json<{
-    decision: string;
-    summary: { secondaryIp: boolean; appUrl: string; checks: string[]; monthlyCostUsd: number };
-  }>(up);
-  assert.equal(r.decision, 'apply', 'only the app records are made');
-  assert.equal(r.summary.secondaryIp, false);
-  assert.match(r.summary.appUrl, /:30443$/);
-  assert.equal(r.summary.monthlyCostUsd, 0);
-  // The real Traefik on :30443 with a certificate pebble issued over HTTP-01 on the node's :80.
-  assert.match((await helloDeployedByUp(sbx)).image, /@sha256:/, 'up deployed the example app');
-  const https = await checkUntil(r.summary.checks[0]!, /stand-in pod=/, 180_000);
-  assert.equal(https.code, 0, https.stderr);
-  // http:// on the node's own :80 (the example redirects it to https on 30443).
-  const httpCheck = r.summary.checks[1]!;
-  assert.ok(httpCheck.endsWith(' http://hello.example.com/'), httpCheck);
-  const http = runCheck(`${httpCheck} -o /dev/null -w '%{http_code} %{redirect_url}'`);
-  assert.equal(http.code, 0, http.stderr);
-  assert.equal(http.stdout, '301 https://hello.example.com:30443/');
+test(
+  'GIVEN --no-secondary-ip WHEN up runs THEN nothing of the secondary path exists, the app ' +
+    'names point at the primary public address, and the checks answer through the real Traefik ' +
+    '(:30443 with a pebble certificate, http on :80)',
+  async () => {
+    const up = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
+    assert.equal(up.code, 0, up.stderr);
+    const r = json<{
+      decision: string;
+      summary: { secondaryIp: boolean; appUrl: string; checks: string[]; monthlyCostUsd: number };
+    }>(up);
+    assert.equal(r.decision, 'apply', 'only the app records are made');
+    assert.equal(r.summary.secondaryIp, false);
+    assert.match(r.summary.appUrl, /:30443$/);
+    assert.equal(r.summary.monthlyCostUsd, 0);
+    // The real Traefik on :30443 with a certificate pebble issued over HTTP-01 on the node's :80.
+    assert.match((await helloDeployedByUp(sbx)).image, /@sha256:/, 'up deployed the example app');
+    const https = await checkUntil(r.summary.checks[0]!, /stand-in pod=/, 180_000);
+    assert.equal(https.code, 0, https.stderr);
+    // http:// on the node's own :80 (the example redirects it to https on 30443).
+    const httpCheck = r.summary.checks[1]!;
+    assert.ok(httpCheck.endsWith(' http://hello.example.com/'), httpCheck);
+    const http = runCheck(`${httpCheck} -o /dev/null -w '%{http_code} %{redirect_url}'`);
+    assert.equal(http.code, 0, http.stderr);
+    assert.equal(http.stdout, '301 https://hello.example.com:30443/');
 
-  const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
-  const state = (await res.json()) as {
-    addresses: object;
-    securityGroups: Record<string, { groupName: string }>;
-    hostedZones: Record<string, { records: { name: string; type: string; values: string[] }[] }>;
-  };
-  assert.deepEqual(state.addresses, {});
-  const hello = Object.values(state.hostedZones)
-    .flatMap((z) => z.records)
-    .find((x) => x.name === 'hello.example.com.' && x.type === 'A');
-  assert.deepEqual(hello?.values, ['198.19.1.10']);
-  const again = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
-  assert.equal(json<{ decision: string }>(again).decision, 'nothing-to-do');
-  assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
-  const status = json<{ aws: { secondaryPrivateIp?: unknown; elasticIp?: unknown } }>(
-    await sbx.cli(['status', '--sandbox', '-o', 'json']),
-  );
-  assert.equal(status.aws.secondaryPrivateIp, undefined);
-  assert.equal(status.aws.elasticIp, undefined);
-});
+    const res = await fetch(`${sbx.record().emulator.endpoint}/_sandbox/state`);
+    const state = (await res.json()) as {
+      addresses: object;
+      securityGroups: Record<string, { groupName: string }>;
+      hostedZones: Record<string, { records: { name: string; type: string; values: string[] }[] }>;
+    };
+    assert.deepEqual(state.addresses, {});
+    const hello = Object.values(state.hostedZones)
+      .flatMap((z) => z.records)
+      .find((x) => x.name === 'hello.example.com.' && x.type === 'A');
+    assert.deepEqual(hello?.values, ['198.19.1.10']);
+    const again = await sbx.cli(['up', '--sandbox', '--no-secondary-ip', '--yes', '-o', 'json']);
+    assert.equal(json<{ decision: string }>(again).decision, 'nothing-to-do');
+    assert.ok(!Object.values(state.securityGroups).some((g) => g.groupName.startsWith('solokube-')));
+    const status = json<{ aws: { secondaryPrivateIp?: unknown; elasticIp?: unknown } }>(
+      await sbx.cli(['status', '--sandbox', '-o', 'json']),
+    );
+    assert.equal(status.aws.secondaryPrivateIp, undefined);
+    assert.equal(status.aws.elasticIp, undefined);
+  },
+);
 
 test(
   'GIVEN the sandbox without the secondary IP WHEN up turns it on THEN the app answers on 443 through the ' +

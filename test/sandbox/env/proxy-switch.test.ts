@@ -118,28 +118,36 @@ describe('proxy: direct ↔ haproxy through up, in the sandbox', () => {
     await directOnNode();
   });
 
-  test('GIVEN proxy: haproxy with proxyProtocol WHEN up runs THEN HAProxy routes to Traefik behind its NodePorts, the app still sees the client, nothing of direct mode is left', async () => {
-    setProxy('haproxy', true);
-    const r = await up();
-    assert.equal(r.decision, 'apply');
-    await pathWorks();
-    // HAProxy on :8443 (443 redirected there) and on the secondary's :80 itself; nothing on :8080.
-    assert.equal(await listener(8443), 'haproxy');
-    assert.equal(await listener(80), 'haproxy');
-    assert.equal(await listener(8080), '');
-    assert.match(await node('cat /etc/haproxy/haproxy.cfg'), /send-proxy-v2/);
-    // Traefik runs in a pod network of its own behind the NodePorts, not on the node's ports.
-    assert.match(await node(`nft list table ip ${NODE_PORTS_TABLE}`), /dport 30443 dnat to [\d.]+:8443/);
-    assert.match(await node('ls /run/netns | grep "^skl-p-"'), /^skl-p-[0-9a-f]+$/);
-    assert.notEqual(await listener(30443), 'traefik');
-    assert.equal(await nodePortService(), 'NodePort');
-  });
+  test(
+    'GIVEN proxy: haproxy with proxyProtocol WHEN up runs THEN HAProxy routes to Traefik ' +
+      'behind its NodePorts, the app still sees the client, nothing of direct mode is left',
+    async () => {
+      setProxy('haproxy', true);
+      const r = await up();
+      assert.equal(r.decision, 'apply');
+      await pathWorks();
+      // HAProxy on :8443 (443 redirected there) and on the secondary's :80 itself; nothing on :8080.
+      assert.equal(await listener(8443), 'haproxy');
+      assert.equal(await listener(80), 'haproxy');
+      assert.equal(await listener(8080), '');
+      assert.match(await node('cat /etc/haproxy/haproxy.cfg'), /send-proxy-v2/);
+      // Traefik runs in a pod network of its own behind the NodePorts, not on the node's ports.
+      assert.match(await node(`nft list table ip ${NODE_PORTS_TABLE}`), /dport 30443 dnat to [\d.]+:8443/);
+      assert.match(await node('ls /run/netns | grep "^skl-p-"'), /^skl-p-[0-9a-f]+$/);
+      assert.notEqual(await listener(30443), 'traefik');
+      assert.equal(await nodePortService(), 'NodePort');
+    },
+  );
 
-  test('GIVEN haproxy mode WHEN proxy: direct again and up runs THEN Traefik is back on the node, HAProxy and the NodePorts are gone, the path works', async () => {
-    setProxy('direct', false);
-    const r = await up();
-    assert.equal(r.decision, 'apply');
-    await pathWorks();
-    await directOnNode();
-  });
+  test(
+    'GIVEN haproxy mode WHEN proxy: direct again and up runs THEN Traefik is back on the node, ' +
+      'HAProxy and the NodePorts are gone, the path works',
+    async () => {
+      setProxy('direct', false);
+      const r = await up();
+      assert.equal(r.decision, 'apply');
+      await pathWorks();
+      await directOnNode();
+    },
+  );
 });

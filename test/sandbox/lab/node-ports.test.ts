@@ -60,27 +60,31 @@ describe('NodePort stand-in', () => {
     );
   });
 
-  test('GIVEN mappings WHEN rendered THEN one table of ours replaces the previous one, DNAT for local destinations from outside and from the node; none: the table is only removed', () => {
-    const text = renderNodePorts(nodePortMappings([traefikService], () => [slice(true)]));
-    assert.match(
-      text,
-      new RegExp(
-        `^add table ip ${NODE_PORTS_TABLE}\\ndelete table ip ${NODE_PORTS_TABLE}\\ntable ip ${NODE_PORTS_TABLE} \\{`,
-        'm',
-      ),
-    );
-    for (const hook of ['prerouting', 'output'])
+  test(
+    'GIVEN mappings WHEN rendered THEN one table of ours replaces the previous one, DNAT for ' +
+      'local destinations from outside and from the node; none: the table is only removed',
+    () => {
+      const text = renderNodePorts(nodePortMappings([traefikService], () => [slice(true)]));
       assert.match(
         text,
         new RegExp(
-          `type nat hook ${hook} [^\\n]*\\n[^\\n]*dport 30080 dnat to 198\\.18\\.128\\.7:8080[^\\n]*\\n[^\\n]*dport 30443 dnat to 198\\.18\\.128\\.7:8443`,
+          `^add table ip ${NODE_PORTS_TABLE}\\ndelete table ip ${NODE_PORTS_TABLE}\\ntable ip ${NODE_PORTS_TABLE} \\{`,
+          'm',
         ),
       );
-    assert.match(text, /fib daddr type local tcp dport 30443/);
-    const none = renderNodePorts([]);
-    assert.match(none, new RegExp(`delete table ip ${NODE_PORTS_TABLE}\\n$`));
-    assert.doesNotMatch(none, /dnat/);
-  });
+      for (const hook of ['prerouting', 'output'])
+        assert.match(
+          text,
+          new RegExp(
+            `type nat hook ${hook} [^\\n]*\\n[^\\n]*dport 30080 dnat to 198\\.18\\.128\\.7:8080[^\\n]*\\n[^\\n]*dport 30443 dnat to 198\\.18\\.128\\.7:8443`,
+          ),
+        );
+      assert.match(text, /fib daddr type local tcp dport 30443/);
+      const none = renderNodePorts([]);
+      assert.match(none, new RegExp(`delete table ip ${NODE_PORTS_TABLE}\\n$`));
+      assert.doesNotMatch(none, /dnat/);
+    },
+  );
 });
 
 describe('pod network stand-in', () => {
