@@ -5,7 +5,8 @@
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Change as R53Change } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../aws/clients.js';
-import { canonicalName, findPublicZone, readZone, waitInSync, type DnsRecord } from '../aws/resources/dns-records.js';
+import { waitInSync } from '../aws/resources/dns-records.js';
+import { canonicalName, findPublicZone, readZone, type DnsRecord } from '../aws/resources/dns-zone.js';
 import type { SolokubeConfig } from '../config/schema.js';
 import { SolokubeError } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';

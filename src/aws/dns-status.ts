@@ -5,7 +5,7 @@ import { DescribeAddressesCommand } from './sdk/ec2.js';
 import { names } from '../config/naming.js';
 import type { SolokubeConfig } from '../config/schema.js';
 import type { AwsClients } from './clients.js';
-import { appRecordNames, findPublicZone, listARecords } from './resources/dns-records.js';
+import { appRecordNames, findPublicZone, listARecords } from './resources/dns-zone.js';
 import { renderTable } from './table.js';
 
 export interface DnsRecordStatus {

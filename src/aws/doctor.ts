@@ -18,8 +18,8 @@ import { EIP_QUOTA_CODE, elasticIpQuota } from './quota.js';
 import { DESIRED_RULES, ruleTexts } from './resources/app-security-group.js';
 import type { ControlPlane } from './resources/control-plane.js';
 import { controlPlaneInstance } from './resources/control-plane.js';
-import { findPublicZone, readZone, appRecordNames } from './resources/dns-records.js';
-import type { ZoneReading } from './resources/dns-records.js';
+import { findPublicZone, readZone, appRecordNames } from './resources/dns-zone.js';
+import type { ZoneReading } from './resources/dns-zone.js';
 import { isOurAddress } from './resources/elastic-ip.js';
 import { renderTable } from './table.js';
 

@@ -11,7 +11,7 @@
 //             leaves by design: kops' own objects are `cluster delete`'s job).
 
 import { TAG_CLUSTER } from '../../src/config/naming.js';
-import { clusterOfOwnershipValue, ownedNameOf } from '../../src/aws/resources/dns-records.js';
+import { clusterOfOwnershipValue, ownedNameOf } from '../../src/aws/resources/dns-zone.js';
 import type { EmulatorStateView } from '../../src/sandbox/aws/index.js';
 import type { RegionalData, Tags } from '../../src/sandbox/aws/model.js';
 

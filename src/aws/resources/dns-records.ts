@@ -37,33 +37,13 @@ import type { ControlPlane } from './control-plane.js';
 import {
   appRecordNames,
   canonicalName,
-  clusterOfOwnershipValue,
   findPublicZone,
-  listARecords,
-  ownedNameOf,
   ownershipRecordName,
   ownershipValue,
   readZone,
-  recordsPointingAt,
   type DnsRecord,
   type ZoneReading,
 } from './dns-zone.js';
-
-// Callers keep importing the zone reading from here, next to the resource that writes the zone.
-export {
-  appRecordNames,
-  canonicalName,
-  clusterOfOwnershipValue,
-  findPublicZone,
-  listARecords,
-  ownedNameOf,
-  ownershipRecordName,
-  ownershipValue,
-  readZone,
-  recordsPointingAt,
-  type DnsRecord,
-  type ZoneReading,
-};
 
 export const APP_RECORD_TTL = 60;
 

@@ -17,7 +17,7 @@ import { awsErrorCode } from '../errors.js';
 import { AWS_IDS } from './context.js';
 import type { AwsEnv } from './context.js';
 import type { ControlPlane } from './control-plane.js';
-import { findPublicZone, recordsPointingAt } from './dns-records.js';
+import { findPublicZone, recordsPointingAt } from './dns-zone.js';
 import type { ElasticIpState, ExtraAddress } from './elastic-ip.js';
 import { releaseAddress } from './elastic-ip.js';
 import { readEni, secondaryIpTagKey } from './secondary-private-ip.js';
