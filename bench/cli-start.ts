@@ -38,6 +38,23 @@ const CASES: StartCase[] = [
   },
 ];
 
+/**
+ * The floor under `plan --offline`: the three libraries it cannot run without (yaml reads the file,
+ * zod validates it, commander parses the command line), bundled exactly as the CLI bundles them and
+ * each used once, with none of solokube's own code. What `plan --offline` costs above this row is
+ * solokube's; this row's ratio is the least any CLI built on these libraries could reach.
+ */
+const FLOOR_NAME = 'floor: yaml + zod + commander alone, bundled alike';
+const FLOOR_SOURCE = `
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { Command } from 'commander';
+const config = z.object({ name: z.string(), region: z.string().optional() });
+const doc = parseDocument('name: c1.example.com\\nregion: eu-west-1\\n');
+new Command('floor').option('-c, --config <file>').parse(['node', 'floor', '-c', 'x']);
+if (!config.safeParse(doc.toJS()).success) process.exitCode = 1;
+`;
+
 // Nothing these commands do may reach AWS; the same guard the CLI tests use.
 const ENV: NodeJS.ProcessEnv = {
   PATH: process.env.PATH ?? '',
@@ -65,18 +82,19 @@ export interface StartRow {
 export async function cliStartBench(
   rounds = roundsFromEnv(),
 ): Promise<{ rows: StartRow[]; rounds: number; bundled: boolean }> {
-  const times: number[][] = CASES.map(() => []);
-  const cpu: number[][] = CASES.map(() => []);
-  const exits: Set<number>[] = CASES.map(() => new Set());
   const probeDir = mkdtempSync(join(tmpdir(), 'solokube-bench-'));
   const probe = join(probeDir, 'cpu-probe.cjs');
   writeFileSync(probe, CPU_PROBE);
+  const cases = [...CASES, { name: FLOOR_NAME, argv: [await bundleFloor(probeDir)] }];
+  const times: number[][] = cases.map(() => []);
+  const cpu: number[][] = cases.map(() => []);
+  const exits: Set<number>[] = cases.map(() => new Set());
   try {
     for (let round = -1; round < rounds; round++) {
       // Rotate the order so no case always runs right after another one's process exits.
-      for (let k = 0; k < CASES.length; k++) {
-        const i = (k + Math.max(round, 0)) % CASES.length;
-        const c = CASES[i] as StartCase;
+      for (let k = 0; k < cases.length; k++) {
+        const i = (k + Math.max(round, 0)) % cases.length;
+        const c = cases[i] as StartCase;
         const run = await timeOnce(['-r', probe, ...c.argv]);
         if (round < 0) continue; // warm-up: page cache and the like
         (times[i] as number[]).push(run.ms);
@@ -89,7 +107,7 @@ export async function cliStartBench(
   }
   const bare = times[0] as number[];
   const bareCpu = cpu[0] as number[];
-  const rows = CASES.map((c, i) => {
+  const rows = cases.map((c, i) => {
     const mine = times[i] as number[];
     const mineCpu = cpu[i] as number[];
     return {
@@ -127,6 +145,38 @@ export function cliStartTable(result: Awaited<ReturnType<typeof cliStartBench>>)
         )} on ${availableParallelism()} cores: compare the ratios, measured side by side, not the absolute times.`,
     ],
   };
+}
+
+/**
+ * Bundles FLOOR_SOURCE into `dir` with esbuild (a development dependency, as the benchmark is) and
+ * the CLI's own banner and plugins from scripts/bundle-shared.mjs; returns the file to run.
+ */
+async function bundleFloor(dir: string): Promise<string> {
+  const shared: string = fileURLToPath(new URL('../../scripts/bundle-shared.mjs', import.meta.url));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const { BANNER, commanderChildProcessOnUse, zodEnglishOnly } = (await import(shared)) as BundleShared;
+  const { build } = await import('esbuild');
+  const outfile = join(dir, 'floor.mjs');
+  await build({
+    stdin: { contents: FLOOR_SOURCE, resolveDir: root, loader: 'js' },
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    target: 'node20',
+    banner: { js: BANNER },
+    plugins: [commanderChildProcessOnUse, zodEnglishOnly(root)],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** What scripts/bundle-shared.mjs exports (a plain ES module, so typed here). */
+interface BundleShared {
+  BANNER: string;
+  commanderChildProcessOnUse: import('esbuild').Plugin;
+  zodEnglishOnly: (root: string) => import('esbuild').Plugin;
 }
 
 /** Preloaded into every case: writes the process's CPU time (µs) to fd 3 as it exits. */

@@ -1,6 +1,7 @@
 // Runs the kops binary: one step at a time, with a deadline per step, every output line reported as
 // progress with the time since the step started, secrets masked, and failures explained.
 import { execa } from 'execa';
+import type { ResultPromise } from 'execa';
 import { SolokubeError, formatMs } from '../core/errors.js';
 import { debug, info, type IoHost } from '../core/io.js';
 import { compareVersions, explainKopsFailure, kopsMissing, kopsTooOld, MIN_KOPS_VERSION } from './failures.js';
@@ -80,11 +81,13 @@ export class KopsRunner {
     debug(io, `running ${this.binary} ${args.join(' ')}`);
     let r;
     try {
-      r = await execa(this.binary, args, {
+      const kops = execa(this.binary, args, {
         env: { KOPS_FEATURE_FLAGS: '-ImageDigest', ...this.opts.env },
         reject: false,
         timeout: o.deadlineMs,
         cancelSignal: o.signal,
+        // Its own process group, so a deadline or an interruption can end everything kops started.
+        detached: true,
         stdin: 'ignore',
         // kops logs on stderr; each line is progress. stdout is the answer (YAML, JSON), kept whole.
         stderr: [
@@ -95,6 +98,8 @@ export class KopsRunner {
         ],
         stripFinalNewline: false,
       });
+      endGroupWhenStopped(kops, o.signal, started + o.deadlineMs);
+      r = await kops;
     } catch (err) {
       throw new SolokubeError({
         code: 'kops.failed',
@@ -129,4 +134,21 @@ export class KopsRunner {
     debug(io, `kops ${step} finished in ${formatMs(ms)} (exit ${exitCode})`);
     return { stdout, stderr, exitCode, ms };
   }
+}
+
+/**
+ * When kops was stopped (deadline or interruption) and has exited, whatever it started and left
+ * behind in its process group still holds the output pipes, and the step would wait for them to
+ * close; those are ended too. Only kops' own group (its pid, as it runs detached) is signalled.
+ */
+function endGroupWhenStopped(kops: ResultPromise, signal: AbortSignal, deadlineAt: number): void {
+  kops.once('exit', () => {
+    const stopped = signal.aborted || Date.now() >= deadlineAt;
+    if (!stopped || kops.pid === undefined) return;
+    try {
+      process.kill(-kops.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: nothing was left in the group.
+    }
+  });
 }

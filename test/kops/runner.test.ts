@@ -5,7 +5,7 @@
 // kops-notes §7.1 and kops' `version` output).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingIoHost } from '../../src/core/io.js';
@@ -34,6 +34,51 @@ async function failure(p: Promise<unknown>): Promise<SolokubeError> {
     throw e;
   }
   throw new Error('expected a failure');
+}
+
+/**
+ * A kops stand-in that starts a process of its own (its pid written to a file) which, left alone,
+ * runs 20 s, writes "finished" and exits, then waits for it: the case where ending kops alone
+ * leaves that process running and holding kops' output pipes, so the step waits for it.
+ */
+function kopsThatStartsAProcess(): { binary: string; leftover: () => number | undefined; ranToEnd: () => boolean } {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-kops-child-'));
+  const pidFile = join(dir, 'pid');
+  const endFile = join(dir, 'end');
+  const binary = fakeKops(`(sleep 20; echo finished > '${endFile}') &\necho $! > '${pidFile}'\nwait`);
+  return {
+    binary,
+    leftover: () => {
+      try {
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        return pid > 0 ? pid : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    ranToEnd: () => existsSync(endFile),
+  };
+}
+
+/** The process has exited (absent, or a zombie waiting for its new parent to reap it), within 5 s. */
+async function gone(pid: number | undefined): Promise<boolean> {
+  assert.ok(pid, 'the stand-in wrote the pid of the process it started');
+  return waitFor(() => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+    } catch {
+      return true;
+    }
+  });
+}
+
+async function waitFor(done: () => boolean, boundMs = 5_000): Promise<boolean> {
+  const end = Date.now() + boundMs;
+  while (!done()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
 }
 
 describe('kops runner', () => {
@@ -83,10 +128,30 @@ describe('kops runner', () => {
     },
   );
 
-  test('GIVEN kops that never finishes WHEN its deadline passes THEN kops.deadline says rerunning resumes', async () => {
-    const kops = new KopsRunner({ binary: fakeKops('sleep 30'), stateStore: 's3://b', io: new RecordingIoHost() });
-    const err = await failure(kops.run('update cluster', ['update'], { deadlineMs: 500, signal: signal() }));
-    assert.equal(err.code, 'kops.deadline');
+  test(
+    'GIVEN kops that never finishes and has started a process of its own WHEN its deadline passes ' +
+      'THEN kops.deadline says rerunning resumes and nothing kops started is left running',
+    async () => {
+      const { binary, leftover, ranToEnd } = kopsThatStartsAProcess();
+      const kops = new KopsRunner({ binary, stateStore: 's3://b', io: new RecordingIoHost() });
+      const err = await failure(kops.run('update cluster', ['update'], { deadlineMs: 500, signal: signal() }));
+      assert.equal(err.code, 'kops.deadline');
+      assert.ok(await gone(leftover()), 'the process kops started was ended with it');
+      assert.equal(ranToEnd(), false, 'the step did not wait for what kops started to finish');
+    },
+  );
+
+  test('GIVEN kops that has started a process of its own WHEN the run is interrupted THEN kops.aborted and nothing kops started is left running', async () => {
+    const { binary, leftover, ranToEnd } = kopsThatStartsAProcess();
+    const kops = new KopsRunner({ binary, stateStore: 's3://b', io: new RecordingIoHost() });
+    const interrupt = new AbortController();
+    const run = failure(kops.run('update cluster', ['update'], { deadlineMs: 20_000, signal: interrupt.signal }));
+    await waitFor(() => leftover() !== undefined);
+    interrupt.abort();
+    const err = await run;
+    assert.equal(err.code, 'kops.aborted');
+    assert.ok(await gone(leftover()), 'the process kops started was ended with it');
+    assert.equal(ranToEnd(), false, 'the step did not wait for what kops started to finish');
   });
 
   test('GIVEN validate --wait output of two attempts WHEN parsed THEN the last one is the verdict with its failures', () => {

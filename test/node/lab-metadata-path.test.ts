@@ -78,7 +78,10 @@ describe('the node keeps its metadata path through secondary address changes', {
 
       await node.lab.node.exec(['systemctl', 'restart', 'systemd-networkd']);
       await node.lab.node.exec(['networkctl', 'reconfigure', 'host0']);
+      // reconfigure only queues the work: give it a moment to start, then wait until networkd says
+      // host0 is configured again (bounded), so a slow machine does not read a half-done link.
       await new Promise((res) => setTimeout(res, 1_500));
+      await node.lab.node.exec(['/lib/systemd/systemd-networkd-wait-online', '--interface=host0', '--timeout=20']);
       await assertPathFromPrimary('after systemd-networkd restarted');
 
       await converge('198.18.0.22', 'destroy');

@@ -139,7 +139,10 @@ describe('node robustness on the lab node', { timeout: 300_000 }, () => {
       const restartNetworkd = async () => {
         await node.lab.node.exec(['systemctl', 'restart', 'systemd-networkd']);
         await node.lab.node.exec(['networkctl', 'reconfigure', 'host0']);
+        // reconfigure only queues the work: give it a moment to start, then wait until networkd says
+        // host0 is configured again (bounded), so a slow machine does not read a half-done link.
         await new Promise((res) => setTimeout(res, 1_500));
+        await node.lab.node.exec(['/lib/systemd/systemd-networkd-wait-online', '--interface=host0', '--timeout=20']);
       };
       const hasSecondary = async () =>
         (await node.lab.node.exec(['ip', '-4', '-o', 'addr', 'show', 'dev', 'host0'])).stdout.includes(

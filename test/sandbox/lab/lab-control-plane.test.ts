@@ -175,10 +175,21 @@ describe('lab node with a real control plane', () => {
         assert.equal(apply.code, 0, apply.stderr);
         const rollout = await kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s']);
         assert.equal(rollout.code, 0, rollout.stderr);
-        // The old ReplicaSet's pod is deleted by kwok at once; sync sees only the new one.
-        await sleep(500);
-        const r = await syncHostNetworkPods(client, node, programs);
+        // kwok deletes the old ReplicaSet's pod soon after; sync, run again as the stand-in's loop
+        // would, ends with only the new one.
+        const r = await syncUntil((x) => x.running.length === 1);
         assert.equal(r.running.length, 1, JSON.stringify(r));
+      };
+      /** Syncs as the stand-in's loop does, until `settled` holds or 15 s pass; the last result. */
+      const syncUntil = async (
+        settled: (r: Awaited<ReturnType<typeof syncHostNetworkPods>>) => boolean,
+      ): Promise<Awaited<ReturnType<typeof syncHostNetworkPods>>> => {
+        const end = Date.now() + 15_000;
+        for (;;) {
+          const r = await syncHostNetworkPods(client, node, programs);
+          if (settled(r) || Date.now() > end) return r;
+          await sleep(300);
+        }
       };
       const get = async (): Promise<string> => {
         const end = Date.now() + 15_000;
@@ -198,10 +209,9 @@ describe('lab node with a real control plane', () => {
         assert.match(await get(), /^second /);
 
         assert.equal((await kubectl(['delete', 'deployment', 'web'])).code, 0);
-        await sleep(1000);
-        const after = await syncHostNetworkPods(client, node, programs);
+        const after = await syncUntil((x) => x.running.length === 0);
         assert.deepEqual(after.running, []);
-        assert.equal(after.removed.length, 1);
+        assert.equal(after.removed.length, 1, 'the sync that saw the pod gone stopped its program');
         const gone = await lab.client.curl(`http://${PUBLIC_IP}:8081/`);
         assert.notEqual(gone.code, 0, 'nothing serves once the pod is gone');
       } finally {
