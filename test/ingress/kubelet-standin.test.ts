@@ -116,17 +116,34 @@ describe('the lab supervisor runs a kubelet stand-in', () => {
     },
   );
 
-  test('GIVEN Traefik running under the stand-in WHEN the loop goes round several more times THEN it is the same process (nothing restarted)', async () => {
-    const pid = async (): Promise<string> => {
-      const units = await lab.node.exec(['systemctl', 'list-units', '--plain', '--no-legend', `${TRAEFIK_UNIT}*`]);
-      const unit = units.stdout.trim().split(/\s+/)[0] ?? '';
-      return (await lab.node.exec(['systemctl', 'show', '--property=MainPID', '--value', unit])).stdout.trim();
-    };
-    const first = await pid();
-    assert.notEqual(first, '0');
-    await sleep(7_000);
-    assert.equal(await pid(), first);
-  });
+  test(
+    "GIVEN Traefik running under the stand-in and a replaced instance's Node still listed first WHEN the loop goes " +
+      'round several more times THEN it is the same process (nothing restarted, nothing run for the other Node)',
+    async () => {
+      const pid = async (): Promise<string> => {
+        const units = await lab.node.exec(['systemctl', 'list-units', '--plain', '--no-legend', `${TRAEFIK_UNIT}*`]);
+        const unit = units.stdout.trim().split(/\s+/)[0] ?? '';
+        return (await lab.node.exec(['systemctl', 'show', '--property=MainPID', '--value', unit])).stdout.trim();
+      };
+      const first = await pid();
+      assert.notEqual(first, '0');
+      // The Node of an instance an Auto Scaling group replaced stays listed until it is removed; its
+      // name sorts before this node's, so a stand-in taking the first Node would run its (no) pods.
+      const stale = 'i-00000000000000000';
+      assert.ok(stale < INSTANCE);
+      await client.request({
+        method: 'POST',
+        path: '/api/v1/nodes',
+        body: { apiVersion: 'v1', kind: 'Node', metadata: { name: stale } },
+      });
+      try {
+        await sleep(7_000);
+        assert.equal(await pid(), first);
+      } finally {
+        await client.request({ method: 'DELETE', path: `/api/v1/nodes/${stale}` });
+      }
+    },
+  );
 
   test(
     "GIVEN the app answering WHEN its Deployment is scaled to zero THEN the stand-in's pod " +

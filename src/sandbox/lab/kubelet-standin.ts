@@ -12,9 +12,10 @@ import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { KubeClient } from '../../k8s/client.js';
-import type { KubeList, NodeObject } from '../../k8s/types.js';
+import type { NodeObject } from '../../k8s/types.js';
 import { syncAppPods } from './app-pods.js';
 import { attachLab } from './lab-handle.js';
+import { NODE_OBJECT } from './node-control-plane.js';
 import { syncNodePorts } from './node-ports.js';
 import { syncHostNetworkPods } from './pod-runner.js';
 import type { LabRecord } from './record.js';
@@ -80,6 +81,15 @@ async function releaseNginxIngress(record: LabRecord): Promise<void> {
   if (r.code !== 0) throw new Error(`nginx did not give up the ingress ports on the lab node: ${r.stderr.trim()}`);
 }
 
+/** The name of the Node object this lab node registers (undefined before the control plane is laid out). */
+async function ownNodeName(record: LabRecord): Promise<string | undefined> {
+  const text = await readFile(join(record.root, NODE_OBJECT), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  return text === undefined ? undefined : (JSON.parse(text) as NodeObject).metadata.name;
+}
+
 export interface KubeletStandinLoop {
   stop(): void;
 }
@@ -99,8 +109,9 @@ export function startKubeletStandin(
     const config = await readConfig(record);
     if (!config) return;
     client ??= KubeClient.fromKubeconfig(config.kubeconfigPath, { requestTimeoutMs: 10_000 });
-    const nodes = await client.request<KubeList<NodeObject>>({ method: 'GET', path: '/api/v1/nodes' });
-    const nodeName = nodes.items[0]?.metadata.name;
+    // Its own Node, as a kubelet knows it: after an instance replacement the old instance's Node
+    // is still listed for a while, and its pods are not this node's to run.
+    const nodeName = await ownNodeName(record);
     if (!nodeName) return;
     const lab = await attachLab(record);
     const node = {

@@ -26,7 +26,8 @@ export const NODE_TOOL_DIRS = {
 const PKI_DIR = '/etc/kubernetes/pki';
 const NODE_KUBECONFIG = '/etc/kubernetes/admin.kubeconfig';
 const STAGES = '/etc/kubernetes/kwok-stages.yaml';
-const NODE_OBJECT = '/etc/kubernetes/node.json';
+/** The node's own Node object, registered once at boot; its name is the node's, as a kubelet knows its own. */
+export const NODE_OBJECT = '/etc/kubernetes/node.json';
 const DATA_DIR = '/var/lib/solokube-cp';
 /** etcd's data (components.ts: --data-dir=<dataDir>/etcd). */
 const ETCD_DATA_DIR = `${DATA_DIR}/etcd`;
