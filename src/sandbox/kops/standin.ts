@@ -14,8 +14,8 @@
 // - validate -o json (§7.1): one JSON object {failures, nodes}; exit 1 with failures.
 // - export kubeconfig --admin=<ttl> --kubeconfig <path> (§7.2): cluster/context/user named after
 //   the cluster, server https://api.<c>, tls-server-name api.internal.<c>.
-// - update --yes also makes one Auto Scaling group per instance group, sized by its minSize/maxSize
-//   (the emulator launches/terminates to match: pause is min = max = 0); replaceControlPlaneInstance
+// - update --yes also makes one Auto Scaling group per instance group (cloud-groups.ts), sized by
+//   its minSize/maxSize (the emulator launches/terminates to match: pause is min = max = 0); replaceControlPlaneInstance
 //   does what the control-plane group does to a failed instance (terminate it, launch a fresh one).
 //   The groups' launch template carries the instance group's user data as kops renders it
 //   (user-data.ts: nodeup, then spec.additionalUserData), so every launched instance gets it.
@@ -48,7 +48,8 @@ import { kopsClusterSeed } from '../aws/kops-seed.js';
 import type { EmulatorStateView } from '../aws/model.js';
 import type { AdminCredentials, LaunchedInstance, NodeProvider } from './node-provider.js';
 import { syncApiRecords } from './api-records.js';
-import { additionalUserDataOf, renderInstanceGroupUserData, type UserDataPart } from './user-data.js';
+import { additionalUserDataOf } from './user-data.js';
+import { putRolePolicies, scaleGroups, type EmulatorAdmin, type InstanceGroupShape } from './cloud-groups.js';
 
 export interface StandInOptions {
   /** The real kops, for everything the stand-in does not do. */
@@ -67,21 +68,6 @@ export interface StandInOptions {
   /** validate never passes (a node that never becomes Ready). */
   validateNeverPasses?: boolean;
 }
-
-interface InstanceGroupShape {
-  name: string;
-  controlPlane: boolean;
-  machineType: string;
-  zone: string;
-  minSize: number;
-  maxSize: number;
-  additionalUserData: UserDataPart[];
-  additionalSecurityGroups: string[];
-}
-
-/** kops' IAM role (and instance profile) name for a role's instances. */
-export const roleName = (cluster: string, controlPlane: boolean): string =>
-  `${controlPlane ? 'masters' : 'nodes'}.${cluster}`;
 
 const ok = (stdout = '', stderr = ''): KopsResult => ({ stdout, stderr, exitCode: 0, ms: 0 });
 const fail = (stderr: string, stdout = ''): KopsResult => ({ stdout, stderr, exitCode: 1, ms: 0 });
@@ -176,6 +162,8 @@ export class KopsStandIn implements KopsCli {
     return r;
   }
 
+  private readonly adminApi: EmulatorAdmin = (method, path, body) => this.admin(method, path, body);
+
   private async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.o.endpoint}/_sandbox/${path}`, {
       method,
@@ -263,11 +251,11 @@ export class KopsStandIn implements KopsCli {
         ...(a.subnetCidr ? { subnetCidr: a.subnetCidr } : {}),
       }),
     );
-    await this.putRolePolicies(cluster, spec.additionalPolicies ?? {});
+    await putRolePolicies(this.adminApi, cluster, spec.additionalPolicies ?? {});
     // A group going to zero (pause) terminates its instance: the node is told first, as on delete.
     const running = await this.instanceOf(cluster);
     if (running && cp.maxSize === 0) await this.o.nodeProvider?.onInstanceTerminating?.(running);
-    await this.scaleGroups(cluster, igs);
+    await scaleGroups(this.adminApi, await this.regionalState(), cluster, igs);
     await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: `${cluster}/cluster-completed.spec`, Body: configText }),
     );
@@ -281,71 +269,6 @@ export class KopsStandIn implements KopsCli {
       '',
       `I1130 stand-in: cluster ${cluster} applied (instance ${instance?.instanceId ?? '?'})\nCluster changes have been applied to the cloud.\n`,
     );
-  }
-
-  /**
-   * One Auto Scaling group per instance group, named and tagged as kops names them, sized by the
-   * group's minSize/maxSize; the control-plane group takes the instance the seed made as its own on
-   * its first launch. The emulator launches or terminates instances to match (pause: min = max = 0).
-   */
-  private async scaleGroups(cluster: string, igs: InstanceGroupShape[]): Promise<void> {
-    const state = await this.regionalState();
-    const clusterTags = { KubernetesCluster: cluster, [`kubernetes.io/cluster/${cluster}`]: 'owned' };
-    const subnet = Object.values(state.subnets ?? {}).find((n) => n.tags['KubernetesCluster'] === cluster);
-    const group = (name: string) =>
-      Object.values(state.securityGroups ?? {}).find(
-        (g) => g.groupName === name && g.tags['KubernetesCluster'] === cluster,
-      );
-    if (!subnet) throw new Error(`the stand-in found no subnet of ${cluster} to launch into`);
-    for (const ig of igs) {
-      const asgName = ig.controlPlane ? `${ig.name}.masters.${cluster}` : `${ig.name}.${cluster}`;
-      const seeded = Object.values(state.instances ?? {}).find(
-        (i) =>
-          i.state === 'running' &&
-          i.tags['kops.k8s.io/instancegroup'] === ig.name &&
-          i.tags['KubernetesCluster'] === cluster,
-      );
-      const sg = group(ig.controlPlane ? `masters.${cluster}` : `nodes.${cluster}`);
-      await this.admin('POST', 'autoscaling/group', {
-        name: asgName,
-        minSize: ig.minSize,
-        maxSize: ig.maxSize,
-        subnetId: subnet.subnetId,
-        tags: clusterTags,
-        ...(seeded ? { adopt: [seeded.instanceId] } : {}),
-        template: {
-          instanceType: ig.machineType,
-          imageId: seeded?.imageId ?? 'ami-00000000000000001',
-          // kops' launch template: the role's group, then the instance group's additionalSecurityGroups.
-          securityGroupIds: [...(sg ? [sg.groupId] : []), ...ig.additionalSecurityGroups],
-          keyName: `kubernetes.${cluster}`,
-          userData: renderInstanceGroupUserData(cluster, ig.name, ig.additionalUserData),
-          iamRole: roleName(cluster, ig.controlPlane),
-          tags: {
-            ...clusterTags,
-            'kops.k8s.io/instancegroup': ig.name,
-            Name: asgName,
-            ...(ig.controlPlane
-              ? { 'k8s.io/role/control-plane': '1', 'k8s.io/role/master': '1' }
-              : { 'k8s.io/role/node': '1' }),
-          },
-        },
-      });
-    }
-  }
-
-  /**
-   * kops' extra inline policy per role, from spec.additionalPolicies (v1alpha2 keys `master`, or
-   * `control-plane` as accepted on input, and `node`); a role without an entry gets none.
-   */
-  private async putRolePolicies(cluster: string, additional: Record<string, string>): Promise<void> {
-    for (const controlPlane of [true, false]) {
-      const text = controlPlane ? (additional['master'] ?? additional['control-plane']) : additional['node'];
-      await this.admin('POST', 'iam/role-policy', {
-        roleName: roleName(cluster, controlPlane),
-        policy: text === undefined ? [] : (JSON.parse(text) as unknown),
-      });
-    }
   }
 
   /**
