@@ -20,7 +20,8 @@ Exit codes:
   0    success (also: nothing to change, or --dry-run)
   1    failure: the error says what happened and what to do (also: --timeout passed)
   2    usage or configuration error: nothing was contacted or changed
-  130  interrupted (Ctrl-C); 143: stopped by SIGTERM. Rerunning continues where it stopped.
+  130  interrupted (Ctrl-C); 143: stopped by SIGTERM; 129: the terminal hung up (SIGHUP).
+       Rerunning continues where it stopped.
 
 Results go to stdout (one JSON document with --output json); progress, warnings and
 errors go to stderr, one timestamped line each.`;
@@ -225,6 +226,9 @@ async function runCommand(
   };
   const onSigint = onSignal('SIGINT');
   const onSigterm = onSignal('SIGTERM');
+  // A closed terminal or SSH session: without this, the process would end at once, and kops (run in
+  // its own process group) would be left running.
+  const onSighup = onSignal('SIGHUP');
   // An error thrown where no caller can catch it (an emitter without a listener) would end the
   // process without the document; report it like any other failure, then end.
   const onUncaught = (err: unknown): void => {
@@ -233,6 +237,7 @@ async function runCommand(
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
   process.on('uncaughtException', onUncaught);
   if (options.deadline !== false) {
     clock = new CommandClock(globals.timeout * 1000, () =>
@@ -281,6 +286,7 @@ async function runCommand(
     clearTimeout(windDown);
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigterm);
+    process.removeListener('SIGHUP', onSighup);
     process.removeListener('uncaughtException', onUncaught);
   }
 }

@@ -6,7 +6,7 @@
 export type Actor = 'user' | 'aws' | 'node' | 'solokube';
 
 /** 0 ok, 1 failure, 2 usage or configuration error, 128 + the signal's number when interrupted. */
-export type ExitCode = 0 | 1 | 2 | 130 | 143;
+export type ExitCode = 0 | 1 | 2 | 129 | 130 | 143;
 
 export interface SolokubeErrorOptions {
   code: string;
@@ -108,9 +108,12 @@ function describeProgress(p: CommandProgress): string {
   return `${running}. ${done}`;
 }
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
-/** Ctrl-C or SIGTERM: exit 128 + the signal's number; says what was done and that a rerun continues. */
+/** 128 + the signal's number, as a shell reports a process ended by it. */
+const STOP_EXIT_CODES: Record<StopSignal, ExitCode> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/** Ctrl-C, SIGTERM or a hang-up (the terminal or SSH session closed): exit 128 + the signal's number; says what was done and that a rerun continues. */
 export class InterruptedError extends SolokubeError {
   constructor(signal: StopSignal, progress: CommandProgress) {
     super({
@@ -118,7 +121,7 @@ export class InterruptedError extends SolokubeError {
       message: `Interrupted (${signal})${describeProgress(progress)}`,
       remedy: 'Rerun the same command when ready: solokube converges from where it stopped.',
       actor: 'user',
-      exitCode: signal === 'SIGINT' ? 130 : 143,
+      exitCode: STOP_EXIT_CODES[signal],
       details: { signal, done: progress.done, running: progress.running },
     });
   }

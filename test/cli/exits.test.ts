@@ -96,24 +96,30 @@ describe('--output json: every exit prints one JSON document', () => {
 });
 
 describe('interruption and deadlines', () => {
-  test('GIVEN a command busy on AWS WHEN SIGTERM arrives with --output json THEN one JSON document says it was interrupted', async () => {
-    const lab = await startLab();
-    try {
-      lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
-      const r = await interruptDuring(
-        lab,
-        ['secondary-ip', 'setup', '--yes', '-o', 'json'],
-        'DescribeInstances',
-        'SIGTERM',
-      );
-      assert.equal(r.code, 143, r.stderr);
-      const doc = oneJsonDocument(r.stdout);
-      assert.equal(doc.ok, false);
-      assert.equal(doc.error?.code, 'interrupted');
-    } finally {
-      await lab.close();
-    }
-  });
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    test(`GIVEN a command busy on AWS WHEN ${signal} arrives with --output json THEN exit ${code} and one JSON document says it was interrupted`, async () => {
+      const lab = await startLab();
+      try {
+        lab.emu.injectFault({ service: 'ec2', operation: 'DescribeInstances', kind: 'hang', times: Infinity });
+        const r = await interruptDuring(
+          lab,
+          ['secondary-ip', 'setup', '--yes', '-o', 'json'],
+          'DescribeInstances',
+          signal,
+        );
+        assert.equal(r.code, code, r.stderr);
+        const doc = oneJsonDocument(r.stdout);
+        assert.equal(doc.ok, false);
+        assert.equal(doc.error?.code, 'interrupted');
+        assert.match(doc.error?.message ?? '', new RegExp(`\\(${signal}\\)`));
+      } finally {
+        await lab.close();
+      }
+    });
+  }
 
   test(
     'GIVEN setup interrupted by Ctrl-C after it made the Elastic IP THEN exit 130, an ' +
