@@ -4,6 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CommandDeadlineError, InterruptedError, SolokubeError, asSolokubeError } from '../core/errors.js';
 import type { ExitCode, StopSignal } from '../core/errors.js';
+import { sharedSignal } from '../core/shared-signal.js';
 import { printable } from '../core/printable.js';
 import { CliIoHost } from './io-host.js';
 import { Output } from './output.js';
@@ -193,6 +194,7 @@ async function runCommand(
 ): Promise<ExitCode> {
   let clock: CommandClock | undefined;
   const controller = new AbortController();
+  sharedSignal(controller.signal);
   const io = new CliIoHost({
     debug: globals.debug,
     timestamps: globals.logTimestamps,

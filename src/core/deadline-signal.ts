@@ -3,6 +3,8 @@
 // collected before it fires (nodejs/node#57736), and then the deadline never comes. A timer of our
 // own is held by the event loop until it fires or is cleared.
 
+import { sharedSignal } from './shared-signal.js';
+
 export interface DeadlineSignal {
   /** Aborts when the parent does or when the time is up (reason: a TimeoutError DOMException). */
   signal: AbortSignal;
@@ -13,5 +15,5 @@ export interface DeadlineSignal {
 export function deadlineSignal(parent: AbortSignal, ms: number, what = 'deadline'): DeadlineSignal {
   const expiry = new AbortController();
   const timer = setTimeout(() => expiry.abort(new DOMException(what, 'TimeoutError')), ms);
-  return { signal: AbortSignal.any([parent, expiry.signal]), clear: () => clearTimeout(timer) };
+  return { signal: sharedSignal(AbortSignal.any([parent, expiry.signal])), clear: () => clearTimeout(timer) };
 }
