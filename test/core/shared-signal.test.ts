@@ -1,5 +1,7 @@
 // A signal shared by work running side by side (doctor's checks, the engine's parallel steps) takes
 // more than Node's default of 10 listeners without the leak warning reaching the terminal.
+// The first and last tests make Node print MaxListenersExceededWarning on purpose (the control and
+// the bound); those two lines in a test log come from here.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
