@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { SolokubeError } from '../../core/errors.js';
 import { RECLAIM_PATHS } from '../../reclaim/paths.js';
 import { joinLabCgroup } from '../lab/cgroup.js';
+import { repeatEvery, type Repeating } from '../lab/repeat.js';
 import { runOk } from '../lab/run.js';
 import type { Lab } from '../lab/index.js';
 import { isAlive, isOurProcess, signal, waitGone } from '../lab/processes.js';
@@ -147,31 +148,11 @@ export async function stopInstanceLink(link: InstanceLink): Promise<void> {
 }
 
 /** Keep the gateway's NAT equal to the emulator's public addresses, as AWS's internet gateway is. */
-export function followGateway(endpoint: string, lab: Lab, log: (msg: string) => void): { stop(): void } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let lastError = '';
-  const tick = async (): Promise<void> => {
+export function followGateway(endpoint: string, lab: Lab, log: (msg: string) => void): Repeating {
+  const round = async (): Promise<void> => {
     const { added, removed } = await syncLabGateway(endpoint, lab, AbortSignal.timeout(5_000));
     for (const a of added) log(`gateway: ${a.publicIp} -> ${a.privateIp}`);
     for (const r of removed) log(`gateway: ${r} unmapped`);
   };
-  const loop = async (): Promise<void> => {
-    try {
-      await tick();
-      lastError = '';
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (msg !== lastError) log(`gateway: ${msg}`);
-      lastError = msg;
-    }
-    if (!stopped) timer = setTimeout(() => void loop(), FOLLOW_INTERVAL_MS);
-  };
-  void loop();
-  return {
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
+  return repeatEvery(FOLLOW_INTERVAL_MS, round, log, { prefix: 'gateway', startNow: true });
 }

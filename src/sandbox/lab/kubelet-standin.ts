@@ -18,6 +18,7 @@ import { attachLab } from './lab-handle.js';
 import { NODE_OBJECT } from './node-control-plane.js';
 import { syncNodePorts } from './node-ports.js';
 import { syncHostNetworkPods } from './pod-runner.js';
+import { repeatEvery } from './repeat.js';
 import type { LabRecord } from './record.js';
 import { STANDIN_CONFIG_PATH } from './standins.js';
 
@@ -100,10 +101,7 @@ export function startKubeletStandin(
   log: (msg: string) => void,
   intervalMs = KUBELET_STANDIN_INTERVAL_MS,
 ): KubeletStandinLoop {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let client: KubeClient | undefined;
-  let lastError = '';
 
   const tick = async (): Promise<void> => {
     const config = await readConfig(record);
@@ -131,24 +129,11 @@ export function startKubeletStandin(
       );
   };
 
-  const loop = async (): Promise<void> => {
-    if (stopped) return;
-    try {
-      await tick();
-      lastError = '';
-    } catch (err) {
-      // The API is away while the node reboots; the next round tries again.
-      const msg = err instanceof Error ? err.message : String(err);
-      if (msg !== lastError) log(`kubelet stand-in: ${msg}`);
-      lastError = msg;
-    }
-    if (!stopped) timer = setTimeout(() => void loop(), intervalMs);
-  };
-  timer = setTimeout(() => void loop(), intervalMs);
+  // The API is away while the node reboots; the next round tries again.
+  const loop = repeatEvery(intervalMs, tick, log, { prefix: 'kubelet stand-in' });
   return {
     stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      loop.stop();
       client?.close();
     },
   };
