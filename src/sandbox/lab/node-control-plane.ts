@@ -15,6 +15,7 @@ import { kopsControlPlaneNode, type KopsNodeSpec } from '../k8s/kops-node.js';
 import { writeKubeconfig } from '../k8s/kubeconfig-file.js';
 import { kwokStages } from '../k8s/kwok-stages.js';
 import { makeControlPlanePki } from '../k8s/pki.js';
+import { LAB_POD_RANGE } from './pod-network.js';
 import { renderServiceUnit } from './systemd-unit.js';
 
 /** Where the host's Go tool cache folders appear inside the node. */
@@ -190,7 +191,7 @@ function nodeLayout(primaryAddress: string, pki: ControlPlaneLayout['pki']): Con
     kubeconfig: NODE_KUBECONFIG,
     kwokStages: STAGES,
     serviceRange: '198.18.192.0/20',
-    podRange: '198.18.128.0/18',
+    podRange: LAB_POD_RANGE,
     nodeIp: primaryAddress,
   };
 }

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { INTERFACE_RE, isIpv4 } from '../../config/validators.js';
 
-/** The lab's pod range (node-control-plane.ts gives kwok the same). */
+/** The lab's pod range: kwok's on the lab node (node-control-plane.ts), and what the egress masquerades. */
 export const LAB_POD_RANGE = '198.18.128.0/18';
 const EGRESS_TABLE = 'solokube_lab_pod_egress';
 
